@@ -1,0 +1,130 @@
+// EventStore: Rota's storage contract. Each county (tenant) has an
+// append-only event log chained by SHA-256, plus projections (current state
+// and secondary indexes) that are written atomically with the event that
+// changes them.
+//
+// The event encoding and the hash chain belong to Rota (event.h), not to the
+// backend: RocksDB today (rocksdb_event_store.h), a replicated PostgreSQL
+// backend later. A backend only has to store bytes atomically and durably.
+//
+// Thread-safety: all methods are safe to call concurrently. Appends to one
+// county are linearised by `expected_sequence`; appends to different counties
+// do not wait for each other except to share fsyncs.
+//
+// Example:
+//   ROTA_ASSIGN_OR_RETURN(auto store, RocksDbEventStore::Open({.path = dir}));
+//   EventDraft draft{.actor = "hr", .request_id = "r1", .type = "rota.v1.School",
+//                    .payload = bytes};
+//   ROTA_ASSIGN_OR_RETURN(Event e, store->Append("yongan", head, {draft},
+//                                                {ProjectionWrite::Put(key, value)}));
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/sha256.h"
+
+namespace rota::storage {
+
+// What the caller supplies; the store assigns sequence, time and hashes.
+struct EventDraft {
+  std::string actor;       // who caused it (user or system component)
+  std::string request_id;  // the client's idempotency key, may be empty
+  std::string type;        // payload type, e.g. "rota.v1.TeacherCreated"
+  std::string payload;     // opaque bytes (serialized protobuf)
+};
+
+// A stored event. `hash` = SHA-256 of the canonical encoding of every other
+// field including `previous_hash` (see event.h); the first event's
+// previous_hash is all zeros.
+struct Event {
+  uint64_t sequence = 0;  // 1-based, dense per county
+  int64_t time_micros = 0;  // wall clock at append (UTC, microseconds)
+  std::string actor;
+  std::string request_id;
+  std::string type;
+  std::string payload;
+  Sha256Digest previous_hash{};
+  Sha256Digest hash{};
+};
+
+// A change to a projection key, applied in the same atomic batch as events.
+struct ProjectionWrite {
+  std::string key;
+  std::optional<std::string> value;  // nullopt deletes the key
+  static ProjectionWrite Put(std::string k, std::string v) {
+    return {std::move(k), std::move(v)};
+  }
+  static ProjectionWrite Delete(std::string k) { return {std::move(k), std::nullopt}; }
+};
+
+// A consistent read view of one county's projections and log.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+  // Sequence of the last event visible in this snapshot (0 if none).
+  virtual uint64_t head_sequence() const = 0;
+  virtual absl::StatusOr<std::optional<std::string>> Get(const std::string& key) const = 0;
+  // Keys with `prefix`, strictly after `start_after` (empty: from the start),
+  // in byte order, at most `limit`.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(
+      const std::string& prefix, const std::string& start_after, size_t limit) const = 0;
+};
+
+// Result of walking a county's chain.
+struct ChainReport {
+  bool ok = true;
+  uint64_t events = 0;
+  Sha256Digest head_hash{};
+  uint64_t first_broken_sequence = 0;  // when !ok
+  std::string problem;                 // when !ok, a sentence
+};
+
+// Maps one event to the projection writes it causes, given the projections
+// built so far. Supplied by the service layer (it knows the payloads); used to
+// rebuild projections from the log.
+using Projector = std::function<absl::StatusOr<std::vector<ProjectionWrite>>(
+    const Event& event, const Snapshot& state_before)>;
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Appends `drafts` (one or more events, consecutive sequences) to `county`'s
+  // log, together with `writes`, atomically and durably (synced) iff the
+  // county's current head sequence equals `expected_sequence`.
+  // Returns the stored events. ABORTED if the head moved; INVALID_ARGUMENT for
+  // an empty county or no drafts.
+  virtual absl::StatusOr<std::vector<Event>> Append(
+      const std::string& county, uint64_t expected_sequence,
+      std::vector<EventDraft> drafts, std::vector<ProjectionWrite> writes) = 0;
+
+  // Events with sequence in [from, from + limit) in order.
+  virtual absl::StatusOr<std::vector<Event>> ReadRange(const std::string& county,
+                                                       uint64_t from, size_t limit) const = 0;
+
+  virtual absl::StatusOr<uint64_t> HeadSequence(const std::string& county) const = 0;
+
+  // Current projection value of `key` in `county`.
+  virtual absl::StatusOr<std::optional<std::string>> ReadProjection(
+      const std::string& county, const std::string& key) const = 0;
+
+  // A consistent view of `county`.
+  virtual absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
+      const std::string& county) const = 0;
+
+  // Counties that have at least one event, sorted.
+  virtual absl::StatusOr<std::vector<std::string>> ListCounties() const = 0;
+
+  // Recomputes every hash of `county`'s log and checks the links.
+  virtual absl::StatusOr<ChainReport> VerifyChain(const std::string& county) const = 0;
+};
+
+}  // namespace rota::storage
