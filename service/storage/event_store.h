@@ -13,10 +13,12 @@
 //
 // Example:
 //   ROTA_ASSIGN_OR_RETURN(auto store, RocksDbEventStore::Open({.path = dir}));
-//   EventDraft draft{.actor = "hr", .request_id = "r1", .type = "rota.v1.School",
+//   EventDraft draft{.actor = "hr", .request_id = "r1", .type =
+//   "rota.v1.School",
 //                    .payload = bytes};
 //   ROTA_ASSIGN_OR_RETURN(Event e, store->Append("yongan", head, {draft},
-//                                                {ProjectionWrite::Put(key, value)}));
+//                                                {ProjectionWrite::Put(key,
+//                                                value)}));
 #pragma once
 
 #include <cstdint>
@@ -45,7 +47,7 @@ struct EventDraft {
 // field including `previous_hash` (see event.h); the first event's
 // previous_hash is all zeros.
 struct Event {
-  uint64_t sequence = 0;  // 1-based, dense per county
+  uint64_t sequence = 0;    // 1-based, dense per county
   int64_t time_micros = 0;  // wall clock at append (UTC, microseconds)
   std::string actor;
   std::string request_id;
@@ -55,6 +57,13 @@ struct Event {
   Sha256Digest hash{};
 };
 
+// Projection keys that begin with kUnprojectedKeyPrefix ("_") hold state that
+// is written with events but cannot be derived from them, e.g. idempotency
+// records "_idem/<request_id>" (request hash + stored response). Projection
+// rebuilds (projection_check.h) neither produce nor compare such keys, and a
+// Projector must not write them. Every other key is owned by the Projector.
+inline constexpr char kUnprojectedKeyPrefix[] = "_";
+
 // A change to a projection key, applied in the same atomic batch as events.
 struct ProjectionWrite {
   std::string key;
@@ -62,7 +71,9 @@ struct ProjectionWrite {
   static ProjectionWrite Put(std::string k, std::string v) {
     return {std::move(k), std::move(v)};
   }
-  static ProjectionWrite Delete(std::string k) { return {std::move(k), std::nullopt}; }
+  static ProjectionWrite Delete(std::string k) {
+    return {std::move(k), std::nullopt};
+  }
 };
 
 // A consistent read view of one county's projections and log.
@@ -71,11 +82,13 @@ class Snapshot {
   virtual ~Snapshot() = default;
   // Sequence of the last event visible in this snapshot (0 if none).
   virtual uint64_t head_sequence() const = 0;
-  virtual absl::StatusOr<std::optional<std::string>> Get(const std::string& key) const = 0;
+  virtual absl::StatusOr<std::optional<std::string>> Get(
+      const std::string& key) const = 0;
   // Keys with `prefix`, strictly after `start_after` (empty: from the start),
   // in byte order, at most `limit`.
   virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(
-      const std::string& prefix, const std::string& start_after, size_t limit) const = 0;
+      const std::string& prefix, const std::string& start_after,
+      size_t limit) const = 0;
 };
 
 // Result of walking a county's chain.
@@ -107,10 +120,11 @@ class EventStore {
       std::vector<EventDraft> drafts, std::vector<ProjectionWrite> writes) = 0;
 
   // Events with sequence in [from, from + limit) in order.
-  virtual absl::StatusOr<std::vector<Event>> ReadRange(const std::string& county,
-                                                       uint64_t from, size_t limit) const = 0;
+  virtual absl::StatusOr<std::vector<Event>> ReadRange(
+      const std::string& county, uint64_t from, size_t limit) const = 0;
 
-  virtual absl::StatusOr<uint64_t> HeadSequence(const std::string& county) const = 0;
+  virtual absl::StatusOr<uint64_t> HeadSequence(
+      const std::string& county) const = 0;
 
   // Current projection value of `key` in `county`.
   virtual absl::StatusOr<std::optional<std::string>> ReadProjection(
@@ -124,7 +138,8 @@ class EventStore {
   virtual absl::StatusOr<std::vector<std::string>> ListCounties() const = 0;
 
   // Recomputes every hash of `county`'s log and checks the links.
-  virtual absl::StatusOr<ChainReport> VerifyChain(const std::string& county) const = 0;
+  virtual absl::StatusOr<ChainReport> VerifyChain(
+      const std::string& county) const = 0;
 };
 
 }  // namespace rota::storage
