@@ -57,11 +57,12 @@ struct Event {
   Sha256Digest hash{};
 };
 
-// Projection keys that begin with kUnprojectedKeyPrefix ("_") hold state that
-// is written with events but cannot be derived from them, e.g. idempotency
-// records "_idem/<request_id>" (request hash + stored response). Projection
-// rebuilds (projection_check.h) neither produce nor compare such keys, and a
-// Projector must not write them. Every other key is owned by the Projector.
+// Some projection keys hold state that is written with events but cannot be
+// derived from them, e.g. idempotency records (request digest + stored
+// response). Projection rebuilds (projection_check.h) must skip them: by
+// default they skip keys beginning with kUnprojectedKeyPrefix ("_"); a caller
+// with its own layout passes its prefixes instead. Every other key is owned by
+// the Projector.
 inline constexpr char kUnprojectedKeyPrefix[] = "_";
 
 // A change to a projection key, applied in the same atomic batch as events.

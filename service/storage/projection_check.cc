@@ -11,9 +11,11 @@
 namespace rota::storage {
 namespace {
 
-bool IsUnprojected(std::string_view key) {
-  return key.substr(0, sizeof(kUnprojectedKeyPrefix) - 1) ==
-         kUnprojectedKeyPrefix;
+bool IsExcluded(std::string_view key, const ProjectionCheckOptions& options) {
+  for (const std::string& prefix : options.excluded_prefixes) {
+    if (key.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
 }
 
 // The projections rebuilt so far, as the Projector's `state_before`.
@@ -94,11 +96,10 @@ absl::StatusOr<std::map<std::string, std::string>> RebuildProjections(
                          county, "\": ", writes.status().message()));
       }
       for (ProjectionWrite& w : *writes) {
-        if (IsUnprojected(w.key)) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("projecting event ", event.sequence, " wrote key \"",
-                           w.key, "\", which has the unprojected prefix \"",
-                           kUnprojectedKeyPrefix, "\""));
+        if (IsExcluded(w.key, options)) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "projecting event ", event.sequence, " wrote key \"", w.key,
+              "\", whose prefix is excluded from projection checks"));
         }
         if (w.value) {
           state[std::move(w.key)] = *std::move(w.value);
@@ -138,7 +139,7 @@ absl::StatusOr<ProjectionCheckReport> CheckProjections(
   while (true) {
     ROTA_ASSIGN_OR_RETURN(auto page, snapshot->Scan("", start_after, batch));
     for (auto& [key, value] : page) {
-      if (IsUnprojected(key)) continue;
+      if (IsExcluded(key, options)) continue;
       while (rebuilt_it != rebuilt.end() && rebuilt_it->first < key) {
         ++report.keys_compared;
         add({ProjectionDifference::Kind::kMissing, rebuilt_it->first,

@@ -5,9 +5,11 @@
 // bug or a hand edit makes them diverge, this finds every key that differs. It
 // uses only the EventStore interface, so it works for any backend.
 //
-// Keys beginning with kUnprojectedKeyPrefix ("_", see event_store.h) are not
-// derived from the log (e.g. idempotency records); they are excluded from the
-// comparison, and a Projector that writes one is reported as an error.
+// Keys that are not derived from the log (e.g. idempotency records, which hold
+// the request digest and response) are excluded by prefix: by default the
+// reserved kUnprojectedKeyPrefix ("_", see event_store.h); a caller with its
+// own layout lists its prefixes in ProjectionCheckOptions::excluded_prefixes.
+// A Projector that writes an excluded key is reported as an error.
 //
 // Consistency: the check takes a snapshot first and replays exactly the events
 // up to the snapshot's head, so it may run while the county is being written.
@@ -51,6 +53,8 @@ struct ProjectionDifference {
 };
 
 struct ProjectionCheckOptions {
+  // Keys with any of these prefixes are neither rebuilt nor compared.
+  std::vector<std::string> excluded_prefixes = {kUnprojectedKeyPrefix};
   // Stop collecting after this many differences (the report says so).
   size_t max_differences = 100;
   // Events and keys read per call to the store.
@@ -67,16 +71,16 @@ struct ProjectionCheckReport {
 
 // Replays events 1..up_to_sequence of `county` through `projector`, starting
 // from empty projections, and returns the resulting keys and values.
-// FAILED_PRECONDITION if the projector writes a key with
-// kUnprojectedKeyPrefix; the projector's own errors and the store's read
-// errors are returned with the event's sequence in the message.
+// FAILED_PRECONDITION if the projector writes an excluded key; the projector's
+// own errors and the store's read errors are returned with the event's sequence
+// in the message.
 absl::StatusOr<std::map<std::string, std::string>> RebuildProjections(
     const EventStore& store, const std::string& county,
     const Projector& projector, uint64_t up_to_sequence,
     const ProjectionCheckOptions& options = {});
 
 // Rebuilds `county`'s projections as of a fresh snapshot and compares them
-// with the snapshot's stored projections (keys without kUnprojectedKeyPrefix).
+// with the snapshot's stored projections, except excluded keys.
 // Differences are a result, not an error; errors are as for RebuildProjections.
 absl::StatusOr<ProjectionCheckReport> CheckProjections(
     const EventStore& store, const std::string& county,

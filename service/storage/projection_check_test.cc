@@ -169,6 +169,23 @@ TEST_F(ProjectionCheckTest, SmallReadBatchesGiveTheSameAnswer) {
   EXPECT_EQ(report->events_replayed, 6u);
 }
 
+TEST_F(ProjectionCheckTest, CallerChosenExcludedPrefixes) {
+  // A service whose idempotency records live under "r/".
+  Apply("c", "teacher t1 s1",
+        {ProjectionWrite::Put("r/req-1", "digest+response")});
+  auto default_check = CheckProjections(*store_, "c", TestProjector);
+  ASSERT_OK(default_check);
+  ASSERT_EQ(default_check->differences.size(), 1u);
+  EXPECT_EQ(default_check->differences[0].key, "r/req-1");
+  EXPECT_EQ(default_check->differences[0].kind,
+            ProjectionDifference::Kind::kExtra);
+  auto custom = CheckProjections(*store_, "c", TestProjector,
+                                 {.excluded_prefixes = {"r/"}});
+  ASSERT_OK(custom);
+  EXPECT_TRUE(custom->ok());
+  EXPECT_EQ(custom->keys_compared, 2u);
+}
+
 TEST_F(ProjectionCheckTest, ProjectorErrorsNameTheEvent) {
   BuildCounty();
   ASSERT_OK(store_->Append(

@@ -14,6 +14,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/snapshot.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "service/storage/event.h"
@@ -193,6 +194,8 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   // A crash must never leave a WAL that RocksDB refuses to replay: drop only a
   // torn tail record (never acknowledged, since its sync did not complete).
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  if (options.collect_statistics)
+    db_options.statistics = rocksdb::CreateDBStatistics();
 
   std::shared_ptr<rocksdb::Cache> cache =
       rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -236,8 +239,8 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   }
   ROTA_RETURN_IF_ERROR(
       FromRocksDb(s, absl::StrCat("open RocksDB at ", options.path)));
-  std::unique_ptr<RocksDbEventStore> store(
-      new RocksDbEventStore(std::move(options), db, std::move(handles)));
+  std::unique_ptr<RocksDbEventStore> store(new RocksDbEventStore(
+      std::move(options), db_options.statistics, db, std::move(handles)));
 
   // Layout version: written once into a new directory, checked afterwards.
   std::string format;
@@ -282,9 +285,13 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
 }
 
 RocksDbEventStore::RocksDbEventStore(
-    RocksDbEventStoreOptions options, rocksdb::DB* db,
+    RocksDbEventStoreOptions options,
+    std::shared_ptr<rocksdb::Statistics> statistics, rocksdb::DB* db,
     std::vector<rocksdb::ColumnFamilyHandle*> handles)
-    : options_(std::move(options)), db_(db), handles_(std::move(handles)) {
+    : options_(std::move(options)),
+      statistics_(std::move(statistics)),
+      db_(db),
+      handles_(std::move(handles)) {
   ROTA_CHECK(handles_.size() == keys::ColumnFamilyNames().size());
 }
 
@@ -295,6 +302,16 @@ RocksDbEventStore::~RocksDbEventStore() {
   rocksdb::Status s = db_->Close();
   (void)s;  // Nothing to do on failure: every acknowledged write is synced.
   delete db_;
+}
+
+RocksDbEventStoreStats RocksDbEventStore::Stats() const {
+  RocksDbEventStoreStats stats;
+  if (statistics_ == nullptr) return stats;
+  stats.wal_syncs = statistics_->getTickerCount(rocksdb::WAL_FILE_SYNCED);
+  stats.writes_led = statistics_->getTickerCount(rocksdb::WRITE_DONE_BY_SELF);
+  stats.writes_by_others =
+      statistics_->getTickerCount(rocksdb::WRITE_DONE_BY_OTHER);
+  return stats;
 }
 
 RocksDbEventStore::CountyState* RocksDbEventStore::GetOrCreateCounty(

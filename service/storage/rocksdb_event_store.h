@@ -50,6 +50,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Statistics;
 }  // namespace rocksdb
 
 namespace rota::storage {
@@ -77,9 +78,20 @@ struct RocksDbEventStoreOptions {
   // shared with the gRPC server.
   int max_background_jobs = 2;
 
+  // Collect RocksDB statistics for Stats() (costs a few percent of CPU).
+  bool collect_statistics = false;
+
   // Source of event times (UTC microseconds). Defaults to the system clock;
   // tests inject a fake clock.
   std::function<int64_t()> now_micros = nullptr;
+};
+
+// Counters of the write path, for benchmarks and metrics.
+struct RocksDbEventStoreStats {
+  uint64_t wal_syncs = 0;   // fsyncs of the write-ahead log
+  uint64_t writes_led = 0;  // Write calls that committed their own group
+  uint64_t writes_by_others =
+      0;  // Write calls committed (and synced) by another group's leader
 };
 
 class RocksDbEventStore final : public EventStore {
@@ -93,6 +105,9 @@ class RocksDbEventStore final : public EventStore {
 
   // Flushes nothing extra (every append is already synced) and closes RocksDB.
   ~RocksDbEventStore() override;
+
+  // Counters since Open; all zero unless options.collect_statistics.
+  RocksDbEventStoreStats Stats() const;
 
   RocksDbEventStore(const RocksDbEventStore&) = delete;
   RocksDbEventStore& operator=(const RocksDbEventStore&) = delete;
@@ -126,13 +141,17 @@ class RocksDbEventStore final : public EventStore {
     rocksdb_keys::Head head ABSL_GUARDED_BY(head_mu);
   };
 
-  RocksDbEventStore(RocksDbEventStoreOptions options, rocksdb::DB* db,
+  RocksDbEventStore(RocksDbEventStoreOptions options,
+                    std::shared_ptr<rocksdb::Statistics> statistics,
+                    rocksdb::DB* db,
                     std::vector<rocksdb::ColumnFamilyHandle*> handles);
 
   // The state of `county`, created (head 0) if absent. Never null.
   CountyState* GetOrCreateCounty(const std::string& county) const;
 
   RocksDbEventStoreOptions options_;
+  std::shared_ptr<rocksdb::Statistics>
+      statistics_;   // null unless collect_statistics
   rocksdb::DB* db_;  // owned
   std::vector<rocksdb::ColumnFamilyHandle*>
       handles_;  // owned, rocksdb_keys::k*Index order
