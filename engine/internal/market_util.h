@@ -1,0 +1,31 @@
+// Small helpers shared by the mechanisms. Internal to engine/.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/match_result.h"
+#include "engine/model.h"
+
+namespace rota::engine::internal {
+
+// Seats per post left after exempt holders keep theirs (never negative).
+std::vector<int32_t> SeatsAfterExempt(const Market& market);
+
+// The teacher of every entry.
+std::vector<int32_t> EntryTeachers(const Market& market);
+
+Reason ReasonForBlock(EntryBlock block);
+
+// End of the part of each teacher's entry list a tenure-respecting mechanism
+// uses: up to and including her own post's entry, or her listed entries.
+std::vector<int32_t> TenureEnds(const Market& market);
+
+// Appends an UnmetFloor to result->unmet_floors for every floor that the
+// assignment `post_of` does not meet. `end[t]` bounds the entries teacher t
+// took part with.
+void ReportUnmetFloors(const Market& market,
+                       const std::vector<int32_t>& post_of,
+                       const std::vector<int32_t>& end, MatchResult* result);
+
+}  // namespace rota::engine::internal

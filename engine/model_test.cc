@@ -1,0 +1,195 @@
+#include "engine/model.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "engine/internal/testing.h"
+#include "gtest/gtest.h"
+
+namespace rota::engine {
+namespace {
+
+using testing::ModelBuilder;
+
+void ExpectInvalid(const Model& model, const std::string& fragment) {
+  absl::Status s = Validate(model);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_NE(std::string(s.message()).find(fragment), std::string::npos)
+      << "message: " << s.message() << "\nwanted: " << fragment;
+  EXPECT_FALSE(Compile(model).ok());
+  EXPECT_FALSE(Solve(model, Mechanism::kDeferredAcceptance).ok());
+}
+
+TEST(ModelTest, UnknownPostInPreference) {
+  ModelBuilder b;
+  b.Post("p1", 1).Teacher("t1", {"p1", "p9"});
+  ExpectInvalid(b.model(), "teacher \"t1\" preference #2: unknown post \"p9\"");
+}
+
+TEST(ModelTest, DuplicatePreference) {
+  ModelBuilder b;
+  b.Post("p1", 1).Post("p2", 1).Teacher("t1", {"p1", "p2", "p1"});
+  ExpectInvalid(b.model(),
+                "teacher \"t1\" preference #3: duplicate post \"p1\"");
+}
+
+TEST(ModelTest, DuplicateTeacherAndPostIds) {
+  ModelBuilder b;
+  b.Post("p1", 1).Teacher("t1", {}).Teacher("t1", {});
+  ExpectInvalid(b.model(), "teacher \"t1\": duplicate id");
+  ModelBuilder c;
+  c.Post("p1", 1).Post("p1", 2);
+  ExpectInvalid(c.model(), "post \"p1\": duplicate id");
+}
+
+TEST(ModelTest, EmptyIds) {
+  ModelBuilder b;
+  b.Post("", 1);
+  ExpectInvalid(b.model(), "empty id");
+  ModelBuilder c;
+  c.Teacher("", {});
+  ExpectInvalid(c.model(), "empty id");
+}
+
+TEST(ModelTest, NegativeCapacity) {
+  ModelBuilder b;
+  b.Post("p1", -1);
+  ExpectInvalid(b.model(), "post \"p1\": capacity -1 is negative");
+}
+
+TEST(ModelTest, FloorAboveCapacity) {
+  ModelBuilder b;
+  b.Post("p1", 2);
+  b.last_post().bounds = {{.group = "gender:female", .floor = 3}};
+  ExpectInvalid(b.model(),
+                "post \"p1\" bound #1: floor 3 for \"gender:female\" is above "
+                "capacity 2");
+}
+
+TEST(ModelTest, FloorsAboveCapacityInTotal) {
+  ModelBuilder b;
+  b.Post("p1", 2);
+  b.last_post().bounds = {{.group = "a", .floor = 2},
+                          {.group = "b", .floor = 1}};
+  ExpectInvalid(b.model(), "floors total 3, above capacity 2");
+}
+
+TEST(ModelTest, CeilingBelowFloor) {
+  ModelBuilder b;
+  b.Post("p1", 4);
+  b.last_post().bounds = {{.group = "a", .floor = 2, .ceiling = 1}};
+  ExpectInvalid(b.model(), "ceiling 1 is below floor 2");
+}
+
+TEST(ModelTest, ReserveAboveCapacity) {
+  ModelBuilder b;
+  b.Post("p1", 1);
+  b.last_post().reserves = {{"gender:female", 2}};
+  ExpectInvalid(b.model(),
+                "2 reserved seats for \"gender:female\" exceed capacity 1");
+}
+
+TEST(ModelTest, NegativeReserveAndDuplicateGroup) {
+  ModelBuilder b;
+  b.Post("p1", 3);
+  b.last_post().reserves = {{"a", -1}};
+  ExpectInvalid(b.model(), "reserve #1: seats -1 is negative");
+  ModelBuilder c;
+  c.Post("p1", 3);
+  c.last_post().reserves = {{"a", 1}, {"a", 1}};
+  ExpectInvalid(c.model(), "reserve #2: duplicate group \"a\"");
+}
+
+TEST(ModelTest, ReservesWithBoundsRejected) {
+  ModelBuilder b;
+  b.Post("p1", 3);
+  b.last_post().reserves = {{"a", 1}};
+  b.last_post().bounds = {{.group = "b", .floor = 1}};
+  ExpectInvalid(b.model(), "cannot be combined");
+}
+
+TEST(ModelTest, UnknownCurrentPost) {
+  ModelBuilder b;
+  b.Post("p1", 1).Teacher("t1", {"p1"}, "p7");
+  ExpectInvalid(b.model(), "teacher \"t1\": current_post \"p7\" is unknown");
+}
+
+TEST(ModelTest, PriorityListErrors) {
+  ModelBuilder b;
+  b.Post("p1", 1, {"t1", "t9"}).Teacher("t1", {"p1"});
+  ExpectInvalid(b.model(), "post \"p1\" priority #2: unknown teacher \"t9\"");
+  ModelBuilder c;
+  c.Post("p1", 1, {"t1", "t1"}).Teacher("t1", {"p1"});
+  ExpectInvalid(c.model(), "post \"p1\" priority #2: duplicate teacher \"t1\"");
+}
+
+TEST(ModelTest, PointsAtChoiceSizeMismatch) {
+  ModelBuilder b;
+  b.Post("p1", 1).Teacher("t1", {"p1"});
+  b.last_teacher().points_at_choice = {1, 2};
+  ExpectInvalid(b.model(), "points_at_choice has 2 values for 1 preferences");
+}
+
+TEST(ModelTest, TooManyGroups) {
+  ModelBuilder b;
+  b.Post("p1", 1).Teacher("t1", {"p1"});
+  for (int i = 0; i < 70; ++i)
+    b.last_teacher().groups.push_back(absl::StrCat("g", i));
+  ExpectInvalid(b.model(), "more than 64");
+}
+
+TEST(ModelTest, CompiledOrderDoesNotDependOnInputOrder) {
+  ModelBuilder b;
+  b.Post("p2", 1)
+      .Post("p1", 1)
+      .Teacher("t2", {"p1", "p2"})
+      .Teacher("t1", {"p2"});
+  absl::StatusOr<Market> m = Compile(b.model());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->teacher_ids, (std::vector<std::string>{"t1", "t2"}));
+  EXPECT_EQ(m->post_ids, (std::vector<std::string>{"p1", "p2"}));
+  // t2 listed p1 first.
+  EXPECT_EQ(m->entry_post[m->entry_begin[1]], 0);
+}
+
+TEST(ModelTest, PriorityFromPointsThenTieChainThenLottery) {
+  ModelBuilder b;
+  b.Post("p", 3)
+      .Teacher("a", {"p"}, "", 10)
+      .Teacher("b", {"p"}, "", 20)
+      .Teacher("c", {"p"}, "", 10);
+  b.model().teachers[0].tie_breakers = {5};
+  b.model().teachers[2].tie_breakers = {7};
+  absl::StatusOr<Market> m = Compile(b.model());
+  ASSERT_TRUE(m.ok()) << m.status();
+  // b (20 points) first, then c (tie chain 7), then a.
+  EXPECT_EQ(m->entry_key[m->FindEntry(1, 0)], 0u);
+  EXPECT_EQ(m->entry_key[m->FindEntry(2, 0)], 1u);
+  EXPECT_EQ(m->entry_key[m->FindEntry(0, 0)], 2u);
+}
+
+TEST(ModelTest, LotteryIsSplitMix64OfSeedAndId) {
+  // Fixed values: these must never change, or recorded rounds stop replaying.
+  EXPECT_EQ(SplitMix64(0), 0xe220a8397b1dcdafULL);
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(LotteryDraw(42, "T001"),
+            SplitMix64(SplitMix64(42) ^ Fnv1a64("T001")));
+}
+
+TEST(ModelTest, QualificationBlocksEntries) {
+  ModelBuilder b;
+  b.Post("math", 1).Post("music", 1).Teacher("t", {"music", "math"});
+  b.model().posts[0].subject = "math";
+  b.model().posts[1].subject = "music";
+  b.model().posts[1].stage = "junior";
+  b.last_teacher().subjects = {"math", "music"};
+  b.last_teacher().stages = {"primary"};
+  absl::StatusOr<Market> m = Compile(b.model());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->entry_block[0],
+            EntryBlock::kNotQualified);  // music needs junior
+  EXPECT_EQ(m->entry_block[1], EntryBlock::kNone);
+}
+
+}  // namespace
+}  // namespace rota::engine

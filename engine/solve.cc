@@ -1,0 +1,36 @@
+#include "engine/solve.h"
+
+#include "common/status_macros.h"
+#include "engine/deferred_acceptance.h"
+
+namespace rota::engine {
+
+absl::StatusOr<MatchResult> Solve(const Market& market, Mechanism mechanism,
+                                  const SolveOptions& options) {
+  MatchResult result;
+  result.mechanism = mechanism;
+  switch (mechanism) {
+    case Mechanism::kDeferredAcceptance:
+      RunDeferredAcceptance(market, /*tenure=*/false, options.explain, &result);
+      break;
+    case Mechanism::kTenureDeferredAcceptance:
+      RunDeferredAcceptance(market, /*tenure=*/true, options.explain, &result);
+      break;
+    case Mechanism::kPostProposingDeferredAcceptance:
+      ROTA_RETURN_IF_ERROR(
+          RunPostProposingDeferredAcceptance(market, options.explain, &result));
+      break;
+    default:
+      return absl::UnimplementedError("mechanism not available yet");
+  }
+  FinishResult(market, options.encode, &result);
+  return result;
+}
+
+absl::StatusOr<MatchResult> Solve(const Model& model, Mechanism mechanism,
+                                  const SolveOptions& options) {
+  ROTA_ASSIGN_OR_RETURN(Market market, Compile(model));
+  return Solve(market, mechanism, options);
+}
+
+}  // namespace rota::engine
