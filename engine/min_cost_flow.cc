@@ -1,0 +1,1000 @@
+#include "engine/min_cost_flow.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <queue>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+
+namespace rota::engine {
+namespace {
+
+__extension__ typedef __int128 int128;
+
+constexpr int64_t kInf = std::numeric_limits<int64_t>::max() / 4;
+// Bound on |potential| and |distance| values; checked before solving.
+constexpr int128 kSumLimit = int128{1} << 62;
+
+int64_t Abs(int64_t x) { return x < 0 ? -x : x; }
+
+// "a, b, c and 4 more".
+std::string JoinLimited(const std::vector<std::string>& items,
+                        size_t limit = 8) {
+  if (items.size() <= limit) return absl::StrJoin(items, ", ");
+  std::vector<std::string> head(items.begin(), items.begin() + limit);
+  return absl::StrCat(absl::StrJoin(head, ", "), " and ", items.size() - limit,
+                      " more");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// MinCostFlowProblem
+
+int MinCostFlowProblem::AddNode(int64_t supply, std::string name) {
+  supply_.push_back(supply);
+  node_name_.push_back(std::move(name));
+  return num_nodes() - 1;
+}
+
+int MinCostFlowProblem::AddArc(int tail, int head, int64_t lower, int64_t upper,
+                               int64_t cost, std::string name) {
+  tail_.push_back(tail);
+  head_.push_back(head);
+  lower_.push_back(lower);
+  upper_.push_back(upper);
+  cost_.push_back(cost);
+  arc_name_.push_back(std::move(name));
+  return num_arcs() - 1;
+}
+
+std::string MinCostFlowProblem::NodeLabel(int node) const {
+  if (node < 0 || node >= num_nodes() || node_name_[node].empty()) {
+    return absl::StrCat("node ", node);
+  }
+  return absl::StrCat("node ", node, " '", node_name_[node], "'");
+}
+
+std::string MinCostFlowProblem::ArcLabel(int arc) const {
+  std::string name =
+      arc_name_[arc].empty() ? "" : absl::StrCat(" '", arc_name_[arc], "'");
+  return absl::StrCat("arc ", arc, name, " (", tail_[arc], "->", head_[arc],
+                      ")");
+}
+
+absl::Status MinCostFlowProblem::Validate() const {
+  const int n = num_nodes();
+  int128 supply_sum = 0;
+  for (int v = 0; v < n; ++v) {
+    if (Abs(supply_[v]) > kMaxFlowCapacity) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(NodeLabel(v), ": |supply| ", supply_[v],
+                       " exceeds the limit ", kMaxFlowCapacity));
+    }
+    supply_sum += Abs(supply_[v]);
+  }
+  int64_t max_cost = 0;
+  int128 cost_times_cap = 0;
+  for (int a = 0; a < num_arcs(); ++a) {
+    if (tail_[a] < 0 || tail_[a] >= n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ArcLabel(a), ": unknown tail node ", tail_[a]));
+    }
+    if (head_[a] < 0 || head_[a] >= n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ArcLabel(a), ": unknown head node ", head_[a]));
+    }
+    if (upper_[a] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ArcLabel(a), ": negative capacity ", upper_[a]));
+    }
+    if (lower_[a] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ArcLabel(a), ": negative lower bound ", lower_[a]));
+    }
+    if (lower_[a] > upper_[a]) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ArcLabel(a), ": lower bound ", lower_[a],
+                       " above capacity ", upper_[a]));
+    }
+    if (upper_[a] > kMaxFlowCapacity) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ArcLabel(a), ": capacity ", upper_[a],
+                       " exceeds the limit ", kMaxFlowCapacity));
+    }
+    if (Abs(cost_[a]) > kMaxFlowCost) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(ArcLabel(a), ": |cost| ", cost_[a],
+                       " exceeds the limit ", kMaxFlowCost));
+    }
+    max_cost = std::max(max_cost, Abs(cost_[a]));
+    cost_times_cap += int128{Abs(cost_[a])} * upper_[a];
+    supply_sum += upper_[a];
+  }
+  if (cost_times_cap > kSumLimit || supply_sum > kSumLimit ||
+      int128{max_cost} * (n + 2) * 2 > kSumLimit) {
+    return absl::InvalidArgumentError(
+        "costs and capacities too large: sums of cost x capacity could "
+        "overflow 64 bits");
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------
+// SolveMinCostFlow: successive shortest paths.
+
+namespace {
+
+// Residual graph in CSR form: the arcs out of v are [first[v], first[v+1]).
+struct ResidualGraph {
+  std::vector<int> first;
+  std::vector<int> to;
+  std::vector<int> rev;
+  std::vector<int64_t> cap;
+  std::vector<int64_t> cost;
+
+  struct Edge {
+    int from, to;
+    int64_t cap, cost;
+  };
+  // Builds forward/backward pairs for `edges`; returns, per edge, the index
+  // of its forward residual arc.
+  std::vector<int> Build(int num_nodes, const std::vector<Edge>& edges) {
+    first.assign(num_nodes + 1, 0);
+    for (const Edge& e : edges) {
+      ++first[e.from + 1];
+      ++first[e.to + 1];
+    }
+    for (int v = 0; v < num_nodes; ++v) first[v + 1] += first[v];
+    std::vector<int> next(first.begin(), first.end() - 1);
+    const size_t m2 = edges.size() * 2;
+    to.resize(m2);
+    rev.resize(m2);
+    cap.resize(m2);
+    cost.resize(m2);
+    std::vector<int> forward(edges.size());
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const Edge& e = edges[i];
+      int f = next[e.from]++;
+      int b = next[e.to]++;
+      to[f] = e.to;
+      rev[f] = b;
+      cap[f] = e.cap;
+      cost[f] = e.cost;
+      to[b] = e.from;
+      rev[b] = f;
+      cap[b] = 0;
+      cost[b] = -e.cost;
+      forward[i] = f;
+    }
+    return forward;
+  }
+};
+
+FlowInfeasibility DescribeCut(const MinCostFlowProblem& problem,
+                              const std::vector<char>& in_source_side) {
+  const int n = problem.num_nodes();
+  std::vector<int> source_side, sink_side;
+  for (int v = 0; v < n; ++v) {
+    (in_source_side[v] ? source_side : sink_side).push_back(v);
+  }
+  FlowInfeasibility out;
+  // Report the smaller side; ties go to the surplus side.
+  out.surplus = source_side.size() <= sink_side.size();
+  out.nodes = out.surplus ? source_side : sink_side;
+  std::vector<char> in_x(n, 0);
+  for (int v : out.nodes) in_x[v] = 1;
+  int128 required = 0, available = 0, lower_part = 0, supply_part = 0;
+  for (int v : out.nodes) {
+    supply_part += out.surplus ? problem.supply(v) : -problem.supply(v);
+  }
+  std::vector<std::string> bound_texts;
+  for (int a = 0; a < problem.num_arcs(); ++a) {
+    const bool tail_in = in_x[problem.tail(a)];
+    const bool head_in = in_x[problem.head(a)];
+    if (tail_in == head_in) continue;
+    // "Away" arcs carry X's requirement across the boundary (leaving X for a
+    // surplus set, entering it for a deficit set) and bind at their upper
+    // bound; the others bind at their lower bound.
+    const bool away = out.surplus ? tail_in : head_in;
+    if (away) {
+      available += problem.upper(a);
+      if (problem.upper(a) > 0) {
+        out.binding_arcs.push_back(a);
+        bound_texts.push_back(
+            absl::StrCat(problem.ArcLabel(a), " upper ", problem.upper(a)));
+      }
+    } else if (problem.lower(a) > 0) {
+      lower_part += problem.lower(a);
+      out.binding_arcs.push_back(a);
+      bound_texts.push_back(
+          absl::StrCat(problem.ArcLabel(a), " lower ", problem.lower(a)));
+    }
+  }
+  required = supply_part + lower_part;
+  out.required = static_cast<int64_t>(required);
+  out.available = static_cast<int64_t>(available);
+  std::vector<std::string> labels;
+  for (int v : out.nodes) labels.push_back(problem.NodeLabel(v));
+  std::string who = out.nodes.size() == 1
+                        ? labels[0]
+                        : absl::StrCat("nodes {", JoinLimited(labels), "}");
+  std::string why = absl::StrCat(out.surplus ? "supply " : "demand ",
+                                 static_cast<int64_t>(supply_part));
+  if (lower_part > 0) {
+    absl::StrAppend(&why, " + lower bounds ", static_cast<int64_t>(lower_part),
+                    " of arcs ", out.surplus ? "into" : "out of",
+                    out.nodes.size() == 1 ? " it" : " them");
+  }
+  out.reason = absl::StrCat(
+      who, " must ", out.surplus ? "send out " : "receive ", out.required,
+      " units (", why, ") but the arcs ", out.surplus ? "leaving" : "into",
+      out.nodes.size() == 1 ? " it" : " them", " carry at most ",
+      out.available);
+  if (!bound_texts.empty()) {
+    absl::StrAppend(&out.reason, ": ", JoinLimited(bound_texts));
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<MinCostFlowResult> SolveMinCostFlow(
+    const MinCostFlowProblem& problem) {
+  ROTA_RETURN_IF_ERROR(problem.Validate());
+  const int n = problem.num_nodes();
+  const int m = problem.num_arcs();
+  MinCostFlowResult result;
+
+  int64_t supply_sum = 0;
+  for (int v = 0; v < n; ++v) supply_sum += problem.supply(v);
+  if (supply_sum != 0) {
+    FlowInfeasibility& inf = result.infeasibility;
+    inf.surplus = supply_sum > 0;
+    inf.nodes.resize(n);
+    std::iota(inf.nodes.begin(), inf.nodes.end(), 0);
+    inf.required = Abs(supply_sum);
+    inf.available = 0;
+    inf.reason =
+        absl::StrCat("supplies sum to ", supply_sum,
+                     " instead of 0: the network has ", Abs(supply_sum),
+                     supply_sum > 0 ? " more units to send than to receive"
+                                    : " more units to receive than to send");
+    return result;
+  }
+
+  // Send every arc's lower bound, and saturate negative-cost arcs, so that
+  // all residual arcs start with non-negative cost (potentials 0 are valid).
+  std::vector<int64_t> excess(n);
+  for (int v = 0; v < n; ++v) excess[v] = problem.supply(v);
+  const int source = n, sink = n + 1;
+  std::vector<ResidualGraph::Edge> edges;
+  edges.reserve(m + n);
+  for (int a = 0; a < m; ++a) {
+    const int64_t base =
+        problem.cost(a) < 0 ? problem.upper(a) : problem.lower(a);
+    excess[problem.tail(a)] -= base;
+    excess[problem.head(a)] += base;
+    edges.push_back({problem.tail(a), problem.head(a),
+                     problem.upper(a) - problem.lower(a), problem.cost(a)});
+  }
+  int64_t to_route = 0;
+  for (int v = 0; v < n; ++v) {
+    if (excess[v] > 0) {
+      edges.push_back({source, v, excess[v], 0});
+      to_route += excess[v];
+    } else if (excess[v] < 0) {
+      edges.push_back({v, sink, -excess[v], 0});
+    }
+  }
+  ResidualGraph g;
+  std::vector<int> forward = g.Build(n + 2, edges);
+  // Move the saturated part of negative arcs to the backward residual arc.
+  for (int a = 0; a < m; ++a) {
+    if (problem.cost(a) < 0) {
+      const int f = forward[a];
+      g.cap[g.rev[f]] = g.cap[f];
+      g.cap[f] = 0;
+    }
+  }
+
+  std::vector<int64_t> potential(n + 2, 0);
+  std::vector<int64_t> dist(n + 2);
+  std::vector<int> parent_arc(n + 2);
+  using Item = std::pair<int64_t, int>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap;
+  int64_t routed = 0;
+  while (routed < to_route) {
+    std::fill(dist.begin(), dist.end(), kInf);
+    std::fill(parent_arc.begin(), parent_arc.end(), -1);
+    dist[source] = 0;
+    heap.push({0, source});
+    while (!heap.empty()) {
+      auto [d, u] = heap.top();
+      heap.pop();
+      if (d != dist[u]) continue;
+      if (u == sink) break;
+      for (int e = g.first[u]; e < g.first[u + 1]; ++e) {
+        if (g.cap[e] == 0) continue;
+        const int w = g.to[e];
+        const int64_t nd = d + g.cost[e] + potential[u] - potential[w];
+        if (nd < dist[w]) {
+          dist[w] = nd;
+          parent_arc[w] = e;
+          heap.push({nd, w});
+        }
+      }
+    }
+    while (!heap.empty()) heap.pop();
+    if (dist[sink] == kInf) break;
+    const int64_t bound = dist[sink];
+    for (int v = 0; v < n + 2; ++v) potential[v] += std::min(dist[v], bound);
+    int64_t push = to_route - routed;
+    for (int v = sink; v != source; v = g.to[g.rev[parent_arc[v]]]) {
+      push = std::min(push, g.cap[parent_arc[v]]);
+    }
+    for (int v = sink; v != source; v = g.to[g.rev[parent_arc[v]]]) {
+      const int e = parent_arc[v];
+      g.cap[e] -= push;
+      g.cap[g.rev[e]] += push;
+    }
+    routed += push;
+  }
+
+  if (routed < to_route) {
+    // The nodes reachable from the source in the residual graph form a set
+    // whose boundary is saturated: a violated Hoffman condition.
+    std::vector<char> reached(n + 2, 0);
+    std::vector<int> stack = {source};
+    reached[source] = 1;
+    while (!stack.empty()) {
+      int u = stack.back();
+      stack.pop_back();
+      for (int e = g.first[u]; e < g.first[u + 1]; ++e) {
+        if (g.cap[e] > 0 && !reached[g.to[e]]) {
+          reached[g.to[e]] = 1;
+          stack.push_back(g.to[e]);
+        }
+      }
+    }
+    reached.resize(n);
+    result.infeasibility = DescribeCut(problem, reached);
+    return result;
+  }
+
+  result.status = FlowStatus::kOptimal;
+  result.flow.resize(m);
+  int128 cost = 0;
+  for (int a = 0; a < m; ++a) {
+    result.flow[a] = problem.upper(a) - g.cap[forward[a]];
+    cost += int128{result.flow[a]} * problem.cost(a);
+  }
+  result.cost = static_cast<int64_t>(cost);
+  result.potential.assign(potential.begin(), potential.begin() + n);
+  return result;
+}
+
+absl::StatusOr<int64_t> CheckMinCostFlowCertificate(
+    const MinCostFlowProblem& problem, absl::Span<const int64_t> flow,
+    absl::Span<const int64_t> potential) {
+  ROTA_RETURN_IF_ERROR(problem.Validate());
+  const int n = problem.num_nodes();
+  const int m = problem.num_arcs();
+  if (flow.size() != static_cast<size_t>(m)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("flow has ", flow.size(), " entries for ", m, " arcs"));
+  }
+  if (potential.size() != static_cast<size_t>(n)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "potential has ", potential.size(), " entries for ", n, " nodes"));
+  }
+  std::vector<int128> balance(n, 0);
+  int128 cost = 0;
+  for (int a = 0; a < m; ++a) {
+    const int64_t f = flow[a];
+    if (f < problem.lower(a) || f > problem.upper(a)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(problem.ArcLabel(a), ": flow ", f, " outside [",
+                       problem.lower(a), ", ", problem.upper(a), "]"));
+    }
+    balance[problem.tail(a)] += f;
+    balance[problem.head(a)] -= f;
+    cost += int128{f} * problem.cost(a);
+    const int128 reduced = int128{problem.cost(a)} +
+                           potential[problem.tail(a)] -
+                           potential[problem.head(a)];
+    if (reduced > 0 && f != problem.lower(a)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          problem.ArcLabel(a), ": reduced cost ", static_cast<int64_t>(reduced),
+          " > 0 but flow ", f, " is above the lower bound ", problem.lower(a)));
+    }
+    if (reduced < 0 && f != problem.upper(a)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          problem.ArcLabel(a), ": reduced cost ", static_cast<int64_t>(reduced),
+          " < 0 but flow ", f, " is below the capacity ", problem.upper(a)));
+    }
+  }
+  for (int v = 0; v < n; ++v) {
+    if (balance[v] != problem.supply(v)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          problem.NodeLabel(v), ": net outflow ",
+          static_cast<int64_t>(balance[v]), " != supply ", problem.supply(v)));
+    }
+  }
+  if (cost > std::numeric_limits<int64_t>::max() ||
+      cost < std::numeric_limits<int64_t>::min()) {
+    return absl::InvalidArgumentError("flow cost overflows 64 bits");
+  }
+  return static_cast<int64_t>(cost);
+}
+
+// ---------------------------------------------------------------------------
+// AssignmentProblem
+
+int AssignmentProblem::AddPost(int64_t capacity, int64_t floor,
+                               std::string name) {
+  capacity_.push_back(capacity);
+  floor_.push_back(floor);
+  post_name_.push_back(std::move(name));
+  return num_posts() - 1;
+}
+
+int AssignmentProblem::AddTeacher(absl::Span<const AssignmentOption> options) {
+  for (const AssignmentOption& o : options) {
+    option_post_.push_back(o.post);
+    option_cost_.push_back(o.cost);
+  }
+  begin_.push_back(static_cast<int64_t>(option_post_.size()));
+  return num_teachers() - 1;
+}
+
+void AssignmentProblem::ReserveTeachers(int teachers, int64_t options) {
+  begin_.reserve(teachers + 1);
+  option_post_.reserve(options);
+  option_cost_.reserve(options);
+}
+
+void AssignmentProblem::SetTeacherUnassignedCost(int teacher,
+                                                 std::optional<int64_t> cost) {
+  if (override_kind_.size() <= static_cast<size_t>(teacher)) {
+    override_kind_.resize(teacher + 1, 0);
+    override_cost_.resize(teacher + 1, 0);
+  }
+  override_kind_[teacher] = cost.has_value() ? 2 : 1;
+  override_cost_[teacher] = cost.value_or(0);
+}
+
+std::optional<int64_t> AssignmentProblem::unassigned_cost(int teacher) const {
+  if (static_cast<size_t>(teacher) < override_kind_.size()) {
+    if (override_kind_[teacher] == 1) return std::nullopt;
+    if (override_kind_[teacher] == 2) return override_cost_[teacher];
+  }
+  return unassigned_cost_;
+}
+
+std::string AssignmentProblem::PostLabel(int post) const {
+  if (post < 0 || post >= num_posts() || post_name_[post].empty()) {
+    return absl::StrCat("post ", post);
+  }
+  return absl::StrCat("post ", post, " '", post_name_[post], "'");
+}
+
+absl::Status AssignmentProblem::Validate() const {
+  const int num_p = num_posts();
+  int128 capacity_sum = 0;
+  for (int s = 0; s < num_p; ++s) {
+    if (capacity_[s] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(PostLabel(s), ": negative capacity ", capacity_[s]));
+    }
+    if (floor_[s] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(PostLabel(s), ": negative floor ", floor_[s]));
+    }
+    if (floor_[s] > capacity_[s]) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(PostLabel(s), ": floor ", floor_[s], " above capacity ",
+                       capacity_[s]));
+    }
+    if (capacity_[s] > kMaxFlowCapacity) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(PostLabel(s), ": capacity ", capacity_[s],
+                       " exceeds the limit ", kMaxFlowCapacity));
+    }
+    capacity_sum += capacity_[s];
+  }
+  if (capacity_sum > kSumLimit) {
+    return absl::InvalidArgumentError("sum of post capacities too large");
+  }
+  if (static_cast<size_t>(num_teachers()) < override_kind_.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unassigned cost set for unknown teacher ", override_kind_.size() - 1));
+  }
+  std::vector<int> seen(num_p, -1);
+  for (int t = 0; t < num_teachers(); ++t) {
+    absl::Span<const int> posts = option_posts(t);
+    absl::Span<const int64_t> costs = option_costs(t);
+    for (size_t k = 0; k < posts.size(); ++k) {
+      const int s = posts[k];
+      if (s < 0 || s >= num_p) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("teacher ", t, " option ", k, ": unknown post ", s));
+      }
+      if (seen[s] == t) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("teacher ", t, " lists ", PostLabel(s), " twice"));
+      }
+      seen[s] = t;
+      if (Abs(costs[k]) > kMaxFlowCost) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("teacher ", t, " option ", k, ": |cost| ", costs[k],
+                         " exceeds the limit ", kMaxFlowCost));
+      }
+    }
+    std::optional<int64_t> u = unassigned_cost(t);
+    if (u.has_value() && Abs(*u) > kMaxFlowCost) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("teacher ", t, ": |unassigned cost| ", *u,
+                       " exceeds the limit ", kMaxFlowCost));
+    }
+  }
+  return absl::OkStatus();
+}
+
+MinCostFlowProblem AssignmentAsFlow(const AssignmentProblem& problem) {
+  MinCostFlowProblem flow;
+  const int n = problem.num_teachers();
+  const int num_p = problem.num_posts();
+  for (int t = 0; t < n; ++t) flow.AddNode(1, absl::StrCat("teacher ", t));
+  for (int s = 0; s < num_p; ++s) flow.AddNode(0, problem.PostLabel(s));
+  const int unassigned = flow.AddNode(0, "unassigned");
+  const int sink = flow.AddNode(-n, "sink");
+  for (int t = 0; t < n; ++t) {
+    absl::Span<const int> posts = problem.option_posts(t);
+    absl::Span<const int64_t> costs = problem.option_costs(t);
+    for (size_t k = 0; k < posts.size(); ++k) {
+      flow.AddArc(t, n + posts[k], 0, 1, costs[k]);
+    }
+    if (std::optional<int64_t> u = problem.unassigned_cost(t)) {
+      flow.AddArc(t, unassigned, 0, 1, *u);
+    }
+  }
+  for (int s = 0; s < num_p; ++s) {
+    flow.AddArc(n + s, sink, problem.floor(s), problem.capacity(s), 0);
+  }
+  flow.AddArc(unassigned, sink, 0, n + 1, 0);
+  return flow;
+}
+
+// ---------------------------------------------------------------------------
+// SolveAssignment: successive shortest paths on the post-level graph.
+
+namespace {
+
+class AssignmentSolver {
+ public:
+  explicit AssignmentSolver(const AssignmentProblem& problem)
+      : problem_(problem),
+        n_(problem.num_teachers()),
+        num_posts_(problem.num_posts()),
+        unassigned_(problem.num_posts()),
+        num_nodes_(problem.num_posts() + 1) {}
+
+  absl::StatusOr<AssignmentResult> Run();
+
+ private:
+  struct Entry {
+    int64_t key;
+    int teacher;
+    // Min-heap on (key, teacher): std::*_heap keep the "largest" on top.
+    bool operator<(const Entry& o) const {
+      return key != o.key ? key > o.key : teacher > o.teacher;
+    }
+  };
+  // Out-arcs of a node of the compressed graph: for each neighbour b, the
+  // teachers now at this node who list b, keyed by c(t,b) - c(t,here).
+  struct Node {
+    bool built = false;
+    std::vector<int> holders;   // teachers placed here before `built`
+    std::vector<int> neighbor;  // sorted
+    std::vector<std::vector<Entry>> heap;  // parallel to neighbor
+  };
+
+  int64_t UnassignedCost(int t) const {
+    std::optional<int64_t> u = problem_.unassigned_cost(t);
+    return u.has_value() ? *u : penalty_;
+  }
+  // Cost of seat number `routed` (0-based) at node x, or kInf if none left.
+  int64_t SeatCost(int x, int64_t routed) const {
+    if (x == unassigned_) return 0;
+    if (routed < problem_.floor(x)) return -penalty_;
+    if (routed < problem_.capacity(x)) return 0;
+    return kInf;
+  }
+  void Build(int a);
+  void AddToBuilt(int a, int t);
+  void Place(int t, int x, int64_t cost);
+  void Route(int source);
+
+  const AssignmentProblem& problem_;
+  const int n_, num_posts_, unassigned_, num_nodes_;
+  int64_t penalty_ = 0;  // M; 0 when no floors and everyone may stay out
+  int64_t sink_potential_ = 0;
+  std::vector<int> at_;           // node of each teacher
+  std::vector<int64_t> at_cost_;  // its cost
+  std::vector<int64_t> load_, routed_, potential_;
+  std::vector<Node> nodes_;
+  // Dijkstra scratch, reset after each search.
+  std::vector<int64_t> dist_;
+  std::vector<int> parent_, parent_teacher_;
+  std::vector<char> settled_;
+  std::vector<int> touched_, settled_list_;
+  std::vector<std::pair<int64_t, int>> queue_;
+  std::vector<int> slot_;   // Build scratch: neighbour -> slot, or -1
+  std::vector<int> stamp_;  // Build scratch: dedupes holders
+};
+
+void AssignmentSolver::Place(int t, int x, int64_t cost) {
+  at_[t] = x;
+  at_cost_[t] = cost;
+  Node& node = nodes_[x];
+  if (node.built) {
+    AddToBuilt(x, t);
+  } else {
+    node.holders.push_back(t);
+  }
+}
+
+void AssignmentSolver::Build(int a) {
+  Node& node = nodes_[a];
+  node.built = true;
+  std::vector<int> order;
+  for (int t : node.holders) {
+    if (at_[t] != a || stamp_[t] == a) continue;
+    stamp_[t] = a;
+    const int64_t here = at_cost_[t];
+    auto add = [&](int b, int64_t cost) {
+      if (b == a) return;
+      if (slot_[b] < 0) {
+        slot_[b] = static_cast<int>(node.heap.size());
+        node.heap.emplace_back();
+        order.push_back(b);
+      }
+      node.heap[slot_[b]].push_back({cost - here, t});
+    };
+    absl::Span<const int> posts = problem_.option_posts(t);
+    absl::Span<const int64_t> costs = problem_.option_costs(t);
+    for (size_t k = 0; k < posts.size(); ++k) add(posts[k], costs[k]);
+    add(unassigned_, UnassignedCost(t));
+  }
+  node.holders.clear();
+  node.holders.shrink_to_fit();
+  // Sort neighbours so later insertions can binary-search them.
+  std::vector<int> by_id(order);
+  std::sort(by_id.begin(), by_id.end());
+  std::vector<std::vector<Entry>> heaps(by_id.size());
+  for (size_t i = 0; i < by_id.size(); ++i) {
+    heaps[i] = std::move(node.heap[slot_[by_id[i]]]);
+    std::make_heap(heaps[i].begin(), heaps[i].end());
+  }
+  for (int b : order) slot_[b] = -1;
+  node.neighbor = std::move(by_id);
+  node.heap = std::move(heaps);
+}
+
+void AssignmentSolver::AddToBuilt(int a, int t) {
+  Node& node = nodes_[a];
+  const int64_t here = at_cost_[t];
+  auto add = [&](int b, int64_t cost) {
+    if (b == a) return;
+    auto it = std::lower_bound(node.neighbor.begin(), node.neighbor.end(), b);
+    size_t i = it - node.neighbor.begin();
+    if (it == node.neighbor.end() || *it != b) {
+      node.neighbor.insert(it, b);
+      node.heap.insert(node.heap.begin() + i, std::vector<Entry>());
+    }
+    std::vector<Entry>& h = node.heap[i];
+    h.push_back({cost - here, t});
+    std::push_heap(h.begin(), h.end());
+  };
+  absl::Span<const int> posts = problem_.option_posts(t);
+  absl::Span<const int64_t> costs = problem_.option_costs(t);
+  for (size_t k = 0; k < posts.size(); ++k) add(posts[k], costs[k]);
+  add(unassigned_, UnassignedCost(t));
+}
+
+// Routes one excess unit sitting at `source` to the cheapest free seat.
+void AssignmentSolver::Route(int source) {
+  auto push = [&](int64_t d, int v) {
+    queue_.push_back({d, v});
+    std::push_heap(queue_.begin(), queue_.end(), std::greater<>());
+  };
+  dist_[source] = 0;
+  touched_.push_back(source);
+  push(0, source);
+  int64_t best = kInf;
+  int best_node = -1;
+  while (!queue_.empty()) {
+    std::pop_heap(queue_.begin(), queue_.end(), std::greater<>());
+    auto [d, a] = queue_.back();
+    queue_.pop_back();
+    if (settled_[a] || d != dist_[a]) continue;
+    if (d >= best) break;
+    settled_[a] = 1;
+    settled_list_.push_back(a);
+    const int64_t seat = SeatCost(a, routed_[a]);
+    if (seat != kInf) {
+      const int64_t reduced = seat + potential_[a] - sink_potential_;
+      ROTA_CHECK(reduced >= 0) << "negative sink reduced cost at node " << a;
+      if (d + reduced < best) {
+        best = d + reduced;
+        best_node = a;
+      }
+    }
+    if (!nodes_[a].built) Build(a);
+    Node& node = nodes_[a];
+    for (size_t i = 0; i < node.neighbor.size(); ++i) {
+      std::vector<Entry>& h = node.heap[i];
+      while (!h.empty() && at_[h.front().teacher] != a) {
+        std::pop_heap(h.begin(), h.end());
+        h.pop_back();
+      }
+      if (h.empty()) continue;
+      const int b = node.neighbor[i];
+      if (settled_[b]) continue;
+      const int64_t reduced = h.front().key + potential_[a] - potential_[b];
+      const int64_t nd = d + reduced;
+      if (nd < dist_[b]) {
+        if (dist_[b] == kInf) touched_.push_back(b);
+        dist_[b] = nd;
+        parent_[b] = a;
+        parent_teacher_[b] = h.front().teacher;
+        push(nd, b);
+      }
+    }
+  }
+  queue_.clear();
+  ROTA_CHECK(best_node >= 0) << "no free seat reachable from node " << source;
+  // Potentials: every node moves by min(dist, best); the common shift `best`
+  // is dropped (it cancels in all reduced costs, the sink's included).
+  for (int a : settled_list_) potential_[a] -= best - dist_[a];
+  // Augment: each teacher on the path moves one step towards the free seat.
+  for (int b = best_node; b != source;) {
+    const int a = parent_[b];
+    const int t = parent_teacher_[b];
+    int64_t cost = kInf;
+    if (b == unassigned_) {
+      cost = UnassignedCost(t);
+    } else {
+      absl::Span<const int> posts = problem_.option_posts(t);
+      for (size_t k = 0; k < posts.size(); ++k) {
+        if (posts[k] == b) cost = problem_.option_costs(t)[k];
+      }
+    }
+    Place(t, b, cost);
+    b = a;
+  }
+  if (best_node != source) {
+    --load_[source];
+    ++load_[best_node];
+  }
+  ++routed_[best_node];
+  for (int v : touched_) {
+    dist_[v] = kInf;
+    settled_[v] = 0;
+  }
+  touched_.clear();
+  settled_list_.clear();
+}
+
+absl::StatusOr<AssignmentResult> AssignmentSolver::Run() {
+  ROTA_RETURN_IF_ERROR(problem_.Validate());
+  // Penalty M for an unmet floor seat or a teacher who may not stay out: it
+  // exceeds any difference in real cost, so violations are minimised first.
+  bool any_floor = false, any_forced = false;
+  int64_t max_abs = 0;
+  for (int s = 0; s < num_posts_; ++s) any_floor |= problem_.floor(s) > 0;
+  for (int t = 0; t < n_; ++t) {
+    for (int64_t c : problem_.option_costs(t))
+      max_abs = std::max(max_abs, Abs(c));
+    std::optional<int64_t> u = problem_.unassigned_cost(t);
+    if (u.has_value()) {
+      max_abs = std::max(max_abs, Abs(*u));
+    } else {
+      any_forced = true;
+    }
+  }
+  if (any_floor || any_forced) {
+    const int128 m = int128{n_ + 1} * (2 * int128{max_abs} + 1) + 1;
+    if (m * (num_nodes_ + 4) > kSumLimit) {
+      return absl::InvalidArgumentError(
+          "costs too large: the floor/placement penalty would overflow");
+    }
+    penalty_ = static_cast<int64_t>(m);
+  }
+  sink_potential_ = any_floor ? -penalty_ : 0;
+
+  at_.assign(n_, -1);
+  at_cost_.assign(n_, 0);
+  load_.assign(num_nodes_, 0);
+  routed_.assign(num_nodes_, 0);
+  potential_.assign(num_nodes_, 0);
+  nodes_.resize(num_nodes_);
+  dist_.assign(num_nodes_, kInf);
+  parent_.assign(num_nodes_, -1);
+  parent_teacher_.assign(num_nodes_, -1);
+  settled_.assign(num_nodes_, 0);
+  slot_.assign(num_nodes_, -1);
+  stamp_.assign(n_, -1);
+
+  // Everyone at her cheapest option: optimal while no seat limit binds.
+  for (int t = 0; t < n_; ++t) {
+    int best = unassigned_;
+    int64_t best_cost = UnassignedCost(t);
+    absl::Span<const int> posts = problem_.option_posts(t);
+    absl::Span<const int64_t> costs = problem_.option_costs(t);
+    for (size_t k = 0; k < posts.size(); ++k) {
+      if (costs[k] < best_cost) {
+        best_cost = costs[k];
+        best = posts[k];
+      }
+    }
+    Place(t, best, best_cost);
+    ++load_[best];
+  }
+  // Seats whose reduced cost is 0 at potential 0 take their units directly.
+  for (int x = 0; x < num_nodes_; ++x) {
+    while (routed_[x] < load_[x] &&
+           SeatCost(x, routed_[x]) == sink_potential_) {
+      ++routed_[x];
+    }
+  }
+  for (int x = 0; x < num_nodes_; ++x) {
+    while (routed_[x] < load_[x]) Route(x);
+  }
+
+  AssignmentResult result;
+  result.post_of_teacher.resize(n_);
+  result.load.assign(load_.begin(), load_.begin() + num_posts_);
+  result.price.resize(num_posts_);
+  for (int s = 0; s < num_posts_; ++s) {
+    result.price[s] = sink_potential_ - potential_[s];
+  }
+  int128 cost = 0;
+  std::vector<std::string> problems;
+  for (int t = 0; t < n_; ++t) {
+    if (at_[t] == unassigned_) {
+      result.post_of_teacher[t] = kUnassigned;
+      if (problem_.unassigned_cost(t).has_value()) {
+        cost += at_cost_[t];
+      } else {
+        result.unplaced_teachers.push_back(t);
+      }
+    } else {
+      result.post_of_teacher[t] = at_[t];
+      cost += at_cost_[t];
+    }
+  }
+  result.cost = static_cast<int64_t>(cost);
+  for (int s = 0; s < num_posts_; ++s) {
+    if (load_[s] < problem_.floor(s)) {
+      result.unmet_floor_posts.push_back(s);
+      problems.push_back(absl::StrCat(problem_.PostLabel(s), " floor ",
+                                      problem_.floor(s), " (at most ", load_[s],
+                                      " can be placed there)"));
+    }
+  }
+  if (!result.unplaced_teachers.empty()) {
+    std::vector<std::string> who;
+    for (int t : result.unplaced_teachers) who.push_back(absl::StrCat(t));
+    problems.push_back(absl::StrCat(
+        result.unplaced_teachers.size() == 1 ? "teacher " : "teachers ",
+        JoinLimited(who),
+        " cannot be placed (no unassigned option; listed posts full or "
+        "needed for floors)"));
+  }
+  if (problems.empty()) {
+    result.status = FlowStatus::kOptimal;
+  } else {
+    result.reason = absl::StrCat("infeasible: ", absl::StrJoin(problems, "; "));
+  }
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<AssignmentResult> SolveAssignment(
+    const AssignmentProblem& problem) {
+  AssignmentSolver solver(problem);
+  return solver.Run();
+}
+
+absl::StatusOr<int64_t> CheckAssignmentCertificate(
+    const AssignmentProblem& problem, const AssignmentResult& result) {
+  ROTA_RETURN_IF_ERROR(problem.Validate());
+  const int n = problem.num_teachers();
+  const int num_p = problem.num_posts();
+  if (result.post_of_teacher.size() != static_cast<size_t>(n)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("post_of_teacher has ", result.post_of_teacher.size(),
+                     " entries for ", n, " teachers"));
+  }
+  if (result.price.size() != static_cast<size_t>(num_p)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "price has ", result.price.size(), " entries for ", num_p, " posts"));
+  }
+  std::vector<int64_t> load(num_p, 0);
+  int128 cost = 0;
+  for (int t = 0; t < n; ++t) {
+    absl::Span<const int> posts = problem.option_posts(t);
+    absl::Span<const int64_t> costs = problem.option_costs(t);
+    const std::optional<int64_t> stay_out = problem.unassigned_cost(t);
+    const int at = result.post_of_teacher[t];
+    int128 value = 0;  // c(t, at) + price(at)
+    if (at == kUnassigned) {
+      if (!stay_out.has_value()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("teacher ", t, " is unassigned but must be placed"));
+      }
+      value = *stay_out;
+      cost += *stay_out;
+    } else {
+      size_t k = 0;
+      while (k < posts.size() && posts[k] != at) ++k;
+      if (k == posts.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("teacher ", t, " is placed at ", problem.PostLabel(at),
+                         " which she does not list"));
+      }
+      ++load[at];
+      value = int128{costs[k]} + result.price[at];
+      cost += costs[k];
+    }
+    for (size_t k = 0; k < posts.size(); ++k) {
+      if (int128{costs[k]} + result.price[posts[k]] < value) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "teacher ", t, " would pay less at ", problem.PostLabel(posts[k]),
+            " (cost ", costs[k], " + price ", result.price[posts[k]],
+            ") than where she is"));
+      }
+    }
+    if (stay_out.has_value() && int128{*stay_out} < value) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("teacher ", t, " would pay less unassigned (", *stay_out,
+                       ") than where she is"));
+    }
+  }
+  for (int s = 0; s < num_p; ++s) {
+    if (load[s] > problem.capacity(s) || load[s] < problem.floor(s)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          problem.PostLabel(s), ": ", load[s], " teachers outside [",
+          problem.floor(s), ", ", problem.capacity(s), "]"));
+    }
+    if (result.price[s] > 0 && load[s] != problem.capacity(s)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(problem.PostLabel(s), ": price ", result.price[s],
+                       " > 0 but the post is not full (", load[s], " of ",
+                       problem.capacity(s), ")"));
+    }
+    if (result.price[s] < 0 && load[s] != problem.floor(s)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(problem.PostLabel(s), ": price ", result.price[s],
+                       " < 0 but the post is above its floor (", load[s], " > ",
+                       problem.floor(s), ")"));
+    }
+  }
+  return static_cast<int64_t>(cost);
+}
+
+}  // namespace rota::engine
