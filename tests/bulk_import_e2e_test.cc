@@ -22,7 +22,8 @@ using rota::v1::RegistryService;
 
 class BulkImportE2eTest : public RotadTest {
  protected:
-  static rota::v1::Teacher Row(const std::string& school_id, const std::string& id, int i) {
+  static rota::v1::Teacher Row(const std::string& school_id,
+                               const std::string& id, int i) {
     rota::v1::Teacher t = MakeTeacher(kCounty, school_id, i);
     t.set_name(TeacherName(kCounty, id));
     return t;
@@ -32,8 +33,10 @@ class BulkImportE2eTest : public RotadTest {
     rota::v1::GetTeacherRequest get;
     get.set_name(TeacherName(kCounty, teacher_id));
     rota::v1::Teacher out;
-    grpc::Status status = Call(reg(), &RegistryService::Stub::GetTeacher, get, &out);
-    EXPECT_TRUE(status.ok() || status.error_code() == StatusCode::NOT_FOUND) << Describe(status);
+    grpc::Status status =
+        Call(reg(), &RegistryService::Stub::GetTeacher, get, &out);
+    EXPECT_TRUE(status.ok() || status.error_code() == StatusCode::NOT_FOUND)
+        << Describe(status);
     return status.ok();
   }
 };
@@ -50,7 +53,7 @@ TEST_F(BulkImportE2eTest, ValidRowsAppliedInvalidRowsReportedWithRowAndField) {
     auto* row = chunks[0].add_schools();
     row->set_row(2 + s);
     *row->mutable_school() = MakeSchool(s);
-    row->mutable_school()->set_name(SchoolName(kCounty, "s" + std::to_string(s)));
+    row->mutable_school()->set_name(SchoolName(kCounty, absl::StrCat("s", s)));
   }
   auto* post_row = chunks[0].add_posts();
   post_row->set_row(2);
@@ -59,18 +62,21 @@ TEST_F(BulkImportE2eTest, ValidRowsAppliedInvalidRowsReportedWithRowAndField) {
   for (int i = 0; i < 10; ++i) {
     auto* row = chunks[0].add_teachers();
     row->set_row(2 + i);
-    *row->mutable_teacher() = Row("s" + std::to_string(i % 2), "a" + std::to_string(i), i);
+    *row->mutable_teacher() =
+        Row(absl::StrCat("s", i % 2), absl::StrCat("a", i), i);
   }
   // Chunk 1: rows 12..21 with three bad ones.
   std::map<int64_t, std::string> bad_fields;
   for (int i = 0; i < 10; ++i) {
     auto* row = chunks[1].add_teachers();
     row->set_row(12 + i);
-    *row->mutable_teacher() = Row("s0", "b" + std::to_string(i), 100 + i);
+    *row->mutable_teacher() = Row("s0", absl::StrCat("b", i), 100 + i);
   }
-  chunks[1].mutable_teachers(2)->mutable_teacher()->set_birth_date("2999-01-01");
+  chunks[1].mutable_teachers(2)->mutable_teacher()->set_birth_date(
+      "2999-01-01");
   bad_fields[14] = "teacher.birth_date";
-  chunks[1].mutable_teachers(5)->mutable_teacher()->set_school(SchoolName(kCounty, "nope"));
+  chunks[1].mutable_teachers(5)->mutable_teacher()->set_school(
+      SchoolName(kCounty, "nope"));
   bad_fields[17] = "teacher.school";
   chunks[1].mutable_teachers(9)->mutable_teacher()->clear_gender();
   bad_fields[21] = "teacher.gender";
@@ -78,7 +84,7 @@ TEST_F(BulkImportE2eTest, ValidRowsAppliedInvalidRowsReportedWithRowAndField) {
   for (int i = 0; i < 5; ++i) {
     auto* row = chunks[2].add_teachers();
     row->set_row(22 + i);
-    *row->mutable_teacher() = Row("s1", "c" + std::to_string(i), 200 + i);
+    *row->mutable_teacher() = Row("s1", absl::StrCat("c", i), 200 + i);
   }
 
   const int64_t events_before = Events();
@@ -97,11 +103,11 @@ TEST_F(BulkImportE2eTest, ValidRowsAppliedInvalidRowsReportedWithRowAndField) {
   // One event per applied row.
   EXPECT_EQ(Events(), events_before + response.rows_applied());
 
-  for (int i = 0; i < 10; ++i) EXPECT_TRUE(Exists("a" + std::to_string(i))) << i;
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(Exists(absl::StrCat("a", i))) << i;
   for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(Exists("b" + std::to_string(i)), i != 2 && i != 5 && i != 9) << i;
+    EXPECT_EQ(Exists(absl::StrCat("b", i)), i != 2 && i != 5 && i != 9) << i;
   }
-  for (int i = 0; i < 5; ++i) EXPECT_TRUE(Exists("c" + std::to_string(i))) << i;
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(Exists(absl::StrCat("c", i))) << i;
   ASSERT_OK_AND_ASSIGN(auto schools, ListAllSchools(reg(), kCounty));
   EXPECT_EQ(schools.size(), 2u);
   ASSERT_OK_AND_ASSIGN(auto posts, ListAllPosts(reg(), kCounty));
@@ -116,7 +122,8 @@ TEST_F(BulkImportE2eTest, ValidRowsAppliedInvalidRowsReportedWithRowAndField) {
   got.clear_etag();
   got.clear_create_time();
   got.clear_update_time();
-  EXPECT_EQ(got.SerializeAsString(), want.SerializeAsString()) << got.DebugString();
+  EXPECT_EQ(got.SerializeAsString(), want.SerializeAsString())
+      << got.DebugString();
 
   // Replaying the same chunks (same request ids) applies nothing and returns
   // the same per-row results.
@@ -142,11 +149,12 @@ TEST_F(BulkImportE2eTest, ChunkWithOnlyBadRowsChangesNothing) {
   const CountyState before = State();
   std::vector<rota::v1::Teacher> rows;
   for (int i = 0; i < 4; ++i) {
-    rows.push_back(Row("s0", "x" + std::to_string(i), i));
+    rows.push_back(Row("s0", absl::StrCat("x", i), i));
     rows.back().set_birth_date("1999-02-31");
   }
   rota::v1::BulkImportResponse response;
-  ASSERT_OK(BulkImport(reg(), TeacherChunks(kCounty, rows, 500, 100), &response));
+  ASSERT_OK(
+      BulkImport(reg(), TeacherChunks(kCounty, rows, 500, 100), &response));
   EXPECT_EQ(response.rows_applied(), 0);
   EXPECT_EQ(response.rows_rejected(), 4);
   ASSERT_EQ(response.errors_size(), 4);
@@ -162,7 +170,8 @@ TEST_F(BulkImportE2eTest, RowReferencingAnotherCountysSchoolIsRejected) {
   ASSERT_OK(CreateSchool(reg(), "other", "so", MakeSchool(0)));
   ASSERT_OK(CreateSchool(reg(), kCounty, "s0", MakeSchool(1)));
   const CountyState before_other = State("other");
-  std::vector<rota::v1::Teacher> rows = {Row("s0", "ok1", 1), Row("s0", "cross", 2)};
+  std::vector<rota::v1::Teacher> rows = {Row("s0", "ok1", 1),
+                                         Row("s0", "cross", 2)};
   rows[1].set_school(SchoolName("other", "so"));
   rota::v1::BulkImportResponse response;
   ASSERT_OK(BulkImport(reg(), TeacherChunks(kCounty, rows, 500, 1), &response));
@@ -193,8 +202,8 @@ TEST_F(BulkImportE2eTest, StreamErrors) {
       TeacherChunks(kCounty, {Row("s0", "m1", 1), Row("s0", "m2", 2)}, 1);
   chunks[1].set_parent(CountyName("other"));
   rota::v1::BulkImportResponse response;
-  EXPECT_TRUE(HasError(BulkImport(reg(), chunks, &response), StatusCode::INVALID_ARGUMENT,
-                       "parent"));
+  EXPECT_TRUE(HasError(BulkImport(reg(), chunks, &response),
+                       StatusCode::INVALID_ARGUMENT, "parent"));
   ExpectUnchanged(before_other, State("other"), "the other county");
 
   // Unknown county.
@@ -214,13 +223,16 @@ TEST_F(BulkImportE2eTest, StreamErrors) {
 
 TEST_F(BulkImportE2eTest, LargeImportInChunksOf500) {
   for (int s = 0; s < 5; ++s) {
-    ASSERT_OK(CreateSchool(reg(), kCounty, "s" + std::to_string(s), MakeSchool(s)));
+    ASSERT_OK(
+        CreateSchool(reg(), kCounty, absl::StrCat("s", s), MakeSchool(s)));
   }
   std::vector<rota::v1::Teacher> rows;
   for (int i = 0; i < 2600; ++i) {
-    rows.push_back(Row("s" + std::to_string(i % 5), absl::StrCat("3501", 100000 + i), i));
+    rows.push_back(
+        Row(absl::StrCat("s", i % 5), absl::StrCat("3501", 100000 + i), i));
   }
-  std::vector<rota::v1::BulkImportRequest> chunks = TeacherChunks(kCounty, rows, 500, 2, "big");
+  std::vector<rota::v1::BulkImportRequest> chunks =
+      TeacherChunks(kCounty, rows, 500, 2, "big");
   for (const auto& chunk : chunks) EXPECT_LT(chunk.ByteSizeLong(), 1u << 20);
   const int64_t events_before = Events();
   rota::v1::BulkImportResponse response;
@@ -234,10 +246,12 @@ TEST_F(BulkImportE2eTest, LargeImportInChunksOf500) {
   std::set<std::string> names;
   for (const auto& t : teachers) names.insert(t.name());
   for (const auto& t : rows) EXPECT_EQ(names.count(t.name()), 1u) << t.name();
-  ASSERT_OK_AND_ASSIGN(auto music, ListAllTeachers(reg(), kCounty, "subject = \"music\""));
+  ASSERT_OK_AND_ASSIGN(auto music,
+                       ListAllTeachers(reg(), kCounty, "subject = \"music\""));
   size_t want_music = 0;
   for (const auto& t : rows) {
-    want_music += std::count(t.subjects().begin(), t.subjects().end(), "music") > 0;
+    want_music +=
+        std::count(t.subjects().begin(), t.subjects().end(), "music") > 0;
   }
   EXPECT_EQ(music.size(), want_music);
 }

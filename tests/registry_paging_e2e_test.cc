@@ -4,6 +4,8 @@
 // filters, page sizes and page tokens.
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -37,13 +39,15 @@ class PagingE2eTest : public RotadTest {
     if (HasFatalFailure()) return;
     for (int s = 0; s < kSchools; ++s) {
       rota::v1::School school;
-      ASSERT_OK(CreateSchool(reg(), kCounty, "s" + std::to_string(s), MakeSchool(s), &school));
+      ASSERT_OK(CreateSchool(reg(), kCounty, absl::StrCat("s", s),
+                             MakeSchool(s), &school));
       schools_.push_back(school);
       for (int p = 0; p < kPostsPerSchool; ++p) {
         rota::v1::Post post;
-        ASSERT_OK(CreatePost(reg(), kCounty, absl::StrCat("p", s, "-", p),
-                             MakePost(kCounty, "s" + std::to_string(s), s * kPostsPerSchool + p),
-                             &post));
+        ASSERT_OK(CreatePost(
+            reg(), kCounty, absl::StrCat("p", s, "-", p),
+            MakePost(kCounty, absl::StrCat("s", s), s * kPostsPerSchool + p),
+            &post));
         posts_.push_back(post);
       }
     }
@@ -56,7 +60,7 @@ class PagingE2eTest : public RotadTest {
   void ImportTeachers(int from, int to, const std::string& county = kCounty) {
     std::vector<rota::v1::Teacher> rows;
     for (int i = from; i < to; ++i) {
-      rows.push_back(MakeTeacher(county, "s" + std::to_string(i % kSchools), i));
+      rows.push_back(MakeTeacher(county, absl::StrCat("s", i % kSchools), i));
       rows.back().set_name(TeacherName(county, TeacherId(i)));
     }
     rota::v1::BulkImportResponse response;
@@ -66,7 +70,8 @@ class PagingE2eTest : public RotadTest {
   }
 
   // Pages through ListTeachers with `page_size` and returns every page's names.
-  std::vector<std::vector<std::string>> Pages(int32_t page_size, const std::string& filter = "") {
+  std::vector<std::vector<std::string>> Pages(int32_t page_size,
+                                              const std::string& filter = "") {
     std::vector<std::vector<std::string>> pages;
     rota::v1::ListTeachersRequest req;
     req.set_parent(CountyName(kCounty));
@@ -74,7 +79,8 @@ class PagingE2eTest : public RotadTest {
     req.set_filter(filter);
     for (int guard = 0; guard < 100000; ++guard) {
       rota::v1::ListTeachersResponse resp;
-      grpc::Status status = Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp);
+      grpc::Status status =
+          Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp);
       EXPECT_OK(status);
       if (!status.ok()) break;
       pages.emplace_back();
@@ -92,30 +98,37 @@ class PagingE2eTest : public RotadTest {
 
 TEST_F(PagingE2eTest, EveryRowExactlyOnceAcrossPagesInIdOrder) {
   std::vector<std::string> want;
-  for (int i = 0; i < kTeachers; ++i) want.push_back(TeacherName(kCounty, TeacherId(i)));
+  for (int i = 0; i < kTeachers; ++i)
+    want.push_back(TeacherName(kCounty, TeacherId(i)));
   std::sort(want.begin(), want.end());
   for (int32_t page_size : {1, 2, 7, 50, 100, 236, 237, 238, 1000}) {
     SCOPED_TRACE(absl::StrCat("page_size=", page_size));
     std::vector<std::vector<std::string>> pages = Pages(page_size);
     std::vector<std::string> got;
     for (size_t p = 0; p < pages.size(); ++p) {
-      EXPECT_LE(pages[p].size(), static_cast<size_t>(page_size)) << "page " << p;
-      if (p + 1 < pages.size()) EXPECT_FALSE(pages[p].empty()) << "empty page " << p << " mid-way";
+      EXPECT_LE(pages[p].size(), static_cast<size_t>(page_size))
+          << "page " << p;
+      if (p + 1 < pages.size()) {
+        EXPECT_FALSE(pages[p].empty()) << "empty page " << p << " mid-way";
+      }
       got.insert(got.end(), pages[p].begin(), pages[p].end());
     }
     EXPECT_EQ(got, want) << "rows missing, repeated or out of id order";
-    EXPECT_LE(pages.size(), static_cast<size_t>((kTeachers + page_size - 1) / page_size + 1));
+    EXPECT_LE(pages.size(),
+              static_cast<size_t>((kTeachers + page_size - 1) / page_size + 1));
   }
 }
 
 TEST_F(PagingE2eTest, SchoolsAndPostsPageToo) {
   for (int32_t page_size : {1, 5, 1000}) {
-    ASSERT_OK_AND_ASSIGN(auto schools, ListAllSchools(reg(), kCounty, "", page_size));
+    ASSERT_OK_AND_ASSIGN(auto schools,
+                         ListAllSchools(reg(), kCounty, "", page_size));
     ASSERT_EQ(schools.size(), schools_.size()) << page_size;
     std::set<std::string> names;
     for (const auto& s : schools) names.insert(s.name());
     EXPECT_EQ(names.size(), schools_.size()) << page_size;
-    ASSERT_OK_AND_ASSIGN(auto posts, ListAllPosts(reg(), kCounty, "", page_size));
+    ASSERT_OK_AND_ASSIGN(auto posts,
+                         ListAllPosts(reg(), kCounty, "", page_size));
     ASSERT_EQ(posts.size(), posts_.size()) << page_size;
     names.clear();
     for (const auto& p : posts) names.insert(p.name());
@@ -168,10 +181,12 @@ TEST_F(PagingE2eTest, StableUnderConcurrentInserts) {
       std::vector<rota::v1::Teacher> rows;
       for (int j = 0; j < 3 && k < slots.size(); ++j, ++k) {
         rows.push_back(MakeTeacher(kCounty, "s0", slots[k]));
-        rows.back().set_name(TeacherName(kCounty, absl::StrFormat("t%05d", slots[k])));
+        rows.back().set_name(
+            TeacherName(kCounty, absl::StrFormat("t%05d", slots[k])));
       }
       rota::v1::BulkImportResponse response;
-      grpc::Status status = BulkImport(reg(), TeacherChunks(kCounty, rows, 500), &response);
+      grpc::Status status =
+          BulkImport(reg(), TeacherChunks(kCounty, rows, 500), &response);
       EXPECT_OK(status);
       if (!status.ok()) return;
       inserted += static_cast<int>(response.rows_applied());
@@ -190,11 +205,13 @@ TEST_F(PagingE2eTest, StableUnderConcurrentInserts) {
   for (const auto& page : pages) {
     for (const auto& name : page) ++seen[name];
   }
-  for (const auto& [name, count] : seen) EXPECT_EQ(count, 1) << name << " seen " << count << " times";
-  for (const auto& name : existing) EXPECT_EQ(seen.count(name), 1u) << name << " was skipped";
+  for (const auto& [name, count] : seen)
+    EXPECT_EQ(count, 1) << name << " seen " << count << " times";
+  for (const auto& name : existing)
+    EXPECT_EQ(seen.count(name), 1u) << name << " was skipped";
   EXPECT_GT(inserted.load(), 0);
-  std::printf("paged %zu pages while %d rows were inserted; %zu rows seen\n", pages.size(),
-              inserted.load(), seen.size());
+  std::printf("paged %zu pages while %d rows were inserted; %zu rows seen\n",
+              pages.size(), inserted.load(), seen.size());
 }
 
 TEST_F(PagingE2eTest, TeacherFiltersReturnExactSubsets) {
@@ -203,26 +220,40 @@ TEST_F(PagingE2eTest, TeacherFiltersReturnExactSubsets) {
     std::function<bool(const rota::v1::Teacher&)> want;
   };
   const std::string s3 = SchoolName(kCounty, "s3");
-  const auto has_subject = [](const rota::v1::Teacher& t, const std::string& subject) {
-    return std::find(t.subjects().begin(), t.subjects().end(), subject) != t.subjects().end();
+  const auto has_subject = [](const rota::v1::Teacher& t,
+                              const std::string& subject) {
+    return std::find(t.subjects().begin(), t.subjects().end(), subject) !=
+           t.subjects().end();
   };
   const std::vector<Case> cases = {
       {"school = \"s3\"", [&](const auto& t) { return t.school() == s3; }},
-      {"school = \"" + s3 + "\"", [&](const auto& t) { return t.school() == s3; }},
+      {"school = \"" + s3 + "\"",
+       [&](const auto& t) { return t.school() == s3; }},
       {"school != \"s3\"", [&](const auto& t) { return t.school() != s3; }},
-      {"subject = \"music\"", [&](const auto& t) { return has_subject(t, "music"); }},
-      {"gender = FEMALE", [](const auto& t) { return t.gender() == rota::v1::FEMALE; }},
+      {"subject = \"music\"",
+       [&](const auto& t) { return has_subject(t, "music"); }},
+      {"gender = FEMALE",
+       [](const auto& t) { return t.gender() == rota::v1::FEMALE; }},
       {"school = \"s3\" AND gender = MALE",
-       [&](const auto& t) { return t.school() == s3 && t.gender() == rota::v1::MALE; }},
-      {"title = SENIOR_TITLE", [](const auto& t) { return t.title() == rota::v1::SENIOR_TITLE; }},
-      {"role = PRINCIPAL", [](const auto& t) { return t.role() == rota::v1::PRINCIPAL; }},
+       [&](const auto& t) {
+         return t.school() == s3 && t.gender() == rota::v1::MALE;
+       }},
+      {"title = SENIOR_TITLE",
+       [](const auto& t) { return t.title() == rota::v1::SENIOR_TITLE; }},
+      {"role = PRINCIPAL",
+       [](const auto& t) { return t.role() == rota::v1::PRINCIPAL; }},
       {"backbone_level != NOT_BACKBONE",
-       [](const auto& t) { return t.backbone_level() != rota::v1::NOT_BACKBONE; }},
+       [](const auto& t) {
+         return t.backbone_level() != rota::v1::NOT_BACKBONE;
+       }},
       {"employment = NON_ESTABLISHED",
-       [](const auto& t) { return t.employment() == rota::v1::NON_ESTABLISHED; }},
+       [](const auto& t) {
+         return t.employment() == rota::v1::NON_ESTABLISHED;
+       }},
       {"subject = \"math\" AND school = \"s1\" AND gender = FEMALE",
        [&](const auto& t) {
-         return has_subject(t, "math") && t.school() == SchoolName(kCounty, "s1") &&
+         return has_subject(t, "math") &&
+                t.school() == SchoolName(kCounty, "s1") &&
                 t.gender() == rota::v1::FEMALE;
        }},
       {"school = \"no-such-school\"", [](const auto&) { return false; }},
@@ -237,7 +268,8 @@ TEST_F(PagingE2eTest, TeacherFiltersReturnExactSubsets) {
       ASSERT_OK(got) << c.filter;
       std::vector<std::string> names;
       for (const auto& t : *got) names.push_back(t.name());
-      EXPECT_EQ(names, want) << "filter: " << c.filter << " page_size " << page_size;
+      EXPECT_EQ(names, want)
+          << "filter: " << c.filter << " page_size " << page_size;
     }
   }
 }
@@ -255,12 +287,15 @@ TEST_F(PagingE2eTest, SchoolAndPostFiltersReturnExactSubsets) {
     for (const auto& s : *got) names.push_back(s.name());
     EXPECT_EQ(names, want) << "filter: " << filter;
   };
-  check_schools("locality = RURAL", [](const auto& s) { return s.locality() == rota::v1::RURAL; });
+  check_schools("locality = RURAL",
+                [](const auto& s) { return s.locality() == rota::v1::RURAL; });
   check_schools("weak = true", [](const auto& s) { return s.weak(); });
-  check_schools("weak = false AND zone = \"zone-2\"",
-                [](const auto& s) { return !s.weak() && s.zone() == "zone-2"; });
+  check_schools("weak = false AND zone = \"zone-2\"", [](const auto& s) {
+    return !s.weak() && s.zone() == "zone-2";
+  });
   check_schools("stage = JUNIOR", [](const auto& s) {
-    return std::find(s.stages().begin(), s.stages().end(), rota::v1::JUNIOR) != s.stages().end();
+    return std::find(s.stages().begin(), s.stages().end(), rota::v1::JUNIOR) !=
+           s.stages().end();
   });
 
   const auto check_posts = [&](const std::string& filter, auto pred) {
@@ -275,33 +310,40 @@ TEST_F(PagingE2eTest, SchoolAndPostFiltersReturnExactSubsets) {
     for (const auto& p : *got) names.push_back(p.name());
     EXPECT_EQ(names, want) << "filter: " << filter;
   };
-  check_posts("school = \"s4\"",
-              [&](const auto& p) { return p.school() == SchoolName(kCounty, "s4"); });
-  check_posts("subject = \"math\"", [](const auto& p) { return p.subject() == "math"; });
-  check_posts("title_band = SENIOR_TITLE AND school != \"s0\"", [&](const auto& p) {
-    return p.title_band() == rota::v1::SENIOR_TITLE && p.school() != SchoolName(kCounty, "s0");
+  check_posts("school = \"s4\"", [&](const auto& p) {
+    return p.school() == SchoolName(kCounty, "s4");
   });
+  check_posts("subject = \"math\"",
+              [](const auto& p) { return p.subject() == "math"; });
+  check_posts("title_band = SENIOR_TITLE AND school != \"s0\"",
+              [&](const auto& p) {
+                return p.title_band() == rota::v1::SENIOR_TITLE &&
+                       p.school() != SchoolName(kCounty, "s0");
+              });
 }
 
 TEST_F(PagingE2eTest, UnparsableFilterIsInvalidArgument) {
   for (const std::string filter :
-       {"school =", "school = \"s1", "nosuchfield = \"x\"", "school = \"s1\" OR gender = MALE",
-        "gender = PURPLE", "= \"s1\"", "school == \"s1\"", "AND", "school = \"s1\" AND",
-        "gender < MALE", "(school = \"s1\")"}) {
+       {"school =", "school = \"s1", "nosuchfield = \"x\"",
+        "school = \"s1\" OR gender = MALE", "gender = PURPLE", "= \"s1\"",
+        "school == \"s1\"", "AND", "school = \"s1\" AND", "gender < MALE",
+        "(school = \"s1\")"}) {
     rota::v1::ListTeachersRequest req;
     req.set_parent(CountyName(kCounty));
     req.set_filter(filter);
     rota::v1::ListTeachersResponse resp;
-    EXPECT_TRUE(HasError(Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp),
-                         StatusCode::INVALID_ARGUMENT, "filter", "INVALID_FILTER"))
+    EXPECT_TRUE(
+        HasError(Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp),
+                 StatusCode::INVALID_ARGUMENT, "filter", "INVALID_FILTER"))
         << "filter: " << filter;
   }
   rota::v1::ListSchoolsRequest req;
   req.set_parent(CountyName(kCounty));
   req.set_filter("subject = \"music\"");  // not a school field
   rota::v1::ListSchoolsResponse resp;
-  EXPECT_TRUE(HasError(Call(reg(), &RegistryService::Stub::ListSchools, req, &resp),
-                       StatusCode::INVALID_ARGUMENT, "filter", "INVALID_FILTER"));
+  EXPECT_TRUE(
+      HasError(Call(reg(), &RegistryService::Stub::ListSchools, req, &resp),
+               StatusCode::INVALID_ARGUMENT, "filter", "INVALID_FILTER"));
 }
 
 TEST_F(PagingE2eTest, PageTokenIsBoundToFilterAndParent) {
@@ -317,29 +359,34 @@ TEST_F(PagingE2eTest, PageTokenIsBoundToFilterAndParent) {
   rota::v1::ListTeachersRequest reused = req;
   reused.set_page_token(token);
   reused.set_filter("gender = MALE");
-  EXPECT_TRUE(HasError(Call(reg(), &RegistryService::Stub::ListTeachers, reused, &resp),
-                       StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"));
+  EXPECT_TRUE(HasError(
+      Call(reg(), &RegistryService::Stub::ListTeachers, reused, &resp),
+      StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"));
   reused.set_filter("");
-  EXPECT_TRUE(HasError(Call(reg(), &RegistryService::Stub::ListTeachers, reused, &resp),
-                       StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"));
+  EXPECT_TRUE(HasError(
+      Call(reg(), &RegistryService::Stub::ListTeachers, reused, &resp),
+      StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"));
 
   // Another county's parent.
   ASSERT_OK(CreateCounty(reg(), "xining"));
   reused = req;
   reused.set_page_token(token);
   reused.set_parent(CountyName("xining"));
-  EXPECT_TRUE(HasError(Call(reg(), &RegistryService::Stub::ListTeachers, reused, &resp),
-                       StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"));
+  EXPECT_TRUE(HasError(
+      Call(reg(), &RegistryService::Stub::ListTeachers, reused, &resp),
+      StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"));
 
   // Another collection (a teacher token used to list schools).
   rota::v1::ListSchoolsRequest schools;
   schools.set_parent(CountyName(kCounty));
   schools.set_page_token(token);
   rota::v1::ListSchoolsResponse school_resp;
-  EXPECT_TRUE(HasError(Call(reg(), &RegistryService::Stub::ListSchools, schools, &school_resp),
-                       StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"));
+  EXPECT_TRUE(HasError(
+      Call(reg(), &RegistryService::Stub::ListSchools, schools, &school_resp),
+      StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"));
 
-  // The same filter with the token still works (and a different page size is fine).
+  // The same filter with the token still works (and a different page size is
+  // fine).
   reused = req;
   reused.set_page_token(token);
   reused.set_page_size(3);
@@ -352,15 +399,17 @@ TEST_F(PagingE2eTest, BadPagingInputIsInvalidArgument) {
   req.set_parent(CountyName(kCounty));
   req.set_page_size(-1);
   rota::v1::ListTeachersResponse resp;
-  EXPECT_TRUE(HasError(Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp),
-                       StatusCode::INVALID_ARGUMENT, "page_size", "INVALID_FIELD"));
+  EXPECT_TRUE(
+      HasError(Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp),
+               StatusCode::INVALID_ARGUMENT, "page_size", "INVALID_FIELD"));
   req.set_page_size(10);
-  for (const std::string token :
-       {std::string("garbage"), std::string("!!!not base64!!!"), std::string("AAAA"),
-        std::string(5000, 'A'), std::string("\x01\x02\x03", 3)}) {
+  for (const std::string& token : std::vector<std::string>{
+           "garbage", "!!!not base64!!!", "AAAA", std::string(5000, 'A'),
+           std::string("\x01\x02\x03", 3)}) {
     req.set_page_token(token);
-    EXPECT_TRUE(HasError(Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp),
-                         StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"))
+    EXPECT_TRUE(HasError(
+        Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp),
+        StatusCode::INVALID_ARGUMENT, "page_token", "INVALID_PAGE_TOKEN"))
         << "token of " << token.size() << " bytes";
   }
   // A real token with one character changed.
@@ -370,7 +419,8 @@ TEST_F(PagingE2eTest, BadPagingInputIsInvalidArgument) {
   ASSERT_FALSE(token.empty());
   token[token.size() / 2] = token[token.size() / 2] == 'A' ? 'B' : 'A';
   req.set_page_token(token);
-  grpc::Status status = Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp);
+  grpc::Status status =
+      Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp);
   // Either rejected, or (if the altered bit only moved the key) a valid page.
   if (!status.ok()) {
     EXPECT_TRUE(HasError(status, StatusCode::INVALID_ARGUMENT, "page_token"));

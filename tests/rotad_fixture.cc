@@ -4,8 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,8 +32,10 @@ using grpc::health::v1::HealthCheckResponse;
 constexpr char kListeningPrefix[] = "rotad listening on ";
 
 std::string DescribeWaitStatus(int wstatus) {
-  if (WIFEXITED(wstatus)) return absl::StrCat("exit code ", WEXITSTATUS(wstatus));
-  if (WIFSIGNALED(wstatus)) return absl::StrCat("killed by signal ", WTERMSIG(wstatus));
+  if (WIFEXITED(wstatus))
+    return absl::StrCat("exit code ", WEXITSTATUS(wstatus));
+  if (WIFSIGNALED(wstatus))
+    return absl::StrCat("killed by signal ", WTERMSIG(wstatus));
   return absl::StrCat("wait status ", wstatus);
 }
 
@@ -45,7 +47,8 @@ int RemainingMillis(absl::Time deadline) {
 
 absl::StatusOr<std::string> MakeTempDir() {
   const char* tmp = getenv("TMPDIR");
-  std::string templ = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/rotad-e2e-XXXXXX");
+  std::string templ = absl::StrCat(
+      tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/rotad-e2e-XXXXXX");
   if (mkdtemp(templ.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("mkdtemp: ", strerror(errno)));
   }
@@ -54,7 +57,8 @@ absl::StatusOr<std::string> MakeTempDir() {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RotadProcess>> RotadProcess::Start(RotadOptions options) {
+absl::StatusOr<std::unique_ptr<RotadProcess>> RotadProcess::Start(
+    RotadOptions options) {
   if (options.binary.empty()) {
     const char* env = getenv("ROTAD_BINARY");
     options.binary = env != nullptr && *env != '\0' ? env : ROTA_ROTAD_PATH;
@@ -88,18 +92,22 @@ RotadProcess::~RotadProcess() {
 }
 
 absl::Status RotadProcess::Launch() {
-  if (running()) return absl::FailedPreconditionError("rotad is already running");
+  if (running())
+    return absl::FailedPreconditionError("rotad is already running");
   JoinDrainer();
 
-  std::vector<std::string> args = {options_.binary, "--data-dir", options_.data_dir, "--listen",
+  std::vector<std::string> args = {options_.binary, "--data-dir",
+                                   options_.data_dir, "--listen",
                                    "127.0.0.1:0"};
-  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+  args.insert(args.end(), options_.extra_args.begin(),
+              options_.extra_args.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
   int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return absl::InternalError(absl::StrCat("pipe2: ", strerror(errno)));
+  if (pipe2(out, O_CLOEXEC) != 0)
+    return absl::InternalError(absl::StrCat("pipe2: ", strerror(errno)));
   const int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
   const pid_t parent = getpid();
 
@@ -125,7 +133,8 @@ absl::Status RotadProcess::Launch() {
   close(out[1]);
   if (devnull >= 0) close(devnull);
   pid_ = pid;
-  pidfd_ = pidfd_open(pid, 0);
+  // glibc 2.36 declares pidfd_open without C linkage; use the syscall.
+  pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
 
   const absl::Time deadline = absl::Now() + options_.startup_timeout;
   // Read stdout until the `listening` line.
@@ -157,13 +166,15 @@ absl::Status RotadProcess::Launch() {
     close(out[0]);
     kill(pid_, SIGKILL);
     absl::StatusOr<int> wstatus = WaitExit(absl::InfiniteFuture());
-    return absl::UnavailableError(absl::StrCat(
-        "rotad did not print '", kListeningPrefix, "HOST:PORT' (",
-        wstatus.ok() ? DescribeWaitStatus(*wstatus) : std::string(wstatus.status().message()),
-        "); other stdout: ", buffer));
+    return absl::UnavailableError(
+        absl::StrCat("rotad did not print '", kListeningPrefix, "HOST:PORT' (",
+                     wstatus.ok() ? DescribeWaitStatus(*wstatus)
+                                  : std::string(wstatus.status().message()),
+                     "); other stdout: ", buffer));
   }
   address_ = line.substr(sizeof(kListeningPrefix) - 1);
-  while (!address_.empty() && (address_.back() == '\r' || address_.back() == ' ')) {
+  while (!address_.empty() &&
+         (address_.back() == '\r' || address_.back() == ' ')) {
     address_.pop_back();
   }
   // Keep draining stdout so rotad never blocks on a full pipe.
@@ -194,7 +205,8 @@ std::shared_ptr<grpc::Channel> RotadProcess::NewChannel() const {
   args.SetMaxSendMessageSize(64 << 20);
   // Distinct channels must not share one TCP connection (load drivers).
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(),
+                                   args);
 }
 
 absl::Status RotadProcess::WaitServing(absl::Time deadline) {
@@ -205,7 +217,8 @@ absl::Status RotadProcess::WaitServing(absl::Time deadline) {
     ctx.set_deadline(absl::ToChronoTime(deadline));
     ctx.set_wait_for_ready(true);
     HealthCheckRequest request;
-    std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> reader = health_->Watch(&ctx, request);
+    std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> reader =
+        health_->Watch(&ctx, request);
     HealthCheckResponse response;
     while (reader->Read(&response)) {
       if (response.status() == HealthCheckResponse::SERVING) {
@@ -217,7 +230,8 @@ absl::Status RotadProcess::WaitServing(absl::Time deadline) {
     grpc::Status status = reader->Finish();
     if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) break;
     if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-      return absl::UnavailableError("rotad does not implement grpc.health.v1 Watch");
+      return absl::UnavailableError(
+          "rotad does not implement grpc.health.v1 Watch");
     }
     // The stream ended without SERVING (e.g. server restarting): watch again,
     // unless rotad died.
@@ -226,12 +240,13 @@ absl::Status RotadProcess::WaitServing(absl::Time deadline) {
       pid_ = -1;
       if (pidfd_ >= 0) close(pidfd_);
       pidfd_ = -1;
-      return absl::UnavailableError(
-          absl::StrCat("rotad exited before SERVING: ", DescribeWaitStatus(wstatus)));
+      return absl::UnavailableError(absl::StrCat(
+          "rotad exited before SERVING: ", DescribeWaitStatus(wstatus)));
     }
   }
-  return absl::UnavailableError(absl::StrCat("rotad at ", address_, " not SERVING within ",
-                                             absl::FormatDuration(options_.startup_timeout)));
+  return absl::UnavailableError(
+      absl::StrCat("rotad at ", address_, " not SERVING within ",
+                   absl::FormatDuration(options_.startup_timeout)));
 }
 
 absl::StatusOr<int> RotadProcess::WaitExit(absl::Time deadline) {
@@ -244,12 +259,15 @@ absl::StatusOr<int> RotadProcess::WaitExit(absl::Time deadline) {
       pidfd_ = -1;
       return wstatus;
     }
-    if (r < 0 && errno != EINTR) return absl::InternalError(absl::StrCat("waitpid: ", strerror(errno)));
-    if (absl::Now() >= deadline) return absl::DeadlineExceededError("rotad did not exit in time");
+    if (r < 0 && errno != EINTR)
+      return absl::InternalError(absl::StrCat("waitpid: ", strerror(errno)));
+    if (absl::Now() >= deadline)
+      return absl::DeadlineExceededError("rotad did not exit in time");
     if (pidfd_ >= 0) {
       // The pidfd becomes readable when the process exits.
       pollfd pfd{pidfd_, POLLIN, 0};
-      int timeout = deadline == absl::InfiniteFuture() ? -1 : RemainingMillis(deadline);
+      int timeout =
+          deadline == absl::InfiniteFuture() ? -1 : RemainingMillis(deadline);
       poll(&pfd, 1, timeout);
     } else {
       usleep(2000);
@@ -267,26 +285,30 @@ absl::Status RotadProcess::Stop(absl::Duration timeout) {
   audit_.reset();
   health_.reset();
   channel_.reset();
-  if (kill(pid_, SIGTERM) != 0) return absl::InternalError(absl::StrCat("kill: ", strerror(errno)));
+  if (kill(pid_, SIGTERM) != 0)
+    return absl::InternalError(absl::StrCat("kill: ", strerror(errno)));
   absl::StatusOr<int> wstatus = WaitExit(absl::Now() + timeout);
   if (!wstatus.ok()) {
     kill(pid_, SIGKILL);
     (void)WaitExit(absl::InfiniteFuture());
     JoinDrainer();
-    return absl::DeadlineExceededError(absl::StrCat(
-        "rotad did not exit within ", absl::FormatDuration(timeout), " of SIGTERM"));
+    return absl::DeadlineExceededError(
+        absl::StrCat("rotad did not exit within ",
+                     absl::FormatDuration(timeout), " of SIGTERM"));
   }
   JoinDrainer();
   if (!WIFEXITED(*wstatus) || WEXITSTATUS(*wstatus) != 0) {
     return absl::InternalError(
-        absl::StrCat("rotad after SIGTERM: ", DescribeWaitStatus(*wstatus), " (want exit code 0)"));
+        absl::StrCat("rotad after SIGTERM: ", DescribeWaitStatus(*wstatus),
+                     " (want exit code 0)"));
   }
   return absl::OkStatus();
 }
 
 absl::Status RotadProcess::Kill9() {
   if (!running()) return absl::FailedPreconditionError("rotad is not running");
-  if (kill(pid_, SIGKILL) != 0) return absl::InternalError(absl::StrCat("kill: ", strerror(errno)));
+  if (kill(pid_, SIGKILL) != 0)
+    return absl::InternalError(absl::StrCat("kill: ", strerror(errno)));
   absl::StatusOr<int> wstatus = WaitExit(absl::InfiniteFuture());
   JoinDrainer();
   registry_.reset();
@@ -297,12 +319,14 @@ absl::Status RotadProcess::Kill9() {
 }
 
 absl::Status RotadProcess::Restart() {
-  if (running()) return absl::FailedPreconditionError("rotad is still running; Stop it first");
+  if (running())
+    return absl::FailedPreconditionError(
+        "rotad is still running; Stop it first");
   return Launch();
 }
 
-absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> RotadProcess::HealthStatus(
-    const std::string& service) {
+absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus>
+RotadProcess::HealthStatus(const std::string& service) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   HealthCheckRequest request;
@@ -310,12 +334,14 @@ absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> RotadProces
   HealthCheckResponse response;
   grpc::Status status = health_->Check(&ctx, request, &response);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        status.error_message());
   }
   return response.status();
 }
 
-std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout, const std::string& actor) {
+std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout,
+                                                const std::string& actor) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   if (!actor.empty()) ctx->AddMetadata("x-rota-actor", actor);
@@ -336,7 +362,8 @@ std::optional<Detail> FindDetail(const grpc::Status& status) {
 }
 }  // namespace
 
-std::optional<google::rpc::BadRequest> GetBadRequest(const grpc::Status& status) {
+std::optional<google::rpc::BadRequest> GetBadRequest(
+    const grpc::Status& status) {
   return FindDetail<google::rpc::BadRequest>(status);
 }
 
@@ -354,24 +381,42 @@ std::vector<std::string> ViolationFields(const grpc::Status& status) {
 
 std::string CodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return absl::StrCat("CODE_", static_cast<int>(code));
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return absl::StrCat("CODE_", static_cast<int>(code));
   }
 }
 
@@ -382,7 +427,8 @@ std::string Describe(const grpc::Status& status) {
   if (message.size() > 300) message = message.substr(0, 300) + "...";
   absl::StrAppend(&out, ": ", message);
   std::vector<std::string> fields = ViolationFields(status);
-  if (!fields.empty()) absl::StrAppend(&out, " [fields: ", absl::StrJoin(fields, ", "), "]");
+  if (!fields.empty())
+    absl::StrAppend(&out, " [fields: ", absl::StrJoin(fields, ", "), "]");
   if (std::optional<google::rpc::ErrorInfo> info = GetErrorInfo(status)) {
     absl::StrAppend(&out, " [reason: ", info->reason(), "]");
   }

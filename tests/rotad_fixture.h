@@ -69,7 +69,8 @@ class RotadProcess {
   // FAILED_PRECONDITION if no binary is known; UNAVAILABLE if rotad exits or
   // does not become SERVING within the timeout (its exit status is in the
   // message).
-  static absl::StatusOr<std::unique_ptr<RotadProcess>> Start(RotadOptions options = {});
+  static absl::StatusOr<std::unique_ptr<RotadProcess>> Start(
+      RotadOptions options = {});
 
   ~RotadProcess();
   RotadProcess(const RotadProcess&) = delete;
@@ -101,8 +102,8 @@ class RotadProcess {
   grpc::health::v1::Health::Stub& health() { return *health_; }
 
   // Health Check of `service` ("" = overall), with a short deadline.
-  absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus> HealthStatus(
-      const std::string& service = "");
+  absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus>
+  HealthStatus(const std::string& service = "");
 
  private:
   explicit RotadProcess(RotadOptions options) : options_(std::move(options)) {}
@@ -126,12 +127,13 @@ class RotadProcess {
 
 // A ClientContext with a deadline `timeout` from now and, if non-empty, the
 // caller identity metadata `x-rota-actor`.
-std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout = absl::Seconds(30),
-                                                const std::string& actor = "");
+std::unique_ptr<grpc::ClientContext> NewContext(
+    absl::Duration timeout = absl::Seconds(30), const std::string& actor = "");
 
 // The google.rpc details rotad attaches to an error status (the
 // grpc-status-details-bin trailer). nullopt if absent or unparsable.
-std::optional<google::rpc::BadRequest> GetBadRequest(const grpc::Status& status);
+std::optional<google::rpc::BadRequest> GetBadRequest(
+    const grpc::Status& status);
 std::optional<google::rpc::ErrorInfo> GetErrorInfo(const grpc::Status& status);
 // Field paths of every BadRequest violation, in order.
 std::vector<std::string> ViolationFields(const grpc::Status& status);

@@ -49,17 +49,20 @@ class RotadTest : public ::testing::Test {
   rota::v1::AuditService::Stub& audit() { return rotad_->audit(); }
 
   int64_t Events(const std::string& county = kCounty) {
-    absl::StatusOr<rota::v1::VerifyChainResponse> chain = VerifyChain(audit(), county);
+    absl::StatusOr<rota::v1::VerifyChainResponse> chain =
+        VerifyChain(audit(), county);
     EXPECT_OK(chain);
     if (!chain.ok()) return -1;
-    EXPECT_TRUE(chain->ok()) << "chain of " << county << " broken at "
-                             << chain->first_broken_sequence() << ": " << chain->problem();
+    EXPECT_TRUE(chain->ok())
+        << "chain of " << county << " broken at "
+        << chain->first_broken_sequence() << ": " << chain->problem();
     return chain->events();
   }
 
   CountyState State(const std::string& county = kCounty) {
     CountyState state;
-    absl::StatusOr<rota::v1::VerifyChainResponse> chain = VerifyChain(audit(), county);
+    absl::StatusOr<rota::v1::VerifyChainResponse> chain =
+        VerifyChain(audit(), county);
     EXPECT_OK(chain);
     if (chain.ok()) {
       EXPECT_TRUE(chain->ok()) << chain->problem();
@@ -69,25 +72,30 @@ class RotadTest : public ::testing::Test {
     auto schools = ListAllSchools(reg(), county);
     EXPECT_OK(schools);
     if (schools.ok()) {
-      for (const auto& s : *schools) state.schools.push_back(s.name() + "@" + s.etag());
+      for (const auto& s : *schools)
+        state.schools.push_back(absl::StrCat(s.name(), "@", s.etag()));
     }
     auto posts = ListAllPosts(reg(), county);
     EXPECT_OK(posts);
     if (posts.ok()) {
-      for (const auto& p : *posts) state.posts.push_back(p.name() + "@" + p.etag());
+      for (const auto& p : *posts)
+        state.posts.push_back(absl::StrCat(p.name(), "@", p.etag()));
     }
     auto teachers = ListAllTeachers(reg(), county);
     EXPECT_OK(teachers);
     if (teachers.ok()) {
-      for (const auto& t : *teachers) state.teachers.push_back(t.name() + "@" + t.etag());
+      for (const auto& t : *teachers)
+        state.teachers.push_back(absl::StrCat(t.name(), "@", t.etag()));
     }
     return state;
   }
 
-  static void ExpectUnchanged(const CountyState& before, const CountyState& after,
+  static void ExpectUnchanged(const CountyState& before,
+                              const CountyState& after,
                               const std::string& what = "") {
     EXPECT_EQ(before.events, after.events) << what << ": the event log grew";
-    EXPECT_EQ(before.head_hash, after.head_hash) << what << ": the chain head moved";
+    EXPECT_EQ(before.head_hash, after.head_hash)
+        << what << ": the chain head moved";
     EXPECT_EQ(before.schools, after.schools) << what << ": schools changed";
     EXPECT_EQ(before.posts, after.posts) << what << ": posts changed";
     EXPECT_EQ(before.teachers, after.teachers) << what << ": teachers changed";

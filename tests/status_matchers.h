@@ -53,14 +53,16 @@ inline ::testing::AssertionResult IsOk(const grpc::Status& status) {
   lhs = std::move(tmp).value()
 #ifndef ASSERT_OK_AND_ASSIGN
 #define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  ROTA_TESTING_ASSERT_OK_AND_ASSIGN(ROTA_TESTING_CONCAT(rota_statusor_, __LINE__), lhs, expr)
+  ROTA_TESTING_ASSERT_OK_AND_ASSIGN(    \
+      ROTA_TESTING_CONCAT(rota_statusor_, __LINE__), lhs, expr)
 #endif
 
 namespace rota::testing {
 
 // Success iff `status` has `code`, and (if non-empty) a BadRequest violation
 // on exactly `field` and an ErrorInfo whose reason is `reason`.
-inline ::testing::AssertionResult HasError(const grpc::Status& status, grpc::StatusCode code,
+inline ::testing::AssertionResult HasError(const grpc::Status& status,
+                                           grpc::StatusCode code,
                                            const std::string& field = "",
                                            const std::string& reason = "") {
   if (status.error_code() != code) {
@@ -71,20 +73,22 @@ inline ::testing::AssertionResult HasError(const grpc::Status& status, grpc::Sta
     std::vector<std::string> fields = ViolationFields(status);
     if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
       return ::testing::AssertionFailure()
-             << "want a BadRequest field violation on '" << field << "', got fields ["
-             << absl::StrJoin(fields, ", ") << "] in " << Describe(status);
+             << "want a BadRequest field violation on '" << field
+             << "', got fields [" << absl::StrJoin(fields, ", ") << "] in "
+             << Describe(status);
     }
   }
   if (!reason.empty()) {
     std::optional<google::rpc::ErrorInfo> info = GetErrorInfo(status);
     if (!info.has_value()) {
       return ::testing::AssertionFailure()
-             << "want ErrorInfo reason " << reason << ", got no ErrorInfo in " << Describe(status);
+             << "want ErrorInfo reason " << reason << ", got no ErrorInfo in "
+             << Describe(status);
     }
     if (info->reason() != reason) {
       return ::testing::AssertionFailure()
-             << "want ErrorInfo reason " << reason << ", got " << info->reason() << " in "
-             << Describe(status);
+             << "want ErrorInfo reason " << reason << ", got " << info->reason()
+             << " in " << Describe(status);
     }
     if (info->domain() != "rota.v1") {
       return ::testing::AssertionFailure()
