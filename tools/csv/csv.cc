@@ -1,0 +1,138 @@
+#include "tools/csv/csv.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace rota::tools {
+
+CsvReader::CsvReader(std::string_view text) : text_(text) {
+  if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+}
+
+absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {
+  fields->clear();
+  const size_t n = text_.size();
+  if (pos_ >= n) return false;
+  // A final blank line (or a final CRLF pair) is the end of input.
+  if (text_.substr(pos_) == "\n" || text_.substr(pos_) == "\r\n") {
+    pos_ = n;
+    return false;
+  }
+  const int64_t row = row_ + 1;
+  line_ = next_line_;
+  size_t line_start = pos_;  // for column numbers
+  std::string field;
+  auto column = [&](size_t at) {
+    // Columns count characters on the current physical line, 1-based.
+    return static_cast<int64_t>(at - line_start) + 1;
+  };
+  auto error_at = [&](int64_t line, int64_t col, std::string_view what) {
+    return absl::InvalidArgumentError(absl::StrCat("row ", row, " (line ", line,
+                                                   "), column ", col, ": ",
+                                                   std::string(what)));
+  };
+  auto error = [&](size_t at, std::string_view what) {
+    return error_at(next_line_, column(at), what);
+  };
+  while (true) {
+    field.clear();
+    if (pos_ < n && text_[pos_] == '"') {
+      const int64_t open_line = next_line_;
+      const int64_t open_column = column(pos_);
+      ++pos_;
+      while (true) {
+        if (pos_ >= n) {
+          return error_at(open_line, open_column,
+                          "quoted field is not terminated");
+        }
+        const char c = text_[pos_];
+        if (c == '"') {
+          if (pos_ + 1 < n && text_[pos_ + 1] == '"') {
+            field.push_back('"');
+            pos_ += 2;
+            continue;
+          }
+          ++pos_;
+          break;
+        }
+        if (c == '\n') {
+          ++next_line_;
+          line_start = pos_ + 1;
+        }
+        field.push_back(c);
+        ++pos_;
+      }
+      if (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' &&
+          !(text_[pos_] == '\r' &&
+            (pos_ + 1 == n || text_[pos_ + 1] == '\n'))) {
+        return error(pos_, "unexpected text after a closing quote");
+      }
+    } else {
+      while (pos_ < n) {
+        const char c = text_[pos_];
+        if (c == ',' || c == '\n') break;
+        if (c == '\r' && (pos_ + 1 == n || text_[pos_ + 1] == '\n')) break;
+        if (c == '"') {
+          return error(pos_,
+                       "a quote inside an unquoted field (quote the whole "
+                       "field and double the quote)");
+        }
+        field.push_back(c);
+        ++pos_;
+      }
+    }
+    fields->push_back(field);
+    if (pos_ >= n) break;
+    if (text_[pos_] == ',') {
+      ++pos_;
+      continue;
+    }
+    // End of record: CRLF or LF (or a CR at the very end).
+    if (text_[pos_] == '\r') ++pos_;
+    if (pos_ < n && text_[pos_] == '\n') ++pos_;
+    ++next_line_;
+    break;
+  }
+  row_ = row;
+  if (width_ == 0) {
+    width_ = fields->size();
+  } else if (fields->size() != width_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "row ", row, " (line ", line_, "), column ",
+        std::min(fields->size(), width_) + 1, ": expected ", width_,
+        " fields like the header, found ", fields->size()));
+  }
+  return true;
+}
+
+void AppendCsvField(std::string* out, std::string_view field) {
+  bool quote = !field.empty() && (field.front() == ' ' || field.back() == ' ');
+  for (char c : field) {
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+      quote = true;
+      break;
+    }
+  }
+  if (!quote) {
+    out->append(field);
+    return;
+  }
+  out->push_back('"');
+  for (char c : field) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+void AppendCsvRow(std::string* out, const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendCsvField(out, fields[i]);
+  }
+  out->push_back('\n');
+}
+
+}  // namespace rota::tools

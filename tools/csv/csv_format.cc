@@ -1,0 +1,666 @@
+#include "tools/csv/csv_format.h"
+
+#include <charconv>
+#include <cmath>
+#include <span>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace rota::tools {
+namespace {
+
+namespace v1 = ::rota::v1;
+
+// std::string_view helpers: Debian's Abseil has its own string_view type, so
+// Trim and friends do not take std::string_view.
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string Quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.push_back('"');
+  out.append(s.data(), s.size());
+  out.push_back('"');
+  return out;
+}
+
+// One spelling table entry: the enum value, its CSV name and its proto name.
+struct EnumName {
+  int value;
+  const char* csv;
+  const char* proto;
+};
+
+constexpr EnumName kStages[] = {
+    {v1::KINDERGARTEN, "kindergarten", "KINDERGARTEN"},
+    {v1::PRIMARY, "primary", "PRIMARY"},
+    {v1::JUNIOR, "junior", "JUNIOR"},
+    {v1::SENIOR, "senior", "SENIOR"},
+    {v1::VOCATIONAL, "vocational", "VOCATIONAL"}};
+constexpr EnumName kLocalities[] = {
+    {v1::URBAN, "urban", "URBAN"},
+    {v1::TOWN, "town", "TOWN"},
+    {v1::RURAL, "rural", "RURAL"},
+    {v1::TEACHING_POINT, "teaching_point", "TEACHING_POINT"}};
+constexpr EnumName kGenders[] = {{v1::FEMALE, "female", "FEMALE"},
+                                 {v1::MALE, "male", "MALE"},
+                                 {v1::FEMALE, "f", "F"},
+                                 {v1::MALE, "m", "M"}};
+constexpr EnumName kTitles[] = {
+    {v1::NO_TITLE, "none", "NO_TITLE"},
+    {v1::JUNIOR_TITLE, "junior", "JUNIOR_TITLE"},
+    {v1::INTERMEDIATE_TITLE, "intermediate", "INTERMEDIATE_TITLE"},
+    {v1::SENIOR_TITLE, "senior", "SENIOR_TITLE"}};
+constexpr EnumName kRoles[] = {
+    {v1::TEACHER, "teacher", "TEACHER"},
+    {v1::PRINCIPAL, "principal", "PRINCIPAL"},
+    {v1::VICE_PRINCIPAL, "vice_principal", "VICE_PRINCIPAL"}};
+constexpr EnumName kBackbones[] = {
+    {v1::NOT_BACKBONE, "none", "NOT_BACKBONE"},
+    {v1::COUNTY_BACKBONE, "county", "COUNTY_BACKBONE"},
+    {v1::CITY_BACKBONE, "city", "CITY_BACKBONE"},
+    {v1::PROVINCE_BACKBONE, "province", "PROVINCE_BACKBONE"}};
+constexpr EnumName kEmployments[] = {
+    {v1::ESTABLISHED, "established", "ESTABLISHED"},
+    {v1::NON_ESTABLISHED, "non_established", "NON_ESTABLISHED"}};
+constexpr EnumName kGrades[] = {
+    {v1::EXCELLENT, "excellent", "EXCELLENT"},
+    {v1::COMPETENT, "competent", "COMPETENT"},
+    {v1::BASIC_COMPETENT, "basic_competent", "BASIC_COMPETENT"},
+    {v1::INCOMPETENT, "incompetent", "INCOMPETENT"}};
+constexpr EnumName kExemptions[] = {
+    {v1::PREGNANCY_OR_NURSING, "pregnancy_or_nursing", "PREGNANCY_OR_NURSING"},
+    {v1::SERIOUS_ILLNESS, "serious_illness", "SERIOUS_ILLNESS"},
+    {v1::NEAR_RETIREMENT, "near_retirement", "NEAR_RETIREMENT"},
+    {v1::COUNTY_DEFINED, "county_defined", "COUNTY_DEFINED"}};
+constexpr EnumName kHardships[] = {
+    {v1::SPOUSE_SEPARATION, "spouse_separation", "SPOUSE_SEPARATION"},
+    {v1::CARING_FOR_PARENTS, "caring_for_parents", "CARING_FOR_PARENTS"},
+    {v1::DISABILITY, "disability", "DISABILITY"},
+    {v1::OTHER_HARDSHIP, "other", "OTHER_HARDSHIP"}};
+constexpr EnumName kObligations[] = {
+    {v1::PUBLIC_FUNDED_GRADUATE, "public_funded_graduate",
+     "PUBLIC_FUNDED_GRADUATE"},
+    {v1::SPECIAL_POST_PLAN, "special_post_plan", "SPECIAL_POST_PLAN"}};
+
+// Empty text is 0 (the UNSPECIFIED value); the server decides if it is
+// required.
+absl::StatusOr<int> ParseEnum(std::span<const EnumName> table,
+                              std::string_view text) {
+  text = Trim(text);
+  if (text.empty()) return 0;
+  for (const EnumName& e : table) {
+    if (IEquals(text, e.csv) || IEquals(text, e.proto)) {
+      return e.value;
+    }
+  }
+  std::vector<std::string> names;
+  for (const EnumName& e : table) {
+    if (std::string_view(e.csv).size() > 1) names.push_back(e.csv);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      Quoted(text), " is not one of ", absl::StrJoin(names, ", ")));
+}
+
+std::string EnumCsvName(std::span<const EnumName> table, int value) {
+  for (const EnumName& e : table) {
+    if (e.value == value) return e.csv;
+  }
+  return value == 0 ? "" : absl::StrCat(value);
+}
+
+absl::StatusOr<bool> ParseBool(std::string_view text) {
+  text = Trim(text);
+  if (text.empty()) return false;
+  for (const char* t : {"true", "1", "yes", "y"}) {
+    if (IEquals(text, t)) return true;
+  }
+  for (const char* f : {"false", "0", "no", "n"}) {
+    if (IEquals(text, f)) return false;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      Quoted(text), " is not a boolean (true/false, 1/0, yes/no)"));
+}
+
+absl::StatusOr<int32_t> ParseInt(std::string_view text) {
+  text = Trim(text);
+  if (text.empty()) return 0;
+  int32_t v = 0;
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  const auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quoted(text), " is not a whole number"));
+  }
+  return v;
+}
+
+absl::StatusOr<double> ParseDouble(std::string_view text) {
+  text = Trim(text);
+  if (text.empty()) return 0.0;
+  double v = 0;
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  const auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(v)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quoted(text), " is not a number"));
+  }
+  return v;
+}
+
+// Splits on unescaped `sep`, keeping escapes for a later Unescape. Items are
+// trimmed; empty items are dropped only at the list level (drop_empty).
+std::vector<std::string> SplitEscaped(std::string_view text, char sep,
+                                      bool drop_empty) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) {
+      cur.push_back(c);
+      cur.push_back(text[++i]);
+    } else if (c == sep) {
+      out.push_back(std::string(Trim(cur)));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  out.push_back(std::string(Trim(cur)));
+  if (drop_empty) {
+    std::erase_if(out, [](const std::string& s) { return s.empty(); });
+  }
+  return out;
+}
+
+std::string Unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) ++i;
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+std::string ResourceName(std::string_view county, std::string_view collection,
+                         std::string_view id) {
+  id = Trim(id);
+  if (id.empty()) return "";
+  if (id.substr(0, 9) == "counties/") return std::string(id);
+  return absl::StrCat("counties/", std::string(county), "/",
+                      std::string(collection), "/", std::string(id));
+}
+
+// Parses a stage list; "nine_year" stands for primary;junior.
+absl::Status ParseStages(std::string_view text,
+                         google::protobuf::RepeatedField<int>* out) {
+  for (const std::string& item : SplitEscaped(text, ';', true)) {
+    if (IEquals(item, "nine_year")) {
+      out->Add(v1::PRIMARY);
+      out->Add(v1::JUNIOR);
+      continue;
+    }
+    absl::StatusOr<int> v = ParseEnum(kStages, item);
+    if (!v.ok()) return v.status();
+    out->Add(*v);
+  }
+  return absl::OkStatus();
+}
+
+std::string JoinStages(const google::protobuf::RepeatedField<int>& stages) {
+  std::vector<std::string> names;
+  for (int s : stages) names.push_back(EnumCsvName(kStages, s));
+  return absl::StrJoin(names, ";");
+}
+
+std::string BoolCell(bool b) { return b ? "true" : "false"; }
+
+// Sets *field and returns the status when it is an error.
+absl::Status Fail(std::string* field, std::string path, absl::Status s) {
+  *field = std::move(path);
+  return s;
+}
+
+#define ROTA_CSV_ASSIGN(lhs, expr, path)                                   \
+  do {                                                                     \
+    auto rota_csv_v_ = (expr);                                             \
+    if (!rota_csv_v_.ok()) return Fail(field, path, rota_csv_v_.status()); \
+    lhs = *rota_csv_v_;                                                    \
+  } while (false)
+
+}  // namespace
+
+const std::vector<std::string>& CsvColumns(CsvTable table) {
+  static const auto* kSchoolCols = new std::vector<std::string>{
+      "id",   "display_name", "stages",    "locality", "weak",
+      "zone", "latitude",     "longitude", "headcount"};
+  static const auto* kPostCols = new std::vector<std::string>{
+      "id", "school", "subject", "title_band", "count", "stage"};
+  static const auto* kTeacherCols =
+      new std::vector<std::string>{"id",
+                                   "display_name",
+                                   "gender",
+                                   "birth_date",
+                                   "career_start_date",
+                                   "school",
+                                   "school_join_date",
+                                   "post",
+                                   "subjects",
+                                   "certificate_stages",
+                                   "title",
+                                   "role",
+                                   "backbone_level",
+                                   "employment",
+                                   "evaluations",
+                                   "service_history",
+                                   "exemptions",
+                                   "hardships",
+                                   "obligations"};
+  static const auto* kApplicationCols =
+      new std::vector<std::string>{"teacher", "preferences", "voluntary"};
+  switch (table) {
+    case CsvTable::kSchools:
+      return *kSchoolCols;
+    case CsvTable::kPosts:
+      return *kPostCols;
+    case CsvTable::kTeachers:
+      return *kTeacherCols;
+    case CsvTable::kApplications:
+      return *kApplicationCols;
+  }
+  return *kSchoolCols;
+}
+
+absl::StatusOr<CsvHeader> CsvHeader::Parse(
+    CsvTable table, const std::vector<std::string>& names) {
+  CsvHeader header;
+  header.table_ = table;
+  const std::vector<std::string>& cols = CsvColumns(table);
+  header.index_.assign(cols.size(), -1);
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string name = Lower(Trim(names[i]));
+    if (name == "etag" || name == "create_time" || name == "update_time")
+      continue;
+    bool found = false;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (cols[c] != name) continue;
+      if (header.index_[c] >= 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "header, column ", i + 1, ": column \"", name, "\" appears twice"));
+      }
+      header.index_[c] = static_cast<int>(i);
+      found = true;
+    }
+    if (!found) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "header, column ", i + 1, ": unknown column \"", names[i],
+          "\"; expected some of ", absl::StrJoin(cols, ", ")));
+    }
+  }
+  if (header.index_[0] < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "header: the required column \"", cols[0], "\" is missing"));
+  }
+  return header;
+}
+
+std::string_view CsvHeader::Get(const std::vector<std::string>& record,
+                                std::string_view column) const {
+  const std::vector<std::string>& cols = CsvColumns(table_);
+  for (size_t c = 0; c < cols.size(); ++c) {
+    if (cols[c] != column) continue;
+    const int i = index_[c];
+    if (i < 0 || static_cast<size_t>(i) >= record.size()) return "";
+    return record[i];
+  }
+  return "";
+}
+
+absl::Status SchoolFromCsv(const CsvHeader& h,
+                           const std::vector<std::string>& r,
+                           std::string_view county, v1::School* out,
+                           std::string* field) {
+  out->Clear();
+  out->set_name(ResourceName(county, "schools", h.Get(r, "id")));
+  out->set_display_name(std::string(h.Get(r, "display_name")));
+  if (absl::Status s = ParseStages(h.Get(r, "stages"), out->mutable_stages());
+      !s.ok()) {
+    return Fail(field, "school.stages", s);
+  }
+  int locality = 0;
+  ROTA_CSV_ASSIGN(locality, ParseEnum(kLocalities, h.Get(r, "locality")),
+                  "school.locality");
+  out->set_locality(static_cast<v1::Locality>(locality));
+  bool weak = false;
+  ROTA_CSV_ASSIGN(weak, ParseBool(h.Get(r, "weak")), "school.weak");
+  out->set_weak(weak);
+  out->set_zone(std::string(Trim(h.Get(r, "zone"))));
+  const std::string_view lat = h.Get(r, "latitude");
+  const std::string_view lon = h.Get(r, "longitude");
+  if (!Trim(lat).empty() || !Trim(lon).empty()) {
+    double v = 0;
+    ROTA_CSV_ASSIGN(v, ParseDouble(lat), "school.location.latitude");
+    out->mutable_location()->set_latitude(v);
+    ROTA_CSV_ASSIGN(v, ParseDouble(lon), "school.location.longitude");
+    out->mutable_location()->set_longitude(v);
+  }
+  int32_t headcount = 0;
+  ROTA_CSV_ASSIGN(headcount, ParseInt(h.Get(r, "headcount")),
+                  "school.headcount");
+  out->set_headcount(headcount);
+  return absl::OkStatus();
+}
+
+absl::Status PostFromCsv(const CsvHeader& h, const std::vector<std::string>& r,
+                         std::string_view county, v1::Post* out,
+                         std::string* field) {
+  out->Clear();
+  out->set_name(ResourceName(county, "posts", h.Get(r, "id")));
+  out->set_school(ResourceName(county, "schools", h.Get(r, "school")));
+  out->set_subject(std::string(Trim(h.Get(r, "subject"))));
+  int band = 0;
+  ROTA_CSV_ASSIGN(band, ParseEnum(kTitles, h.Get(r, "title_band")),
+                  "post.title_band");
+  out->set_title_band(static_cast<v1::Title>(band));
+  int32_t count = 0;
+  ROTA_CSV_ASSIGN(count, ParseInt(h.Get(r, "count")), "post.count");
+  out->set_count(count);
+  int stage = 0;
+  ROTA_CSV_ASSIGN(stage, ParseEnum(kStages, h.Get(r, "stage")), "post.stage");
+  out->set_stage(static_cast<v1::Stage>(stage));
+  return absl::OkStatus();
+}
+
+absl::Status TeacherFromCsv(const CsvHeader& h,
+                            const std::vector<std::string>& r,
+                            std::string_view county, v1::Teacher* out,
+                            std::string* field) {
+  out->Clear();
+  out->set_name(ResourceName(county, "teachers", h.Get(r, "id")));
+  out->set_display_name(std::string(h.Get(r, "display_name")));
+  int e = 0;
+  ROTA_CSV_ASSIGN(e, ParseEnum(kGenders, h.Get(r, "gender")), "teacher.gender");
+  out->set_gender(static_cast<v1::Gender>(e));
+  out->set_birth_date(std::string(Trim(h.Get(r, "birth_date"))));
+  out->set_career_start_date(std::string(Trim(h.Get(r, "career_start_date"))));
+  out->set_school(ResourceName(county, "schools", h.Get(r, "school")));
+  out->set_school_join_date(std::string(Trim(h.Get(r, "school_join_date"))));
+  out->set_post(ResourceName(county, "posts", h.Get(r, "post")));
+  for (const std::string& s : SplitEscaped(h.Get(r, "subjects"), ';', true)) {
+    out->add_subjects(Unescape(s));
+  }
+  if (absl::Status s = ParseStages(h.Get(r, "certificate_stages"),
+                                   out->mutable_certificate_stages());
+      !s.ok()) {
+    return Fail(field, "teacher.certificate_stages", s);
+  }
+  ROTA_CSV_ASSIGN(e, ParseEnum(kTitles, h.Get(r, "title")), "teacher.title");
+  out->set_title(static_cast<v1::Title>(e));
+  ROTA_CSV_ASSIGN(e, ParseEnum(kRoles, h.Get(r, "role")), "teacher.role");
+  out->set_role(static_cast<v1::Role>(e));
+  ROTA_CSV_ASSIGN(e, ParseEnum(kBackbones, h.Get(r, "backbone_level")),
+                  "teacher.backbone_level");
+  out->set_backbone_level(static_cast<v1::BackboneLevel>(e));
+  ROTA_CSV_ASSIGN(e, ParseEnum(kEmployments, h.Get(r, "employment")),
+                  "teacher.employment");
+  out->set_employment(static_cast<v1::Employment>(e));
+
+  int i = 0;
+  for (const std::string& item :
+       SplitEscaped(h.Get(r, "evaluations"), ';', true)) {
+    const std::string path = absl::StrCat("teacher.evaluations[", i++, "]");
+    std::vector<std::string> parts = SplitEscaped(item, ':', false);
+    if (parts.size() != 2) {
+      return Fail(
+          field, path,
+          absl::InvalidArgumentError(absl::StrCat(
+              "\"", item, "\" is not YEAR:grade (e.g. 2024:excellent)")));
+    }
+    v1::Evaluation* ev = out->add_evaluations();
+    int32_t year = 0;
+    ROTA_CSV_ASSIGN(year, ParseInt(parts[0]), path + ".year");
+    ev->set_year(year);
+    ROTA_CSV_ASSIGN(e, ParseEnum(kGrades, parts[1]), path + ".grade");
+    ev->set_grade(static_cast<v1::EvaluationGrade>(e));
+  }
+
+  i = 0;
+  for (const std::string& item :
+       SplitEscaped(h.Get(r, "service_history"), ';', true)) {
+    const std::string path = absl::StrCat("teacher.service_history[", i++, "]");
+    std::vector<std::string> p = SplitEscaped(item, '|', false);
+    if (p.size() < 2 || p.size() > 6) {
+      return Fail(
+          field, path,
+          absl::InvalidArgumentError(absl::StrCat(
+              "\"", item, "\" is not school|start|end|locality|weak|term")));
+    }
+    p.resize(6);
+    v1::ServiceSpell* spell = out->add_service_history();
+    spell->set_school(ResourceName(county, "schools", Unescape(p[0])));
+    spell->set_start_date(p[1]);
+    spell->set_end_date(p[2]);
+    ROTA_CSV_ASSIGN(e, ParseEnum(kLocalities, p[3]), path + ".locality");
+    spell->set_locality(static_cast<v1::Locality>(e));
+    bool b = false;
+    ROTA_CSV_ASSIGN(b, ParseBool(IEquals(p[4], "weak") ? "1" : p[4]),
+                    path + ".weak");
+    spell->set_weak(b);
+    ROTA_CSV_ASSIGN(b, ParseBool(IEquals(p[5], "term") ? "1" : p[5]),
+                    path + ".term_exchange");
+    spell->set_term_exchange(b);
+  }
+
+  i = 0;
+  for (const std::string& item :
+       SplitEscaped(h.Get(r, "exemptions"), ';', true)) {
+    const std::string path = absl::StrCat("teacher.exemptions[", i++, "]");
+    std::vector<std::string> p = SplitEscaped(item, '|', false);
+    if (p.size() > 4) {
+      return Fail(field, path,
+                  absl::InvalidArgumentError(absl::StrCat(
+                      "\"", item, "\" is not kind|start|end|note")));
+    }
+    p.resize(4);
+    v1::Exemption* ex = out->add_exemptions();
+    ROTA_CSV_ASSIGN(e, ParseEnum(kExemptions, p[0]), path + ".kind");
+    ex->set_kind(static_cast<v1::ExemptionKind>(e));
+    ex->set_start_date(p[1]);
+    ex->set_end_date(p[2]);
+    ex->set_note(Unescape(p[3]));
+  }
+
+  i = 0;
+  for (const std::string& item :
+       SplitEscaped(h.Get(r, "hardships"), ';', true)) {
+    const std::string path = absl::StrCat("teacher.hardships[", i++, "]");
+    std::vector<std::string> p = SplitEscaped(item, '|', false);
+    if (p.size() > 2) {
+      return Fail(field, path,
+                  absl::InvalidArgumentError(
+                      absl::StrCat("\"", item, "\" is not kind|note")));
+    }
+    p.resize(2);
+    v1::Hardship* hs = out->add_hardships();
+    ROTA_CSV_ASSIGN(e, ParseEnum(kHardships, p[0]), path + ".kind");
+    hs->set_kind(static_cast<v1::HardshipKind>(e));
+    hs->set_note(Unescape(p[1]));
+  }
+
+  i = 0;
+  for (const std::string& item :
+       SplitEscaped(h.Get(r, "obligations"), ';', true)) {
+    const std::string path = absl::StrCat("teacher.obligations[", i++, "]");
+    std::vector<std::string> p = SplitEscaped(item, '|', false);
+    if (p.size() > 3) {
+      return Fail(
+          field, path,
+          absl::InvalidArgumentError(absl::StrCat(
+              "\"", item, "\" is not kind|required_rural_years|start")));
+    }
+    p.resize(3);
+    v1::ServiceObligation* ob = out->add_obligations();
+    ROTA_CSV_ASSIGN(e, ParseEnum(kObligations, p[0]), path + ".kind");
+    ob->set_kind(static_cast<v1::ObligationKind>(e));
+    int32_t years = 0;
+    ROTA_CSV_ASSIGN(years, ParseInt(p[1]), path + ".required_rural_years");
+    ob->set_required_rural_years(years);
+    ob->set_start_date(p[2]);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplicationFromCsv(const CsvHeader& h,
+                                const std::vector<std::string>& r,
+                                Application* out, std::string* field) {
+  *out = Application();
+  out->teacher_id = std::string(IdOf(Trim(h.Get(r, "teacher"))));
+  for (const std::string& s :
+       SplitEscaped(h.Get(r, "preferences"), ';', true)) {
+    out->school_ids.push_back(std::string(IdOf(Unescape(s))));
+  }
+  ROTA_CSV_ASSIGN(out->voluntary, ParseBool(h.Get(r, "voluntary")),
+                  "voluntary");
+  return absl::OkStatus();
+}
+
+std::string_view IdOf(std::string_view name) {
+  const size_t slash = name.rfind('/');
+  return slash == std::string_view::npos ? name : name.substr(slash + 1);
+}
+
+std::string EscapeListText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == ';' || c == '|' || c == ':' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<std::string> SchoolToCsv(const v1::School& s) {
+  std::string lat, lon;
+  if (s.has_location()) {
+    lat = absl::StrFormat("%.6f", s.location().latitude());
+    lon = absl::StrFormat("%.6f", s.location().longitude());
+  }
+  return {std::string(IdOf(s.name())),
+          s.display_name(),
+          JoinStages(s.stages()),
+          EnumCsvName(kLocalities, s.locality()),
+          BoolCell(s.weak()),
+          s.zone(),
+          lat,
+          lon,
+          absl::StrCat(s.headcount())};
+}
+
+std::vector<std::string> PostToCsv(const v1::Post& p) {
+  return {std::string(IdOf(p.name())),
+          std::string(IdOf(p.school())),
+          p.subject(),
+          EnumCsvName(kTitles, p.title_band()),
+          absl::StrCat(p.count()),
+          EnumCsvName(kStages, p.stage())};
+}
+
+std::vector<std::string> TeacherToCsv(const v1::Teacher& t) {
+  std::vector<std::string> subjects;
+  for (const std::string& s : t.subjects())
+    subjects.push_back(EscapeListText(s));
+  std::vector<std::string> evals;
+  for (const v1::Evaluation& e : t.evaluations()) {
+    evals.push_back(
+        absl::StrCat(e.year(), ":", EnumCsvName(kGrades, e.grade())));
+  }
+  std::vector<std::string> history;
+  for (const v1::ServiceSpell& s : t.service_history()) {
+    history.push_back(absl::StrCat(
+        EscapeListText(IdOf(s.school())), "|", s.start_date(), "|",
+        s.end_date(), "|", EnumCsvName(kLocalities, s.locality()), "|",
+        s.weak() ? "1" : "0", "|", s.term_exchange() ? "1" : "0"));
+  }
+  std::vector<std::string> exemptions;
+  for (const v1::Exemption& x : t.exemptions()) {
+    exemptions.push_back(absl::StrCat(EnumCsvName(kExemptions, x.kind()), "|",
+                                      x.start_date(), "|", x.end_date(), "|",
+                                      EscapeListText(x.note())));
+  }
+  std::vector<std::string> hardships;
+  for (const v1::Hardship& x : t.hardships()) {
+    hardships.push_back(absl::StrCat(EnumCsvName(kHardships, x.kind()), "|",
+                                     EscapeListText(x.note())));
+  }
+  std::vector<std::string> obligations;
+  for (const v1::ServiceObligation& x : t.obligations()) {
+    obligations.push_back(absl::StrCat(EnumCsvName(kObligations, x.kind()), "|",
+                                       x.required_rural_years(), "|",
+                                       x.start_date()));
+  }
+  return {std::string(IdOf(t.name())),
+          t.display_name(),
+          EnumCsvName(kGenders, t.gender()),
+          t.birth_date(),
+          t.career_start_date(),
+          std::string(IdOf(t.school())),
+          t.school_join_date(),
+          std::string(IdOf(t.post())),
+          absl::StrJoin(subjects, ";"),
+          JoinStages(t.certificate_stages()),
+          EnumCsvName(kTitles, t.title()),
+          EnumCsvName(kRoles, t.role()),
+          EnumCsvName(kBackbones, t.backbone_level()),
+          EnumCsvName(kEmployments, t.employment()),
+          absl::StrJoin(evals, ";"),
+          absl::StrJoin(history, ";"),
+          absl::StrJoin(exemptions, ";"),
+          absl::StrJoin(hardships, ";"),
+          absl::StrJoin(obligations, ";")};
+}
+
+std::string StageName(v1::Stage v) { return EnumCsvName(kStages, v); }
+std::string LocalityName(v1::Locality v) { return EnumCsvName(kLocalities, v); }
+std::string GenderName(v1::Gender v) { return EnumCsvName(kGenders, v); }
+std::string TitleName(v1::Title v) { return EnumCsvName(kTitles, v); }
+std::string RoleName(v1::Role v) { return EnumCsvName(kRoles, v); }
+std::string BackboneName(v1::BackboneLevel v) {
+  return EnumCsvName(kBackbones, v);
+}
+std::string EmploymentName(v1::Employment v) {
+  return EnumCsvName(kEmployments, v);
+}
+
+}  // namespace rota::tools

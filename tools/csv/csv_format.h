@@ -1,0 +1,112 @@
+// The CSV columns of schools.csv, posts.csv, teachers.csv and
+// applications.csv, and their conversion to and from rota.v1 resources.
+// docs/csv-format.md is the user-facing description of the same format.
+//
+// Columns are found by header name (any order; unknown names are an error so
+// a typo does not silently drop data). Multi-valued cells separate items with
+// ';' and the parts of one item with '|' (evaluations use "YEAR:grade");
+// a backslash escapes ';', '|', ':' and '\' inside free text. Enum cells take
+// the short lower-case names below (e.g. "teaching_point") or the proto enum
+// names (e.g. "TEACHING_POINT"), case-insensitively.
+//
+//   ROTA_ASSIGN_OR_RETURN(CsvHeader header,
+//                         CsvHeader::Parse(CsvTable::kTeachers, first_record));
+//   rota::v1::Teacher t;
+//   std::string field;
+//   absl::Status s = TeacherFromCsv(header, record, "yongan", &t, &field);
+//   // !s.ok(): `field` is e.g. "teacher.gender", s.message() the reason.
+//
+// Only what a proto cannot hold is checked here (enum spelling, numbers,
+// list syntax); dates, references and required fields are the server's job.
+//
+// Thread-safety: everything here is stateless or immutable after creation.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rota/v1/resources.pb.h"
+
+namespace rota::tools {
+
+enum class CsvTable { kSchools, kPosts, kTeachers, kApplications };
+
+// The canonical columns of `table`, in the order rota-gen and `rotactl -o csv`
+// write them.
+const std::vector<std::string>& CsvColumns(CsvTable table);
+
+// Column positions of one file's header.
+class CsvHeader {
+ public:
+  // INVALID_ARGUMENT if a name is unknown or repeated or "id" ("teacher" for
+  // applications) is missing. Output-only columns (etag, create_time,
+  // update_time) are accepted and ignored.
+  static absl::StatusOr<CsvHeader> Parse(CsvTable table,
+                                         const std::vector<std::string>& names);
+
+  // The cell of `column` in `record`, or "" when the file has no such column.
+  std::string_view Get(const std::vector<std::string>& record,
+                       std::string_view column) const;
+
+  CsvTable table() const { return table_; }
+
+ private:
+  CsvTable table_ = CsvTable::kSchools;
+  std::vector<int> index_;  // per CsvColumns(table) entry; -1 = absent
+};
+
+// One applications.csv row: a teacher's round-independent preference list.
+struct Application {
+  std::string teacher_id;
+  std::vector<std::string> school_ids;  // most preferred first
+  bool voluntary = false;
+};
+
+// Record -> resource. `county` is the county id used to build resource names
+// (the "id" column becomes counties/{county}/<kind>/{id}; a school or post
+// reference may be a bare id or a full resource name). On error returns
+// INVALID_ARGUMENT and sets *field to the proto field path
+// ("teacher.service_history[1]").
+absl::Status SchoolFromCsv(const CsvHeader& header,
+                           const std::vector<std::string>& record,
+                           std::string_view county, rota::v1::School* out,
+                           std::string* field);
+absl::Status PostFromCsv(const CsvHeader& header,
+                         const std::vector<std::string>& record,
+                         std::string_view county, rota::v1::Post* out,
+                         std::string* field);
+absl::Status TeacherFromCsv(const CsvHeader& header,
+                            const std::vector<std::string>& record,
+                            std::string_view county, rota::v1::Teacher* out,
+                            std::string* field);
+absl::Status ApplicationFromCsv(const CsvHeader& header,
+                                const std::vector<std::string>& record,
+                                Application* out, std::string* field);
+
+// Resource -> record in CsvColumns() order; references are written as bare ids.
+std::vector<std::string> SchoolToCsv(const rota::v1::School& school);
+std::vector<std::string> PostToCsv(const rota::v1::Post& post);
+std::vector<std::string> TeacherToCsv(const rota::v1::Teacher& teacher);
+
+// The last segment of a resource name ("counties/a/schools/s1" -> "s1").
+std::string_view IdOf(std::string_view name);
+
+// Short CSV spellings of enum values ("urban", "teaching_point", ...), used by
+// the CSV writer and by rotactl's table output. Unknown values print as the
+// decimal number.
+std::string StageName(rota::v1::Stage v);
+std::string LocalityName(rota::v1::Locality v);
+std::string GenderName(rota::v1::Gender v);
+std::string TitleName(rota::v1::Title v);
+std::string RoleName(rota::v1::Role v);
+std::string BackboneName(rota::v1::BackboneLevel v);
+std::string EmploymentName(rota::v1::Employment v);
+
+// Escapes ';', '|', ':' and '\' with a backslash, for free text inside a
+// multi-valued cell.
+std::string EscapeListText(std::string_view text);
+
+}  // namespace rota::tools

@@ -1,0 +1,231 @@
+#include "tools/csv/csv.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tools/csv/csv_format.h"
+
+namespace rota::tools {
+namespace {
+
+std::vector<std::vector<std::string>> ReadAll(std::string_view text,
+                                              std::string* error) {
+  CsvReader reader(text);
+  std::vector<std::vector<std::string>> out;
+  std::vector<std::string> fields;
+  while (true) {
+    absl::StatusOr<bool> more = reader.Next(&fields);
+    if (!more.ok()) {
+      *error = std::string(more.status().message());
+      return out;
+    }
+    if (!*more) return out;
+    out.push_back(fields);
+  }
+}
+
+TEST(CsvReaderTest, BomCrlfAndQuotes) {
+  std::string error;
+  const auto rows = ReadAll(
+      "\xEF\xBB\xBFid,name,note\r\n"
+      "a,\"x, y\",\"say \"\"hi\"\"\"\r\n"
+      "b,\"two\r\nlines\",\r\n",
+      &error);
+  ASSERT_EQ(error, "");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][0], "id");  // BOM stripped
+  EXPECT_EQ(rows[1][1], "x, y");
+  EXPECT_EQ(rows[1][2], "say \"hi\"");
+  EXPECT_EQ(rows[2][1], "two\r\nlines");
+  EXPECT_EQ(rows[2][2], "");
+}
+
+TEST(CsvReaderTest, NoFinalNewlineAndEmptyFields) {
+  std::string error;
+  const auto rows = ReadAll("a,b\n,\n1,2", &error);
+  ASSERT_EQ(error, "");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"", ""}));
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"1", "2"}));
+}
+
+TEST(CsvReaderTest, ErrorsNameRowAndColumn) {
+  std::string error;
+  ReadAll("a,b\n1,\"open\n", &error);
+  EXPECT_NE(error.find("row 2"), std::string::npos) << error;
+  EXPECT_NE(error.find("column 3"), std::string::npos) << error;
+  EXPECT_NE(error.find("not terminated"), std::string::npos) << error;
+
+  ReadAll("a,b\n1,2\n3,4,5\n", &error);
+  EXPECT_NE(error.find("row 3"), std::string::npos) << error;
+  EXPECT_NE(error.find("expected 2 fields"), std::string::npos) << error;
+
+  ReadAll("a,b\n1,x\"y\n", &error);
+  EXPECT_NE(error.find("row 2"), std::string::npos) << error;
+  EXPECT_NE(error.find("column 4"), std::string::npos) << error;
+
+  ReadAll("a,b\n\"1\"x,2\n", &error);
+  EXPECT_NE(error.find("after a closing quote"), std::string::npos) << error;
+}
+
+TEST(CsvReaderTest, WriterRoundTrips) {
+  const std::vector<std::string> fields = {"plain",       "a,b",  "q\"q",
+                                           "line\nbreak", " pad", ""};
+  std::string text;
+  AppendCsvRow(&text, fields);
+  AppendCsvRow(&text, fields);
+  std::string error;
+  const auto rows = ReadAll(text, &error);
+  ASSERT_EQ(error, "");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], fields);
+}
+
+TEST(CsvFormatTest, HeaderRejectsUnknownAndDuplicateColumns) {
+  EXPECT_FALSE(CsvHeader::Parse(CsvTable::kSchools, {"id", "localty"}).ok());
+  EXPECT_FALSE(
+      CsvHeader::Parse(CsvTable::kSchools, {"id", "zone", "zone"}).ok());
+  EXPECT_FALSE(CsvHeader::Parse(CsvTable::kSchools, {"zone"}).ok());
+  EXPECT_TRUE(
+      CsvHeader::Parse(CsvTable::kSchools, {"ID", "Zone", "etag"}).ok());
+}
+
+TEST(CsvFormatTest, TeacherRoundTripsEveryField) {
+  rota::v1::Teacher t;
+  t.set_name("counties/c1/teachers/t001");
+  t.set_display_name("王芳");
+  t.set_gender(rota::v1::FEMALE);
+  t.set_birth_date("1985-03-02");
+  t.set_career_start_date("2007-08-20");
+  t.set_school("counties/c1/schools/s0001");
+  t.set_school_join_date("2015-08-25");
+  t.set_post("counties/c1/posts/s0001-pri-math-int");
+  t.add_subjects("math");
+  t.add_subjects("music");
+  t.add_certificate_stages(rota::v1::PRIMARY);
+  t.add_certificate_stages(rota::v1::JUNIOR);
+  t.set_title(rota::v1::INTERMEDIATE_TITLE);
+  t.set_role(rota::v1::VICE_PRINCIPAL);
+  t.set_backbone_level(rota::v1::CITY_BACKBONE);
+  t.set_employment(rota::v1::NON_ESTABLISHED);
+  auto* e = t.add_evaluations();
+  e->set_year(2024);
+  e->set_grade(rota::v1::EXCELLENT);
+  e = t.add_evaluations();
+  e->set_year(2025);
+  e->set_grade(rota::v1::BASIC_COMPETENT);
+  auto* sp = t.add_service_history();
+  sp->set_school("counties/c1/schools/s0009");
+  sp->set_start_date("2007-08-20");
+  sp->set_end_date("2015-08-25");
+  sp->set_locality(rota::v1::TEACHING_POINT);
+  sp->set_weak(true);
+  sp->set_term_exchange(true);
+  sp = t.add_service_history();
+  sp->set_school("counties/c1/schools/s0001");
+  sp->set_start_date("2015-08-25");
+  sp->set_locality(rota::v1::URBAN);
+  auto* x = t.add_exemptions();
+  x->set_kind(rota::v1::COUNTY_DEFINED);
+  x->set_start_date("2025-01-01");
+  x->set_end_date("2025-12-31");
+  x->set_note("note; with | odd: chars \\ and, \"quotes\"");
+  auto* h = t.add_hardships();
+  h->set_kind(rota::v1::SPOUSE_SEPARATION);
+  h->set_note("配偶在外县");
+  auto* o = t.add_obligations();
+  o->set_kind(rota::v1::PUBLIC_FUNDED_GRADUATE);
+  o->set_required_rural_years(6);
+  o->set_start_date("2007-08-20");
+
+  std::string text;
+  AppendCsvRow(&text, CsvColumns(CsvTable::kTeachers));
+  AppendCsvRow(&text, TeacherToCsv(t));
+  CsvReader reader(text);
+  std::vector<std::string> header_fields, record;
+  ASSERT_TRUE(*reader.Next(&header_fields));
+  ASSERT_TRUE(*reader.Next(&record));
+  absl::StatusOr<CsvHeader> header =
+      CsvHeader::Parse(CsvTable::kTeachers, header_fields);
+  ASSERT_TRUE(header.ok()) << header.status();
+  rota::v1::Teacher back;
+  std::string field;
+  ASSERT_TRUE(TeacherFromCsv(*header, record, "c1", &back, &field).ok())
+      << field;
+  EXPECT_EQ(back.SerializeAsString(), t.SerializeAsString())
+      << back.DebugString();
+}
+
+TEST(CsvFormatTest, SchoolAndPostRoundTrip) {
+  rota::v1::School s;
+  s.set_name("counties/c1/schools/s1");
+  s.set_display_name("青山镇中心小学");
+  s.add_stages(rota::v1::PRIMARY);
+  s.add_stages(rota::v1::JUNIOR);
+  s.set_locality(rota::v1::TOWN);
+  s.set_weak(true);
+  s.set_zone("z03");
+  s.mutable_location()->set_latitude(26.5);
+  s.mutable_location()->set_longitude(117.25);
+  s.set_headcount(42);
+  absl::StatusOr<CsvHeader> sh =
+      CsvHeader::Parse(CsvTable::kSchools, CsvColumns(CsvTable::kSchools));
+  ASSERT_TRUE(sh.ok());
+  rota::v1::School sback;
+  std::string field;
+  ASSERT_TRUE(SchoolFromCsv(*sh, SchoolToCsv(s), "c1", &sback, &field).ok())
+      << field;
+  EXPECT_EQ(sback.SerializeAsString(), s.SerializeAsString());
+
+  rota::v1::Post p;
+  p.set_name("counties/c1/posts/p1");
+  p.set_school("counties/c1/schools/s1");
+  p.set_subject("music");
+  p.set_title_band(rota::v1::SENIOR_TITLE);
+  p.set_count(3);
+  p.set_stage(rota::v1::JUNIOR);
+  absl::StatusOr<CsvHeader> ph =
+      CsvHeader::Parse(CsvTable::kPosts, CsvColumns(CsvTable::kPosts));
+  ASSERT_TRUE(ph.ok());
+  rota::v1::Post pback;
+  ASSERT_TRUE(PostFromCsv(*ph, PostToCsv(p), "c1", &pback, &field).ok())
+      << field;
+  EXPECT_EQ(pback.SerializeAsString(), p.SerializeAsString());
+}
+
+TEST(CsvFormatTest, SpellingsAndErrors) {
+  absl::StatusOr<CsvHeader> h = CsvHeader::Parse(
+      CsvTable::kSchools, {"id", "stages", "locality", "weak", "headcount"});
+  ASSERT_TRUE(h.ok());
+  rota::v1::School s;
+  std::string field;
+  ASSERT_TRUE(SchoolFromCsv(*h,
+                            {"s1", "nine_year", "TEACHING_POINT", "yes", " 7 "},
+                            "c", &s, &field)
+                  .ok());
+  EXPECT_EQ(s.stages_size(), 2);
+  EXPECT_EQ(s.locality(), rota::v1::TEACHING_POINT);
+  EXPECT_TRUE(s.weak());
+  EXPECT_EQ(s.headcount(), 7);
+  absl::Status bad =
+      SchoolFromCsv(*h, {"s1", "primary", "urbann", "", ""}, "c", &s, &field);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(field, "school.locality");
+  EXPECT_NE(bad.message().find("urbann"), std::string::npos);
+  bad = SchoolFromCsv(*h, {"s1", "primary", "urban", "", "many"}, "c", &s,
+                      &field);
+  EXPECT_EQ(field, "school.headcount");
+
+  absl::StatusOr<CsvHeader> th =
+      CsvHeader::Parse(CsvTable::kTeachers, {"id", "evaluations"});
+  ASSERT_TRUE(th.ok());
+  rota::v1::Teacher t;
+  bad =
+      TeacherFromCsv(*th, {"t1", "2024:excellent;2025=good"}, "c", &t, &field);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(field, "teacher.evaluations[1]");
+}
+
+}  // namespace
+}  // namespace rota::tools
