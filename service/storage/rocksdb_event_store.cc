@@ -265,7 +265,7 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   // Recover every county's head.
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(
       rocksdb::ReadOptions(), store->handles_[keys::kHeadsIndex]));
-  absl::MutexLock lock(&store->counties_mu_);
+  std::unique_lock lock(store->counties_mu_);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string county = it->key().ToString();
     std::optional<keys::Head> head = keys::DecodeHead(it->value().ToString());
@@ -275,7 +275,7 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
     }
     auto state = std::make_unique<CountyState>();
     {
-      absl::MutexLock head_lock(&state->head_mu);
+      std::lock_guard head_lock(state->head_mu);
       state->head = *head;
     }
     store->counties_.emplace(std::move(county), std::move(state));
@@ -317,11 +317,11 @@ RocksDbEventStoreStats RocksDbEventStore::Stats() const {
 RocksDbEventStore::CountyState* RocksDbEventStore::GetOrCreateCounty(
     const std::string& county) const {
   {
-    absl::ReaderMutexLock lock(&counties_mu_);
+    std::shared_lock lock(counties_mu_);
     auto it = counties_.find(county);
     if (it != counties_.end()) return it->second.get();
   }
-  absl::MutexLock lock(&counties_mu_);
+  std::unique_lock lock(counties_mu_);
   auto& slot = counties_[county];
   if (!slot) slot = std::make_unique<CountyState>();
   return slot.get();
@@ -337,10 +337,10 @@ absl::StatusOr<std::vector<Event>> RocksDbEventStore::Append(
     ROTA_RETURN_IF_ERROR(ValidateProjectionKey(w.key));
 
   CountyState* state = GetOrCreateCounty(county);
-  absl::MutexLock append_lock(&state->append_mu);
+  std::lock_guard append_lock(state->append_mu);
   keys::Head head;
   {
-    absl::MutexLock head_lock(&state->head_mu);
+    std::lock_guard head_lock(state->head_mu);
     head = state->head;
   }
   if (head.sequence != expected_sequence) {
@@ -393,13 +393,13 @@ absl::StatusOr<std::vector<Event>> RocksDbEventStore::Append(
     absl::StatusOr<keys::Head> stored =
         ReadHead(db_, handles_[keys::kHeadsIndex], nullptr, county);
     if (stored.ok()) {
-      absl::MutexLock head_lock(&state->head_mu);
+      std::lock_guard head_lock(state->head_mu);
       state->head = *stored;
     }
     return FromRocksDb(s, absl::StrCat("append to county \"", county, "\""));
   }
   {
-    absl::MutexLock head_lock(&state->head_mu);
+    std::lock_guard head_lock(state->head_mu);
     state->head = new_head;
   }
   return events;
@@ -450,12 +450,12 @@ absl::StatusOr<uint64_t> RocksDbEventStore::HeadSequence(
   ROTA_RETURN_IF_ERROR(ValidateCounty(county));
   CountyState* state = nullptr;
   {
-    absl::ReaderMutexLock lock(&counties_mu_);
+    std::shared_lock lock(counties_mu_);
     auto it = counties_.find(county);
     if (it == counties_.end()) return 0;
     state = it->second.get();
   }
-  absl::MutexLock head_lock(&state->head_mu);
+  std::lock_guard head_lock(state->head_mu);
   return state->head.sequence;
 }
 

@@ -34,7 +34,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,7 +45,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "service/storage/event_store.h"
 #include "service/storage/rocksdb_keys.h"
 
@@ -136,8 +137,8 @@ class RocksDbEventStore final : public EventStore {
  private:
   // One county's append lock and cached head.
   struct CountyState {
-    absl::Mutex append_mu;  // held around check head, build batch, write
-    absl::Mutex head_mu ABSL_ACQUIRED_AFTER(append_mu);
+    std::mutex append_mu;  // held around check head, build batch, write
+    std::mutex head_mu ABSL_ACQUIRED_AFTER(append_mu);
     rocksdb_keys::Head head ABSL_GUARDED_BY(head_mu);
   };
 
@@ -156,7 +157,10 @@ class RocksDbEventStore final : public EventStore {
   std::vector<rocksdb::ColumnFamilyHandle*>
       handles_;  // owned, rocksdb_keys::k*Index order
 
-  mutable absl::Mutex counties_mu_;
+  // std:: mutexes rather than absl::Mutex: Debian's Abseil is built without
+  // ThreadSanitizer annotations, so TSan could not see absl::Mutex (it still
+  // cannot see inside Debian's RocksDB).
+  mutable std::shared_mutex counties_mu_;
   // Entries are never removed, so the pointers stay valid for the store's life.
   mutable absl::flat_hash_map<std::string, std::unique_ptr<CountyState>>
       counties_ ABSL_GUARDED_BY(counties_mu_);
