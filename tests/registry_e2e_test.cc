@@ -294,7 +294,7 @@ TEST_F(RegistryE2eTest, TeacherEveryFieldRoundTripsAndUpdatesByMask) {
   update.mutable_teacher()->set_etag(updated.etag());
   EXPECT_TRUE(
       HasError(Call(reg(), &RegistryService::Stub::UpdateTeacher, update, &got),
-               StatusCode::INVALID_ARGUMENT, "update_mask"));
+               StatusCode::INVALID_ARGUMENT, "update_mask.paths[0]"));
   ExpectUnchanged(before, State(), "UpdateTeacher with an unknown mask path");
 
   rota::v1::DeleteTeacherRequest del;
@@ -575,10 +575,12 @@ TEST_F(RegistryE2eTest, HealthIsServingAndUnknownServiceIsNotFound) {
 TEST_F(RegistryE2eTest, HealthTurnsNotServingOnSigterm) {
   // A Watch stream opened while serving sees SERVING, then NOT_SERVING when
   // rotad starts to drain (or the stream ends with the server).
+  std::shared_ptr<grpc::Channel> channel = rotad_->channel();  // outlives Stop
+  auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   grpc::health::v1::HealthCheckRequest request;
-  auto reader = rotad_->health().Watch(&ctx, request);
+  auto reader = health->Watch(&ctx, request);
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(reader->Read(&response));
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
@@ -588,6 +590,7 @@ TEST_F(RegistryE2eTest, HealthTurnsNotServingOnSigterm) {
     if (response.status() ==
         grpc::health::v1::HealthCheckResponse::NOT_SERVING) {
       saw_not_serving = true;
+      ctx.TryCancel();  // an open stream would hold up the drain
     }
   }
   (void)reader->Finish();
@@ -630,6 +633,22 @@ TEST_F(RegistryE2eTest, SigtermExitsZeroAndDataSurvivesRestart) {
   ASSERT_OK(Call(reg(), &RegistryService::Stub::CreateTeacher, req, &again));
   EXPECT_TRUE(SameMessage(first, again));
   EXPECT_EQ(Events(), before.events + 2);
+}
+
+TEST_F(RegistryE2eTest, SecondRotadOnTheSameDirectoryFailsCleanly) {
+  // RocksDB's lock keeps a second server off a live data directory: it must
+  // exit with an error instead of serving, and the first one is unaffected.
+  RotadOptions options;
+  options.data_dir = rotad_->data_dir();
+  options.keep_data_dir = true;
+  options.startup_timeout = absl::Seconds(30);
+  absl::StatusOr<std::unique_ptr<RotadProcess>> second =
+      RotadProcess::Start(options);
+  EXPECT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable)
+      << second.status();
+  EXPECT_EQ(Events(), 1);
+  ASSERT_OK(CreateSchool(reg(), kCounty, "s1", MakeSchool(1)));
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 // filters, page sizes and page tokens.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -160,15 +162,20 @@ TEST_F(PagingE2eTest, DefaultPageSizeIs50AndLargeSizesAreCoercedTo1000) {
 }
 
 TEST_F(PagingE2eTest, StableUnderConcurrentInserts) {
-  // Ids of pre-existing rows are multiples of 10; the writer inserts ids in
-  // between (before and after the reader's position) while the reader pages.
+  // Ids of pre-existing rows are multiples of 10; a writer thread inserts ids
+  // in between, at seeded random places before and after the reader's
+  // position. The reader waits for at least one insert between every two
+  // pages (a handshake, not a sleep), so inserts interleave with paging.
   const std::set<std::string> existing = [&] {
     std::set<std::string> names;
     for (const auto& t : teachers_) names.insert(t.name());
     return names;
   }();
-  std::atomic<bool> stop{false};
-  std::atomic<int> inserted{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  int inserted = 0;
+  int writer_failures = 0;
   std::thread writer([&] {
     std::mt19937 rng(20261125);  // seeded: failures are reproducible
     std::vector<int> slots;
@@ -176,10 +183,14 @@ TEST_F(PagingE2eTest, StableUnderConcurrentInserts) {
       if (i % 10 != 0) slots.push_back(i);
     }
     std::shuffle(slots.begin(), slots.end(), rng);
-    for (size_t k = 0; k < slots.size() && !stop.load(); ++k) {
-      // Small chunks so inserts interleave with the reader's pages.
+    size_t k = 0;
+    while (k < slots.size()) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (stop) break;
+      }
       std::vector<rota::v1::Teacher> rows;
-      for (int j = 0; j < 3 && k < slots.size(); ++j, ++k) {
+      for (int j = 0; j < 2 && k < slots.size(); ++j, ++k) {
         rows.push_back(MakeTeacher(kCounty, "s0", slots[k]));
         rows.back().set_name(
             TeacherName(kCounty, absl::StrFormat("t%05d", slots[k])));
@@ -187,31 +198,62 @@ TEST_F(PagingE2eTest, StableUnderConcurrentInserts) {
       rota::v1::BulkImportResponse response;
       grpc::Status status =
           BulkImport(reg(), TeacherChunks(kCounty, rows, 500), &response);
-      EXPECT_OK(status);
-      if (!status.ok()) return;
+      std::lock_guard<std::mutex> lock(mu);
+      if (!status.ok()) {
+        ADD_FAILURE() << "seed 20261125: " << Describe(status);
+        ++writer_failures;
+        cv.notify_all();
+        break;
+      }
       inserted += static_cast<int>(response.rows_applied());
+      cv.notify_all();
     }
   });
-  // Wait until the writer is under way (polling the registry, not sleeping).
-  while (inserted.load() == 0) {
-    ASSERT_OK_AND_ASSIGN(auto all, ListAllTeachers(reg(), kCounty, "", 1000));
-    if (all.size() > existing.size()) break;
+
+  std::vector<std::vector<std::string>> pages;
+  rota::v1::ListTeachersRequest req;
+  req.set_parent(CountyName(kCounty));
+  req.set_page_size(5);
+  for (int guard = 0; guard < 10000; ++guard) {
+    int inserted_before_page;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return writer_failures > 0 || inserted > 0; });
+      inserted_before_page = inserted;
+    }
+    rota::v1::ListTeachersResponse resp;
+    grpc::Status status =
+        Call(reg(), &RegistryService::Stub::ListTeachers, req, &resp);
+    ASSERT_OK(status);
+    pages.emplace_back();
+    for (const auto& t : resp.teachers()) pages.back().push_back(t.name());
+    if (resp.next_page_token().empty()) break;
+    req.set_page_token(resp.next_page_token());
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] {
+      return writer_failures > 0 || inserted > inserted_before_page;
+    });
   }
-  std::vector<std::vector<std::string>> pages = Pages(5);
-  stop = true;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+  }
   writer.join();
 
   std::map<std::string, int> seen;
   for (const auto& page : pages) {
     for (const auto& name : page) ++seen[name];
   }
-  for (const auto& [name, count] : seen)
-    EXPECT_EQ(count, 1) << name << " seen " << count << " times";
-  for (const auto& name : existing)
-    EXPECT_EQ(seen.count(name), 1u) << name << " was skipped";
-  EXPECT_GT(inserted.load(), 0);
+  for (const auto& [name, count] : seen) {
+    EXPECT_EQ(count, 1) << name << " seen " << count
+                        << " times (seed 20261125)";
+  }
+  for (const auto& name : existing) {
+    EXPECT_EQ(seen.count(name), 1u) << name << " was skipped (seed 20261125)";
+  }
+  EXPECT_GE(inserted, static_cast<int>(pages.size()) - 1);
   std::printf("paged %zu pages while %d rows were inserted; %zu rows seen\n",
-              pages.size(), inserted.load(), seen.size());
+              pages.size(), inserted, seen.size());
 }
 
 TEST_F(PagingE2eTest, TeacherFiltersReturnExactSubsets) {

@@ -102,7 +102,7 @@ rota::v1::Teacher MakeTeacher(const std::string& county,
   t.set_career_start_date(Date(career_year, 9, 1));
   const int join_year = std::min(career_year + static_cast<int>(u % 7), 2024);
   t.set_school(SchoolName(county, school_id));
-  t.set_school_join_date(Date(join_year, 8, 25));
+  t.set_school_join_date(Date(join_year, 9, 1));
   if (!post.empty()) t.set_post(post);
   t.add_subjects(kSubjects[u % Size(kSubjects)]);
   if (every_field || u % 3 == 0)
@@ -129,7 +129,7 @@ rota::v1::Teacher MakeTeacher(const std::string& county,
     rota::v1::ServiceSpell* first = t.add_service_history();
     first->set_school(SchoolName(county, absl::StrCat("former-", u % 17)));
     first->set_start_date(Date(career_year, 9, 1));
-    first->set_end_date(Date(join_year, 8, 24));
+    first->set_end_date(Date(join_year, 8, 31));
     first->set_locality(rota::v1::RURAL);
     first->set_weak(true);
     first->set_term_exchange(every_field);
