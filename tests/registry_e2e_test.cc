@@ -1,6 +1,7 @@
 // End-to-end tests of rotad's registry: CRUD with every field, FieldMask
 // updates, etags, request-id replay, county isolation, health, SIGTERM and
 // restart. Each test starts its own rotad on a fresh directory (RotadTest).
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -649,6 +650,108 @@ TEST_F(RegistryE2eTest, SecondRotadOnTheSameDirectoryFailsCleanly) {
       << second.status();
   EXPECT_EQ(Events(), 1);
   ASSERT_OK(CreateSchool(reg(), kCounty, "s1", MakeSchool(1)));
+}
+
+TEST_F(RegistryE2eTest, ConcurrentWritersToOneCountyAllSucceed) {
+  // Storage linearises appends per county; conflicts between concurrent
+  // writers are the server's business and must not reach the client.
+  ASSERT_OK(CreateSchool(reg(), kCounty, "s1", MakeSchool(1)));
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::string>> etags(kThreads);
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kPerThread; ++i) {
+        rota::v1::Teacher out;
+        grpc::Status status =
+            CreateTeacher(reg(), kCounty, absl::StrCat("w", w, "-", i),
+                          MakeTeacher(kCounty, "s1", w * kPerThread + i), &out);
+        EXPECT_OK(status) << "writer " << w << " row " << i;
+        etags[w].push_back(out.etag());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(Events(), 2 + kThreads * kPerThread);
+  std::set<std::string> distinct;
+  for (const auto& list : etags) distinct.insert(list.begin(), list.end());
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kThreads * kPerThread))
+      << "two creates reported the same etag (event sequence)";
+  ASSERT_OK_AND_ASSIGN(auto teachers, ListAllTeachers(reg(), kCounty));
+  EXPECT_EQ(teachers.size(), static_cast<size_t>(kThreads * kPerThread));
+}
+
+TEST_F(RegistryE2eTest, ConcurrentUpdatesWithOneEtagExactlyOneWins) {
+  ASSERT_OK(CreateSchool(reg(), kCounty, "s1", MakeSchool(1)));
+  rota::v1::Teacher v1;
+  ASSERT_OK(
+      CreateTeacher(reg(), kCounty, "t1", MakeTeacher(kCounty, "s1", 1), &v1));
+  const int64_t events_before = Events();
+  constexpr int kThreads = 6;
+  std::vector<grpc::Status> statuses(kThreads);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      rota::v1::UpdateTeacherRequest update;
+      update.mutable_teacher()->set_name(v1.name());
+      update.mutable_teacher()->set_etag(v1.etag());
+      update.mutable_teacher()->set_display_name(absl::StrCat("改名", w));
+      update.mutable_update_mask()->add_paths("display_name");
+      rota::v1::Teacher out;
+      statuses[w] =
+          Call(reg(), &RegistryService::Stub::UpdateTeacher, update, &out);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int ok = 0;
+  for (int w = 0; w < kThreads; ++w) {
+    if (statuses[w].ok()) {
+      ++ok;
+    } else {
+      EXPECT_TRUE(
+          HasError(statuses[w], StatusCode::ABORTED, "", "ETAG_MISMATCH"))
+          << w;
+    }
+  }
+  EXPECT_EQ(ok, 1) << "updates carrying the same etag: exactly one may apply";
+  EXPECT_EQ(Events(), events_before + 1);
+}
+
+TEST_F(RegistryE2eTest, SchoolReferencedByATeacherCannotBeDeleted) {
+  ASSERT_OK(CreateSchool(reg(), kCounty, "s1", MakeSchool(1)));
+  ASSERT_OK(CreateTeacher(reg(), kCounty, "t1", MakeTeacher(kCounty, "s1", 1)));
+  const CountyState before = State();
+  rota::v1::DeleteSchoolRequest del;
+  del.set_name(SchoolName(kCounty, "s1"));
+  rota::v1::DeleteResponse deleted;
+  EXPECT_TRUE(
+      HasError(Call(reg(), &RegistryService::Stub::DeleteSchool, del, &deleted),
+               StatusCode::FAILED_PRECONDITION));
+  ExpectUnchanged(before, State(), "DeleteSchool of a school with teachers");
+}
+
+TEST_F(RegistryE2eTest, RequestIdReusedByAnotherMethodIsRejected) {
+  ASSERT_OK(CreateSchool(reg(), kCounty, "s1", MakeSchool(1), nullptr,
+                         "shared-id-1"));
+  const CountyState before = State();
+  rota::v1::Post post;
+  EXPECT_TRUE(HasError(
+      CreatePost(reg(), kCounty, "p1", MakePost(kCounty, "s1", 1), &post,
+                 "shared-id-1"),
+      StatusCode::INVALID_ARGUMENT, "request_id", "REQUEST_ID_REUSED"));
+  // The same school request under the same id in another county is another
+  // request (ids are per county) or rejected, but never county A's response.
+  ASSERT_OK(CreateCounty(reg(), "huize"));
+  rota::v1::School school;
+  grpc::Status other =
+      CreateSchool(reg(), "huize", "s1", MakeSchool(1), &school, "shared-id-1");
+  if (other.ok()) {
+    EXPECT_EQ(school.name(), SchoolName("huize", "s1"));
+  } else {
+    EXPECT_TRUE(HasError(other, StatusCode::INVALID_ARGUMENT, "request_id"));
+  }
+  ExpectUnchanged(before, State(), "request id reused by another method");
 }
 
 }  // namespace
