@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "engine/internal/testing.h"
 #include "engine/solve.h"
 #include "gtest/gtest.h"
@@ -58,6 +59,26 @@ TEST(GoldenCasesTest, E2UniqueStableMatching) {
   EXPECT_EQ(AssignmentOf(m2, women), want);
 }
 
+// Agent i owns house i.
+TEST(GoldenCasesTest, E3ShapleyScarfTopTradingCycles) {
+  ModelBuilder b;
+  for (int i = 1; i <= 6; ++i) b.Post(absl::StrCat("h", i), 1);
+  b.Teacher("1", {"h3", "h2", "h4", "h1"}, "h1")
+      .Teacher("2", {"h3", "h5", "h6", "h2"}, "h2")
+      .Teacher("3", {"h3", "h1"}, "h3")
+      .Teacher("4", {"h2", "h5", "h6", "h4"}, "h4")
+      .Teacher("5", {"h1", "h3", "h2", "h5"}, "h5")
+      .Teacher("6", {"h2", "h4", "h5", "h6"}, "h6");
+  auto [m, r] = MustSolve(b.model(), Mechanism::kTopTradingCycles);
+  EXPECT_EQ(AssignmentOf(m, r), (Assignment{{"1", "h2"},
+                                            {"2", "h5"},
+                                            {"3", "h3"},
+                                            {"4", "h6"},
+                                            {"5", "h1"},
+                                            {"6", "h4"}}));
+  EXPECT_EQ(r.stats.cycles, 3);
+}
+
 Model E4() {
   ModelBuilder b;
   b.Post("s1", 1, {"i1", "i3", "i2"})
@@ -73,6 +94,12 @@ TEST(GoldenCasesTest, E4DeferredAcceptance) {
   auto [m, r] = MustSolve(E4(), Mechanism::kDeferredAcceptance);
   EXPECT_EQ(AssignmentOf(m, r),
             (Assignment{{"i1", "s1"}, {"i2", "s2"}, {"i3", "s3"}}));
+}
+
+TEST(GoldenCasesTest, E4TopTradingCycles) {
+  auto [m, r] = MustSolve(E4(), Mechanism::kTopTradingCycles);
+  EXPECT_EQ(AssignmentOf(m, r),
+            (Assignment{{"i1", "s2"}, {"i2", "s1"}, {"i3", "s3"}}));
 }
 
 Model E5() {
@@ -91,6 +118,13 @@ TEST(GoldenCasesTest, E5TenureDeferredAcceptanceMovesNobody) {
   EXPECT_EQ(AssignmentOf(m, r),
             (Assignment{{"t1", "s1"}, {"t2", "s2"}, {"t3", "s3"}}));
   for (Outcome o : r.outcome) EXPECT_EQ(o, Outcome::kKeptOwnPost);
+}
+
+TEST(GoldenCasesTest, E5TeacherOptimalBlockExchangeSwapsT1AndT2) {
+  auto [m, r] = MustSolve(E5(), Mechanism::kTeacherOptimalBlockExchange);
+  EXPECT_EQ(AssignmentOf(m, r),
+            (Assignment{{"t1", "s2"}, {"t2", "s1"}, {"t3", "s3"}}));
+  EXPECT_EQ(r.outcome[2], Outcome::kKeptOwnPost);
 }
 
 TEST(GoldenCasesTest, E5PlainDeferredAcceptanceIgnoresTenure) {

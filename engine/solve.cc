@@ -2,6 +2,8 @@
 
 #include "common/status_macros.h"
 #include "engine/deferred_acceptance.h"
+#include "engine/teacher_optimal_block_exchange.h"
+#include "engine/top_trading_cycles.h"
 
 namespace rota::engine {
 
@@ -20,8 +22,14 @@ absl::StatusOr<MatchResult> Solve(const Market& market, Mechanism mechanism,
       ROTA_RETURN_IF_ERROR(
           RunPostProposingDeferredAcceptance(market, options.explain, &result));
       break;
-    default:
-      return absl::UnimplementedError("mechanism not available yet");
+    case Mechanism::kTeacherOptimalBlockExchange:
+      ROTA_RETURN_IF_ERROR(
+          RunTeacherOptimalBlockExchange(market, options.explain, &result));
+      break;
+    case Mechanism::kTopTradingCycles:
+      ROTA_RETURN_IF_ERROR(
+          RunTopTradingCycles(market, options.explain, &result));
+      break;
   }
   FinishResult(market, options.encode, &result);
   return result;

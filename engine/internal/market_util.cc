@@ -1,6 +1,9 @@
 #include "engine/internal/market_util.h"
 
 #include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
 
 namespace rota::engine::internal {
 
@@ -78,6 +81,24 @@ void ReportUnmetFloors(const Market& m, const std::vector<int32_t>& post_of,
       result->unmet_floors.push_back(u);
     }
   }
+}
+
+absl::Status CheckHoldersFit(const Market& m, const std::vector<int32_t>& seats,
+                             std::string_view mechanism) {
+  std::vector<int32_t> holders(m.num_posts, 0);
+  for (int32_t t = 0; t < m.num_teachers; ++t) {
+    if (!m.exempt[t] && m.own_post[t] >= 0) ++holders[m.own_post[t]];
+  }
+  for (int32_t p = 0; p < m.num_posts; ++p) {
+    if (holders[p] > seats[p]) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "post \"", m.post_ids[p], "\": ", holders[p], " holders for ",
+          seats[p], " seats; ", std::string(mechanism),
+          " needs every holder to own a seat (use da-star to let holders "
+          "compete)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace rota::engine::internal

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "engine/match_result.h"
 #include "engine/model.h"
 
@@ -27,5 +29,15 @@ std::vector<int32_t> TenureEnds(const Market& market);
 void ReportUnmetFloors(const Market& market,
                        const std::vector<int32_t>& post_of,
                        const std::vector<int32_t>& end, MatchResult* result);
+
+}  // namespace rota::engine::internal
+
+namespace rota::engine::internal {
+
+// InvalidArgument naming the first post with more non-exempt holders than
+// `seats` (seats left after exempt holders); `mechanism` names the caller.
+absl::Status CheckHoldersFit(const Market& market,
+                             const std::vector<int32_t>& seats,
+                             std::string_view mechanism);
 
 }  // namespace rota::engine::internal
