@@ -83,10 +83,12 @@ class Snapshot {
   virtual ~Snapshot() = default;
   // Sequence of the last event visible in this snapshot (0 if none).
   virtual uint64_t head_sequence() const = 0;
+  // Projection value of `key` in this view, nullopt if absent.
   virtual absl::StatusOr<std::optional<std::string>> Get(
       const std::string& key) const = 0;
   // Keys with `prefix`, strictly after `start_after` (empty: from the start),
-  // in byte order, at most `limit`.
+  // in byte order, at most `limit` (0 returns nothing). `start_after` need not
+  // exist, so a page token can be the last key of the previous page.
   virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(
       const std::string& prefix, const std::string& start_after,
       size_t limit) const = 0;
@@ -113,32 +115,41 @@ class EventStore {
 
   // Appends `drafts` (one or more events, consecutive sequences) to `county`'s
   // log, together with `writes`, atomically and durably (synced) iff the
-  // county's current head sequence equals `expected_sequence`.
-  // Returns the stored events. ABORTED if the head moved; INVALID_ARGUMENT for
-  // an empty county or no drafts.
+  // county's current head sequence equals `expected_sequence` (0 for a county
+  // without events). `writes` apply in order (the last write of a key wins).
+  // Returns the stored events. ABORTED if the head moved (nothing is
+  // written); INVALID_ARGUMENT for an invalid county (empty, too long, NUL
+  // byte), no drafts or an empty projection key.
   virtual absl::StatusOr<std::vector<Event>> Append(
       const std::string& county, uint64_t expected_sequence,
       std::vector<EventDraft> drafts, std::vector<ProjectionWrite> writes) = 0;
 
-  // Events with sequence in [from, from + limit) in order.
+  // Events with sequence in [from, from + limit) in order; fewer (possibly
+  // none) past the head. `from` 0 reads from 1. DATA_LOSS if a stored event in
+  // the range is missing or malformed (VerifyChain says more).
   virtual absl::StatusOr<std::vector<Event>> ReadRange(
       const std::string& county, uint64_t from, size_t limit) const = 0;
 
+  // Sequence of `county`'s last event, 0 if it has none. Cached: no I/O.
   virtual absl::StatusOr<uint64_t> HeadSequence(
       const std::string& county) const = 0;
 
-  // Current projection value of `key` in `county`.
+  // Current projection value of `key` in `county`, nullopt if absent.
   virtual absl::StatusOr<std::optional<std::string>> ReadProjection(
       const std::string& county, const std::string& key) const = 0;
 
-  // A consistent view of `county`.
+  // A consistent view of `county`'s projections at its head_sequence(); later
+  // appends are invisible to it. REQUIRES: destroyed before the store.
   virtual absl::StatusOr<std::unique_ptr<Snapshot>> GetSnapshot(
       const std::string& county) const = 0;
 
   // Counties that have at least one event, sorted.
   virtual absl::StatusOr<std::vector<std::string>> ListCounties() const = 0;
 
-  // Recomputes every hash of `county`'s log and checks the links.
+  // Walks `county`'s log at a snapshot: recomputes every hash and checks the
+  // links, density (1..head, nothing missing or beyond the head) and that times
+  // never decrease. A broken chain is a report (ok = false, the first broken
+  // sequence, a sentence), not an error; errors are I/O failures.
   virtual absl::StatusOr<ChainReport> VerifyChain(
       const std::string& county) const = 0;
 };

@@ -439,6 +439,11 @@ absl::StatusOr<std::vector<Event>> RocksDbEventStore::ReadRange(
                                               " of county \"", county,
                                               "\": ", e.status().message()));
     }
+    if (e->sequence != expected) {
+      return absl::DataLossError(
+          absl::StrCat("event stored as sequence ", expected, " of county \"",
+                       county, "\" says it is sequence ", e->sequence));
+    }
     out.push_back(*std::move(e));
   }
   ROTA_RETURN_IF_ERROR(FromRocksDb(it->status(), "read events"));

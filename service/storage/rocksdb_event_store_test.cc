@@ -408,6 +408,28 @@ TEST_F(ChainTamperTest, TruncatedRecordIsNamed) {
   EXPECT_NE(r.problem.find("decoded"), std::string::npos) << r.problem;
 }
 
+TEST_F(ChainTamperTest, UnknownLayoutVersionRefusesToOpen) {
+  store_.reset();
+  {
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const std::string& name : rocksdb_keys::ColumnFamilyNames()) {
+      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(
+        rocksdb::DB::Open({}, dir_.Sub("db"), cfs, &handles, &raw).ok());
+    ASSERT_TRUE(raw->Put({}, handles[rocksdb_keys::kDefaultIndex],
+                         rocksdb_keys::kFormatKey, "99")
+                    .ok());
+    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+  }
+  auto store = RocksDbEventStore::Open({.path = dir_.Sub("db")});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition)
+      << store.status();
+}
+
 TEST_F(ChainTamperTest, SwappedEventsAreNamed) {
   ChainReport r =
       TamperAndVerify([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
@@ -417,6 +439,8 @@ TEST_F(ChainTamperTest, SwappedEventsAreNamed) {
       });
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.first_broken_sequence, 2u);
+  EXPECT_EQ(store_->ReadRange("c", 1, 100).status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 // --- concurrency ---
