@@ -254,6 +254,31 @@ TEST_F(BulkImportE2eTest, LargeImportInChunksOf500) {
         std::count(t.subjects().begin(), t.subjects().end(), "music") > 0;
   }
   EXPECT_EQ(music.size(), want_music);
+
+  // The county summary agrees with what was imported.
+  rota::v1::GetCountySummaryRequest summary_req;
+  summary_req.set_name(CountyName(kCounty));
+  rota::v1::CountySummary summary;
+  ASSERT_OK(Call(reg(), &RegistryService::Stub::GetCountySummary, summary_req,
+                 &summary));
+  EXPECT_EQ(summary.schools(), 5);
+  EXPECT_EQ(summary.teachers(), 2600);
+  int64_t headcount = 0;
+  for (int s = 0; s < 5; ++s) headcount += MakeSchool(s).headcount();
+  EXPECT_EQ(summary.headcount(), headcount);
+  int64_t female = 0;
+  for (const auto& t : rows) female += t.gender() == rota::v1::FEMALE;
+  bool found_female = false;
+  for (const auto& c : summary.teachers_by_gender()) {
+    if (c.key() == "FEMALE") {
+      found_female = true;
+      EXPECT_EQ(c.count(), female);
+    }
+  }
+  EXPECT_TRUE(found_female) << summary.DebugString();
+  ASSERT_OK_AND_ASSIGN(auto chain, VerifyChain(audit(), kCounty));
+  EXPECT_EQ(summary.events(), chain.events());
+  EXPECT_EQ(summary.head_hash(), chain.head_hash());
 }
 
 }  // namespace

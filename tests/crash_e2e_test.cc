@@ -117,7 +117,12 @@ TEST_F(CrashE2eTest, KillDuringConcurrentImportsKeepsEveryAcknowledgedRow) {
           cv.notify_all();
         } else {
           // Not acknowledged: may be applied chunk by chunk, atomically.
-          EXPECT_EQ(status.error_code(), StatusCode::UNAVAILABLE)
+          // (Only the kill can end a stream early: a failure before it
+          // stops the test below.) How gRPC words a dead peer varies.
+          EXPECT_TRUE(status.error_code() == StatusCode::UNAVAILABLE ||
+                      status.error_code() == StatusCode::UNKNOWN ||
+                      status.error_code() == StatusCode::CANCELLED ||
+                      status.error_code() == StatusCode::INTERNAL)
               << Describe(status);
           log.in_flight = chunk_rows;
           break;
