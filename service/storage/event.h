@@ -8,15 +8,14 @@
 // Canonical encoding, version 1 (all integers big-endian):
 //
 //   offset  size  field
-//   0       1     version            = 0x01
-//   1       8     sequence           u64, 1-based
-//   9       8     time_micros        i64, two's complement
-//   17      4+n   actor              u32 length n, then n bytes
-//   .       4+n   request_id         u32 length n, then n bytes
-//   .       4+n   type               u32 length n, then n bytes
-//   .       4+n   payload            u32 length n, then n bytes
-//   .       32    previous_hash      SHA-256 of the previous event (zeros for
-//   sequence 1)
+//   0       1     version        = 0x01
+//   1       8     sequence       u64, 1-based
+//   9       8     time_micros    i64, two's complement
+//   17      4+n   actor          u32 length n, then n bytes
+//   .       4+n   request_id     u32 length n, then n bytes
+//   .       4+n   type           u32 length n, then n bytes
+//   .       4+n   payload        u32 length n, then n bytes
+//   .       32    previous_hash  hash of the previous event (zeros for seq 1)
 //
 //   hash = SHA-256(canonical encoding)
 //
@@ -27,10 +26,11 @@
 // Thread-safety: all functions are pure and thread-safe.
 //
 // Example:
-//   Event e{.sequence = 1, .time_micros = now, .actor = "hr", .type = "t",
-//   .payload = p}; e.hash = ComputeEventHash(e); std::string record =
-//   EncodeEventRecord(e); ROTA_ASSIGN_OR_RETURN(Event back,
-//   DecodeEventRecord(record));
+//   Event e{.sequence = 1, .time_micros = now, .actor = "hr",
+//           .request_id = "", .type = "t", .payload = p};
+//   e.hash = ComputeEventHash(e);
+//   std::string record = EncodeEventRecord(e);
+//   ROTA_ASSIGN_OR_RETURN(Event back, DecodeEventRecord(record));
 #pragma once
 
 #include <cstdint>

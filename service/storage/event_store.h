@@ -13,12 +13,11 @@
 //
 // Example:
 //   ROTA_ASSIGN_OR_RETURN(auto store, RocksDbEventStore::Open({.path = dir}));
-//   EventDraft draft{.actor = "hr", .request_id = "r1", .type =
-//   "rota.v1.School",
-//                    .payload = bytes};
-//   ROTA_ASSIGN_OR_RETURN(Event e, store->Append("yongan", head, {draft},
-//                                                {ProjectionWrite::Put(key,
-//                                                value)}));
+//   EventDraft draft{.actor = "hr", .request_id = "r1",
+//                    .type = "rota.v1.School", .payload = bytes};
+//   ROTA_ASSIGN_OR_RETURN(
+//       std::vector<Event> events,
+//       store->Append("yongan", head, {draft}, {ProjectionWrite::Put(k, v)}));
 #pragma once
 
 #include <cstdint>
@@ -97,8 +96,8 @@ class Snapshot {
 // Result of walking a county's chain.
 struct ChainReport {
   bool ok = true;
-  uint64_t events = 0;
-  Sha256Digest head_hash{};
+  uint64_t events = 0;  // events verified (when !ok: before the broken one)
+  Sha256Digest head_hash{};  // hash of the last event (when ok; zeros if none)
   uint64_t first_broken_sequence = 0;  // when !ok
   std::string problem;                 // when !ok, a sentence
 };

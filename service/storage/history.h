@@ -11,8 +11,8 @@
 //
 // Example:
 //   ROTA_ASSIGN_OR_RETURN(uint64_t seq, SequenceAtTime(*store, "yongan", t));
-//   ROTA_ASSIGN_OR_RETURN(auto state, RebuildProjections(*store, "yongan",
-//   projector, seq));
+//   ROTA_ASSIGN_OR_RETURN(
+//       auto state, RebuildProjections(*store, "yongan", projector, seq));
 #pragma once
 
 #include <cstdint>

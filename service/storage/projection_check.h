@@ -18,9 +18,10 @@
 // Thread-safety: the functions are thread-safe if `projector` is.
 //
 // Example:
-//   ROTA_ASSIGN_OR_RETURN(ProjectionCheckReport r,
-//                         CheckProjections(*store, "yongan",
-//                         service::ProjectEvent));
+//   ROTA_ASSIGN_OR_RETURN(
+//       ProjectionCheckReport r,
+//       CheckProjections(*store, "yongan", projector,
+//                        {.excluded_prefixes = {"r/"}}));
 //   for (const auto& d : r.differences) std::cerr << d.ToString() << "\n";
 #pragma once
 

@@ -1,10 +1,9 @@
 // RocksDbEventStore: the EventStore on an embedded RocksDB directory.
 //
 // Layout (details and key builders in service/storage/rocksdb_keys.h):
-//   column family "events"       county '\0' be64(seq) -> event record
-//   (event.h) column family "projections"  county '\0' key       -> value
-//   column family "heads"        county                -> be64(seq) be64(time)
-//   hash
+//   "events"       county '\0' be64(seq) -> event record (event.h)
+//   "projections"  county '\0' key -> value
+//   "heads"        county -> be64(seq) be64(time) hash
 // An Append writes its events, its projection writes and the county's new head
 // in one WriteBatch with sync=true: after Append returns OK the events survive
 // a process kill or power loss, and either all of a batch is visible or none.
@@ -27,8 +26,8 @@
 //   ROTA_ASSIGN_OR_RETURN(std::unique_ptr<RocksDbEventStore> store,
 //                         RocksDbEventStore::Open({.path = "/var/lib/rota"}));
 //   ROTA_ASSIGN_OR_RETURN(uint64_t head, store->HeadSequence("yongan"));
-//   ROTA_ASSIGN_OR_RETURN(auto events, store->Append("yongan", head, {draft},
-//   {}));
+//   ROTA_ASSIGN_OR_RETURN(std::vector<Event> events,
+//                         store->Append("yongan", head, {draft}, {}));
 #pragma once
 
 #include <cstdint>
@@ -57,8 +56,8 @@ class Statistics;
 namespace rota::storage {
 
 struct RocksDbEventStoreOptions {
-  // Directory of the database; created (with parents' existence required) if
-  // missing.
+  // Directory of the database, created if missing (its parent must exist).
+  // Required.
   std::string path = "";
 
   // Shared LRU block cache for all column families. A county's working set
@@ -89,10 +88,12 @@ struct RocksDbEventStoreOptions {
 
 // Counters of the write path, for benchmarks and metrics.
 struct RocksDbEventStoreStats {
-  uint64_t wal_syncs = 0;   // fsyncs of the write-ahead log
-  uint64_t writes_led = 0;  // Write calls that committed their own group
-  uint64_t writes_by_others =
-      0;  // Write calls committed (and synced) by another group's leader
+  // fsyncs of the write-ahead log.
+  uint64_t wal_syncs = 0;
+  // Write calls that led their write group (and synced it).
+  uint64_t writes_led = 0;
+  // Write calls committed and synced by another group's leader: shared fsyncs.
+  uint64_t writes_by_others = 0;
 };
 
 class RocksDbEventStore final : public EventStore {

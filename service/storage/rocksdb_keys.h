@@ -3,13 +3,12 @@
 // directly (e.g. an end-to-end test that alters one stored event and expects
 // VerifyChain to name it).
 //
-// Column families (all with the default bytewise comparator):
+// Column families (all with the default bytewise comparator) and their keys:
 //
-//   "default"      layout metadata: key "rota.storage.format" -> "1"
-//   "events"       county '\0' be64(sequence)  -> event record
-//   (service/storage/event.h) "projections"  county '\0' projection key  ->
-//   projection value "heads"        county                      ->
-//   be64(sequence) be64(time_micros) hash[32]
+//   "default"      "rota.storage.format" -> "1" (layout version)
+//   "events"       county '\0' be64(sequence) -> event record (event.h)
+//   "projections"  county '\0' projection key -> projection value
+//   "heads"        county -> be64(sequence) be64(time_micros) hash[32]
 //
 // County ids are non-empty, at most kMaxCountyBytes long and contain no NUL
 // byte, so "county\0" is an unambiguous prefix and keys of one county sort
@@ -20,11 +19,13 @@
 // small scan.
 //
 // Example (alter event 7 of county "yongan" in a closed store):
+//   namespace keys = rota::storage::rocksdb_keys;
 //   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-//   for (const auto& name : rocksdb_keys::ColumnFamilyNames())
-//   cfs.push_back({name, {}}); rocksdb::DB::Open(options, dir, cfs, &handles,
-//   &db); db->Put({}, handles[rocksdb_keys::kEventsIndex],
-//   rocksdb_keys::EventKey("yongan", 7), bytes);
+//   for (const auto& name : keys::ColumnFamilyNames()) {
+//     cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+//   }
+//   rocksdb::DB::Open(options, dir, cfs, &handles, &db);
+//   db->Put({}, handles[keys::kEventsIndex], keys::EventKey("yongan", 7), b);
 //
 // Thread-safety: pure functions.
 #pragma once
