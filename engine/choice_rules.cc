@@ -6,13 +6,42 @@
 namespace rota::engine {
 
 void ApplyChoiceRule(const Market& market, const Market::Rule& rule,
-                     int32_t capacity, absl::Span<const Candidate> sorted,
+                     int32_t capacity, uint32_t tenured_below,
+                     absl::Span<const Candidate> sorted,
                      absl::Span<uint8_t> chosen, absl::Span<Reason> reasons) {
   const size_t n = sorted.size();
   std::fill(chosen.begin(), chosen.end(), 0);
   int32_t taken = 0;
+  // Tenured candidates come first in `sorted`; keep them (up to capacity).
+  size_t tenured = 0;
+  while (tenured < n && sorted[tenured].key < tenured_below &&
+         static_cast<int32_t>(tenured) < capacity) {
+    ++tenured;
+  }
   if (!rule.seat_groups.empty()) {
-    for (int32_t g : rule.seat_groups) {
+    // Seats the tenured occupy: a seat reserved for one of their groups if
+    // any is left, else an open seat, else any seat.
+    std::vector<uint8_t> seat_used(rule.seat_groups.size(), 0);
+    for (size_t i = 0; i < tenured; ++i) {
+      size_t seat = rule.seat_groups.size();
+      for (int pass = 0; pass < 3 && seat == rule.seat_groups.size(); ++pass) {
+        for (size_t k = 0; k < rule.seat_groups.size(); ++k) {
+          const int32_t g = rule.seat_groups[k];
+          if (seat_used[k]) continue;
+          if ((pass == 0 && g >= 0 && market.InGroup(sorted[i].teacher, g)) ||
+              (pass == 1 && g < 0) || pass == 2) {
+            seat = k;
+            break;
+          }
+        }
+      }
+      seat_used[seat] = 1;
+      chosen[i] = 1;
+      ++taken;
+    }
+    for (size_t k = 0; k < rule.seat_groups.size(); ++k) {
+      const int32_t g = rule.seat_groups[k];
+      if (seat_used[k]) continue;
       if (taken >= capacity) break;
       size_t pick = n;
       if (g >= 0) {
@@ -62,7 +91,9 @@ void ApplyChoiceRule(const Market& market, const Market::Rule& rule,
       if (market.InGroup(sorted[i].teacher, rule.bounds[b].group)) ++count[b];
     }
   };
+  for (size_t i = 0; i < tenured; ++i) take(i);
   for (size_t i = 0; i < n && taken < capacity; ++i) {
+    if (chosen[i]) continue;
     bool below_floor = false;
     for (size_t b = 0; b < rule.bounds.size(); ++b) {
       if (market.InGroup(sorted[i].teacher, rule.bounds[b].group) &&

@@ -39,13 +39,18 @@ struct Candidate {
   int32_t teacher = 0;
 };
 
-// Applies `rule` with `capacity` seats to `sorted` (ascending key). On return
+// Applies `rule` with `capacity` seats to `sorted` (ascending key).
+// Candidates with key < `tenured_below` hold the post now under a
+// tenure-respecting mechanism (DA*): they are kept first, whatever the rule,
+// taking the seats reserved for their groups and counting toward floors and
+// ceilings; the rule then fills the remaining seats. Pass 0 for none. On return
 // chosen[i] is 1 for kept candidates; for the others reasons[i] says why:
 // kFull if at least `capacity` candidates rank above her, otherwise the
 // constraint that displaced her (kReservedSeat, kFloorSeat or kCeiling).
 // REQUIRES: chosen.size() == reasons.size() == sorted.size().
 void ApplyChoiceRule(const Market& market, const Market::Rule& rule,
-                     int32_t capacity, absl::Span<const Candidate> sorted,
+                     int32_t capacity, uint32_t tenured_below,
+                     absl::Span<const Candidate> sorted,
                      absl::Span<uint8_t> chosen, absl::Span<Reason> reasons);
 
 // Members of `group` among `teachers`.

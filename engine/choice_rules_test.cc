@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/internal/market_util.h"
 #include "engine/internal/oracle.h"
 #include "engine/internal/oracle_checks.h"
 #include "engine/internal/testing.h"
@@ -127,11 +128,25 @@ TEST(ChoiceRulesTest,
       const View v(*m, tenure);
       ASSERT_EQ(oracle::CheckFeasible(v, r->post_of), "") << "seed " << seed;
       ASSERT_EQ(oracle::FindBlockingPair(v, r->post_of), "") << "seed " << seed;
-      // Every unmet floor is explained by too few applicants who stayed.
-      for (const UnmetFloor& u : r->unmet_floors) {
-        ASSERT_EQ(u.achieved, u.applicants - u.placed_higher)
+      if (tenure) {
+        ASSERT_EQ(oracle::CheckIndividuallyRational(v, r->post_of), "")
             << "seed " << seed;
+      }
+      // Every unmet floor is explained: too few applicants who stayed, or
+      // (DA*) the rest of the seats kept by holders outside the group.
+      const std::vector<int32_t> seats = internal::SeatsAfterExempt(*m);
+      for (const UnmetFloor& u : r->unmet_floors) {
         ASSERT_LT(u.achieved, u.floor) << "seed " << seed;
+        if (!tenure) {
+          ASSERT_EQ(u.tenured_others, 0) << "seed " << seed;
+        }
+        if (u.achieved != u.applicants - u.placed_higher) {
+          ASSERT_TRUE(tenure) << "seed " << seed;
+          ASSERT_LT(u.achieved, u.applicants - u.placed_higher)
+              << "seed " << seed;
+          ASSERT_EQ(u.achieved + u.tenured_others, seats[u.post])
+              << "seed " << seed;
+        }
       }
     }
   }

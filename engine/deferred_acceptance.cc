@@ -42,32 +42,47 @@ constexpr uint32_t kNotTenured = 0x80000000u;
 void RunDeferredAcceptance(const Market& m, bool tenure, bool explain,
                            MatchResult* result) {
   const int32_t n = m.num_teachers;
-  std::vector<int32_t> cap = internal::SeatsAfterExempt(m);
-  std::vector<int32_t> next(n), end(n);
+  // Hot state packed per teacher and per post: one cache line touched per
+  // side and proposal, which is what bounds DA on large markets.
+  struct TeacherState {
+    int32_t next;  // current entry
+    int32_t end;   // end of the entries she uses
+    int32_t own;   // own entry (tenure), -1
+  };
+  struct PostState {
+    int32_t cap;
+    int32_t held;
+    int32_t heap_begin;
+    int32_t rule;
+  };
+  std::vector<TeacherState> ts(n);
   for (int32_t t = 0; t < n; ++t) {
-    next[t] = m.entry_begin[t];
-    if (tenure && m.own_entry[t] >= 0) {
-      end[t] = m.own_entry[t] + 1;
-    } else {
-      end[t] = m.listed_end[t];
-    }
+    ts[t].next = m.entry_begin[t];
+    ts[t].own = tenure ? m.own_entry[t] : -1;
+    ts[t].end =
+        (tenure && m.own_entry[t] >= 0) ? m.own_entry[t] + 1 : m.listed_end[t];
   }
-  std::vector<int32_t> heap_begin(m.num_posts + 1, 0);
+  const std::vector<int32_t> cap = internal::SeatsAfterExempt(m);
+  std::vector<PostState> ps(m.num_posts);
+  int32_t heap_size = 0;
   for (int32_t p = 0; p < m.num_posts; ++p) {
-    heap_begin[p + 1] = heap_begin[p] + (m.rule_of_post[p] < 0 ? cap[p] : 0);
+    ps[p] = {cap[p], 0, heap_size, m.rule_of_post[p]};
+    if (ps[p].rule < 0) heap_size += cap[p];
   }
-  std::vector<Candidate> heap(heap_begin[m.num_posts]);
-  std::vector<int32_t> held(m.num_posts, 0);
+  std::vector<Candidate> heap(heap_size);
   // Posts with choice rules keep their held teachers sorted by key.
   std::vector<std::vector<Candidate>> ruled(m.num_posts);
   std::vector<uint8_t> chosen;
   std::vector<Reason> rule_reasons;
   for (int32_t p = 0; p < m.num_posts; ++p) {
-    if (m.rule_of_post[p] >= 0) ruled[p].reserve(cap[p] + 1);
+    if (ps[p].rule >= 0) ruled[p].reserve(cap[p] + 1);
   }
   if (explain)
     result->entry_reason.assign(m.num_entries(), Reason::kNotReached);
   Reason* reason = explain ? result->entry_reason.data() : nullptr;
+  const bool any_block =
+      std::any_of(m.entry_block.begin(), m.entry_block.end(),
+                  [](EntryBlock b) { return b != EntryBlock::kNone; });
 
   std::vector<int32_t> stack;
   stack.reserve(n);
@@ -82,35 +97,37 @@ void RunDeferredAcceptance(const Market& m, bool tenure, bool explain,
     int32_t t = stack.back();
     stack.pop_back();
     while (true) {
-      const int32_t e = next[t];
-      if (e >= end[t]) break;  // list exhausted: unplaced
-      if (entry_block[e] != EntryBlock::kNone) {
+      TeacherState& me = ts[t];
+      const int32_t e = me.next;
+      if (e >= me.end) break;  // list exhausted: unplaced
+      if (any_block && entry_block[e] != EntryBlock::kNone) {
         if (reason) reason[e] = internal::ReasonForBlock(entry_block[e]);
-        ++next[t];
+        ++me.next;
         continue;
       }
       const int32_t p = entry_post[e];
       uint32_t key = entry_key[e];
-      if (tenure && e != m.own_entry[t]) key |= kNotTenured;
+      if (tenure && e != me.own) key |= kNotTenured;
       ++proposals;
-      if (m.rule_of_post[p] < 0) {
-        Candidate* h = heap.data() + heap_begin[p];
-        if (held[p] < cap[p]) {
-          h[held[p]] = {key, t};
-          SiftUp(h, held[p]++);
+      PostState& post = ps[p];
+      if (post.rule < 0) {
+        Candidate* h = heap.data() + post.heap_begin;
+        if (post.held < post.cap) {
+          h[post.held] = {key, t};
+          SiftUp(h, post.held++);
           break;  // held
         }
-        if (cap[p] > 0 && key < h[0].key) {
+        if (post.cap > 0 && key < h[0].key) {
           const int32_t rejected = h[0].teacher;
           h[0] = {key, t};
-          SiftDown(h, held[p], 0);
-          if (reason) reason[next[rejected]] = Reason::kFull;
-          ++next[rejected];
+          SiftDown(h, post.held, 0);
+          if (reason) reason[ts[rejected].next] = Reason::kFull;
+          ++ts[rejected].next;
           t = rejected;  // continue with the displaced teacher
           continue;
         }
         if (reason) reason[e] = Reason::kFull;
-        ++next[t];
+        ++me.next;
         continue;
       }
       // Post with a choice rule: insert, choose, reject the rest.
@@ -123,8 +140,9 @@ void RunDeferredAcceptance(const Market& m, bool tenure, bool explain,
                c);
       chosen.resize(v.size());
       rule_reasons.resize(v.size());
-      ApplyChoiceRule(m, m.rules[m.rule_of_post[p]], cap[p], v,
-                      absl::MakeSpan(chosen), absl::MakeSpan(rule_reasons));
+      ApplyChoiceRule(m, m.rules[post.rule], post.cap,
+                      tenure ? kNotTenured : 0u, v, absl::MakeSpan(chosen),
+                      absl::MakeSpan(rule_reasons));
       bool self_rejected = false;
       size_t keep = 0;
       for (size_t i = 0; i < v.size(); ++i) {
@@ -133,8 +151,8 @@ void RunDeferredAcceptance(const Market& m, bool tenure, bool explain,
           continue;
         }
         const int32_t r = v[i].teacher;
-        if (reason) reason[next[r]] = rule_reasons[i];
-        ++next[r];
+        if (reason) reason[ts[r].next] = rule_reasons[i];
+        ++ts[r].next;
         if (r == t) {
           self_rejected = true;
         } else {
@@ -147,14 +165,16 @@ void RunDeferredAcceptance(const Market& m, bool tenure, bool explain,
   }
   result->stats.proposals = proposals;
   result->post_of.assign(n, -1);
+  std::vector<int32_t> end(n);
   for (int32_t t = 0; t < n; ++t) {
+    end[t] = ts[t].end;
     if (m.exempt[t]) {
       result->post_of[t] = m.own_post[t];
-    } else if (next[t] < end[t]) {
-      result->post_of[t] = entry_post[next[t]];
+    } else if (ts[t].next < ts[t].end) {
+      result->post_of[t] = entry_post[ts[t].next];
     }
   }
-  internal::ReportUnmetFloors(m, result->post_of, end, result);
+  internal::ReportUnmetFloors(m, result->post_of, end, tenure, result);
 }
 
 absl::Status RunPostProposingDeferredAcceptance(const Market& m, bool explain,
@@ -218,7 +238,8 @@ absl::Status RunPostProposingDeferredAcceptance(const Market& m, bool explain,
                                     : Reason::kFull;
     }
   }
-  internal::ReportUnmetFloors(m, result->post_of, end, result);
+  internal::ReportUnmetFloors(m, result->post_of, end, /*tenure=*/false,
+                              result);
   return absl::OkStatus();
 }
 

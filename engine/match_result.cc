@@ -125,6 +125,11 @@ void FinishResult(const Market& m, bool encode, MatchResult* r) {
     if (m.exempt[t]) {
       r->outcome[t] = Outcome::kExempt;
       ++s.exempt;
+      if (!r->entry_reason.empty()) {
+        for (int32_t e = m.entry_begin[t]; e < m.entry_begin[t + 1]; ++e) {
+          r->entry_reason[e] = Reason::kExempt;
+        }
+      }
       continue;
     }
     if (p < 0) {
@@ -207,6 +212,11 @@ std::string ReasonText(const Market& m, const WhyNot& w) {
     case Reason::kExempt:
       return "exempt: she takes no part in this round";
     case Reason::kFull:
+      if (w.lowest_admitted < 0) {
+        return absl::StrCat("no seat open to her (capacity ",
+                            m.capacity[w.post],
+                            ", seats held by exempt teachers included)");
+      }
       return absl::StrCat("full: ", competitors());
     case Reason::kReservedSeat:
       return absl::StrCat(
@@ -265,7 +275,8 @@ Explanation Explain(const Market& m, const MatchResult& r, int32_t teacher) {
         const uint64_t mine = key_at(teacher, e);
         uint64_t lowest = 0;
         for (int32_t t = 0; t < m.num_teachers; ++t) {
-          if (r.post_of[t] != w.post || t == teacher) continue;
+          // Exempt teachers' seats are simply not open; they are no rivals.
+          if (r.post_of[t] != w.post || t == teacher || m.exempt[t]) continue;
           const int32_t f = m.FindEntry(t, w.post);
           if (f < 0) continue;
           const uint64_t k = key_at(t, f);

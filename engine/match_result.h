@@ -81,6 +81,10 @@ struct UnmetFloor {
   // higher: the floor failed because floor > achieved = applicants - better.
   int32_t applicants = 0;
   int32_t placed_higher = 0;
+  // Under DA*: holders outside the group who keep their seats by tenure. A
+  // member who wanted the post was refused only because of them, so then
+  // achieved + tenured_others == seats.
+  int32_t tenured_others = 0;
 };
 
 struct MatchStats {

@@ -142,7 +142,8 @@ absl::Status RunTeacherOptimalBlockExchange(const Market& m, bool explain,
   }
   result->stats.proposals = moves;
   result->stats.cycles = cycles;
-  internal::ReportUnmetFloors(m, result->post_of, end, result);
+  internal::ReportUnmetFloors(m, result->post_of, end, /*tenure=*/false,
+                              result);
   return absl::OkStatus();
 }
 

@@ -114,7 +114,8 @@ absl::Status RunTopTradingCycles(const Market& m, bool explain,
   }
   result->stats.proposals = moves;
   result->stats.cycles = cycles;
-  internal::ReportUnmetFloors(m, result->post_of, end, result);
+  internal::ReportUnmetFloors(m, result->post_of, end, /*tenure=*/false,
+                              result);
   return absl::OkStatus();
 }
 

@@ -48,7 +48,8 @@ std::vector<int32_t> TenureEnds(const Market& m) {
 }
 
 void ReportUnmetFloors(const Market& m, const std::vector<int32_t>& post_of,
-                       const std::vector<int32_t>& end, MatchResult* result) {
+                       const std::vector<int32_t>& end, bool tenure,
+                       MatchResult* result) {
   std::vector<int32_t> entry_teacher;
   for (int32_t p = 0; p < m.num_posts; ++p) {
     const int32_t r = m.rule_of_post[p];
@@ -60,7 +61,12 @@ void ReportUnmetFloors(const Market& m, const std::vector<int32_t>& post_of,
       u.group = b.group;
       u.floor = b.floor;
       for (int32_t t = 0; t < m.num_teachers; ++t) {
-        if (post_of[t] == p && m.InGroup(t, b.group)) ++u.achieved;
+        if (post_of[t] != p || m.exempt[t]) continue;
+        if (m.InGroup(t, b.group)) {
+          ++u.achieved;
+        } else if (tenure && m.own_post[t] == p) {
+          ++u.tenured_others;
+        }
       }
       if (u.achieved >= b.floor) continue;
       if (entry_teacher.empty()) entry_teacher = EntryTeachers(m);

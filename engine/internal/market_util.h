@@ -26,9 +26,11 @@ std::vector<int32_t> TenureEnds(const Market& market);
 // Appends an UnmetFloor to result->unmet_floors for every floor that the
 // assignment `post_of` does not meet. `end[t]` bounds the entries teacher t
 // took part with.
+// `tenure`: holders kept their seats first (DA*); counts tenured_others.
 void ReportUnmetFloors(const Market& market,
                        const std::vector<int32_t>& post_of,
-                       const std::vector<int32_t>& end, MatchResult* result);
+                       const std::vector<int32_t>& end, bool tenure,
+                       MatchResult* result);
 
 }  // namespace rota::engine::internal
 

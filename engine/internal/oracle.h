@@ -254,11 +254,15 @@ inline std::string FindBlockingPair(const View& v,
         }
       } else {
         std::vector<Candidate> sorted;
-        for (auto& [k, u] : keyed)
-          sorted.push_back({static_cast<uint32_t>(k), u});
+        for (auto& [k, u] : keyed) {
+          // Tenured keys stay below 2^31, the others above (as in DA*).
+          const uint32_t low = static_cast<uint32_t>(k);
+          sorted.push_back({(k >> 32) ? (low | 0x80000000u) : low, u});
+        }
         std::vector<uint8_t> chosen(sorted.size());
         std::vector<Reason> reasons(sorted.size());
-        ApplyChoiceRule(m, m.rules[m.rule_of_post[p]], v.seats[p], sorted,
+        ApplyChoiceRule(m, m.rules[m.rule_of_post[p]], v.seats[p],
+                        v.tenure_keys ? 0x80000000u : 0u, sorted,
                         absl::MakeSpan(chosen), absl::MakeSpan(reasons));
         for (size_t i = 0; i < sorted.size(); ++i) {
           if (sorted[i].teacher == t && chosen[i]) chosen_t = true;
