@@ -589,12 +589,14 @@ class AssignmentSolver {
         n_(problem.num_teachers()),
         num_posts_(problem.num_posts()),
         unassigned_(problem.num_posts()),
-        num_nodes_(problem.num_posts() + 1) {}
+        sink_(problem.num_posts() + 1),
+        num_nodes_(problem.num_posts() + 2) {}
 
   absl::StatusOr<AssignmentResult> Run();
 
  private:
-  struct Entry {
+  // 12 bytes, not 16: there is one per (teacher, option) of a built node.
+  struct __attribute__((packed, aligned(4))) Entry {
     int64_t key;
     int teacher;
     // Min-heap on (key, teacher): std::*_heap keep the "largest" on top.
@@ -609,31 +611,65 @@ class AssignmentSolver {
     std::vector<int> holders;   // teachers placed here before `built`
     std::vector<int> neighbor;  // sorted
     std::vector<std::vector<Entry>> heap;  // parallel to neighbor
+    // Copy of each heap's top (teacher -1: empty), so that a search scans
+    // two flat arrays instead of chasing one heap per neighbour.
+    std::vector<int64_t> top_key;
+    std::vector<int> top_teacher;
   };
+  static void SyncTop(Node& node, size_t i) {
+    const std::vector<Entry>& h = node.heap[i];
+    node.top_key[i] = h.empty() ? kInf : h.front().key;
+    node.top_teacher[i] = h.empty() ? -1 : h.front().teacher;
+  }
 
   int64_t UnassignedCost(int t) const {
     std::optional<int64_t> u = problem_.unassigned_cost(t);
     return u.has_value() ? *u : penalty_;
   }
-  // Cost of seat number `routed` (0-based) at node x, or kInf if none left.
-  int64_t SeatCost(int x, int64_t routed) const {
+  // Cost of teacher t at node x (a post she lists, or unassigned).
+  int64_t CostAt(int t, int x) const {
+    if (x == unassigned_) return UnassignedCost(t);
+    absl::Span<const int> posts = problem_.option_posts(t);
+    for (size_t k = 0; k < posts.size(); ++k) {
+      if (posts[k] == x) return problem_.option_costs(t)[k];
+    }
+    ROTA_CHECK(false) << "teacher " << t << " does not list node " << x;
+    return 0;
+  }
+  // Cost of seat number k (0-based) at node x, or kInf if there is none.
+  int64_t SeatCost(int x, int64_t k) const {
     if (x == unassigned_) return 0;
-    if (routed < problem_.floor(x)) return -penalty_;
-    if (routed < problem_.capacity(x)) return 0;
+    if (k < problem_.floor(x)) return -penalty_;
+    if (k < problem_.capacity(x)) return 0;
     return kInf;
   }
+  int64_t Imbalance(int x) const {
+    return x == sink_ ? sink_excess_ : load_[x] - routed_[x];
+  }
+  // Best option of t other than `exclude` at prices `price_` (value, node);
+  // ties go to the earlier option, "unassigned" last.
+  std::pair<int64_t, int> BestOption(int t, int exclude) const;
+  void WarmStartPrices(int64_t max_abs_cost);
   void Build(int a);
   void AddToBuilt(int a, int t);
   void Place(int t, int x, int64_t cost);
-  void Route(int source);
+  // Reduced cost of the i-th arc out of node a (kInf if absent), its head
+  // and the teacher who would move along it (-1 for seat arcs).
+  int64_t ArcReduced(int a, int i, int* head, int* teacher);
+  int NumArcs(int a);
+  int64_t Round();
+  bool Augment(int source);
+  void ApplyPath();
 
   const AssignmentProblem& problem_;
-  const int n_, num_posts_, unassigned_, num_nodes_;
+  const int n_, num_posts_, unassigned_, sink_, num_nodes_;
   int64_t penalty_ = 0;  // M; 0 when no floors and everyone may stay out
-  int64_t sink_potential_ = 0;
-  std::vector<int> at_;           // node of each teacher
-  std::vector<int64_t> at_cost_;  // its cost
+  std::vector<int> at_;  // node of each teacher
+  std::vector<int64_t> at_cost_;  // its cost there
+  // Per node: teachers there, units routed on to the sink, potential.
   std::vector<int64_t> load_, routed_, potential_;
+  int64_t sink_excess_ = 0;     // units received by the sink minus n
+  std::vector<int64_t> price_;  // warm-start prices (posts, unassigned = 0)
   std::vector<Node> nodes_;
   // Dijkstra scratch, reset after each search.
   std::vector<int64_t> dist_;
@@ -643,7 +679,147 @@ class AssignmentSolver {
   std::vector<std::pair<int64_t, int>> queue_;
   std::vector<int> slot_;   // Build scratch: neighbour -> slot, or -1
   std::vector<int> stamp_;  // Build scratch: dedupes holders
+  // Augment scratch: per-round dead ends and current arcs, per-search marks.
+  int64_t round_ = 0, visit_stamp_ = 0, last_search_pushed_ = 2;
+  int queue_target_ = -1;
+  std::vector<int64_t> dead_, iter_round_, visit_;
+  std::vector<int> iter_, path_, path_teacher_;
 };
+
+std::pair<int64_t, int> AssignmentSolver::BestOption(int t, int exclude) const {
+  int64_t best = kInf;
+  int best_node = unassigned_;
+  absl::Span<const int> posts = problem_.option_posts(t);
+  absl::Span<const int64_t> costs = problem_.option_costs(t);
+  for (size_t k = 0; k < posts.size(); ++k) {
+    if (posts[k] == exclude) continue;
+    const int64_t v = costs[k] + price_[posts[k]];
+    if (v < best) {
+      best = v;
+      best_node = posts[k];
+    }
+  }
+  if (exclude != unassigned_ && UnassignedCost(t) < best) {
+    best = UnassignedCost(t);
+    best_node = unassigned_;
+  }
+  return {best, best_node};
+}
+
+// Warm start (no floors only): an ascending multi-unit auction. Each
+// over-full post raises its price just enough to push out its excess, the
+// holders who lose least by leaving (their next-best value minus their cost
+// here, kept in a lazy min-heap: those values only grow as prices rise).
+// Everyone always sits at a best option up to 1 (ties at the threshold),
+// a post with a positive price is full, so the successive-shortest-path
+// phase that follows starts with few imbalances. It only changes speed:
+// correctness rests on the exact phase.
+void AssignmentSolver::WarmStartPrices(int64_t max_abs_cost) {
+  std::vector<std::vector<Entry>> margin(num_posts_);
+  std::vector<char> queued(num_posts_, 0);
+  std::vector<int> queue;
+  size_t head = 0;
+  auto arrive = [&](int t, int x) {
+    if (x == unassigned_) return;
+    const int64_t key = BestOption(t, x).first - CostAt(t, x);
+    margin[x].push_back({key, t});
+    std::push_heap(margin[x].begin(), margin[x].end());
+    if (load_[x] > problem_.capacity(x) && !queued[x]) {
+      queued[x] = 1;
+      queue.push_back(x);
+    }
+  };
+  // epsilon-scaling: raises overshoot by up to epsilon, so each phase starts
+  // by taking epsilon back off every price and letting teachers re-choose.
+  int64_t epsilon = 1;
+  while (epsilon * 64 <= max_abs_cost) epsilon *= 4;
+  std::vector<Entry> out;
+  std::vector<int> out_node;
+  for (int64_t previous = 0; epsilon >= 1; previous = epsilon, epsilon /= 4) {
+    if (previous > 0) {
+      for (int x = 0; x < num_posts_; ++x) {
+        price_[x] = std::max<int64_t>(0, price_[x] - previous);
+      }
+    }
+    for (auto& h : margin) h.clear();
+    queue.clear();
+    head = 0;
+    std::fill(queued.begin(), queued.end(), 0);
+    // Everyone re-chooses (staying on ties); one pass finds her best value,
+    // where, and the best value elsewhere (her heap key).
+    for (int t = 0; t < n_; ++t) {
+      const int current = at_[t];
+      int64_t v1 = kInf, v2 = kInf;
+      int n1 = -1;
+      auto see = [&](int x, int64_t v) {
+        if (v < v1 || (v == v1 && x == current)) {
+          v2 = v1;
+          v1 = v;
+          n1 = x;
+        } else if (v < v2) {
+          v2 = v;
+        }
+      };
+      absl::Span<const int> posts = problem_.option_posts(t);
+      absl::Span<const int64_t> costs = problem_.option_costs(t);
+      for (size_t k = 0; k < posts.size(); ++k) {
+        see(posts[k], costs[k] + price_[posts[k]]);
+      }
+      see(unassigned_, UnassignedCost(t));
+      if (n1 != current) {
+        --load_[current];
+        ++load_[n1];
+        at_[t] = n1;
+        at_cost_[t] = CostAt(t, n1);
+      }
+      if (n1 == unassigned_) continue;
+      margin[n1].push_back({v2 - at_cost_[t], t});
+    }
+    for (int x = 0; x < num_posts_; ++x) {
+      std::make_heap(margin[x].begin(), margin[x].end());
+      if (load_[x] > problem_.capacity(x)) {
+        queued[x] = 1;
+        queue.push_back(x);
+      }
+    }
+    // A safety net against price wars; the exact phase finishes anyway.
+    int64_t budget = 16 * int64_t{n_} + 1000;
+    while (head < queue.size() && budget > 0) {
+      const int x = queue[head++];
+      queued[x] = 0;
+      const int64_t excess = load_[x] - problem_.capacity(x);
+      if (excess <= 0) continue;
+      std::vector<Entry>& h = margin[x];
+      out.clear();
+      out_node.clear();
+      while (static_cast<int64_t>(out.size()) < excess) {
+        std::pop_heap(h.begin(), h.end());
+        Entry e = h.back();
+        h.pop_back();
+        auto [alternative, where] = BestOption(e.teacher, x);
+        const int64_t key = alternative - at_cost_[e.teacher];
+        if (key > e.key) {
+          h.push_back({key, e.teacher});
+          std::push_heap(h.begin(), h.end());
+          continue;
+        }
+        out.push_back(e);
+        out_node.push_back(where);
+      }
+      price_[x] = std::max(price_[x], out.back().key + epsilon);
+      for (size_t i = 0; i < out.size(); ++i) {
+        const int t = out[i].teacher;
+        const int y = out_node[i];
+        --load_[x];
+        ++load_[y];
+        at_[t] = y;
+        at_cost_[t] = CostAt(t, y);
+        arrive(t, y);
+        --budget;
+      }
+    }
+  }
+}
 
 void AssignmentSolver::Place(int t, int x, int64_t cost) {
   at_[t] = x;
@@ -691,6 +867,9 @@ void AssignmentSolver::Build(int a) {
   for (int b : order) slot_[b] = -1;
   node.neighbor = std::move(by_id);
   node.heap = std::move(heaps);
+  node.top_key.resize(node.neighbor.size());
+  node.top_teacher.resize(node.neighbor.size());
+  for (size_t i = 0; i < node.neighbor.size(); ++i) SyncTop(node, i);
 }
 
 void AssignmentSolver::AddToBuilt(int a, int t) {
@@ -703,10 +882,13 @@ void AssignmentSolver::AddToBuilt(int a, int t) {
     if (it == node.neighbor.end() || *it != b) {
       node.neighbor.insert(it, b);
       node.heap.insert(node.heap.begin() + i, std::vector<Entry>());
+      node.top_key.insert(node.top_key.begin() + i, kInf);
+      node.top_teacher.insert(node.top_teacher.begin() + i, -1);
     }
     std::vector<Entry>& h = node.heap[i];
     h.push_back({cost - here, t});
     std::push_heap(h.begin(), h.end());
+    SyncTop(node, i);
   };
   absl::Span<const int> posts = problem_.option_posts(t);
   absl::Span<const int64_t> costs = problem_.option_costs(t);
@@ -714,88 +896,193 @@ void AssignmentSolver::AddToBuilt(int a, int t) {
   add(unassigned_, UnassignedCost(t));
 }
 
-// Routes one excess unit sitting at `source` to the cheapest free seat.
-void AssignmentSolver::Route(int source) {
+int64_t AssignmentSolver::ArcReduced(int a, int i, int* head, int* teacher) {
+  *teacher = -1;
+  if (a == sink_) {
+    // Un-route the last routed seat of node i.
+    *head = i;
+    if (routed_[i] == 0) return kInf;
+    return -SeatCost(i, routed_[i] - 1) + potential_[sink_] - potential_[i];
+  }
+  if (i == 0) {
+    *head = sink_;
+    const int64_t seat = SeatCost(a, routed_[a]);
+    if (seat == kInf) return kInf;
+    return seat + potential_[a] - potential_[sink_];
+  }
+  Node& node = nodes_[a];
+  const size_t slot = i - 1;
+  *head = node.neighbor[slot];
+  int top = node.top_teacher[slot];
+  if (top >= 0 && at_[top] != a) {
+    // Drop teachers who have left since they were pushed.
+    std::vector<Entry>& h = node.heap[slot];
+    while (!h.empty() && at_[h.front().teacher] != a) {
+      std::pop_heap(h.begin(), h.end());
+      h.pop_back();
+    }
+    SyncTop(node, slot);
+    top = node.top_teacher[slot];
+  }
+  if (top < 0) return kInf;
+  *teacher = top;
+  return node.top_key[slot] + potential_[a] - potential_[*head];
+}
+
+int AssignmentSolver::NumArcs(int a) {
+  if (a == sink_) return unassigned_ + 1;
+  if (!nodes_[a].built) Build(a);
+  return 1 + static_cast<int>(nodes_[a].neighbor.size());
+}
+
+int64_t AssignmentSolver::Round() {
+  // Multi-source Dijkstra on reduced costs, up to the nearest deficit.
   auto push = [&](int64_t d, int v) {
     queue_.push_back({d, v});
     std::push_heap(queue_.begin(), queue_.end(), std::greater<>());
   };
-  dist_[source] = 0;
-  touched_.push_back(source);
-  push(0, source);
-  int64_t best = kInf;
-  int best_node = -1;
+  for (int x = 0; x < num_nodes_; ++x) {
+    if (Imbalance(x) > 0) {
+      dist_[x] = 0;
+      parent_[x] = -1;
+      parent_teacher_[x] = -1;
+      touched_.push_back(x);
+      push(0, x);
+    }
+  }
+  bool found = false;
+  int64_t bound = 0;
   while (!queue_.empty()) {
     std::pop_heap(queue_.begin(), queue_.end(), std::greater<>());
     auto [d, a] = queue_.back();
     queue_.pop_back();
     if (settled_[a] || d != dist_[a]) continue;
-    if (d >= best) break;
+    if (Imbalance(a) < 0) {
+      found = true;
+      bound = d;
+      queue_target_ = a;
+      break;
+    }
     settled_[a] = 1;
     settled_list_.push_back(a);
-    const int64_t seat = SeatCost(a, routed_[a]);
-    if (seat != kInf) {
-      const int64_t reduced = seat + potential_[a] - sink_potential_;
-      ROTA_CHECK(reduced >= 0) << "negative sink reduced cost at node " << a;
-      if (d + reduced < best) {
-        best = d + reduced;
-        best_node = a;
-      }
-    }
-    if (!nodes_[a].built) Build(a);
-    Node& node = nodes_[a];
-    for (size_t i = 0; i < node.neighbor.size(); ++i) {
-      std::vector<Entry>& h = node.heap[i];
-      while (!h.empty() && at_[h.front().teacher] != a) {
-        std::pop_heap(h.begin(), h.end());
-        h.pop_back();
-      }
-      if (h.empty()) continue;
-      const int b = node.neighbor[i];
-      if (settled_[b]) continue;
-      const int64_t reduced = h.front().key + potential_[a] - potential_[b];
+    const int arcs = NumArcs(a);
+    for (int i = 0; i < arcs; ++i) {
+      int b, teacher;
+      const int64_t reduced = ArcReduced(a, i, &b, &teacher);
+      if (reduced == kInf || settled_[b]) continue;
+      ROTA_CHECK(reduced >= 0) << "negative reduced cost " << a << "->" << b;
       const int64_t nd = d + reduced;
       if (nd < dist_[b]) {
         if (dist_[b] == kInf) touched_.push_back(b);
         dist_[b] = nd;
         parent_[b] = a;
-        parent_teacher_[b] = h.front().teacher;
+        parent_teacher_[b] = teacher;
         push(nd, b);
       }
     }
   }
   queue_.clear();
-  ROTA_CHECK(best_node >= 0) << "no free seat reachable from node " << source;
-  // Potentials: every node moves by min(dist, best); the common shift `best`
-  // is dropped (it cancels in all reduced costs, the sink's included).
-  for (int a : settled_list_) potential_[a] -= best - dist_[a];
-  // Augment: each teacher on the path moves one step towards the free seat.
-  for (int b = best_node; b != source;) {
-    const int a = parent_[b];
-    const int t = parent_teacher_[b];
-    int64_t cost = kInf;
-    if (b == unassigned_) {
-      cost = UnassignedCost(t);
-    } else {
-      absl::Span<const int> posts = problem_.option_posts(t);
-      for (size_t k = 0; k < posts.size(); ++k) {
-        if (posts[k] == b) cost = problem_.option_costs(t)[k];
-      }
-    }
-    Place(t, b, cost);
-    b = a;
+  ROTA_CHECK(found) << "no deficit reachable from the excess nodes";
+  const int target = queue_target_;
+  // Potentials: every node moves by min(dist, bound); the common shift is
+  // dropped (it cancels in every reduced cost).
+  for (int a : settled_list_) potential_[a] -= bound - dist_[a];
+
+  // The shortest path found has reduced cost 0 now: push one unit along it.
+  path_.clear();
+  path_teacher_.clear();
+  for (int b = target; b != -1; b = parent_[b]) {
+    path_.push_back(b);
+    path_teacher_.push_back(parent_teacher_[b]);
   }
-  if (best_node != source) {
-    --load_[source];
-    ++load_[best_node];
-  }
-  ++routed_[best_node];
+  std::reverse(path_.begin(), path_.end());
+  std::reverse(path_teacher_.begin(), path_teacher_.end());
+  ApplyPath();
   for (int v : touched_) {
     dist_[v] = kInf;
     settled_[v] = 0;
   }
   touched_.clear();
   settled_list_.clear();
+  int64_t pushed = 1;
+  // Then search for more zero-cost paths. In the long tail that search finds
+  // little and scans the whole graph, so after a poor search it is only
+  // retried every 8th round.
+  ++round_;
+  if (last_search_pushed_ > 1 || round_ % 8 == 0) {
+    int64_t found_more = 0;
+    for (int x = 0; x < num_nodes_; ++x) {
+      while (Imbalance(x) > 0 && dead_[x] != round_ && Augment(x)) {
+        ++found_more;
+      }
+    }
+    last_search_pushed_ = found_more;
+    pushed += found_more;
+  }
+  return pushed;
+}
+
+// Moves one unit along path_ (teacher moves, seat (un)routing).
+void AssignmentSolver::ApplyPath() {
+  for (size_t i = 1; i < path_.size(); ++i) {
+    const int from = path_[i - 1], to = path_[i];
+    if (to == sink_) {
+      ++routed_[from];
+      ++sink_excess_;
+    } else if (from == sink_) {
+      --routed_[to];
+      --sink_excess_;
+    } else {
+      const int t = path_teacher_[i];
+      --load_[from];
+      ++load_[to];
+      Place(t, to, CostAt(t, to));
+    }
+  }
+}
+
+// Depth-first search from `source` over arcs of reduced cost 0 to a node
+// with a deficit; pushes one unit along the path found.
+bool AssignmentSolver::Augment(int source) {
+  ++visit_stamp_;
+  path_.clear();
+  path_teacher_.clear();
+  path_.push_back(source);
+  path_teacher_.push_back(-1);
+  visit_[source] = visit_stamp_;
+  while (!path_.empty()) {
+    const int a = path_.back();
+    if (iter_round_[a] != round_) {
+      iter_round_[a] = round_;
+      iter_[a] = 0;
+    }
+    const int arcs = NumArcs(a);
+    int next = -1, via = -1;
+    for (; iter_[a] < arcs; ++iter_[a]) {
+      int b, teacher;
+      const int64_t reduced = ArcReduced(a, iter_[a], &b, &teacher);
+      if (reduced == 0 && dead_[b] != round_ && visit_[b] != visit_stamp_) {
+        next = b;
+        via = teacher;
+        break;
+      }
+    }
+    if (next < 0) {
+      dead_[a] = round_;
+      path_.pop_back();
+      path_teacher_.pop_back();
+      if (!path_.empty()) ++iter_[path_.back()];
+      continue;
+    }
+    visit_[next] = visit_stamp_;
+    path_.push_back(next);
+    path_teacher_.push_back(via);
+    if (Imbalance(next) < 0) {
+      ApplyPath();
+      return true;
+    }
+  }
+  return false;
 }
 
 absl::StatusOr<AssignmentResult> AssignmentSolver::Run() {
@@ -806,8 +1093,9 @@ absl::StatusOr<AssignmentResult> AssignmentSolver::Run() {
   int64_t max_abs = 0;
   for (int s = 0; s < num_posts_; ++s) any_floor |= problem_.floor(s) > 0;
   for (int t = 0; t < n_; ++t) {
-    for (int64_t c : problem_.option_costs(t))
+    for (int64_t c : problem_.option_costs(t)) {
       max_abs = std::max(max_abs, Abs(c));
+    }
     std::optional<int64_t> u = problem_.unassigned_cost(t);
     if (u.has_value()) {
       max_abs = std::max(max_abs, Abs(*u));
@@ -817,19 +1105,19 @@ absl::StatusOr<AssignmentResult> AssignmentSolver::Run() {
   }
   if (any_floor || any_forced) {
     const int128 m = int128{n_ + 1} * (2 * int128{max_abs} + 1) + 1;
-    if (m * (num_nodes_ + 4) > kSumLimit) {
+    if (m * (num_nodes_ + 4) * 4 > kSumLimit) {
       return absl::InvalidArgumentError(
           "costs too large: the floor/placement penalty would overflow");
     }
     penalty_ = static_cast<int64_t>(m);
   }
-  sink_potential_ = any_floor ? -penalty_ : 0;
 
   at_.assign(n_, -1);
   at_cost_.assign(n_, 0);
   load_.assign(num_nodes_, 0);
   routed_.assign(num_nodes_, 0);
   potential_.assign(num_nodes_, 0);
+  price_.assign(num_nodes_, 0);
   nodes_.resize(num_nodes_);
   dist_.assign(num_nodes_, kInf);
   parent_.assign(num_nodes_, -1);
@@ -837,39 +1125,66 @@ absl::StatusOr<AssignmentResult> AssignmentSolver::Run() {
   settled_.assign(num_nodes_, 0);
   slot_.assign(num_nodes_, -1);
   stamp_.assign(n_, -1);
+  dead_.assign(num_nodes_, -1);
+  iter_round_.assign(num_nodes_, -1);
+  visit_.assign(num_nodes_, -1);
+  iter_.assign(num_nodes_, 0);
 
   // Everyone at her cheapest option: optimal while no seat limit binds.
   for (int t = 0; t < n_; ++t) {
-    int best = unassigned_;
-    int64_t best_cost = UnassignedCost(t);
-    absl::Span<const int> posts = problem_.option_posts(t);
-    absl::Span<const int64_t> costs = problem_.option_costs(t);
-    for (size_t k = 0; k < posts.size(); ++k) {
-      if (costs[k] < best_cost) {
-        best_cost = costs[k];
-        best = posts[k];
+    auto [cost, x] = BestOption(t, -1);
+    at_[t] = x;
+    at_cost_[t] = cost;
+    ++load_[x];
+  }
+  if (!any_floor) {
+    WarmStartPrices(max_abs);
+    // The exact phase needs every teacher at an exact best option.
+    std::fill(load_.begin(), load_.end(), 0);
+    for (int t = 0; t < n_; ++t) {
+      const int64_t here = at_cost_[t] + price_[at_[t]];
+      auto [best, x] = BestOption(t, -1);
+      if (best < here) {
+        at_[t] = x;
+        at_cost_[t] = CostAt(t, x);
+      }
+      ++load_[at_[t]];
+    }
+    for (int x = 0; x <= unassigned_; ++x) potential_[x] = -price_[x];
+  } else {
+    // Floor seats cost -M: start the sink at -M so they have reduced cost 0.
+    potential_[sink_] = -penalty_;
+  }
+  for (int t = 0; t < n_; ++t) nodes_[at_[t]].holders.push_back(t);
+  // Seats with negative reduced cost are routed (they must be), and those
+  // with reduced cost 0 while units are there.
+  int64_t routed_total = 0;
+  for (int x = 0; x <= unassigned_; ++x) {
+    while (true) {
+      const int64_t seat = SeatCost(x, routed_[x]);
+      if (seat == kInf) break;
+      const int64_t reduced = seat + potential_[x] - potential_[sink_];
+      if (reduced < 0 || (reduced == 0 && routed_[x] < load_[x])) {
+        ROTA_CHECK(x != unassigned_ || reduced == 0);
+        ++routed_[x];
+      } else {
+        break;
       }
     }
-    Place(t, best, best_cost);
-    ++load_[best];
+    routed_total += routed_[x];
   }
-  // Seats whose reduced cost is 0 at potential 0 take their units directly.
-  for (int x = 0; x < num_nodes_; ++x) {
-    while (routed_[x] < load_[x] &&
-           SeatCost(x, routed_[x]) == sink_potential_) {
-      ++routed_[x];
-    }
-  }
-  for (int x = 0; x < num_nodes_; ++x) {
-    while (routed_[x] < load_[x]) Route(x);
-  }
+  sink_excess_ = routed_total - n_;
+  int64_t excess = 0;
+  for (int x = 0; x < num_nodes_; ++x)
+    excess += std::max<int64_t>(0, Imbalance(x));
+  while (excess > 0) excess -= Round();
 
   AssignmentResult result;
   result.post_of_teacher.resize(n_);
   result.load.assign(load_.begin(), load_.begin() + num_posts_);
   result.price.resize(num_posts_);
   for (int s = 0; s < num_posts_; ++s) {
-    result.price[s] = sink_potential_ - potential_[s];
+    result.price[s] = potential_[sink_] - potential_[s];
   }
   int128 cost = 0;
   std::vector<std::string> problems;
