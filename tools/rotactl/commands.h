@@ -1,0 +1,20 @@
+// Registration of rotactl's nouns. Each noun lives in its own file and adds
+// its verbs (as CLI11 subcommands) to the root app; the verbs' callbacks set
+// Context::exit_code. Issue 5's nouns (policy, round, audit replay) slot in
+// the same way.
+#pragma once
+
+#include "CLI/CLI.hpp"
+#include "tools/rotactl/context.h"
+
+namespace rota::rotactl {
+
+void AddCountyCommands(CLI::App* app, Context* ctx);
+void AddSchoolCommands(CLI::App* app, Context* ctx);
+void AddPostCommands(CLI::App* app, Context* ctx);
+void AddTeacherCommands(CLI::App* app, Context* ctx);
+void AddImportCommands(CLI::App* app, Context* ctx);
+void AddSummaryCommands(CLI::App* app, Context* ctx);
+void AddAuditCommands(CLI::App* app, Context* ctx);
+
+}  // namespace rota::rotactl

@@ -1,0 +1,62 @@
+// rotactl: the command-line client of rotad (gRPC only).
+//
+//   rotactl [--server ADDR] [--county ID] [-o table|json|csv] [--timeout S]
+//   NOUN VERB [ARGS]
+//
+// Nouns: county, school, post, teacher (create|get|list|update|delete),
+// import (schools|posts|teachers FILE.csv), summary, audit (verify).
+// Exit codes: 0 ok, 1 rejected rows / broken chain / bad CSV, 2 usage,
+// 3 server error, 4 server unavailable or deadline exceeded (docs/rotactl.md).
+#include <cstdio>
+#include <cstdlib>
+
+#include "CLI/CLI.hpp"
+#include "tools/rotactl/commands.h"
+#include "tools/rotactl/context.h"
+
+int main(int argc, char** argv) {
+  using namespace rota::rotactl;
+  Context ctx;
+  if (const char* user = std::getenv("USER")) ctx.actor = user;
+
+  CLI::App app{
+      "rotactl: manage a Rota server (rotad): counties, schools, posts, "
+      "teachers, CSV "
+      "imports, summaries and audits.\n"
+      "Exit codes: 0 ok, 1 rejected rows or failed verification, 2 usage, 3 "
+      "server error, "
+      "4 server unavailable or deadline exceeded."};
+  app.require_subcommand(1);
+  app.add_option("--server", ctx.server, "rotad address HOST:PORT")
+      ->envname("ROTA_SERVER")
+      ->capture_default_str();
+  app.add_option("--county", ctx.county, "County id the command works on")
+      ->envname("ROTA_COUNTY");
+  app.add_option("-o,--output", ctx.output, "Output format")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  app.add_option("--timeout", ctx.timeout_seconds,
+                 "Deadline of each call, seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--actor", ctx.actor,
+                 "Who is acting (recorded in the event log)")
+      ->envname("ROTA_ACTOR");
+
+  AddCountyCommands(&app, &ctx);
+  AddSchoolCommands(&app, &ctx);
+  AddPostCommands(&app, &ctx);
+  AddTeacherCommands(&app, &ctx);
+  AddImportCommands(&app, &ctx);
+  AddSummaryCommands(&app, &ctx);
+  AddAuditCommands(&app, &ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  std::fflush(stdout);
+  return ctx.exit_code;
+}
