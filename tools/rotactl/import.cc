@@ -212,7 +212,11 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
-  const int64_t rejected = static_cast<int64_t>(errors.size());
+  // A row can have several errors (one per field); count rows.
+  int64_t rejected = 0;
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (i == 0 || errors[i].row() != errors[i - 1].row()) ++rejected;
+  }
 
   if (ctx->format() == OutputFormat::kJson) {
     v1::BulkImportResponse report = response;

@@ -1,0 +1,328 @@
+// End-to-end tests of the real rotactl and rota-gen binaries against the real
+// rotad (tests/rotad_fixture.h: temporary data directory, port 0, health
+// polled). Each test runs the CLI as a user would and checks its output and
+// exit code (docs/rotactl.md), and the server state through gRPC.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/rotad_fixture.h"
+#include "tests/status_matchers.h"
+
+namespace rota::testing {
+namespace {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+class RotactlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(
+        ::testing::TempDir(), "/rotactl_e2e_", getpid(), "_",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    ASSERT_OK_AND_ASSIGN(rotad_, RotadProcess::Start());
+  }
+  void TearDown() override {
+    if (rotad_ != nullptr && rotad_->running()) {
+      EXPECT_OK(rotad_->Stop());
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Runs a binary with `args`, stdout and stderr captured in files (no pipe
+  // deadlocks), ROTA_SERVER pointing at our rotad.
+  CliResult Run(const std::string& binary,
+                const std::vector<std::string>& args) {
+    const std::string out_path = dir_ + "/stdout", err_path = dir_ + "/stderr";
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const int out =
+          open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err =
+          open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(out, 1);
+      dup2(err, 2);
+      setenv("ROTA_SERVER", rotad_->address().c_str(), 1);
+      unsetenv("ROTA_COUNTY");
+      std::vector<char*> argv;
+      argv.push_back(const_cast<char*>(binary.c_str()));
+      for (const std::string& a : args)
+        argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    CliResult r;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.exit_code =
+        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = ReadFile(out_path);
+    r.err = ReadFile(err_path);
+    return r;
+  }
+  CliResult Rotactl(const std::vector<std::string>& args) {
+    return Run(ROTA_ROTACTL_PATH, args);
+  }
+
+  // Generates a county with the real rota-gen into dir_/gen.
+  void GenerateCounty(int seed, int schools, int teachers) {
+    const CliResult r =
+        Run(ROTA_GEN_PATH, {"--seed", std::to_string(seed), "--schools",
+                            std::to_string(schools), "--teachers",
+                            std::to_string(teachers), "--out", dir_ + "/gen"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  void CreateCounty(const std::string& id) {
+    const CliResult r = Rotactl({"county", "create", id, "--name", "永安市"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  std::string dir_;
+  std::unique_ptr<RotadProcess> rotad_;
+};
+
+#define EXPECT_CONTAINS(haystack, needle)               \
+  EXPECT_NE((haystack).find(needle), std::string::npos) \
+      << "missing \"" << (needle) << "\" in:\n"         \
+      << (haystack)
+
+TEST_F(RotactlTest, ImportGeneratedCountyListSummaryAndVerify) {
+  GenerateCounty(5, 20, 600);
+  CreateCounty("yongan");
+  for (const char* table : {"schools", "posts", "teachers"}) {
+    const CliResult r = Rotactl({"--county", "yongan", "import", table,
+                                 absl::StrCat(dir_, "/gen/", table, ".csv")});
+    ASSERT_EQ(r.exit_code, 0) << table << ": " << r.out << r.err;
+    EXPECT_CONTAINS(r.out, " 0 rejected");
+  }
+  // Expected music teachers, straight from the CSV (any subject).
+  std::set<std::string> music;
+  {
+    std::istringstream in(ReadFile(dir_ + "/gen/teachers.csv"));
+    std::string line;
+    std::getline(in, line);
+    const std::regex subjects_cell(
+        R"(^([^,]+),[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,([^,]*),)");
+    while (std::getline(in, line)) {
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(line, m, subjects_cell)) << line;
+      const std::string cell = absl::StrCat(";", m[2].str(), ";");
+      if (cell.find(";music;") != std::string::npos) music.insert(m[1].str());
+    }
+  }
+  ASSERT_GT(music.size(), 3u);
+
+  // --all follows pages (page size 4 forces several) and -o json is one array.
+  const CliResult list =
+      Rotactl({"--county", "yongan", "-o", "json", "teacher", "list",
+               "--filter", "subject = \"music\"", "--all", "--page-size", "4"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const nlohmann::json array = nlohmann::json::parse(list.out, nullptr, false);
+  ASSERT_TRUE(array.is_array()) << list.out;
+  std::set<std::string> got;
+  std::string previous;
+  for (const nlohmann::json& t : array) {
+    const std::string name = t["name"];
+    const std::string id = name.substr(name.rfind('/') + 1);
+    EXPECT_TRUE(got.insert(id).second) << "listed twice: " << id;
+    EXPECT_LT(previous, id);
+    previous = id;
+  }
+  EXPECT_EQ(got, music);
+
+  // Without --all: one page, and a hint on stderr.
+  const CliResult page =
+      Rotactl({"--county", "yongan", "teacher", "list", "--page-size", "3"});
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_CONTAINS(page.err, "--page-token");
+
+  const CliResult summary = Rotactl({"--county", "yongan", "summary"});
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_CONTAINS(summary.out, "永安市");
+  EXPECT_CONTAINS(summary.out, "600");
+  const CliResult summary_json =
+      Rotactl({"--county", "yongan", "summary", "-o", "json"});
+  ASSERT_EQ(summary_json.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(summary_json.out)["teachers"],
+            "600");  // int64 -> string
+
+  const CliResult verify = Rotactl({"--county", "yongan", "audit", "verify"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      verify.out, m,
+      std::regex(R"(^chain OK: (\d+) events, head [0-9a-f]{64}\n$)")))
+      << verify.out;
+  const std::string events = m[1];
+
+  // Re-running the same import replays each chunk's stored response by its
+  // request id: nothing is applied twice, the log does not grow.
+  const CliResult again = Rotactl(
+      {"--county", "yongan", "import", "teachers", dir_ + "/gen/teachers.csv"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const CliResult verify2 = Rotactl({"--county", "yongan", "audit", "verify"});
+  ASSERT_EQ(verify2.exit_code, 0);
+  EXPECT_CONTAINS(verify2.out, absl::StrCat("chain OK: ", events, " events"));
+}
+
+TEST_F(RotactlTest, BomCrlfQuotedFieldsAndRejectedRows) {
+  CreateCounty("c1");
+  WriteFile(
+      dir_ + "/schools.csv",
+      "\xEF\xBB\xBFid,display_name,stages,locality,weak,zone,headcount\r\n"
+      "s1,\"一中, 东校区\",senior,urban,false,z00,100\r\n"
+      "s2,青山村小学,primary,RURAL,1,z01,12\r\n");
+  CliResult r =
+      Rotactl({"--county", "c1", "import", "schools", dir_ + "/schools.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = Rotactl({"--county", "c1", "-o", "json", "school", "get", "s1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["display_name"], "一中, 东校区");
+
+  // Row 3: birth date in the future (server rejects); row 4: unknown gender
+  // (rejected locally); rows 2 and 5 are fine.
+  WriteFile(dir_ + "/teachers.csv",
+            "id,display_name,gender,birth_date,career_start_date,school,school_"
+            "join_date,"
+            "subjects\r\n"
+            "t1,王芳,female,1985-03-02,2007-08-20,s1,2015-08-25,math\r\n"
+            "t2,李强,male,2090-01-01,2007-08-20,s1,2015-08-25,math\r\n"
+            "t3,张伟,robot,1980-01-01,2002-08-20,s2,2002-08-20,chinese\r\n"
+            "t4,赵敏,f,1990-05-05,2012-08-20,s2,2012-08-20,\"music;art\"\r\n");
+  r = Rotactl({"--county", "c1", "import", "teachers", dir_ + "/teachers.csv"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "rejected row 3, field teacher.birth_date");
+  EXPECT_CONTAINS(r.out, "rejected row 4, field teacher.gender");
+  EXPECT_CONTAINS(r.out, "4 rows, 2 applied, 2 rejected");
+  EXPECT_EQ(Rotactl({"--county", "c1", "teacher", "get", "t1"}).exit_code, 0);
+  EXPECT_EQ(Rotactl({"--county", "c1", "teacher", "get", "t4"}).exit_code, 0);
+  r = Rotactl({"--county", "c1", "teacher", "get", "t2"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_CONTAINS(r.err, "NOT_FOUND");
+
+  // JSON report of an import carries the same rejected rows.
+  r = Rotactl({"--county", "c1", "-o", "json", "import", "teachers",
+               dir_ + "/teachers.csv"});
+  EXPECT_EQ(r.exit_code, 1);
+  const nlohmann::json report = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << r.out;
+  EXPECT_EQ(report["rows_rejected"], "2");
+  std::set<std::string> rejected;
+  for (const nlohmann::json& e : report["errors"]) {
+    rejected.insert(absl::StrCat(e["row"].get<std::string>(), " ",
+                                 e["field"].get<std::string>()));
+  }
+  EXPECT_EQ(rejected, (std::set<std::string>{"3 teacher.birth_date",
+                                             "4 teacher.gender"}));
+}
+
+TEST_F(RotactlTest, CsvSyntaxErrorIsReportedAndNothingIsSent) {
+  CreateCounty("c1");
+  const CliResult before = Rotactl({"--county", "c1", "audit", "verify"});
+  ASSERT_EQ(before.exit_code, 0);
+  WriteFile(dir_ + "/schools.csv",
+            "id,display_name,locality\n"
+            "s1,ok,urban\n"
+            "s2,\"unterminated,urban\n");
+  CliResult r =
+      Rotactl({"--county", "c1", "import", "schools", dir_ + "/schools.csv"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_CONTAINS(r.err,
+                  "row 3 (line 3), column 4: quoted field is not terminated");
+  WriteFile(dir_ + "/bad_header.csv", "id,localty\ns1,urban\n");
+  r = Rotactl(
+      {"--county", "c1", "import", "schools", dir_ + "/bad_header.csv"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_CONTAINS(r.err, "unknown column \"localty\"");
+  // Nothing reached the server: same log.
+  EXPECT_EQ(Rotactl({"--county", "c1", "audit", "verify"}).out, before.out);
+}
+
+TEST_F(RotactlTest, CrudAndExitCodes) {
+  CreateCounty("c1");
+  CliResult r = Rotactl({"county", "create", "c1", "--name", "again"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_CONTAINS(r.err, "ALREADY_EXISTS");
+
+  r = Rotactl({"--county", "c1", "school", "create", "s1", "--name", "实验小学",
+               "--stages", "primary", "--locality", "urban", "--headcount",
+               "40", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string etag = nlohmann::json::parse(r.out)["etag"];
+  r = Rotactl({"--county", "c1", "school", "update", "s1", "--weak", "true",
+               "--etag", etag});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "true");
+  // The old etag is stale now.
+  r = Rotactl({"--county", "c1", "school", "update", "s1", "--zone", "z9",
+               "--etag", etag});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_CONTAINS(r.err, "ABORTED");
+  r = Rotactl({"--county", "c1", "-o", "csv", "school", "list"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(
+      r.out,
+      "id,display_name,stages,locality,weak,zone,latitude,longitude,headcount\n"
+      "s1,实验小学,primary,urban,true,,,,40\n");
+
+  // Bad input: field violations in plain words.
+  r = Rotactl({"--county", "c1", "teacher", "create", "t1", "--name", "王芳",
+               "--gender", "female", "--birth-date", "1990-01-01",
+               "--career-start", "2012-08-20", "--school", "nowhere",
+               "--join-date", "2012-08-20", "--subjects", "math"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_CONTAINS(r.err, "INVALID_ARGUMENT");
+  EXPECT_CONTAINS(r.err, "field teacher.school");
+  r = Rotactl(
+      {"--county", "c1", "teacher", "list", "--filter", "colour = \"red\""});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_CONTAINS(r.err, "field filter");
+
+  r = Rotactl({"--county", "c1", "school", "delete", "s1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "deleted counties/c1/schools/s1");
+  EXPECT_EQ(Rotactl({"--county", "c1", "school", "get", "s1"}).exit_code, 3);
+
+  // Usage errors: 2; no server: 4.
+  EXPECT_EQ(Rotactl({"school", "list"}).exit_code, 2);  // no --county
+  EXPECT_EQ(Rotactl({"--county", "c1", "school"}).exit_code, 2);
+  EXPECT_EQ(Rotactl({"--county", "c1", "-o", "yaml", "summary"}).exit_code, 2);
+  r = Rotactl({"--server", "127.0.0.1:1", "--county", "c1", "summary"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_CONTAINS(r.err, "UNAVAILABLE");
+  EXPECT_EQ(Rotactl({"audit", "verify", "--help"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace rota::testing
