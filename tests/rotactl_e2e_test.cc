@@ -3,9 +3,11 @@
 // polled). Each test runs the CLI as a user would and checks its output and
 // exit code (docs/rotactl.md), and the server state through gRPC.
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -59,29 +61,42 @@ class RotactlTest : public ::testing::Test {
   }
 
   // Runs a binary with `args`, stdout and stderr captured in files (no pipe
-  // deadlocks), ROTA_SERVER pointing at our rotad.
+  // deadlocks), ROTA_SERVER pointing at our rotad and ROTA_COUNTY unset.
   CliResult Run(const std::string& binary,
                 const std::vector<std::string>& args) {
+    // posix_spawn, not fork: this process has gRPC threads, and only
+    // async-signal-safe calls are allowed between fork and exec.
     const std::string out_path = dir_ + "/stdout", err_path = dir_ + "/stderr";
-    const pid_t pid = fork();
-    if (pid == 0) {
-      const int out =
-          open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err =
-          open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(out, 1);
-      dup2(err, 2);
-      setenv("ROTA_SERVER", rotad_->address().c_str(), 1);
-      unsetenv("ROTA_COUNTY");
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(binary.c_str()));
-      for (const std::string& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string kv = *e;
+      if (kv.rfind("ROTA_SERVER=", 0) == 0 || kv.rfind("ROTA_COUNTY=", 0) == 0)
+        continue;
+      env.push_back(kv);
     }
+    env.push_back("ROTA_SERVER=" + rotad_->address());
+    std::vector<char*> envp, argv;
+    for (std::string& kv : env) envp.push_back(kv.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> argv_strings = {binary};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    for (std::string& a : argv_strings) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = -1;
+    const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr,
+                                    argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
     CliResult r;
+    if (spawned != 0) {
+      ADD_FAILURE() << "cannot run " << binary << ": " << strerror(spawned);
+      return r;
+    }
     int status = 0;
     waitpid(pid, &status, 0);
     r.exit_code =
