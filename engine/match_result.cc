@@ -25,9 +25,10 @@ void PutStr(std::string* out, std::string_view s) {
   out->append(s.data(), s.size());
 }
 
+// Mechanisms where holders rank first at their own post (TO-BE compares the
+// posts' own priorities).
 bool TenureMechanism(Mechanism m) {
   return m == Mechanism::kTenureDeferredAcceptance ||
-         m == Mechanism::kTeacherOptimalBlockExchange ||
          m == Mechanism::kTopTradingCycles;
 }
 
@@ -45,6 +46,8 @@ std::string_view MechanismName(Mechanism m) {
       return "to-be";
     case Mechanism::kTopTradingCycles:
       return "ttc";
+    case Mechanism::kMinCost:
+      return "min-cost";
   }
   return "unknown";
 }
@@ -54,12 +57,12 @@ absl::StatusOr<Mechanism> ParseMechanism(std::string_view name) {
                       Mechanism::kPostProposingDeferredAcceptance,
                       Mechanism::kTenureDeferredAcceptance,
                       Mechanism::kTeacherOptimalBlockExchange,
-                      Mechanism::kTopTradingCycles}) {
+                      Mechanism::kTopTradingCycles, Mechanism::kMinCost}) {
     if (MechanismName(m) == name) return m;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("mechanism: unknown name \"", std::string(name),
-                   "\" (expected da, da-posts, da-star, to-be or ttc)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "mechanism: unknown name \"", std::string(name),
+      "\" (expected da, da-posts, da-star, to-be, ttc or min-cost)"));
 }
 
 std::string_view OutcomeName(Outcome o) {
@@ -100,6 +103,8 @@ std::string_view ReasonName(Reason r) {
       return "no_exchange";
     case Reason::kTaken:
       return "taken";
+    case Reason::kCostlier:
+      return "costlier";
   }
   return "unknown";
 }
@@ -196,56 +201,86 @@ std::string ReasonText(const Market& m, const WhyNot& w) {
       absl::StrAppend(&s, "; lowest admitted \"",
                       m.teacher_ids[w.lowest_admitted], "\"");
       if (ranked_by_points) {
-        absl::StrAppend(&s, " with ", w.lowest_points, " points vs her ",
-                        w.her_points);
+        absl::StrAppend(&s, " with ", w.lowest_points, " points vs ",
+                        w.her_points, " for this teacher");
       }
     }
     return s;
   };
   switch (w.reason) {
     case Reason::kNotReached:
-      return "not needed (she got a choice she ranks higher)";
+      return "not needed (a choice ranked higher was obtained)";
     case Reason::kNotQualified:
       return "not qualified (subject or certificate stage)";
     case Reason::kNotInPriority:
       return "not in the post's priority list";
     case Reason::kExempt:
-      return "exempt: she takes no part in this round";
+      return "exempt: takes no part in this round";
     case Reason::kFull:
       if (w.lowest_admitted < 0) {
-        return absl::StrCat("no seat open to her (capacity ",
-                            m.capacity[w.post],
+        return absl::StrCat("no seat open (capacity ", m.capacity[w.post],
                             ", seats held by exempt teachers included)");
       }
       return absl::StrCat("full: ", competitors());
     case Reason::kReservedSeat:
       return absl::StrCat(
-          "the seat she would get is reserved for a group she is not in: ",
+          "the seat this teacher would get is reserved for a group they are "
+          "not in: ",
           competitors());
     case Reason::kFloorSeat:
       return absl::StrCat(
-          "the seat she would get is kept to meet a group's floor: ",
+          "the seat this teacher would get is kept to meet a group's floor: ",
           competitors());
     case Reason::kCeiling:
-      return absl::StrCat("a group of hers is at its ceiling there: ",
+      return absl::StrCat("a group of this teacher is at its ceiling there: ",
                           competitors());
     case Reason::kAfterOwnPost:
-      return "ranked after her own post, which she keeps";
+      return "ranked after the own post, which is kept";
     case Reason::kNoExchange:
       return absl::StrCat(
-          "no exchange: no teacher who could leave it ranks below her there, "
-          "or no chain of exchanges reached her; ",
+          "no exchange: no teacher who could leave it ranks below this teacher "
+          "there, "
+          "or no chain of exchanges reached them; ",
           competitors());
     case Reason::kTaken:
-      return absl::StrCat("its seats went to teachers served before her; ",
+      return absl::StrCat("its seats went to teachers served earlier; ",
                           competitors());
+    case Reason::kCostlier:
+      return absl::StrCat(
+          "the county-wide least-cost assignment (certified optimal) needs its "
+          "seats for others; ",
+          competitors());
   }
   return "unknown";
 }
 
 }  // namespace
 
-Explanation Explain(const Market& m, const MatchResult& r, int32_t teacher) {
+Explainer::Explainer(const Market& market, const MatchResult& result)
+    : market_(market), result_(result) {
+  at_begin_.assign(market.num_posts + 1, 0);
+  for (int32_t t = 0; t < market.num_teachers; ++t) {
+    if (result.post_of[t] >= 0 && !market.exempt[t])
+      ++at_begin_[result.post_of[t] + 1];
+  }
+  for (int32_t p = 0; p < market.num_posts; ++p)
+    at_begin_[p + 1] += at_begin_[p];
+  at_.resize(at_begin_[market.num_posts]);
+  std::vector<int32_t> fill(at_begin_.begin(), at_begin_.end() - 1);
+  for (int32_t t = 0; t < market.num_teachers; ++t) {
+    if (result.post_of[t] >= 0 && !market.exempt[t])
+      at_[fill[result.post_of[t]]++] = t;
+  }
+}
+
+Explanation Explain(const Market& market, const MatchResult& result,
+                    int32_t teacher) {
+  return Explainer(market, result).Explain(teacher);
+}
+
+Explanation Explainer::Explain(int32_t teacher) const {
+  const Market& m = market_;
+  const MatchResult& r = result_;
   Explanation x;
   x.teacher = teacher;
   x.outcome = r.outcome[teacher];
@@ -271,12 +306,13 @@ Explanation Explain(const Market& m, const MatchResult& r, int32_t teacher) {
       w.her_points = m.PointsAt(e);
       if (w.reason == Reason::kFull || w.reason == Reason::kReservedSeat ||
           w.reason == Reason::kFloorSeat || w.reason == Reason::kCeiling ||
-          w.reason == Reason::kNoExchange || w.reason == Reason::kTaken) {
+          w.reason == Reason::kNoExchange || w.reason == Reason::kTaken ||
+          w.reason == Reason::kCostlier) {
         const uint64_t mine = key_at(teacher, e);
         uint64_t lowest = 0;
-        for (int32_t t = 0; t < m.num_teachers; ++t) {
-          // Exempt teachers' seats are simply not open; they are no rivals.
-          if (r.post_of[t] != w.post || t == teacher || m.exempt[t]) continue;
+        for (int32_t i = at_begin_[w.post]; i < at_begin_[w.post + 1]; ++i) {
+          const int32_t t = at_[i];
+          if (t == teacher) continue;
           const int32_t f = m.FindEntry(t, w.post);
           if (f < 0) continue;
           const uint64_t k = key_at(t, f);
@@ -305,7 +341,7 @@ Explanation Explain(const Market& m, const MatchResult& r, int32_t teacher) {
       break;
     case Outcome::kKeptOwnPost:
       absl::StrAppend(
-          &s, "keeps her post \"", m.post_ids[x.post], "\"",
+          &s, "keeps own post \"", m.post_ids[x.post], "\"",
           x.choice >= 0 ? absl::StrCat(" (choice ", x.choice + 1, ")") : "",
           ".");
       break;

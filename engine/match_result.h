@@ -41,6 +41,7 @@ enum class Mechanism : uint8_t {
   kTenureDeferredAcceptance = 2,         // "da-star": DA* (tenure first)
   kTeacherOptimalBlockExchange = 3,      // "to-be"
   kTopTradingCycles = 4,                 // "ttc"
+  kMinCost = 5,  // "min-cost": county-wide min-cost assignment (调剂)
 };
 
 std::string_view MechanismName(Mechanism m);
@@ -68,6 +69,7 @@ enum class Reason : uint8_t {
   kAfterOwnPost = 8,   // tenure: entries after her own post are ignored
   kNoExchange = 9,     // TO-BE: no exchange could bring her there
   kTaken = 10,         // TTC: its seats went to others before her turn
+  kCostlier = 11,      // min-cost: the county-wide optimum needs her elsewhere
 };
 std::string_view ReasonName(Reason r);
 
@@ -95,8 +97,9 @@ struct MatchStats {
   // by_choice[k] = teachers placed at (or keeping) their (k+1)-th listed
   // choice; keeping an unlisted own post is counted in `kept` only.
   std::vector<int32_t> by_choice;
-  int64_t proposals = 0;  // DA: proposals made; TTC/TO-BE: pointer moves
-  int64_t cycles = 0;     // TTC/TO-BE: cycles carried out
+  int64_t proposals = 0;   // DA: proposals made; TTC/TO-BE: pointer moves
+  int64_t cycles = 0;      // TTC/TO-BE: cycles carried out
+  int64_t total_cost = 0;  // min-cost: optimal total cost (certified)
 };
 
 struct MatchResult {
@@ -136,9 +139,24 @@ struct Explanation {
   std::string text;             // the same in one human-readable paragraph
 };
 
-// Explains `teacher`'s outcome from what the run recorded. REQUIRES:
-// `result` came from Solve on `market` with explanations on, and
-// 0 <= teacher < market.num_teachers.
+// Explains outcomes from what the run recorded. Construction indexes who
+// sits where (O(teachers)); each Explain is O(her list x post size).
+// REQUIRES: `result` came from Solve on `market` (with explanations on for
+// why_not lines); both outlive the Explainer.
+class Explainer {
+ public:
+  Explainer(const Market& market, const MatchResult& result);
+  // REQUIRES: 0 <= teacher < market.num_teachers.
+  Explanation Explain(int32_t teacher) const;
+
+ private:
+  const Market& market_;
+  const MatchResult& result_;
+  std::vector<int32_t> at_begin_;  // [post + 1] into at_
+  std::vector<int32_t> at_;        // non-exempt teachers per post
+};
+
+// One-off convenience: Explainer(market, result).Explain(teacher).
 Explanation Explain(const Market& market, const MatchResult& result,
                     int32_t teacher);
 

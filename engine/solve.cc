@@ -2,6 +2,7 @@
 
 #include "common/status_macros.h"
 #include "engine/deferred_acceptance.h"
+#include "engine/min_cost_mechanism.h"
 #include "engine/teacher_optimal_block_exchange.h"
 #include "engine/top_trading_cycles.h"
 
@@ -29,6 +30,11 @@ absl::StatusOr<MatchResult> Solve(const Market& market, Mechanism mechanism,
     case Mechanism::kTopTradingCycles:
       ROTA_RETURN_IF_ERROR(
           RunTopTradingCycles(market, options.explain, &result));
+      break;
+    case Mechanism::kMinCost:
+      ROTA_RETURN_IF_ERROR(RunMinCostAssignment(market, options.rank_cost,
+                                                options.unassigned_cost,
+                                                options.explain, &result));
       break;
   }
   FinishResult(market, options.encode, &result);

@@ -16,11 +16,17 @@
 //             exchange left, strategy-proof for teachers.
 //   ttc       engine/top_trading_cycles.h    top trading cycles with holders
 //             (Shapley-Scarf; YRMH-IGYT with vacancies and newcomers).
+//   min-cost  engine/min_cost_mechanism.h    least total cost assignment
+//             (cost = rank x rank_cost, or unassigned_cost), solved by
+//             engine/min_cost_flow.h and checked by its dual certificate.
 // Distributional rules (reserves, floors, ceilings; engine/choice_rules.h)
 // apply inside da and da-star.
 //
 // Thread-safety: Solve only reads the market; concurrent calls are safe.
 #pragma once
+
+#include <cstdint>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "engine/match_result.h"
@@ -34,6 +40,12 @@ struct SolveOptions {
   bool explain = true;
   // Compute the canonical encoding and its SHA-256.
   bool encode = true;
+  // min-cost only: placing a teacher at her (k+1)-th choice costs
+  // k * rank_cost; leaving her unplaced costs unassigned_cost (nullopt: she
+  // must be placed; if that cannot hold she is unplaced in the closest
+  // assignment, see engine/min_cost_mechanism.h).
+  int64_t rank_cost = 100;
+  std::optional<int64_t> unassigned_cost = 20000;
 };
 
 // Runs `mechanism` on `market`. Errors (InvalidArgument) only when the
