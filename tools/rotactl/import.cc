@@ -61,6 +61,51 @@ struct ImportOpts {
   bool no_progress = false;
 };
 
+// Appends `fields` as a row of `table` to `chunk`; on a cell that cannot be
+// represented returns the error (field and reason) and leaves `chunk` as is.
+absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
+                    const std::vector<std::string>& fields,
+                    const std::string& county_id, int64_t row,
+                    v1::BulkImportRequest* chunk, std::string* field) {
+  absl::Status s;
+  switch (table) {
+    case CsvTable::kSchools: {
+      auto* r = chunk->add_schools();
+      r->set_row(row);
+      s = rota::tools::SchoolFromCsv(header, fields, county_id,
+                                     r->mutable_school(), field);
+      if (!s.ok()) chunk->mutable_schools()->RemoveLast();
+      break;
+    }
+    case CsvTable::kPosts: {
+      auto* r = chunk->add_posts();
+      r->set_row(row);
+      s = rota::tools::PostFromCsv(header, fields, county_id, r->mutable_post(),
+                                   field);
+      if (!s.ok()) chunk->mutable_posts()->RemoveLast();
+      break;
+    }
+    default: {
+      auto* r = chunk->add_teachers();
+      r->set_row(row);
+      s = rota::tools::TeacherFromCsv(header, fields, county_id,
+                                      r->mutable_teacher(), field);
+      if (!s.ok()) chunk->mutable_teachers()->RemoveLast();
+      break;
+    }
+  }
+  return s;
+}
+
+int ChunkRows(const v1::BulkImportRequest& chunk) {
+  return chunk.schools_size() + chunk.posts_size() + chunk.teachers_size();
+}
+
+bool BlankRecord(const std::vector<std::string>& fields) {
+  return std::all_of(fields.begin(), fields.end(),
+                     [](const std::string& f) { return f.empty(); });
+}
+
 int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   const std::string parent = ctx->CountyName();
   if (parent.empty()) return ctx->exit_code;
@@ -75,132 +120,108 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   const std::string text = buffer.str();
   const auto started = std::chrono::steady_clock::now();
 
-  // 1. Parse everything; syntax errors stop the import.
-  rota::tools::CsvReader reader(text);
+  // Pass 1: CSV syntax of the whole file; any error stops the import before
+  // anything is sent. Only counts rows, so memory stays at the file's size.
   std::vector<std::string> fields;
-  absl::StatusOr<bool> more = reader.Next(&fields);
-  if (!more.ok() || !*more) {
-    std::fprintf(stderr, "rotactl: %s: %s\n", o.file.c_str(),
-                 more.ok() ? "empty file (a header row is required)"
-                           : std::string(more.status().message()).c_str());
-    return kExitFailed;
-  }
   absl::StatusOr<rota::tools::CsvHeader> header =
-      rota::tools::CsvHeader::Parse(table, fields);
-  if (!header.ok()) {
-    std::fprintf(stderr, "rotactl: %s: %s\n", o.file.c_str(),
-                 std::string(header.status().message()).c_str());
-    return kExitFailed;
-  }
-  std::vector<v1::RowError> errors;
-  std::vector<v1::BulkImportRequest> chunks;
+      absl::InvalidArgumentError("empty file (a header row is required)");
   int64_t rows = 0;
-  const int chunk_size = std::max(1, o.chunk_size);
-  int in_chunk = chunk_size;
-  while (true) {
-    more = reader.Next(&fields);
-    if (!more.ok()) {
-      std::fprintf(stderr, "rotactl: %s: %s (nothing was imported)\n",
-                   o.file.c_str(),
-                   std::string(more.status().message()).c_str());
+  {
+    rota::tools::CsvReader reader(text);
+    absl::StatusOr<bool> more = reader.Next(&fields);
+    if (!more.ok()) header = more.status();
+    if (more.ok() && *more)
+      header = rota::tools::CsvHeader::Parse(table, fields);
+    if (!header.ok()) {
+      std::fprintf(stderr, "rotactl: %s: %s\n", o.file.c_str(),
+                   std::string(header.status().message()).c_str());
       return kExitFailed;
     }
-    if (!*more) break;
-    if (std::all_of(fields.begin(), fields.end(),
-                    [](const std::string& f) { return f.empty(); })) {
-      continue;  // a blank spreadsheet row
-    }
-    ++rows;
-    const int64_t row = reader.row();
-    if (in_chunk == chunk_size) {
-      chunks.emplace_back();
-      chunks.back().set_parent(parent);
-      in_chunk = 0;
-    }
-    v1::BulkImportRequest& chunk = chunks.back();
-    std::string field;
-    absl::Status s;
-    switch (table) {
-      case CsvTable::kSchools: {
-        auto* r = chunk.add_schools();
-        r->set_row(row);
-        s = rota::tools::SchoolFromCsv(*header, fields, county_id,
-                                       r->mutable_school(), &field);
-        if (!s.ok()) chunk.mutable_schools()->RemoveLast();
-        break;
+    while (true) {
+      more = reader.Next(&fields);
+      if (!more.ok()) {
+        std::fprintf(stderr, "rotactl: %s: %s (nothing was imported)\n",
+                     o.file.c_str(),
+                     std::string(more.status().message()).c_str());
+        return kExitFailed;
       }
-      case CsvTable::kPosts: {
-        auto* r = chunk.add_posts();
-        r->set_row(row);
-        s = rota::tools::PostFromCsv(*header, fields, county_id,
-                                     r->mutable_post(), &field);
-        if (!s.ok()) chunk.mutable_posts()->RemoveLast();
-        break;
-      }
-      default: {
-        auto* r = chunk.add_teachers();
-        r->set_row(row);
-        s = rota::tools::TeacherFromCsv(*header, fields, county_id,
-                                        r->mutable_teacher(), &field);
-        if (!s.ok()) chunk.mutable_teachers()->RemoveLast();
-        break;
-      }
+      if (!*more) break;
+      if (!BlankRecord(fields)) ++rows;
     }
-    if (!s.ok()) {
-      v1::RowError e;
-      e.set_row(row);
-      e.set_field(field);
-      e.set_reason(std::string(s.message()));
-      errors.push_back(std::move(e));
-      continue;
-    }
-    ++in_chunk;
   }
 
-  // 2. Request ids from the content: a retried import replays, not reapplies.
+  // Request ids from the content: a retried import replays, not reapplies.
   rota::Sha256Hasher hasher;
   hasher.Update(parent);
   hasher.Update("\n");
   hasher.Update(TableName(table));
   hasher.Update("\n");
   hasher.Update(text);
-  const std::string digest = rota::ToHex(hasher.Finish()).substr(0, 32);
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    chunks[i].set_request_id("import-" + std::string(TableName(table)) + "-" +
-                             digest + "/" + std::to_string(i));
-  }
+  const std::string id_prefix =
+      "import-" + std::string(TableName(table)) + "-" +
+      rota::ToHex(hasher.Finish()).substr(0, 32) + "/";
 
-  // 3. Stream.
+  // Pass 2: convert and stream chunk by chunk (chunks hold valid rows only).
+  const int chunk_size = std::max(1, o.chunk_size);
+  const int64_t max_chunks = (rows + chunk_size - 1) / chunk_size;
+  const bool progress = !o.no_progress && isatty(STDERR_FILENO) && rows > 0;
+  std::vector<v1::RowError> errors;
   v1::BulkImportResponse response;
-  const bool progress =
-      !o.no_progress && isatty(STDERR_FILENO) && !chunks.empty();
-  int64_t sent_rows = 0;
-  const int64_t local_rejected = static_cast<int64_t>(errors.size());
-  const int64_t to_send = rows - local_rejected;
-  if (!chunks.empty()) {
-    auto call = ctx->NewCall(1.0 + static_cast<double>(chunks.size()) / 10.0);
-    std::unique_ptr<grpc::ClientWriter<v1::BulkImportRequest>> writer(
-        ctx->Registry().BulkImport(call.get(), &response));
-    size_t sent = 0;
-    for (; sent < chunks.size(); ++sent) {
-      if (!writer->Write(chunks[sent])) break;  // the server ended the stream
-      sent_rows += chunks[sent].schools_size() + chunks[sent].posts_size() +
-                   chunks[sent].teachers_size();
-      if (progress) Progress(sent_rows, to_send);
+  std::unique_ptr<grpc::ClientContext> call;
+  std::unique_ptr<grpc::ClientWriter<v1::BulkImportRequest>> writer;
+  int64_t chunks_sent = 0, rows_sent = 0;
+  bool stream_broken = false;
+  v1::BulkImportRequest chunk;
+  auto send = [&] {
+    if (ChunkRows(chunk) == 0 || stream_broken) return;
+    if (writer == nullptr) {
+      call = ctx->NewCall(1.0 + static_cast<double>(max_chunks) / 10.0);
+      writer = ctx->Registry().BulkImport(call.get(), &response);
     }
+    chunk.set_parent(parent);
+    chunk.set_request_id(id_prefix + std::to_string(chunks_sent));
+    if (!writer->Write(chunk)) {  // the server ended the stream early
+      stream_broken = true;
+      return;
+    }
+    ++chunks_sent;
+    rows_sent += ChunkRows(chunk);
+    if (progress)
+      Progress(rows_sent + static_cast<int64_t>(errors.size()), rows);
+    chunk.Clear();
+  };
+  rota::tools::CsvReader reader(text);
+  (void)reader.Next(&fields);  // the header, checked in pass 1
+  while (!stream_broken) {
+    absl::StatusOr<bool> more = reader.Next(&fields);
+    if (!more.ok() || !*more) break;
+    if (BlankRecord(fields)) continue;
+    std::string field;
+    const absl::Status s =
+        AddRow(*header, table, fields, county_id, reader.row(), &chunk, &field);
+    if (!s.ok()) {
+      v1::RowError e;
+      e.set_row(reader.row());
+      e.set_field(field);
+      e.set_reason(std::string(s.message()));
+      errors.push_back(std::move(e));
+      continue;
+    }
+    if (ChunkRows(chunk) == chunk_size) send();
+  }
+  send();
+  if (writer != nullptr) {
     writer->WritesDone();
-    grpc::Status s = writer->Finish();
+    const grpc::Status s = writer->Finish();
     if (progress) std::fputc('\n', stderr);
     if (!s.ok()) {
       const int code =
           ReportRpcError(s, "import " + std::string(TableName(table)));
       std::fprintf(stderr,
-                   "rotactl: %zu of %zu chunks were sent; chunks the server "
-                   "applied stay "
-                   "applied. Re-run the same command to finish: chunk request "
-                   "ids make it "
-                   "safe.\n",
-                   sent, chunks.size());
+                   "rotactl: %lld chunks were sent; chunks the server applied "
+                   "stay applied. Re-run the same command to finish: chunk "
+                   "request ids make it safe.\n",
+                   static_cast<long long>(chunks_sent));
       return code;
     }
   }
@@ -232,11 +253,12 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
           e.field().empty() ? "(row)" : e.field().c_str(), e.reason().c_str());
     }
     std::printf(
-        "imported %s into %s: %lld rows, %lld applied, %lld rejected (%zu "
+        "imported %s into %s: %lld rows, %lld applied, %lld rejected (%lld "
         "chunks, %.1f s)\n",
         o.file.c_str(), parent.c_str(), static_cast<long long>(rows),
         static_cast<long long>(response.rows_applied()),
-        static_cast<long long>(rejected), chunks.size(), seconds);
+        static_cast<long long>(rejected), static_cast<long long>(chunks_sent),
+        seconds);
   }
   std::fflush(stdout);
   return rejected > 0 ? kExitFailed : kExitOk;
