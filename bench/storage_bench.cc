@@ -89,13 +89,14 @@ std::string Switch(Databases& dbs, const std::string& key) {
   return BenchDir() + "/db";
 }
 
-RocksDbEventStore& Store(const std::string& key) {
+RocksDbEventStore& Store(const std::string& key, bool pipelined = false) {
   Databases& dbs = Dbs();
   std::lock_guard<std::mutex> lock(dbs.mu);
   if (dbs.key != key || dbs.store == nullptr) {
     RocksDbEventStoreOptions options;
     options.path = Switch(dbs, key);
     options.collect_statistics = true;
+    options.pipelined_write = pipelined;
     auto s = RocksDbEventStore::Open(std::move(options));
     ROTA_CHECK(s.ok()) << s.status();
     dbs.store = *std::move(s);
@@ -126,10 +127,11 @@ RawDb& Raw(const std::string& key) {
   return *dbs.raw;
 }
 
-void BM_StoreAppend(benchmark::State& state) {
+void StoreAppend(benchmark::State& state, bool pipelined) {
   const size_t batch = static_cast<size_t>(state.range(0));
   RocksDbEventStore& store =
-      Store(absl::StrCat("store/", batch, "/", state.threads()));
+      Store(absl::StrCat("store/", batch, "/", state.threads(), "/", pipelined),
+            pipelined);
   const std::string county = absl::StrCat("bench-", batch, "-", state.threads(),
                                           "-", state.thread_index());
   uint64_t head = *store.HeadSequence(county);
@@ -165,6 +167,12 @@ void BM_StoreAppend(benchmark::State& state) {
     state.counters["shared_commits"] =
         static_cast<double>(after.writes_by_others - before.writes_by_others);
   }
+}
+
+void BM_StoreAppend(benchmark::State& state) { StoreAppend(state, false); }
+// The same with RocksDbEventStoreOptions::pipelined_write.
+void BM_StoreAppendPipelined(benchmark::State& state) {
+  StoreAppend(state, true);
 }
 
 void BM_RawRocksDbSyncedBatch(benchmark::State& state) {
@@ -250,10 +258,12 @@ BENCHMARK(BM_RawRocksDbSyncedBatch)->Arg(500)->Threads(1)->UseRealTime();
 BENCHMARK(BM_StoreAppend)->Arg(500)->Threads(1)->UseRealTime();
 BENCHMARK(BM_RawRocksDbSyncedBatch)->Arg(500)->Threads(4)->UseRealTime();
 BENCHMARK(BM_StoreAppend)->Arg(500)->Threads(4)->UseRealTime();
+BENCHMARK(BM_StoreAppendPipelined)->Arg(500)->Threads(4)->UseRealTime();
 BENCHMARK(BM_RawRocksDbSyncedBatch)->Arg(1)->Threads(1)->UseRealTime();
 BENCHMARK(BM_StoreAppend)->Arg(1)->Threads(1)->UseRealTime();
 BENCHMARK(BM_RawRocksDbSyncedBatch)->Arg(1)->Threads(8)->UseRealTime();
 BENCHMARK(BM_StoreAppend)->Arg(1)->Threads(8)->UseRealTime();
+BENCHMARK(BM_StoreAppendPipelined)->Arg(1)->Threads(8)->UseRealTime();
 BENCHMARK(BM_VerifyChain)
     ->Arg(100'000)
     ->Unit(benchmark::kMillisecond)

@@ -194,6 +194,7 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   // A crash must never leave a WAL that RocksDB refuses to replay: drop only a
   // torn tail record (never acknowledged, since its sync did not complete).
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db_options.enable_pipelined_write = options.pipelined_write;
   if (options.collect_statistics)
     db_options.statistics = rocksdb::CreateDBStatistics();
 

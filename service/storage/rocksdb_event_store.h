@@ -78,6 +78,11 @@ struct RocksDbEventStoreOptions {
   // shared with the gRPC server.
   int max_background_jobs = 2;
 
+  // RocksDB's pipelined write: the next write group's WAL write (and fsync)
+  // overlaps the previous group's memtable insert. Helps only with several
+  // concurrent writers (different counties); see docs/perf-storage.md.
+  bool pipelined_write = false;
+
   // Collect RocksDB statistics for Stats() (costs a few percent of CPU).
   bool collect_statistics = false;
 
