@@ -334,6 +334,15 @@ absl::StatusOr<std::vector<Event>> RocksDbEventStore::Append(
   ROTA_RETURN_IF_ERROR(ValidateCounty(county));
   if (drafts.empty())
     return absl::InvalidArgumentError("append needs at least one event");
+  for (const EventDraft& d : drafts) {
+    for (const std::string* field :
+         {&d.actor, &d.request_id, &d.type, &d.payload}) {
+      // The canonical encoding has u32 lengths.
+      if (field->size() > kMaxEventFieldBytes) {
+        return absl::InvalidArgumentError("an event field exceeds 4 GiB");
+      }
+    }
+  }
   for (const ProjectionWrite& w : writes)
     ROTA_RETURN_IF_ERROR(ValidateProjectionKey(w.key));
 
