@@ -731,8 +731,10 @@ void AssignmentSolver::WarmStartPrices(int64_t max_abs_cost) {
   };
   // epsilon-scaling: raises overshoot by up to epsilon, so each phase starts
   // by taking epsilon back off every price and letting teachers re-choose.
+  // The first epsilon is about 1/16 of the largest cost (measured on the
+  // issue-4 market: larger starts cost little, small ones start price wars).
   int64_t epsilon = 1;
-  while (epsilon * 64 <= max_abs_cost) epsilon *= 4;
+  while (epsilon * 16 <= max_abs_cost) epsilon *= 4;
   std::vector<Entry> out;
   std::vector<int> out_node;
   for (int64_t previous = 0; epsilon >= 1; previous = epsilon, epsilon /= 4) {

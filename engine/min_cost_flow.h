@@ -60,27 +60,46 @@
 //   nodes: O(F * (|A| + |V|) log |V|) for total supply F. Meant for networks
 //   of county size (itinerant-teaching plans, thousands of arcs).
 //
-//   SolveAssignment: successive shortest paths on the *post-level* residual
-//   graph. Start with every teacher at her cheapest option (optimal if no post
-//   were full). Each excess unit at an over-full post is then routed by a
-//   Dijkstra over posts only: moving teacher t from post a to b costs
-//   c(t, b) - c(t, a), so the arc a -> b of the compressed graph costs the
-//   minimum of that over teachers now at a, kept in a lazy min-heap per
-//   (a, b) (built the first time a is expanded). Dijkstra stops at the first
-//   post with a free seat (or the unassigned option); potentials are updated
-//   only on the settled posts (the rest shift by a common constant that
-//   cancels), so an augmentation costs O(settled posts * their out-degree *
-//   log) rather than O(|A|). Any order of excess units is correct (the
-//   invariant is "all residual reduced costs >= 0", which Dijkstra keeps);
-//   we use post order, so the result is deterministic. Floors and mandatory
-//   placement are priced with a penalty M > n * (cost range), which makes the
-//   model always feasible and minimises violations first. Memory is
-//   O(arcs) for the problem plus O(arcs) heap entries in the worst case.
-//   Measured figures: docs/perf-mincost.md.
+//   SolveAssignment: primal-dual successive shortest paths on the
+//   *post-level* residual graph, warm-started by an auction.
+//   - Compressed graph: nodes are the posts, "unassigned" U and the sink T.
+//     Moving teacher t from post a to b costs c(t, b) - c(t, a), so the arc
+//     a -> b costs the minimum of that over the teachers now at a, kept in a
+//     lazy min-heap per (a, b) (built the first time a is expanded, with a
+//     flat copy of each heap's top for fast scans). a -> T fills a seat of a
+//     (cost 0, or -M for a floor seat), T -> a empties one.
+//   - Warm start (no floors): an ascending multi-unit auction with
+//     epsilon-scaling. An over-full post raises its price just enough to push
+//     out its excess (the holders who lose least by leaving, from a lazy heap
+//     of their next-best values, which only grow); each phase takes epsilon
+//     back off every price and divides it by 4. It only sets the starting
+//     prices and assignment; every teacher is then moved to an exact best
+//     option, so correctness rests on the exact phase alone.
+//   - Exact phase: with potentials p = -price, all residual reduced costs are
+//     >= 0; posts whose seat count disagrees with their price have excess or
+//     deficit. Each round runs one Dijkstra from all excess nodes to the
+//     nearest deficit, shifts potentials (only settled nodes move; the
+//     common shift cancels), pushes a unit along that path, then a DFS
+//     pushes more units along zero-reduced-cost paths (current-arc pointers,
+//     dead ends pruned; skipped in the long tail where it finds nothing).
+//   - Complexity: O(k * (E' + V' log V')) after the warm start, with k the
+//     rounds (at most the excess units), V' the posts and E' the post pairs
+//     (a, b) that some teacher links; plus O(arcs) per warm-start phase and
+//     O(options + log n) per auction eviction. No polynomial bound is claimed
+//     for the auction; a budget of 16 evictions per teacher per phase caps it.
+//   - Floors and mandatory placement are priced with a penalty M > n * (cost
+//     range): the model is always feasible and violations are minimised
+//     first. Any processing order is correct (the invariant is "all residual
+//     reduced costs >= 0"); we use index order, so the result is
+//     deterministic. Memory: the problem (12 bytes per option) plus about
+//     12 bytes per option in heaps (stale entries are dropped lazily). Measured
+//     figures: docs/perf-mincost.md.
 //
 // REFERENCES
 //   R. K. Ahuja, T. L. Magnanti, J. B. Orlin, Network Flows (1993), ch. 9
-//     (optimality conditions, successive shortest paths).
+//     (optimality conditions, successive shortest paths, primal-dual).
+//   D. P. Bertsekas, D. A. Castañon, The auction algorithm for the
+//     transportation problem, Annals of Operations Research 20 (1989).
 //   N. Tomizawa, On some techniques useful for solution of transportation
 //     network problems, Networks 1 (1971).
 //   A. J. Hoffman, Some recent applications of the theory of linear

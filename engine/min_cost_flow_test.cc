@@ -441,6 +441,10 @@ TEST(AssignmentTest, MatchesGenericSolverOnMediumMarkets) {
     auto r = SolveAssignment(p);
     auto g = SolveMinCostFlow(AssignmentAsFlow(p));
     ASSERT_TRUE(r.ok() && g.ok()) << "seed " << seed;
+    auto again = SolveAssignment(p);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->post_of_teacher, r->post_of_teacher) << "seed " << seed;
+    EXPECT_EQ(again->price, r->price) << "seed " << seed;
     ASSERT_EQ(r->status, g->status) << "seed " << seed;
     if (r->status != FlowStatus::kOptimal) continue;
     EXPECT_EQ(r->cost, g->cost) << "seed " << seed;
