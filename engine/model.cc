@@ -81,6 +81,12 @@ absl::Status ValidatePost(const Post& p) {
         absl::StrCat(name, ": reserves total ", reserved,
                      " seats, above capacity ", p.capacity));
   }
+  for (size_t i = 0; i < p.required_tags.size(); ++i) {
+    if (p.required_tags[i].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " required tag #", i + 1, ": empty"));
+    }
+  }
   if (!p.reserves.empty() && !p.bounds.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         name, ": reserves and floors/ceilings cannot be combined on one post"));
@@ -415,7 +421,11 @@ absl::StatusOr<Market> Compile(const Model& model) {
         block = EntryBlock::kExempt;
       } else if (!is_own &&
                  ((!p.subject.empty() && !Contains(t.subjects, p.subject)) ||
-                  (!p.stage.empty() && !Contains(t.stages, p.stage)))) {
+                  (!p.stage.empty() && !Contains(t.stages, p.stage)) ||
+                  !std::all_of(p.required_tags.begin(), p.required_tags.end(),
+                               [&](const std::string& tag) {
+                                 return Contains(teacher_groups[i], tag);
+                               }))) {
         block = EntryBlock::kNotQualified;
       } else if (!is_own && !p.priority.empty() &&
                  !explicit_pos.contains(std::make_pair(post, i))) {

@@ -30,8 +30,9 @@
 // tie-breaking), so it cannot create cycles of ties between posts.
 //
 // Qualification: a teacher may be placed at a post only if the post's subject
-// is empty or among the teacher's subjects, and the post's stage is empty or
-// among the teacher's certificate stages. A holder may always keep her own
+// is empty or among the teacher's subjects, the post's stage is empty or
+// among the teacher's certificate stages, and each of the post's
+// required_tags is among her groups. A holder may always keep her own
 // post (tenure), whatever her qualification.
 //
 // Exempt teachers take no part in a round: they keep their current post (if
@@ -96,6 +97,9 @@ struct Post {
   int64_t capacity = 0;  // seats, including those held now; >= 0
   std::string subject;   // required subject; empty = any
   std::string stage;     // required certificate stage; empty = any
+  // Further requirements: tags the teacher must all have among her groups
+  // (explicit or implicit), e.g. a title band "title:senior" or a zone.
+  std::vector<std::string> required_tags;
   // Explicit priority (teacher ids, best first). Empty = by points, tie chain
   // and lottery (see the file comment).
   std::vector<std::string> priority;

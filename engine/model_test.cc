@@ -191,5 +191,22 @@ TEST(ModelTest, QualificationBlocksEntries) {
   EXPECT_EQ(m->entry_block[1], EntryBlock::kNone);
 }
 
+TEST(ModelTest, RequiredTagsAreQualification) {
+  ModelBuilder b;
+  b.Post("senior-math", 1).Post("any", 1).Teacher("t", {"senior-math", "any"});
+  b.model().posts[0].required_tags = {"title:senior", "gender:female"};
+  b.last_teacher().groups = {"title:senior"};
+  b.last_teacher().gender = Gender::kFemale;
+  absl::StatusOr<Market> m = Compile(b.model());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->entry_block[0], EntryBlock::kNone);
+  b.last_teacher().groups = {"title:junior"};
+  m = Compile(b.model());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->entry_block[0], EntryBlock::kNotQualified);
+  b.model().posts[0].required_tags = {""};
+  ExpectInvalid(b.model(), "post \"senior-math\" required tag #1: empty");
+}
+
 }  // namespace
 }  // namespace rota::engine

@@ -109,10 +109,10 @@ absl::Status GetInts(const Json& obj, const std::string& path,
 
 absl::Status ParsePost(const Json& j, const std::string& path,
                        engine::Post* p) {
-  absl::Status s =
-      CheckKeys(j, path,
-                {"id", "school", "capacity", "subject", "stage", "priority",
-                 "reserves", "reserve_precedence", "bounds"});
+  absl::Status s = CheckKeys(
+      j, path,
+      {"id", "school", "capacity", "subject", "stage", "required_tags",
+       "priority", "reserves", "reserve_precedence", "bounds"});
   if (!s.ok()) return s;
   if (!j.contains("id")) return Bad(Join(path, "id"), "missing");
   for (auto [key, field] :
@@ -123,6 +123,8 @@ absl::Status ParsePost(const Json& j, const std::string& path,
   }
   if (!j.contains("capacity")) return Bad(Join(path, "capacity"), "missing");
   s = GetInt(j, path, "capacity", &p->capacity);
+  if (!s.ok()) return s;
+  s = GetStrings(j, path, "required_tags", &p->required_tags);
   if (!s.ok()) return s;
   s = GetStrings(j, path, "priority", &p->priority);
   if (!s.ok()) return s;
