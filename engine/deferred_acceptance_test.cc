@@ -1,10 +1,13 @@
 // Deferred acceptance and DA* against brute force on small random markets.
 #include "engine/deferred_acceptance.h"
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "engine/internal/oracle.h"
 #include "engine/internal/oracle_checks.h"
+#include "engine/internal/testing.h"
 #include "engine/solve.h"
 #include "gtest/gtest.h"
 
@@ -106,6 +109,30 @@ TEST(TenureDeferredAcceptanceTest, NoTeacherGainsByMisreporting) {
                   /*tenure=*/true, seed),
               "");
   }
+}
+
+// Competitive hiring stage 1: a post cut from 3 seats to 2 keeps its two
+// best holders; the third competes elsewhere and, failing that, is unplaced
+// with the reason recorded.
+TEST(TenureDeferredAcceptanceTest, HoldersOfACutPostCompeteByPriority) {
+  testing::ModelBuilder b;
+  b.Post("p", 2).Post("q", 1);
+  b.Teacher("h1", {}, "p", 90)
+      .Teacher("h2", {}, "p", 80)
+      .Teacher("h3", {"q"}, "p", 70);
+  b.Teacher("n", {"q"}, "", 95);
+  auto [m, r] =
+      testing::MustSolve(b.model(), Mechanism::kTenureDeferredAcceptance);
+  EXPECT_EQ(testing::AssignmentOf(m, r),
+            (std::map<std::string, std::string>{
+                {"h1", "p"}, {"h2", "p"}, {"h3", ""}, {"n", "q"}}));
+  const int32_t h3 = 2;
+  EXPECT_EQ(r.outcome[h3], Outcome::kUnplaced);
+  const Explanation x = Explain(m, r, h3);
+  ASSERT_EQ(x.why_not.size(), 1u);  // q; her own post p is implicit
+  EXPECT_EQ(x.why_not[0].reason, Reason::kFull);
+  EXPECT_EQ(m.teacher_ids[x.why_not[0].lowest_admitted], "n");
+  EXPECT_EQ(r.entry_reason[m.own_entry[h3]], Reason::kFull);
 }
 
 // The misreport oracle must be able to see a manipulation: post-proposing DA

@@ -2,10 +2,11 @@
 // and, for every choice she ranked above it, why she did not get it, all
 // recorded while the mechanism ran (not reconstructed afterwards).
 //
-//   absl::StatusOr<MatchResult> r = Solve(market,
-//   Mechanism::kTenureDeferredAcceptance); std::string hex = ToHex(r->digest);
-//   // stored with the round Explanation why = Explain(market, *r, teacher); //
-//   on demand
+//   absl::StatusOr<MatchResult> r =
+//       Solve(market, Mechanism::kTenureDeferredAcceptance);
+//   std::string hex = ToHex(r->digest);  // stored with the round
+//   Explainer explainer(market, *r);
+//   Explanation why = explainer.Explain(teacher);  // on demand
 //
 // Canonical encoding, version 1 (`canonical`, hashed into `digest`). All
 // integers little-endian; str = u32 byte length then the bytes:

@@ -10,11 +10,19 @@
 //
 //   Model m;
 //   m.lottery_seed = 20260901;
-//   m.posts.push_back({.id = "s1-math", .capacity = 2, .subject = "math"});
-//   m.teachers.push_back({.id = "T001", .subjects = {"math"},
-//                         .points = 8450, .preferences = {"s1-math"}});
-//   absl::StatusOr<Market> market = Compile(m);   // InvalidArgument on bad
-//   input
+//   Post post;
+//   post.id = "s1-math";
+//   post.capacity = 2;
+//   post.subject = "math";
+//   m.posts.push_back(post);
+//   Teacher t;
+//   t.id = "T001";
+//   t.subjects = {"math"};
+//   t.points = 8450;
+//   t.preferences = {"s1-math"};
+//   m.teachers.push_back(t);
+//   // InvalidArgument on bad input:
+//   absl::StatusOr<Market> market = Compile(m);
 //
 // Priority of a post over teachers (highest first), documented here because
 // explanations and audits quote it:

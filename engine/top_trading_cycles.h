@@ -8,14 +8,16 @@
 // priority. Some cycle always exists; each teacher in it gets the post she
 // points to, that post loses a seat, and the teachers leave. Repeat.
 //
-// With one seat per post this is exactly YRMH-IGYT (an occupied post points
-// to its holder, a vacant one to the highest-priority claimant) and, when
-// every post is held by one teacher, Shapley-Scarf TTC (golden case E3). A
-// holder's list ends at her own post, which is always her last acceptable
-// choice, so the result is individually rational; it is Pareto efficient for
-// teachers. Posts point only to teachers who listed them (priorities over
-// non-applicants are neither needed nor stored), a deliberate difference
-// from the textbook version that keeps the work proportional to list length.
+// With one seat per post and every teacher listing every post, this is
+// YRMH-IGYT (an occupied post points to its holder, a vacant one to the
+// highest-priority teacher), and when every post is held by one teacher it is
+// Shapley-Scarf TTC (golden case E3). A holder's list ends at her own post,
+// which is always her last acceptable choice, so the result is individually
+// rational; it is Pareto efficient for teachers. Deliberate difference from
+// the textbook: posts point only to teachers who listed them (priorities over
+// non-applicants are neither needed nor stored), which keeps the work
+// proportional to the lists; the tests check Pareto efficiency, individual
+// rationality and that no teacher gains by reordering or truncating her list.
 //
 // Complexity: O(E + n) pointer moves plus cycle bookkeeping for E entries.
 // Thread-safety: a pure function.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "engine/internal/oracle.h"
+#include "engine/internal/oracle_checks.h"
 #include "engine/internal/testing.h"
 #include "engine/solve.h"
 #include "gtest/gtest.h"
@@ -40,6 +41,22 @@ TEST(TopTradingCyclesTest,
       ASSERT_FALSE(strictly)
           << "seed " << seed << ": TTC result is Pareto dominated";
     });
+  }
+}
+
+// Not promised by the issue, but holds for reorderings and truncations of a
+// teacher's own list (a teacher could still gain by listing a post she does
+// not want, since posts point only to teachers who listed them).
+TEST(TopTradingCyclesTest, NoTeacherGainsByReorderingOrTruncating) {
+  RandomOptions o;
+  o.max_posts = 3;
+  o.holders = true;
+  o.exempt = true;
+  for (uint64_t seed = 1; seed <= 2000; ++seed) {
+    ASSERT_EQ(oracle::FindProfitableMisreport(RandomModel(seed, o),
+                                              Mechanism::kTopTradingCycles,
+                                              /*tenure=*/true, seed),
+              "");
   }
 }
 
