@@ -201,35 +201,46 @@ absl::Status Validate(const Model& model) {
     }
   }
   absl::flat_hash_set<std::string> groups;
+  std::vector<int32_t> last_listed(model.posts.size(), -1);
   for (int32_t i : teacher_order) {
     const Teacher& t = model.teachers[i];
-    const std::string name = absl::StrCat("teacher ", Quote(t.id));
+    // Built only for an error message.
+    auto name = [&t] { return absl::StrCat("teacher ", Quote(t.id)); };
     if (!t.current_post.empty() && !post_index.contains(t.current_post)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          name, ": current_post ", Quote(t.current_post), " is unknown"));
+          name(), ": current_post ", Quote(t.current_post), " is unknown"));
+    }
+    constexpr int64_t kMinPoints = std::numeric_limits<int64_t>::min();
+    if (t.points == kMinPoints ||
+        std::find(t.points_at_choice.begin(), t.points_at_choice.end(),
+                  kMinPoints) != t.points_at_choice.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name(), ": points must be greater than ", kMinPoints));
     }
     if (!t.points_at_choice.empty() &&
         t.points_at_choice.size() != t.preferences.size()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          name, ": points_at_choice has ", t.points_at_choice.size(),
+          name(), ": points_at_choice has ", t.points_at_choice.size(),
           " values for ", t.preferences.size(), " preferences"));
     }
-    absl::flat_hash_set<std::string_view> seen;
     for (size_t k = 0; k < t.preferences.size(); ++k) {
       const std::string& pid = t.preferences[k];
-      if (!post_index.contains(pid)) {
+      auto it = post_index.find(pid);
+      if (it == post_index.end()) {
         return absl::InvalidArgumentError(absl::StrCat(
-            name, " preference #", k + 1, ": unknown post ", Quote(pid)));
+            name(), " preference #", k + 1, ": unknown post ", Quote(pid)));
       }
-      if (!seen.insert(pid).second) {
+      // Duplicates by stamp (no set per teacher): last_listed[post] = i.
+      if (last_listed[it->second] == i) {
         return absl::InvalidArgumentError(absl::StrCat(
-            name, " preference #", k + 1, ": duplicate post ", Quote(pid)));
+            name(), " preference #", k + 1, ": duplicate post ", Quote(pid)));
       }
+      last_listed[it->second] = i;
     }
     for (const std::string& g : t.groups) {
       if (g.empty()) {
         return absl::InvalidArgumentError(
-            absl::StrCat(name, ": empty group tag"));
+            absl::StrCat(name(), ": empty group tag"));
       }
     }
     std::vector<std::string> all;
@@ -237,7 +248,7 @@ absl::Status Validate(const Model& model) {
     groups.insert(all.begin(), all.end());
     if (groups.size() > static_cast<size_t>(kMaxGroups)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          name, ": more than ", kMaxGroups, " distinct group tags in model"));
+          name(), ": more than ", kMaxGroups, " distinct group tags in model"));
     }
   }
   for (const Post& p : model.posts) {
@@ -265,10 +276,11 @@ int32_t Market::FindEntry(int32_t teacher, int32_t post) const {
 
 namespace {
 
-// Sorts each post's entries into `applicants` and assigns entry_key. `less`
-// orders two entries of the same post, higher priority first.
-template <typename Less>
-void RankApplicants(Market& m, Less less) {
+// Sorts each post's entries into `applicants` and assigns entry_key.
+// `key(e)` gives an entry's sort key within its post, smaller = higher
+// priority; keys are materialised first so the sort touches one array.
+template <typename Key>
+void RankApplicants(Market& m, Key key) {
   const int32_t num_entries = m.num_entries();
   m.applicants_begin.assign(m.num_posts + 1, 0);
   for (int32_t e = 0; e < num_entries; ++e)
@@ -276,19 +288,29 @@ void RankApplicants(Market& m, Less less) {
   for (int32_t p = 0; p < m.num_posts; ++p) {
     m.applicants_begin[p + 1] += m.applicants_begin[p];
   }
-  m.applicants.resize(num_entries);
+  struct Keyed {
+    std::pair<int64_t, int64_t> key;
+    int32_t entry;
+  };
+  std::vector<Keyed> keyed(num_entries);
   std::vector<int32_t> fill(m.applicants_begin.begin(),
                             m.applicants_begin.end() - 1);
   for (int32_t e = 0; e < num_entries; ++e) {
-    m.applicants[fill[m.entry_post[e]]++] = e;
+    keyed[fill[m.entry_post[e]]++] = {key(e), e};
   }
+  m.applicants.resize(num_entries);
   m.entry_key.assign(num_entries, 0);
   for (int32_t p = 0; p < m.num_posts; ++p) {
-    auto first = m.applicants.begin() + m.applicants_begin[p];
-    auto last = m.applicants.begin() + m.applicants_begin[p + 1];
-    std::sort(first, last, less);
+    auto first = keyed.begin() + m.applicants_begin[p];
+    auto last = keyed.begin() + m.applicants_begin[p + 1];
+    // Keys are unique within a post (the tie rank is), so the order is total.
+    std::sort(first, last,
+              [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
     uint32_t rank = 0;
-    for (auto it = first; it != last; ++it) m.entry_key[*it] = rank++;
+    for (auto it = first; it != last; ++it) {
+      m.applicants[it - keyed.begin()] = it->entry;
+      m.entry_key[it->entry] = rank++;
+    }
   }
 }
 
@@ -452,24 +474,20 @@ absl::StatusOr<Market> Compile(const Model& model) {
       entry_teacher[e] = i;
     }
   }
-  RankApplicants(m, [&](int32_t a, int32_t b) {
-    const int32_t post = m.entry_post[a];
-    const int32_t ta = entry_teacher[a], tb = entry_teacher[b];
+  RankApplicants(m, [&](int32_t e) -> std::pair<int64_t, int64_t> {
+    const int32_t post = m.entry_post[e];
+    const int32_t t = entry_teacher[e];
     if (m.explicit_priority[post]) {
-      auto ia = explicit_pos.find({post, ta});
-      auto ib = explicit_pos.find({post, tb});
-      const int32_t pa = ia == explicit_pos.end()
-                             ? std::numeric_limits<int32_t>::max()
-                             : ia->second;
-      const int32_t pb = ib == explicit_pos.end()
-                             ? std::numeric_limits<int32_t>::max()
-                             : ib->second;
-      if (pa != pb) return pa < pb;
-    } else {
-      const int64_t xa = m.PointsAt(a), xb = m.PointsAt(b);
-      if (xa != xb) return xa > xb;
+      auto it = explicit_pos.find({post, t});
+      const int64_t pos = it == explicit_pos.end()
+                              ? std::numeric_limits<int32_t>::max()
+                              : it->second;
+      return {pos, m.tie_rank[t]};
     }
-    return m.tie_rank[ta] < m.tie_rank[tb];
+    // Larger points first. Points are validated to be > INT64_MIN.
+    const int64_t points =
+        m.entry_points.empty() ? m.points[t] : m.entry_points[e];
+    return {-points, m.tie_rank[t]};
   });
   BuildHolders(m);
 
@@ -535,6 +553,12 @@ absl::StatusOr<Market> CompileDense(DenseModel d) {
     if (d.capacity[j] < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "post ", j, ": capacity ", d.capacity[j], " is negative"));
+    }
+  }
+  for (size_t e = 0; e < d.pref_points.size(); ++e) {
+    if (d.pref_points[e] == std::numeric_limits<int64_t>::min()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("pref_points[", e, "]: must be greater than INT64_MIN"));
     }
   }
   std::vector<int32_t> last_seen(m.num_posts, -1);
@@ -623,11 +647,8 @@ absl::StatusOr<Market> CompileDense(DenseModel d) {
       entry_teacher[e] = i;
     }
   }
-  RankApplicants(m, [&](int32_t a, int32_t b) {
-    if (m.entry_points[a] != m.entry_points[b]) {
-      return m.entry_points[a] > m.entry_points[b];
-    }
-    return m.tie_rank[entry_teacher[a]] < m.tie_rank[entry_teacher[b]];
+  RankApplicants(m, [&](int32_t e) -> std::pair<int64_t, int64_t> {
+    return {-m.entry_points[e], m.tie_rank[entry_teacher[e]]};
   });
   BuildHolders(m);
   m.rule_of_post.assign(m.num_posts, -1);
