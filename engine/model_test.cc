@@ -208,5 +208,20 @@ TEST(ModelTest, RequiredTagsAreQualification) {
   ExpectInvalid(b.model(), "post \"senior-math\" required tag #1: empty");
 }
 
+TEST(ModelTest, UnknownMechanismValueIsAnError) {
+  ModelBuilder b;
+  b.Post("p", 1).Teacher("t", {"p"});
+  absl::StatusOr<MatchResult> r = Solve(b.model(), static_cast<Mechanism>(99));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseMechanism("boston").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  for (const char* name :
+       {"da", "da-posts", "da-star", "to-be", "ttc", "min-cost"}) {
+    absl::StatusOr<Mechanism> m = ParseMechanism(name);
+    ASSERT_TRUE(m.ok()) << name;
+    EXPECT_EQ(MechanismName(*m), name);
+  }
+}
+
 }  // namespace
 }  // namespace rota::engine

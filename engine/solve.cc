@@ -1,5 +1,6 @@
 #include "engine/solve.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "engine/deferred_acceptance.h"
 #include "engine/min_cost_mechanism.h"
@@ -36,6 +37,10 @@ absl::StatusOr<MatchResult> Solve(const Market& market, Mechanism mechanism,
                                                 options.unassigned_cost,
                                                 options.explain, &result));
       break;
+  }
+  if (static_cast<int32_t>(result.post_of.size()) != market.num_teachers) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("mechanism: unknown value ", static_cast<int>(mechanism)));
   }
   FinishResult(market, options.encode, &result);
   return result;
