@@ -1,0 +1,310 @@
+#include "service/filter.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "google/protobuf/descriptor.h"
+#include "service/grpc_status.h"
+#include "service/validation.h"
+
+namespace rota::service {
+namespace {
+
+enum class TokenKind { kIdent, kString, kInt, kEq, kNe, kEnd };
+
+struct Token {
+  TokenKind kind;
+  std::string text;
+  size_t position;  // 1-based character offset of the token's start
+};
+
+absl::Status FilterError(size_t position, absl::string_view what) {
+  return InvalidField("filter",
+                      absl::StrCat("at position ", position, ": ", what),
+                      kReasonInvalidFilter);
+}
+
+absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    size_t pos = i + 1;
+    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (c == '=') {
+      out.push_back({TokenKind::kEq, "=", pos});
+      ++i;
+    } else if (c == '!') {
+      if (i + 1 >= s.size() || s[i + 1] != '=')
+        return FilterError(pos, "expected \"!=\"");
+      out.push_back({TokenKind::kNe, "!=", pos});
+      i += 2;
+    } else if (c == '"') {
+      std::string text;
+      ++i;
+      bool closed = false;
+      while (i < s.size()) {
+        if (s[i] == '\\' && i + 1 < s.size()) {
+          text.push_back(s[i + 1]);
+          i += 2;
+        } else if (s[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          text.push_back(s[i++]);
+        }
+      }
+      if (!closed) return FilterError(pos, "unterminated quoted string");
+      out.push_back({TokenKind::kString, std::move(text), pos});
+    } else if (absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-') {
+      size_t j = i + 1;
+      while (j < s.size() &&
+             absl::ascii_isdigit(static_cast<unsigned char>(s[j])))
+        ++j;
+      out.push_back({TokenKind::kInt, std::string(s.substr(i, j - i)), pos});
+      i = j;
+    } else if (absl::ascii_isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      size_t j = i + 1;
+      while (j < s.size() &&
+             (absl::ascii_isalnum(static_cast<unsigned char>(s[j])) ||
+              s[j] == '_' || s[j] == '.')) {
+        ++j;
+      }
+      out.push_back({TokenKind::kIdent, std::string(s.substr(i, j - i)), pos});
+      i = j;
+    } else {
+      return FilterError(
+          pos, absl::StrCat("unexpected character '", std::string(1, c), "'"));
+    }
+  }
+  out.push_back({TokenKind::kEnd, "", s.size() + 1});
+  return out;
+}
+
+enum class FieldType { kString, kBool, kEnum, kSchoolRef };
+
+struct FieldSpec {
+  const char* name;
+  FieldType type;
+  const google::protobuf::EnumDescriptor* enum_type;
+};
+
+std::vector<FieldSpec> FieldsOf(FilterKind kind) {
+  switch (kind) {
+    case FilterKind::kSchool:
+      return {{"locality", FieldType::kEnum, rota::v1::Locality_descriptor()},
+              {"weak", FieldType::kBool, nullptr},
+              {"zone", FieldType::kString, nullptr},
+              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()}};
+    case FilterKind::kPost:
+      return {{"school", FieldType::kSchoolRef, nullptr},
+              {"subject", FieldType::kString, nullptr},
+              {"title_band", FieldType::kEnum, rota::v1::Title_descriptor()}};
+    case FilterKind::kTeacher:
+      return {
+          {"school", FieldType::kSchoolRef, nullptr},
+          {"subject", FieldType::kString, nullptr},
+          {"gender", FieldType::kEnum, rota::v1::Gender_descriptor()},
+          {"title", FieldType::kEnum, rota::v1::Title_descriptor()},
+          {"role", FieldType::kEnum, rota::v1::Role_descriptor()},
+          {"backbone_level", FieldType::kEnum,
+           rota::v1::BackboneLevel_descriptor()},
+          {"employment", FieldType::kEnum, rota::v1::Employment_descriptor()}};
+  }
+  return {};
+}
+
+std::string FieldNames(const std::vector<FieldSpec>& fields) {
+  std::string out;
+  for (const auto& f : fields)
+    absl::StrAppend(&out, out.empty() ? "" : ", ", f.name);
+  return out;
+}
+
+bool Check(const Filter::Term& t, bool holds) {
+  return t.negated ? !holds : holds;
+}
+
+template <typename Repeated>
+bool Contains(const Repeated& values, int64_t v) {
+  return std::find(values.begin(), values.end(), v) != values.end();
+}
+
+std::string SchoolId(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name
+                                                      : name.substr(slash + 1));
+}
+
+}  // namespace
+
+absl::StatusOr<Filter> ParseFilter(absl::string_view text, FilterKind kind,
+                                   absl::string_view county) {
+  Filter filter;
+  ROTA_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(text));
+  const std::vector<FieldSpec> fields = FieldsOf(kind);
+  size_t i = 0;
+  if (tokens[0].kind == TokenKind::kEnd) return filter;
+  while (true) {
+    const Token& field = tokens[i];
+    if (field.kind != TokenKind::kIdent) {
+      return FilterError(field.position, "expected a field name");
+    }
+    auto spec =
+        std::find_if(fields.begin(), fields.end(),
+                     [&](const FieldSpec& f) { return field.text == f.name; });
+    if (spec == fields.end()) {
+      return FilterError(field.position,
+                         absl::StrCat("unknown field \"", field.text,
+                                      "\"; filterable: ", FieldNames(fields)));
+    }
+    const Token& op = tokens[i + 1];
+    if (op.kind != TokenKind::kEq && op.kind != TokenKind::kNe) {
+      return FilterError(op.position, "expected \"=\" or \"!=\"");
+    }
+    const Token& value = tokens[i + 2];
+    Filter::Term term;
+    term.field = spec->name;
+    term.negated = op.kind == TokenKind::kNe;
+    switch (spec->type) {
+      case FieldType::kString:
+      case FieldType::kSchoolRef: {
+        if (value.kind != TokenKind::kString) {
+          return FilterError(
+              value.position,
+              absl::StrCat("field \"", spec->name, "\" needs a quoted string"));
+        }
+        term.text = value.text;
+        if (spec->type == FieldType::kSchoolRef &&
+            value.text.find('/') != std::string::npos) {
+          std::optional<ChildName> ref = ParseChildName(value.text, kSchools);
+          if (!ref.has_value()) {
+            return FilterError(
+                value.position,
+                "school must be an id or counties/{county}/schools/{id}");
+          }
+          if (ref->county != county) {
+            return FilterError(value.position,
+                               "school belongs to another county");
+          }
+          term.text = ref->id;
+        }
+        break;
+      }
+      case FieldType::kBool:
+        if (value.kind == TokenKind::kIdent &&
+            (value.text == "true" || value.text == "false")) {
+          term.number = value.text == "true" ? 1 : 0;
+        } else {
+          return FilterError(
+              value.position,
+              absl::StrCat("field \"", spec->name, "\" needs true or false"));
+        }
+        break;
+      case FieldType::kEnum: {
+        const google::protobuf::EnumValueDescriptor* ev = nullptr;
+        if (value.kind == TokenKind::kIdent ||
+            value.kind == TokenKind::kString) {
+          ev = spec->enum_type->FindValueByName(
+              absl::AsciiStrToUpper(value.text));
+        } else if (value.kind == TokenKind::kInt) {
+          int n = 0;
+          if (absl::SimpleAtoi(value.text, &n))
+            ev = spec->enum_type->FindValueByNumber(n);
+        }
+        if (ev == nullptr) {
+          return FilterError(
+              value.position,
+              absl::StrCat("\"", value.text, "\" is not a value of ",
+                           spec->enum_type->name()));
+        }
+        term.number = ev->number();
+        break;
+      }
+    }
+    filter.terms_.push_back(std::move(term));
+    const Token& next = tokens[i + 3];
+    if (next.kind == TokenKind::kEnd) break;
+    if (next.kind != TokenKind::kIdent ||
+        absl::AsciiStrToUpper(next.text) != "AND") {
+      return FilterError(next.position,
+                         "expected AND or the end of the filter");
+    }
+    if (tokens[i + 4].kind == TokenKind::kEnd) {
+      return FilterError(tokens[i + 4].position, "expected a term after AND");
+    }
+    i += 4;
+  }
+  return filter;
+}
+
+bool Filter::Matches(const rota::v1::School& s) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "locality") {
+      holds = s.locality() == t.number;
+    } else if (t.field == "weak") {
+      holds = s.weak() == (t.number != 0);
+    } else if (t.field == "zone") {
+      holds = s.zone() == t.text;
+    } else if (t.field == "stage") {
+      holds = Contains(s.stages(), t.number);
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::Post& p) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school") {
+      holds = SchoolId(p.school()) == t.text;
+    } else if (t.field == "subject") {
+      holds = p.subject() == t.text;
+    } else if (t.field == "title_band") {
+      holds = p.title_band() == t.number;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::Teacher& x) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school") {
+      holds = SchoolId(x.school()) == t.text;
+    } else if (t.field == "subject") {
+      holds = std::find(x.subjects().begin(), x.subjects().end(), t.text) !=
+              x.subjects().end();
+    } else if (t.field == "gender") {
+      holds = x.gender() == t.number;
+    } else if (t.field == "title") {
+      holds = x.title() == t.number;
+    } else if (t.field == "role") {
+      holds = x.role() == t.number;
+    } else if (t.field == "backbone_level") {
+      holds = x.backbone_level() == t.number;
+    } else if (t.field == "employment") {
+      holds = x.employment() == t.number;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> Filter::EqualityValue(
+    absl::string_view field) const {
+  for (const Term& t : terms_) {
+    if (t.field == field && !t.negated) return t.text;
+  }
+  return std::nullopt;
+}
+
+}  // namespace rota::service

@@ -1,0 +1,74 @@
+// The List filter language of registry.proto:
+//
+//   filter := term { "AND" term }
+//   term   := field ("=" | "!=") value
+//   value  := "quoted string" | integer | true | false | ENUM_NAME
+//
+// Filterable fields: schools: locality, weak, zone, stage; posts: school,
+// subject, title_band; teachers: school, subject, gender, title, role,
+// backbone_level, employment. For repeated fields (a school's stages, a
+// teacher's subjects) `=` means "contains" and `!=` "does not contain".
+// `school` takes a bare id ("s12") or a full resource name of the same county.
+// Enum values are their proto names (URBAN, FEMALE, SENIOR_TITLE), bare or
+// quoted, or their numbers.
+//
+// ParseFilter type-checks every term against the resource kind, so evaluation
+// cannot fail. Errors are INVALID_ARGUMENT on field `filter` (reason
+// INVALID_FILTER) and say at which character the problem starts.
+//
+// Thread-safety: a parsed Filter is immutable; share it freely.
+//
+// Example:
+//   ROTA_ASSIGN_OR_RETURN(Filter f, ParseFilter("school = \"s12\" AND subject =
+//   \"music\"",
+//                                               FilterKind::kTeacher,
+//                                               "yongan"));
+//   if (f.Matches(teacher)) ...
+//   std::optional<std::string> school = f.EqualityValue("school");  // "s12":
+//   use the index
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "rota/v1/resources.pb.h"
+
+namespace rota::service {
+
+enum class FilterKind { kSchool, kPost, kTeacher };
+
+class Filter {
+ public:
+  struct Term {
+    std::string field;
+    bool negated = false;  // "!="
+    std::string text;      // string-valued fields (school id, subject, zone)
+    int64_t number = 0;    // enum and bool fields (bool: 0/1)
+  };
+
+  // True if every term holds (an empty filter matches everything).
+  bool Matches(const rota::v1::School& school) const;
+  bool Matches(const rota::v1::Post& post) const;
+  bool Matches(const rota::v1::Teacher& teacher) const;
+
+  // The value of a positive equality term on a string field, if any (for
+  // choosing a secondary index).
+  std::optional<std::string> EqualityValue(absl::string_view field) const;
+
+  const std::vector<Term>& terms() const { return terms_; }
+
+ private:
+  friend absl::StatusOr<Filter> ParseFilter(absl::string_view, FilterKind,
+                                            absl::string_view);
+  std::vector<Term> terms_;
+};
+
+// Parses and type-checks `text` for resources of `kind` in `county`.
+absl::StatusOr<Filter> ParseFilter(absl::string_view text, FilterKind kind,
+                                   absl::string_view county);
+
+}  // namespace rota::service

@@ -1,0 +1,126 @@
+#include "service/filter.h"
+
+#include <gtest/gtest.h>
+
+#include "service/grpc_status.h"
+
+namespace rota::service {
+namespace {
+
+using rota::v1::Teacher;
+
+Teacher MakeTeacher(const std::string& school,
+                    std::vector<std::string> subjects,
+                    rota::v1::Gender gender) {
+  Teacher t;
+  t.set_school("counties/a/schools/" + school);
+  for (auto& s : subjects) t.add_subjects(s);
+  t.set_gender(gender);
+  t.set_title(rota::v1::SENIOR_TITLE);
+  return t;
+}
+
+TEST(FilterTest, EmptyMatchesEverything) {
+  auto f = ParseFilter("", FilterKind::kTeacher, "a");
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f->Matches(Teacher()));
+}
+
+TEST(FilterTest, ConjunctionOfSchoolAndSubject) {
+  auto f = ParseFilter("school = \"s12\" AND subject = \"music\"",
+                       FilterKind::kTeacher, "a");
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_TRUE(
+      f->Matches(MakeTeacher("s12", {"chinese", "music"}, rota::v1::FEMALE)));
+  EXPECT_FALSE(f->Matches(MakeTeacher("s12", {"math"}, rota::v1::FEMALE)));
+  EXPECT_FALSE(f->Matches(MakeTeacher("s13", {"music"}, rota::v1::FEMALE)));
+  EXPECT_EQ(f->EqualityValue("school"), "s12");
+  EXPECT_EQ(f->EqualityValue("subject"), "music");
+}
+
+TEST(FilterTest, FullSchoolNameAndNotEqual) {
+  auto f =
+      ParseFilter("school = \"counties/a/schools/s1\" and gender != FEMALE",
+                  FilterKind::kTeacher, "a");
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_TRUE(f->Matches(MakeTeacher("s1", {"pe"}, rota::v1::MALE)));
+  EXPECT_FALSE(f->Matches(MakeTeacher("s1", {"pe"}, rota::v1::FEMALE)));
+}
+
+TEST(FilterTest, EnumByQuotedNameOrNumber) {
+  auto by_name =
+      ParseFilter("title = \"SENIOR_TITLE\"", FilterKind::kTeacher, "a");
+  auto by_number = ParseFilter("title = 4", FilterKind::kTeacher, "a");
+  ASSERT_TRUE(by_name.ok() && by_number.ok());
+  Teacher t = MakeTeacher("s1", {"pe"}, rota::v1::MALE);
+  EXPECT_TRUE(by_name->Matches(t));
+  EXPECT_TRUE(by_number->Matches(t));
+}
+
+TEST(FilterTest, SchoolFields) {
+  auto f = ParseFilter(
+      "locality = RURAL AND weak = true AND stage = PRIMARY AND zone = "
+      "\"east\"",
+      FilterKind::kSchool, "a");
+  ASSERT_TRUE(f.ok()) << f.status();
+  rota::v1::School s;
+  s.set_locality(rota::v1::RURAL);
+  s.set_weak(true);
+  s.add_stages(rota::v1::PRIMARY);
+  s.add_stages(rota::v1::JUNIOR);
+  s.set_zone("east");
+  EXPECT_TRUE(f->Matches(s));
+  s.set_weak(false);
+  EXPECT_FALSE(f->Matches(s));
+}
+
+TEST(FilterTest, PostFields) {
+  auto f = ParseFilter("subject = \"math\" AND title_band = INTERMEDIATE_TITLE",
+                       FilterKind::kPost, "a");
+  ASSERT_TRUE(f.ok()) << f.status();
+  rota::v1::Post p;
+  p.set_subject("math");
+  p.set_title_band(rota::v1::INTERMEDIATE_TITLE);
+  EXPECT_TRUE(f->Matches(p));
+}
+
+struct BadCase {
+  const char* text;
+  const char* expect_in_message;
+};
+
+TEST(FilterTest, ErrorsNameFilterAndPosition) {
+  const BadCase cases[] = {
+      {"school =", "position 9"},
+      {"nonsense = \"x\"", "unknown field"},
+      {"school \"x\"", "expected \"=\""},
+      {"gender = PURPLE", "not a value of Gender"},
+      {"school = \"s1\" OR subject = \"x\"", "expected AND"},
+      {"school = \"s1\" AND", "expected a term after AND"},
+      {"school = \"unterminated", "unterminated"},
+      {"school = s1", "needs a quoted string"},
+      {"school = \"counties/b/schools/s1\"", "another county"},
+      {"school ! \"x\"", "expected \"!=\""},
+      {"# = 1", "unexpected character"},
+  };
+  for (const auto& c : cases) {
+    absl::Status s = ParseFilter(c.text, FilterKind::kTeacher, "a").status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_EQ(ReasonOf(s), kReasonInvalidFilter) << c.text;
+    auto br = BadRequestOf(s);
+    ASSERT_EQ(br.field_violations_size(), 1) << c.text;
+    EXPECT_EQ(br.field_violations(0).field(), "filter");
+    EXPECT_NE(br.field_violations(0).description().find(c.expect_in_message),
+              std::string::npos)
+        << c.text << " -> " << br.field_violations(0).description();
+  }
+}
+
+TEST(FilterTest, FieldsAreCheckedPerResourceKind) {
+  EXPECT_FALSE(ParseFilter("gender = MALE", FilterKind::kSchool, "a").ok());
+  EXPECT_FALSE(ParseFilter("locality = URBAN", FilterKind::kTeacher, "a").ok());
+  EXPECT_TRUE(ParseFilter("locality = URBAN", FilterKind::kSchool, "a").ok());
+}
+
+}  // namespace
+}  // namespace rota::service

@@ -1,0 +1,496 @@
+#include "service/grpc_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+#include "rota/v1/audit.grpc.pb.h"
+#include "rota/v1/registry.grpc.pb.h"
+#include "service/access.h"
+#include "service/audit_service.h"
+#include "service/grpc_status.h"
+#include "service/registry_service.h"
+#include "service/validation.h"
+
+namespace rota::service {
+namespace {
+
+using google::protobuf::Message;
+
+// A fixed pool of threads for calls that block (fsync, whole-log walks).
+class WorkerPool {
+ public:
+  explicit WorkerPool(int threads) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  }
+  ~WorkerPool() { Stop(); }
+
+  void Submit(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      tasks_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+  }
+
+  // Runs the queued tasks, then joins.
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  void Run() {
+    while (true) {
+      std::function<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// Shared by the two services: what a call needs.
+struct Backend {
+  std::atomic<Registry*> registry{nullptr};
+  std::atomic<Audit*> audit{nullptr};
+  WorkerPool* pool = nullptr;
+};
+
+absl::Status Unavailable() {
+  return absl::UnavailableError("rotad is opening its storage; retry shortly");
+}
+
+std::string Flatten(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  size_t total = 0;
+  for (const auto& s : slices) total += s.size();
+  out.reserve(total);
+  for (const auto& s : slices)
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return out;
+}
+
+// Parses a request; text that is not valid UTF-8 becomes INVALID_ARGUMENT
+// naming the field.
+absl::Status ParseRequest(const grpc::ByteBuffer& in, Message* request) {
+  std::string bytes = Flatten(in);
+  if (request->ParseFromString(bytes)) return absl::OkStatus();
+  Violations v;
+  FindInvalidUtf8(request->GetDescriptor(), bytes, "", v);
+  if (v.empty()) v.Add("request", "is not a well-formed protobuf message");
+  return v.ToStatus();
+}
+
+void SerializeResponse(const Message& response, grpc::ByteBuffer* out) {
+  std::string bytes = response.SerializeAsString();
+  grpc::Slice slice(bytes);
+  *out = grpc::ByteBuffer(&slice, 1);
+}
+
+enum class Mode { kInline, kPool };
+
+template <typename Req, typename Resp, typename Fn>
+grpc::ServerUnaryReactor* Serve(Backend* backend,
+                                grpc::CallbackServerContext* ctx,
+                                const grpc::ByteBuffer* in,
+                                grpc::ByteBuffer* out, Mode mode, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto run = [backend, ctx, in, out, reactor, fn]() {
+    absl::Status status;
+    Req request;
+    status = ParseRequest(*in, &request);
+    if (status.ok()) {
+      CallContext call = CallContextFrom(*ctx);
+      absl::StatusOr<Resp> response = fn(backend, call, request);
+      if (response.ok()) {
+        SerializeResponse(*response, out);
+      } else {
+        status = response.status();
+      }
+    }
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  if (mode == Mode::kPool && backend->pool != nullptr) {
+    backend->pool->Submit(std::move(run));
+  } else {
+    run();
+  }
+  return reactor;
+}
+
+#define ROTA_REGISTRY_METHOD(Method, Req, Resp, mode)                    \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx,     \
+                                   const grpc::ByteBuffer* in,           \
+                                   grpc::ByteBuffer* out) override {     \
+    return Serve<rota::v1::Req, rota::v1::Resp>(                         \
+        backend_, ctx, in, out, mode,                                    \
+        [](Backend* b, const CallContext& call,                          \
+           const rota::v1::Req& req) -> absl::StatusOr<rota::v1::Resp> { \
+          Registry* r = b->registry.load(std::memory_order_acquire);     \
+          if (r == nullptr) return Unavailable();                        \
+          return r->Method(call, req);                                   \
+        });                                                              \
+  }
+
+using RegistryBase = rota::v1::RegistryService::WithRawCallbackMethod_CreateCounty<
+    rota::v1::RegistryService::WithRawCallbackMethod_GetCounty<rota::v1::RegistryService::WithRawCallbackMethod_UpdateCounty<
+        rota::v1::RegistryService::WithRawCallbackMethod_DeleteCounty<rota::v1::RegistryService::WithRawCallbackMethod_ListCounties<
+            rota::v1::RegistryService::WithRawCallbackMethod_CreateSchool<rota::v1::RegistryService::WithRawCallbackMethod_GetSchool<
+                rota::v1::RegistryService::WithRawCallbackMethod_UpdateSchool<rota::v1::RegistryService::WithRawCallbackMethod_DeleteSchool<
+                    rota::v1::RegistryService::WithRawCallbackMethod_ListSchools<rota::v1::RegistryService::WithRawCallbackMethod_CreatePost<
+                        rota::v1::RegistryService::WithRawCallbackMethod_GetPost<
+                            rota::v1::RegistryService::WithRawCallbackMethod_UpdatePost<
+                                rota::v1::RegistryService::WithRawCallbackMethod_DeletePost<
+                                    rota::v1::RegistryService::WithRawCallbackMethod_ListPosts<
+                                        rota::v1::RegistryService::WithRawCallbackMethod_CreateTeacher<
+                                            rota::v1::RegistryService::WithRawCallbackMethod_GetTeacher<
+                                                rota::v1::RegistryService::WithRawCallbackMethod_UpdateTeacher<
+                                                    rota::v1::RegistryService::WithRawCallbackMethod_DeleteTeacher<
+                                                        rota::v1::RegistryService::WithRawCallbackMethod_ListTeachers<
+                                                            rota::v1::RegistryService::WithRawCallbackMethod_BulkImport<
+                                                                rota::v1::RegistryService::WithRawCallbackMethod_GetCountySummary<
+                                                                    rota::v1::RegistryService::
+                                                                        Service>>>>>>>>>>>>>>>>>>>>>>;
+
+// Reads a varint field 1 ("row") from a serialized import row.
+int64_t RowNumberOf(absl::string_view bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  while (true) {
+    uint32_t tag = in.ReadTag();
+    if (tag == 0) return 0;
+    if (WireFormatLite::GetTagFieldNumber(tag) == 1 &&
+        WireFormatLite::GetTagWireType(tag) ==
+            WireFormatLite::WIRETYPE_VARINT) {
+      uint64_t v = 0;
+      return in.ReadVarint64(&v) ? static_cast<int64_t>(v) : 0;
+    }
+    if (!WireFormatLite::SkipField(&in, tag)) return 0;
+  }
+}
+
+// Parses an import chunk that the generated parser rejected: rows that do
+// not parse (text that is not UTF-8) become row errors; the rest is kept.
+absl::Status ParseChunkLeniently(absl::string_view bytes,
+                                 rota::v1::BulkImportRequest* chunk,
+                                 rota::v1::BulkImportResponse* rejected) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(static_cast<int>(bytes.size()) + 1);
+  while (true) {
+    uint32_t tag = in.ReadTag();
+    if (tag == 0) return absl::OkStatus();
+    int number = WireFormatLite::GetTagFieldNumber(tag);
+    if (WireFormatLite::GetTagWireType(tag) !=
+            WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
+        number < 1 || number > 5) {
+      if (!WireFormatLite::SkipField(&in, tag)) break;
+      continue;
+    }
+    uint32_t len;
+    std::string value;
+    if (!in.ReadVarint32(&len) || !in.ReadString(&value, static_cast<int>(len)))
+      break;
+    if (number == 1 || number == 2) {
+      const char* field = number == 1 ? "parent" : "request_id";
+      if (!Utf8Length(value).has_value())
+        return InvalidField(field, "must be valid UTF-8");
+      if (number == 1) chunk->set_parent(value);
+      if (number == 2) chunk->set_request_id(value);
+      continue;
+    }
+    Message* row = number == 3   ? static_cast<Message*>(chunk->add_schools())
+                   : number == 4 ? static_cast<Message*>(chunk->add_posts())
+                                 : static_cast<Message*>(chunk->add_teachers());
+    if (row->ParseFromString(value)) continue;
+    const google::protobuf::Descriptor* d = row->GetDescriptor();
+    if (number == 3) chunk->mutable_schools()->RemoveLast();
+    if (number == 4) chunk->mutable_posts()->RemoveLast();
+    if (number == 5) chunk->mutable_teachers()->RemoveLast();
+    Violations v;
+    FindInvalidUtf8(d, value, "", v);
+    int64_t row_number = RowNumberOf(value);
+    rejected->set_rows_received(rejected->rows_received() + 1);
+    rejected->set_rows_rejected(rejected->rows_rejected() + 1);
+    for (const auto& fv : v.bad_request().field_violations()) {
+      auto* e = rejected->add_errors();
+      e->set_row(row_number);
+      e->set_field(fv.field());
+      e->set_reason(fv.description());
+    }
+  }
+  return InvalidField("request", "is not a well-formed BulkImportRequest");
+}
+
+// Most row errors returned by one BulkImport (keeps the response well under
+// the 4 MB default receive limit of clients); the counts stay exact.
+constexpr int kMaxReportedRowErrors = 10000;
+
+void Accumulate(const rota::v1::BulkImportResponse& chunk,
+                rota::v1::BulkImportResponse* total) {
+  total->set_rows_received(total->rows_received() + chunk.rows_received());
+  total->set_rows_applied(total->rows_applied() + chunk.rows_applied());
+  total->set_rows_rejected(total->rows_rejected() + chunk.rows_rejected());
+  total->set_chunks(total->chunks() + chunk.chunks());
+  for (const auto& e : chunk.errors()) {
+    if (total->errors_size() >= kMaxReportedRowErrors) break;
+    *total->add_errors() = e;
+  }
+}
+
+// One BulkImport stream: each chunk is read, applied on the worker pool,
+// and only then is the next chunk read (back-pressure for the client).
+class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+ public:
+  ImportReactor(Backend* backend, grpc::CallbackServerContext* ctx,
+                grpc::ByteBuffer* response)
+      : backend_(backend), call_(CallContextFrom(*ctx)), response_(response) {
+    StartRead(&chunk_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client half-closed: all chunks are in
+      SerializeResponse(total_, response_);
+      Finish(grpc::Status::OK);
+      return;
+    }
+    backend_->pool->Submit([this] {
+      absl::Status status = ApplyChunk();
+      if (!status.ok()) {
+        Finish(ToGrpcStatus(status));
+      } else {
+        StartRead(&chunk_);
+      }
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Status ApplyChunk() {
+    Registry* registry = backend_->registry.load(std::memory_order_acquire);
+    if (registry == nullptr) return Unavailable();
+    std::string bytes = Flatten(chunk_);
+    chunk_.Clear();
+    rota::v1::BulkImportRequest request;
+    rota::v1::BulkImportResponse rejected;
+    if (!request.ParseFromString(bytes)) {
+      request.Clear();
+      ROTA_RETURN_IF_ERROR(ParseChunkLeniently(bytes, &request, &rejected));
+    }
+    if (parent_.empty()) {
+      parent_ = request.parent();
+    } else if (request.parent() != parent_) {
+      return InvalidField("parent",
+                          "must be the same on every chunk of an import");
+    }
+    ROTA_ASSIGN_OR_RETURN(rota::v1::BulkImportResponse applied,
+                          registry->ImportChunk(call_, request));
+    Accumulate(rejected, &total_);
+    Accumulate(applied, &total_);
+    return absl::OkStatus();
+  }
+
+  Backend* backend_;
+  CallContext call_;
+  grpc::ByteBuffer* response_;
+  grpc::ByteBuffer chunk_;
+  std::string parent_;
+  rota::v1::BulkImportResponse total_;
+};
+
+class RegistryGrpc final : public RegistryBase {
+ public:
+  explicit RegistryGrpc(Backend* backend) : backend_(backend) {}
+
+  ROTA_REGISTRY_METHOD(CreateCounty, CreateCountyRequest, County, Mode::kPool)
+  ROTA_REGISTRY_METHOD(GetCounty, GetCountyRequest, County, Mode::kInline)
+  ROTA_REGISTRY_METHOD(UpdateCounty, UpdateCountyRequest, County, Mode::kPool)
+  ROTA_REGISTRY_METHOD(DeleteCounty, DeleteCountyRequest, DeleteResponse,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(ListCounties, ListCountiesRequest, ListCountiesResponse,
+                       Mode::kInline)
+  ROTA_REGISTRY_METHOD(CreateSchool, CreateSchoolRequest, School, Mode::kPool)
+  ROTA_REGISTRY_METHOD(GetSchool, GetSchoolRequest, School, Mode::kInline)
+  ROTA_REGISTRY_METHOD(UpdateSchool, UpdateSchoolRequest, School, Mode::kPool)
+  ROTA_REGISTRY_METHOD(DeleteSchool, DeleteSchoolRequest, DeleteResponse,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(ListSchools, ListSchoolsRequest, ListSchoolsResponse,
+                       Mode::kInline)
+  ROTA_REGISTRY_METHOD(CreatePost, CreatePostRequest, Post, Mode::kPool)
+  ROTA_REGISTRY_METHOD(GetPost, GetPostRequest, Post, Mode::kInline)
+  ROTA_REGISTRY_METHOD(UpdatePost, UpdatePostRequest, Post, Mode::kPool)
+  ROTA_REGISTRY_METHOD(DeletePost, DeletePostRequest, DeleteResponse,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(ListPosts, ListPostsRequest, ListPostsResponse,
+                       Mode::kInline)
+  ROTA_REGISTRY_METHOD(CreateTeacher, CreateTeacherRequest, Teacher,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(GetTeacher, GetTeacherRequest, Teacher, Mode::kInline)
+  ROTA_REGISTRY_METHOD(UpdateTeacher, UpdateTeacherRequest, Teacher,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(DeleteTeacher, DeleteTeacherRequest, DeleteResponse,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(ListTeachers, ListTeachersRequest, ListTeachersResponse,
+                       Mode::kInline)
+  // A summary scans the whole county: keep it off gRPC's threads.
+  ROTA_REGISTRY_METHOD(GetCountySummary, GetCountySummaryRequest, CountySummary,
+                       Mode::kPool)
+
+  grpc::ServerReadReactor<grpc::ByteBuffer>* BulkImport(
+      grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override {
+    return new ImportReactor(backend_, ctx, response);
+  }
+
+ private:
+  Backend* backend_;
+};
+
+#undef ROTA_REGISTRY_METHOD
+
+using AuditBase = rota::v1::AuditService::WithRawCallbackMethod_VerifyChain<
+    rota::v1::AuditService::WithRawCallbackMethod_ListEvents<
+        rota::v1::AuditService::Service>>;
+
+class AuditGrpc final : public AuditBase {
+ public:
+  explicit AuditGrpc(Backend* backend) : backend_(backend) {}
+
+  grpc::ServerUnaryReactor* VerifyChain(grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* in,
+                                        grpc::ByteBuffer* out) override {
+    return Serve<rota::v1::VerifyChainRequest, rota::v1::VerifyChainResponse>(
+        backend_, ctx, in, out, Mode::kPool,
+        [](Backend* b, const CallContext& call,
+           const rota::v1::VerifyChainRequest& req)
+            -> absl::StatusOr<rota::v1::VerifyChainResponse> {
+          Audit* a = b->audit.load(std::memory_order_acquire);
+          if (a == nullptr) return Unavailable();
+          return a->VerifyChain(call, req);
+        });
+  }
+  grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* in,
+                                       grpc::ByteBuffer* out) override {
+    return Serve<rota::v1::ListEventsRequest, rota::v1::ListEventsResponse>(
+        backend_, ctx, in, out, Mode::kInline,
+        [](Backend* b, const CallContext& call,
+           const rota::v1::ListEventsRequest& req)
+            -> absl::StatusOr<rota::v1::ListEventsResponse> {
+          Audit* a = b->audit.load(std::memory_order_acquire);
+          if (a == nullptr) return Unavailable();
+          return a->ListEvents(call, req);
+        });
+  }
+
+ private:
+  Backend* backend_;
+};
+
+}  // namespace
+
+struct RotaServer::Impl {
+  Backend backend;
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<RegistryGrpc> registry_grpc;
+  std::unique_ptr<AuditGrpc> audit_grpc;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<storage::EventStore> store;
+  std::unique_ptr<Registry> registry;
+  std::unique_ptr<Audit> audit;
+  bool shut_down = false;
+};
+
+absl::StatusOr<std::unique_ptr<RotaServer>> RotaServer::Start(
+    const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->pool = std::make_unique<WorkerPool>(std::max(1, options.write_threads));
+  impl->backend.pool = impl->pool.get();
+  impl->registry_grpc = std::make_unique<RegistryGrpc>(&impl->backend);
+  impl->audit_grpc = std::make_unique<AuditGrpc>(&impl->backend);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
+                           &port);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.RegisterService(impl->registry_grpc.get());
+  builder.RegisterService(impl->audit_grpc.get());
+  impl->server = builder.BuildAndStart();
+  if (impl->server == nullptr || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen));
+  }
+  // Not serving until the store is attached.
+  impl->server->GetHealthCheckService()->SetServingStatus(false);
+
+  std::unique_ptr<RotaServer> server(new RotaServer(std::move(impl)));
+  server->port_ = port;
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  server->address_ = absl::StrCat(host, ":", port);
+  return server;
+}
+
+RotaServer::~RotaServer() { Shutdown(absl::ZeroDuration()); }
+
+void RotaServer::AttachStore(std::unique_ptr<storage::EventStore> store) {
+  impl_->store = std::move(store);
+  impl_->registry = std::make_unique<Registry>(impl_->store.get());
+  impl_->audit = std::make_unique<Audit>(impl_->store.get());
+  impl_->backend.registry.store(impl_->registry.get(),
+                                std::memory_order_release);
+  impl_->backend.audit.store(impl_->audit.get(), std::memory_order_release);
+  impl_->server->GetHealthCheckService()->SetServingStatus(true);
+}
+
+void RotaServer::Shutdown(absl::Duration drain) {
+  if (impl_ == nullptr || impl_->shut_down) return;
+  impl_->shut_down = true;
+  impl_->server->GetHealthCheckService()->SetServingStatus(false);
+  impl_->server->Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  impl_->pool->Stop();
+  impl_->server->Wait();
+  impl_->backend.registry.store(nullptr);
+  impl_->backend.audit.store(nullptr);
+  impl_->registry.reset();
+  impl_->audit.reset();
+  impl_->store.reset();  // closes RocksDB
+}
+
+}  // namespace rota::service

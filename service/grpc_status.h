@@ -1,0 +1,93 @@
+// Error plumbing between Rota's absl::Status world and gRPC.
+//
+// Bad input is described inside the absl::Status itself: payloads carry a
+// google.rpc.BadRequest (field violations), a google.rpc.ErrorInfo (reason)
+// and optionally a google.rpc.PreconditionFailure. `ToGrpcStatus` is the one
+// function that turns such a status into a grpc::Status whose
+// `error_details` is a serialized google.rpc.Status (the
+// `grpc-status-details-bin` trailer). Codes map 1:1.
+//
+// Thread-safety: all functions are pure.
+//
+// Example:
+//   Violations v;
+//   v.Add("teacher.birth_date", "must be a date YYYY-MM-DD");
+//   if (!v.empty()) return v.ToStatus();          // INVALID_ARGUMENT
+//   return InvalidField("page_token", "is malformed", kReasonInvalidPageToken);
+//   ...
+//   grpc::Status s = ToGrpcStatus(status);
+#pragma once
+
+#include <grpcpp/support/status.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace rota::service {
+
+// ErrorInfo reasons (API-CONVENTIONS.md).
+inline constexpr char kReasonInvalidField[] = "INVALID_FIELD";
+inline constexpr char kReasonRequestIdReused[] = "REQUEST_ID_REUSED";
+inline constexpr char kReasonEtagMismatch[] = "ETAG_MISMATCH";
+inline constexpr char kReasonAlreadyExists[] = "ALREADY_EXISTS";
+inline constexpr char kReasonNotFound[] = "NOT_FOUND";
+inline constexpr char kReasonCrossCounty[] = "CROSS_COUNTY_REFERENCE";
+inline constexpr char kReasonInvalidFilter[] = "INVALID_FILTER";
+inline constexpr char kReasonInvalidPageToken[] = "INVALID_PAGE_TOKEN";
+inline constexpr char kReasonFailedPrecondition[] = "FAILED_PRECONDITION";
+inline constexpr char kErrorDomain[] = "rota.v1";
+
+// Accumulates field violations of one request so that all are reported at
+// once. The reason of the first violation added with a non-generic reason
+// wins (e.g. CROSS_COUNTY_REFERENCE).
+class Violations {
+ public:
+  void Add(std::string field, std::string description,
+           absl::string_view reason = kReasonInvalidField);
+  // Adds every violation of `other` with `prefix` prepended to the field
+  // path (e.g. prefix "teachers[3]." ).
+  void Merge(const Violations& other, absl::string_view prefix = "");
+  bool empty() const { return violations_.empty(); }
+  size_t size() const { return violations_.size(); }
+  const google::rpc::BadRequest& bad_request() const {
+    return bad_request_proto_;
+  }
+  const std::string& reason() const { return reason_; }
+  // INVALID_ARGUMENT naming every field; OK when empty.
+  absl::Status ToStatus() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> violations_;
+  google::rpc::BadRequest bad_request_proto_;
+  std::string reason_ = kReasonInvalidField;
+};
+
+// INVALID_ARGUMENT with one field violation and an ErrorInfo reason.
+absl::Status InvalidField(absl::string_view field,
+                          absl::string_view description,
+                          absl::string_view reason = kReasonInvalidField);
+
+// Attaches (or replaces) the ErrorInfo reason of `status`; returns it.
+absl::Status WithReason(absl::Status status, absl::string_view reason);
+
+// FAILED_PRECONDITION with a google.rpc.PreconditionFailure violation.
+absl::Status PreconditionFailed(absl::string_view type,
+                                absl::string_view subject,
+                                absl::string_view description);
+
+// The ErrorInfo reason attached to `status`, or "" if none.
+std::string ReasonOf(const absl::Status& status);
+// The field violations attached to `status` (empty if none).
+google::rpc::BadRequest BadRequestOf(const absl::Status& status);
+
+// The one absl::Status -> grpc::Status conversion. Messages longer than a
+// few KB are truncated (they never echo field values, but be safe).
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace rota::service

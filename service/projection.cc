@@ -1,0 +1,208 @@
+#include "service/projection.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "rota/v1/registry.pb.h"
+#include "rota/v1/resources.pb.h"
+#include "service/validation.h"
+
+namespace rota::service {
+
+using storage::Event;
+using storage::ProjectionWrite;
+using storage::Snapshot;
+
+namespace keys {
+std::string School(absl::string_view id) {
+  return absl::StrCat(kSchoolPrefix, id);
+}
+std::string Post(absl::string_view id) { return absl::StrCat(kPostPrefix, id); }
+std::string Teacher(absl::string_view id) {
+  return absl::StrCat(kTeacherPrefix, id);
+}
+std::string TeachersBySchoolPrefix(absl::string_view school) {
+  return absl::StrCat("x/ts/", school, "/");
+}
+std::string TeachersBySubjectPrefix(absl::string_view subject) {
+  return absl::StrCat("x/tj/", subject, "/");
+}
+std::string PostsBySchoolPrefix(absl::string_view school) {
+  return absl::StrCat("x/ps/", school, "/");
+}
+std::string Request(absl::string_view request_id) {
+  return absl::StrCat(kRequestPrefix, request_id);
+}
+}  // namespace keys
+
+namespace {
+
+std::string IdOf(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name
+                                                      : name.substr(slash + 1));
+}
+
+std::set<std::string> TeacherIndexKeys(const rota::v1::Teacher& t) {
+  std::string id = IdOf(t.name());
+  std::set<std::string> out;
+  out.insert(keys::TeachersBySchoolPrefix(IdOf(t.school())) + id);
+  for (const auto& subject : t.subjects())
+    out.insert(keys::TeachersBySubjectPrefix(subject) + id);
+  return out;
+}
+
+std::set<std::string> PostIndexKeys(const rota::v1::Post& p) {
+  return {keys::PostsBySchoolPrefix(IdOf(p.school())) + IdOf(p.name())};
+}
+
+// Index maintenance: delete keys that disappear, put keys that appear.
+void DiffIndex(const std::set<std::string>& before,
+               const std::set<std::string>& after,
+               std::vector<ProjectionWrite>& out) {
+  for (const auto& k : before) {
+    if (!after.count(k)) out.push_back(ProjectionWrite::Delete(k));
+  }
+  for (const auto& k : after) {
+    if (!before.count(k)) out.push_back(ProjectionWrite::Put(k, ""));
+  }
+}
+
+absl::Status Corrupt(const Event& e) {
+  return absl::DataLossError(absl::StrCat("event ", e.sequence, " (", e.type,
+                                          "): payload does not parse"));
+}
+
+template <typename Proto>
+absl::StatusOr<std::optional<Proto>> Load(const Snapshot& s,
+                                          const std::string& key) {
+  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, s.Get(key));
+  if (!bytes.has_value()) return std::optional<Proto>();
+  Proto p;
+  if (!p.ParseFromString(*bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("projection ", key, " does not parse"));
+  }
+  return std::optional<Proto>(std::move(p));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
+    const Event& e, const Snapshot& before) {
+  std::vector<ProjectionWrite> out;
+  if (e.type == kCountyEvent) {
+    out.push_back(ProjectionWrite::Put(keys::kCounty, e.payload));
+  } else if (e.type == kSchoolEvent) {
+    rota::v1::School s;
+    if (!s.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(
+        ProjectionWrite::Put(keys::School(IdOf(s.name())), e.payload));
+  } else if (e.type == kPostEvent) {
+    rota::v1::Post p;
+    if (!p.ParseFromString(e.payload)) return Corrupt(e);
+    std::string key = keys::Post(IdOf(p.name()));
+    ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Post>(before, key));
+    DiffIndex(old ? PostIndexKeys(*old) : std::set<std::string>{},
+              PostIndexKeys(p), out);
+    out.push_back(ProjectionWrite::Put(key, e.payload));
+  } else if (e.type == kTeacherEvent) {
+    rota::v1::Teacher t;
+    if (!t.ParseFromString(e.payload)) return Corrupt(e);
+    std::string key = keys::Teacher(IdOf(t.name()));
+    ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Teacher>(before, key));
+    DiffIndex(old ? TeacherIndexKeys(*old) : std::set<std::string>{},
+              TeacherIndexKeys(t), out);
+    out.push_back(ProjectionWrite::Put(key, e.payload));
+  } else if (e.type == kDeleteEvent) {
+    rota::v1::DeleteResponse d;
+    if (!d.ParseFromString(e.payload)) return Corrupt(e);
+    if (ParseCountyName(d.name()).has_value()) {
+      out.push_back(ProjectionWrite::Delete(keys::kCounty));
+    } else if (auto s = ParseChildName(d.name(), kSchools)) {
+      out.push_back(ProjectionWrite::Delete(keys::School(s->id)));
+    } else if (auto p = ParseChildName(d.name(), kPosts)) {
+      std::string key = keys::Post(p->id);
+      ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Post>(before, key));
+      if (old) DiffIndex(PostIndexKeys(*old), {}, out);
+      out.push_back(ProjectionWrite::Delete(key));
+    } else if (auto t = ParseChildName(d.name(), kTeachers)) {
+      std::string key = keys::Teacher(t->id);
+      ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Teacher>(before, key));
+      if (old) DiffIndex(TeacherIndexKeys(*old), {}, out);
+      out.push_back(ProjectionWrite::Delete(key));
+    } else {
+      return Corrupt(e);
+    }
+  }
+  // Unknown event types (later issues: rounds, policies) project nothing here.
+  return out;
+}
+
+storage::Projector RegistryProjector() {
+  return [](const Event& e, const Snapshot& before) {
+    return ProjectEvent(e, before);
+  };
+}
+
+void OverlaySnapshot::Apply(const std::vector<ProjectionWrite>& writes) {
+  for (const auto& w : writes) pending_[w.key] = w.value;
+}
+
+absl::StatusOr<std::optional<std::string>> OverlaySnapshot::Get(
+    const std::string& key) const {
+  auto it = pending_.find(key);
+  if (it != pending_.end()) return it->second;
+  if (base_ == nullptr) return std::optional<std::string>();
+  return base_->Get(key);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+OverlaySnapshot::Scan(const std::string& prefix, const std::string& start_after,
+                      size_t limit) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string cursor = start_after;
+  // Merge base and pending in key order; fetch base in batches because
+  // pending deletions may hide some of its keys.
+  while (out.size() < limit) {
+    std::vector<std::pair<std::string, std::string>> base_rows;
+    bool base_done = true;
+    if (base_ != nullptr) {
+      size_t batch = std::max<size_t>(limit - out.size(), 64);
+      ROTA_ASSIGN_OR_RETURN(base_rows, base_->Scan(prefix, cursor, batch));
+      base_done = base_rows.size() < batch;
+    }
+    // Pending keys in (cursor, upper] where upper is the last base key read
+    // (or unbounded if the base is exhausted).
+    auto it = cursor.empty() ? pending_.lower_bound(prefix)
+                             : pending_.upper_bound(cursor);
+    size_t b = 0;
+    std::string last;
+    while (out.size() < limit) {
+      bool have_p = it != pending_.end() &&
+                    it->first.compare(0, prefix.size(), prefix) == 0 &&
+                    (base_done || b >= base_rows.size() ||
+                     it->first <= base_rows.back().first);
+      bool have_b = b < base_rows.size();
+      if (!have_p && !have_b) break;
+      if (have_p && (!have_b || it->first <= base_rows[b].first)) {
+        if (have_b && it->first == base_rows[b].first)
+          ++b;  // pending overrides
+        if (it->second.has_value()) out.emplace_back(it->first, *it->second);
+        last = it->first;
+        ++it;
+      } else {
+        out.emplace_back(base_rows[b].first, base_rows[b].second);
+        last = base_rows[b].first;
+        ++b;
+      }
+    }
+    if (base_done || last.empty()) break;
+    cursor = last;
+    if (out.size() >= limit) break;
+  }
+  return out;
+}
+
+}  // namespace rota::service

@@ -1,0 +1,101 @@
+// The registry's projections: key layout, the Projector that derives them
+// from events, and the rebuild check.
+//
+// Every key lives inside one county (the EventStore scopes keys by county):
+//   c                         the County
+//   s/{school}                a School           p/{post}   a Post
+//   t/{teacher}               a Teacher
+//   x/ts/{school}/{teacher}   teachers by school (value empty)
+//   x/tj/{subject}/{teacher}  teachers by subject
+//   x/ps/{school}/{post}      posts by school
+//   _r/{request_id}           AIP-155 idempotency records (not derived from
+//                             events: they hold the request digest; the "_"
+//                             prefix marks keys the projection check skips)
+//
+// Events: "rota.v1.County|School|Post|Teacher" carry the full resource as
+// stored (etag = the event's sequence); "rota.v1.Delete" carries a
+// DeleteResponse with the deleted resource's name. `ProjectEvent` is the only
+// code that maps an event to projection writes: the live write path and the
+// rebuild check both call it, so they cannot diverge.
+//
+// The rebuild check itself is storage::CheckProjections
+// (service/storage/projection_check.h) called with RegistryProjector().
+//
+// Thread-safety: ProjectEvent is pure; OverlaySnapshot is not thread-safe.
+//
+// Example:
+//   OverlaySnapshot overlay(*snapshot);
+//   ROTA_ASSIGN_OR_RETURN(auto writes, ProjectEvent(event, overlay));
+//   overlay.Apply(writes);
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "service/storage/event_store.h"
+
+namespace rota::service {
+
+namespace keys {
+inline constexpr char kCounty[] = "c";
+inline constexpr char kSchoolPrefix[] = "s/";
+inline constexpr char kPostPrefix[] = "p/";
+inline constexpr char kTeacherPrefix[] = "t/";
+inline constexpr char kIndexPrefix[] = "x/";
+inline constexpr char kRequestPrefix[] = "_r/";
+std::string School(absl::string_view id);
+std::string Post(absl::string_view id);
+std::string Teacher(absl::string_view id);
+std::string TeachersBySchoolPrefix(absl::string_view school);
+std::string TeachersBySubjectPrefix(absl::string_view subject);
+std::string PostsBySchoolPrefix(absl::string_view school);
+std::string Request(absl::string_view request_id);
+}  // namespace keys
+
+// Event types.
+inline constexpr char kCountyEvent[] = "rota.v1.County";
+inline constexpr char kSchoolEvent[] = "rota.v1.School";
+inline constexpr char kPostEvent[] = "rota.v1.Post";
+inline constexpr char kTeacherEvent[] = "rota.v1.Teacher";
+inline constexpr char kDeleteEvent[] = "rota.v1.Delete";
+
+// Projection writes caused by `event`, given the state before it.
+// INVALID_ARGUMENT (DATA_LOSS-like) if the payload does not parse.
+absl::StatusOr<std::vector<storage::ProjectionWrite>> ProjectEvent(
+    const storage::Event& event, const storage::Snapshot& before);
+
+// ProjectEvent as a storage::Projector.
+storage::Projector RegistryProjector();
+
+// A snapshot plus writes not yet committed (earlier events of the same
+// batch). Reads see the pending writes over the base.
+class OverlaySnapshot : public storage::Snapshot {
+ public:
+  explicit OverlaySnapshot(const storage::Snapshot& base) : base_(&base) {}
+  // An overlay over nothing: a purely in-memory state (used by rebuilds).
+  OverlaySnapshot() = default;
+
+  void Apply(const std::vector<storage::ProjectionWrite>& writes);
+  const std::map<std::string, std::optional<std::string>>& pending() const {
+    return pending_;
+  }
+
+  uint64_t head_sequence() const override {
+    return base_ ? base_->head_sequence() : 0;
+  }
+  absl::StatusOr<std::optional<std::string>> Get(
+      const std::string& key) const override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(
+      const std::string& prefix, const std::string& start_after,
+      size_t limit) const override;
+
+ private:
+  const storage::Snapshot* base_ = nullptr;
+  std::map<std::string, std::optional<std::string>> pending_;
+};
+
+}  // namespace rota::service

@@ -1,0 +1,102 @@
+// Registry: the logic behind rota.v1.RegistryService, independent of gRPC
+// transport (grpc_server.h adapts it). Every method takes the caller and the
+// request message and returns the response or an absl::Status.
+//
+// Writes: a per-county mutex serialises validate-against-snapshot + Append,
+// so a county's writers never race; `expected_sequence` on Append is the
+// safety net. Each mutation appends one event (a BulkImport chunk: one per
+// applied row) together with its projection writes (from ProjectEvent) and,
+// when the request has a request_id, its idempotency record, in one synced
+// batch. Reads go straight to the projections and take no lock.
+//
+// Thread-safety: all methods may be called concurrently.
+//
+// Example:
+//   Registry registry(store.get());
+//   absl::StatusOr<rota::v1::County> c = registry.CreateCounty(call, request);
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "rota/v1/registry.pb.h"
+#include "service/access.h"
+#include "service/storage/event_store.h"
+
+namespace rota::service {
+
+class Registry {
+ public:
+  // `store` must outlive the Registry.
+  explicit Registry(storage::EventStore* store) : store_(store) {}
+
+  absl::StatusOr<rota::v1::County> CreateCounty(
+      const CallContext& call, const rota::v1::CreateCountyRequest& req);
+  absl::StatusOr<rota::v1::County> GetCounty(
+      const CallContext& call, const rota::v1::GetCountyRequest& req);
+  absl::StatusOr<rota::v1::County> UpdateCounty(
+      const CallContext& call, const rota::v1::UpdateCountyRequest& req);
+  absl::StatusOr<rota::v1::DeleteResponse> DeleteCounty(
+      const CallContext& call, const rota::v1::DeleteCountyRequest& req);
+  absl::StatusOr<rota::v1::ListCountiesResponse> ListCounties(
+      const CallContext& call, const rota::v1::ListCountiesRequest& req);
+
+  absl::StatusOr<rota::v1::School> CreateSchool(
+      const CallContext& call, const rota::v1::CreateSchoolRequest& req);
+  absl::StatusOr<rota::v1::School> GetSchool(
+      const CallContext& call, const rota::v1::GetSchoolRequest& req);
+  absl::StatusOr<rota::v1::School> UpdateSchool(
+      const CallContext& call, const rota::v1::UpdateSchoolRequest& req);
+  absl::StatusOr<rota::v1::DeleteResponse> DeleteSchool(
+      const CallContext& call, const rota::v1::DeleteSchoolRequest& req);
+  absl::StatusOr<rota::v1::ListSchoolsResponse> ListSchools(
+      const CallContext& call, const rota::v1::ListSchoolsRequest& req);
+
+  absl::StatusOr<rota::v1::Post> CreatePost(
+      const CallContext& call, const rota::v1::CreatePostRequest& req);
+  absl::StatusOr<rota::v1::Post> GetPost(const CallContext& call,
+                                         const rota::v1::GetPostRequest& req);
+  absl::StatusOr<rota::v1::Post> UpdatePost(
+      const CallContext& call, const rota::v1::UpdatePostRequest& req);
+  absl::StatusOr<rota::v1::DeleteResponse> DeletePost(
+      const CallContext& call, const rota::v1::DeletePostRequest& req);
+  absl::StatusOr<rota::v1::ListPostsResponse> ListPosts(
+      const CallContext& call, const rota::v1::ListPostsRequest& req);
+
+  absl::StatusOr<rota::v1::Teacher> CreateTeacher(
+      const CallContext& call, const rota::v1::CreateTeacherRequest& req);
+  absl::StatusOr<rota::v1::Teacher> GetTeacher(
+      const CallContext& call, const rota::v1::GetTeacherRequest& req);
+  absl::StatusOr<rota::v1::Teacher> UpdateTeacher(
+      const CallContext& call, const rota::v1::UpdateTeacherRequest& req);
+  absl::StatusOr<rota::v1::DeleteResponse> DeleteTeacher(
+      const CallContext& call, const rota::v1::DeleteTeacherRequest& req);
+  absl::StatusOr<rota::v1::ListTeachersResponse> ListTeachers(
+      const CallContext& call, const rota::v1::ListTeachersRequest& req);
+
+  // One BulkImport chunk: validates row by row (rows may reference schools
+  // and posts created earlier in the same chunk), applies the valid rows in
+  // one durable batch and reports the invalid ones. `chunks` is 1 in the
+  // result. Chunk-level problems (parent, request_id, missing county) are
+  // errors; row problems are results.
+  absl::StatusOr<rota::v1::BulkImportResponse> ImportChunk(
+      const CallContext& call, const rota::v1::BulkImportRequest& req);
+
+  absl::StatusOr<rota::v1::CountySummary> GetCountySummary(
+      const CallContext& call, const rota::v1::GetCountySummaryRequest& req);
+
+ private:
+  // Serialises the writers of one county.
+  absl::Mutex* CountyMutex(const std::string& county);
+
+  storage::EventStore* const store_;
+  absl::Mutex locks_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<absl::Mutex>> county_locks_
+      ABSL_GUARDED_BY(locks_mu_);
+};
+
+}  // namespace rota::service

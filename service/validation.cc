@@ -1,0 +1,488 @@
+#include "service/validation.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+
+namespace rota::service {
+namespace {
+
+using rota::v1::County;
+using rota::v1::Post;
+using rota::v1::School;
+using rota::v1::Teacher;
+
+std::string F(absl::string_view prefix, absl::string_view field) {
+  return absl::StrCat(prefix, field);
+}
+std::string Fi(absl::string_view prefix, absl::string_view field, int i) {
+  return absl::StrCat(prefix, field, "[", i, "]");
+}
+
+// A free-text field: optional, valid UTF-8, at most `max_chars` characters.
+void ValidateText(const std::string& field, absl::string_view value,
+                  size_t max_chars, Violations& v) {
+  std::optional<size_t> len = Utf8Length(value);
+  if (!len.has_value()) {
+    v.Add(field, "must be valid UTF-8");
+  } else if (*len > max_chars) {
+    v.Add(field, absl::StrCat("must be at most ", max_chars,
+                              " characters (got ", *len, ")"));
+  }
+}
+
+template <typename IsValid>
+void ValidateEnum(const std::string& field, int value, bool required,
+                  IsValid is_valid, Violations& v) {
+  if (!is_valid(value)) {
+    v.Add(field, absl::StrCat("enum value ", value, " is out of range"));
+  } else if (required && value == 0) {
+    v.Add(field, "is required (must not be UNSPECIFIED)");
+  }
+}
+
+// A date field. Returns the parsed date if valid.
+std::optional<absl::CivilDay> ValidateDate(
+    const std::string& field, absl::string_view value, bool required,
+    std::optional<absl::CivilDay> not_after, Violations& v) {
+  if (value.empty()) {
+    if (required) v.Add(field, "is required (a date YYYY-MM-DD)");
+    return std::nullopt;
+  }
+  std::optional<absl::CivilDay> day = ParseDate(value);
+  if (!day.has_value()) {
+    v.Add(field, "must be a real calendar date YYYY-MM-DD");
+    return std::nullopt;
+  }
+  if (not_after.has_value() && *day > *not_after) {
+    v.Add(field, "must not be in the future");
+  }
+  return day;
+}
+
+// A reference to a school/post of the same county, by resource name.
+// Returns the id if well-formed and in `county`.
+std::optional<std::string> ValidateReference(const std::string& field,
+                                             absl::string_view value,
+                                             absl::string_view county,
+                                             absl::string_view collection,
+                                             bool required, Violations& v) {
+  if (value.empty()) {
+    if (required) {
+      v.Add(field, absl::StrCat("is required (counties/{county}/", collection,
+                                "/{id})"));
+    }
+    return std::nullopt;
+  }
+  std::optional<ChildName> ref = ParseChildName(value, collection);
+  if (!ref.has_value()) {
+    v.Add(field, absl::StrCat("must be a resource name counties/{county}/",
+                              collection, "/{id}"));
+    return std::nullopt;
+  }
+  if (ref->county != county) {
+    v.Add(field,
+          absl::StrCat("refers to another county (", ref->county,
+                       "); references must stay in ", county),
+          kReasonCrossCounty);
+    return std::nullopt;
+  }
+  return ref->id;
+}
+
+absl::Status CheckExists(const std::string& field, absl::string_view collection,
+                         const std::optional<std::string>& id,
+                         const ExistsFn& exists, Violations& v) {
+  if (!id.has_value() || !exists) return absl::OkStatus();
+  ROTA_ASSIGN_OR_RETURN(bool found, exists(collection, *id));
+  if (!found) {
+    std::string what(collection.substr(0, collection.size() - 1));  // singular
+    v.Add(field, absl::StrCat("refers to ", what, " \"", *id,
+                              "\", which does not exist"));
+  }
+  return absl::OkStatus();
+}
+
+void ValidateSubject(const std::string& field, absl::string_view subject,
+                     Violations& v) {
+  if (subject.empty()) {
+    v.Add(field, "is required (a subject code such as \"math\")");
+  } else if (!IsValidId(subject)) {
+    v.Add(field,
+          "must be a lower-case subject code of [a-z0-9_-], at most 63 "
+          "characters");
+  }
+}
+
+}  // namespace
+
+bool IsValidId(absl::string_view id) {
+  if (id.empty() || id.size() > 63) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    char c = id[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              (i > 0 && (c == '_' || c == '-'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::optional<size_t> Utf8Length(absl::string_view s) {
+  size_t count = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+    } else {
+      int n;
+      uint32_t cp;
+      if ((c & 0xE0) == 0xC0) {
+        n = 1;
+        cp = c & 0x1F;
+      } else if ((c & 0xF0) == 0xE0) {
+        n = 2;
+        cp = c & 0x0F;
+      } else if ((c & 0xF8) == 0xF0) {
+        n = 3;
+        cp = c & 0x07;
+      } else {
+        return std::nullopt;
+      }
+      if (end - p <= n) return std::nullopt;
+      for (int i = 1; i <= n; ++i) {
+        if ((p[i] & 0xC0) != 0x80) return std::nullopt;
+        cp = (cp << 6) | (p[i] & 0x3F);
+      }
+      static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+      if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return std::nullopt;
+      p += n + 1;
+    }
+    ++count;
+  }
+  return count;
+}
+
+std::optional<std::string> ParseCountyName(absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, "counties/")) return std::nullopt;
+  if (!IsValidId(name)) return std::nullopt;
+  return std::string(name);
+}
+
+std::optional<ChildName> ParseChildName(absl::string_view name,
+                                        absl::string_view collection) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "counties" || parts[2] != collection)
+    return std::nullopt;
+  if (!IsValidId(parts[1]) || !IsValidId(parts[3])) return std::nullopt;
+  return ChildName{std::string(parts[1]), std::string(parts[3])};
+}
+
+std::string CountyName(absl::string_view county) {
+  return absl::StrCat("counties/", county);
+}
+
+std::string ChildResourceName(absl::string_view county,
+                              absl::string_view collection,
+                              absl::string_view id) {
+  return absl::StrCat("counties/", county, "/", collection, "/", id);
+}
+
+absl::CivilDay Today() {
+  return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+}
+
+std::optional<absl::CivilDay> ParseDate(absl::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const int starts[3] = {0, 5, 8};
+  const int lens[3] = {4, 2, 2};
+  for (int k = 0; k < 3; ++k) {
+    for (int i = 0; i < lens[k]; ++i) {
+      char c = s[starts[k] + i];
+      if (c < '0' || c > '9') return std::nullopt;
+      parts[k] = parts[k] * 10 + (c - '0');
+    }
+  }
+  if (parts[0] < 1900) return std::nullopt;
+  absl::CivilDay day(parts[0], parts[1], parts[2]);
+  // CivilDay normalises out-of-range fields (Feb 30 -> Mar 2): reject those.
+  if (day.year() != parts[0] || day.month() != parts[1] ||
+      day.day() != parts[2]) {
+    return std::nullopt;
+  }
+  return day;
+}
+
+void ValidateRequestId(absl::string_view request_id, Violations& v) {
+  if (request_id.size() > kMaxRequestIdChars) {
+    v.Add("request_id",
+          absl::StrCat("must be at most ", kMaxRequestIdChars, " characters"));
+    return;
+  }
+  for (char c : request_id) {
+    if (c < 0x21 || c > 0x7E) {
+      v.Add("request_id", "must be printable ASCII without spaces");
+      return;
+    }
+  }
+}
+
+void ValidatePageSize(int32_t page_size, Violations& v) {
+  if (page_size < 0) v.Add("page_size", "must not be negative");
+}
+
+void ValidateDisplayName(absl::string_view field, absl::string_view value,
+                         Violations& v) {
+  std::string f(field);
+  if (value.empty()) {
+    v.Add(f, "is required");
+    return;
+  }
+  ValidateText(f, value, kMaxDisplayNameChars, v);
+}
+
+void ValidateCounty(const County& county, absl::string_view prefix,
+                    Violations& v) {
+  ValidateDisplayName(F(prefix, "display_name"), county.display_name(), v);
+  ValidateText(F(prefix, "region"), county.region(), kMaxDisplayNameChars, v);
+}
+
+void ValidateSchool(const School& school, absl::string_view prefix,
+                    Violations& v) {
+  ValidateDisplayName(F(prefix, "display_name"), school.display_name(), v);
+  if (school.stages_size() == 0)
+    v.Add(F(prefix, "stages"), "needs at least one stage");
+  for (int i = 0; i < school.stages_size(); ++i) {
+    ValidateEnum(Fi(prefix, "stages", i), school.stages(i), true,
+                 rota::v1::Stage_IsValid, v);
+  }
+  ValidateEnum(F(prefix, "locality"), school.locality(), true,
+               rota::v1::Locality_IsValid, v);
+  if (!school.zone().empty() && !IsValidId(school.zone())) {
+    v.Add(F(prefix, "zone"),
+          "must be an id of [a-z0-9_-], at most 63 characters");
+  }
+  if (school.has_location()) {
+    const auto& loc = school.location();
+    if (!(loc.latitude() >= -90 && loc.latitude() <= 90)) {
+      v.Add(F(prefix, "location.latitude"), "must be within [-90, 90]");
+    }
+    if (!(loc.longitude() >= -180 && loc.longitude() <= 180)) {
+      v.Add(F(prefix, "location.longitude"), "must be within [-180, 180]");
+    }
+  }
+  if (school.headcount() < 0)
+    v.Add(F(prefix, "headcount"), "must not be negative");
+}
+
+absl::Status ValidatePost(const Post& post, absl::string_view county,
+                          absl::string_view prefix, const ExistsFn& exists,
+                          Violations& v) {
+  std::string school_field = F(prefix, "school");
+  auto school =
+      ValidateReference(school_field, post.school(), county, kSchools, true, v);
+  ROTA_RETURN_IF_ERROR(CheckExists(school_field, kSchools, school, exists, v));
+  ValidateSubject(F(prefix, "subject"), post.subject(), v);
+  int band = post.title_band();
+  if (!rota::v1::Title_IsValid(band)) {
+    v.Add(F(prefix, "title_band"),
+          absl::StrCat("enum value ", band, " is out of range"));
+  } else if (band != rota::v1::JUNIOR_TITLE &&
+             band != rota::v1::INTERMEDIATE_TITLE &&
+             band != rota::v1::SENIOR_TITLE) {
+    v.Add(F(prefix, "title_band"),
+          "is required: JUNIOR_TITLE, INTERMEDIATE_TITLE or SENIOR_TITLE");
+  }
+  if (post.count() < 0) v.Add(F(prefix, "count"), "must not be negative");
+  ValidateEnum(F(prefix, "stage"), post.stage(), false, rota::v1::Stage_IsValid,
+               v);
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
+                             absl::string_view prefix, absl::CivilDay today,
+                             const ExistsFn& exists, Violations& v) {
+  ValidateDisplayName(F(prefix, "display_name"), t.display_name(), v);
+  ValidateEnum(F(prefix, "gender"), t.gender(), true, rota::v1::Gender_IsValid,
+               v);
+  auto birth =
+      ValidateDate(F(prefix, "birth_date"), t.birth_date(), true, today, v);
+  auto career = ValidateDate(F(prefix, "career_start_date"),
+                             t.career_start_date(), true, today, v);
+  auto join = ValidateDate(F(prefix, "school_join_date"), t.school_join_date(),
+                           true, today, v);
+  if (birth.has_value() && career.has_value()) {
+    if (*birth >= *career) {
+      v.Add(F(prefix, "birth_date"), "must be before career_start_date");
+    } else if (*career < absl::CivilDay(birth->year() + kMinCareerStartAge,
+                                        birth->month(), birth->day())) {
+      v.Add(F(prefix, "career_start_date"),
+            absl::StrCat("teacher must be at least ", kMinCareerStartAge,
+                         " years old at career start"));
+    }
+  }
+  if (career.has_value() && join.has_value() && *join < *career) {
+    v.Add(F(prefix, "school_join_date"),
+          "must not be before career_start_date");
+  }
+  std::string school_field = F(prefix, "school");
+  auto school =
+      ValidateReference(school_field, t.school(), county, kSchools, true, v);
+  ROTA_RETURN_IF_ERROR(CheckExists(school_field, kSchools, school, exists, v));
+  std::string post_field = F(prefix, "post");
+  auto post = ValidateReference(post_field, t.post(), county, kPosts, false, v);
+  ROTA_RETURN_IF_ERROR(CheckExists(post_field, kPosts, post, exists, v));
+
+  if (t.subjects_size() == 0)
+    v.Add(F(prefix, "subjects"), "needs at least one subject");
+  for (int i = 0; i < t.subjects_size(); ++i) {
+    ValidateSubject(Fi(prefix, "subjects", i), t.subjects(i), v);
+  }
+  for (int i = 0; i < t.certificate_stages_size(); ++i) {
+    ValidateEnum(Fi(prefix, "certificate_stages", i), t.certificate_stages(i),
+                 true, rota::v1::Stage_IsValid, v);
+  }
+  ValidateEnum(F(prefix, "title"), t.title(), false, rota::v1::Title_IsValid,
+               v);
+  ValidateEnum(F(prefix, "role"), t.role(), false, rota::v1::Role_IsValid, v);
+  ValidateEnum(F(prefix, "backbone_level"), t.backbone_level(), false,
+               rota::v1::BackboneLevel_IsValid, v);
+  ValidateEnum(F(prefix, "employment"), t.employment(), false,
+               rota::v1::Employment_IsValid, v);
+  for (int i = 0; i < t.evaluations_size(); ++i) {
+    const auto& e = t.evaluations(i);
+    std::string p = absl::StrCat(Fi(prefix, "evaluations", i), ".");
+    if (e.year() < 1900 || e.year() > today.year()) {
+      v.Add(F(p, "year"),
+            absl::StrCat("must be a year between 1900 and ", today.year()));
+    }
+    ValidateEnum(F(p, "grade"), e.grade(), true,
+                 rota::v1::EvaluationGrade_IsValid, v);
+  }
+  for (int i = 0; i < t.service_history_size(); ++i) {
+    const auto& s = t.service_history(i);
+    std::string p = absl::StrCat(Fi(prefix, "service_history", i), ".");
+    // A spell may name a school that has since been removed: format and
+    // county only, no existence check.
+    ValidateReference(F(p, "school"), s.school(), county, kSchools, true, v);
+    auto start =
+        ValidateDate(F(p, "start_date"), s.start_date(), true, today, v);
+    auto end =
+        ValidateDate(F(p, "end_date"), s.end_date(), false, std::nullopt, v);
+    if (start.has_value() && end.has_value() && *end < *start) {
+      v.Add(F(p, "end_date"), "must not be before start_date");
+    }
+    ValidateEnum(F(p, "locality"), s.locality(), false,
+                 rota::v1::Locality_IsValid, v);
+  }
+  for (int i = 0; i < t.exemptions_size(); ++i) {
+    const auto& e = t.exemptions(i);
+    std::string p = absl::StrCat(Fi(prefix, "exemptions", i), ".");
+    ValidateEnum(F(p, "kind"), e.kind(), true, rota::v1::ExemptionKind_IsValid,
+                 v);
+    ValidateText(F(p, "note"), e.note(), kMaxNoteChars, v);
+    auto start = ValidateDate(F(p, "start_date"), e.start_date(), false,
+                              std::nullopt, v);
+    auto end =
+        ValidateDate(F(p, "end_date"), e.end_date(), false, std::nullopt, v);
+    if (start.has_value() && end.has_value() && *end < *start) {
+      v.Add(F(p, "end_date"), "must not be before start_date");
+    }
+  }
+  for (int i = 0; i < t.hardships_size(); ++i) {
+    const auto& h = t.hardships(i);
+    std::string p = absl::StrCat(Fi(prefix, "hardships", i), ".");
+    ValidateEnum(F(p, "kind"), h.kind(), true, rota::v1::HardshipKind_IsValid,
+                 v);
+    ValidateText(F(p, "note"), h.note(), kMaxNoteChars, v);
+  }
+  for (int i = 0; i < t.obligations_size(); ++i) {
+    const auto& o = t.obligations(i);
+    std::string p = absl::StrCat(Fi(prefix, "obligations", i), ".");
+    ValidateEnum(F(p, "kind"), o.kind(), true, rota::v1::ObligationKind_IsValid,
+                 v);
+    if (o.required_rural_years() < 0)
+      v.Add(F(p, "required_rural_years"), "must not be negative");
+    ValidateDate(F(p, "start_date"), o.start_date(), false, std::nullopt, v);
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::internal::WireFormatLite;
+
+// Returns false if the bytes are not a well-formed message.
+bool WalkUtf8(const google::protobuf::Descriptor* d, absl::string_view bytes,
+              const std::string& prefix, int depth, Violations& v) {
+  if (depth > 32) return false;
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(static_cast<int>(bytes.size()) + 1);
+  std::vector<std::pair<int, int>> counts;  // field number -> occurrences
+  auto next_index = [&](int number) {
+    for (auto& [n, c] : counts) {
+      if (n == number) return c++;
+    }
+    counts.emplace_back(number, 1);
+    return 0;
+  };
+  while (true) {
+    uint32_t tag = in.ReadTag();
+    if (tag == 0)
+      return in.ConsumedEntireMessage() ||
+             in.CurrentPosition() == (int)bytes.size();
+    int number = WireFormatLite::GetTagFieldNumber(tag);
+    const FieldDescriptor* f = d->FindFieldByNumber(number);
+    bool delimited = WireFormatLite::GetTagWireType(tag) ==
+                     WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+    if (f != nullptr && delimited &&
+        (f->type() == FieldDescriptor::TYPE_STRING ||
+         f->type() == FieldDescriptor::TYPE_MESSAGE)) {
+      uint32_t len;
+      std::string value;
+      if (!in.ReadVarint32(&len) ||
+          !in.ReadString(&value, static_cast<int>(len)))
+        return false;
+      std::string path = absl::StrCat(prefix, f->name());
+      if (f->is_repeated())
+        absl::StrAppend(&path, "[", next_index(number), "]");
+      if (f->type() == FieldDescriptor::TYPE_STRING) {
+        if (!Utf8Length(value).has_value()) v.Add(path, "must be valid UTF-8");
+      } else if (!WalkUtf8(f->message_type(), value, path + ".", depth + 1,
+                           v)) {
+        return false;
+      }
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return false;
+    }
+  }
+}
+
+}  // namespace
+
+void FindInvalidUtf8(const google::protobuf::Descriptor* descriptor,
+                     absl::string_view bytes, absl::string_view prefix,
+                     Violations& v) {
+  size_t before = v.size();
+  bool well_formed = WalkUtf8(descriptor, bytes, std::string(prefix), 0, v);
+  if (!well_formed && v.size() == before) {
+    v.Add(prefix.empty() ? "request"
+                         : std::string(prefix.substr(0, prefix.size() - 1)),
+          "is not a well-formed protobuf message");
+  }
+}
+
+}  // namespace rota::service

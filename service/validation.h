@@ -1,0 +1,115 @@
+// Request validation for rota.v1: resource names, ids, request ids, dates,
+// enums, sizes, UTF-8, and the per-resource rules of API-CONVENTIONS.md.
+//
+// Validators never stop at the first problem: each adds every violation it
+// finds to a `Violations` (field paths relative to the request message, e.g.
+// "teacher.birth_date"), so a client learns everything wrong at once.
+// References to other resources (a teacher's school, a post's school) are
+// checked through an `ExistsFn` that the caller backs with a snapshot of the
+// county, so validation itself never touches storage.
+//
+// Thread-safety: all functions are pure (given a thread-safe ExistsFn).
+//
+// Example:
+//   Violations v;
+//   ROTA_RETURN_IF_ERROR(ValidateTeacher(req.teacher(), "yongan", "teacher.",
+//                                        Today(), exists, v));
+//   ROTA_RETURN_IF_ERROR(v.ToStatus());
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "google/protobuf/descriptor.h"
+#include "rota/v1/resources.pb.h"
+#include "service/grpc_status.h"
+
+namespace rota::service {
+
+// Limits from API-CONVENTIONS.md.
+inline constexpr size_t kMaxDisplayNameChars = 200;
+inline constexpr size_t kMaxNoteChars = 2000;
+inline constexpr size_t kMaxRequestIdChars = 128;
+inline constexpr int kMinCareerStartAge = 16;
+
+// Collections of a county.
+inline constexpr char kSchools[] = "schools";
+inline constexpr char kPosts[] = "posts";
+inline constexpr char kTeachers[] = "teachers";
+
+// True for `[a-z0-9][a-z0-9_-]{0,62}`.
+bool IsValidId(absl::string_view id);
+
+// Number of code points if `s` is valid UTF-8 (no surrogates, no overlongs),
+// else nullopt.
+std::optional<size_t> Utf8Length(absl::string_view s);
+
+// "counties/{county}" -> county id, or nullopt.
+std::optional<std::string> ParseCountyName(absl::string_view name);
+
+struct ChildName {
+  std::string county;
+  std::string id;
+};
+// "counties/{county}/{collection}/{id}" -> parts, or nullopt if malformed.
+std::optional<ChildName> ParseChildName(absl::string_view name,
+                                        absl::string_view collection);
+
+std::string CountyName(absl::string_view county);
+std::string ChildResourceName(absl::string_view county,
+                              absl::string_view collection,
+                              absl::string_view id);
+
+// Today's date in UTC (the reference for "not in the future").
+absl::CivilDay Today();
+
+// Parses a real calendar date "YYYY-MM-DD".
+std::optional<absl::CivilDay> ParseDate(absl::string_view s);
+
+// Request id: empty, or 1-128 printable ASCII characters.
+void ValidateRequestId(absl::string_view request_id, Violations& v);
+
+// page_size >= 0.
+void ValidatePageSize(int32_t page_size, Violations& v);
+
+// A display name: required, valid UTF-8, at most 200 characters.
+void ValidateDisplayName(absl::string_view field, absl::string_view value,
+                         Violations& v);
+
+// Does `collection`/`id` exist in the county being written? Backed by a
+// snapshot (plus the rows earlier in the same import chunk).
+using ExistsFn = std::function<absl::StatusOr<bool>(
+    absl::string_view collection, absl::string_view id)>;
+
+// Per-resource rules. `prefix` is the field path of the resource in the
+// request ("teacher." or "teachers[3].teacher."). Output-only fields (name,
+// etag, times) are not checked. Returns non-OK only if `exists` fails.
+void ValidateCounty(const rota::v1::County& county, absl::string_view prefix,
+                    Violations& v);
+void ValidateSchool(const rota::v1::School& school, absl::string_view prefix,
+                    Violations& v);
+absl::Status ValidatePost(const rota::v1::Post& post, absl::string_view county,
+                          absl::string_view prefix, const ExistsFn& exists,
+                          Violations& v);
+absl::Status ValidateTeacher(const rota::v1::Teacher& teacher,
+                             absl::string_view county, absl::string_view prefix,
+                             absl::CivilDay today, const ExistsFn& exists,
+                             Violations& v);
+
+// Walks the protobuf wire encoding `bytes` of a `descriptor` message and adds
+// a violation for every string field (at any depth) that is not valid UTF-8,
+// e.g. "teacher.subjects[1]". Used when the generated parser rejects a
+// request, so that bad text becomes INVALID_ARGUMENT naming the field rather
+// than an opaque parse failure. Adds a generic violation on field "request"
+// if the bytes are not a well-formed message at all.
+void FindInvalidUtf8(const google::protobuf::Descriptor* descriptor,
+                     absl::string_view bytes, absl::string_view prefix,
+                     Violations& v);
+
+}  // namespace rota::service

@@ -1,0 +1,233 @@
+#include "service/validation.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "rota/v1/registry.pb.h"
+
+namespace rota::service {
+namespace {
+
+using rota::v1::Teacher;
+
+const absl::CivilDay kToday(2026, 6, 1);
+
+Teacher ValidTeacher() {
+  Teacher t;
+  t.set_display_name("李老师");
+  t.set_gender(rota::v1::FEMALE);
+  t.set_birth_date("1985-03-04");
+  t.set_career_start_date("2007-09-01");
+  t.set_school("counties/a/schools/s1");
+  t.set_school_join_date("2015-09-01");
+  t.add_subjects("math");
+  t.add_certificate_stages(rota::v1::PRIMARY);
+  return t;
+}
+
+ExistsFn OnlySchoolS1() {
+  return [](absl::string_view collection,
+            absl::string_view id) -> absl::StatusOr<bool> {
+    return collection == kSchools && id == "s1";
+  };
+}
+
+std::set<std::string> Fields(const Violations& v) {
+  std::set<std::string> out;
+  for (const auto& fv : v.bad_request().field_violations())
+    out.insert(fv.field());
+  return out;
+}
+
+Violations Check(const Teacher& t) {
+  Violations v;
+  EXPECT_TRUE(
+      ValidateTeacher(t, "a", "teacher.", kToday, OnlySchoolS1(), v).ok());
+  return v;
+}
+
+TEST(ValidationTest, ValidTeacherPasses) {
+  EXPECT_TRUE(Check(ValidTeacher()).empty());
+}
+
+TEST(ValidationTest, MissingRequiredFieldsAreAllReported) {
+  Violations v = Check(Teacher());
+  std::set<std::string> f = Fields(v);
+  for (const char* field :
+       {"teacher.display_name", "teacher.gender", "teacher.birth_date",
+        "teacher.career_start_date", "teacher.school",
+        "teacher.school_join_date", "teacher.subjects"}) {
+    EXPECT_TRUE(f.count(field)) << field;
+  }
+}
+
+TEST(ValidationTest, UnknownSchool) {
+  Teacher t = ValidTeacher();
+  t.set_school("counties/a/schools/nope");
+  EXPECT_EQ(Fields(Check(t)), std::set<std::string>{"teacher.school"});
+}
+
+TEST(ValidationTest, SchoolOfAnotherCounty) {
+  Teacher t = ValidTeacher();
+  t.set_school("counties/b/schools/s1");
+  Violations v = Check(t);
+  EXPECT_EQ(Fields(v), std::set<std::string>{"teacher.school"});
+  EXPECT_EQ(v.reason(), kReasonCrossCounty);
+}
+
+TEST(ValidationTest, BirthDateRules) {
+  Teacher t = ValidTeacher();
+  t.set_birth_date("2010-01-01");  // after career start
+  EXPECT_TRUE(Fields(Check(t)).count("teacher.birth_date"));
+  t.set_birth_date("2027-01-01");  // in the future
+  EXPECT_TRUE(Fields(Check(t)).count("teacher.birth_date"));
+  t.set_birth_date("1995-01-01");  // 12 at career start
+  EXPECT_TRUE(Fields(Check(t)).count("teacher.career_start_date"));
+  t.set_birth_date("1985-02-30");  // not a calendar date
+  EXPECT_TRUE(Fields(Check(t)).count("teacher.birth_date"));
+  t.set_birth_date("85-03-04");
+  EXPECT_TRUE(Fields(Check(t)).count("teacher.birth_date"));
+}
+
+TEST(ValidationTest, JoinDateNotBeforeCareerStart) {
+  Teacher t = ValidTeacher();
+  t.set_school_join_date("2006-01-01");
+  EXPECT_EQ(Fields(Check(t)),
+            std::set<std::string>{"teacher.school_join_date"});
+}
+
+TEST(ValidationTest, EnumOutOfRange) {
+  Teacher t = ValidTeacher();
+  t.set_gender(static_cast<rota::v1::Gender>(42));
+  t.set_title(static_cast<rota::v1::Title>(-1));
+  t.add_certificate_stages(static_cast<rota::v1::Stage>(99));
+  EXPECT_EQ(Fields(Check(t)),
+            (std::set<std::string>{"teacher.gender", "teacher.title",
+                                   "teacher.certificate_stages[1]"}));
+}
+
+TEST(ValidationTest, HugeAndInvalidUtf8Names) {
+  Teacher t = ValidTeacher();
+  t.set_display_name(std::string(10 << 20, 'x'));
+  Violations v = Check(t);
+  ASSERT_EQ(Fields(v), std::set<std::string>{"teacher.display_name"});
+  EXPECT_LT(v.ToStatus().message().size(), 1000u);  // never echoes the value
+  t.set_display_name(std::string("ab\xff", 3));
+  EXPECT_EQ(Fields(Check(t)), std::set<std::string>{"teacher.display_name"});
+  t.set_display_name(std::string(200, 'x'));
+  EXPECT_TRUE(Check(t).empty());
+  std::string chinese;
+  for (int i = 0; i < 200; ++i) chinese += "永";
+  t.set_display_name(chinese);  // 200 characters, 600 bytes
+  EXPECT_TRUE(Check(t).empty());
+}
+
+TEST(ValidationTest, NestedFieldsAreNamedWithIndexes) {
+  Teacher t = ValidTeacher();
+  t.add_subjects("Bad Subject");
+  auto* spell = t.add_service_history();
+  spell->set_school("counties/a/schools/s1");
+  spell->set_start_date("2010-01-01");
+  spell->set_end_date("2009-01-01");
+  t.add_exemptions()->set_kind(rota::v1::EXEMPTION_KIND_UNSPECIFIED);
+  t.add_obligations()->set_required_rural_years(-1);
+  std::set<std::string> f = Fields(Check(t));
+  for (const char* field :
+       {"teacher.subjects[1]", "teacher.service_history[0].end_date",
+        "teacher.exemptions[0].kind", "teacher.obligations[0].kind",
+        "teacher.obligations[0].required_rural_years"}) {
+    EXPECT_TRUE(f.count(field)) << field;
+  }
+}
+
+TEST(ValidationTest, PostRules) {
+  rota::v1::Post p;
+  p.set_school("counties/a/schools/s1");
+  p.set_subject("music");
+  p.set_title_band(rota::v1::SENIOR_TITLE);
+  p.set_count(3);
+  Violations ok;
+  ASSERT_TRUE(ValidatePost(p, "a", "post.", OnlySchoolS1(), ok).ok());
+  EXPECT_TRUE(ok.empty());
+  p.set_count(-1);
+  p.set_title_band(rota::v1::NO_TITLE);
+  p.set_school("counties/a/schools/s9");
+  Violations v;
+  ASSERT_TRUE(ValidatePost(p, "a", "post.", OnlySchoolS1(), v).ok());
+  EXPECT_EQ(Fields(v), (std::set<std::string>{"post.count", "post.title_band",
+                                              "post.school"}));
+}
+
+TEST(ValidationTest, SchoolRules) {
+  rota::v1::School s;
+  s.set_headcount(-5);
+  s.add_stages(rota::v1::STAGE_UNSPECIFIED);
+  s.mutable_location()->set_latitude(200);
+  Violations v;
+  ValidateSchool(s, "school.", v);
+  EXPECT_EQ(Fields(v),
+            (std::set<std::string>{
+                "school.display_name", "school.stages[0]", "school.locality",
+                "school.location.latitude", "school.headcount"}));
+}
+
+TEST(ValidationTest, IdsAndNames) {
+  EXPECT_TRUE(IsValidId("yongan"));
+  EXPECT_TRUE(IsValidId("t-0001_x"));
+  EXPECT_FALSE(IsValidId(""));
+  EXPECT_FALSE(IsValidId("-x"));
+  EXPECT_FALSE(IsValidId("Upper"));
+  EXPECT_FALSE(IsValidId(std::string(64, 'a')));
+  EXPECT_EQ(ParseCountyName("counties/yongan"), "yongan");
+  EXPECT_FALSE(ParseCountyName("counties/").has_value());
+  auto child = ParseChildName("counties/a/teachers/t1", kTeachers);
+  ASSERT_TRUE(child.has_value());
+  EXPECT_EQ(child->county, "a");
+  EXPECT_EQ(child->id, "t1");
+  EXPECT_FALSE(ParseChildName("counties/a/schools/t1", kTeachers).has_value());
+  EXPECT_FALSE(
+      ParseChildName("counties/a/teachers/t1/x", kTeachers).has_value());
+}
+
+TEST(ValidationTest, RequestIdsAndPageSize) {
+  Violations v;
+  ValidateRequestId("", v);
+  ValidateRequestId("import/abc:7", v);
+  EXPECT_TRUE(v.empty());
+  ValidateRequestId(std::string(129, 'r'), v);
+  ValidateRequestId("has space", v);
+  ValidatePageSize(-1, v);
+  EXPECT_EQ(v.size(), 3u);
+}
+
+TEST(ValidationTest, Utf8) {
+  EXPECT_EQ(Utf8Length("abc"), 3u);
+  EXPECT_EQ(Utf8Length("永安市"), 3u);
+  EXPECT_EQ(Utf8Length("\xF0\x9F\x98\x80"), 1u);
+  EXPECT_FALSE(Utf8Length("\xC0\x80").has_value());      // overlong NUL
+  EXPECT_FALSE(Utf8Length("\xED\xA0\x80").has_value());  // surrogate
+  EXPECT_FALSE(Utf8Length("\xE6\xB0").has_value());      // truncated
+}
+
+TEST(ValidationTest, FindInvalidUtf8NamesTheFieldInTheWireBytes) {
+  rota::v1::CreateTeacherRequest req;
+  req.set_parent("counties/a");
+  *req.mutable_teacher() = ValidTeacher();
+  req.mutable_teacher()->add_subjects("music");
+  // Build the bytes by hand-patching a valid encoding: replace "music" by
+  // invalid bytes of the same length.
+  std::string bytes = req.SerializeAsString();
+  size_t at = bytes.find("music");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 5, "\xff\xfe\xfd\xfc\xfb");
+  rota::v1::CreateTeacherRequest parsed;
+  EXPECT_FALSE(parsed.ParseFromString(bytes));
+  Violations v;
+  FindInvalidUtf8(rota::v1::CreateTeacherRequest::descriptor(), bytes, "", v);
+  EXPECT_EQ(Fields(v), std::set<std::string>{"teacher.subjects[1]"});
+}
+
+}  // namespace
+}  // namespace rota::service
