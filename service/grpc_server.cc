@@ -467,6 +467,8 @@ absl::StatusOr<std::unique_ptr<RotaServer>> RotaServer::Start(
   return server;
 }
 
+RotaServer::RotaServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
 RotaServer::~RotaServer() { Shutdown(absl::ZeroDuration()); }
 
 void RotaServer::AttachStore(std::unique_ptr<storage::EventStore> store) {

@@ -65,7 +65,7 @@ class RotaServer {
 
  private:
   struct Impl;
-  explicit RotaServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  explicit RotaServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   std::string address_;
   int port_ = 0;
