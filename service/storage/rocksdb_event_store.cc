@@ -121,10 +121,12 @@ std::string ShortHex(const Sha256Digest& d) { return ToHex(d).substr(0, 16); }
 
 class RocksDbSnapshot final : public Snapshot {
  public:
-  RocksDbSnapshot(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* projections,
+  RocksDbSnapshot(std::shared_ptr<void> owner, rocksdb::DB* db,
+                  rocksdb::ColumnFamilyHandle* projections,
                   const rocksdb::Snapshot* snapshot, std::string county_prefix,
                   uint64_t head_sequence)
-      : db_(db),
+      : owner_(std::move(owner)),
+        db_(db),
         projections_(projections),
         snapshot_(snapshot),
         county_prefix_(std::move(county_prefix)),
@@ -172,6 +174,7 @@ class RocksDbSnapshot final : public Snapshot {
   }
 
  private:
+  std::shared_ptr<void> owner_;  // keeps db_ open; destroyed last
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* projections_;
   const rocksdb::Snapshot* snapshot_;
@@ -180,6 +183,19 @@ class RocksDbSnapshot final : public Snapshot {
 };
 
 }  // namespace
+
+struct RocksDbEventStore::DbOwner {
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  ~DbOwner() {
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      db->DestroyColumnFamilyHandle(h);
+    }
+    rocksdb::Status s = db->Close();
+    (void)s;  // Nothing to do on failure: every acknowledged write is synced.
+    delete db;
+  }
+};
 
 absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
     RocksDbEventStoreOptions options) {
@@ -240,8 +256,11 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   }
   ROTA_RETURN_IF_ERROR(
       FromRocksDb(s, absl::StrCat("open RocksDB at ", options.path)));
+  auto owner = std::make_shared<DbOwner>();
+  owner->db = db;
+  owner->handles = std::move(handles);
   std::unique_ptr<RocksDbEventStore> store(new RocksDbEventStore(
-      std::move(options), db_options.statistics, db, std::move(handles)));
+      std::move(options), db_options.statistics, std::move(owner)));
 
   // Layout version: written once into a new directory, checked afterwards.
   std::string format;
@@ -287,23 +306,17 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
 
 RocksDbEventStore::RocksDbEventStore(
     RocksDbEventStoreOptions options,
-    std::shared_ptr<rocksdb::Statistics> statistics, rocksdb::DB* db,
-    std::vector<rocksdb::ColumnFamilyHandle*> handles)
+    std::shared_ptr<rocksdb::Statistics> statistics,
+    std::shared_ptr<DbOwner> owner)
     : options_(std::move(options)),
       statistics_(std::move(statistics)),
-      db_(db),
-      handles_(std::move(handles)) {
+      owner_(std::move(owner)),
+      db_(owner_->db),
+      handles_(owner_->handles) {
   ROTA_CHECK(handles_.size() == keys::ColumnFamilyNames().size());
 }
 
-RocksDbEventStore::~RocksDbEventStore() {
-  for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    db_->DestroyColumnFamilyHandle(h);
-  }
-  rocksdb::Status s = db_->Close();
-  (void)s;  // Nothing to do on failure: every acknowledged write is synced.
-  delete db_;
-}
+RocksDbEventStore::~RocksDbEventStore() = default;
 
 RocksDbEventStoreStats RocksDbEventStore::Stats() const {
   RocksDbEventStoreStats stats;
@@ -499,7 +512,7 @@ absl::StatusOr<std::unique_ptr<Snapshot>> RocksDbEventStore::GetSnapshot(
     return head.status();
   }
   return std::make_unique<RocksDbSnapshot>(
-      db_, handles_[keys::kProjectionsIndex], snapshot,
+      owner_, db_, handles_[keys::kProjectionsIndex], snapshot,
       keys::CountyPrefix(county), head->sequence);
 }
 

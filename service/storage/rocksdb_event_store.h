@@ -19,8 +19,9 @@
 // Open from the "heads" column family. Event times come from
 // options.now_micros and are clamped so they never decrease within a county.
 //
-// Thread-safety: all methods are thread-safe. Snapshots must be destroyed
-// before the store.
+// Thread-safety: all methods are thread-safe. A snapshot may outlive the
+// store; the database closes (and its directory lock is released) when the
+// store and all its snapshots are destroyed.
 //
 // Example:
 //   ROTA_ASSIGN_OR_RETURN(std::unique_ptr<RocksDbEventStore> store,
@@ -110,7 +111,8 @@ class RocksDbEventStore final : public EventStore {
   static absl::StatusOr<std::unique_ptr<RocksDbEventStore>> Open(
       RocksDbEventStoreOptions options);
 
-  // Flushes nothing extra (every append is already synced) and closes RocksDB.
+  // Closes RocksDB, unless snapshots are still alive (then the last one
+  // closes it). Flushes nothing extra: every append is already synced.
   ~RocksDbEventStore() override;
 
   // Counters since Open; all zero unless options.collect_statistics.
@@ -148,20 +150,24 @@ class RocksDbEventStore final : public EventStore {
     rocksdb_keys::Head head ABSL_GUARDED_BY(head_mu);
   };
 
+  struct DbOwner;
   RocksDbEventStore(RocksDbEventStoreOptions options,
                     std::shared_ptr<rocksdb::Statistics> statistics,
-                    rocksdb::DB* db,
-                    std::vector<rocksdb::ColumnFamilyHandle*> handles);
+                    std::shared_ptr<DbOwner> owner);
 
   // The state of `county`, created (head 0) if absent. Never null.
   CountyState* GetOrCreateCounty(const std::string& county) const;
 
+  // DbOwner owns the rocksdb::DB and its column family handles; it is shared
+  // with live snapshots so that the database closes only when the store and
+  // every snapshot are gone.
   RocksDbEventStoreOptions options_;
-  std::shared_ptr<rocksdb::Statistics>
-      statistics_;   // null unless collect_statistics
-  rocksdb::DB* db_;  // owned
-  std::vector<rocksdb::ColumnFamilyHandle*>
-      handles_;  // owned, rocksdb_keys::k*Index order
+  // Null unless options.collect_statistics.
+  std::shared_ptr<rocksdb::Statistics> statistics_;
+  std::shared_ptr<DbOwner> owner_;
+  rocksdb::DB* db_;  // owned by owner_
+  // Owned by owner_, in rocksdb_keys::k*Index order.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
   // std:: mutexes rather than absl::Mutex: Debian's Abseil is built without
   // ThreadSanitizer annotations, so TSan could not see absl::Mutex (it still

@@ -194,6 +194,23 @@ TEST_F(RocksDbEventStoreTest, SnapshotIsIsolatedFromLaterAppends) {
   EXPECT_TRUE((*empty)->Scan("", "", 10)->empty());
 }
 
+TEST_F(RocksDbEventStoreTest, SnapshotMayOutliveTheStore) {
+  ASSERT_OK(
+      store_->Append("c", 0, {Draft("a")}, {ProjectionWrite::Put("k", "1")}));
+  auto snap = store_->GetSnapshot("c");
+  ASSERT_OK(snap);
+  store_.reset();
+  EXPECT_EQ(**(*snap)->Get("k"), "1");
+  EXPECT_EQ((*snap)->Scan("", "", 10)->size(), 1u);
+  // The database is still open (its lock held) until the snapshot goes.
+  RocksDbEventStoreOptions options;
+  options.path = dir_.Sub("db");
+  EXPECT_FALSE(RocksDbEventStore::Open(options).ok());
+  snap->reset();
+  Reopen();
+  EXPECT_EQ(*store_->HeadSequence("c"), 1u);
+}
+
 TEST_F(RocksDbEventStoreTest, ScanByPrefixWithStartAfterAndLimit) {
   std::vector<ProjectionWrite> writes;
   for (const char* k : {"s/a", "s/b", "s/c", "s/d", "t/a", "s", "r/z", "s/\xff",
