@@ -272,63 +272,125 @@ void Accumulate(const rota::v1::BulkImportResponse& chunk,
   }
 }
 
-// One BulkImport stream: each chunk is read, applied on the worker pool,
-// and only then is the next chunk read (back-pressure for the client).
+// One BulkImport stream. Reading runs ahead of applying: while the worker
+// pool applies (and fsyncs) a batch, gRPC keeps reading chunks into a bounded
+// queue, and the next batch takes every queued chunk (up to kMaxBatchChunks)
+// into one durable Append. Each chunk stays all-or-nothing with its own
+// idempotency record; batching only shares the fsync. The response (sent
+// after the client half-closes) covers every chunk.
 class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   ImportReactor(Backend* backend, grpc::CallbackServerContext* ctx,
                 grpc::ByteBuffer* response)
       : backend_(backend), call_(CallContextFrom(*ctx)), response_(response) {
-    StartRead(&chunk_);
+    StartRead(&buffer_);
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {  // the client half-closed: all chunks are in
-      SerializeResponse(total_, response_);
-      Finish(grpc::Status::OK);
-      return;
-    }
-    backend_->pool->Submit([this] {
-      absl::Status status = ApplyChunk();
-      if (!status.ok()) {
-        Finish(ToGrpcStatus(status));
+    bool read_more = false;
+    bool start_worker = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (finished_) return;
+      if (!ok) {
+        input_done_ = true;  // half-close (or cancellation)
       } else {
-        StartRead(&chunk_);
+        queue_.push_back(Flatten(buffer_));
+        buffer_.Clear();
+        if (queue_.size() < kMaxQueuedChunks) {
+          read_more = true;
+        } else {
+          read_paused_ = true;
+        }
       }
-    });
+      if (!worker_running_) {
+        worker_running_ = true;
+        start_worker = true;
+      }
+    }
+    if (read_more) StartRead(&buffer_);
+    if (start_worker) backend_->pool->Submit([this] { Work(); });
   }
 
   void OnDone() override { delete this; }
 
  private:
-  absl::Status ApplyChunk() {
+  static constexpr size_t kMaxQueuedChunks = 16;
+  static constexpr size_t kMaxBatchChunks = 8;
+
+  void Work() {
+    while (true) {
+      std::vector<std::string> batch;
+      bool resume_reading = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        while (!queue_.empty() && batch.size() < kMaxBatchChunks) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        if (batch.empty()) {
+          worker_running_ = false;
+          if (!input_done_) return;
+          finished_ = true;
+        } else if (read_paused_ && !input_done_) {
+          read_paused_ = false;
+          resume_reading = true;
+        }
+      }
+      if (batch.empty()) {  // all chunks applied and the client is done
+        SerializeResponse(total_, response_);
+        Finish(grpc::Status::OK);
+        return;
+      }
+      if (resume_reading) StartRead(&buffer_);
+      absl::Status status = Apply(batch);
+      if (!status.ok()) {
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          finished_ = true;
+          worker_running_ = false;
+        }
+        Finish(ToGrpcStatus(status));
+        return;
+      }
+    }
+  }
+
+  absl::Status Apply(const std::vector<std::string>& batch) {
     Registry* registry = backend_->registry.load(std::memory_order_acquire);
     if (registry == nullptr) return Unavailable();
-    std::string bytes = Flatten(chunk_);
-    chunk_.Clear();
-    rota::v1::BulkImportRequest request;
+    std::vector<rota::v1::BulkImportRequest> chunks(batch.size());
     rota::v1::BulkImportResponse rejected;
-    if (!request.ParseFromString(bytes)) {
-      request.Clear();
-      ROTA_RETURN_IF_ERROR(ParseChunkLeniently(bytes, &request, &rejected));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!chunks[i].ParseFromString(batch[i])) {
+        chunks[i].Clear();
+        ROTA_RETURN_IF_ERROR(
+            ParseChunkLeniently(batch[i], &chunks[i], &rejected));
+      }
+      if (parent_.empty()) parent_ = chunks[i].parent();
+      if (chunks[i].parent() != parent_) {
+        return InvalidField("parent",
+                            "must be the same on every chunk of an import");
+      }
     }
-    if (parent_.empty()) {
-      parent_ = request.parent();
-    } else if (request.parent() != parent_) {
-      return InvalidField("parent",
-                          "must be the same on every chunk of an import");
-    }
-    ROTA_ASSIGN_OR_RETURN(rota::v1::BulkImportResponse applied,
-                          registry->ImportChunk(call_, request));
+    ROTA_ASSIGN_OR_RETURN(std::vector<rota::v1::BulkImportResponse> applied,
+                          registry->ImportChunks(call_, chunks));
     Accumulate(rejected, &total_);
-    Accumulate(applied, &total_);
+    for (const auto& r : applied) Accumulate(r, &total_);
     return absl::OkStatus();
   }
 
   Backend* backend_;
   CallContext call_;
   grpc::ByteBuffer* response_;
-  grpc::ByteBuffer chunk_;
+  grpc::ByteBuffer buffer_;  // the chunk being read (one read at a time)
+  std::mutex mu_;
+  std::deque<std::string> queue_;  // read, not yet applied
+  bool input_done_ = false;        // the client half-closed
+  bool read_paused_ = false;       // queue full: no read outstanding
+  bool worker_running_ = false;
+  bool finished_ = false;
+  // Touched only by the (single) running worker.
   std::string parent_;
   rota::v1::BulkImportResponse total_;
 };

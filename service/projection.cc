@@ -155,7 +155,14 @@ absl::StatusOr<std::optional<std::string>> OverlaySnapshot::Get(
   auto it = pending_.find(key);
   if (it != pending_.end()) return it->second;
   if (base_ == nullptr) return std::optional<std::string>();
-  return base_->Get(key);
+  // The base is an immutable snapshot, so its answers can be remembered: an
+  // import chunk asks for the same school hundreds of times and for each new
+  // row twice (validation, then the projector).
+  auto cached = base_reads_.find(key);
+  if (cached != base_reads_.end()) return cached->second;
+  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> value, base_->Get(key));
+  base_reads_.emplace(key, value);
+  return value;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
@@ -182,8 +189,7 @@ OverlaySnapshot::Scan(const std::string& prefix, const std::string& start_after,
     while (out.size() < limit) {
       bool have_p = it != pending_.end() &&
                     it->first.compare(0, prefix.size(), prefix) == 0 &&
-                    (base_done || b >= base_rows.size() ||
-                     it->first <= base_rows.back().first);
+                    (base_done || it->first <= base_rows.back().first);
       bool have_b = b < base_rows.size();
       if (!have_p && !have_b) break;
       if (have_p && (!have_b || it->first <= base_rows[b].first)) {

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "service/storage/event_store.h"
@@ -96,6 +97,9 @@ class OverlaySnapshot : public storage::Snapshot {
  private:
   const storage::Snapshot* base_ = nullptr;
   std::map<std::string, std::optional<std::string>> pending_;
+  // Point reads already answered by `base_` (which never changes).
+  mutable absl::flat_hash_map<std::string, std::optional<std::string>>
+      base_reads_;
 };
 
 }  // namespace rota::service

@@ -128,6 +128,21 @@ class WriteContext {
     return absl::OkStatus();
   }
 
+  // Events added from now on carry `request_id` (an import batch holds
+  // several chunks, each with its own id).
+  void set_request_id(std::string request_id) {
+    request_id_ = std::move(request_id);
+  }
+
+  // A write that is not derived from an event (an idempotency record); later
+  // reads of state() see it.
+  void AddRecord(std::string key, std::string value) {
+    std::vector<ProjectionWrite> w = {
+        ProjectionWrite::Put(std::move(key), std::move(value))};
+    overlay_.Apply(w);
+    writes_.push_back(std::move(w[0]));
+  }
+
   std::vector<EventDraft>& drafts() { return drafts_; }
   std::vector<ProjectionWrite>& writes() { return writes_; }
 
@@ -861,35 +876,94 @@ absl::Status ImportRow(WriteContext& ctx, const std::string& county,
 
 absl::StatusOr<rota::v1::BulkImportResponse> Registry::ImportChunk(
     const CallContext& call, const rota::v1::BulkImportRequest& req) {
+  ROTA_ASSIGN_OR_RETURN(std::vector<rota::v1::BulkImportResponse> out,
+                        ImportChunks(call, {req}));
+  return std::move(out[0]);
+}
+
+absl::StatusOr<std::vector<rota::v1::BulkImportResponse>>
+Registry::ImportChunks(const CallContext& call,
+                       const std::vector<rota::v1::BulkImportRequest>& chunks) {
+  std::vector<rota::v1::BulkImportResponse> responses(chunks.size());
+  if (chunks.empty()) return responses;
   Violations v;
-  std::optional<std::string> county = ParentCounty(req.parent(), v);
-  ValidateRequestId(req.request_id(), v);
+  std::optional<std::string> county = ParentCounty(chunks[0].parent(), v);
+  std::vector<std::string> digests(chunks.size());
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (chunks[i].parent() != chunks[0].parent()) {
+      v.Add("parent", "must be the same on every chunk of an import");
+    }
+    ValidateRequestId(chunks[i].request_id(), v);
+  }
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
-  return Write<rota::v1::BulkImportResponse>(
-      *store_, *CountyMutex(*county), call, *county, req, req.request_id(),
-      true,
-      [&](WriteContext& ctx) -> absl::StatusOr<rota::v1::BulkImportResponse> {
-        rota::v1::BulkImportResponse response;
-        response.set_chunks(1);
-        response.set_rows_received(req.schools_size() + req.posts_size() +
-                                   req.teachers_size());
-        // Schools first, then posts, then teachers, so rows can reference
-        // resources created earlier in the same chunk.
-        for (const auto& r : req.schools()) {
-          ROTA_RETURN_IF_ERROR(
-              ImportRow(ctx, *county, r.row(), r.school(), response));
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (!chunks[i].request_id().empty()) digests[i] = RequestDigest(chunks[i]);
+  }
+
+  absl::MutexLock lock(CountyMutex(*county));
+  ROTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot,
+                        OpenSnapshot(*store_, *county));
+  ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
+  if (!exists) return NoSuchCounty(*county);
+  WriteContext ctx(*snapshot, call, "");
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    const rota::v1::BulkImportRequest& req = chunks[i];
+    rota::v1::BulkImportResponse& response = responses[i];
+    const std::string& request_id = req.request_id();
+    if (!request_id.empty()) {
+      // Earlier chunks of this batch are visible through the overlay.
+      ROTA_ASSIGN_OR_RETURN(std::optional<std::string> record,
+                            ctx.state().Get(keys::Request(request_id)));
+      if (record.has_value()) {
+        const std::string& digest = digests[i];
+        if (record->compare(0, digest.size(), digest) != 0) {
+          return InvalidField(
+              "request_id",
+              "was already used for a different request; use a new request id",
+              kReasonRequestIdReused);
         }
-        for (const auto& r : req.posts()) {
-          ROTA_RETURN_IF_ERROR(
-              ImportRow(ctx, *county, r.row(), r.post(), response));
+        if (!response.ParseFromArray(
+                record->data() + digest.size(),
+                static_cast<int>(record->size() - digest.size()))) {
+          return absl::DataLossError(
+              "stored response of request_id does not parse");
         }
-        for (const auto& r : req.teachers()) {
-          ROTA_RETURN_IF_ERROR(
-              ImportRow(ctx, *county, r.row(), r.teacher(), response));
-        }
-        return response;
-      });
+        continue;  // replayed chunk: nothing applied twice
+      }
+    }
+    ctx.set_request_id(request_id);
+    size_t drafts_before = ctx.drafts().size();
+    response.set_chunks(1);
+    response.set_rows_received(req.schools_size() + req.posts_size() +
+                               req.teachers_size());
+    // Schools first, then posts, then teachers, so rows can reference
+    // resources created earlier in the same chunk (or batch).
+    for (const auto& r : req.schools()) {
+      ROTA_RETURN_IF_ERROR(
+          ImportRow(ctx, *county, r.row(), r.school(), response));
+    }
+    for (const auto& r : req.posts()) {
+      ROTA_RETURN_IF_ERROR(
+          ImportRow(ctx, *county, r.row(), r.post(), response));
+    }
+    for (const auto& r : req.teachers()) {
+      ROTA_RETURN_IF_ERROR(
+          ImportRow(ctx, *county, r.row(), r.teacher(), response));
+    }
+    if (!request_id.empty() && ctx.drafts().size() > drafts_before) {
+      ctx.AddRecord(keys::Request(request_id),
+                    digests[i] + Serialize(response));
+    }
+  }
+  if (!ctx.drafts().empty()) {
+    ROTA_RETURN_IF_ERROR(store_
+                             ->Append(*county, ctx.head(),
+                                      std::move(ctx.drafts()),
+                                      std::move(ctx.writes()))
+                             .status());
+  }
+  return responses;
 }
 
 // ---- summary --------------------------------------------------------------

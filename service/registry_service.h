@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -85,6 +86,14 @@ class Registry {
   // errors; row problems are results.
   absl::StatusOr<rota::v1::BulkImportResponse> ImportChunk(
       const CallContext& call, const rota::v1::BulkImportRequest& req);
+
+  // Several chunks of one import stream (same parent) in one durable batch:
+  // each chunk is still all-or-nothing and has its own idempotency record,
+  // but they share one fsync. Returns one response per chunk. An error
+  // applies nothing.
+  absl::StatusOr<std::vector<rota::v1::BulkImportResponse>> ImportChunks(
+      const CallContext& call,
+      const std::vector<rota::v1::BulkImportRequest>& chunks);
 
   absl::StatusOr<rota::v1::CountySummary> GetCountySummary(
       const CallContext& call, const rota::v1::GetCountySummaryRequest& req);

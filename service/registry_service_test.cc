@@ -582,6 +582,52 @@ TEST_F(RegistryServiceTest, ProjectionsRebuildIdenticallyAfterMixedWorkload) {
     ADD_FAILURE() << "seed " << seed << ": " << d.ToString();
 }
 
+TEST_F(RegistryServiceTest, AuditListsEventsInPagesAndVerifiesTheChain) {
+  CreateCounty("a");
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(CreateSchool("a", absl::StrCat("s", i)).ok());
+  std::vector<v1::Event> events;
+  std::string token;
+  do {
+    grpc::ClientContext ctx;
+    v1::ListEventsRequest req;
+    req.set_county("counties/a");
+    req.set_page_size(3);
+    req.set_page_token(token);
+    v1::ListEventsResponse resp;
+    grpc::Status s = audit_->ListEvents(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    for (const auto& e : resp.events()) events.push_back(e);
+    token = resp.next_page_token();
+  } while (!token.empty());
+  ASSERT_EQ(events.size(), 7u);
+  EXPECT_EQ(events[0].type(), "rota.v1.County");
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].sequence(), static_cast<int64_t>(i + 1));
+    if (i > 0) {
+      EXPECT_EQ(events[i].previous_hash(), events[i - 1].hash());
+    }
+  }
+  EXPECT_EQ(events[1].type(), "rota.v1.School");
+  v1::School payload;
+  ASSERT_TRUE(payload.ParseFromString(events[1].payload()));
+  EXPECT_EQ(payload.name(), "counties/a/schools/s0");
+  EXPECT_EQ(payload.etag(), "2");
+
+  grpc::ClientContext ctx;
+  v1::VerifyChainRequest req;
+  req.set_county("counties/a");
+  v1::VerifyChainResponse out;
+  ASSERT_TRUE(audit_->VerifyChain(&ctx, req, &out).ok());
+  EXPECT_TRUE(out.ok());
+  EXPECT_EQ(out.events(), 7);
+  EXPECT_EQ(out.head_hash(), events.back().hash());
+  grpc::ClientContext ctx2;
+  req.set_county("counties/none");
+  EXPECT_EQ(audit_->VerifyChain(&ctx2, req, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(RegistryServiceTest, StateSurvivesRestart) {
   CreateCounty("a");
   ASSERT_TRUE(CreateSchool("a", "s1").ok());
