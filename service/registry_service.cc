@@ -428,7 +428,7 @@ absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
   const std::string& county = parsed->county;
   return Write<R>(
-      store, *lock(county), call, county, request, request_id, true,
+      store, *lock(county), call, county, request, request_id, false,
       [&](WriteContext& ctx) -> absl::StatusOr<R> {
         ROTA_ASSIGN_OR_RETURN(std::optional<R> current,
                               Load<R>(ctx.state(), T::Key(parsed->id)));
@@ -481,7 +481,8 @@ absl::StatusOr<rota::v1::DeleteResponse> DeleteChildImpl(
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
   return Write<rota::v1::DeleteResponse>(
       store, *lock(parsed->county), call, parsed->county, request, request_id,
-      true, [&](WriteContext& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
+      false,
+      [&](WriteContext& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
         ROTA_ASSIGN_OR_RETURN(std::optional<R> current,
                               Load<R>(ctx.state(), T::Key(parsed->id)));
         if (!current.has_value()) return NotFound(name);
@@ -634,7 +635,7 @@ absl::StatusOr<County> Registry::UpdateCounty(
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
   return Write<County>(
       *store_, *CountyMutex(*county), call, *county, req, req.request_id(),
-      true, [&](WriteContext& ctx) -> absl::StatusOr<County> {
+      false, [&](WriteContext& ctx) -> absl::StatusOr<County> {
         ROTA_ASSIGN_OR_RETURN(std::optional<County> current,
                               Load<County>(ctx.state(), keys::kCounty));
         if (!current.has_value()) return NotFound(req.county().name());

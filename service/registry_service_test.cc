@@ -628,6 +628,23 @@ TEST_F(RegistryServiceTest, AuditListsEventsInPagesAndVerifiesTheChain) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(RegistryServiceTest, UpdateOrDeleteInAMissingCountyIsNotFound) {
+  grpc::ClientContext ctx;
+  v1::UpdateSchoolRequest up;
+  up.mutable_school()->set_name("counties/ghost/schools/s1");
+  up.mutable_school()->set_display_name("x");
+  up.mutable_update_mask()->add_paths("display_name");
+  v1::School out;
+  EXPECT_EQ(stub_->UpdateSchool(&ctx, up, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext ctx2;
+  v1::DeleteTeacherRequest del;
+  del.set_name("counties/ghost/teachers/t1");
+  v1::DeleteResponse dout;
+  EXPECT_EQ(stub_->DeleteTeacher(&ctx2, del, &dout).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(RegistryServiceTest, StateSurvivesRestart) {
   CreateCounty("a");
   ASSERT_TRUE(CreateSchool("a", "s1").ok());

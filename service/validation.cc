@@ -230,8 +230,8 @@ void ValidateRequestId(absl::string_view request_id, Violations& v) {
     return;
   }
   for (char c : request_id) {
-    if (c < 0x21 || c > 0x7E) {
-      v.Add("request_id", "must be printable ASCII without spaces");
+    if (c < 0x20 || c > 0x7E) {
+      v.Add("request_id", "must be printable ASCII");
       return;
     }
   }

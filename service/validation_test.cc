@@ -197,7 +197,7 @@ TEST(ValidationTest, RequestIdsAndPageSize) {
   ValidateRequestId("import/abc:7", v);
   EXPECT_TRUE(v.empty());
   ValidateRequestId(std::string(129, 'r'), v);
-  ValidateRequestId("has space", v);
+  ValidateRequestId("tab\there", v);
   ValidatePageSize(-1, v);
   EXPECT_EQ(v.size(), 3u);
 }
