@@ -48,6 +48,15 @@ int MinCostFlowProblem::AddNode(int64_t supply, std::string name) {
   return num_nodes() - 1;
 }
 
+void MinCostFlowProblem::SetSupply(int node, int64_t supply) {
+  if (node < 0 || node >= num_nodes()) {
+    if (!has_bad_supply_node_) bad_supply_node_ = node;
+    has_bad_supply_node_ = true;
+    return;
+  }
+  supply_[node] = supply;
+}
+
 int MinCostFlowProblem::AddArc(int tail, int head, int64_t lower, int64_t upper,
                                int64_t cost, std::string name) {
   tail_.push_back(tail);
@@ -75,6 +84,10 @@ std::string MinCostFlowProblem::ArcLabel(int arc) const {
 
 absl::Status MinCostFlowProblem::Validate() const {
   const int n = num_nodes();
+  if (has_bad_supply_node_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SetSupply: unknown node ", bad_supply_node_));
+  }
   int128 supply_sum = 0;
   for (int v = 0; v < n; ++v) {
     if (Abs(supply_[v]) > kMaxFlowCapacity) {
@@ -467,6 +480,11 @@ void AssignmentProblem::ReserveTeachers(int teachers, int64_t options) {
 
 void AssignmentProblem::SetTeacherUnassignedCost(int teacher,
                                                  std::optional<int64_t> cost) {
+  if (teacher < 0) {
+    if (!has_bad_override_) bad_override_teacher_ = teacher;
+    has_bad_override_ = true;
+    return;
+  }
   if (override_kind_.size() <= static_cast<size_t>(teacher)) {
     override_kind_.resize(teacher + 1, 0);
     override_cost_.resize(teacher + 1, 0);
@@ -516,6 +534,10 @@ absl::Status AssignmentProblem::Validate() const {
   }
   if (capacity_sum > kSumLimit) {
     return absl::InvalidArgumentError("sum of post capacities too large");
+  }
+  if (has_bad_override_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unassigned cost set for unknown teacher ", bad_override_teacher_));
   }
   if (static_cast<size_t>(num_teachers()) < override_kind_.size()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -147,7 +147,8 @@ class MinCostFlowProblem {
   // Adds a node and returns its index (0, 1, ...). `name` is used only in
   // messages ("node 3" when empty).
   int AddNode(int64_t supply = 0, std::string name = {});
-  void SetSupply(int node, int64_t supply) { supply_[node] = supply; }
+  // An unknown `node` is reported by Validate (and so by the solver).
+  void SetSupply(int node, int64_t supply);
 
   // Adds the arc tail -> head with bounds [lower, upper] and cost; returns its
   // index. Nodes and bounds are validated by the solver and the checker, so
@@ -176,6 +177,8 @@ class MinCostFlowProblem {
   std::vector<int> tail_, head_;
   std::vector<int64_t> lower_, upper_, cost_;
   std::vector<std::string> arc_name_;
+  int bad_supply_node_ = -1;  // first unknown node given to SetSupply
+  bool has_bad_supply_node_ = false;
 };
 
 enum class FlowStatus { kOptimal, kInfeasible };
@@ -250,7 +253,8 @@ class AssignmentProblem {
     unassigned_cost_ = cost;
   }
   // Optional per-teacher override of the unassigned cost (e.g. a teacher who
-  // must not be left unplaced gets nullopt). Index = teacher.
+  // must not be left unplaced gets nullopt). Index = teacher; an unknown
+  // teacher is reported by Validate (and so by the solver).
   void SetTeacherUnassignedCost(int teacher, std::optional<int64_t> cost);
 
   int num_posts() const { return static_cast<int>(capacity_.size()); }
@@ -287,6 +291,8 @@ class AssignmentProblem {
   // 1 = may not be unassigned, 2 = override_cost_[t].
   std::vector<uint8_t> override_kind_;
   std::vector<int64_t> override_cost_;
+  int bad_override_teacher_ = 0;  // first negative teacher given, if any
+  bool has_bad_override_ = false;
 };
 
 inline constexpr int kUnassigned = -1;

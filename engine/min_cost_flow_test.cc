@@ -226,6 +226,13 @@ TEST(MinCostFlowTest, BadInputIsInvalidArgumentNamingTheItem) {
   {
     MinCostFlowProblem p;
     p.AddNode();
+    p.SetSupply(4, 1);
+    EXPECT_THAT(SolveMinCostFlow(p).status().message(),
+                HasSubstr("SetSupply: unknown node 4"));
+  }
+  {
+    MinCostFlowProblem p;
+    p.AddNode();
     p.AddNode();
     p.AddArc(0, 1, 3, 2, 0);
     auto r = SolveMinCostFlow(p);
@@ -504,6 +511,17 @@ TEST(AssignmentTest, BadInputIsInvalidArgumentNamingTheItem) {
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(r.status().message(), HasSubstr("post 0 'ghost'"));
     EXPECT_THAT(r.status().message(), HasSubstr("negative capacity"));
+  }
+  {
+    AssignmentProblem p;
+    p.AddPost(1);
+    p.AddTeacher({{0, 1}});
+    p.SetTeacherUnassignedCost(3, 5);  // teacher 3 does not exist
+    EXPECT_THAT(SolveAssignment(p).status().message(),
+                HasSubstr("unknown teacher 3"));
+    p.SetTeacherUnassignedCost(-2, 5);
+    EXPECT_THAT(SolveAssignment(p).status().message(),
+                HasSubstr("unknown teacher -2"));
   }
   {
     AssignmentProblem p;
