@@ -58,8 +58,17 @@ address=$(sed -n 's/^rotad listening on //p' "$listen_log")
 echo "rotad (pid $rotad_pid) listening on $address"
 export ROTA_SERVER=$address ROTA_COUNTY=$COUNTY
 
-step "generate a sample county: 50 schools, 2,000 teachers, seed $SEED -> $DEMO_DIR"
-"$ROTA_GEN" --seed "$SEED" --schools 50 --teachers 2000 --county "$COUNTY" --out "$DEMO_DIR"
+# The data's "today": 2026-09-01 (rota-gen's default), or the last 1 September
+# if this machine's clock is earlier, so that no generated date is in the
+# server's future.
+as_of=2026-09-01
+year=$(date -u +%Y)
+[ "$(date -u +%m%d)" -lt 0901 ] && year=$((year - 1))
+[ "$year-09-01" \< "$as_of" ] && as_of="$year-09-01"
+
+step "generate a sample county: 50 schools, 2,000 teachers, seed $SEED, as of $as_of -> $DEMO_DIR"
+"$ROTA_GEN" --seed "$SEED" --schools 50 --teachers 2000 --county "$COUNTY" --as-of "$as_of" \
+  --out "$DEMO_DIR"
 county_name=$(sed -n 's/^display_name=//p' "$DEMO_DIR/county.txt")
 
 step "rotactl county create $COUNTY --name $county_name"

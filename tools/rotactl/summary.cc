@@ -45,7 +45,7 @@ void PrintReport(const v1::CountySummary& s) {
       {"  by subject", "", Breakdown(s.teachers_by_subject())},
       {"  backbone (骨干)", std::to_string(s.backbone_teachers()),
        Percent(s.backbone_teachers(), s.teachers())},
-      {"  exempt (暂缓)", std::to_string(s.exempt_teachers()),
+      {"  exempt", std::to_string(s.exempt_teachers()),
        Percent(s.exempt_teachers(), s.teachers())},
       {"event log", std::to_string(s.events()) + " events",
        "head " + s.head_hash()},
