@@ -19,6 +19,10 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "service/storage/event.h"
+#include "service/storage/rocksdb_keys.h"
 #include "tests/rotad_fixture.h"
 #include "tests/status_matchers.h"
 
@@ -339,6 +343,75 @@ TEST_F(RotactlTest, CrudAndExitCodes) {
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_CONTAINS(r.err, "UNAVAILABLE");
   EXPECT_EQ(Rotactl({"audit", "verify", "--help"}).exit_code, 0);
+}
+
+// The directory that holds RocksDB's CURRENT file under `data_dir`.
+std::string FindRocksDbDir(const std::string& data_dir) {
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(data_dir)) {
+    if (entry.path().filename() == "CURRENT")
+      return entry.path().parent_path().string();
+  }
+  return "";
+}
+
+// A forged event (payload changed in RocksDB, hash kept) makes `audit verify`
+// name it and exit 1.
+TEST_F(RotactlTest, AuditVerifyReportsAnAlteredEvent) {
+  CreateCounty("c1");
+  WriteFile(dir_ + "/schools.csv",
+            "id,display_name,stages,locality,headcount\n"
+            "s1,一中,senior,urban,100\n"
+            "s2,二中,senior,urban,90\n"
+            "s3,三中,senior,town,80\n");
+  ASSERT_EQ(
+      Rotactl({"--county", "c1", "import", "schools", dir_ + "/schools.csv"})
+          .exit_code,
+      0);
+  CliResult r = Rotactl({"--county", "c1", "audit", "verify"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "chain OK: 4 events, head ");
+  ASSERT_OK(rotad_->Stop());
+
+  constexpr uint64_t kVictim = 3;  // 1 = the county, 2..4 = the schools
+  const std::string db_dir = FindRocksDbDir(rotad_->data_dir());
+  ASSERT_FALSE(db_dir.empty());
+  {
+    namespace keys = rota::storage::rocksdb_keys;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const std::string& name : keys::ColumnFamilyNames()) {
+      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s =
+        rocksdb::DB::Open(rocksdb::DBOptions(), db_dir, cfs, &handles, &raw);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string record;
+    s = db->Get(rocksdb::ReadOptions(), handles[keys::kEventsIndex],
+                keys::EventKey("c1", kVictim), &record);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    absl::StatusOr<rota::storage::Event> event =
+        rota::storage::DecodeEventRecord(record);
+    ASSERT_OK(event);
+    rota::v1::School school;
+    ASSERT_TRUE(school.ParseFromString(event->payload)) << event->type;
+    school.set_headcount(school.headcount() + 50);  // the forgery
+    event->payload = school.SerializeAsString();
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = db->Put(sync, handles[keys::kEventsIndex],
+                keys::EventKey("c1", kVictim),
+                rota::storage::EncodeEventRecord(*event));
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    ASSERT_TRUE(db->Close().ok());
+  }
+  ASSERT_OK(rotad_->Restart());
+  r = Rotactl({"--county", "c1", "audit", "verify"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "chain BROKEN at event 3: ");
 }
 
 }  // namespace
