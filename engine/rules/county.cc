@@ -1,0 +1,389 @@
+#include "engine/rules/county.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "engine/rules/internal/strings.h"
+
+namespace rota::engine::rules {
+
+int32_t DaysFromCivil(int32_t y, int32_t m, int32_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int32_t era = (y >= 0 ? y : y - 399) / 400;
+  const int32_t yoe = y - era * 400;
+  const int32_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+CivilDate CivilFromDays(int32_t z) {
+  z += 719468;
+  const int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int32_t doe = z - era * 146097;
+  const int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int32_t mp = (5 * doy + 2) / 153;
+  CivilDate c;
+  c.day = doy - (153 * mp + 2) / 5 + 1;
+  c.month = mp < 10 ? mp + 3 : mp - 9;
+  c.year = yoe + era * 400 + (c.month <= 2 ? 1 : 0);
+  return c;
+}
+
+namespace {
+bool IsLeap(int32_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int32_t DaysInMonth(int32_t y, int32_t m) {
+  static constexpr int32_t kDays[] = {31, 28, 31, 30, 31, 30,
+                                      31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+}  // namespace
+
+absl::StatusOr<int32_t> ParseDate(std::string_view text) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad date \"", internal::Sv(text), "\": want YYYY-MM-DD"));
+  };
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
+  int32_t parts[3] = {0, 0, 0};
+  const int starts[3] = {0, 5, 8};
+  const int lens[3] = {4, 2, 2};
+  for (int p = 0; p < 3; ++p) {
+    for (int i = 0; i < lens[p]; ++i) {
+      char c = text[starts[p] + i];
+      if (c < '0' || c > '9') return bad();
+      parts[p] = parts[p] * 10 + (c - '0');
+    }
+  }
+  if (parts[0] < 1800 || parts[1] < 1 || parts[1] > 12 || parts[2] < 1 ||
+      parts[2] > DaysInMonth(parts[0], parts[1])) {
+    return bad();
+  }
+  return DaysFromCivil(parts[0], parts[1], parts[2]);
+}
+
+std::string FormatDate(int32_t days) {
+  CivilDate c = CivilFromDays(days);
+  return absl::StrFormat("%04d-%02d-%02d", c.year, c.month, c.day);
+}
+
+int32_t AddYears(int32_t days, int32_t years) {
+  CivilDate c = CivilFromDays(days);
+  int32_t y = c.year + years;
+  int32_t d = std::min(c.day, DaysInMonth(y, c.month));
+  return DaysFromCivil(y, c.month, d);
+}
+
+int32_t FullYearsBetween(int32_t from, int32_t to) {
+  if (to < from) return 0;
+  CivilDate a = CivilFromDays(from);
+  CivilDate b = CivilFromDays(to);
+  int32_t years = b.year - a.year;
+  if (AddYears(from, years) > to) --years;
+  return std::max(years, 0);
+}
+
+std::string_view StageName(Stage s) {
+  switch (s) {
+    case Stage::kUnspecified:
+      return "unspecified";
+    case Stage::kKindergarten:
+      return "kindergarten";
+    case Stage::kPrimary:
+      return "primary";
+    case Stage::kJunior:
+      return "junior";
+    case Stage::kSenior:
+      return "senior";
+    case Stage::kVocational:
+      return "vocational";
+  }
+  return "unknown";
+}
+
+std::string_view LocalityName(Locality l) {
+  switch (l) {
+    case Locality::kUnspecified:
+      return "unspecified";
+    case Locality::kUrban:
+      return "urban";
+    case Locality::kTown:
+      return "town";
+    case Locality::kRural:
+      return "rural";
+    case Locality::kTeachingPoint:
+      return "teaching point";
+  }
+  return "unknown";
+}
+
+std::string_view TitleName(Title t) {
+  switch (t) {
+    case Title::kUnspecified:
+      return "unspecified";
+    case Title::kNone:
+      return "none";
+    case Title::kJunior:
+      return "junior";
+    case Title::kIntermediate:
+      return "intermediate";
+    case Title::kSenior:
+      return "senior";
+  }
+  return "unknown";
+}
+
+std::string_view GradeName(EvaluationGrade g) {
+  switch (g) {
+    case EvaluationGrade::kUnspecified:
+      return "unspecified";
+    case EvaluationGrade::kExcellent:
+      return "excellent";
+    case EvaluationGrade::kCompetent:
+      return "competent";
+    case EvaluationGrade::kBasicCompetent:
+      return "basic competent";
+    case EvaluationGrade::kIncompetent:
+      return "incompetent";
+  }
+  return "unknown";
+}
+
+namespace {
+
+absl::Status Bad(std::string field, std::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", internal::Sv(what)));
+}
+
+std::string Item(std::string_view list, std::string_view id) {
+  return absl::StrCat(internal::Sv(list), "[\"", internal::Sv(id), "\"]");
+}
+
+template <typename E>
+bool EnumIn(E v, int lo, int hi) {
+  int i = static_cast<int>(v);
+  return i >= lo && i <= hi;
+}
+
+// Sorted copies of pointers, so the first error reported does not depend on
+// input order.
+template <typename T>
+std::vector<const T*> ById(const std::vector<T>& items) {
+  std::vector<const T*> out;
+  out.reserve(items.size());
+  for (const T& x : items) out.push_back(&x);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const T* a, const T* b) { return a->id < b->id; });
+  return out;
+}
+
+template <typename T>
+std::vector<const T*> ByTeacher(const std::vector<T>& items) {
+  std::vector<const T*> out;
+  out.reserve(items.size());
+  for (const T& x : items) out.push_back(&x);
+  std::stable_sort(out.begin(), out.end(), [](const T* a, const T* b) {
+    return a->teacher < b->teacher;
+  });
+  return out;
+}
+
+}  // namespace
+
+absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
+  if (!EnumIn(kind, 1, 2)) {
+    return Bad("kind", absl::StrCat("unknown value ", static_cast<int>(kind)));
+  }
+  std::map<std::string_view, const School*> schools;
+  for (const School* s : ById(in.schools)) {
+    if (s->id.empty()) return Bad("schools[].id", "must not be empty");
+    if (!schools.emplace(s->id, s).second) {
+      return Bad(Item("schools", s->id), "duplicate id");
+    }
+    if (s->stages.empty()) {
+      return Bad(Item("schools", s->id) + ".stages", "at least one stage");
+    }
+    for (Stage st : s->stages) {
+      if (!EnumIn(st, 1, 5)) {
+        return Bad(Item("schools", s->id) + ".stages", "unknown stage");
+      }
+    }
+    if (!EnumIn(s->locality, 1, 4)) {
+      return Bad(Item("schools", s->id) + ".locality", "required");
+    }
+    if (s->headcount < 0) {
+      return Bad(Item("schools", s->id) + ".headcount", "must be >= 0");
+    }
+    if (s->has_location && (!(s->latitude >= -90 && s->latitude <= 90) ||
+                            !(s->longitude >= -180 && s->longitude <= 180))) {
+      return Bad(Item("schools", s->id) + ".location", "out of range");
+    }
+  }
+  std::map<std::string_view, const Post*> posts;
+  for (const Post* p : ById(in.posts)) {
+    if (p->id.empty()) return Bad("posts[].id", "must not be empty");
+    if (!posts.emplace(p->id, p).second) {
+      return Bad(Item("posts", p->id), "duplicate id");
+    }
+    if (!schools.count(p->school)) {
+      return Bad(Item("posts", p->id) + ".school",
+                 absl::StrCat("unknown school \"", p->school, "\""));
+    }
+    if (p->subject.empty()) {
+      return Bad(Item("posts", p->id) + ".subject", "required");
+    }
+    if (!EnumIn(p->title_band, 2, 4)) {
+      return Bad(Item("posts", p->id) + ".title_band",
+                 "must be junior, intermediate or senior");
+    }
+    if (p->count < 0)
+      return Bad(Item("posts", p->id) + ".count", "must be >= 0");
+    if (!EnumIn(p->stage, 0, 5)) {
+      return Bad(Item("posts", p->id) + ".stage", "unknown stage");
+    }
+  }
+  std::map<std::string_view, const Teacher*> teachers;
+  for (const Teacher* t : ById(in.teachers)) {
+    if (t->id.empty()) return Bad("teachers[].id", "must not be empty");
+    std::string f = Item("teachers", t->id);
+    if (!teachers.emplace(t->id, t).second) return Bad(f, "duplicate id");
+    if (!EnumIn(t->gender, 1, 2)) return Bad(f + ".gender", "required");
+    if (!schools.count(t->school)) {
+      return Bad(f + ".school",
+                 absl::StrCat("unknown school \"", t->school, "\""));
+    }
+    if (t->subjects.empty() || t->subjects[0].empty()) {
+      return Bad(f + ".subjects", "at least one subject");
+    }
+    for (Stage st : t->certificate_stages) {
+      if (!EnumIn(st, 1, 5))
+        return Bad(f + ".certificate_stages", "unknown stage");
+    }
+    if (!EnumIn(t->title, 0, 4)) return Bad(f + ".title", "unknown value");
+    if (!EnumIn(t->role, 0, 3)) return Bad(f + ".role", "unknown value");
+    if (!EnumIn(t->backbone, 0, 4))
+      return Bad(f + ".backbone_level", "unknown value");
+    if (t->birth_day >= t->career_start_day) {
+      return Bad(f + ".birth_date", "must be before career_start_date");
+    }
+    if (t->career_start_day > t->school_join_day) {
+      return Bad(f + ".school_join_date",
+                 "must not be before career_start_date");
+    }
+    if (t->school_join_day > in.effective_day) {
+      return Bad(f + ".school_join_date", "after the round's effective date");
+    }
+    if (!t->post.empty()) {
+      auto it = posts.find(t->post);
+      if (it == posts.end()) {
+        return Bad(f + ".post", absl::StrCat("unknown post \"", t->post, "\""));
+      }
+      if (it->second->school != t->school) {
+        return Bad(f + ".post",
+                   absl::StrCat("post \"", t->post,
+                                "\" is not at her school \"", t->school, "\""));
+      }
+    }
+    for (size_t i = 0; i < t->evaluations.size(); ++i) {
+      if (!EnumIn(t->evaluations[i].grade, 1, 4)) {
+        return Bad(absl::StrCat(f, ".evaluations[", i, "].grade"), "required");
+      }
+    }
+    for (size_t i = 0; i < t->service_history.size(); ++i) {
+      const ServiceSpell& s = t->service_history[i];
+      if (s.end_day.has_value() && *s.end_day < s.start_day) {
+        return Bad(absl::StrCat(f, ".service_history[", i, "].end_date"),
+                   "before start_date");
+      }
+      if (!EnumIn(s.locality, 0, 4)) {
+        return Bad(absl::StrCat(f, ".service_history[", i, "].locality"),
+                   "unknown value");
+      }
+    }
+    for (size_t i = 0; i < t->exemptions.size(); ++i) {
+      const Exemption& e = t->exemptions[i];
+      if (!EnumIn(e.kind, 1, 4)) {
+        return Bad(absl::StrCat(f, ".exemptions[", i, "].kind"), "required");
+      }
+      if (e.end_day.has_value() && *e.end_day < e.start_day) {
+        return Bad(absl::StrCat(f, ".exemptions[", i, "].end_date"),
+                   "before start_date");
+      }
+    }
+    for (size_t i = 0; i < t->hardships.size(); ++i) {
+      if (!EnumIn(t->hardships[i].kind, 1, 4)) {
+        return Bad(absl::StrCat(f, ".hardships[", i, "].kind"), "required");
+      }
+    }
+  }
+  std::set<std::string_view> applied;
+  for (const Application* a : ByTeacher(in.applications)) {
+    std::string f = Item("applications", a->teacher);
+    if (!teachers.count(a->teacher)) {
+      return Bad(f + ".teacher",
+                 absl::StrCat("unknown teacher \"", a->teacher, "\""));
+    }
+    if (!applied.insert(a->teacher).second) {
+      return Bad(f, "more than one application for this teacher");
+    }
+    std::set<std::string_view> seen;
+    for (size_t i = 0; i < a->preferences.size(); ++i) {
+      const std::string& p = a->preferences[i];
+      std::string pf = absl::StrCat(f, ".preferences[", i, "]");
+      bool known = kind == RoundKind::kExchangeRotation ? schools.count(p) > 0
+                                                        : posts.count(p) > 0;
+      if (!known) {
+        return Bad(pf,
+                   absl::StrCat(
+                       "unknown ",
+                       kind == RoundKind::kExchangeRotation ? "school" : "post",
+                       " \"", p, "\""));
+      }
+      if (!seen.insert(p).second) {
+        return Bad(pf, absl::StrCat("\"", p, "\" listed twice"));
+      }
+    }
+  }
+  std::set<std::string_view> pinned;
+  auto check_pin = [&](std::string_view list, const std::string& teacher,
+                       const std::string& to) -> absl::Status {
+    std::string f = Item(list, teacher);
+    if (!teachers.count(teacher)) {
+      return Bad(f + ".teacher",
+                 absl::StrCat("unknown teacher \"", teacher, "\""));
+    }
+    if (!pinned.insert(teacher).second) {
+      return Bad(f, "teacher has more than one lock or override");
+    }
+    if (!to.empty()) {
+      bool known = kind == RoundKind::kExchangeRotation ? schools.count(to) > 0
+                                                        : posts.count(to) > 0;
+      if (!known) {
+        return Bad(f + ".to",
+                   absl::StrCat(
+                       "unknown ",
+                       kind == RoundKind::kExchangeRotation ? "school" : "post",
+                       " \"", to, "\""));
+      }
+    }
+    return absl::OkStatus();
+  };
+  for (const Lock* l : ByTeacher(in.locks)) {
+    if (absl::Status s = check_pin("locks", l->teacher, l->to); !s.ok())
+      return s;
+  }
+  for (const Override* o : ByTeacher(in.overrides)) {
+    if (absl::Status s = check_pin("overrides", o->teacher, o->to); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace rota::engine::rules

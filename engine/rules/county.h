@@ -1,0 +1,284 @@
+// CountyInputs: the frozen inputs of one round as plain structs (schools,
+// posts, teachers, applications, locks, overrides, effective date, seed).
+//
+// The service snapshots the registry at freeze time and converts it into a
+// CountyInputs; the rules (exchange_rotation.h, competitive_hiring.h) read
+// only this, never a clock: "today" is `effective_day`. Enum values carry
+// the numbers of their proto counterparts (proto/rota/v1/resources.proto),
+// so conversion is a static_cast; 0 is always "unspecified". Dates are day
+// numbers: days since 1970-01-01 (see DaysFromCivil / ParseDate).
+// Ids are bare ids ("s12", "T0007"), not resource names.
+//
+// The order of every vector is irrelevant: the rules sort by id, so any
+// permutation of the same inputs gives the same outcome and hash.
+//
+//   CountyInputs in;
+//   in.effective_day = *ParseDate("2026-09-01");
+//   in.seed = 20260901;
+//   School s; s.id = "s1"; s.locality = Locality::kUrban; s.headcount = 40;
+//   s.stages = {Stage::kPrimary}; in.schools.push_back(s);
+//   ...
+//   ROTA_RETURN_IF_ERROR(ValidateCountyInputs(in,
+//   RoundKind::kExchangeRotation));
+//
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace rota::engine::rules {
+
+// ---------------------------------------------------------------- dates
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+// algorithm). REQUIRES: 1 <= month <= 12, 1 <= day <= days in that month.
+int32_t DaysFromCivil(int32_t year, int32_t month, int32_t day);
+struct CivilDate {
+  int32_t year = 1970;
+  int32_t month = 1;
+  int32_t day = 1;
+};
+CivilDate CivilFromDays(int32_t days);
+// "YYYY-MM-DD" -> day number; InvalidArgument (naming the text) otherwise.
+absl::StatusOr<int32_t> ParseDate(std::string_view text);
+// Day number -> "YYYY-MM-DD".
+std::string FormatDate(int32_t days);
+// The same calendar day `years` later (29 Feb -> 28 Feb in common years).
+int32_t AddYears(int32_t days, int32_t years);
+// Completed years from `from` to `to` (0 if to < from): the anniversary
+// counts, so 2020-09-01 -> 2026-09-01 is 6.
+int32_t FullYearsBetween(int32_t from, int32_t to);
+
+// ---------------------------------------------------------------- enums
+enum class RoundKind : uint8_t {
+  kExchangeRotation = 1,
+  kCompetitiveHiring = 2
+};
+enum class Stage : uint8_t {
+  kUnspecified = 0,
+  kKindergarten = 1,
+  kPrimary = 2,
+  kJunior = 3,
+  kSenior = 4,
+  kVocational = 5,
+};
+// Ordered URBAN > TOWN > RURAL > TEACHING_POINT (numerically reversed).
+enum class Locality : uint8_t {
+  kUnspecified = 0,
+  kUrban = 1,
+  kTown = 2,
+  kRural = 3,
+  kTeachingPoint = 4,
+};
+enum class Gender : uint8_t { kUnspecified = 0, kFemale = 1, kMale = 2 };
+enum class Title : uint8_t {
+  kUnspecified = 0,
+  kNone = 1,          // 未定级
+  kJunior = 2,        // 初级
+  kIntermediate = 3,  // 中级
+  kSenior = 4,        // 高级
+};
+enum class Role : uint8_t {
+  kUnspecified = 0,
+  kTeacher = 1,
+  kPrincipal = 2,
+  kVicePrincipal = 3,
+};
+enum class BackboneLevel : uint8_t {
+  kUnspecified = 0,
+  kNone = 1,
+  kCounty = 2,
+  kCity = 3,
+  kProvince = 4,
+};
+enum class Employment : uint8_t {
+  kUnspecified = 0,
+  kEstablished = 1,
+  kNonEstablished = 2,
+};
+enum class EvaluationGrade : uint8_t {
+  kUnspecified = 0,
+  kExcellent = 1,
+  kCompetent = 2,
+  kBasicCompetent = 3,
+  kIncompetent = 4,
+};
+enum class ExemptionKind : uint8_t {
+  kUnspecified = 0,
+  kPregnancyOrNursing = 1,
+  kSeriousIllness = 2,
+  kNearRetirement = 3,
+  kCountyDefined = 4,
+};
+enum class HardshipKind : uint8_t {
+  kUnspecified = 0,
+  kSpouseSeparation = 1,
+  kCaringForParents = 2,
+  kDisability = 3,
+  kOther = 4,
+};
+enum class ObligationKind : uint8_t {
+  kUnspecified = 0,
+  kPublicFundedGraduate = 1,
+  kSpecialPostPlan = 2,
+};
+
+std::string_view StageName(Stage s);            // "primary", ...
+std::string_view LocalityName(Locality l);      // "urban", "town", ...
+std::string_view TitleName(Title t);            // "senior", ...
+std::string_view GradeName(EvaluationGrade g);  // "excellent", ...
+// True if locality a is strictly lower than b (e.g. kRural below kUrban).
+inline bool LowerLocality(Locality a, Locality b) {
+  return static_cast<int>(a) > static_cast<int>(b);
+}
+inline bool IsBackbone(BackboneLevel b) {
+  return b == BackboneLevel::kCounty || b == BackboneLevel::kCity ||
+         b == BackboneLevel::kProvince;
+}
+
+// ---------------------------------------------------------------- records
+struct School {
+  std::string id;
+  std::string display_name;
+  std::vector<Stage> stages;  // at least one
+  Locality locality = Locality::kUnspecified;
+  bool weak = false;          // 薄弱学校
+  std::string zone;           // 学区
+  bool has_location = false;  // false: distance unknown (cost 0 per km)
+  double latitude = 0;
+  double longitude = 0;
+  int32_t headcount = 0;  // 编制数
+};
+
+struct Post {
+  std::string id;
+  std::string school;  // school id
+  std::string subject;
+  Title title_band = Title::kUnspecified;  // kJunior..kSenior
+  int32_t count = 0;                       // 岗位职数
+  Stage stage = Stage::kUnspecified;  // kUnspecified = school's first stage
+};
+
+struct Evaluation {
+  int32_t year = 0;
+  EvaluationGrade grade = EvaluationGrade::kUnspecified;
+};
+
+// One spell at one school; the current spell has no end.
+struct ServiceSpell {
+  std::string school;
+  int32_t start_day = 0;
+  std::optional<int32_t> end_day;
+  Locality locality = Locality::kUnspecified;  // during the spell
+  bool weak = false;                           // during the spell
+  bool term_exchange = false;
+};
+
+struct Exemption {
+  ExemptionKind kind = ExemptionKind::kUnspecified;
+  std::string note;
+  int32_t start_day = 0;
+  std::optional<int32_t> end_day;  // none: open-ended
+  // In force on `day` (start <= day and, if set, day <= end).
+  bool ActiveOn(int32_t day) const {
+    return start_day <= day && (!end_day.has_value() || day <= *end_day);
+  }
+};
+
+struct Hardship {
+  HardshipKind kind = HardshipKind::kUnspecified;
+  std::string note;
+};
+
+struct ServiceObligation {
+  ObligationKind kind = ObligationKind::kUnspecified;
+  int32_t required_rural_years = 0;
+  int32_t start_day = 0;
+};
+
+struct Teacher {
+  std::string id;  // staff id
+  std::string display_name;
+  Gender gender = Gender::kUnspecified;
+  int32_t birth_day = 0;
+  int32_t career_start_day = 0;
+  std::string school;  // current school id
+  int32_t school_join_day = 0;
+  std::string post;                   // post id held now; "" = none
+  std::vector<std::string> subjects;  // first = primary subject
+  std::vector<Stage> certificate_stages;
+  Title title = Title::kUnspecified;
+  Role role = Role::kUnspecified;
+  BackboneLevel backbone = BackboneLevel::kUnspecified;
+  Employment employment = Employment::kUnspecified;
+  std::vector<Evaluation> evaluations;
+  // Every school with dates. Empty: derived as one spell at `school` from
+  // `school_join_day` with that school's locality and weak flag.
+  std::vector<ServiceSpell> service_history;
+  std::vector<Exemption> exemptions;
+  std::vector<Hardship> hardships;
+  std::vector<ServiceObligation> obligations;
+};
+
+// A teacher's preference list (志愿) for the round.
+struct Application {
+  std::string teacher;
+  // School ids (exchange rotation) or post ids (competitive hiring), best
+  // first. No duplicates.
+  std::vector<std::string> preferences;
+  // Exchange rotation: she applies to move voluntarily. false: the list is
+  // only used if she is selected as a mandatory mover.
+  bool voluntary = false;
+};
+
+// Keeps a placement of an earlier run (the service passes that placement's
+// target). A re-run honours it.
+struct Lock {
+  std::string teacher;
+  // School id (exchange rotation) or post id (competitive hiring) she is
+  // placed at; "" = she stays (exchange) / stays unplaced (hiring).
+  std::string to;
+  std::string reason;
+};
+
+// An administrator's placement. Breaking a hard rule (capacity,
+// qualification, exemption) makes the run fail with FailedPrecondition
+// naming the rule (see exchange_rotation.h).
+struct Override {
+  std::string teacher;
+  std::string to;  // as Lock::to
+  std::string reason;
+};
+
+struct CountyInputs {
+  std::string county;         // county id, informational
+  int32_t effective_day = 0;  // the round's effective date = "today"
+  uint64_t seed = 0;          // lottery seed recorded on the round
+  std::vector<School> schools;
+  std::vector<Post> posts;
+  std::vector<Teacher> teachers;
+  std::vector<Application> applications;
+  std::vector<Lock> locks;
+  std::vector<Override> overrides;
+};
+
+// Structural validation shared by all round kinds. InvalidArgument naming
+// the field, e.g. `teachers["T7"].school: unknown school "s9"`. Checks:
+// non-empty unique ids (schools, posts, teachers); posts name known schools;
+// headcount and post counts >= 0; schools have at least one stage and a
+// locality; teachers have a gender, a known school, at least one subject,
+// birth < career start <= join date <= effective date; a known post of
+// their school if any; spells start <= end; applications name known
+// teachers, at most one per teacher, preferences known schools
+// (kExchangeRotation) or posts (kCompetitiveHiring) without duplicates;
+// locks and overrides name known teachers and targets, at most one lock or
+// override per teacher.
+absl::Status ValidateCountyInputs(const CountyInputs& inputs, RoundKind kind);
+
+}  // namespace rota::engine::rules

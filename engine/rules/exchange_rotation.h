@@ -1,0 +1,85 @@
+// Exchange rotation (交流轮岗): who must rotate, who may, and where everyone
+// goes, under the county policy (SPEC.md "Round kinds" 1).
+//
+// The run, in order (every step deterministic; ties by the policy's tie
+// chain then engine::LotteryDraw(inputs.seed, teacher id)):
+//  1. Eligibility (also ComputeEligibility, listed at freeze): a teacher is
+//     eligible if she has been at her school >= min_years_at_school full
+//     years and retires strictly more than min_years_to_retirement years
+//     after the effective date, and no exemption is in force on the
+//     effective date. Exempt teachers never move (outcome EXEMPT).
+//     Principals and vice-principals follow their own rule: >=
+//     principal_min_years at the school and > principal_min_years_to_
+//     retirement years from retirement => must rotate; at the school that
+//     long but closer to retirement => INSPECTOR (专职督学), they stay.
+//  2. Locks and overrides are applied first and never changed. An override
+//     (or lock) that breaks capacity, qualification or an exemption makes
+//     the run fail with FailedPrecondition whose message starts with
+//     `override for teacher "T": rule "capacity"|"qualification"|"exemption"`.
+//  3. Voluntary applicants (Application::voluntary) by TO-BE or DA*
+//     (policy.exchange_rotation.voluntary_mechanism, or RunParameters) over
+//     the schools they list that qualify them; rural -> urban/town only if
+//     allow_rural_to_urban_training. Every other teacher holds her seat.
+//     Individually rational: a voluntary applicant ends at a listed school
+//     or where she was.
+//  4. Selection: at each school (PER_SCHOOL) or county-wide, required =
+//     ceil(rotation_share% x eligible); eligible teachers who moved in step
+//     3 count. The rest are picked among eligible teachers still at their
+//     school and having some school in an allowed mandatory direction: first
+//     enough backbone teachers to make backbone >= ceil(backbone_share% x
+//     movers), then anyone, each time by selection_order then the lottery.
+//  5. Mandatory movers (selected + principals) are placed by preference:
+//     DA* over the schools their direction allows (their application list,
+//     filtered), priority by points, every non-mover keeping her seat.
+//  6. The rest by county allocation: min-cost assignment (cost = km x
+//     allocation_cost_per_km + allocation_secondary_subject_cost when only a
+//     secondary subject fits) over every allowed, qualified school with a
+//     free seat, repeated while seats freed by movers let more be placed.
+//     Whoever is still without a seat is UNPLACED (stays at her school) and
+//     the quota lines say so.
+// Directions for mandatory movers: a teacher at school A may be sent to B
+// if any policy direction holds (URBAN_TO_RURAL: B's locality is lower;
+// STRONG_TO_WEAK: A not weak, B weak). Principals may go to any other
+// school.
+// Capacity: a school never ends with more staff than max(headcount, staff
+// before the round); a school at or above its headcount only exchanges.
+// Qualification: a school qualifies a teacher if one of its posts (subject
+// in her subjects, stage in her certificate stages) fits; a school without
+// posts qualifies her if one of its stages is among her certificate stages.
+// Term exchange: return_day = AddYears(effective_day, term_years).
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/rules/county.h"
+#include "engine/rules/policy.h"
+#include "engine/rules/round_outcome.h"
+
+namespace rota::engine::rules {
+
+// Parameters an administrator may change between runs (proto
+// RunParameters); unset = the policy's value.
+struct RunParameters {
+  std::optional<VoluntaryMechanism> voluntary_mechanism;
+  std::optional<StageMode> stage_mode;  // competitive hiring only
+};
+
+// Step 1 only: one entry per teacher in id order (eligible, exempt, points,
+// reason; `mandatory` marks principals who must rotate; `voluntary` those who
+// applied voluntarily). InvalidArgument on bad inputs or policy.
+absl::StatusOr<std::vector<EligibilityEntry>> ComputeEligibility(
+    const CountyInputs& inputs, const RoundPolicy& policy);
+
+// The whole run. InvalidArgument for bad inputs/policy (ValidateCountyInputs,
+// ValidatePolicy); FailedPrecondition for an override or lock that breaks a
+// hard rule (see step 2). Unplaced teachers and quotas that cannot hold are
+// results (placements and quota lines), not errors.
+absl::StatusOr<RoundOutcome> RunExchangeRotation(
+    const CountyInputs& inputs, const RoundPolicy& policy,
+    const RunParameters& parameters = {});
+
+}  // namespace rota::engine::rules

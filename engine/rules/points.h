@@ -1,0 +1,63 @@
+// Points (积分) with a per-component breakdown, the tie-chain values for
+// engine::Teacher::tie_breakers, and retirement dates.
+//
+// Points are in centipoints (100 = 1 point). Components, each only when
+// non-zero:
+//   "service years (N)"       N full years since career start x
+//   per_service_year "rural years (N)"         N full years at rural schools /
+//   teaching points "weak-school years (N)"   N full years at weak schools
+//   "evaluation Y: grade"     each evaluation of the last `evaluation_years`
+//                             years before the effective date's year
+//   "backbone: county|city|province"
+//   "title: junior|intermediate|senior"
+//   "hardship: spouse separation|caring for parents|disability|other"
+// Rural and weak-school years come from the service history: the days of
+// every spell (clipped to the effective date) are summed and divided by
+// 365.25, floored; an empty history counts as one spell at the current
+// school since the join date with that school's locality and weak flag.
+//
+//   ROTA_ASSIGN_OR_RETURN(...);  // after ValidateCountyInputs
+//   PointsBreakdown p = ComputePoints(teacher, school_of_teacher,
+//                                     policy, inputs.effective_day);
+//   p.total;  // centipoints
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/rules/county.h"
+#include "engine/rules/policy.h"
+#include "engine/rules/round_outcome.h"
+
+namespace rota::engine::rules {
+
+struct PointsBreakdown {
+  int64_t total = 0;
+  std::vector<PointsComponent> components;
+  int32_t service_years = 0;
+  int32_t rural_years = 0;
+  int32_t weak_school_years = 0;
+};
+
+// `current_school` is the teacher's current school (for the implicit spell
+// when her history is empty); may be nullptr (then that spell counts as
+// neither rural nor weak).
+PointsBreakdown ComputePoints(const Teacher& teacher,
+                              const School* current_school,
+                              const RoundPolicy& policy, int32_t effective_day);
+
+// Values for engine::Teacher::tie_breakers, one per policy.tie_chain entry,
+// larger = ranks first (earlier dates become larger numbers).
+std::vector<int64_t> TieChainValues(const Teacher& teacher,
+                                    const RoundPolicy& policy);
+
+// Statutory retirement age: male_age, female_age, or
+// female_senior_title_age for women with a senior title. Unspecified gender
+// uses male_age (ValidateCountyInputs rejects it anyway).
+int32_t RetirementAge(const Teacher& teacher, const RetirementPolicy& policy);
+// Birth date + retirement age (same calendar day).
+int32_t RetirementDay(const Teacher& teacher, const RetirementPolicy& policy);
+
+}  // namespace rota::engine::rules

@@ -1,0 +1,171 @@
+#include "engine/rules/policy.h"
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "engine/rules/internal/strings.h"
+
+namespace rota::engine::rules {
+namespace {
+
+constexpr int64_t kMaxMagnitude = 1000000000;  // 10^7 points
+
+absl::Status Bad(std::string_view field, std::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("policy.", internal::Sv(field), ": ", internal::Sv(what)));
+}
+
+absl::Status Range(std::string_view field, int64_t value, int64_t lo,
+                   int64_t hi) {
+  if (value < lo || value > hi) {
+    return Bad(field, absl::StrCat("must be between ", lo, " and ", hi,
+                                   ", got ", value));
+  }
+  return absl::OkStatus();
+}
+
+template <typename E>
+absl::Status EnumList(std::string_view field, const std::vector<E>& values,
+                      int lo, int hi) {
+  uint64_t seen = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    int v = static_cast<int>(values[i]);
+    std::string item = absl::StrCat(internal::Sv(field), "[", i, "]");
+    if (v < lo || v > hi) {
+      return Bad(item, absl::StrCat("unknown value ", v));
+    }
+    if ((seen >> v) & 1) return Bad(item, absl::StrCat("duplicate value ", v));
+    seen |= uint64_t{1} << v;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string_view DirectionName(Direction d) {
+  switch (d) {
+    case Direction::kUrbanToRural:
+      return "urban-to-rural";
+    case Direction::kStrongToWeak:
+      return "strong-to-weak";
+    case Direction::kRuralToUrbanTraining:
+      return "rural-to-urban-training";
+  }
+  return "unknown";
+}
+
+std::string_view VoluntaryMechanismName(VoluntaryMechanism m) {
+  switch (m) {
+    case VoluntaryMechanism::kTeacherOptimalBlockExchange:
+      return "to-be";
+    case VoluntaryMechanism::kTenureDeferredAcceptance:
+      return "da-star";
+  }
+  return "unknown";
+}
+
+std::string_view StageModeName(StageMode m) {
+  switch (m) {
+    case StageMode::kSimultaneous:
+      return "simultaneous";
+    case StageMode::kSequential:
+      return "sequential";
+  }
+  return "unknown";
+}
+
+absl::Status ValidatePolicy(const RoundPolicy& p) {
+  const auto& r = p.retirement;
+  ROTA_RETURN_IF_ERROR(Range("retirement.male_age", r.male_age, 16, 80));
+  ROTA_RETURN_IF_ERROR(Range("retirement.female_age", r.female_age, 16, 80));
+  ROTA_RETURN_IF_ERROR(Range("retirement.female_senior_title_age",
+                             r.female_senior_title_age, 16, 80));
+  const auto& e = p.exchange_rotation;
+  ROTA_RETURN_IF_ERROR(Range("exchange_rotation.min_years_at_school",
+                             e.min_years_at_school, 0, 60));
+  ROTA_RETURN_IF_ERROR(Range("exchange_rotation.min_years_to_retirement",
+                             e.min_years_to_retirement, 0, 60));
+  ROTA_RETURN_IF_ERROR(Range("exchange_rotation.rotation_share_percent",
+                             e.rotation_share_percent, 0, 100));
+  ROTA_RETURN_IF_ERROR(Range("exchange_rotation.backbone_share_percent",
+                             e.backbone_share_percent, 0, 100));
+  int scope = static_cast<int>(e.share_scope);
+  if (scope < 1 || scope > 2) {
+    return Bad("exchange_rotation.share_scope",
+               absl::StrCat("unknown value ", scope));
+  }
+  ROTA_RETURN_IF_ERROR(EnumList("exchange_rotation.mandatory_directions",
+                                e.mandatory_directions, 1, 3));
+  for (size_t i = 0; i < e.mandatory_directions.size(); ++i) {
+    if (e.mandatory_directions[i] == Direction::kRuralToUrbanTraining) {
+      return Bad(
+          absl::StrCat("exchange_rotation.mandatory_directions[", i, "]"),
+          "RURAL_TO_URBAN_TRAINING is voluntary only; use "
+          "allow_rural_to_urban_training");
+    }
+  }
+  int mode = static_cast<int>(e.mode);
+  if (mode < 1 || mode > 2) {
+    return Bad("exchange_rotation.mode", absl::StrCat("unknown value ", mode));
+  }
+  ROTA_RETURN_IF_ERROR(
+      Range("exchange_rotation.term_years", e.term_years, 1, 20));
+  ROTA_RETURN_IF_ERROR(Range("exchange_rotation.principal_min_years",
+                             e.principal_min_years, 0, 60));
+  ROTA_RETURN_IF_ERROR(
+      Range("exchange_rotation.principal_min_years_to_retirement",
+            e.principal_min_years_to_retirement, 0, 60));
+  int vm = static_cast<int>(e.voluntary_mechanism);
+  if (vm < 1 || vm > 2) {
+    return Bad("exchange_rotation.voluntary_mechanism",
+               absl::StrCat("unknown value ", vm));
+  }
+  ROTA_RETURN_IF_ERROR(
+      EnumList("exchange_rotation.selection_order", e.selection_order, 1, 3));
+  ROTA_RETURN_IF_ERROR(Range("exchange_rotation.allocation_cost_per_km",
+                             e.allocation_cost_per_km, 0, 1000000));
+  const auto& h = p.competitive_hiring;
+  int sm = static_cast<int>(h.stage_mode);
+  if (sm < 1 || sm > 2) {
+    return Bad("competitive_hiring.stage_mode",
+               absl::StrCat("unknown value ", sm));
+  }
+  ROTA_RETURN_IF_ERROR(
+      Range("competitive_hiring.max_bands_down", h.max_bands_down, 0, 2));
+  ROTA_RETURN_IF_ERROR(Range("competitive_hiring.allocation_cost_per_km",
+                             h.allocation_cost_per_km, 0, 1000000));
+  ROTA_RETURN_IF_ERROR(
+      Range("competitive_hiring.allocation_secondary_subject_cost",
+            h.allocation_secondary_subject_cost, 0, 1000000));
+  const auto& pt = p.points;
+  const std::pair<const char*, int64_t> points[] = {
+      {"points.per_service_year", pt.per_service_year},
+      {"points.per_rural_year", pt.per_rural_year},
+      {"points.per_weak_school_year", pt.per_weak_school_year},
+      {"points.evaluation_excellent", pt.evaluation_excellent},
+      {"points.evaluation_competent", pt.evaluation_competent},
+      {"points.evaluation_basic_competent", pt.evaluation_basic_competent},
+      {"points.evaluation_incompetent", pt.evaluation_incompetent},
+      {"points.backbone_county", pt.backbone_county},
+      {"points.backbone_city", pt.backbone_city},
+      {"points.backbone_province", pt.backbone_province},
+      {"points.title_junior", pt.title_junior},
+      {"points.title_intermediate", pt.title_intermediate},
+      {"points.title_senior", pt.title_senior},
+      {"points.hardship_spouse_separation", pt.hardship_spouse_separation},
+      {"points.hardship_caring_for_parents", pt.hardship_caring_for_parents},
+      {"points.hardship_disability", pt.hardship_disability},
+      {"points.hardship_other", pt.hardship_other},
+  };
+  for (const auto& [name, value] : points) {
+    ROTA_RETURN_IF_ERROR(Range(name, value, -kMaxMagnitude, kMaxMagnitude));
+  }
+  ROTA_RETURN_IF_ERROR(
+      Range("points.evaluation_years", pt.evaluation_years, 0, 50));
+  ROTA_RETURN_IF_ERROR(EnumList("tie_chain", p.tie_chain, 1, 5));
+  return absl::OkStatus();
+}
+
+}  // namespace rota::engine::rules

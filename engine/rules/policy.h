@@ -1,0 +1,161 @@
+// RoundPolicy: the county policy for exchange rotation and competitive hiring
+// as a plain struct, mirroring proto/rota/v1/policy.proto field by field.
+//
+// This file is the single home of the policy defaults: every field's
+// initializer is the default documented in policy.proto and SPEC.md, and the
+// service fills each unset proto field from a default-constructed
+// RoundPolicy. Enum values have the same numbers as their proto
+// counterparts, so conversion is a static_cast of a validated value.
+// Points are in centipoints (100 = 1 point).
+//
+//   RoundPolicy policy;                                  // all defaults
+//   policy.exchange_rotation.rotation_share_percent = 15;
+//   ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));        // InvalidArgument
+//
+// Thread-safety: plain value.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace rota::engine::rules {
+
+// Where the rotation and backbone shares must hold (proto ShareScope).
+enum class ShareScope { kPerSchool = 1, kCountyWide = 2 };
+
+// Allowed directions of a mandatory move (proto Direction). Localities are
+// ordered URBAN > TOWN > RURAL > TEACHING_POINT.
+enum class Direction {
+  kUrbanToRural = 1,          // to a school of lower locality
+  kStrongToWeak = 2,          // from a non-weak to a weak school
+  kRuralToUrbanTraining = 3,  // rural/teaching point -> urban/town, voluntary
+};
+
+// proto ExchangeMode.
+enum class ExchangeMode { kTermExchange = 1, kTransfer = 2 };
+
+// proto VoluntaryMechanism.
+enum class VoluntaryMechanism {
+  kTeacherOptimalBlockExchange = 1,  // "to-be"
+  kTenureDeferredAcceptance = 2,     // "da-star"
+};
+
+// proto SelectionCriterion: how mandatory movers are picked before the
+// lottery.
+enum class SelectionCriterion {
+  kLongestAtSchool = 1,  // earliest join date at the current school first
+  kYoungest = 2,         // furthest from retirement first
+  kLowestPoints = 3,     // lowest points first
+};
+
+// proto StageMode (competitive hiring).
+enum class StageMode { kSimultaneous = 1, kSequential = 2 };
+
+// proto TieBreaker: criteria after points, first first; then the lottery.
+enum class TieBreaker {
+  kLongerService = 1,         // earlier career start first
+  kLongerAtSchool = 2,        // earlier join date at the current school first
+  kOlder = 3,                 // earlier birth date first
+  kHigherTitle = 4,           // higher title first
+  kBetterLastEvaluation = 5,  // better most recent evaluation first
+};
+
+std::string_view DirectionName(Direction d);  // "urban-to-rural", ...
+std::string_view VoluntaryMechanismName(VoluntaryMechanism m);  // "to-be"
+std::string_view StageModeName(StageMode m);  // "simultaneous"/"sequential"
+
+struct RetirementPolicy {
+  int32_t male_age = 60;                 // statutory retirement age of men
+  int32_t female_age = 55;               // of women
+  int32_t female_senior_title_age = 60;  // of women with a senior title
+};
+
+struct ExchangeRotationPolicy {
+  // Years at the same school before a teacher is eligible (>=).
+  int32_t min_years_at_school = 6;
+  // Eligible only if strictly more than this many years from retirement.
+  int32_t min_years_to_retirement = 5;
+  // At least ceil(this % x eligible) must rotate each year.
+  int32_t rotation_share_percent = 10;
+  // Backbone teachers make up at least ceil(this % x movers).
+  int32_t backbone_share_percent = 20;
+  ShareScope share_scope = ShareScope::kPerSchool;
+  // Directions a mandatory move may take (any one of them suffices).
+  std::vector<Direction> mandatory_directions = {Direction::kUrbanToRural,
+                                                 Direction::kStrongToWeak};
+  // Rural/teaching-point teachers may volunteer for urban/town schools.
+  bool allow_rural_to_urban_training = true;
+  ExchangeMode mode = ExchangeMode::kTermExchange;
+  // Length of a term exchange in years (return date = effective + term).
+  int32_t term_years = 3;
+  // Principals/vice-principals must rotate after this many years at a school
+  int32_t principal_min_years = 6;
+  // ... unless within this many years of retirement: then INSPECTOR (专职督学).
+  int32_t principal_min_years_to_retirement = 5;
+  VoluntaryMechanism voluntary_mechanism =
+      VoluntaryMechanism::kTeacherOptimalBlockExchange;
+  // Order in which mandatory movers are picked; then the seeded lottery.
+  std::vector<SelectionCriterion> selection_order = {
+      SelectionCriterion::kLongestAtSchool};
+  // County allocation (min-cost) cost per kilometre of distance.
+  int64_t allocation_cost_per_km = 10;
+};
+
+struct CompetitiveHiringPolicy {
+  StageMode stage_mode = StageMode::kSimultaneous;
+  bool allow_down_hiring = true;        // 低聘 allowed
+  int32_t max_bands_down = 1;           // at most this many title bands down
+  int64_t allocation_cost_per_km = 10;  // 调剂 cost per kilometre
+  // Extra allocation cost for teaching a secondary (not primary) subject.
+  // Exchange rotation's county allocation uses it too.
+  int64_t allocation_secondary_subject_cost = 500;
+};
+
+// All in centipoints.
+struct PointsPolicy {
+  int64_t per_service_year = 100;      // per full year since career start
+  int64_t per_rural_year = 200;        // extra per year at rural/teaching pt
+  int64_t per_weak_school_year = 100;  // extra per year at weak schools
+  // Per evaluation of the last `evaluation_years` years, by grade.
+  int64_t evaluation_excellent = 300;
+  int64_t evaluation_competent = 100;
+  int64_t evaluation_basic_competent = 0;
+  int64_t evaluation_incompetent = -500;
+  int32_t evaluation_years = 5;
+  int64_t backbone_county = 300;
+  int64_t backbone_city = 500;
+  int64_t backbone_province = 800;
+  int64_t title_junior = 100;
+  int64_t title_intermediate = 300;
+  int64_t title_senior = 500;
+  int64_t hardship_spouse_separation = 300;
+  int64_t hardship_caring_for_parents = 200;
+  int64_t hardship_disability = 300;
+  int64_t hardship_other = 100;
+};
+
+struct RoundPolicy {
+  int32_t school_year = 0;  // informational
+  int64_t version = 0;      // informational: the stored policy version
+  RetirementPolicy retirement;
+  ExchangeRotationPolicy exchange_rotation;
+  CompetitiveHiringPolicy competitive_hiring;
+  PointsPolicy points;
+  // Tie chain after points, first criterion first; then the seeded lottery.
+  std::vector<TieBreaker> tie_chain = {TieBreaker::kLongerService,
+                                       TieBreaker::kLongerAtSchool,
+                                       TieBreaker::kOlder};
+};
+
+// Semantic checks. InvalidArgument naming the field by its proto path, e.g.
+// "policy.exchange_rotation.rotation_share_percent: must be between 0 and
+// 100, got 120". Checks: ages 16..80, years >= 0 (term_years >= 1),
+// percentages 0..100, enum values in range, no duplicates in
+// mandatory_directions / selection_order / tie_chain, evaluation_years
+// 0..50, costs and points within +-10^9, max_bands_down 0..2.
+absl::Status ValidatePolicy(const RoundPolicy& policy);
+
+}  // namespace rota::engine::rules
