@@ -47,6 +47,16 @@
 // in her subjects, stage in her certificate stages) fits; a school without
 // posts qualifies her if one of its stages is among her certificate stages.
 // Term exchange: return_day = AddYears(effective_day, term_years).
+// Quota lines: "rotation share" and "backbone share" per school with
+// eligible teachers (PER_SCHOOL) plus county totals, or county lines only
+// (COUNTY_WIDE); "principal rotation" for the county when a principal must
+// rotate. achieved counts eligible teachers who end at another school (by
+// any phase, lock or override); holds = achieved >= required, and a line
+// that does not hold says why (exempt, no allowed school, unplaced, ...).
+// Explanations: a FULL verdict names the lowest-priority teacher at that
+// school at the end of the run who outranks her (tenure at her own school,
+// a lock/override, or higher points/tie chain/lottery); other verdicts name
+// the rule (qualification, direction, selection, TO-BE exchange rule).
 //
 // Thread-safety: pure functions.
 #pragma once

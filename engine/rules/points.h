@@ -11,9 +11,10 @@
 //   "backbone: county|city|province"
 //   "title: junior|intermediate|senior"
 //   "hardship: spouse separation|caring for parents|disability|other"
-// Rural and weak-school years come from the service history: the days of
-// every spell (clipped to the effective date) are summed and divided by
-// 365.25, floored; an empty history counts as one spell at the current
+// Rural and weak-school years come from the service history: each spell
+// (clipped to the effective date) gives its completed calendar years, and
+// the spells' leftover days are pooled (365 days = one more year); an
+// empty history counts as one spell at the current
 // school since the join date with that school's locality and weak flag.
 //
 //   ROTA_ASSIGN_OR_RETURN(...);  // after ValidateCountyInputs

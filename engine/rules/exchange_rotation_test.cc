@@ -1,0 +1,482 @@
+#include "engine/rules/exchange_rotation.h"
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include "engine/rules/internal/synthetic_county.h"
+#include "engine/rules/points.h"
+#include "gtest/gtest.h"
+
+namespace rota::engine::rules {
+namespace {
+
+int32_t D(const char* s) { return *ParseDate(s); }
+
+School MakeSchool(std::string id, Locality loc, bool weak, int headcount) {
+  School s;
+  s.id = std::move(id);
+  s.stages = {Stage::kPrimary};
+  s.locality = loc;
+  s.weak = weak;
+  s.headcount = headcount;
+  return s;
+}
+
+Teacher MakeTeacher(std::string id, std::string school, const char* join,
+                    const char* birth = "1985-03-01") {
+  Teacher t;
+  t.id = std::move(id);
+  t.gender = Gender::kMale;
+  t.birth_day = D(birth);
+  t.career_start_day = std::min(D("2008-09-01"), D(join));
+  t.school = std::move(school);
+  t.school_join_day = D(join);
+  t.subjects = {"math"};
+  t.certificate_stages = {Stage::kPrimary};
+  t.title = Title::kIntermediate;
+  t.role = Role::kTeacher;
+  return t;
+}
+
+const EligibilityEntry& Entry(const std::vector<EligibilityEntry>& v,
+                              const std::string& id) {
+  for (const auto& e : v) {
+    if (e.teacher == id) return e;
+  }
+  ADD_FAILURE() << "no entry for " << id;
+  return v.front();
+}
+
+// Urban school u1 with teachers at the eligibility boundaries; rural r1 with
+// room.
+CountyInputs Boundaries() {
+  CountyInputs in;
+  in.effective_day = D("2026-09-01");
+  in.seed = 7;
+  in.schools = {MakeSchool("u1", Locality::kUrban, false, 10),
+                MakeSchool("r1", Locality::kRural, true, 10)};
+  // Exactly 6 years at the school: eligible.
+  in.teachers.push_back(MakeTeacher("exact6", "u1", "2020-09-01"));
+  // One day short of 6 years: not eligible.
+  in.teachers.push_back(MakeTeacher("short6", "u1", "2020-09-02"));
+  // Male retiring at 60 on 2031-09-01: exactly 5 years away, not eligible.
+  in.teachers.push_back(
+      MakeTeacher("retire5", "u1", "2010-09-01", "1971-09-01"));
+  // Retiring one day later: more than 5 years, eligible.
+  in.teachers.push_back(
+      MakeTeacher("retire5p1", "u1", "2010-09-01", "1971-09-02"));
+  // Eligible but exempt (nursing, in force on the effective date).
+  Teacher ex = MakeTeacher("exempt", "u1", "2010-09-01");
+  ex.exemptions.push_back({ExemptionKind::kPregnancyOrNursing, "",
+                           D("2026-01-01"), D("2026-09-01")});
+  in.teachers.push_back(ex);
+  // Exemption ended the day before: not exempt.
+  Teacher ended = MakeTeacher("ended", "u1", "2010-09-01");
+  ended.exemptions.push_back(
+      {ExemptionKind::kSeriousIllness, "", D("2025-01-01"), D("2026-08-31")});
+  in.teachers.push_back(ended);
+  // Principal 6 years at school, far from retirement: must rotate.
+  Teacher p = MakeTeacher("principal", "u1", "2020-09-01");
+  p.role = Role::kPrincipal;
+  in.teachers.push_back(p);
+  // Vice-principal near retirement: inspector.
+  Teacher vp = MakeTeacher("vice", "u1", "2012-09-01", "1968-01-01");
+  vp.role = Role::kVicePrincipal;
+  in.teachers.push_back(vp);
+  in.teachers.push_back(MakeTeacher("rural1", "r1", "2010-09-01"));
+  return in;
+}
+
+TEST(ExchangeRotationTest, EligibilityBoundaries) {
+  RoundPolicy policy;
+  auto el = ComputeEligibility(Boundaries(), policy);
+  ASSERT_TRUE(el.ok()) << el.status();
+  EXPECT_TRUE(Entry(*el, "exact6").eligible) << Entry(*el, "exact6").reason;
+  EXPECT_FALSE(Entry(*el, "short6").eligible);
+  EXPECT_FALSE(Entry(*el, "retire5").eligible) << Entry(*el, "retire5").reason;
+  EXPECT_TRUE(Entry(*el, "retire5p1").eligible);
+  EXPECT_TRUE(Entry(*el, "exempt").exempt);
+  EXPECT_FALSE(Entry(*el, "exempt").eligible);
+  EXPECT_FALSE(Entry(*el, "ended").exempt);
+  EXPECT_TRUE(Entry(*el, "ended").eligible);
+  EXPECT_TRUE(Entry(*el, "principal").mandatory);
+  EXPECT_FALSE(Entry(*el, "vice").eligible);
+  EXPECT_NE(Entry(*el, "vice").reason.find("inspector"), std::string::npos);
+}
+
+TEST(ExchangeRotationTest, RunOnBoundaries) {
+  RoundPolicy policy;
+  CountyInputs in = Boundaries();
+  auto out = RunExchangeRotation(in, policy);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->FindPlacement("exempt")->outcome, Outcome::kExempt);
+  EXPECT_EQ(out->FindPlacement("vice")->outcome, Outcome::kInspector);
+  const Placement* p = out->FindPlacement("principal");
+  EXPECT_EQ(p->outcome, Outcome::kMoved);
+  EXPECT_EQ(p->to_school, "r1");
+  EXPECT_TRUE(p->mandatory);
+  ASSERT_TRUE(p->return_day.has_value());
+  EXPECT_EQ(FormatDate(*p->return_day), "2029-09-01");
+  // 3 eligible at u1 (exact6, retire5p1, ended): ceil(10% x 3) = 1 mover,
+  // and ceil(20% x 1) = 1 backbone needed but none is backbone.
+  int moved = 0;
+  for (const char* id : {"exact6", "retire5p1", "ended"}) {
+    const Placement* q = out->FindPlacement(id);
+    if (q->outcome == Outcome::kMoved) {
+      ++moved;
+      EXPECT_EQ(q->to_school, "r1");
+      EXPECT_EQ(q->via, "county allocation (min-cost)");
+    }
+  }
+  EXPECT_EQ(moved, 1);
+  bool found = false;
+  for (const QuotaLine& q : out->quotas) {
+    if (q.scope == "u1" && q.quota == "rotation share") {
+      EXPECT_EQ(q.required, 1);
+      EXPECT_EQ(q.achieved, 1);
+      EXPECT_TRUE(q.holds);
+    }
+    if (q.scope == "u1" && q.quota == "backbone share") {
+      found = true;
+      EXPECT_FALSE(q.holds);
+      EXPECT_NE(q.reason.find("only 0 backbone teachers eligible"),
+                std::string::npos)
+          << q.reason;
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(ExchangeRotationTest, OverridesBreakingHardRulesAreRefused) {
+  RoundPolicy policy;
+  CountyInputs in = Boundaries();
+  in.overrides = {{"exempt", "r1", "test"}};
+  auto out = RunExchangeRotation(in, policy);
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(out.status().message().find("rule \"exemption\""),
+            std::string::npos)
+      << out.status();
+
+  in = Boundaries();
+  in.teachers[0].certificate_stages = {Stage::kSenior};  // r1 is primary
+  in.overrides = {{"exact6", "r1", "test"}};
+  out = RunExchangeRotation(in, policy);
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(out.status().message().find("rule \"qualification\""),
+            std::string::npos)
+      << out.status();
+
+  in = Boundaries();
+  in.schools[1].headcount = 1;  // r1 has 1 teacher already
+  in.overrides = {{"exact6", "r1", "test"}};
+  out = RunExchangeRotation(in, policy);
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(out.status().message().find("rule \"capacity\""), std::string::npos)
+      << out.status();
+
+  // A valid override and a lock are honoured.
+  in = Boundaries();
+  in.overrides = {{"short6", "r1", "needs a math teacher"}};
+  in.locks = {{"exact6", "", "keep"}};
+  out = RunExchangeRotation(in, policy);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->FindPlacement("short6")->to_school, "r1");
+  EXPECT_TRUE(out->FindPlacement("short6")->overridden);
+  EXPECT_EQ(out->FindPlacement("exact6")->to_school, "u1");
+  EXPECT_TRUE(out->FindPlacement("exact6")->locked);
+}
+
+// ---- properties on synthetic counties ----
+
+int Qualification(const CountyInputs& in, const Teacher& t,
+                  const std::string& school) {
+  const School* sc = nullptr;
+  for (const School& s : in.schools) {
+    if (s.id == school) sc = &s;
+  }
+  bool any_post = false;
+  int best = 0;
+  for (const Post& p : in.posts) {
+    if (p.school != school) continue;
+    any_post = true;
+    Stage st = p.stage == Stage::kUnspecified ? sc->stages[0] : p.stage;
+    if (std::find(t.certificate_stages.begin(), t.certificate_stages.end(),
+                  st) == t.certificate_stages.end()) {
+      continue;
+    }
+    for (size_t i = 0; i < t.subjects.size(); ++i) {
+      if (t.subjects[i] == p.subject) best = best == 0 ? 1 + (i > 0) : best;
+    }
+  }
+  if (!any_post) {
+    for (Stage st : sc->stages) {
+      if (std::find(t.certificate_stages.begin(), t.certificate_stages.end(),
+                    st) != t.certificate_stages.end()) {
+        return 1;
+      }
+    }
+  }
+  return best;
+}
+
+void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
+                     const RoundOutcome& out, uint64_t seed) {
+  SCOPED_TRACE(testing::Message() << "seed " << seed);
+  std::map<std::string, const School*> schools;
+  for (const School& s : in.schools) schools[s.id] = &s;
+  std::map<std::string, const Teacher*> teachers;
+  for (const Teacher& t : in.teachers) teachers[t.id] = &t;
+  std::map<std::string, const Application*> apps;
+  for (const Application& a : in.applications) apps[a.teacher] = &a;
+  ASSERT_EQ(out.placements.size(), in.teachers.size());
+
+  // Capacity.
+  std::map<std::string, int64_t> before, after, incoming;
+  for (const Placement& p : out.placements) {
+    ++before[p.from_school];
+    ++after[p.to_school];
+    if (p.to_school != p.from_school) ++incoming[p.to_school];
+  }
+  for (const School& s : in.schools) {
+    EXPECT_LE(after[s.id], std::max<int64_t>(s.headcount, before[s.id]))
+        << "school " << s.id;
+    if (before[s.id] >= s.headcount) {
+      EXPECT_LE(after[s.id], before[s.id]) << "school " << s.id;
+    }
+  }
+  std::map<std::string, const EligibilityEntry*> elig;
+  for (const auto& e : out.eligibility) elig[e.teacher] = &e;
+  for (const Placement& p : out.placements) {
+    const Teacher& t = *teachers.at(p.teacher);
+    const bool moved = p.to_school != p.from_school;
+    EXPECT_EQ(moved, p.outcome == Outcome::kMoved) << p.teacher;
+    if (moved) {
+      // Qualification.
+      EXPECT_GT(Qualification(in, t, p.to_school), 0) << p.teacher;
+      // Exempt never move.
+      EXPECT_FALSE(elig.at(p.teacher)->exempt) << p.teacher;
+      EXPECT_EQ(p.return_day.has_value(),
+                policy.exchange_rotation.mode == ExchangeMode::kTermExchange);
+    }
+    if (elig.at(p.teacher)->exempt) {
+      EXPECT_EQ(p.outcome, Outcome::kExempt) << p.teacher;
+    }
+    // Voluntary never worse off than staying.
+    auto a = apps.find(p.teacher);
+    const bool pinned = p.locked || p.overridden;
+    if (a != apps.end() && a->second->voluntary && !p.mandatory && moved &&
+        !pinned) {
+      const auto& prefs = a->second->preferences;
+      auto it = std::find(prefs.begin(), prefs.end(), p.to_school);
+      ASSERT_NE(it, prefs.end()) << p.teacher << " moved off her list";
+      auto own = std::find(prefs.begin(), prefs.end(), p.from_school);
+      EXPECT_LT(it - prefs.begin(), own - prefs.begin()) << p.teacher;
+      EXPECT_EQ(p.choice, it - prefs.begin() + 1);
+    }
+    // Direction rules for mandatory movers (principals may go anywhere).
+    if (moved && p.mandatory && t.role == Role::kTeacher && !pinned) {
+      const School& from = *schools.at(p.from_school);
+      const School& to = *schools.at(p.to_school);
+      bool ok =
+          LowerLocality(to.locality, from.locality) || (!from.weak && to.weak);
+      EXPECT_TRUE(ok) << p.teacher << " " << p.from_school << "->"
+                      << p.to_school;
+    }
+    if (p.outcome == Outcome::kUnplaced) {
+      EXPECT_TRUE(p.mandatory);
+    }
+  }
+
+  // Quotas: required from the eligibility list, achieved from placements.
+  std::map<std::string, int64_t> eligible, movers, backbone;
+  const bool county =
+      policy.exchange_rotation.share_scope == ShareScope::kCountyWide;
+  for (const Placement& p : out.placements) {
+    const Teacher& t = *teachers.at(p.teacher);
+    const EligibilityEntry& e = *elig.at(p.teacher);
+    if (!e.eligible || t.role != Role::kTeacher) continue;
+    std::string g = county ? "county" : p.from_school;
+    ++eligible[g];
+    if (p.to_school != p.from_school) {
+      ++movers[g];
+      if (IsBackbone(t.backbone)) ++backbone[g];
+    }
+  }
+  int lines = 0;
+  for (const QuotaLine& q : out.quotas) {
+    EXPECT_EQ(q.holds, q.achieved >= q.required) << q.scope << " " << q.quota;
+    EXPECT_EQ(q.holds, q.reason.empty()) << q.scope << " " << q.quota;
+    if (q.quota == "principal rotation") continue;
+    if (q.scope == "county" && !county) continue;
+    ++lines;
+    if (q.quota == "rotation share") {
+      EXPECT_EQ(q.required, (policy.exchange_rotation.rotation_share_percent *
+                                 eligible[q.scope] +
+                             99) /
+                                100)
+          << q.scope;
+      EXPECT_EQ(q.achieved, movers[q.scope]) << q.scope;
+    } else {
+      EXPECT_EQ(q.required, (policy.exchange_rotation.backbone_share_percent *
+                                 movers[q.scope] +
+                             99) /
+                                100)
+          << q.scope;
+      EXPECT_EQ(q.achieved, backbone[q.scope]) << q.scope;
+    }
+  }
+  EXPECT_EQ(lines, 2 * static_cast<int>(eligible.size()));
+
+  // Explanations against the placements.
+  std::map<std::string, const Placement*> placed;
+  for (const Placement& p : out.placements) placed[p.teacher] = &p;
+  for (const TeacherExplanation& e : out.explanations) {
+    const Placement& p = *placed.at(e.teacher);
+    const Teacher& t = *teachers.at(e.teacher);
+    int64_t sum = 0;
+    for (const auto& c : e.points_breakdown) sum += c.centipoints;
+    EXPECT_EQ(sum, p.points) << e.teacher;
+    for (const ChoiceExplanation& c : e.choices) {
+      SCOPED_TRACE(testing::Message() << e.teacher << " choice " << c.rank
+                                      << " " << c.choice << ": " << c.sentence);
+      switch (c.verdict) {
+        case Verdict::kGot:
+          EXPECT_EQ(p.to_school, c.choice);
+          break;
+        case Verdict::kBetterChoiceHeld: {
+          // She holds a school she listed higher (her own when she stays).
+          const auto& prefs = apps.at(e.teacher)->preferences;
+          auto it = std::find(prefs.begin(), prefs.end(), p.to_school);
+          ASSERT_NE(it, prefs.end());
+          EXPECT_LT(it - prefs.begin() + 1, c.rank);
+          break;
+        }
+        case Verdict::kFull: {
+          const Placement& q = *placed.at(c.competitor);
+          EXPECT_EQ(q.to_school, c.choice) << "competitor not there";
+          EXPECT_GE(after[c.choice],
+                    std::max<int64_t>(schools.at(c.choice)->headcount,
+                                      before[c.choice]));
+          bool tenure = q.from_school == c.choice;
+          bool pinned = q.locked || q.overridden;
+          bool outranks = tenure || pinned ||
+                          (p.from_school != c.choice && q.points >= p.points);
+          EXPECT_TRUE(outranks) << c.competitor;
+          EXPECT_EQ(c.competitor_points, q.points);
+          break;
+        }
+        case Verdict::kNotQualified:
+          EXPECT_EQ(Qualification(in, t, c.choice), 0);
+          break;
+        case Verdict::kExempt:
+          EXPECT_EQ(p.outcome, Outcome::kExempt);
+          break;
+        case Verdict::kDirection: {
+          const School& from = *schools.at(p.from_school);
+          const School& to = *schools.at(c.choice);
+          bool mandatory_ok = LowerLocality(to.locality, from.locality) ||
+                              (!from.weak && to.weak);
+          bool rural_to_urban = (from.locality == Locality::kRural ||
+                                 from.locality == Locality::kTeachingPoint) &&
+                                (to.locality == Locality::kUrban ||
+                                 to.locality == Locality::kTown);
+          EXPECT_TRUE(!mandatory_ok || rural_to_urban);
+          break;
+        }
+        case Verdict::kQuota:
+        case Verdict::kNotReached:
+          EXPECT_FALSE(c.sentence.empty());
+          EXPECT_NE(p.to_school, c.choice);
+          break;
+        case Verdict::kReserved:
+          ADD_FAILURE() << "no reserves in exchange rotation";
+          break;
+      }
+    }
+  }
+}
+
+template <typename T>
+void Shuffle(std::vector<T>* v, std::mt19937_64* rng) {
+  std::shuffle(v->begin(), v->end(), *rng);
+}
+
+TEST(ExchangeRotationTest, PropertiesOnSyntheticCounties) {
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    internal::SyntheticOptions o;
+    o.schools = 6 + static_cast<int>(seed % 10);
+    o.teachers_per_school = 6 + static_cast<int>(seed % 14);
+    CountyInputs in = internal::SyntheticCounty(seed, o);
+    RoundPolicy policy;
+    if (seed % 3 == 1) {
+      policy.exchange_rotation.share_scope = ShareScope::kCountyWide;
+    }
+    if (seed % 4 == 2) {
+      policy.exchange_rotation.voluntary_mechanism =
+          VoluntaryMechanism::kTenureDeferredAcceptance;
+    }
+    if (seed % 5 == 3) policy.exchange_rotation.mode = ExchangeMode::kTransfer;
+    if (seed % 6 == 4) {
+      policy.exchange_rotation.rotation_share_percent = 40;
+      policy.exchange_rotation.backbone_share_percent = 50;
+      policy.exchange_rotation.selection_order = {
+          SelectionCriterion::kLowestPoints, SelectionCriterion::kYoungest};
+    }
+    if (seed % 7 == 5)
+      policy.exchange_rotation.allow_rural_to_urban_training = false;
+    auto out = RunExchangeRotation(in, policy);
+    ASSERT_TRUE(out.ok()) << "seed " << seed << ": " << out.status();
+    CheckProperties(in, policy, *out, seed);
+
+    // Determinism: same inputs, and shuffled inputs, give the same hash.
+    auto again = RunExchangeRotation(in, policy);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->hash_hex, out->hash_hex) << "seed " << seed;
+    std::mt19937_64 rng(seed);
+    CountyInputs shuffled = in;
+    Shuffle(&shuffled.schools, &rng);
+    Shuffle(&shuffled.posts, &rng);
+    Shuffle(&shuffled.teachers, &rng);
+    Shuffle(&shuffled.applications, &rng);
+    auto other = RunExchangeRotation(shuffled, policy);
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(other->hash_hex, out->hash_hex) << "seed " << seed;
+    EXPECT_EQ(FirstDifference(*out, *other), "") << "seed " << seed;
+
+    // A re-run keeps every locked placement.
+    CountyInputs locked = in;
+    for (const Placement& p : out->placements) {
+      if (p.outcome == Outcome::kMoved) {
+        locked.locks.push_back({p.teacher, p.to_school, "keep"});
+      }
+    }
+    auto relocked = RunExchangeRotation(locked, policy);
+    ASSERT_TRUE(relocked.ok()) << "seed " << seed << ": " << relocked.status();
+    for (const Lock& l : locked.locks) {
+      EXPECT_EQ(relocked->FindPlacement(l.teacher)->to_school, l.to)
+          << "seed " << seed << " " << l.teacher;
+      EXPECT_TRUE(relocked->FindPlacement(l.teacher)->locked);
+    }
+    CheckProperties(locked, policy, *relocked, seed);
+  }
+}
+
+TEST(ExchangeRotationTest, SeedChangesTheLotteryNotTheRules) {
+  internal::SyntheticOptions o;
+  o.schools = 10;
+  o.teachers_per_school = 20;
+  CountyInputs in = internal::SyntheticCounty(99, o);
+  RoundPolicy policy;
+  auto a = RunExchangeRotation(in, policy);
+  in.seed += 1;
+  auto b = RunExchangeRotation(in, policy);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->hash_hex, b->hash_hex);
+  CheckProperties(in, policy, *b, 99);
+}
+
+}  // namespace
+}  // namespace rota::engine::rules

@@ -1,0 +1,172 @@
+// A small seeded generator of synthetic counties for the rules' property
+// tests (engine tests may not use tools/). Deterministic for a given seed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "engine/model.h"
+#include "engine/rules/county.h"
+
+namespace rota::engine::rules::internal {
+
+struct SyntheticOptions {
+  int schools = 12;
+  int teachers_per_school = 12;  // average
+  int voluntary_percent = 15;    // teachers who apply voluntarily
+  int list_percent = 40;         // others who submit a list for if selected
+  int exempt_percent = 5;
+  int backbone_percent = 20;
+  int slack_percent = 10;  // headcount above staff, on average
+};
+
+class SyntheticRng {
+ public:
+  explicit SyntheticRng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    return state_ = SplitMix64(state_ + 0x9e3779b97f4a7c15ULL);
+  }
+  int Uniform(int n) {
+    return static_cast<int>(Next() % static_cast<uint64_t>(n));
+  }
+  bool Percent(int p) { return Uniform(100) < p; }
+
+ private:
+  uint64_t state_;
+};
+
+inline CountyInputs SyntheticCounty(uint64_t seed,
+                                    const SyntheticOptions& o = {}) {
+  SyntheticRng rng(seed);
+  CountyInputs in;
+  in.county = "synthetic";
+  in.effective_day = DaysFromCivil(2026, 9, 1);
+  in.seed = seed * 31 + 7;
+  static const char* kSubjects[] = {"chinese", "math", "english", "music",
+                                    "pe"};
+  std::vector<int> staff(o.schools);
+  for (int s = 0; s < o.schools; ++s) {
+    School sc;
+    sc.id = absl::StrFormat("s%03d", s);
+    sc.display_name = sc.id;
+    sc.stages = {rng.Percent(70) ? Stage::kPrimary : Stage::kJunior};
+    sc.locality = static_cast<Locality>(1 + rng.Uniform(4));
+    sc.weak = rng.Percent(30);
+    sc.has_location = true;
+    sc.latitude = 30 + rng.Uniform(1000) / 1000.0;
+    sc.longitude = 110 + rng.Uniform(1000) / 1000.0;
+    staff[s] = std::max(
+        1, o.teachers_per_school / 2 + rng.Uniform(o.teachers_per_school + 1));
+    int slack = rng.Uniform(2 * o.slack_percent * staff[s] / 100 + 2);
+    sc.headcount = staff[s] + slack - (rng.Percent(10) ? 2 : 0);
+    sc.headcount = std::max(0, sc.headcount);
+    in.schools.push_back(sc);
+    for (int j = 0; j < 5; ++j) {
+      if (j >= 3 && rng.Percent(40)) continue;
+      Post p;
+      p.id = absl::StrFormat("%s-%s", sc.id, kSubjects[j]);
+      p.school = sc.id;
+      p.subject = kSubjects[j];
+      p.title_band = Title::kIntermediate;
+      p.count = 1 + staff[s] / 4;
+      in.posts.push_back(p);
+    }
+  }
+  int n = 0;
+  for (int s = 0; s < o.schools; ++s) {
+    for (int k = 0; k < staff[s]; ++k, ++n) {
+      Teacher t;
+      t.id = absl::StrFormat("T%05d", n);
+      t.display_name = t.id;
+      t.gender = rng.Percent(60) ? Gender::kFemale : Gender::kMale;
+      int age = 23 + rng.Uniform(38);
+      t.birth_day =
+          DaysFromCivil(2026 - age, 1 + rng.Uniform(12), 1 + rng.Uniform(28));
+      int career = std::min(age - 22, rng.Uniform(age - 21));
+      t.career_start_day = DaysFromCivil(2026 - career, 9, 1);
+      int at_school = rng.Uniform(career + 1);
+      // Some exactly on the anniversary, some a day short.
+      t.school_join_day =
+          DaysFromCivil(2026 - at_school, 9, 1) + (rng.Percent(10) ? 1 : 0);
+      if (t.school_join_day < t.career_start_day) {
+        t.school_join_day = t.career_start_day;
+      }
+      if (t.school_join_day > in.effective_day) {
+        t.school_join_day = in.effective_day;
+      }
+      t.school = in.schools[s].id;
+      t.subjects = {kSubjects[rng.Uniform(5)]};
+      if (rng.Percent(30)) t.subjects.push_back(kSubjects[rng.Uniform(5)]);
+      if (t.subjects.size() == 2 && t.subjects[0] == t.subjects[1]) {
+        t.subjects.pop_back();
+      }
+      t.certificate_stages = {rng.Percent(70) ? Stage::kPrimary
+                                              : Stage::kJunior};
+      if (rng.Percent(30)) {
+        t.certificate_stages.push_back(Stage::kPrimary);
+        t.certificate_stages.push_back(Stage::kJunior);
+      }
+      t.title = static_cast<Title>(1 + rng.Uniform(4));
+      t.role = k == 0                      ? Role::kPrincipal
+               : k == 1 && rng.Percent(50) ? Role::kVicePrincipal
+                                           : Role::kTeacher;
+      t.backbone = rng.Percent(o.backbone_percent)
+                       ? static_cast<BackboneLevel>(2 + rng.Uniform(3))
+                       : BackboneLevel::kNone;
+      t.employment = Employment::kEstablished;
+      for (int y = 2021; y <= 2025; ++y) {
+        if (rng.Percent(80)) {
+          t.evaluations.push_back(
+              {y, static_cast<EvaluationGrade>(1 + rng.Uniform(4))});
+        }
+      }
+      if (rng.Percent(50) && t.school_join_day > t.career_start_day) {
+        ServiceSpell old;
+        old.school = "old-school";
+        old.start_day = t.career_start_day;
+        old.end_day = t.school_join_day;
+        old.locality = static_cast<Locality>(1 + rng.Uniform(4));
+        old.weak = rng.Percent(30);
+        t.service_history.push_back(old);
+        ServiceSpell now;
+        now.school = t.school;
+        now.start_day = t.school_join_day;
+        now.locality = in.schools[s].locality;
+        now.weak = in.schools[s].weak;
+        t.service_history.push_back(now);
+      }
+      if (rng.Percent(o.exempt_percent)) {
+        Exemption e;
+        e.kind = static_cast<ExemptionKind>(1 + rng.Uniform(4));
+        e.start_day = in.effective_day - 100;
+        if (rng.Percent(50))
+          e.end_day = in.effective_day + rng.Uniform(3) * 200 - 99;
+        t.exemptions.push_back(e);
+      }
+      if (rng.Percent(10)) {
+        t.hardships.push_back(
+            {static_cast<HardshipKind>(1 + rng.Uniform(4)), ""});
+      }
+      in.teachers.push_back(t);
+      bool vol = rng.Percent(o.voluntary_percent);
+      if (vol || rng.Percent(o.list_percent)) {
+        Application a;
+        a.teacher = t.id;
+        a.voluntary = vol;
+        int len = 1 + rng.Uniform(5);
+        for (int i = 0; i < len; ++i) {
+          std::string id = in.schools[rng.Uniform(o.schools)].id;
+          bool dup = false;
+          for (const auto& x : a.preferences) dup = dup || x == id;
+          if (!dup) a.preferences.push_back(id);
+        }
+        in.applications.push_back(a);
+      }
+    }
+  }
+  return in;
+}
+
+}  // namespace rota::engine::rules::internal
