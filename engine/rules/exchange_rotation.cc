@@ -38,6 +38,7 @@ enum class Phase : uint8_t {
   kStay,
   kPin,
   kVoluntary,
+  kVoluntaryFreeSeats,  // DA* over free seats after TO-BE
   kMandatoryPreference,
   kAllocation,
 };
@@ -487,6 +488,28 @@ absl::Status Run::Voluntary() {
       phase_[t] = Phase::kVoluntary;
     }
   }
+  if (m != engine::Mechanism::kTeacherOptimalBlockExchange) {
+    return absl::OkStatus();
+  }
+  // TO-BE only trades seats (engine/teacher_optimal_block_exchange.h: with
+  // no newcomers a vacancy is never filled). Free seats then go to the
+  // voluntary applicants by DA* from where TO-BE left them: each list is cut
+  // at her current school, so nobody ends worse than after TO-BE.
+  any = false;
+  for (int t = 0; t < nt; ++t) {
+    auto it = std::find(prefs[t].begin(), prefs[t].end(), cur_[t]);
+    prefs[t].erase(it, prefs[t].end());
+    any = any || !prefs[t].empty();
+  }
+  if (!any) return absl::OkStatus();
+  ROTA_ASSIGN_OR_RETURN(
+      next, SolveMarket(prefs, engine::Mechanism::kTenureDeferredAcceptance));
+  for (int t = 0; t < nt; ++t) {
+    if (next[t] != cur_[t]) {
+      cur_[t] = next[t];
+      phase_[t] = Phase::kVoluntaryFreeSeats;
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -839,21 +862,16 @@ TeacherExplanation Run::Explain(int t) const {
           set(Verdict::kNotReached,
               absl::StrCat("TO-BE moves voluntary applicants only by "
                            "exchanges that leave every school at least as "
-                           "well off; none brought her to ",
-                           c.choice, ", whose seats were filled afterwards"));
+                           "well off, and none brought her to ",
+                           c.choice,
+                           "; its seats went to teachers who hold them by "
+                           "such exchanges or by later phases"));
         } else {
           set(Verdict::kNotReached,
               absl::StrCat(c.choice,
                            "'s seats were filled after she had "
                            "been placed, in a later phase"));
         }
-      } else if (vol_considered && !mand_considered &&
-                 mechanism_ ==
-                     VoluntaryMechanism::kTeacherOptimalBlockExchange) {
-        set(Verdict::kNotReached,
-            absl::StrCat("TO-BE moves voluntary applicants only by exchanges "
-                         "of seats; the free seat at ",
-                         c.choice, " was not part of any exchange"));
       } else {
         set(Verdict::kNotReached,
             absl::StrCat("a seat at ", c.choice,
@@ -924,6 +942,9 @@ RoundOutcome Run::Finish() {
         break;
       case Phase::kVoluntary:
         p.via = vol_via;
+        break;
+      case Phase::kVoluntaryFreeSeats:
+        p.via = "voluntary (da-star after to-be)";
         break;
       case Phase::kMandatoryPreference:
         p.via = "mandatory by preference (da-star)";

@@ -20,8 +20,13 @@
 //     (policy.exchange_rotation.voluntary_mechanism, or RunParameters) over
 //     the schools they list that qualify them; rural -> urban/town only if
 //     allow_rural_to_urban_training. Every other teacher holds her seat.
-//     Individually rational: a voluntary applicant ends at a listed school
-//     or where she was.
+//     TO-BE only trades seats, and with one priority order for all schools
+//     it can never swap two teachers (each would have to outrank the
+//     other) or fill a vacancy without newcomers; so after TO-BE a DA* pass
+//     runs from where TO-BE left them, lists cut at the current school (via
+//     "voluntary (da-star after to-be)"): swaps, free seats and vacancy
+//     chains. Individually rational: a voluntary applicant ends at a
+//     listed school she ranked above her own, or where she was.
 //  4. Selection: at each school (PER_SCHOOL) or county-wide, required =
 //     ceil(rotation_share% x eligible); eligible teachers who moved in step
 //     3 count. The rest are picked among eligible teachers still at their

@@ -405,6 +405,8 @@ void Shuffle(std::vector<T>* v, std::mt19937_64* rng) {
 }
 
 TEST(ExchangeRotationTest, PropertiesOnSyntheticCounties) {
+  // Coverage over all seeds, so the properties are not checked vacuously.
+  std::map<std::string, int> seen;
   for (uint64_t seed = 1; seed <= 60; ++seed) {
     internal::SyntheticOptions o;
     o.schools = 6 + static_cast<int>(seed % 10);
@@ -430,6 +432,18 @@ TEST(ExchangeRotationTest, PropertiesOnSyntheticCounties) {
     auto out = RunExchangeRotation(in, policy);
     ASSERT_TRUE(out.ok()) << "seed " << seed << ": " << out.status();
     CheckProperties(in, policy, *out, seed);
+    for (const Placement& p : out->placements) {
+      ++seen[p.via];
+      ++seen[std::string(OutcomeName(p.outcome))];
+    }
+    for (const TeacherExplanation& e : out->explanations) {
+      for (const ChoiceExplanation& c : e.choices) {
+        ++seen[std::string(VerdictName(c.verdict))];
+      }
+    }
+    for (const QuotaLine& q : out->quotas) {
+      if (!q.holds) ++seen["quota fails"];
+    }
 
     // Determinism: same inputs, and shuffled inputs, give the same hash.
     auto again = RunExchangeRotation(in, policy);
@@ -462,6 +476,49 @@ TEST(ExchangeRotationTest, PropertiesOnSyntheticCounties) {
     }
     CheckProperties(locked, policy, *relocked, seed);
   }
+  for (const char* key :
+       {"voluntary (da-star)", "voluntary (da-star after to-be)",
+        "mandatory by preference (da-star)", "county allocation (min-cost)",
+        "MOVED", "EXEMPT", "INSPECTOR", "UNPLACED", "GOT", "FULL",
+        "NOT_QUALIFIED", "DIRECTION", "QUOTA", "BETTER_CHOICE_HELD",
+        "quota fails"}) {
+    EXPECT_GT(seen[key], 0) << key;
+  }
+}
+
+// With one priority order for all schools TO-BE cannot swap two teachers
+// (each would have to outrank the other), so the DA* pass after it does;
+// it also fills free seats and follows vacancy chains.
+TEST(ExchangeRotationTest, DaStarAfterToBeSwapsAndFillsFreeSeats) {
+  CountyInputs in;
+  in.effective_day = D("2026-09-01");
+  in.seed = 3;
+  in.schools = {MakeSchool("a", Locality::kTown, false, 1),
+                MakeSchool("b", Locality::kTown, false, 1),
+                MakeSchool("c", Locality::kTown, false, 2)};
+  in.teachers = {MakeTeacher("ta", "a", "2024-09-01"),
+                 MakeTeacher("tb", "b", "2024-09-01"),
+                 MakeTeacher("tc", "c", "2024-09-01")};
+  in.applications = {
+      {"ta", {"b"}, true}, {"tb", {"a"}, true}, {"tc", {"c"}, true}};
+  RoundPolicy policy;
+  auto out = RunExchangeRotation(in, policy);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->FindPlacement("ta")->to_school, "b");
+  EXPECT_EQ(out->FindPlacement("ta")->via, "voluntary (da-star after to-be)");
+  EXPECT_EQ(out->FindPlacement("tb")->to_school, "a");
+  EXPECT_EQ(out->FindPlacement("tc")->outcome, Outcome::kStayed);
+  // A free seat at c: ta prefers it to b; TO-BE cannot use it, DA* does.
+  in.applications = {{"ta", {"c", "b"}, true}, {"tb", {"a"}, true}};
+  out = RunExchangeRotation(in, policy);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->FindPlacement("ta")->to_school, "c");
+  EXPECT_EQ(out->FindPlacement("ta")->choice, 1);
+  // The seat ta leaves at a goes to tb (a vacancy chain).
+  EXPECT_EQ(out->FindPlacement("tb")->to_school, "a");
+  const TeacherExplanation* why = out->FindExplanation("tb");
+  ASSERT_EQ(why->choices.size(), 1u);
+  EXPECT_EQ(why->choices[0].verdict, Verdict::kGot);
 }
 
 TEST(ExchangeRotationTest, SeedChangesTheLotteryNotTheRules) {
