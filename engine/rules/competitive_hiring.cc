@@ -1,0 +1,925 @@
+#include "engine/rules/competitive_hiring.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "engine/min_cost_flow.h"
+#include "engine/model.h"
+#include "engine/rules/internal/strings.h"
+#include "engine/rules/points.h"
+#include "engine/solve.h"
+
+namespace rota::engine::rules {
+
+using internal::Sv;
+
+Title HiringBand(Title title) {
+  if (title == Title::kNone || title == Title::kUnspecified) {
+    return Title::kJunior;
+  }
+  return title;
+}
+
+namespace {
+
+int BandLevel(Title t) { return static_cast<int>(HiringBand(t)); }
+
+bool Contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// cos(x) for |x| <= pi/2 by its Taylor series to x^20 (error < 1e-15):
+// only +, -, *, / so that every IEEE machine computes the same bits.
+double FixedCos(double x) {
+  const double x2 = x * x;
+  double term = 1.0;
+  double sum = 1.0;
+  for (int k = 1; k <= 10; ++k) {
+    term *= -x2 / static_cast<double>((2 * k - 1) * (2 * k));
+    sum += term;
+  }
+  return sum;
+}
+
+}  // namespace
+
+int64_t SchoolDistanceMetres(const School& a, const School& b) {
+  if (!a.has_location || !b.has_location) return 0;
+  constexpr double kEarthRadiusMetres = 6371008.8;
+  constexpr double kRadPerDeg = 3.14159265358979323846 / 180.0;
+  const double lat_a = std::clamp(a.latitude, -90.0, 90.0) * kRadPerDeg;
+  const double lat_b = std::clamp(b.latitude, -90.0, 90.0) * kRadPerDeg;
+  double dlon = b.longitude - a.longitude;
+  while (dlon > 180.0) dlon -= 360.0;
+  while (dlon < -180.0) dlon += 360.0;
+  const double x = dlon * kRadPerDeg * FixedCos((lat_a + lat_b) / 2);
+  const double y = lat_b - lat_a;
+  // sqrt is correctly rounded by IEEE 754.
+  const double d = std::sqrt(x * x + y * y) * kEarthRadiusMetres;
+  if (!(d < 4.0e7)) return 40'000'000;  // also catches NaN
+  return static_cast<int64_t>(d + 0.5);
+}
+
+std::string HiringFitProblem(const Teacher& teacher, const Post& post,
+                             Stage post_stage,
+                             const CompetitiveHiringPolicy& policy,
+                             bool* down_hire) {
+  *down_hire = false;
+  if (!teacher.post.empty() && teacher.post == post.id) return "";
+  if (!Contains(teacher.subjects, post.subject)) {
+    return absl::StrCat("subject: the post teaches ", Sv(post.subject),
+                        ", her subjects are ",
+                        absl::StrJoin(teacher.subjects, ", "));
+  }
+  if (std::find(teacher.certificate_stages.begin(),
+                teacher.certificate_stages.end(),
+                post_stage) == teacher.certificate_stages.end()) {
+    return absl::StrCat("certificate stage: the post is ",
+                        Sv(StageName(post_stage)),
+                        ", her teaching certificate does not cover it");
+  }
+  const int mine = BandLevel(teacher.title);
+  const int band = static_cast<int>(post.title_band);
+  if (band > mine) {
+    return absl::StrCat("title band: the post is ",
+                        Sv(TitleName(post.title_band)), ", her title is ",
+                        Sv(TitleName(HiringBand(teacher.title))),
+                        "; the policy allows no up-hiring");
+  }
+  if (band < mine) {
+    if (!policy.allow_down_hiring) {
+      return absl::StrCat("title band: the post is ",
+                          Sv(TitleName(post.title_band)), ", her title is ",
+                          Sv(TitleName(HiringBand(teacher.title))),
+                          "; the policy allows no down-hiring (低聘)");
+    }
+    if (mine - band > policy.max_bands_down) {
+      return absl::StrCat(
+          "title band: the post is ", Sv(TitleName(post.title_band)), ", ",
+          mine - band, " bands below her title ",
+          Sv(TitleName(HiringBand(teacher.title))),
+          "; the policy allows down-hiring by at most ", policy.max_bands_down);
+    }
+    *down_hire = true;
+  }
+  return "";
+}
+
+namespace {
+
+enum class Fix { kNone, kExempt, kLock, kOverride };
+enum class Via { kNone, kSimultaneous, kStage1, kStage2, kAllocation, kFixed };
+
+struct Entry {
+  int32_t post = -1;
+  bool implicit = false;      // appended own-school post, not from her list
+  std::string not_qualified;  // "" = qualified
+  bool down = false;
+};
+
+struct TeacherState {
+  const Teacher* t = nullptr;
+  const School* school = nullptr;
+  int32_t own_post = -1;
+  std::string exemption;  // "" = not exempt
+  PointsBreakdown points;
+  std::vector<int64_t> tie;
+  uint64_t draw = 0;
+  bool applied = false;
+  Fix fix = Fix::kNone;
+  int32_t fixed_post = -1;
+  std::string fix_reason;
+  std::vector<Entry> entries;
+  int32_t final_post = -1;
+  Via via = Via::kNone;
+  int64_t allocation_cost = 0;
+};
+
+struct PostState {
+  const Post* p = nullptr;
+  const School* school = nullptr;
+  Stage stage = Stage::kUnspecified;
+  int32_t held_fixed = 0;         // exempt holders, locks, overrides
+  int32_t free = 0;               // seats left for the current stage
+  std::vector<int32_t> admitted;  // teachers placed by competition (DA)
+  std::vector<int32_t> occupants;
+};
+
+class HiringRun {
+ public:
+  HiringRun(const CountyInputs& in, const RoundPolicy& policy, StageMode mode)
+      : in_(in), policy_(policy), hp_(policy.competitive_hiring), mode_(mode) {}
+
+  absl::StatusOr<RoundOutcome> Run();
+
+ private:
+  absl::Status Index();
+  absl::Status PlaceFixed();
+  void BuildLists();
+  absl::Status RunDa(const std::vector<std::vector<int32_t>>& prefs,
+                     bool tenure, Via via);
+  absl::Status Allocate();
+  RoundOutcome Assemble();
+
+  bool Own(int32_t t, int32_t p) const {
+    return ts_[t].t->school == ps_[p].p->school;
+  }
+  // True if teacher a ranks above teacher b at post p: in-school precedence
+  // (when `tenure`), points, tie chain (larger first), lottery (smaller
+  // first), id. The same order the engine's DA uses (engine/model.h).
+  bool Outranks(int32_t a, int32_t b, int32_t p, bool tenure) const {
+    if (tenure && Own(a, p) != Own(b, p)) return Own(a, p);
+    const TeacherState& x = ts_[a];
+    const TeacherState& y = ts_[b];
+    if (x.points.total != y.points.total) {
+      return x.points.total > y.points.total;
+    }
+    if (x.tie != y.tie) return x.tie > y.tie;
+    if (x.draw != y.draw) return x.draw < y.draw;
+    return x.t->id < y.t->id;
+  }
+  bool Down(int32_t t, int32_t p) const {
+    return static_cast<int>(ps_[p].p->title_band) < BandLevel(ts_[t].t->title);
+  }
+  std::string PostLabel(int32_t p) const {
+    return absl::StrCat("\"", Sv(ps_[p].p->id), "\" (", Sv(ps_[p].p->school),
+                        ", ", Sv(ps_[p].p->subject), ", ",
+                        Sv(TitleName(ps_[p].p->title_band)), ")");
+  }
+  std::string Fit(int32_t t, int32_t p, bool* down) const {
+    return HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_, down);
+  }
+  void Explain(int32_t t, TeacherExplanation* ex, std::string* reason) const;
+
+  const CountyInputs& in_;
+  const RoundPolicy& policy_;
+  const CompetitiveHiringPolicy& hp_;
+  StageMode mode_;
+  std::map<std::string_view, const School*> schools_;
+  std::map<std::string_view, int32_t> post_index_;
+  std::map<std::string_view, int32_t> teacher_index_;
+  std::vector<TeacherState> ts_;  // id order
+  std::vector<PostState> ps_;     // id order
+  int64_t boost_ = 1;             // in-school precedence offset (points)
+  std::vector<std::string> notes_;
+};
+
+absl::Status HiringRun::Index() {
+  for (const School& s : in_.schools) schools_.emplace(s.id, &s);
+  std::vector<const Post*> posts;
+  for (const Post& p : in_.posts) posts.push_back(&p);
+  std::sort(posts.begin(), posts.end(),
+            [](const Post* a, const Post* b) { return a->id < b->id; });
+  for (const Post* p : posts) {
+    PostState s;
+    s.p = p;
+    s.school = schools_.at(p->school);
+    s.stage =
+        p->stage != Stage::kUnspecified ? p->stage : s.school->stages.front();
+    post_index_.emplace(p->id, static_cast<int32_t>(ps_.size()));
+    ps_.push_back(std::move(s));
+  }
+  std::vector<const Teacher*> teachers;
+  for (const Teacher& t : in_.teachers) teachers.push_back(&t);
+  std::sort(teachers.begin(), teachers.end(),
+            [](const Teacher* a, const Teacher* b) { return a->id < b->id; });
+  int64_t min_points = std::numeric_limits<int64_t>::max();
+  int64_t max_points = std::numeric_limits<int64_t>::min();
+  for (const Teacher* t : teachers) {
+    TeacherState s;
+    s.t = t;
+    s.school = schools_.at(t->school);
+    if (!t->post.empty()) s.own_post = post_index_.at(t->post);
+    // Exemptions in force on the effective date, in list order; the first
+    // one named in the reason.
+    for (const Exemption& e : t->exemptions) {
+      if (e.ActiveOn(in_.effective_day)) {
+        s.exemption = e.note.empty() ? absl::StrCat("exemption kind ",
+                                                    static_cast<int>(e.kind))
+                                     : e.note;
+        break;
+      }
+    }
+    s.points = ComputePoints(*t, s.school, policy_, in_.effective_day);
+    s.tie = TieChainValues(*t, policy_);
+    s.draw = LotteryDraw(in_.seed, t->id);
+    min_points = std::min(min_points, s.points.total);
+    max_points = std::max(max_points, s.points.total);
+    teacher_index_.emplace(t->id, static_cast<int32_t>(ts_.size()));
+    ts_.push_back(std::move(s));
+  }
+  if (!ts_.empty()) {
+    // Adding more than the whole spread of points puts every in-school
+    // teacher above every outsider at her school's posts.
+    if (max_points - min_points > (int64_t{1} << 50) ||
+        std::abs(max_points) > (int64_t{1} << 50) ||
+        std::abs(min_points) > (int64_t{1} << 50)) {
+      return absl::InvalidArgumentError(
+          "teachers: points out of range for competitive hiring (|points| "
+          "must stay below 2^50 centipoints)");
+    }
+    boost_ = max_points - min_points + 1;
+  }
+  for (const Application& a : in_.applications) {
+    TeacherState& s = ts_[teacher_index_.at(a.teacher)];
+    s.applied = true;
+    for (const std::string& id : a.preferences) {
+      Entry e;
+      e.post = post_index_.at(id);
+      s.entries.push_back(std::move(e));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status HiringRun::PlaceFixed() {
+  for (TeacherState& s : ts_) {
+    if (!s.exemption.empty()) {
+      s.fix = Fix::kExempt;
+      s.fixed_post = s.own_post;
+      s.fix_reason = s.exemption;
+    }
+  }
+  struct Pin {
+    const std::string* teacher;
+    const std::string* to;
+    const std::string* reason;
+    Fix fix;
+  };
+  std::vector<Pin> pins;
+  for (const Lock& l : in_.locks) {
+    pins.push_back({&l.teacher, &l.to, &l.reason, Fix::kLock});
+  }
+  for (const Override& o : in_.overrides) {
+    pins.push_back({&o.teacher, &o.to, &o.reason, Fix::kOverride});
+  }
+  std::sort(pins.begin(), pins.end(),
+            [](const Pin& a, const Pin& b) { return *a.teacher < *b.teacher; });
+  for (const Pin& pin : pins) {
+    const int32_t t = teacher_index_.at(*pin.teacher);
+    TeacherState& s = ts_[t];
+    const int32_t to = pin.to->empty() ? -1 : post_index_.at(*pin.to);
+    const std::string what =
+        absl::StrCat(pin.fix == Fix::kLock ? "lock" : "override",
+                     " for teacher \"", Sv(s.t->id), "\": rule ");
+    if (s.fix == Fix::kExempt) {
+      if (to != s.own_post) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            what, "\"exemption\": she is exempt (", Sv(s.exemption),
+            ") and keeps her post \"", Sv(s.t->post), "\""));
+      }
+      continue;  // the pin agrees with the exemption
+    }
+    if (to >= 0) {
+      bool down = false;
+      std::string problem = Fit(t, to, &down);
+      if (!problem.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(what, "\"qualification\": she cannot hold post ",
+                         PostLabel(to), ": ", problem));
+      }
+    }
+    s.fix = pin.fix;
+    s.fixed_post = to;
+    s.fix_reason = *pin.reason;
+  }
+  // Capacity: exempt holders first (they never move, even beyond the count),
+  // then pins in teacher id order.
+  for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+    if (ts_[t].fix == Fix::kExempt && ts_[t].fixed_post >= 0) {
+      ++ps_[ts_[t].fixed_post].held_fixed;
+      ps_[ts_[t].fixed_post].occupants.push_back(t);
+    }
+  }
+  for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+    TeacherState& s = ts_[t];
+    if ((s.fix != Fix::kLock && s.fix != Fix::kOverride) || s.fixed_post < 0) {
+      continue;
+    }
+    PostState& p = ps_[s.fixed_post];
+    if (p.held_fixed + 1 > p.p->count) {
+      std::vector<std::string> holders;
+      for (int32_t o : p.occupants) holders.push_back(ts_[o].t->id);
+      return absl::FailedPreconditionError(absl::StrCat(
+          s.fix == Fix::kLock ? "lock" : "override", " for teacher \"",
+          Sv(s.t->id), "\": rule \"capacity\": post ", PostLabel(s.fixed_post),
+          " has ", p.p->count, " seat(s), already held by ",
+          absl::StrJoin(holders, ", "), " (exempt or fixed)"));
+    }
+    ++p.held_fixed;
+    p.occupants.push_back(t);
+  }
+  for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+    if (ts_[t].fix != Fix::kNone) {
+      ts_[t].final_post = ts_[t].fixed_post;
+      ts_[t].via = Via::kFixed;
+    }
+  }
+  for (PostState& p : ps_) {
+    p.free = std::max(0, p.p->count - p.held_fixed);
+    if (p.held_fixed > p.p->count) {
+      notes_.push_back(
+          absl::StrCat("post \"", Sv(p.p->id), "\" has ", p.p->count,
+                       " seat(s) but ", p.held_fixed,
+                       " exempt holders keep it (exempt teachers never move)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void HiringRun::BuildLists() {
+  // Own-school posts of each school, by band (highest first) then id.
+  std::map<std::string_view, std::vector<int32_t>> by_school;
+  for (int32_t p = 0; p < static_cast<int32_t>(ps_.size()); ++p) {
+    by_school[ps_[p].p->school].push_back(p);
+  }
+  for (auto& [school, posts] : by_school) {
+    std::stable_sort(posts.begin(), posts.end(), [&](int32_t a, int32_t b) {
+      return ps_[a].p->title_band > ps_[b].p->title_band;
+    });
+  }
+  for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+    TeacherState& s = ts_[t];
+    bool listed_own = false;
+    for (Entry& e : s.entries) {
+      e.not_qualified = Fit(t, e.post, &e.down);
+      if (Own(t, e.post)) listed_own = true;
+    }
+    if (listed_own) continue;
+    std::vector<int32_t> own;
+    if (s.own_post >= 0) own.push_back(s.own_post);
+    for (int32_t p : by_school[s.t->school]) {
+      if (p != s.own_post) own.push_back(p);
+    }
+    for (int32_t p : own) {
+      Entry e;
+      e.post = p;
+      e.implicit = true;
+      e.not_qualified = Fit(t, p, &e.down);
+      if (e.not_qualified.empty()) s.entries.push_back(std::move(e));
+    }
+  }
+}
+
+absl::Status HiringRun::RunDa(const std::vector<std::vector<int32_t>>& prefs,
+                              bool tenure, Via via) {
+  Model model;
+  model.lottery_seed = in_.seed;
+  for (const PostState& p : ps_) {
+    engine::Post post;
+    post.id = p.p->id;
+    post.school = p.p->school;
+    post.capacity = p.free;
+    model.posts.push_back(std::move(post));
+  }
+  std::vector<int32_t> included;
+  for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+    if (prefs[t].empty()) continue;
+    const TeacherState& s = ts_[t];
+    engine::Teacher teacher;
+    teacher.id = s.t->id;
+    teacher.points = s.points.total;
+    teacher.tie_breakers = s.tie;
+    for (int32_t p : prefs[t]) {
+      teacher.preferences.push_back(ps_[p].p->id);
+      teacher.points_at_choice.push_back(s.points.total +
+                                         (tenure && Own(t, p) ? boost_ : 0));
+    }
+    included.push_back(t);
+    model.teachers.push_back(std::move(teacher));
+  }
+  if (included.empty()) return absl::OkStatus();
+  SolveOptions options;
+  options.explain = false;
+  options.encode = false;
+  ROTA_ASSIGN_OR_RETURN(MatchResult r,
+                        Solve(model, Mechanism::kDeferredAcceptance, options));
+  // The market lists teachers and posts in id order, as ts_ and ps_ do.
+  for (size_t i = 0; i < included.size(); ++i) {
+    const int32_t p = r.post_of[i];
+    if (p < 0) continue;
+    const int32_t t = included[i];
+    ts_[t].final_post = p;
+    ts_[t].via = via;
+    ps_[p].admitted.push_back(t);
+    ps_[p].occupants.push_back(t);
+  }
+  for (PostState& p : ps_) {
+    int32_t taken = 0;
+    for (int32_t t : p.admitted) {
+      if (ts_[t].via == via) ++taken;
+    }
+    ROTA_CHECK(taken <= p.free);
+    p.free -= taken;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status HiringRun::Allocate() {
+  for (int phase = 0; phase < 2; ++phase) {
+    std::vector<int32_t> teachers;
+    for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+      if (ts_[t].fix == Fix::kNone && ts_[t].final_post < 0) {
+        teachers.push_back(t);
+      }
+    }
+    if (teachers.empty()) return absl::OkStatus();
+    AssignmentProblem problem;
+    std::vector<int32_t> node_of(ps_.size(), -1);
+    std::vector<int32_t> post_of_node;
+    for (int32_t p = 0; p < static_cast<int32_t>(ps_.size()); ++p) {
+      if (ps_[p].free <= 0) continue;
+      node_of[p] = problem.AddPost(ps_[p].free, 0, ps_[p].p->id);
+      post_of_node.push_back(p);
+    }
+    const int64_t n = static_cast<int64_t>(teachers.size());
+    // Costs are capped so that the unassigned cost below stays inside the
+    // solver's range; the cap only binds for absurd per-km costs.
+    const int64_t cap = kMaxFlowCost / (n + 2) - 1;
+    std::vector<std::vector<AssignmentOption>> options(teachers.size());
+    int64_t max_cost = 0;
+    for (size_t i = 0; i < teachers.size(); ++i) {
+      const int32_t t = teachers[i];
+      for (int32_t p : post_of_node) {
+        bool down = false;
+        if (!Fit(t, p, &down).empty()) continue;
+        if (phase == 0 && down) continue;
+        const Teacher& teacher = *ts_[t].t;
+        // Distances stay below 4 * 10^7 m and per-km costs below 10^9
+        // (ValidatePolicy), so the product fits in int64_t.
+        int64_t cost = SchoolDistanceMetres(*ts_[t].school, *ps_[p].school) *
+                       hp_.allocation_cost_per_km / 1000;
+        if (teacher.post != ps_[p].p->id &&
+            teacher.subjects.front() != ps_[p].p->subject) {
+          cost += hp_.allocation_secondary_subject_cost;
+        }
+        cost = std::clamp<int64_t>(cost, 0, cap);
+        options[i].push_back({node_of[p], static_cast<int64_t>(cost)});
+        max_cost = std::max(max_cost, static_cast<int64_t>(cost));
+      }
+    }
+    for (const auto& o : options) problem.AddTeacher(o);
+    // Leaving one more teacher unplaced must cost more than any rearrangement
+    // could save, so the number placed is maximised first.
+    problem.set_unassigned_cost((max_cost + 1) * (n + 1));
+    ROTA_ASSIGN_OR_RETURN(AssignmentResult r, SolveAssignment(problem));
+    for (size_t i = 0; i < teachers.size(); ++i) {
+      const int node = r.post_of_teacher[i];
+      if (node == kUnassigned) continue;
+      const int32_t t = teachers[i];
+      const int32_t p = post_of_node[node];
+      ts_[t].final_post = p;
+      ts_[t].via = Via::kAllocation;
+      for (const AssignmentOption& o : options[i]) {
+        if (o.post == node) ts_[t].allocation_cost = o.cost;
+      }
+      ps_[p].occupants.push_back(t);
+      --ps_[p].free;
+      ROTA_CHECK(ps_[p].free >= 0);
+    }
+  }
+  return absl::OkStatus();
+}
+
+void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
+                        std::string* reason) const {
+  const TeacherState& s = ts_[t];
+  const bool sequential = mode_ == StageMode::kSequential;
+  // Index of the entry she got through competition, if any.
+  int32_t got = -1;
+  if (s.via == Via::kSimultaneous || s.via == Via::kStage1 ||
+      s.via == Via::kStage2) {
+    for (int32_t i = 0; i < static_cast<int32_t>(s.entries.size()); ++i) {
+      if (s.entries[i].post == s.final_post &&
+          s.entries[i].not_qualified.empty()) {
+        got = i;
+        break;
+      }
+    }
+    ROTA_CHECK(got >= 0);
+  }
+  for (int32_t i = 0; i < static_cast<int32_t>(s.entries.size()); ++i) {
+    const Entry& e = s.entries[i];
+    const PostState& p = ps_[e.post];
+    ChoiceExplanation c;
+    c.choice = p.p->id;
+    c.rank = i + 1;
+    c.teacher_points = s.points.total;
+    c.admitted = static_cast<int32_t>(p.occupants.size());
+    const std::string label =
+        absl::StrCat(e.implicit ? "implicit choice (own school) " : "choice ",
+                     i + 1, " ", PostLabel(e.post));
+    if (s.fix == Fix::kExempt) {
+      c.verdict = s.final_post == e.post ? Verdict::kGot : Verdict::kExempt;
+      c.sentence = absl::StrCat(label, ": she is exempt (", Sv(s.exemption),
+                                ") and keeps her post");
+    } else if (s.fix != Fix::kNone) {
+      c.verdict = s.final_post == e.post ? Verdict::kGot : Verdict::kNotReached;
+      c.sentence = absl::StrCat(label, ": her placement is fixed by ",
+                                s.fix == Fix::kLock ? "a lock" : "an override",
+                                " (", Sv(s.fix_reason), ")");
+    } else if (!e.not_qualified.empty()) {
+      c.verdict = Verdict::kNotQualified;
+      c.sentence = absl::StrCat(label, ": not qualified: ", e.not_qualified);
+    } else if (i == got) {
+      c.verdict = Verdict::kGot;
+      c.sentence = absl::StrCat(label, ": hired");
+    } else if (s.via == Via::kStage1 && i < got && !Own(t, e.post)) {
+      c.verdict = Verdict::kNotReached;
+      c.sentence = absl::StrCat(
+          label,
+          ": sequential stages: she was hired at her own school in stage 1, "
+          "so she could not compete for it in stage 2");
+    } else if (got >= 0 && i > got) {
+      c.verdict = Verdict::kBetterChoiceHeld;
+      c.sentence = absl::StrCat(label, ": she was hired at choice ", got + 1,
+                                ", which she ranks higher");
+    } else {
+      c.verdict = Verdict::kFull;
+      // The lowest-priority teacher the competition admitted there. Every
+      // one of them outranks her: a post rejects a proposal only when its
+      // seats hold that many teachers ranked above her, and its holders only
+      // improve (deferred acceptance).
+      int32_t lowest = -1;
+      bool lowest_stage1 = false;
+      for (int32_t o : p.admitted) {
+        const bool stage1 = sequential && ts_[o].via == Via::kStage1;
+        if (lowest < 0) {
+          lowest = o;
+          lowest_stage1 = stage1;
+          continue;
+        }
+        // Sequential: a stage-2 admit is "lower" than any stage-1 hire.
+        if (sequential && stage1 != lowest_stage1) {
+          if (!stage1) {
+            lowest = o;
+            lowest_stage1 = false;
+          }
+          continue;
+        }
+        if (Outranks(lowest, o, e.post, !sequential)) {
+          lowest = o;
+          lowest_stage1 = stage1;
+        }
+      }
+      if (lowest < 0) {
+        c.sentence =
+            p.p->count == 0
+                ? absl::StrCat(label, ": the post has no seats (count 0)")
+                : absl::StrCat(label, ": full: its ", p.p->count,
+                               " seat(s) are held by exempt teachers or "
+                               "locked/overridden placements");
+      } else {
+        const TeacherState& o = ts_[lowest];
+        c.competitor = o.t->id;
+        c.competitor_points = o.points.total;
+        std::string how;
+        if (sequential && lowest_stage1 && !Own(t, e.post)) {
+          c.competitor_by_tenure = true;
+          how =
+              "was hired there in stage 1 (in-school competition), before "
+              "outsiders could apply";
+        } else if (!sequential && Own(lowest, e.post) && !Own(t, e.post)) {
+          c.competitor_by_tenure = true;
+          how = "teaches at that school (in-school precedence)";
+        } else if (o.points.total != s.points.total) {
+          how = absl::StrFormat("has more points (%.2f vs her %.2f)",
+                                o.points.total / 100.0, s.points.total / 100.0);
+        } else if (o.tie != s.tie) {
+          how = "has equal points and ranks above her on the tie chain";
+        } else {
+          how =
+              "has equal points and tie chain values and a better lottery "
+              "draw";
+        }
+        c.sentence = absl::StrCat(label, ": full: ", p.occupants.size(), " of ",
+                                  p.p->count, " seat(s) taken; ", Sv(o.t->id),
+                                  ", the lowest-ranked holder, ", how);
+      }
+    }
+    ex->choices.push_back(std::move(c));
+  }
+
+  // Placement reason and notes.
+  const std::string home = absl::StrCat("her school ", Sv(s.t->school));
+  if (s.fix == Fix::kExempt) {
+    *reason = absl::StrCat("exempt (", Sv(s.exemption),
+                           "): keeps her post and takes no part");
+    return;
+  }
+  if (s.fix != Fix::kNone) {
+    *reason = absl::StrCat(
+        "placement fixed by ", s.fix == Fix::kLock ? "a lock" : "an override",
+        ": ", Sv(s.fix_reason),
+        s.final_post < 0
+            ? " (no post: 待岗)"
+            : absl::StrCat(" (post ", PostLabel(s.final_post), ")"));
+    return;
+  }
+  if (s.final_post >= 0) {
+    const std::string where = PostLabel(s.final_post);
+    const bool down = Down(t, s.final_post) && s.final_post != s.own_post;
+    const std::string down_text =
+        down ? absl::StrCat(" in a lower title band (低聘: ",
+                            Sv(TitleName(ps_[s.final_post].p->title_band)),
+                            " post, her title ",
+                            Sv(TitleName(HiringBand(s.t->title))), ")")
+             : "";
+    switch (s.via) {
+      case Via::kSimultaneous:
+        *reason = absl::StrCat(
+            s.final_post == s.own_post ? "keeps her post " : "hired at post ",
+            where, down_text, ", ",
+            s.entries[got].implicit ? "an implicit own-school choice"
+                                    : absl::StrCat("her choice ", got + 1),
+            ", in the simultaneous competition (DA*)");
+        break;
+      case Via::kStage1:
+        *reason = absl::StrCat(
+            s.final_post == s.own_post ? "keeps her post " : "hired at post ",
+            where, down_text, " in stage 1 (in-school competition by points)");
+        break;
+      case Via::kStage2:
+        *reason =
+            absl::StrCat("hired at post ", where, down_text, ", her choice ",
+                         got + 1, ", in stage 2 (cross-school competition)");
+        break;
+      default: {
+        const int64_t metres =
+            SchoolDistanceMetres(*s.school, *ps_[s.final_post].school);
+        *reason = absl::StrFormat(
+            "county allocation (调剂): none of her choices could take her; "
+            "placed at post %s%s, %.1f km from %s (cost %d)",
+            where, down_text, metres / 1000.0, home, s.allocation_cost);
+        break;
+      }
+    }
+    return;
+  }
+  // 待岗: why no post in the county could take her.
+  std::vector<std::string> full;
+  int32_t qualified = 0;
+  for (int32_t p = 0; p < static_cast<int32_t>(ps_.size()); ++p) {
+    bool down = false;
+    if (!Fit(t, p, &down).empty()) continue;
+    ++qualified;
+    ROTA_CHECK(ps_[p].free == 0);  // county allocation would have used it
+    if (full.size() < 5)
+      full.push_back(absl::StrCat("\"", Sv(ps_[p].p->id), "\""));
+  }
+  if (qualified == 0) {
+    *reason = absl::StrCat(
+        "待岗 (unplaced): no post in the county fits her (subjects ",
+        absl::StrJoin(s.t->subjects, ", "), ", title ",
+        Sv(TitleName(HiringBand(s.t->title))),
+        hp_.allow_down_hiring ? absl::StrCat(", down-hiring at most ",
+                                             hp_.max_bands_down, " band(s))")
+                              : ", no down-hiring)",
+        "; training, then reassignment");
+  } else {
+    *reason = absl::StrCat(
+        "待岗 (unplaced): none of her choices could take her and all ",
+        qualified, " post(s) she qualifies for are full (",
+        absl::StrJoin(full, ", "), qualified > 5 ? ", ..." : "",
+        "); training, then reassignment");
+  }
+  ex->notes.push_back(*reason);
+}
+
+RoundOutcome HiringRun::Assemble() {
+  RoundOutcome out;
+  out.kind = RoundKind::kCompetitiveHiring;
+  out.seed = in_.seed;
+  out.mechanism = mode_ == StageMode::kSequential
+                      ? "sequential (in-school, cross-school, min-cost)"
+                      : "simultaneous da-star, min-cost";
+  int64_t down_hired = 0, unplaced = 0, home_first = 0;
+  for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+    const TeacherState& s = ts_[t];
+    Placement pl;
+    pl.teacher = s.t->id;
+    pl.from_school = s.t->school;
+    pl.from_post = s.t->post;
+    pl.points = s.points.total;
+    if (s.final_post >= 0) {
+      pl.to_school = ps_[s.final_post].p->school;
+      pl.to_post = ps_[s.final_post].p->id;
+    } else {
+      pl.to_school = s.t->school;  // stays on her school's books, no post
+    }
+    if (s.fix == Fix::kExempt) {
+      pl.outcome = Outcome::kExempt;
+    } else if (s.final_post < 0) {
+      pl.outcome = Outcome::kUnplaced;
+      ++unplaced;
+    } else if (s.final_post == s.own_post) {
+      pl.outcome = Outcome::kStayed;
+    } else if (Down(t, s.final_post)) {
+      pl.outcome = Outcome::kDownHired;
+      ++down_hired;
+    } else {
+      pl.outcome = Outcome::kMoved;
+    }
+    switch (s.via) {
+      case Via::kSimultaneous:
+        pl.via = "competition (simultaneous da-star)";
+        break;
+      case Via::kStage1:
+        pl.via = "in-school competition (sequential stage 1)";
+        break;
+      case Via::kStage2:
+        pl.via = "cross-school competition (sequential stage 2)";
+        break;
+      case Via::kAllocation:
+        pl.via = "county allocation (min-cost)";
+        break;
+      case Via::kFixed:
+        pl.via = s.fix == Fix::kExempt ? "exempt"
+                 : s.fix == Fix::kLock ? "lock"
+                                       : "override";
+        break;
+      case Via::kNone:
+        pl.via = "unplaced (待岗)";
+        break;
+    }
+    if (s.fix == Fix::kLock) {
+      pl.locked = true;
+      pl.override_reason = s.fix_reason;
+    } else if (s.fix == Fix::kOverride) {
+      pl.overridden = true;
+      pl.override_reason = s.fix_reason;
+    }
+    if (s.final_post >= 0) {
+      for (int32_t i = 0; i < static_cast<int32_t>(s.entries.size()); ++i) {
+        if (s.entries[i].post == s.final_post) {
+          if (!s.entries[i].implicit) pl.choice = i + 1;
+          break;
+        }
+      }
+    }
+    if (s.via == Via::kStage1 && !s.entries.empty() &&
+        !s.entries.front().implicit && !Own(t, s.entries.front().post)) {
+      ++home_first;
+    }
+    TeacherExplanation ex;
+    ex.teacher = s.t->id;
+    ex.points_breakdown = s.points.components;
+    Explain(t, &ex, &pl.reason);
+    out.placements.push_back(std::move(pl));
+    out.explanations.push_back(std::move(ex));
+
+    EligibilityEntry el;
+    el.teacher = s.t->id;
+    el.school = s.t->school;
+    el.exempt = !s.exemption.empty();
+    el.eligible = !el.exempt;
+    el.voluntary = s.applied;
+    el.points = s.points.total;
+    el.reason =
+        el.exempt
+            ? absl::StrCat("exempt (", Sv(s.exemption), "): keeps her post")
+            : (s.applied ? "competes with her application"
+                         : "competes for her own school's posts (no "
+                           "application)");
+    out.eligibility.push_back(std::move(el));
+  }
+  int64_t vacant = 0, vacant_posts = 0;
+  for (const PostState& p : ps_) {
+    if (p.free > 0) {
+      vacant += p.free;
+      ++vacant_posts;
+    }
+  }
+  if (mode_ == StageMode::kSequential) {
+    out.notes.push_back(absl::StrCat(
+        "sequential stages (the three-stage practice) were used: stage 1 "
+        "in-school competition by points, stage 2 cross-school competition by "
+        "preference lists, stage 3 county allocation (min-cost). This is "
+        "weaker than the default simultaneous DA* (Dur and Kesten 2019): a "
+        "teacher hired at home in stage 1 cannot take a post she prefers "
+        "elsewhere, so seats can stay empty while others are 待岗, and "
+        "whether to compete at home is a strategic choice. In this run ",
+        home_first,
+        " teacher(s) were hired at home in stage 1 although they listed a "
+        "post at another school first"));
+  } else {
+    out.notes.push_back(
+        "simultaneous: in-school and cross-school competition as one DA* "
+        "(at her own school's posts a teacher ranks above outsiders; then "
+        "points, tie chain, lottery), then county allocation (min-cost: "
+        "distance, subject fit) for the rest");
+  }
+  out.notes.push_back(absl::StrCat(
+      vacant, " seat(s) in ", vacant_posts, " post(s) left vacant; ", unplaced,
+      " teacher(s) 待岗; ", down_hired, " down-hired (低聘)"));
+  for (std::string& n : notes_) out.notes.push_back(std::move(n));
+  FinishOutcome(in_, &out);
+  return out;
+}
+
+absl::StatusOr<RoundOutcome> HiringRun::Run() {
+  ROTA_RETURN_IF_ERROR(Index());
+  ROTA_RETURN_IF_ERROR(PlaceFixed());
+  BuildLists();
+  const int32_t n = static_cast<int32_t>(ts_.size());
+  std::vector<std::vector<int32_t>> prefs(n);
+  if (mode_ == StageMode::kSimultaneous) {
+    for (int32_t t = 0; t < n; ++t) {
+      if (ts_[t].fix != Fix::kNone) continue;
+      for (const Entry& e : ts_[t].entries) {
+        if (e.not_qualified.empty()) prefs[t].push_back(e.post);
+      }
+    }
+    ROTA_RETURN_IF_ERROR(RunDa(prefs, /*tenure=*/true, Via::kSimultaneous));
+  } else {
+    for (int32_t t = 0; t < n; ++t) {
+      if (ts_[t].fix != Fix::kNone) continue;
+      for (const Entry& e : ts_[t].entries) {
+        if (e.not_qualified.empty() && Own(t, e.post)) {
+          prefs[t].push_back(e.post);
+        }
+      }
+    }
+    ROTA_RETURN_IF_ERROR(RunDa(prefs, /*tenure=*/false, Via::kStage1));
+    for (int32_t t = 0; t < n; ++t) {
+      prefs[t].clear();
+      if (ts_[t].fix != Fix::kNone || ts_[t].final_post >= 0) continue;
+      for (const Entry& e : ts_[t].entries) {
+        if (e.not_qualified.empty()) prefs[t].push_back(e.post);
+      }
+    }
+    ROTA_RETURN_IF_ERROR(RunDa(prefs, /*tenure=*/false, Via::kStage2));
+  }
+  ROTA_RETURN_IF_ERROR(Allocate());
+  return Assemble();
+}
+
+}  // namespace
+
+absl::StatusOr<RoundOutcome> RunCompetitiveHiring(
+    const CountyInputs& inputs, const RoundPolicy& policy,
+    const RunParameters& parameters) {
+  ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
+  ROTA_RETURN_IF_ERROR(
+      ValidateCountyInputs(inputs, RoundKind::kCompetitiveHiring));
+  const StageMode mode =
+      parameters.stage_mode.value_or(policy.competitive_hiring.stage_mode);
+  if (mode != StageMode::kSimultaneous && mode != StageMode::kSequential) {
+    return absl::InvalidArgumentError(
+        "parameters.stage_mode: must be simultaneous or sequential");
+  }
+  HiringRun run(inputs, policy, mode);
+  return run.Run();
+}
+
+}  // namespace rota::engine::rules

@@ -1,0 +1,121 @@
+// Competitive hiring (竞聘上岗), the core of 县管校聘 (SPEC.md "Round kinds"
+// 2): every teacher competes for the posts of the county (school x subject x
+// title band, each with a count of seats); the county allocates the rest
+// (调剂); whoever is still without a post is 待岗 (UNPLACED).
+//
+// THE RUN (every step deterministic; ids sorted first, so input order never
+// matters)
+//  0. Exempt teachers (an exemption in force on the effective date) keep
+//     their post, which uses one of its seats (EXEMPT). Locks and overrides
+//     are placed next and never changed; one that breaks a hard rule makes
+//     the run fail with FailedPrecondition whose message starts
+//     `override for teacher "T": rule "capacity"|"qualification"|"exemption"`
+//     (`lock for teacher ...` for a lock).
+//  1. Preference lists: her application's posts, best first. If she listed
+//     none of her own school's posts (or sent no application), her own
+//     school's posts that qualify her are appended as implicit, acceptable
+//     choices: her current post first, then the others by band (highest
+//     first) and id. So a teacher who says nothing competes at home, and
+//     listing other schools never costs her the home fallback.
+//  2a. SIMULTANEOUS (default): one teacher-proposing deferred acceptance over
+//     all posts with tenure-adjusted priorities (DA*, Dur and Kesten 2019):
+//     at each post of her own school a teacher ranks above every teacher
+//     from another school (in-school precedence); within each class by
+//     points, then the policy's tie chain, then the seeded lottery
+//     (engine::LotteryDraw(inputs.seed, id)), then the id. The result is
+//     stable for these priorities (no teacher prefers a post that has a free
+//     seat or holds someone she outranks there) and strategy-proof.
+//  2b. SEQUENTIAL (policy option, the three-stage practice): stage 1, each
+//     school's own teachers compete for its posts by points (DA over the
+//     own-school entries of their lists); those hired are done. Stage 2, the
+//     rest compete across schools for the remaining seats by their lists
+//     (DA, by points). The report says so and why it is weaker: a teacher
+//     hired at home in stage 1 cannot take a post she prefers elsewhere, so
+//     seats stay empty and others stay unplaced that the simultaneous DA*
+//     would have placed, and which stage to enter is a strategic choice.
+//  3. County allocation (调剂): min-cost assignment (engine/min_cost_flow.h)
+//     of the teachers still without a post to the remaining seats. Cost of a
+//     seat = distance in km between her school and the post's school x
+//     allocation_cost_per_km (0 when a school has no coordinates) +
+//     allocation_secondary_subject_cost when the post's subject is not her
+//     first (primary) subject. The number placed is maximised first, then
+//     the cost. First only posts of her own band; then, for those left, also
+//     lower bands (down-hiring), so 低聘 happens only when needed.
+//  4. Whoever is still without a post is UNPLACED (待岗): every post she
+//     qualifies for is full, or none exists; the explanation says which.
+//
+// QUALIFICATION of teacher t for post p: p's subject is among t's subjects,
+// p's stage (its own, else its school's first stage) is among her
+// certificate stages, and p's title band is her band (her title; 未定级 and
+// unspecified count as junior) or, when allow_down_hiring, at most
+// max_bands_down bands lower (outcome DOWN_HIRED). Up-hiring (a higher band)
+// is never allowed: the policy has no switch for it. A teacher may always
+// keep her own current post (tenure), whatever its band.
+//
+// OUTCOMES: EXEMPT; STAYED (her current post); MOVED (another post, same
+// band or higher held band); DOWN_HIRED (a lower band than hers); UNPLACED
+// (to_school = her school, to_post = ""; she stays on the school's books).
+//
+// EXPLANATIONS (derived from the run): per choice GOT, BETTER_CHOICE_HELD,
+// NOT_QUALIFIED (the failing rule), EXEMPT, NOT_REACHED (placement fixed by
+// a lock/override), or FULL, naming the lowest-priority teacher the
+// competition admitted there, who holds that seat at the end and outranks
+// her (by in-school precedence, `competitor_by_tenure`, or by points/tie
+// chain/lottery); when every seat is held by exempt teachers or fixed
+// placements, competitor is empty and the sentence says so.
+//
+// COMPLEXITY: DA is O(list entries); county allocation as in
+// engine/min_cost_flow.h. Thread-safety: pure functions.
+//
+//   RoundPolicy policy;  // defaults: simultaneous DA*, 低聘 one band
+//   ROTA_ASSIGN_OR_RETURN(RoundOutcome out,
+//                         RunCompetitiveHiring(inputs, policy));
+//   out.hash_hex;  // stored with the run
+//
+// REFERENCES
+//   U. Dur, O. Kesten, Sequential versus simultaneous assignment systems and
+//     two applications, Economic Theory 68 (2019).
+//   O. Kesten, U. Dur, T. Morrill (DA* / tenure-respecting DA, Guillen and
+//     Kesten 2012).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/rules/county.h"
+#include "engine/rules/exchange_rotation.h"  // RunParameters
+#include "engine/rules/policy.h"
+#include "engine/rules/round_outcome.h"
+
+namespace rota::engine::rules {
+
+// The whole run (see the file comment). InvalidArgument for bad inputs or
+// policy (ValidateCountyInputs(inputs, kCompetitiveHiring), ValidatePolicy);
+// FailedPrecondition for a lock/override that breaks capacity,
+// qualification or an exemption. 待岗 teachers are results, not errors.
+// `parameters.stage_mode` overrides policy.competitive_hiring.stage_mode.
+absl::StatusOr<RoundOutcome> RunCompetitiveHiring(
+    const CountyInputs& inputs, const RoundPolicy& policy,
+    const RunParameters& parameters = {});
+
+// Band a teacher's title qualifies her for: kNone and kUnspecified count as
+// kJunior (the entry band).
+Title HiringBand(Title title);
+
+// Whether `teacher` may hold `post` (whose effective stage is `post_stage`)
+// under `policy`. Returns "" if qualified, else the failing rule in words
+// ("subject: post teaches music, her subjects are math", "title band: ...").
+// Sets *down_hire when qualified only by down-hiring. Her own current post
+// is always qualified.
+std::string HiringFitProblem(const Teacher& teacher, const Post& post,
+                             Stage post_stage,
+                             const CompetitiveHiringPolicy& policy,
+                             bool* down_hire);
+
+// Distance in metres between two schools (equirectangular approximation
+// with a fixed cosine polynomial: only IEEE-exact operations, so the same on
+// every machine); 0 if either has no coordinates.
+int64_t SchoolDistanceMetres(const School& a, const School& b);
+
+}  // namespace rota::engine::rules
