@@ -143,12 +143,17 @@ struct TeacherState {
   int32_t final_post = -1;
   Via via = Via::kNone;
   int64_t allocation_cost = 0;
+  int32_t school_index = 0;
+  int32_t primary_subject = -1;      // interned; -1 = no post teaches it
+  std::vector<int32_t> bucket_keys;  // her (subject, stage) buckets
 };
 
 struct PostState {
   const Post* p = nullptr;
   const School* school = nullptr;
   Stage stage = Stage::kUnspecified;
+  int32_t school_index = 0;
+  int32_t subject = 0;            // interned
   int32_t held_fixed = 0;         // exempt holders, locks, overrides
   int32_t free = 0;               // seats left for the current stage
   std::vector<int32_t> admitted;  // teachers placed by competition (DA)
@@ -200,6 +205,55 @@ class HiringRun {
     return HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_, down);
   }
   void Explain(int32_t t, TeacherExplanation* ex, std::string* reason) const;
+  // Calls fn(p) for every post she qualifies for, found through her
+  // (subject, stage) buckets rather than by scanning all posts; her own
+  // post last. Deterministic order.
+  template <typename Fn>
+  void ForEachCandidate(int32_t t, Fn fn) const {
+    const TeacherState& s = ts_[t];
+    const int mine = BandLevel(s.t->title);
+    for (int32_t key : s.bucket_keys) {
+      for (int32_t p : buckets_[key]) {
+        if (p == s.own_post) continue;
+        const int diff = mine - static_cast<int>(ps_[p].p->title_band);
+        if (diff < 0) continue;
+        if (diff > 0 && (!hp_.allow_down_hiring || diff > hp_.max_bands_down)) {
+          continue;
+        }
+        fn(p);
+      }
+    }
+    if (s.own_post >= 0) fn(s.own_post);
+  }
+  std::vector<int32_t> Candidates(int32_t t) const {
+    std::vector<int32_t> out;
+    ForEachCandidate(t, [&](int32_t p) { out.push_back(p); });
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // Metres between two schools (by index), cached per source school.
+  const std::vector<int32_t>& DistanceRow(int32_t from) {
+    std::vector<int32_t>& row = distance_rows_[from];
+    if (row.empty()) {
+      row.resize(school_list_.size());
+      for (size_t j = 0; j < school_list_.size(); ++j) {
+        row[j] = static_cast<int32_t>(
+            SchoolDistanceMetres(*school_list_[from], *school_list_[j]));
+      }
+    }
+    return row;
+  }
+  // County allocation cost of placing t at p, given her distance row.
+  int64_t Cost(int32_t t, int32_t p, const std::vector<int32_t>& row) const {
+    // Distances stay below 4 * 10^7 m and per-km costs below 10^9
+    // (ValidatePolicy), so the product fits in int64_t.
+    int64_t cost =
+        int64_t{row[ps_[p].school_index]} * hp_.allocation_cost_per_km / 1000;
+    if (p != ts_[t].own_post && ts_[t].primary_subject != ps_[p].subject) {
+      cost += hp_.allocation_secondary_subject_cost;
+    }
+    return std::max<int64_t>(cost, 0);
+  }
 
   const CountyInputs& in_;
   const RoundPolicy& policy_;
@@ -207,6 +261,11 @@ class HiringRun {
   StageMode mode_;
   std::map<std::string_view, const School*> schools_;
   std::map<std::string_view, int32_t> post_index_;
+  // Posts by bucket key subject * 8 + stage (subjects interned), ascending.
+  std::map<std::string_view, int32_t> subject_ids_;
+  std::vector<std::vector<int32_t>> buckets_;
+  std::vector<const School*> school_list_;  // id order
+  std::vector<std::vector<int32_t>> distance_rows_;
   std::map<std::string_view, int32_t> teacher_index_;
   std::vector<TeacherState> ts_;  // id order
   std::vector<PostState> ps_;     // id order
@@ -216,6 +275,18 @@ class HiringRun {
 
 absl::Status HiringRun::Index() {
   for (const School& s : in_.schools) schools_.emplace(s.id, &s);
+  std::map<std::string_view, int32_t> school_index;
+  for (const auto& [id, school] : schools_) {
+    school_index.emplace(id, static_cast<int32_t>(school_list_.size()));
+    school_list_.push_back(school);
+  }
+  distance_rows_.resize(school_list_.size());
+  for (const Post& p : in_.posts) subject_ids_.emplace(p.subject, 0);
+  {
+    int32_t next = 0;
+    for (auto& [subject, id] : subject_ids_) id = next++;
+    buckets_.resize(static_cast<size_t>(next) * 8);
+  }
   std::vector<const Post*> posts;
   for (const Post& p : in_.posts) posts.push_back(&p);
   std::sort(posts.begin(), posts.end(),
@@ -227,6 +298,10 @@ absl::Status HiringRun::Index() {
     s.stage =
         p->stage != Stage::kUnspecified ? p->stage : s.school->stages.front();
     post_index_.emplace(p->id, static_cast<int32_t>(ps_.size()));
+    s.school_index = school_index.at(p->school);
+    s.subject = subject_ids_.at(p->subject);
+    buckets_[s.subject * 8 + static_cast<int32_t>(s.stage)].push_back(
+        static_cast<int32_t>(ps_.size()));
     ps_.push_back(std::move(s));
   }
   std::vector<const Teacher*> teachers;
@@ -240,6 +315,21 @@ absl::Status HiringRun::Index() {
     s.t = t;
     s.school = schools_.at(t->school);
     if (!t->post.empty()) s.own_post = post_index_.at(t->post);
+    s.school_index = school_index.at(t->school);
+    if (auto it = subject_ids_.find(t->subjects.front());
+        it != subject_ids_.end()) {
+      s.primary_subject = it->second;
+    }
+    for (const std::string& subject : t->subjects) {
+      auto it = subject_ids_.find(subject);
+      if (it == subject_ids_.end()) continue;
+      for (Stage stage : t->certificate_stages) {
+        s.bucket_keys.push_back(it->second * 8 + static_cast<int32_t>(stage));
+      }
+    }
+    std::sort(s.bucket_keys.begin(), s.bucket_keys.end());
+    s.bucket_keys.erase(std::unique(s.bucket_keys.begin(), s.bucket_keys.end()),
+                        s.bucket_keys.end());
     // Exemptions in force on the effective date, in list order; the first
     // one named in the reason.
     for (const Exemption& e : t->exemptions) {
@@ -466,66 +556,91 @@ absl::Status HiringRun::RunDa(const std::vector<std::vector<int32_t>>& prefs,
 }
 
 absl::Status HiringRun::Allocate() {
+  // Each teacher offers the solver her kMaxOptions cheapest qualified posts
+  // with a free seat (a prefecture has thousands of posts per subject). A
+  // teacher left unplaced while a qualified seat is still free gets another
+  // round over the seats that are left, so the loop ends only when no
+  // unplaced teacher fits any free seat.
+  constexpr size_t kMaxOptions = 32;
+  std::vector<int32_t> node_of(ps_.size(), -1);
   for (int phase = 0; phase < 2; ++phase) {
-    std::vector<int32_t> teachers;
-    for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
-      if (ts_[t].fix == Fix::kNone && ts_[t].final_post < 0) {
-        teachers.push_back(t);
-      }
-    }
-    if (teachers.empty()) return absl::OkStatus();
-    AssignmentProblem problem;
-    std::vector<int32_t> node_of(ps_.size(), -1);
-    std::vector<int32_t> post_of_node;
-    for (int32_t p = 0; p < static_cast<int32_t>(ps_.size()); ++p) {
-      if (ps_[p].free <= 0) continue;
-      node_of[p] = problem.AddPost(ps_[p].free, 0, ps_[p].p->id);
-      post_of_node.push_back(p);
-    }
-    const int64_t n = static_cast<int64_t>(teachers.size());
-    // Costs are capped so that the unassigned cost below stays inside the
-    // solver's range; the cap only binds for absurd per-km costs.
-    const int64_t cap = kMaxFlowCost / (n + 2) - 1;
-    std::vector<std::vector<AssignmentOption>> options(teachers.size());
-    int64_t max_cost = 0;
-    for (size_t i = 0; i < teachers.size(); ++i) {
-      const int32_t t = teachers[i];
-      for (int32_t p : post_of_node) {
-        bool down = false;
-        if (!Fit(t, p, &down).empty()) continue;
-        if (phase == 0 && down) continue;
-        const Teacher& teacher = *ts_[t].t;
-        // Distances stay below 4 * 10^7 m and per-km costs below 10^9
-        // (ValidatePolicy), so the product fits in int64_t.
-        int64_t cost = SchoolDistanceMetres(*ts_[t].school, *ps_[p].school) *
-                       hp_.allocation_cost_per_km / 1000;
-        if (teacher.post != ps_[p].p->id &&
-            teacher.subjects.front() != ps_[p].p->subject) {
-          cost += hp_.allocation_secondary_subject_cost;
+    while (true) {
+      struct Row {
+        int32_t t;
+        std::vector<std::pair<int64_t, int32_t>> options;  // (cost, post)
+      };
+      std::vector<Row> rows;
+      for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+        if (ts_[t].fix != Fix::kNone || ts_[t].final_post >= 0) continue;
+        Row row{t, {}};
+        const std::vector<int32_t>& distances =
+            DistanceRow(ts_[t].school_index);
+        ForEachCandidate(t, [&](int32_t p) {
+          if (ps_[p].free <= 0) return;
+          if (phase == 0 && Down(t, p) && p != ts_[t].own_post) return;
+          row.options.emplace_back(Cost(t, p, distances), p);
+        });
+        if (row.options.empty()) continue;
+        if (row.options.size() > kMaxOptions) {
+          std::nth_element(row.options.begin(),
+                           row.options.begin() + kMaxOptions,
+                           row.options.end());
+          row.options.resize(kMaxOptions);
         }
-        cost = std::clamp<int64_t>(cost, 0, cap);
-        options[i].push_back({node_of[p], static_cast<int64_t>(cost)});
-        max_cost = std::max(max_cost, static_cast<int64_t>(cost));
+        std::sort(row.options.begin(), row.options.end());
+        row.options.shrink_to_fit();
+        rows.push_back(std::move(row));
       }
-    }
-    for (const auto& o : options) problem.AddTeacher(o);
-    // Leaving one more teacher unplaced must cost more than any rearrangement
-    // could save, so the number placed is maximised first.
-    problem.set_unassigned_cost((max_cost + 1) * (n + 1));
-    ROTA_ASSIGN_OR_RETURN(AssignmentResult r, SolveAssignment(problem));
-    for (size_t i = 0; i < teachers.size(); ++i) {
-      const int node = r.post_of_teacher[i];
-      if (node == kUnassigned) continue;
-      const int32_t t = teachers[i];
-      const int32_t p = post_of_node[node];
-      ts_[t].final_post = p;
-      ts_[t].via = Via::kAllocation;
-      for (const AssignmentOption& o : options[i]) {
-        if (o.post == node) ts_[t].allocation_cost = o.cost;
+      if (rows.empty()) break;
+      AssignmentProblem problem;
+      std::vector<int32_t> post_of_node;
+      for (const Row& row : rows) {
+        for (const auto& [cost, p] : row.options) {
+          if (node_of[p] < 0) {
+            node_of[p] = problem.AddPost(ps_[p].free, 0, ps_[p].p->id);
+            post_of_node.push_back(p);
+          }
+        }
       }
-      ps_[p].occupants.push_back(t);
-      --ps_[p].free;
-      ROTA_CHECK(ps_[p].free >= 0);
+      const int64_t n = static_cast<int64_t>(rows.size());
+      // Costs are capped so that the unassigned cost below stays inside the
+      // solver's range; the cap only binds for absurd per-km costs.
+      const int64_t cap = kMaxFlowCost / (n + 2) - 1;
+      int64_t max_cost = 0;
+      std::vector<AssignmentOption> options;
+      for (Row& row : rows) {
+        options.clear();
+        for (auto& [cost, p] : row.options) {
+          cost = std::min(cost, cap);
+          max_cost = std::max(max_cost, cost);
+          options.push_back({node_of[p], cost});
+        }
+        problem.AddTeacher(options);
+      }
+      // Leaving one more teacher unplaced must cost more than any
+      // rearrangement could save, so the number placed is maximised first.
+      problem.set_unassigned_cost((max_cost + 1) * (n + 1));
+      ROTA_ASSIGN_OR_RETURN(AssignmentResult r, SolveAssignment(problem));
+      int64_t placed = 0;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const int node = r.post_of_teacher[i];
+        if (node == kUnassigned) continue;
+        const int32_t t = rows[i].t;
+        const int32_t p = post_of_node[node];
+        ts_[t].final_post = p;
+        ts_[t].via = Via::kAllocation;
+        for (const auto& [cost, q] : rows[i].options) {
+          if (q == p) ts_[t].allocation_cost = cost;
+        }
+        ps_[p].occupants.push_back(t);
+        --ps_[p].free;
+        ROTA_CHECK(ps_[p].free >= 0);
+        ++placed;
+      }
+      for (int32_t p : post_of_node) node_of[p] = -1;
+      // Some teacher had a free seat among her options, and an unplaced
+      // teacher costs more than any placement: someone was placed.
+      ROTA_CHECK(placed > 0);
     }
   }
   return absl::OkStatus();
@@ -709,13 +824,12 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
   // 待岗: why no post in the county could take her.
   std::vector<std::string> full;
   int32_t qualified = 0;
-  for (int32_t p = 0; p < static_cast<int32_t>(ps_.size()); ++p) {
-    bool down = false;
-    if (!Fit(t, p, &down).empty()) continue;
+  for (int32_t p : Candidates(t)) {
     ++qualified;
     ROTA_CHECK(ps_[p].free == 0);  // county allocation would have used it
-    if (full.size() < 5)
+    if (full.size() < 5) {
       full.push_back(absl::StrCat("\"", Sv(ps_[p].p->id), "\""));
+    }
   }
   if (qualified == 0) {
     *reason = absl::StrCat(

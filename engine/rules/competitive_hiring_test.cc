@@ -1,8 +1,10 @@
 #include "engine/rules/competitive_hiring.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
@@ -385,14 +387,20 @@ TEST(CompetitiveHiringTest, BadInputIsInvalidArgument) {
 
 const char* const kSubjects[] = {"chinese", "math", "english", "music"};
 
-CountyInputs Synthetic(uint64_t seed) {
+struct Size {
+  int schools_lo = 3, schools_hi = 9;
+  int teachers_lo = 10, teachers_hi = 70;
+  int count_hi = 3;  // seats per post: 0..count_hi
+};
+
+CountyInputs Synthetic(uint64_t seed, const Size& size = {}) {
   std::mt19937_64 rng(seed);
   auto uniform = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>(lo, hi)(rng);
   };
   CountyInputs in = BaseInputs();
   in.seed = seed * 7919 + 1;
-  const int schools = uniform(3, 9);
+  const int schools = uniform(size.schools_lo, size.schools_hi);
   for (int s = 0; s < schools; ++s) {
     School sc =
         MakeSchool(absl::StrCat("s", s), 30.0 + uniform(0, 500) / 1000.0,
@@ -410,12 +418,12 @@ CountyInputs Synthetic(uint64_t seed) {
         posts_of[s].push_back(static_cast<int>(in.posts.size()));
         in.posts.push_back(MakePost(
             absl::StrCat("p", s, "-", subject, "-", static_cast<int>(band)),
-            absl::StrCat("s", s), subject, band, uniform(0, 3)));
+            absl::StrCat("s", s), subject, band, uniform(0, size.count_hi)));
       }
     }
   }
   std::vector<int> held(in.posts.size(), 0);
-  const int teachers = uniform(10, 70);
+  const int teachers = uniform(size.teachers_lo, size.teachers_hi);
   for (int i = 0; i < teachers; ++i) {
     const int s = uniform(0, schools - 1);
     std::vector<std::string> subjects = {kSubjects[uniform(0, 3)]};
@@ -451,7 +459,12 @@ CountyInputs Synthetic(uint64_t seed) {
       const int n = uniform(0, 5);
       for (int k = 0; k < n; ++k) {
         // Mostly posts of her subjects.
-        const int p = uniform(0, static_cast<int>(in.posts.size()) - 1);
+        // Half the time a post of her own subject at a nearby school index.
+        int p = uniform(0, static_cast<int>(in.posts.size()) - 1);
+        const int near = std::clamp(s + uniform(-3, 3), 0, schools - 1);
+        if (uniform(0, 1) == 0 && !posts_of[near].empty()) {
+          p = posts_of[near][uniform(0, posts_of[near].size() - 1)];
+        }
         if (seen.insert(p).second) a.preferences.push_back(in.posts[p].id);
       }
       in.applications.push_back(a);
@@ -771,6 +784,41 @@ TEST(CompetitiveHiringPropertyTest, LockingEveryPlacementReproducesTheRun) {
       const Placement* q = again->FindPlacement(pl.teacher);
       EXPECT_EQ(q->to_post, pl.to_post) << "seed " << seed << " " << pl.teacher;
       EXPECT_EQ(q->outcome, pl.outcome) << "seed " << seed << " " << pl.teacher;
+    }
+  }
+}
+
+// Timing at county and prefecture size; run by hand:
+//   competitive_hiring_test --gtest_also_run_disabled_tests
+//                           --gtest_filter='*Scale*'
+TEST(CompetitiveHiringPropertyTest, DISABLED_Scale) {
+  std::vector<int> sizes = {2000, 100000};
+  if (const char* env = std::getenv("ROTA_SCALE_TEACHERS")) {
+    sizes = {std::atoi(env)};
+  }
+  for (int teachers : sizes) {
+    Size size;
+    size.schools_lo = size.schools_hi = teachers / 50;
+    size.teachers_lo = size.teachers_hi = teachers;
+    size.count_hi = 12;
+    const CountyInputs in = Synthetic(1, size);
+    for (StageMode mode : {StageMode::kSimultaneous, StageMode::kSequential}) {
+      RoundPolicy policy;
+      policy.competitive_hiring.stage_mode = mode;
+      const auto start = std::chrono::steady_clock::now();
+      absl::StatusOr<RoundOutcome> out = RunCompetitiveHiring(in, policy);
+      const double ms = std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+      ASSERT_TRUE(out.ok()) << out.status();
+      std::printf(
+          "%d teachers, %zu posts, %zu schools, %s: %.0f ms (moved %lld, "
+          "stayed %lld, unplaced %lld)\n",
+          teachers, in.posts.size(), in.schools.size(),
+          mode == StageMode::kSimultaneous ? "simultaneous" : "sequential", ms,
+          static_cast<long long>(out->counts.moved),
+          static_cast<long long>(out->counts.stayed),
+          static_cast<long long>(out->counts.unplaced));
     }
   }
 }
