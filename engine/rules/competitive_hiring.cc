@@ -243,6 +243,33 @@ class HiringRun {
     }
     return row;
   }
+  // The kNearest posts of bucket `key` nearest to school `school` (by
+  // distance, then index), computed once per (school, bucket).
+  static constexpr size_t kNearest = 256;
+  const std::vector<int32_t>& Nearest(int32_t school, int32_t key) {
+    const size_t index = static_cast<size_t>(school) * buckets_.size() + key;
+    if (nearest_.empty()) {
+      nearest_.resize(school_list_.size() * buckets_.size());
+      nearest_done_.resize(nearest_.size(), 0);
+    }
+    std::vector<int32_t>& v = nearest_[index];
+    if (!nearest_done_[index]) {
+      nearest_done_[index] = 1;
+      const std::vector<int32_t>& row = DistanceRow(school);
+      v = buckets_[key];
+      auto closer = [&](int32_t a, int32_t b) {
+        return std::make_pair(row[ps_[a].school_index], a) <
+               std::make_pair(row[ps_[b].school_index], b);
+      };
+      if (v.size() > kNearest) {
+        std::partial_sort(v.begin(), v.begin() + kNearest, v.end(), closer);
+        v.resize(kNearest);
+      } else {
+        std::sort(v.begin(), v.end(), closer);
+      }
+    }
+    return v;
+  }
   // County allocation cost of placing t at p, given her distance row.
   int64_t Cost(int32_t t, int32_t p, const std::vector<int32_t>& row) const {
     // Distances stay below 4 * 10^7 m and per-km costs below 10^9
@@ -266,6 +293,8 @@ class HiringRun {
   std::vector<std::vector<int32_t>> buckets_;
   std::vector<const School*> school_list_;  // id order
   std::vector<std::vector<int32_t>> distance_rows_;
+  std::vector<std::vector<int32_t>> nearest_;  // see Nearest
+  std::vector<uint8_t> nearest_done_;
   std::map<std::string_view, int32_t> teacher_index_;
   std::vector<TeacherState> ts_;  // id order
   std::vector<PostState> ps_;     // id order
@@ -561,7 +590,7 @@ absl::Status HiringRun::Allocate() {
   // teacher left unplaced while a qualified seat is still free gets another
   // round over the seats that are left, so the loop ends only when no
   // unplaced teacher fits any free seat.
-  constexpr size_t kMaxOptions = 32;
+  constexpr size_t kMaxOptions = 16;
   std::vector<int32_t> node_of(ps_.size(), -1);
   for (int phase = 0; phase < 2; ++phase) {
     while (true) {
@@ -575,11 +604,41 @@ absl::Status HiringRun::Allocate() {
         Row row{t, {}};
         const std::vector<int32_t>& distances =
             DistanceRow(ts_[t].school_index);
-        ForEachCandidate(t, [&](int32_t p) {
-          if (ps_[p].free <= 0) return;
-          if (phase == 0 && Down(t, p) && p != ts_[t].own_post) return;
-          row.options.emplace_back(Cost(t, p, distances), p);
-        });
+        const TeacherState& s = ts_[t];
+        const int mine = BandLevel(s.t->title);
+        auto eligible = [&](int32_t p) {
+          if (ps_[p].free <= 0 || p == s.own_post) return false;
+          const int diff = mine - static_cast<int>(ps_[p].p->title_band);
+          if (diff < 0) return false;
+          if (diff == 0) return true;
+          return phase == 1 && hp_.allow_down_hiring &&
+                 diff <= hp_.max_bands_down;
+        };
+        // Per bucket, walk its posts nearest first; the kMaxOptions first
+        // eligible ones are the cheapest there (the subject cost is the same
+        // for the whole bucket). A bucket whose cached nearest list runs out
+        // is scanned in full.
+        for (int32_t key : s.bucket_keys) {
+          const std::vector<int32_t>& near = Nearest(s.school_index, key);
+          const size_t before = row.options.size();
+          size_t found = 0;
+          for (int32_t p : near) {
+            if (!eligible(p)) continue;
+            row.options.emplace_back(Cost(t, p, distances), p);
+            if (++found == kMaxOptions) break;
+          }
+          if (found < kMaxOptions && near.size() < buckets_[key].size()) {
+            row.options.resize(before);
+            for (int32_t p : buckets_[key]) {
+              if (eligible(p)) {
+                row.options.emplace_back(Cost(t, p, distances), p);
+              }
+            }
+          }
+        }
+        if (s.own_post >= 0 && ps_[s.own_post].free > 0) {
+          row.options.emplace_back(Cost(t, s.own_post, distances), s.own_post);
+        }
         if (row.options.empty()) continue;
         if (row.options.size() > kMaxOptions) {
           std::nth_element(row.options.begin(),
