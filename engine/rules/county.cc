@@ -276,9 +276,6 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
       return Bad(f + ".school_join_date",
                  "must not be before career_start_date");
     }
-    if (t->school_join_day > in.effective_day) {
-      return Bad(f + ".school_join_date", "after the round's effective date");
-    }
     if (!t->post.empty()) {
       auto it = posts.find(t->post);
       if (it == posts.end()) {

@@ -273,7 +273,8 @@ struct CountyInputs {
 // non-empty unique ids (schools, posts, teachers); posts name known schools;
 // headcount and post counts >= 0; schools have at least one stage and a
 // locality; teachers have a gender, a known school, at least one subject,
-// birth < career start <= join date <= effective date; a known post of
+// birth < career start <= join date (a join date after the
+// effective date counts as 0 years at the school); a known post of
 // their school if any; spells start <= end; applications name known
 // teachers, at most one per teacher, preferences known schools
 // (kExchangeRotation) or posts (kCompetitiveHiring) without duplicates;
