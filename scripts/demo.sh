@@ -2,10 +2,16 @@
 # The main job (README): set up, build (Release), start rotad on ./rota-data,
 # generate a sample county (50 schools, 2,000 teachers, fixed seed) into
 # ./rota-demo, import it through rotactl, list and summarise it, verify its
-# audit chain, then stop rotad cleanly with SIGTERM.
+# audit chain; then set a policy (docs/examples/policy.textproto), run an
+# exchange rotation round (create, apply rota-gen's applications.csv, freeze
+# with a fixed seed, run, report, commit, audit replay => MATCH) and a
+# competitive hiring round (create, freeze, run, report, commit), printing
+# their reports; then stop rotad cleanly with SIGTERM.
 #
 # Re-runnable: on an existing ./rota-data the county is kept, and the imports
 # replay (same files => same chunk request ids => nothing applied twice).
+# Each run creates new rounds (the server numbers them {year}-{kind}-{n}), so
+# a re-run works on the registry as the previous run's commits left it.
 #
 # Environment: ROTA_DATA_DIR (default ./rota-data), ROTAD (the rotad binary,
 # default build/service/rotad), ROTA_DEMO_SKIP_BUILD=1 to
@@ -94,6 +100,50 @@ step "rotactl summary"
 
 step "rotactl audit verify"
 "$ROTACTL" audit verify
+
+# ---- rounds (issue 5) ----
+school_year=${as_of%%-*}
+if ! "$ROTACTL" round list >/dev/null 2>&1; then
+  echo "demo: this rotad does not serve RoundService yet; skipping the rounds" >&2
+else
+  policy_file=$(mktemp)
+  sed "s/^school_year: .*/school_year: $school_year/" docs/examples/policy.textproto >"$policy_file"
+  step "rotactl policy set docs/examples/policy.textproto (school_year $school_year)"
+  "$ROTACTL" policy set "$policy_file"
+  rm -f "$policy_file"
+
+  step "exchange rotation round (交流轮岗), effective $as_of"
+  er=$("$ROTACTL" round create --kind exchange-rotation --year "$school_year" --effective "$as_of")
+  echo "round $er"
+  "$ROTACTL" round apply "$er" "$DEMO_DIR/applications.csv" --no-progress
+  "$ROTACTL" round freeze "$er" --seed "$SEED"
+  "$ROTACTL" round run "$er"
+  step "rotactl round report $er"
+  "$ROTACTL" round report "$er"
+  step "rotactl round results $er --outcome MOVED (first page)"
+  "$ROTACTL" round results "$er" --outcome MOVED --page-size 10
+  step "rotactl round commit $er"
+  "$ROTACTL" round commit "$er"
+  step "rotactl audit replay $er"
+  "$ROTACTL" audit replay "$er"
+
+  step "competitive hiring round (竞聘上岗), effective $as_of"
+  ch=$("$ROTACTL" round create --kind competitive-hiring --year "$school_year" --effective "$as_of")
+  echo "round $ch"
+  "$ROTACTL" round freeze "$ch" --seed "$SEED"
+  "$ROTACTL" round run "$ch"
+  step "rotactl round report $ch"
+  "$ROTACTL" round report "$ch"
+  step "rotactl round commit $ch"
+  "$ROTACTL" round commit "$ch"
+  step "rotactl audit replay $ch"
+  "$ROTACTL" audit replay "$ch"
+
+  step "rotactl round list"
+  "$ROTACTL" round list
+  step "rotactl audit verify (after the commits)"
+  "$ROTACTL" audit verify
+fi
 
 step "stop rotad (SIGTERM)"
 kill -TERM "$rotad_pid"

@@ -1,11 +1,127 @@
-// rotactl audit verify: walks the county's event log and checks its SHA-256
-// chain. Issue 5 adds `audit replay|as-of|history` here.
+// rotactl audit verify|replay|as-of|history.
+//
+// verify walks the county's event log and checks its SHA-256 chain; replay
+// recomputes a round's run from its frozen inputs and compares the result
+// hash ("replay MATCH <sha256>", or MISMATCH with the first differing
+// placement, exit 1); as-of and history answer where a teacher was on a date
+// and what the log says happened to her.
 #include <cstdio>
+#include <memory>
 
+#include "tools/csv/csv_format.h"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/output.h"
 
 namespace rota::rotactl {
+
+namespace {
+
+namespace v1 = ::rota::v1;
+
+// Full name of a teacher or round given by bare id or full name.
+std::string FullName(Context* ctx, const std::string& ref,
+                     const char* collection) {
+  if (ref.rfind("counties/", 0) == 0) return ref;
+  const std::string county = ctx->CountyName();
+  if (county.empty()) return "";
+  return county + "/" + collection + "/" + ref;
+}
+
+struct AuditOpts {
+  std::string round;
+  std::string teacher;
+  std::string date;
+  int64_t sequence = 0;
+  int run = 0;
+};
+
+int Replay(Context* ctx, const AuditOpts& o) {
+  v1::ReplayRoundRequest req;
+  req.set_name(FullName(ctx, o.round, "rounds"));
+  if (req.name().empty()) return ctx->exit_code;
+  req.set_run(o.run);
+  v1::ReplayRoundResponse out;
+  auto call = ctx->NewCall(20.0);
+  const grpc::Status s = ctx->Rounds().ReplayRound(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "audit replay");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+  } else if (out.match()) {
+    std::printf("replay MATCH %s\n", out.replay_hash().c_str());
+  } else {
+    std::printf("replay MISMATCH recorded %s, replayed %s\n",
+                out.recorded_hash().c_str(), out.replay_hash().c_str());
+    if (!out.first_difference().empty())
+      std::printf("first difference: %s\n", out.first_difference().c_str());
+  }
+  return out.match() ? kExitOk : kExitFailed;
+}
+
+std::string SpellText(const v1::ServiceSpell& spell) {
+  std::string out = std::string(rota::tools::IdOf(spell.school())) + " from " +
+                    spell.start_date() + " to " +
+                    (spell.end_date().empty() ? "now" : spell.end_date()) +
+                    " (" + v1::Locality_Name(spell.locality()) +
+                    (spell.weak() ? ", weak" : "") +
+                    (spell.term_exchange() ? ", term exchange" : "") + ")";
+  return out;
+}
+
+int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
+  v1::GetTeacherAsOfRequest req;
+  req.set_teacher(FullName(ctx, o.teacher, "teachers"));
+  if (req.teacher().empty()) return ctx->exit_code;
+  if (by_sequence) {
+    req.set_sequence(o.sequence);
+  } else {
+    req.set_date(o.date);
+  }
+  v1::TeacherAsOf out;
+  auto call = ctx->NewCall();
+  const grpc::Status s = ctx->Audit().GetTeacherAsOf(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "audit as-of");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+    return kExitOk;
+  }
+  std::printf("%s %s: school %s (event %lld)\n", out.teacher().name().c_str(),
+              by_sequence ? ("at event " + std::to_string(o.sequence)).c_str()
+                          : ("on " + o.date).c_str(),
+              std::string(rota::tools::IdOf(out.school())).c_str(),
+              static_cast<long long>(out.sequence()));
+  if (out.has_spell())
+    std::printf("  spell: %s\n", SpellText(out.spell()).c_str());
+  if (!out.teacher().post().empty())
+    std::printf("  post: %s\n",
+                std::string(rota::tools::IdOf(out.teacher().post())).c_str());
+  return kExitOk;
+}
+
+int History(Context* ctx, const AuditOpts& o) {
+  v1::ListTeacherHistoryRequest req;
+  req.set_teacher(FullName(ctx, o.teacher, "teachers"));
+  if (req.teacher().empty()) return ctx->exit_code;
+  v1::TeacherHistory out;
+  auto call = ctx->NewCall();
+  const grpc::Status s = ctx->Audit().ListTeacherHistory(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "audit history");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+    return kExitOk;
+  }
+  std::printf("history of %s\n", out.teacher().c_str());
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::TeacherHistoryEntry& e : out.entries())
+    rows.push_back(
+        {std::to_string(e.sequence()), e.time(), e.actor(), e.summary()});
+  PrintTable({"SEQ", "TIME", "ACTOR", "WHAT"}, rows);
+  std::printf("service history\n");
+  for (const v1::ServiceSpell& spell : out.service_history())
+    std::printf("  %s\n", SpellText(spell).c_str());
+  return kExitOk;
+}
+
+}  // namespace
 
 void AddAuditCommands(CLI::App* app, Context* ctx) {
   CLI::App* noun =
@@ -45,6 +161,51 @@ void AddAuditCommands(CLI::App* app, Context* ctx) {
     }
     ctx->exit_code = out.ok() ? kExitOk : kExitFailed;
   });
+
+  auto o = std::make_shared<AuditOpts>();
+  CLI::App* replay = noun->add_subcommand(
+      "replay",
+      "Recompute a round's run from its frozen inputs: prints 'replay MATCH "
+      "<sha256>' or 'replay MISMATCH ...' with the first differing "
+      "placement (exit 1)");
+  replay->fallthrough();
+  replay->add_option("ROUND", o->round, "Round id or full name")->required();
+  replay
+      ->add_option("--run", o->run,
+                   "Run number (0 = the committed or latest run)")
+      ->capture_default_str();
+  replay->callback([ctx, o] { ctx->exit_code = Replay(ctx, *o); });
+
+  CLI::App* as_of = noun->add_subcommand(
+      "as-of",
+      "Where a teacher was on DATE (from her service history as recorded), "
+      "or her record as of --sequence");
+  as_of->fallthrough();
+  as_of->add_option("DATE", o->date, "YYYY-MM-DD");
+  as_of->add_option("TEACHER", o->teacher, "Teacher id or full name");
+  CLI::Option* seq = as_of->add_option("--sequence", o->sequence,
+                                       "An event sequence instead of a date");
+  as_of->callback([ctx, o, seq] {
+    // `audit as-of --sequence N TEACHER`: the one positional is the teacher.
+    if (seq->count() > 0 && o->teacher.empty()) std::swap(o->date, o->teacher);
+    if (o->teacher.empty() || (seq->count() == 0 && o->date.empty())) {
+      std::fprintf(stderr,
+                   "rotactl: audit as-of: usage: audit as-of DATE TEACHER | "
+                   "audit as-of --sequence N TEACHER\n");
+      ctx->exit_code = kExitUsage;
+      return;
+    }
+    ctx->exit_code = AsOf(ctx, *o, seq->count() > 0);
+  });
+
+  CLI::App* history = noun->add_subcommand(
+      "history",
+      "A teacher's events (moves, posts, updates) and service "
+      "history");
+  history->fallthrough();
+  history->add_option("TEACHER", o->teacher, "Teacher id or full name")
+      ->required();
+  history->callback([ctx, o] { ctx->exit_code = History(ctx, *o); });
 }
 
 }  // namespace rota::rotactl

@@ -16,5 +16,7 @@ void AddTeacherCommands(CLI::App* app, Context* ctx);
 void AddImportCommands(CLI::App* app, Context* ctx);
 void AddSummaryCommands(CLI::App* app, Context* ctx);
 void AddAuditCommands(CLI::App* app, Context* ctx);
+void AddPolicyCommands(CLI::App* app, Context* ctx);
+void AddRoundCommands(CLI::App* app, Context* ctx);
 
 }  // namespace rota::rotactl

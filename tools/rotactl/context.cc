@@ -28,6 +28,16 @@ rota::v1::AuditService::Stub& Context::Audit() {
   return *audit_;
 }
 
+rota::v1::PolicyService::Stub& Context::Policy() {
+  if (policy_ == nullptr) policy_ = rota::v1::PolicyService::NewStub(Channel());
+  return *policy_;
+}
+
+rota::v1::RoundService::Stub& Context::Rounds() {
+  if (rounds_ == nullptr) rounds_ = rota::v1::RoundService::NewStub(Channel());
+  return *rounds_;
+}
+
 std::unique_ptr<grpc::ClientContext> Context::NewCall(double timeout_factor) {
   auto call = std::make_unique<grpc::ClientContext>();
   const auto timeout =

@@ -19,7 +19,9 @@
 
 #include "grpcpp/grpcpp.h"
 #include "rota/v1/audit.grpc.pb.h"
+#include "rota/v1/policy.grpc.pb.h"
 #include "rota/v1/registry.grpc.pb.h"
+#include "rota/v1/rounds.grpc.pb.h"
 
 namespace rota::rotactl {
 
@@ -55,6 +57,8 @@ struct Context {
 
   rota::v1::RegistryService::Stub& Registry();
   rota::v1::AuditService::Stub& Audit();
+  rota::v1::PolicyService::Stub& Policy();
+  rota::v1::RoundService::Stub& Rounds();
 
   // "counties/{county}" from --county / ROTA_COUNTY; prints a usage error and
   // returns "" when it is not set.
@@ -65,6 +69,8 @@ struct Context {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<rota::v1::RegistryService::Stub> registry_;
   std::unique_ptr<rota::v1::AuditService::Stub> audit_;
+  std::unique_ptr<rota::v1::PolicyService::Stub> policy_;
+  std::unique_ptr<rota::v1::RoundService::Stub> rounds_;
 };
 
 // Prints the status code, message and every detail (field violations,

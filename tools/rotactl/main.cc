@@ -4,7 +4,10 @@
 //   NOUN VERB [ARGS]
 //
 // Nouns: county, school, post, teacher (create|get|list|update|delete),
-// import (schools|posts|teachers FILE.csv), summary, audit (verify).
+// import (schools|posts|teachers FILE.csv), summary, policy
+// (show|set|validate), round
+// (create|list|get|apply|freeze|run|results|explain|lock|override|report|
+// commit|cancel), audit (verify|replay|as-of|history).
 // Exit codes: 0 ok, 1 rejected rows / broken chain / bad CSV, 2 usage,
 // 3 server error, 4 server unavailable or deadline exceeded (docs/rotactl.md).
 #include <cstdio>
@@ -22,7 +25,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "rotactl: manage a Rota server (rotad): counties, schools, posts, "
       "teachers, CSV "
-      "imports, summaries and audits.\n"
+      "imports, summaries, policies, rounds and audits.\n"
       "Exit codes: 0 ok, 1 rejected rows or failed verification, 2 usage, 3 "
       "server error, "
       "4 server unavailable or deadline exceeded."};
@@ -50,6 +53,8 @@ int main(int argc, char** argv) {
   AddImportCommands(&app, &ctx);
   AddSummaryCommands(&app, &ctx);
   AddAuditCommands(&app, &ctx);
+  AddPolicyCommands(&app, &ctx);
+  AddRoundCommands(&app, &ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,820 @@
+// rotactl round create|list|get|apply|freeze|run|results|explain|lock|
+// override|report|commit|cancel: a round's lifecycle (DRAFT -> FROZEN ->
+// PROPOSED -> COMMITTED, or CANCELLED) over rotad's RoundService.
+//
+// ROUND arguments take a bare id ("2026-exchange-rotation-1") or a full name
+// ("counties/yongan/rounds/2026-exchange-rotation-1"); TEACHER and --to take
+// bare ids or full names. A call in the wrong state fails with the server's
+// PreconditionFailure printed in words (exit 3).
+//
+// `round apply` streams applications.csv (docs/csv-format.md) in chunks like
+// `rotactl import`: request ids come from the file's digest, so a re-run
+// applies no chunk twice; every rejected row is printed, exit 1 if any.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/sha256.h"
+#include "tools/csv/csv.h"
+#include "tools/csv/csv_format.h"
+#include "tools/rotactl/commands.h"
+#include "tools/rotactl/output.h"
+
+namespace rota::rotactl {
+namespace {
+
+namespace v1 = ::rota::v1;
+using rota::tools::IdOf;
+
+struct RoundOpts {
+  std::string round;
+  std::string teacher;
+  // create
+  std::string kind;
+  int year = 0;
+  std::string effective;
+  std::string id;
+  int64_t policy_version = 0;
+  std::string display_name;
+  // apply
+  std::string file;
+  int chunk_size = 500;
+  bool no_progress = false;
+  // freeze
+  uint64_t seed = 0;
+  // run
+  std::string mechanism;
+  std::string stage_mode;
+  // results
+  std::string school;
+  std::string outcome;
+  bool all = false;
+  int page_size = 0;
+  int run = 0;
+  // lock / override / cancel
+  std::string to;
+  std::string reason;
+  std::string etag;
+  std::string request_id;
+};
+
+// "counties/{c}/rounds/{id}" for a bare id; "" (usage error printed) if no
+// county is set.
+std::string RoundName(Context* ctx, const std::string& round) {
+  if (round.rfind("counties/", 0) == 0) return round;
+  const std::string county = ctx->CountyName();
+  if (county.empty()) return "";
+  return county + "/rounds/" + round;
+}
+
+const char* KindName(v1::RoundKind kind) {
+  switch (kind) {
+    case v1::EXCHANGE_ROTATION:
+      return "exchange-rotation";
+    case v1::COMPETITIVE_HIRING:
+      return "competitive-hiring";
+    default:
+      return "unspecified";
+  }
+}
+
+// "12.50" for 1250 centipoints.
+std::string Points(int64_t centipoints) {
+  const bool negative = centipoints < 0;
+  const uint64_t abs = negative ? 0 - static_cast<uint64_t>(centipoints)
+                                : static_cast<uint64_t>(centipoints);
+  return absl::StrFormat("%s%d.%02d", negative ? "-" : "", abs / 100,
+                         abs % 100);
+}
+
+std::string Where(const std::string& school, const std::string& post) {
+  std::string out(IdOf(school));
+  if (!post.empty()) absl::StrAppend(&out, "/", std::string(IdOf(post)));
+  return out.empty() ? "-" : out;
+}
+
+void Progress(const char* what, int64_t done, int64_t total) {
+  constexpr int kWidth = 30;
+  const int filled =
+      total > 0 ? static_cast<int>(kWidth * std::min(done, total) / total) : 0;
+  std::string bar(filled, '#');
+  bar.append(kWidth - filled, '.');
+  std::fprintf(stderr, "\r%-8s [%s] %lld/%lld   ", what, bar.c_str(),
+               static_cast<long long>(done), static_cast<long long>(total));
+  std::fflush(stderr);
+}
+
+void PrintRound(Context* ctx, const v1::Round& r) {
+  std::vector<std::string> runs;
+  for (const v1::RunSummary& s : r.runs())
+    runs.push_back(absl::StrCat(s.run(), ":", s.result_hash().substr(0, 12)));
+  PrintResource(
+      ctx->format(), r,
+      {"name", "kind", "school_year", "state", "effective_date",
+       "policy_version", "frozen_sequence", "seed", "applications",
+       "eligible_teachers", "runs", "committed_result_hash", "etag"},
+      {r.name(), KindName(r.kind()), std::to_string(r.school_year()),
+       v1::RoundState_Name(r.state()), r.effective_date(),
+       std::to_string(r.policy_version()), std::to_string(r.frozen_sequence()),
+       r.state() == v1::DRAFT
+           ? "-"
+           : absl::StrCat(r.seed(), r.seed_drawn() ? " (drawn)" : " (given)"),
+       std::to_string(r.applications()), std::to_string(r.eligible_teachers()),
+       absl::StrJoin(runs, " "), r.committed_result_hash(), r.etag()});
+}
+
+void PrintRunSummary(const v1::RunSummary& s) {
+  std::printf(
+      "run %d (%s%s%s): %lld teachers, %lld moved, %lld stayed, %lld "
+      "unplaced, %lld quota violations\nresult hash %s\n",
+      s.run(),
+      s.parameters().voluntary_mechanism().empty()
+          ? "policy mechanism"
+          : s.parameters().voluntary_mechanism().c_str(),
+      s.parameters().stage_mode().empty() ? "" : ", ",
+      s.parameters().stage_mode().c_str(), static_cast<long long>(s.teachers()),
+      static_cast<long long>(s.moved()), static_cast<long long>(s.stayed()),
+      static_cast<long long>(s.unplaced()),
+      static_cast<long long>(s.quota_violations()), s.result_hash().c_str());
+}
+
+void PrintPlacementLine(const v1::Placement& p) {
+  std::printf("%s: %s %s -> %s", std::string(IdOf(p.teacher())).c_str(),
+              v1::Outcome_Name(p.outcome()).c_str(),
+              Where(p.from_school(), p.from_post()).c_str(),
+              Where(p.to_school(), p.to_post()).c_str());
+  if (!p.via().empty()) std::printf(" via %s", p.via().c_str());
+  if (p.locked()) std::printf(" [locked]");
+  if (p.overridden())
+    std::printf(" [overridden: %s]", p.override_reason().c_str());
+  if (!p.return_date().empty())
+    std::printf(" (returns %s)", p.return_date().c_str());
+  std::printf("\n");
+}
+
+// ---- verbs ----
+
+int Create(Context* ctx, const RoundOpts& o) {
+  const std::string county = ctx->CountyName();
+  if (county.empty()) return ctx->exit_code;
+  v1::CreateRoundRequest req;
+  req.set_parent(county);
+  req.set_round_id(o.id);
+  req.set_request_id(o.request_id);
+  v1::Round* r = req.mutable_round();
+  r->set_kind(o.kind == "exchange-rotation" ? v1::EXCHANGE_ROTATION
+                                            : v1::COMPETITIVE_HIRING);
+  r->set_school_year(o.year);
+  r->set_effective_date(o.effective);
+  r->set_policy_version(o.policy_version);
+  r->set_display_name(o.display_name);
+  v1::Round out;
+  auto call = ctx->NewCall();
+  const grpc::Status s = ctx->Rounds().CreateRound(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "round create");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+  } else {
+    std::printf("%s\n", std::string(IdOf(out.name())).c_str());
+  }
+  return kExitOk;
+}
+
+int List(Context* ctx) {
+  const std::string county = ctx->CountyName();
+  if (county.empty()) return ctx->exit_code;
+  ListPrinter out(ctx->format(),
+                  {"ID", "KIND", "YEAR", "STATE", "EFFECTIVE", "APPLICATIONS",
+                   "RUNS", "COMMITTED HASH"},
+                  {"id", "kind", "school_year", "state", "effective_date",
+                   "applications", "runs", "committed_result_hash"});
+  v1::ListRoundsRequest req;
+  req.set_parent(county);
+  req.set_page_size(1000);
+  while (true) {
+    v1::ListRoundsResponse page;
+    auto call = ctx->NewCall();
+    const grpc::Status s = ctx->Rounds().ListRounds(call.get(), req, &page);
+    if (!s.ok()) {
+      out.Abort();
+      return ReportRpcError(s, "round list");
+    }
+    for (const v1::Round& r : page.rounds()) {
+      std::vector<std::string> row = {std::string(IdOf(r.name())),
+                                      KindName(r.kind()),
+                                      std::to_string(r.school_year()),
+                                      v1::RoundState_Name(r.state()),
+                                      r.effective_date(),
+                                      std::to_string(r.applications()),
+                                      std::to_string(r.runs_size()),
+                                      r.committed_result_hash()};
+      out.Add(r, row, row);
+    }
+    if (page.next_page_token().empty()) break;
+    req.set_page_token(page.next_page_token());
+  }
+  out.Finish();
+  return kExitOk;
+}
+
+int Get(Context* ctx, const RoundOpts& o) {
+  v1::GetRoundRequest req;
+  req.set_name(RoundName(ctx, o.round));
+  if (req.name().empty()) return ctx->exit_code;
+  v1::Round out;
+  auto call = ctx->NewCall();
+  const grpc::Status s = ctx->Rounds().GetRound(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "round get");
+  PrintRound(ctx, out);
+  return kExitOk;
+}
+
+int Apply(Context* ctx, const RoundOpts& o) {
+  const std::string round = RoundName(ctx, o.round);
+  if (round.empty()) return ctx->exit_code;
+  std::ifstream in(o.file, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "rotactl: cannot read %s\n", o.file.c_str());
+    return kExitUsage;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+
+  // Pass 1: the CSV syntax of the whole file; nothing is sent on an error.
+  std::vector<std::string> fields;
+  absl::StatusOr<rota::tools::CsvHeader> header =
+      absl::InvalidArgumentError("empty file (a header row is required)");
+  int64_t rows = 0;
+  {
+    rota::tools::CsvReader reader(text);
+    absl::StatusOr<bool> more = reader.Next(&fields);
+    if (!more.ok()) header = more.status();
+    if (more.ok() && *more)
+      header = rota::tools::CsvHeader::Parse(
+          rota::tools::CsvTable::kApplications, fields);
+    if (!header.ok()) {
+      std::fprintf(stderr, "rotactl: %s: %s\n", o.file.c_str(),
+                   std::string(header.status().message()).c_str());
+      return kExitFailed;
+    }
+    while (true) {
+      more = reader.Next(&fields);
+      if (!more.ok()) {
+        std::fprintf(stderr, "rotactl: %s: %s (nothing was sent)\n",
+                     o.file.c_str(),
+                     std::string(more.status().message()).c_str());
+        return kExitFailed;
+      }
+      if (!*more) break;
+      ++rows;
+    }
+  }
+  rota::Sha256Hasher hasher;
+  hasher.Update(round);
+  hasher.Update("\n");
+  hasher.Update(text);
+  const std::string id_prefix =
+      "apply-" + rota::ToHex(hasher.Finish()).substr(0, 32) + "/";
+
+  // Pass 2: convert and stream chunk by chunk.
+  const int chunk_size = std::max(1, o.chunk_size);
+  const bool progress = !o.no_progress && isatty(STDERR_FILENO) && rows > 0;
+  std::vector<v1::RowError> errors;
+  v1::SubmitApplicationsResponse response;
+  std::unique_ptr<grpc::ClientContext> call;
+  std::unique_ptr<grpc::ClientWriter<v1::SubmitApplicationsRequest>> writer;
+  int64_t chunks = 0, sent = 0;
+  bool broken = false;
+  v1::SubmitApplicationsRequest chunk;
+  auto send = [&] {
+    if (chunk.rows_size() == 0 || broken) return;
+    if (writer == nullptr) {
+      call = ctx->NewCall(1.0 + static_cast<double>(rows / chunk_size) / 10);
+      writer = ctx->Rounds().SubmitApplications(call.get(), &response);
+    }
+    chunk.set_round(round);
+    chunk.set_request_id(id_prefix + std::to_string(chunks));
+    if (!writer->Write(chunk)) {
+      broken = true;
+      return;
+    }
+    ++chunks;
+    sent += chunk.rows_size();
+    if (progress)
+      Progress("apply", sent + static_cast<int64_t>(errors.size()), rows);
+    chunk.Clear();
+  };
+  rota::tools::CsvReader reader(text);
+  (void)reader.Next(&fields);
+  while (!broken) {
+    absl::StatusOr<bool> more = reader.Next(&fields);
+    if (!more.ok() || !*more) break;
+    rota::tools::Application a;
+    std::string field;
+    const absl::Status s =
+        rota::tools::ApplicationFromCsv(*header, fields, &a, &field);
+    if (!s.ok()) {
+      v1::RowError e;
+      e.set_row(reader.row());
+      e.set_field(field);
+      e.set_reason(std::string(s.message()));
+      errors.push_back(std::move(e));
+      continue;
+    }
+    auto* row = chunk.add_rows();
+    row->set_row(reader.row());
+    row->mutable_application()->set_teacher(a.teacher_id);
+    for (const std::string& p : a.school_ids)
+      row->mutable_application()->add_preferences(p);
+    row->mutable_application()->set_voluntary(a.voluntary);
+    if (chunk.rows_size() == chunk_size) send();
+  }
+  send();
+  if (writer != nullptr) {
+    writer->WritesDone();
+    const grpc::Status s = writer->Finish();
+    if (progress) std::fputc('\n', stderr);
+    if (!s.ok()) {
+      const int code = ReportRpcError(s, "round apply");
+      std::fprintf(stderr,
+                   "rotactl: %lld chunks were sent; re-run the same command "
+                   "to finish (chunk request ids make it safe)\n",
+                   static_cast<long long>(chunks));
+      return code;
+    }
+  }
+  for (const v1::RowError& e : response.errors()) errors.push_back(e);
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const v1::RowError& a, const v1::RowError& b) {
+                     return a.row() < b.row();
+                   });
+  int64_t rejected = 0;
+  for (size_t i = 0; i < errors.size(); ++i)
+    if (i == 0 || errors[i].row() != errors[i - 1].row()) ++rejected;
+  if (ctx->format() == OutputFormat::kJson) {
+    v1::SubmitApplicationsResponse report = response;
+    report.set_rows_received(rows);
+    report.set_rows_rejected(rejected);
+    report.clear_errors();
+    for (const v1::RowError& e : errors) *report.add_errors() = e;
+    std::printf("%s\n", ToJson(report).c_str());
+  } else {
+    for (const v1::RowError& e : errors)
+      std::printf(
+          "rejected row %lld, field %s: %s\n", static_cast<long long>(e.row()),
+          e.field().empty() ? "(row)" : e.field().c_str(), e.reason().c_str());
+    std::printf(
+        "applied %s to %s: %lld rows, %lld applied, %lld rejected (%lld "
+        "chunks)\n",
+        o.file.c_str(), round.c_str(), static_cast<long long>(rows),
+        static_cast<long long>(response.rows_applied()),
+        static_cast<long long>(rejected), static_cast<long long>(chunks));
+  }
+  return rejected > 0 ? kExitFailed : kExitOk;
+}
+
+int Freeze(Context* ctx, const RoundOpts& o, bool seed_given) {
+  v1::FreezeRoundRequest req;
+  req.set_name(RoundName(ctx, o.round));
+  if (req.name().empty()) return ctx->exit_code;
+  if (seed_given) req.set_seed(o.seed);
+  req.set_request_id(o.request_id);
+  v1::Round out;
+  auto call = ctx->NewCall(10.0);
+  const grpc::Status s = ctx->Rounds().FreezeRound(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "round freeze");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+  } else {
+    std::printf(
+        "frozen %s at event %lld: seed %llu (%s), policy version %lld, %lld "
+        "eligible teachers, %lld applications\n",
+        out.name().c_str(), static_cast<long long>(out.frozen_sequence()),
+        static_cast<unsigned long long>(out.seed()),
+        out.seed_drawn() ? "drawn" : "given",
+        static_cast<long long>(out.policy_version()),
+        static_cast<long long>(out.eligible_teachers()),
+        static_cast<long long>(out.applications()));
+  }
+  return kExitOk;
+}
+
+int Run(Context* ctx, const RoundOpts& o) {
+  v1::RunRoundRequest req;
+  req.set_name(RoundName(ctx, o.round));
+  if (req.name().empty()) return ctx->exit_code;
+  req.mutable_parameters()->set_voluntary_mechanism(o.mechanism);
+  req.mutable_parameters()->set_stage_mode(o.stage_mode);
+  req.set_request_id(o.request_id);
+  const bool bar =
+      isatty(STDERR_FILENO) && ctx->format() != OutputFormat::kJson;
+  auto call = ctx->NewCall(20.0);
+  auto reader = ctx->Rounds().RunRound(call.get(), req);
+  v1::RunRoundProgress msg;
+  v1::RunSummary summary;
+  bool done = false;
+  while (reader->Read(&msg)) {
+    if (msg.has_run()) {
+      summary = msg.run();
+      done = true;
+    }
+    if (bar && msg.phase() != "done")
+      Progress(msg.phase().c_str(), msg.done(), msg.total());
+  }
+  const grpc::Status s = reader->Finish();
+  if (bar) std::fputc('\n', stderr);
+  if (!s.ok()) return ReportRpcError(s, "round run");
+  if (!done) {
+    std::fprintf(stderr,
+                 "rotactl: round run: the stream ended without a run "
+                 "summary\n");
+    return kExitServerError;
+  }
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(summary).c_str());
+  } else {
+    PrintRunSummary(summary);
+  }
+  return kExitOk;
+}
+
+int Results(Context* ctx, const RoundOpts& o) {
+  v1::ListPlacementsRequest req;
+  req.set_name(RoundName(ctx, o.round));
+  if (req.name().empty()) return ctx->exit_code;
+  req.set_run(o.run);
+  std::vector<std::string> filter;
+  if (!o.school.empty())
+    filter.push_back(absl::StrCat("school = \"", o.school, "\""));
+  if (!o.outcome.empty()) filter.push_back("outcome = " + o.outcome);
+  req.set_filter(absl::StrJoin(filter, " AND "));
+  req.set_page_size(o.page_size > 0 ? o.page_size : (o.all ? 1000 : 50));
+  ListPrinter out(
+      ctx->format(),
+      {"TEACHER", "OUTCOME", "FROM", "TO", "CHOICE", "POINTS", "VIA", "NOTE"},
+      {"teacher", "from_school", "from_post", "to_school", "to_post", "outcome",
+       "choice", "via", "mandatory", "locked", "overridden", "return_date",
+       "points", "reason"});
+  std::string next;
+  while (true) {
+    v1::ListPlacementsResponse page;
+    auto call = ctx->NewCall();
+    const grpc::Status s = ctx->Rounds().ListPlacements(call.get(), req, &page);
+    if (!s.ok()) {
+      out.Abort();
+      return ReportRpcError(s, "round results");
+    }
+    for (const v1::Placement& p : page.placements()) {
+      std::vector<std::string> notes;
+      if (p.mandatory()) notes.push_back("mandatory");
+      if (p.locked()) notes.push_back("locked");
+      if (p.overridden()) notes.push_back("overridden");
+      if (!p.return_date().empty())
+        notes.push_back("returns " + p.return_date());
+      if (!p.reason().empty()) notes.push_back(p.reason());
+      const std::string teacher(IdOf(p.teacher()));
+      out.Add(p,
+              {teacher, v1::Outcome_Name(p.outcome()),
+               Where(p.from_school(), p.from_post()),
+               Where(p.to_school(), p.to_post()),
+               p.choice() > 0 ? std::to_string(p.choice()) : "-",
+               Points(p.points()), p.via(), absl::StrJoin(notes, "; ")},
+              {teacher, std::string(IdOf(p.from_school())),
+               std::string(IdOf(p.from_post())),
+               std::string(IdOf(p.to_school())), std::string(IdOf(p.to_post())),
+               v1::Outcome_Name(p.outcome()), std::to_string(p.choice()),
+               p.via(), p.mandatory() ? "true" : "false",
+               p.locked() ? "true" : "false", p.overridden() ? "true" : "false",
+               p.return_date(), std::to_string(p.points()), p.reason()});
+    }
+    next = page.next_page_token();
+    if (next.empty() || !o.all) break;
+    req.set_page_token(next);
+  }
+  out.Finish();
+  if (!next.empty() && ctx->format() == OutputFormat::kTable)
+    std::fprintf(stderr, "(more placements: add --all)\n");
+  return kExitOk;
+}
+
+int Explain(Context* ctx, const RoundOpts& o) {
+  v1::ExplainPlacementRequest req;
+  req.set_name(RoundName(ctx, o.round));
+  if (req.name().empty()) return ctx->exit_code;
+  req.set_teacher(o.teacher);
+  req.set_run(o.run);
+  v1::Explanation out;
+  auto call = ctx->NewCall();
+  const grpc::Status s = ctx->Rounds().ExplainPlacement(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "round explain");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+    return kExitOk;
+  }
+  const v1::Placement& p = out.placement();
+  PrintPlacementLine(p);
+  if (!p.reason().empty()) std::printf("  reason: %s\n", p.reason().c_str());
+  if (p.choice() > 0) std::printf("  got choice %d\n", p.choice());
+  std::printf("points %s:\n", Points(p.points()).c_str());
+  for (const v1::PointsComponent& c : out.points_breakdown())
+    std::printf("  %-28s %8s\n", c.component().c_str(),
+                Points(c.centipoints()).c_str());
+  if (out.choices_size() > 0) std::printf("choices:\n");
+  for (const v1::ChoiceExplanation& c : out.choices()) {
+    std::printf("  %d. %s: %s", c.rank(), std::string(IdOf(c.choice())).c_str(),
+                c.verdict().c_str());
+    if (!c.sentence().empty()) std::printf(" - %s", c.sentence().c_str());
+    if (!c.competitor().empty())
+      std::printf(" (competitor %s with %s points vs %s)",
+                  std::string(IdOf(c.competitor())).c_str(),
+                  Points(c.competitor_points()).c_str(),
+                  Points(c.teacher_points()).c_str());
+    std::printf("\n");
+  }
+  for (const std::string& n : out.notes()) std::printf("note: %s\n", n.c_str());
+  return kExitOk;
+}
+
+int Adjust(Context* ctx, const RoundOpts& o, bool override_placement) {
+  const std::string name = RoundName(ctx, o.round);
+  if (name.empty()) return ctx->exit_code;
+  v1::Placement out;
+  auto call = ctx->NewCall(10.0);
+  grpc::Status s;
+  if (override_placement) {
+    v1::OverridePlacementRequest req;
+    req.set_name(name);
+    req.set_teacher(o.teacher);
+    req.set_to(o.to);
+    req.set_reason(o.reason);
+    req.set_request_id(o.request_id);
+    s = ctx->Rounds().OverridePlacement(call.get(), req, &out);
+  } else {
+    v1::LockPlacementRequest req;
+    req.set_name(name);
+    req.set_teacher(o.teacher);
+    req.set_reason(o.reason);
+    req.set_request_id(o.request_id);
+    s = ctx->Rounds().LockPlacement(call.get(), req, &out);
+  }
+  if (!s.ok())
+    return ReportRpcError(s,
+                          override_placement ? "round override" : "round lock");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+  } else {
+    PrintPlacementLine(out);
+  }
+  return kExitOk;
+}
+
+void PrintCounts(
+    const char* title,
+    const google::protobuf::RepeatedPtrField<v1::CountSummary>& counts) {
+  std::printf("\n%s\n", title);
+  if (counts.empty()) {
+    std::printf("  (none)\n");
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::CountSummary& c : counts)
+    rows.push_back({"  " + c.key(), std::to_string(c.count())});
+  PrintTable({"  KEY", "COUNT"}, rows);
+}
+
+int Report(Context* ctx, const RoundOpts& o) {
+  v1::GetRoundReportRequest req;
+  req.set_name(RoundName(ctx, o.round));
+  if (req.name().empty()) return ctx->exit_code;
+  req.set_run(o.run);
+  v1::RoundReport out;
+  auto call = ctx->NewCall(5.0);
+  const grpc::Status s = ctx->Rounds().GetRoundReport(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "round report");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+    return kExitOk;
+  }
+  std::printf("report of %s, run %d\nresult hash %s\n", out.round().c_str(),
+              out.run(), out.result_hash().c_str());
+  PrintCounts("movers by direction", out.movers_by_direction());
+  PrintCounts("movers by locality", out.movers_by_locality());
+  std::printf("\nquotas\n");
+  if (out.quotas().empty()) {
+    std::printf("  (none)\n");
+  } else {
+    std::vector<std::vector<std::string>> rows;
+    for (const v1::QuotaLine& q : out.quotas())
+      rows.push_back({"  " + q.scope(), q.quota(), std::to_string(q.required()),
+                      std::to_string(q.achieved()), q.holds() ? "yes" : "NO",
+                      q.reason()});
+    PrintTable({"  SCOPE", "QUOTA", "REQUIRED", "ACHIEVED", "HOLDS", "REASON"},
+               rows);
+  }
+  PrintCounts("rank distribution (choice obtained)", out.rank_distribution());
+  std::printf("\nunplaced (%d)\n", out.unplaced_size());
+  for (const v1::Placement& p : out.unplaced())
+    std::printf("  %s at %s: %s\n", std::string(IdOf(p.teacher())).c_str(),
+                Where(p.from_school(), p.from_post()).c_str(),
+                p.reason().empty() ? "(no reason given)" : p.reason().c_str());
+  if (!out.notes().empty()) std::printf("\nnotes\n");
+  for (const std::string& n : out.notes()) std::printf("  %s\n", n.c_str());
+  return kExitOk;
+}
+
+int Finish(Context* ctx, const RoundOpts& o, bool commit) {
+  const std::string name = RoundName(ctx, o.round);
+  if (name.empty()) return ctx->exit_code;
+  v1::Round out;
+  auto call = ctx->NewCall(20.0);
+  grpc::Status s;
+  if (commit) {
+    v1::CommitRoundRequest req;
+    req.set_name(name);
+    req.set_etag(o.etag);
+    req.set_request_id(o.request_id);
+    s = ctx->Rounds().CommitRound(call.get(), req, &out);
+  } else {
+    v1::CancelRoundRequest req;
+    req.set_name(name);
+    req.set_reason(o.reason);
+    req.set_request_id(o.request_id);
+    s = ctx->Rounds().CancelRound(call.get(), req, &out);
+  }
+  if (!s.ok())
+    return ReportRpcError(s, commit ? "round commit" : "round cancel");
+  if (ctx->format() == OutputFormat::kJson) {
+    std::printf("%s\n", ToJson(out).c_str());
+  } else if (commit) {
+    std::printf("committed %s: result hash %s\n", out.name().c_str(),
+                out.committed_result_hash().c_str());
+  } else {
+    std::printf("cancelled %s\n", out.name().c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddRoundCommands(CLI::App* app, Context* ctx) {
+  CLI::App* noun = app->add_subcommand(
+      "round",
+      "Rounds: create, apply, freeze, run, inspect, adjust, commit "
+      "(DRAFT -> FROZEN -> PROPOSED -> COMMITTED)");
+  noun->require_subcommand(1);
+  noun->fallthrough();
+  auto o = std::make_shared<RoundOpts>();
+  auto verb = [&](const char* name, const char* help, bool round_arg,
+                  bool teacher_arg) {
+    CLI::App* cmd = noun->add_subcommand(name, help);
+    cmd->fallthrough();
+    if (round_arg)
+      cmd->add_option("ROUND", o->round, "Round id or full name")->required();
+    if (teacher_arg)
+      cmd->add_option("TEACHER", o->teacher, "Teacher id or full name")
+          ->required();
+    return cmd;
+  };
+
+  CLI::App* create = verb("create",
+                          "Create a DRAFT round and print its id (default id: "
+                          "{year}-{kind}-{n})",
+                          false, false);
+  create->add_option("--kind", o->kind, "Round kind")
+      ->required()
+      ->check(CLI::IsMember({"exchange-rotation", "competitive-hiring"}));
+  create->add_option("--year", o->year, "School year (e.g. 2026)")->required();
+  create
+      ->add_option("--effective", o->effective,
+                   "Effective date YYYY-MM-DD (the round's 'today')")
+      ->required();
+  create->add_option("--id", o->id, "Round id (default: assigned)");
+  create
+      ->add_option("--policy-version", o->policy_version,
+                   "Policy version (0 = the latest at freeze)")
+      ->capture_default_str();
+  create->add_option("--display-name", o->display_name, "Display name");
+  create->callback([ctx, o] { ctx->exit_code = Create(ctx, *o); });
+
+  verb("list", "List the county's rounds", false, false)->callback([ctx] {
+    ctx->exit_code = List(ctx);
+  });
+  verb("get", "Show a round: state, seed, runs and their result hashes", true,
+       false)
+      ->callback([ctx, o] { ctx->exit_code = Get(ctx, *o); });
+
+  CLI::App* apply =
+      verb("apply",
+           "Submit applications.csv (docs/csv-format.md) to a DRAFT round; "
+           "rejected rows are printed (exit 1)",
+           true, false);
+  apply->add_option("FILE", o->file, "applications.csv")->required();
+  apply
+      ->add_option("--chunk-size", o->chunk_size,
+                   "Rows per chunk (each applied atomically)")
+      ->capture_default_str();
+  apply->add_flag("--no-progress", o->no_progress,
+                  "No progress bar even on a terminal");
+  apply->callback([ctx, o] { ctx->exit_code = Apply(ctx, *o); });
+
+  CLI::App* freeze =
+      verb("freeze",
+           "Freeze the inputs (registry snapshot, applications, policy) and "
+           "print the recorded seed",
+           true, false);
+  CLI::Option* seed =
+      freeze->add_option("--seed", o->seed, "Lottery seed (default: drawn)");
+  freeze->callback(
+      [ctx, o, seed] { ctx->exit_code = Freeze(ctx, *o, seed->count() > 0); });
+
+  CLI::App* run =
+      verb("run",
+           "Run the matching (FROZEN or PROPOSED); progress bar on a terminal; "
+           "prints the run summary and result hash",
+           true, false);
+  run->add_option("--mechanism", o->mechanism,
+                  "Voluntary mechanism (default: the policy's)")
+      ->check(CLI::IsMember({"to-be", "da-star"}));
+  run->add_option("--stage-mode", o->stage_mode,
+                  "Competitive hiring stages (default: the policy's)")
+      ->check(CLI::IsMember({"simultaneous", "sequential"}));
+  run->callback([ctx, o] { ctx->exit_code = Run(ctx, *o); });
+
+  CLI::App* results =
+      verb("results", "List the placements of a run (default: the latest)",
+           true, false);
+  results->add_option("--school", o->school,
+                      "Only placements from or to this school");
+  results->add_option("--outcome", o->outcome, "Only this outcome")
+      ->check(CLI::IsMember({"STAYED", "MOVED", "UNPLACED", "EXEMPT",
+                             "INSPECTOR", "DOWN_HIRED"}));
+  results->add_flag("--all", o->all, "Fetch every page");
+  results->add_option("--page-size", o->page_size, "Placements per page");
+  results->add_option("--run", o->run, "Run number (0 = latest)")
+      ->capture_default_str();
+  results->callback([ctx, o] { ctx->exit_code = Results(ctx, *o); });
+
+  CLI::App* explain =
+      verb("explain",
+           "Explain a teacher's placement: points breakdown and each choice's "
+           "verdict",
+           true, true);
+  explain->add_option("--run", o->run, "Run number (0 = latest)")
+      ->capture_default_str();
+  explain->callback([ctx, o] { ctx->exit_code = Explain(ctx, *o); });
+
+  CLI::App* lock = verb(
+      "lock",
+      "Lock a teacher's placement in the latest run (PROPOSED); later runs "
+      "keep it",
+      true, true);
+  lock->add_option("--reason", o->reason, "Why (recorded)")->required();
+  lock->add_option("--request-id", o->request_id, "Idempotency key");
+  lock->callback([ctx, o] { ctx->exit_code = Adjust(ctx, *o, false); });
+
+  CLI::App* override_cmd = verb(
+      "override",
+      "Place a teacher by hand (PROPOSED): a new run is made; refused if it "
+      "breaks a hard rule (capacity, qualification, exemption)",
+      true, true);
+  override_cmd->add_option(
+      "--to", o->to,
+      "School (exchange rotation) or post (competitive hiring); empty = "
+      "stays / unplaced");
+  override_cmd->add_option("--reason", o->reason, "Why (recorded)")->required();
+  override_cmd->add_option("--request-id", o->request_id, "Idempotency key");
+  override_cmd->callback([ctx, o] { ctx->exit_code = Adjust(ctx, *o, true); });
+
+  CLI::App* report =
+      verb("report",
+           "Movers by direction and locality, quotas, rank distribution, the "
+           "unplaced with reasons, notes",
+           true, false);
+  report->add_option("--run", o->run, "Run number (0 = latest)")
+      ->capture_default_str();
+  report->callback([ctx, o] { ctx->exit_code = Report(ctx, *o); });
+
+  CLI::App* commit = verb(
+      "commit",
+      "Apply the latest run to the registry in one atomic batch (PROPOSED)",
+      true, false);
+  commit->add_option("--etag", o->etag, "Fail if the round changed since");
+  commit->add_option("--request-id", o->request_id, "Idempotency key");
+  commit->callback([ctx, o] { ctx->exit_code = Finish(ctx, *o, true); });
+
+  CLI::App* cancel =
+      verb("cancel", "Cancel a round that is not committed", true, false);
+  cancel->add_option("--reason", o->reason, "Why (recorded)");
+  cancel->add_option("--request-id", o->request_id, "Idempotency key");
+  cancel->callback([ctx, o] { ctx->exit_code = Finish(ctx, *o, false); });
+}
+
+}  // namespace rota::rotactl
