@@ -153,6 +153,32 @@ TEST(CompetitiveHiringTest, InSchoolCompetitionIsByPoints) {
   EXPECT_GT(c->competitor_points, c->teacher_points);
 }
 
+TEST(CompetitiveHiringTest, EqualTeachersAreOrderedByTheSeededLottery) {
+  CountyInputs in = BaseInputs();
+  in.schools = {MakeSchool("s1", 30.0, 120.0)};
+  in.posts = {MakePost("p1", "s1", "math", Title::kIntermediate, 1)};
+  in.teachers = {
+      MakeTeacher("A", "s1", "", {"math"}, Title::kIntermediate, 2010),
+      MakeTeacher("B", "s1", "", {"math"}, Title::kIntermediate, 2010)};
+  std::set<std::string> winners;
+  for (uint64_t seed = 1; seed <= 16; ++seed) {
+    in.seed = seed;
+    absl::StatusOr<RoundOutcome> out = RunCompetitiveHiring(in, RoundPolicy{});
+    ASSERT_TRUE(out.ok()) << out.status();
+    const std::string winner =
+        LotteryDraw(seed, "A") < LotteryDraw(seed, "B") ? "A" : "B";
+    const std::string loser = winner == "A" ? "B" : "A";
+    EXPECT_EQ(out->FindPlacement(winner)->to_post, "p1") << "seed " << seed;
+    EXPECT_EQ(out->FindPlacement(loser)->outcome, Outcome::kUnplaced);
+    const ChoiceExplanation* c = FindChoice(*out, loser, "p1");
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->competitor, winner);
+    EXPECT_TRUE(absl::StrContains(c->sentence, "lottery")) << c->sentence;
+    winners.insert(winner);
+  }
+  EXPECT_EQ(winners.size(), 2u);  // the seed decides, not the id
+}
+
 TEST(CompetitiveHiringTest, DownHiringWithinPolicy) {
   CountyInputs in = BaseInputs();
   in.schools = {MakeSchool("s1", 30.0, 120.0), MakeSchool("s2", 30.2, 120.0)};
