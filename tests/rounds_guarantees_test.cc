@@ -20,6 +20,7 @@
 // lands (run with --gtest_also_run_disabled_tests meanwhile).
 #include <algorithm>
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 #include <tuple>
@@ -50,6 +51,8 @@ std::string CaseName(const CountyCase& c) {
   return absl::StrCat("seed ", c.seed, ", ", c.schools, " schools, ",
                       c.teachers, " teachers");
 }
+
+void PrintTo(const CountyCase& c, std::ostream* os) { *os << CaseName(c); }
 
 class RoundsGuaranteesTest : public ::testing::TestWithParam<CountyCase> {
  protected:

@@ -1,0 +1,161 @@
+// rounds_bench: freeze + run + commit of one round against the real rotad
+// (server side, timed at the client around each RPC), next to the replay of
+// the same run (ReplayRound recomputes the result from the frozen inputs
+// without storing anything: the engine time plus decoding the frozen
+// snapshot), all measured in the same process run.
+//
+//   rounds_bench --teachers 2000 --schools 50 --kind exchange --repeat 5
+//   rounds_bench --teachers 100000 --schools 2000 --kind hiring --repeat 1
+//
+// The county is generated with rota-gen's library and imported through
+// BulkImport first (not timed). Each repetition creates a new round, submits
+// the applications (not timed), then times FreezeRound, RunRound (until the
+// stream's last message), ReplayRound and CommitRound. Prints one line per
+// repetition and the medians. Never run by ctest (bench/run_rounds_bench.sh).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "tests/registry_test_data.h"
+#include "tests/rotad_fixture.h"
+#include "tests/rounds_e2e_support.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+int Usage() {
+  std::cerr << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
+               "[--kind exchange|hiring] [--repeat R]\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace rota::testing;  // NOLINT(build/namespaces): a driver
+  int64_t teachers = 2000;
+  int schools = 50;
+  uint64_t seed = 1;
+  std::string kind_name = "exchange";
+  int repeat = 3;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i + 1 >= argc) return Usage();
+    std::string v = argv[++i];
+    if (a == "--teachers") {
+      teachers = std::atoll(v.c_str());
+    } else if (a == "--schools") {
+      schools = std::atoi(v.c_str());
+    } else if (a == "--seed") {
+      seed = std::strtoull(v.c_str(), nullptr, 10);
+    } else if (a == "--kind") {
+      kind_name = v;
+    } else if (a == "--repeat") {
+      repeat = std::atoi(v.c_str());
+    } else {
+      return Usage();
+    }
+  }
+  if (kind_name != "exchange" && kind_name != "hiring") return Usage();
+  const rota::v1::RoundKind kind = kind_name == "exchange"
+                                       ? rota::v1::EXCHANGE_ROTATION
+                                       : rota::v1::COMPETITIVE_HIRING;
+
+  RotadOptions options;
+  options.forward_stderr = false;
+  absl::StatusOr<std::unique_ptr<RotadProcess>> rotad =
+      RotadProcess::Start(options);
+  if (!rotad.ok()) {
+    std::cerr << rotad.status() << "\n";
+    return 1;
+  }
+  rota::tools::CountyGenOptions gen;
+  gen.seed = seed;
+  gen.schools = schools;
+  gen.teachers = teachers;
+  gen.as_of = "2026-08-15";
+  Clock::time_point t0 = Clock::now();
+  absl::StatusOr<GeneratedCounty> data =
+      GenerateAndImport(**rotad, "bench", gen);
+  if (!data.ok()) {
+    std::cerr << "import: " << data.status() << "\n";
+    return 1;
+  }
+  std::printf(
+      "county: %zu schools, %zu posts, %zu teachers, %zu "
+      "applications; generate+import %.0f ms\n",
+      data->schools.size(), data->posts.size(), data->teachers.size(),
+      data->applications.size(), Ms(t0, Clock::now()));
+  std::vector<rota::v1::Application> apps = kind == rota::v1::EXCHANGE_ROTATION
+                                                ? ExchangeApplications(*data)
+                                                : HiringApplications(*data);
+  RoundClient rc((*rotad)->channel());
+  std::vector<double> freeze_ms, run_ms, replay_ms, commit_ms, total_ms;
+  std::printf("%-4s %10s %10s %10s %10s %12s %12s\n", "rep", "freeze_ms",
+              "run_ms", "commit_ms", "total_ms", "replay_ms", "replay/run");
+  for (int r = 0; r < repeat; ++r) {
+    absl::StatusOr<rota::v1::Round> round =
+        rc.Create("bench", kind, "2026-09-01");
+    if (!round.ok()) {
+      std::cerr << "create: " << round.status() << "\n";
+      return 1;
+    }
+    if (auto s = rc.Submit(round->name(), apps); !s.ok()) {
+      std::cerr << "submit: " << s.status() << "\n";
+      return 1;
+    }
+    Clock::time_point a = Clock::now();
+    absl::StatusOr<rota::v1::Round> frozen = rc.Freeze(round->name(), seed + r);
+    Clock::time_point b = Clock::now();
+    absl::StatusOr<std::vector<rota::v1::RunRoundProgress>> run =
+        rc.Run(round->name(), {}, absl::Seconds(600));
+    Clock::time_point c = Clock::now();
+    absl::StatusOr<rota::v1::ReplayRoundResponse> replay =
+        rc.Replay(round->name(), 0, absl::Seconds(600));
+    Clock::time_point d = Clock::now();
+    absl::StatusOr<rota::v1::Round> committed =
+        rc.Commit(round->name(), absl::Seconds(600));
+    Clock::time_point e = Clock::now();
+    if (!frozen.ok() || !run.ok() || !replay.ok() || !committed.ok()) {
+      std::cerr << "freeze " << frozen.status() << "; run "
+                << (run.ok() ? absl::OkStatus() : run.status()) << "; replay "
+                << (replay.ok() ? absl::OkStatus() : replay.status())
+                << "; commit " << committed.status() << "\n";
+      return 1;
+    }
+    if (!replay->match()) {
+      std::cerr << "replay MISMATCH: " << replay->first_difference() << "\n";
+      return 1;
+    }
+    freeze_ms.push_back(Ms(a, b));
+    run_ms.push_back(Ms(b, c));
+    replay_ms.push_back(Ms(c, d));
+    commit_ms.push_back(Ms(d, e));
+    total_ms.push_back(Ms(a, b) + Ms(b, c) + Ms(d, e));
+    std::printf("%-4d %10.1f %10.1f %10.1f %10.1f %12.1f %12.2f\n", r,
+                freeze_ms.back(), run_ms.back(), commit_ms.back(),
+                total_ms.back(), replay_ms.back(),
+                replay_ms.back() / run_ms.back());
+  }
+  std::printf("%-4s %10.1f %10.1f %10.1f %10.1f %12.1f %12.2f\n", "med",
+              Median(freeze_ms), Median(run_ms), Median(commit_ms),
+              Median(total_ms), Median(replay_ms),
+              Median(replay_ms) / std::max(1e-9, Median(run_ms)));
+  return 0;
+}
