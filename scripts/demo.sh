@@ -2,10 +2,10 @@
 # The main job (README): set up, build (Release), start rotad on ./rota-data,
 # generate a sample county (50 schools, 2,000 teachers, fixed seed) into
 # ./rota-demo, import it through rotactl, list and summarise it, verify its
-# audit chain; then set a policy (docs/examples/policy.textproto), run an
+# audit chain; then set a policy (docs/examples/policy.textproto), run a
+# competitive hiring round (create, freeze, run, report, commit) and an
 # exchange rotation round (create, apply rota-gen's applications.csv, freeze
-# with a fixed seed, run, report, commit, audit replay => MATCH) and a
-# competitive hiring round (create, freeze, run, report, commit), printing
+# with a fixed seed, run, report, commit, audit replay => MATCH), printing
 # their reports; then stop rotad cleanly with SIGTERM.
 #
 # Re-runnable: on an existing ./rota-data the county is kept, and the imports
@@ -112,6 +112,18 @@ else
   "$ROTACTL" policy set "$policy_file"
   rm -f "$policy_file"
 
+  step "competitive hiring round (竞聘上岗), effective $as_of"
+  ch=$("$ROTACTL" round create --kind competitive-hiring --year "$school_year" --effective "$as_of")
+  echo "round $ch"
+  "$ROTACTL" round freeze "$ch" --seed "$SEED"
+  "$ROTACTL" round run "$ch"
+  step "rotactl round report $ch"
+  "$ROTACTL" round report "$ch"
+  step "rotactl round commit $ch"
+  "$ROTACTL" round commit "$ch"
+  step "rotactl audit replay $ch"
+  "$ROTACTL" audit replay "$ch"
+
   step "exchange rotation round (交流轮岗), effective $as_of"
   er=$("$ROTACTL" round create --kind exchange-rotation --year "$school_year" --effective "$as_of")
   echo "round $er"
@@ -126,18 +138,6 @@ else
   "$ROTACTL" round commit "$er"
   step "rotactl audit replay $er"
   "$ROTACTL" audit replay "$er"
-
-  step "competitive hiring round (竞聘上岗), effective $as_of"
-  ch=$("$ROTACTL" round create --kind competitive-hiring --year "$school_year" --effective "$as_of")
-  echo "round $ch"
-  "$ROTACTL" round freeze "$ch" --seed "$SEED"
-  "$ROTACTL" round run "$ch"
-  step "rotactl round report $ch"
-  "$ROTACTL" round report "$ch"
-  step "rotactl round commit $ch"
-  "$ROTACTL" round commit "$ch"
-  step "rotactl audit replay $ch"
-  "$ROTACTL" audit replay "$ch"
 
   step "rotactl round list"
   "$ROTACTL" round list

@@ -613,7 +613,8 @@ int Report(Context* ctx, const RoundOpts& o) {
   } else {
     std::vector<std::vector<std::string>> rows;
     for (const v1::QuotaLine& q : out.quotas())
-      rows.push_back({"  " + q.scope(), q.quota(), std::to_string(q.required()),
+      rows.push_back({"  " + std::string(IdOf(q.scope())), q.quota(),
+                      std::to_string(q.required()),
                       std::to_string(q.achieved()), q.holds() ? "yes" : "NO",
                       q.reason()});
     PrintTable({"  SCOPE", "QUOTA", "REQUIRED", "ACHIEVED", "HOLDS", "REASON"},
