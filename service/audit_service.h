@@ -1,5 +1,8 @@
 // Audit: the logic behind rota.v1.AuditService (read-only): verify a
-// county's hash chain and page through its events.
+// county's hash chain, page through its events, and answer "where was
+// teacher T on date D" (from her service history as recorded), "what was T's
+// registry record as of event N" and "which events changed T" by walking the
+// log (so the answers never depend on projections).
 //
 // Thread-safety: all methods may be called concurrently.
 //
@@ -26,6 +29,18 @@ class Audit {
       const CallContext& call, const rota::v1::VerifyChainRequest& req);
   absl::StatusOr<rota::v1::ListEventsResponse> ListEvents(
       const CallContext& call, const rota::v1::ListEventsRequest& req);
+  // Exactly one of date / sequence. By date: the spell of her latest record
+  // (or last record before deletion) covering the date; NOT_FOUND if none.
+  // By sequence: her record as of that event; NOT_FOUND if she did not exist
+  // then. INVALID_ARGUMENT for a malformed teacher, date or sequence.
+  absl::StatusOr<rota::v1::TeacherAsOf> GetTeacherAsOf(
+      const CallContext& call, const rota::v1::GetTeacherAsOfRequest& req);
+  // Every event that wrote or deleted the teacher, in order, with a summary
+  // ("created at s1", "moved s1 -> s2 by round counties/y/rounds/r (term
+  // exchange until 2029-09-01)"), and her service history. NOT_FOUND if no
+  // event ever named her.
+  absl::StatusOr<rota::v1::TeacherHistory> ListTeacherHistory(
+      const CallContext& call, const rota::v1::ListTeacherHistoryRequest& req);
 
  private:
   const storage::EventStore* const store_;

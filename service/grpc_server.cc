@@ -16,11 +16,15 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "rota/v1/audit.grpc.pb.h"
+#include "rota/v1/policy.grpc.pb.h"
 #include "rota/v1/registry.grpc.pb.h"
+#include "rota/v1/rounds.grpc.pb.h"
 #include "service/access.h"
 #include "service/audit_service.h"
 #include "service/grpc_status.h"
+#include "service/policy_service.h"
 #include "service/registry_service.h"
+#include "service/round_service.h"
 #include "service/validation.h"
 
 namespace rota::service {
@@ -81,7 +85,23 @@ class WorkerPool {
 struct Backend {
   std::atomic<Registry*> registry{nullptr};
   std::atomic<Audit*> audit{nullptr};
+  std::atomic<Policies*> policies{nullptr};
+  std::atomic<Rounds*> rounds{nullptr};
   WorkerPool* pool = nullptr;
+};
+
+// Nests gRPC's WithRawCallbackMethod_X<Base> wrappers: Compose<Base, A, B>
+// is A<B<Base>>.
+template <typename Base, template <class> class... Ws>
+struct Compose;
+template <typename Base>
+struct Compose<Base> {
+  using type = Base;
+};
+template <typename Base, template <class> class W,
+          template <class> class... Rest>
+struct Compose<Base, W, Rest...> {
+  using type = W<typename Compose<Base, Rest...>::type>;
 };
 
 absl::Status Unavailable() {
@@ -444,9 +464,27 @@ class RegistryGrpc final : public RegistryBase {
 
 #undef ROTA_REGISTRY_METHOD
 
-using AuditBase = rota::v1::AuditService::WithRawCallbackMethod_VerifyChain<
-    rota::v1::AuditService::WithRawCallbackMethod_ListEvents<
-        rota::v1::AuditService::Service>>;
+using AuditBase = Compose<
+    rota::v1::AuditService::Service,
+    rota::v1::AuditService::WithRawCallbackMethod_VerifyChain,
+    rota::v1::AuditService::WithRawCallbackMethod_ListEvents,
+    rota::v1::AuditService::WithRawCallbackMethod_GetTeacherAsOf,
+    rota::v1::AuditService::WithRawCallbackMethod_ListTeacherHistory>::type;
+
+// A unary method of a service whose logic object is `backend->field`.
+#define ROTA_UNARY_METHOD(field, Method, Req, Resp, mode)                \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx,     \
+                                   const grpc::ByteBuffer* in,           \
+                                   grpc::ByteBuffer* out) override {     \
+    return Serve<rota::v1::Req, rota::v1::Resp>(                         \
+        backend_, ctx, in, out, mode,                                    \
+        [](Backend* b, const CallContext& call,                          \
+           const rota::v1::Req& req) -> absl::StatusOr<rota::v1::Resp> { \
+          auto* impl = b->field.load(std::memory_order_acquire);         \
+          if (impl == nullptr) return Unavailable();                     \
+          return impl->Method(call, req);                                \
+        });                                                              \
+  }
 
 class AuditGrpc final : public AuditBase {
  public:
@@ -478,10 +516,246 @@ class AuditGrpc final : public AuditBase {
           return a->ListEvents(call, req);
         });
   }
+  // Walks the county's log: off gRPC's threads.
+  ROTA_UNARY_METHOD(audit, GetTeacherAsOf, GetTeacherAsOfRequest, TeacherAsOf,
+                    Mode::kPool)
+  ROTA_UNARY_METHOD(audit, ListTeacherHistory, ListTeacherHistoryRequest,
+                    TeacherHistory, Mode::kPool)
 
  private:
   Backend* backend_;
 };
+
+using PolicyBase = Compose<
+    rota::v1::PolicyService::Service,
+    rota::v1::PolicyService::WithRawCallbackMethod_SetPolicy,
+    rota::v1::PolicyService::WithRawCallbackMethod_GetPolicy,
+    rota::v1::PolicyService::WithRawCallbackMethod_ValidatePolicy>::type;
+
+class PolicyGrpc final : public PolicyBase {
+ public:
+  explicit PolicyGrpc(Backend* backend) : backend_(backend) {}
+  ROTA_UNARY_METHOD(policies, SetPolicy, SetPolicyRequest, Policy, Mode::kPool)
+  ROTA_UNARY_METHOD(policies, GetPolicy, GetPolicyRequest, Policy,
+                    Mode::kInline)
+  ROTA_UNARY_METHOD(policies, ValidatePolicy, ValidatePolicyRequest, Policy,
+                    Mode::kInline)
+
+ private:
+  Backend* backend_;
+};
+
+// One SubmitApplications stream: each chunk is applied on the worker pool
+// before the next is read; the response sums the chunks.
+class SubmitReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+ public:
+  SubmitReactor(Backend* backend, grpc::CallbackServerContext* ctx,
+                grpc::ByteBuffer* response)
+      : backend_(backend), call_(CallContextFrom(*ctx)), response_(response) {
+    StartRead(&chunk_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      SerializeResponse(total_, response_);
+      Finish(grpc::Status::OK);
+      return;
+    }
+    backend_->pool->Submit([this] {
+      absl::Status status = ApplyChunk();
+      if (!status.ok()) {
+        Finish(ToGrpcStatus(status));
+      } else {
+        StartRead(&chunk_);
+      }
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Status ApplyChunk() {
+    Rounds* rounds = backend_->rounds.load(std::memory_order_acquire);
+    if (rounds == nullptr) return Unavailable();
+    rota::v1::SubmitApplicationsRequest request;
+    ROTA_RETURN_IF_ERROR(ParseRequest(chunk_, &request));
+    chunk_.Clear();
+    if (round_.empty()) {
+      round_ = request.round();
+    } else if (request.round() != round_) {
+      return InvalidField("round",
+                          "must be the same on every chunk of a submission");
+    }
+    ROTA_ASSIGN_OR_RETURN(rota::v1::SubmitApplicationsResponse applied,
+                          rounds->SubmitChunk(call_, request));
+    total_.set_rows_received(total_.rows_received() + applied.rows_received());
+    total_.set_rows_applied(total_.rows_applied() + applied.rows_applied());
+    total_.set_rows_rejected(total_.rows_rejected() + applied.rows_rejected());
+    for (const auto& e : applied.errors()) {
+      if (total_.errors_size() >= kMaxReportedRowErrors) break;
+      *total_.add_errors() = e;
+    }
+    return absl::OkStatus();
+  }
+
+  Backend* backend_;
+  CallContext call_;
+  grpc::ByteBuffer* response_;
+  grpc::ByteBuffer chunk_;
+  std::string round_;
+  rota::v1::SubmitApplicationsResponse total_;
+};
+
+// One RunRound call: the run happens on the worker pool; progress messages
+// are queued and written one at a time; the last message carries the run.
+class RunReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  RunReactor(Backend* backend, grpc::CallbackServerContext* ctx,
+             const grpc::ByteBuffer* in)
+      : call_(CallContextFrom(*ctx)) {
+    absl::Status parsed = ParseRequest(*in, &request_);
+    if (!parsed.ok()) {
+      Finish(ToGrpcStatus(parsed));
+      return;
+    }
+    backend->pool->Submit([this, backend] {
+      Rounds* rounds = backend->rounds.load(std::memory_order_acquire);
+      absl::StatusOr<rota::v1::RunSummary> run =
+          rounds == nullptr
+              ? absl::StatusOr<rota::v1::RunSummary>(Unavailable())
+              : rounds->RunRound(call_, request_,
+                                 [this](const std::string& phase, int64_t done,
+                                        int64_t total) {
+                                   rota::v1::RunRoundProgress p;
+                                   p.set_phase(phase);
+                                   p.set_done(done);
+                                   p.set_total(total);
+                                   Enqueue(p);
+                                 });
+      if (run.ok()) {
+        rota::v1::RunRoundProgress last;
+        last.set_phase("done");
+        last.set_done(1);
+        last.set_total(1);
+        *last.mutable_run() = *run;
+        Enqueue(last);
+      }
+      Done(run.status());
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.pop_front();
+    if (!ok) {
+      broken_ = true;
+      queue_.clear();
+    }
+    if (!queue_.empty()) {
+      StartWrite(&queue_.front());
+      return;
+    }
+    writing_ = false;
+    if (done_ && !finished_) {
+      finished_ = true;
+      Finish(final_status_);
+    }
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Enqueue(const rota::v1::RunRoundProgress& message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (broken_) return;
+    grpc::ByteBuffer buffer;
+    SerializeResponse(message, &buffer);
+    queue_.push_back(std::move(buffer));
+    if (!writing_) {
+      writing_ = true;
+      StartWrite(&queue_.front());
+    }
+  }
+
+  void Done(const absl::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    done_ = true;
+    final_status_ = ToGrpcStatus(status);
+    if (!writing_ && !finished_) {
+      finished_ = true;
+      Finish(final_status_);
+    }
+  }
+
+  CallContext call_;
+  rota::v1::RunRoundRequest request_;
+  std::mutex mu_;
+  std::deque<grpc::ByteBuffer> queue_;  // front = being written
+  bool writing_ = false;
+  bool broken_ = false;
+  bool done_ = false;
+  bool finished_ = false;
+  grpc::Status final_status_;
+};
+
+using RoundBase =
+    Compose<rota::v1::RoundService::Service,
+            rota::v1::RoundService::WithRawCallbackMethod_CreateRound,
+            rota::v1::RoundService::WithRawCallbackMethod_GetRound,
+            rota::v1::RoundService::WithRawCallbackMethod_ListRounds,
+            rota::v1::RoundService::WithRawCallbackMethod_SubmitApplications,
+            rota::v1::RoundService::WithRawCallbackMethod_FreezeRound,
+            rota::v1::RoundService::WithRawCallbackMethod_ListEligibility,
+            rota::v1::RoundService::WithRawCallbackMethod_RunRound,
+            rota::v1::RoundService::WithRawCallbackMethod_ListPlacements,
+            rota::v1::RoundService::WithRawCallbackMethod_ExplainPlacement,
+            rota::v1::RoundService::WithRawCallbackMethod_LockPlacement,
+            rota::v1::RoundService::WithRawCallbackMethod_OverridePlacement,
+            rota::v1::RoundService::WithRawCallbackMethod_GetRoundReport,
+            rota::v1::RoundService::WithRawCallbackMethod_CommitRound,
+            rota::v1::RoundService::WithRawCallbackMethod_CancelRound,
+            rota::v1::RoundService::WithRawCallbackMethod_ReplayRound>::type;
+
+class RoundGrpc final : public RoundBase {
+ public:
+  explicit RoundGrpc(Backend* backend) : backend_(backend) {}
+  ROTA_UNARY_METHOD(rounds, CreateRound, CreateRoundRequest, Round, Mode::kPool)
+  ROTA_UNARY_METHOD(rounds, GetRound, GetRoundRequest, Round, Mode::kInline)
+  ROTA_UNARY_METHOD(rounds, ListRounds, ListRoundsRequest, ListRoundsResponse,
+                    Mode::kInline)
+  ROTA_UNARY_METHOD(rounds, FreezeRound, FreezeRoundRequest, Round, Mode::kPool)
+  ROTA_UNARY_METHOD(rounds, ListEligibility, ListEligibilityRequest,
+                    ListEligibilityResponse, Mode::kInline)
+  ROTA_UNARY_METHOD(rounds, ListPlacements, ListPlacementsRequest,
+                    ListPlacementsResponse, Mode::kInline)
+  ROTA_UNARY_METHOD(rounds, ExplainPlacement, ExplainPlacementRequest,
+                    Explanation, Mode::kInline)
+  ROTA_UNARY_METHOD(rounds, LockPlacement, LockPlacementRequest, Placement,
+                    Mode::kPool)
+  ROTA_UNARY_METHOD(rounds, OverridePlacement, OverridePlacementRequest,
+                    Placement, Mode::kPool)
+  ROTA_UNARY_METHOD(rounds, GetRoundReport, GetRoundReportRequest, RoundReport,
+                    Mode::kInline)
+  ROTA_UNARY_METHOD(rounds, CommitRound, CommitRoundRequest, Round, Mode::kPool)
+  ROTA_UNARY_METHOD(rounds, CancelRound, CancelRoundRequest, Round, Mode::kPool)
+  // A replay recomputes the run: off gRPC's threads.
+  ROTA_UNARY_METHOD(rounds, ReplayRound, ReplayRoundRequest,
+                    ReplayRoundResponse, Mode::kPool)
+
+  grpc::ServerReadReactor<grpc::ByteBuffer>* SubmitApplications(
+      grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override {
+    return new SubmitReactor(backend_, ctx, response);
+  }
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* RunRound(
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* in) override {
+    return new RunReactor(backend_, ctx, in);
+  }
+
+ private:
+  Backend* backend_;
+};
+
+#undef ROTA_UNARY_METHOD
 
 }  // namespace
 
@@ -490,10 +764,14 @@ struct RotaServer::Impl {
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<RegistryGrpc> registry_grpc;
   std::unique_ptr<AuditGrpc> audit_grpc;
+  std::unique_ptr<PolicyGrpc> policy_grpc;
+  std::unique_ptr<RoundGrpc> round_grpc;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<storage::EventStore> store;
   std::unique_ptr<Registry> registry;
   std::unique_ptr<Audit> audit;
+  std::unique_ptr<Policies> policies;
+  std::unique_ptr<Rounds> rounds;
   bool shut_down = false;
 };
 
@@ -504,6 +782,8 @@ absl::StatusOr<std::unique_ptr<RotaServer>> RotaServer::Start(
   impl->backend.pool = impl->pool.get();
   impl->registry_grpc = std::make_unique<RegistryGrpc>(&impl->backend);
   impl->audit_grpc = std::make_unique<AuditGrpc>(&impl->backend);
+  impl->policy_grpc = std::make_unique<PolicyGrpc>(&impl->backend);
+  impl->round_grpc = std::make_unique<RoundGrpc>(&impl->backend);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -514,6 +794,8 @@ absl::StatusOr<std::unique_ptr<RotaServer>> RotaServer::Start(
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.RegisterService(impl->registry_grpc.get());
   builder.RegisterService(impl->audit_grpc.get());
+  builder.RegisterService(impl->policy_grpc.get());
+  builder.RegisterService(impl->round_grpc.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || port == 0) {
     return absl::UnavailableError(
@@ -537,6 +819,16 @@ void RotaServer::AttachStore(std::unique_ptr<storage::EventStore> store) {
   impl_->store = std::move(store);
   impl_->registry = std::make_unique<Registry>(impl_->store.get());
   impl_->audit = std::make_unique<Audit>(impl_->store.get());
+  Registry* registry = impl_->registry.get();
+  CountyMutexFn county_mutex = [registry](const std::string& county) {
+    return registry->CountyMutex(county);
+  };
+  impl_->policies =
+      std::make_unique<Policies>(impl_->store.get(), county_mutex);
+  impl_->rounds = std::make_unique<Rounds>(impl_->store.get(), county_mutex);
+  impl_->backend.policies.store(impl_->policies.get(),
+                                std::memory_order_release);
+  impl_->backend.rounds.store(impl_->rounds.get(), std::memory_order_release);
   impl_->backend.registry.store(impl_->registry.get(),
                                 std::memory_order_release);
   impl_->backend.audit.store(impl_->audit.get(), std::memory_order_release);
@@ -552,6 +844,10 @@ void RotaServer::Shutdown(absl::Duration drain) {
   impl_->server->Wait();
   impl_->backend.registry.store(nullptr);
   impl_->backend.audit.store(nullptr);
+  impl_->backend.policies.store(nullptr);
+  impl_->backend.rounds.store(nullptr);
+  impl_->rounds.reset();
+  impl_->policies.reset();
   impl_->registry.reset();
   impl_->audit.reset();
   impl_->store.reset();  // closes RocksDB

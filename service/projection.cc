@@ -6,6 +6,7 @@
 #include "common/status_macros.h"
 #include "rota/v1/registry.pb.h"
 #include "rota/v1/resources.pb.h"
+#include "service/round_projection.h"
 #include "service/validation.h"
 
 namespace rota::service {
@@ -135,8 +136,10 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
     } else {
       return Corrupt(e);
     }
+  } else {
+    // Policies and rounds (round_projection.h); other types project nothing.
+    return ProjectRoundEvent(e, before);
   }
-  // Unknown event types (later issues: rounds, policies) project nothing here.
   return out;
 }
 

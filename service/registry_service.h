@@ -98,10 +98,12 @@ class Registry {
   absl::StatusOr<rota::v1::CountySummary> GetCountySummary(
       const CallContext& call, const rota::v1::GetCountySummaryRequest& req);
 
- private:
-  // Serialises the writers of one county.
+  // Serialises the writers of one county. Shared with the policy and round
+  // services so that every writer of a county takes the same mutex. Never
+  // null; valid for the Registry's life.
   absl::Mutex* CountyMutex(const std::string& county);
 
+ private:
   storage::EventStore* const store_;
   absl::Mutex locks_mu_;
   absl::flat_hash_map<std::string, std::unique_ptr<absl::Mutex>> county_locks_

@@ -1,0 +1,103 @@
+#include "service/county_write.h"
+
+#include "common/sha256.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "service/validation.h"
+
+namespace rota::service {
+
+std::string SerializeDeterministic(const google::protobuf::Message& m) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
+
+std::string RequestDigestOf(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  if (const auto* f = copy->GetDescriptor()->FindFieldByName("request_id")) {
+    copy->GetReflection()->ClearField(copy.get(), f);
+  }
+  Sha256Digest d = Sha256(SerializeDeterministic(*copy));
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+std::string FormatRfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<std::unique_ptr<storage::Snapshot>> OpenCountySnapshot(
+    const storage::EventStore& store, const std::string& county) {
+  absl::StatusOr<std::unique_ptr<storage::Snapshot>> s =
+      store.GetSnapshot(county);
+  if (absl::IsNotFound(s.status()))
+    return std::unique_ptr<storage::Snapshot>(new OverlaySnapshot());
+  return s;
+}
+
+absl::Status CountyWrite::AddEvent(const char* type, std::string payload) {
+  storage::Event e;
+  e.sequence = next_sequence();
+  e.actor = actor_;
+  e.request_id = request_id_;
+  e.type = type;
+  e.payload = std::move(payload);
+  ROTA_ASSIGN_OR_RETURN(std::vector<storage::ProjectionWrite> writes,
+                        ProjectEvent(e, overlay_));
+  overlay_.Apply(writes);
+  for (auto& w : writes) writes_.push_back(std::move(w));
+  drafts_.push_back(
+      storage::EventDraft{e.actor, e.request_id, e.type, std::move(e.payload)});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> WriteToCountyRaw(
+    storage::EventStore& store, absl::Mutex& mu, const CallContext& call,
+    const std::string& county, const google::protobuf::Message& request,
+    const std::string& request_id,
+    absl::FunctionRef<absl::StatusOr<std::string>(CountyWrite&)> build) {
+  std::string digest;
+  if (!request_id.empty()) digest = RequestDigestOf(request);
+  absl::MutexLock lock(&mu);
+  ROTA_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot,
+                        OpenCountySnapshot(store, county));
+  if (!request_id.empty()) {
+    ROTA_ASSIGN_OR_RETURN(std::optional<std::string> record,
+                          snapshot->Get(keys::Request(request_id)));
+    if (record.has_value()) {
+      if (record->compare(0, digest.size(), digest) != 0) {
+        return InvalidField(
+            "request_id",
+            "was already used for a different request; use a new request id",
+            kReasonRequestIdReused);
+      }
+      return record->substr(digest.size());
+    }
+  }
+  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> c,
+                        snapshot->Get(keys::kCounty));
+  if (!c.has_value()) {
+    return PreconditionFailed("COUNTY_MISSING", CountyName(county),
+                              "the county does not exist; create it first");
+  }
+  CountyWrite w(*snapshot, call, request_id);
+  ROTA_ASSIGN_OR_RETURN(std::string response, build(w));
+  if (w.drafts().empty()) return response;
+  if (!request_id.empty()) {
+    w.writes().push_back(storage::ProjectionWrite::Put(
+        keys::Request(request_id), digest + response));
+  }
+  ROTA_RETURN_IF_ERROR(store
+                           .Append(county, w.head(), std::move(w.drafts()),
+                                   std::move(w.writes()))
+                           .status());
+  return response;
+}
+
+}  // namespace rota::service

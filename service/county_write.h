@@ -1,0 +1,135 @@
+// CountyWrite: one mutation of a county's log, shared by the policy and round
+// services: events staged with their projection writes (ProjectEvent, so the
+// live path and a rebuild cannot diverge), reads that see the staged writes,
+// AIP-155 request-id records, and one synced Append at the end.
+//
+// WriteToCounty runs a builder under the county's writer mutex (the same
+// mutex the registry uses, so the registry, policies and rounds of one county
+// never race; it also serialises the commits of one county's rounds). Either
+// every event the builder staged is appended in one atomic batch, or none.
+//
+// Thread-safety: a CountyWrite belongs to one call; WriteToCounty may be called
+// concurrently.
+//
+// Example:
+//   return WriteToCounty<rota::v1::Policy>(
+//       *store, *mu, call, county, req, req.request_id(),
+//       [&](CountyWrite& w) -> absl::StatusOr<rota::v1::Policy> {
+//         ROTA_RETURN_IF_ERROR(w.AddEvent(kPolicyEvent, Serialize(p)));
+//         return p;
+//       });
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+#include "google/protobuf/message.h"
+#include "service/access.h"
+#include "service/grpc_status.h"
+#include "service/projection.h"
+#include "service/storage/event_store.h"
+
+namespace rota::service {
+
+// Deterministic protobuf serialization (map order fixed), for event payloads.
+std::string SerializeDeterministic(const google::protobuf::Message& m);
+
+// SHA-256 bytes of `request` with its request_id field cleared.
+std::string RequestDigestOf(const google::protobuf::Message& request);
+
+// RFC 3339 UTC with microseconds.
+std::string FormatRfc3339(absl::Time t);
+
+// Parses the projection at `key` of `s`; nullopt if absent, DATA_LOSS if the
+// bytes do not parse.
+template <typename Proto>
+absl::StatusOr<std::optional<Proto>> LoadProto(const storage::Snapshot& s,
+                                               const std::string& key) {
+  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, s.Get(key));
+  if (!bytes.has_value()) return std::optional<Proto>();
+  Proto p;
+  if (!p.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("stored ", key, " does not parse"));
+  }
+  return std::optional<Proto>(std::move(p));
+}
+
+// A county snapshot; an empty in-memory view for a county without events.
+absl::StatusOr<std::unique_ptr<storage::Snapshot>> OpenCountySnapshot(
+    const storage::EventStore& store, const std::string& county);
+
+class CountyWrite {
+ public:
+  CountyWrite(const storage::Snapshot& snapshot, const CallContext& call,
+              std::string request_id)
+      : overlay_(snapshot),
+        head_(snapshot.head_sequence()),
+        actor_(call.actor),
+        request_id_(std::move(request_id)),
+        now_(FormatRfc3339(absl::Now())) {}
+
+  // The county as of the snapshot plus the events staged so far.
+  const storage::Snapshot& state() const { return overlay_; }
+  uint64_t head() const { return head_; }
+  // Sequence the next staged event will get.
+  uint64_t next_sequence() const { return head_ + drafts_.size() + 1; }
+  const std::string& now() const { return now_; }
+
+  // Stages an event and its projection writes.
+  absl::Status AddEvent(const char* type, std::string payload);
+
+  std::vector<storage::EventDraft>& drafts() { return drafts_; }
+  std::vector<storage::ProjectionWrite>& writes() { return writes_; }
+
+ private:
+  OverlaySnapshot overlay_;
+  uint64_t head_;
+  std::string actor_;
+  std::string request_id_;
+  std::string now_;
+  std::vector<storage::EventDraft> drafts_;
+  std::vector<storage::ProjectionWrite> writes_;
+};
+
+// Runs `build` under `mu` on a fresh snapshot of `county` and appends what it
+// staged (nothing staged: nothing written). With a request id: a repeated
+// request returns the stored response; the same id with another payload is
+// INVALID_ARGUMENT (REQUEST_ID_REUSED). FAILED_PRECONDITION (COUNTY_MISSING)
+// if the county does not exist.
+absl::StatusOr<std::string> WriteToCountyRaw(
+    storage::EventStore& store, absl::Mutex& mu, const CallContext& call,
+    const std::string& county, const google::protobuf::Message& request,
+    const std::string& request_id,
+    absl::FunctionRef<absl::StatusOr<std::string>(CountyWrite&)> build);
+
+template <typename Resp>
+absl::StatusOr<Resp> WriteToCounty(
+    storage::EventStore& store, absl::Mutex& mu, const CallContext& call,
+    const std::string& county, const google::protobuf::Message& request,
+    const std::string& request_id,
+    absl::FunctionRef<absl::StatusOr<Resp>(CountyWrite&)> build) {
+  ROTA_ASSIGN_OR_RETURN(
+      std::string bytes,
+      WriteToCountyRaw(store, mu, call, county, request, request_id,
+                       [&](CountyWrite& w) -> absl::StatusOr<std::string> {
+                         ROTA_ASSIGN_OR_RETURN(Resp r, build(w));
+                         return SerializeDeterministic(r);
+                       }));
+  Resp out;
+  if (!out.ParseFromString(bytes)) {
+    return absl::DataLossError("stored response does not parse");
+  }
+  return out;
+}
+
+}  // namespace rota::service

@@ -1,0 +1,151 @@
+// EffectivePolicy and ToRoundPolicy: the proto <-> engine/rules/policy.h
+// mapping. Defaults come only from a default-constructed RoundPolicy.
+#include "engine/rules/policy.h"
+#include "service/policy_service.h"
+#include "service/round_inputs.h"
+
+namespace rota::service {
+
+namespace rules = ::rota::engine::rules;
+
+#define ROTA_FILL(msg, defaults, field) \
+  if (!(msg)->has_##field()) (msg)->set_##field((defaults).field)
+
+rota::v1::Policy EffectivePolicy(const rota::v1::Policy& policy) {
+  const rules::RoundPolicy d;
+  rota::v1::Policy p = policy;
+  auto* rt = p.mutable_retirement();
+  ROTA_FILL(rt, d.retirement, male_age);
+  ROTA_FILL(rt, d.retirement, female_age);
+  ROTA_FILL(rt, d.retirement, female_senior_title_age);
+
+  auto* er = p.mutable_exchange_rotation();
+  const auto& de = d.exchange_rotation;
+  ROTA_FILL(er, de, min_years_at_school);
+  ROTA_FILL(er, de, min_years_to_retirement);
+  ROTA_FILL(er, de, rotation_share_percent);
+  ROTA_FILL(er, de, backbone_share_percent);
+  if (er->share_scope() == rota::v1::SHARE_SCOPE_UNSPECIFIED)
+    er->set_share_scope(static_cast<rota::v1::ShareScope>(de.share_scope));
+  if (er->mandatory_directions_size() == 0) {
+    for (auto dir : de.mandatory_directions)
+      er->add_mandatory_directions(static_cast<rota::v1::Direction>(dir));
+  }
+  ROTA_FILL(er, de, allow_rural_to_urban_training);
+  if (er->mode() == rota::v1::EXCHANGE_MODE_UNSPECIFIED)
+    er->set_mode(static_cast<rota::v1::ExchangeMode>(de.mode));
+  ROTA_FILL(er, de, term_years);
+  ROTA_FILL(er, de, principal_min_years);
+  ROTA_FILL(er, de, principal_min_years_to_retirement);
+  if (er->voluntary_mechanism() == rota::v1::VOLUNTARY_MECHANISM_UNSPECIFIED)
+    er->set_voluntary_mechanism(
+        static_cast<rota::v1::VoluntaryMechanism>(de.voluntary_mechanism));
+  if (er->selection_order_size() == 0) {
+    for (auto c : de.selection_order)
+      er->add_selection_order(static_cast<rota::v1::SelectionCriterion>(c));
+  }
+  ROTA_FILL(er, de, allocation_cost_per_km);
+
+  auto* ch = p.mutable_competitive_hiring();
+  const auto& dc = d.competitive_hiring;
+  if (ch->stage_mode() == rota::v1::STAGE_MODE_UNSPECIFIED)
+    ch->set_stage_mode(static_cast<rota::v1::StageMode>(dc.stage_mode));
+  ROTA_FILL(ch, dc, allow_down_hiring);
+  ROTA_FILL(ch, dc, max_bands_down);
+  ROTA_FILL(ch, dc, allocation_cost_per_km);
+  ROTA_FILL(ch, dc, allocation_secondary_subject_cost);
+
+  auto* pt = p.mutable_points();
+  const auto& dp = d.points;
+  ROTA_FILL(pt, dp, per_service_year);
+  ROTA_FILL(pt, dp, per_rural_year);
+  ROTA_FILL(pt, dp, per_weak_school_year);
+  ROTA_FILL(pt, dp, evaluation_excellent);
+  ROTA_FILL(pt, dp, evaluation_competent);
+  ROTA_FILL(pt, dp, evaluation_basic_competent);
+  ROTA_FILL(pt, dp, evaluation_incompetent);
+  ROTA_FILL(pt, dp, evaluation_years);
+  ROTA_FILL(pt, dp, backbone_county);
+  ROTA_FILL(pt, dp, backbone_city);
+  ROTA_FILL(pt, dp, backbone_province);
+  ROTA_FILL(pt, dp, title_junior);
+  ROTA_FILL(pt, dp, title_intermediate);
+  ROTA_FILL(pt, dp, title_senior);
+  ROTA_FILL(pt, dp, hardship_spouse_separation);
+  ROTA_FILL(pt, dp, hardship_caring_for_parents);
+  ROTA_FILL(pt, dp, hardship_disability);
+  ROTA_FILL(pt, dp, hardship_other);
+
+  if (p.tie_chain_size() == 0) {
+    for (auto t : d.tie_chain)
+      p.add_tie_chain(static_cast<rota::v1::TieBreaker>(t));
+  }
+  return p;
+}
+
+#undef ROTA_FILL
+
+rules::RoundPolicy ToRoundPolicy(const rota::v1::Policy& effective) {
+  const rota::v1::Policy p = EffectivePolicy(effective);
+  rules::RoundPolicy r;
+  r.school_year = p.school_year();
+  r.version = p.version();
+  r.retirement.male_age = p.retirement().male_age();
+  r.retirement.female_age = p.retirement().female_age();
+  r.retirement.female_senior_title_age =
+      p.retirement().female_senior_title_age();
+  const auto& er = p.exchange_rotation();
+  auto& e = r.exchange_rotation;
+  e.min_years_at_school = er.min_years_at_school();
+  e.min_years_to_retirement = er.min_years_to_retirement();
+  e.rotation_share_percent = er.rotation_share_percent();
+  e.backbone_share_percent = er.backbone_share_percent();
+  e.share_scope = static_cast<rules::ShareScope>(er.share_scope());
+  e.mandatory_directions.clear();
+  for (int d : er.mandatory_directions())
+    e.mandatory_directions.push_back(static_cast<rules::Direction>(d));
+  e.allow_rural_to_urban_training = er.allow_rural_to_urban_training();
+  e.mode = static_cast<rules::ExchangeMode>(er.mode());
+  e.term_years = er.term_years();
+  e.principal_min_years = er.principal_min_years();
+  e.principal_min_years_to_retirement = er.principal_min_years_to_retirement();
+  e.voluntary_mechanism =
+      static_cast<rules::VoluntaryMechanism>(er.voluntary_mechanism());
+  e.selection_order.clear();
+  for (int c : er.selection_order())
+    e.selection_order.push_back(static_cast<rules::SelectionCriterion>(c));
+  e.allocation_cost_per_km = er.allocation_cost_per_km();
+  const auto& ch = p.competitive_hiring();
+  auto& c = r.competitive_hiring;
+  c.stage_mode = static_cast<rules::StageMode>(ch.stage_mode());
+  c.allow_down_hiring = ch.allow_down_hiring();
+  c.max_bands_down = ch.max_bands_down();
+  c.allocation_cost_per_km = ch.allocation_cost_per_km();
+  c.allocation_secondary_subject_cost = ch.allocation_secondary_subject_cost();
+  const auto& pp = p.points();
+  auto& q = r.points;
+  q.per_service_year = pp.per_service_year();
+  q.per_rural_year = pp.per_rural_year();
+  q.per_weak_school_year = pp.per_weak_school_year();
+  q.evaluation_excellent = pp.evaluation_excellent();
+  q.evaluation_competent = pp.evaluation_competent();
+  q.evaluation_basic_competent = pp.evaluation_basic_competent();
+  q.evaluation_incompetent = pp.evaluation_incompetent();
+  q.evaluation_years = pp.evaluation_years();
+  q.backbone_county = pp.backbone_county();
+  q.backbone_city = pp.backbone_city();
+  q.backbone_province = pp.backbone_province();
+  q.title_junior = pp.title_junior();
+  q.title_intermediate = pp.title_intermediate();
+  q.title_senior = pp.title_senior();
+  q.hardship_spouse_separation = pp.hardship_spouse_separation();
+  q.hardship_caring_for_parents = pp.hardship_caring_for_parents();
+  q.hardship_disability = pp.hardship_disability();
+  q.hardship_other = pp.hardship_other();
+  r.tie_chain.clear();
+  for (int t : p.tie_chain())
+    r.tie_chain.push_back(static_cast<rules::TieBreaker>(t));
+  return r;
+}
+
+}  // namespace rota::service

@@ -1,0 +1,237 @@
+#include "service/round_engine.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "engine/rules/exchange_rotation.h"
+#include "engine/rules/round_outcome.h"
+#include "service/round_inputs.h"
+#include "service/round_projection.h"
+#if __has_include("engine/rules/competitive_hiring.h")
+#include "engine/rules/competitive_hiring.h"
+#define ROTA_HAVE_COMPETITIVE_HIRING 1
+#endif
+
+namespace rota::service {
+namespace {
+
+namespace rules = ::rota::engine::rules;
+
+std::string Name(absl::string_view county, absl::string_view collection,
+                 absl::string_view id) {
+  if (id.empty()) return "";
+  return absl::StrCat("counties/", county, "/", collection, "/", id);
+}
+
+absl::StatusOr<rules::RunParameters> ToParams(
+    const rota::v1::RunParameters& p) {
+  rules::RunParameters out;
+  const std::string& vm = p.voluntary_mechanism();
+  if (vm == "to-be" || vm == "TO_BE" || vm == "to_be") {
+    out.voluntary_mechanism =
+        rules::VoluntaryMechanism::kTeacherOptimalBlockExchange;
+  } else if (vm == "da-star" || vm == "DA_STAR" || vm == "da_star" ||
+             vm == "da*") {
+    out.voluntary_mechanism =
+        rules::VoluntaryMechanism::kTenureDeferredAcceptance;
+  } else if (!vm.empty()) {
+    return absl::InvalidArgumentError(
+        "parameters.voluntary_mechanism: must be \"to-be\" or \"da-star\"");
+  }
+  const std::string& sm = p.stage_mode();
+  if (sm == "simultaneous" || sm == "SIMULTANEOUS") {
+    out.stage_mode = rules::StageMode::kSimultaneous;
+  } else if (sm == "sequential" || sm == "SEQUENTIAL") {
+    out.stage_mode = rules::StageMode::kSequential;
+  } else if (!sm.empty()) {
+    return absl::InvalidArgumentError(
+        "parameters.stage_mode: must be \"simultaneous\" or \"sequential\"");
+  }
+  return out;
+}
+
+std::string CountyOf(const rota::v1::Round& round) {
+  return IdOfName(round.name().substr(0, round.name().find("/rounds/")));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
+    const rota::v1::RoundFrozen& frozen) {
+  const std::string county = CountyOf(frozen.round());
+  ROTA_ASSIGN_OR_RETURN(rules::CountyInputs in, ToCountyInputs(frozen, {}));
+  rules::RoundPolicy policy = ToRoundPolicy(frozen.policy());
+  std::vector<rota::v1::EligibilityEntry> out;
+  if (frozen.round().kind() != rota::v1::EXCHANGE_ROTATION) {
+    // Competitive hiring: every teacher takes part; nobody is "selected".
+    std::map<std::string, const rules::Teacher*> teachers;
+    for (const auto& t : in.teachers) teachers[t.id] = &t;
+    std::map<std::string, bool> applied;
+    for (const auto& a : in.applications) applied[a.teacher] = true;
+    for (const auto& [id, t] : teachers) {
+      rota::v1::EligibilityEntry e;
+      e.set_teacher(Name(county, "teachers", id));
+      e.set_school(Name(county, "schools", t->school));
+      e.set_eligible(true);
+      e.set_voluntary(applied.count(id) > 0);
+      e.set_reason(applied.count(id) ? "takes part; submitted a preference list"
+                                     : "takes part; no preference list");
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+#ifdef ROTA_HAVE_EXCHANGE_ROTATION
+  ROTA_ASSIGN_OR_RETURN(std::vector<rules::EligibilityEntry> entries,
+                        rules::ComputeEligibility(in, policy));
+#else
+  std::vector<rules::EligibilityEntry> entries;
+  return absl::UnimplementedError(
+      "exchange rotation is not available in this build of rotad");
+#endif
+  for (const auto& x : entries) {
+    rota::v1::EligibilityEntry e;
+    e.set_teacher(Name(county, "teachers", x.teacher));
+    e.set_school(Name(county, "schools", x.school));
+    e.set_eligible(x.eligible);
+    e.set_mandatory(x.mandatory);
+    e.set_voluntary(x.voluntary);
+    e.set_exempt(x.exempt);
+    e.set_points(x.points);
+    e.set_reason(x.reason);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+absl::StatusOr<EngineResult> RunEngine(
+    const rota::v1::RoundFrozen& frozen,
+    const std::vector<rota::v1::PlacementAdjusted>& adjustments,
+    const rota::v1::RunParameters& params, const ProgressFn& progress) {
+  const std::string county = CountyOf(frozen.round());
+  auto report = [&](const char* phase, int64_t done, int64_t total) {
+    if (progress) progress(phase, done, total);
+  };
+  report("inputs", 0, 3);
+  ROTA_ASSIGN_OR_RETURN(rules::CountyInputs in,
+                        ToCountyInputs(frozen, adjustments));
+  rules::RoundPolicy policy = ToRoundPolicy(frozen.policy());
+  ROTA_ASSIGN_OR_RETURN(rules::RunParameters rp, ToParams(params));
+  report("matching", 1, 3);
+  // Unused only while an engine is missing from the build.
+  (void)in;
+  (void)policy;
+  (void)rp;
+  absl::StatusOr<rules::RoundOutcome> outcome;
+  if (frozen.round().kind() == rota::v1::EXCHANGE_ROTATION) {
+#ifdef ROTA_HAVE_EXCHANGE_ROTATION
+    outcome = rules::RunExchangeRotation(in, policy, rp);
+#else
+    return absl::UnimplementedError(
+        "exchange rotation is not available in this build of rotad");
+#endif
+  } else {
+#ifdef ROTA_HAVE_COMPETITIVE_HIRING
+    outcome = rules::RunCompetitiveHiring(in, policy, rp);
+#else
+    return absl::UnimplementedError(
+        "competitive hiring is not available in this build of rotad");
+#endif
+  }
+  if (!outcome.ok()) return outcome.status();
+  report("results", 2, 3);
+  const rules::RoundOutcome& o = *outcome;
+  EngineResult r;
+  r.result_hash = o.hash_hex;
+  r.teachers = o.counts.teachers;
+  r.moved = o.counts.moved;
+  r.stayed = o.counts.stayed;
+  r.unplaced = o.counts.unplaced;
+  r.quota_violations = o.counts.quota_violations;
+  r.placements.reserve(o.placements.size());
+  std::map<std::string, const rota::v1::Placement*> by_teacher;
+  for (const auto& p : o.placements) {
+    rota::v1::Placement x;
+    x.set_teacher(Name(county, "teachers", p.teacher));
+    x.set_from_school(Name(county, "schools", p.from_school));
+    x.set_from_post(Name(county, "posts", p.from_post));
+    x.set_to_school(Name(county, "schools", p.to_school));
+    x.set_to_post(Name(county, "posts", p.to_post));
+    x.set_outcome(static_cast<rota::v1::Outcome>(p.outcome));
+    x.set_choice(p.choice);
+    x.set_via(p.via);
+    x.set_mandatory(p.mandatory);
+    x.set_locked(p.locked);
+    x.set_overridden(p.overridden);
+    x.set_override_reason(p.override_reason);
+    if (p.return_day.has_value())
+      x.set_return_date(rules::FormatDate(*p.return_day));
+    x.set_points(p.points);
+    x.set_reason(p.reason);
+    r.placements.push_back(std::move(x));
+  }
+  const char* choice_collection =
+      frozen.round().kind() == rota::v1::COMPETITIVE_HIRING ? "posts"
+                                                            : "schools";
+  for (size_t i = 0; i < o.explanations.size(); ++i) {
+    const rules::TeacherExplanation& t = o.explanations[i];
+    rota::v1::Explanation x;
+    if (const rules::Placement* p = o.FindPlacement(t.teacher)) {
+      size_t index = static_cast<size_t>(p - o.placements.data());
+      *x.mutable_placement() = r.placements[index];
+    }
+    for (const auto& c : t.points_breakdown) {
+      auto* pc = x.add_points_breakdown();
+      pc->set_component(c.component);
+      pc->set_centipoints(c.centipoints);
+    }
+    for (const auto& c : t.choices) {
+      auto* ce = x.add_choices();
+      ce->set_choice(Name(county, choice_collection, c.choice));
+      ce->set_rank(c.rank);
+      ce->set_verdict(std::string(rules::VerdictName(c.verdict)));
+      ce->set_sentence(c.sentence);
+      ce->set_competitor(
+          c.competitor.empty() ? "" : Name(county, "teachers", c.competitor));
+      ce->set_competitor_points(c.competitor_points);
+      ce->set_teacher_points(c.teacher_points);
+      ce->set_admitted(c.admitted);
+    }
+    for (const auto& n : t.notes) x.add_notes(n);
+    r.explanations.push_back(std::move(x));
+  }
+  auto& rep = r.report;
+  for (const auto& c : o.counts.movers_by_direction) {
+    auto* s = rep.add_movers_by_direction();
+    s->set_key(c.key);
+    s->set_count(c.count);
+  }
+  for (const auto& c : o.counts.movers_by_locality) {
+    auto* s = rep.add_movers_by_locality();
+    s->set_key(c.key);
+    s->set_count(c.count);
+  }
+  for (const auto& c : o.counts.rank_distribution) {
+    auto* s = rep.add_rank_distribution();
+    s->set_key(c.key);
+    s->set_count(c.count);
+  }
+  for (const auto& q : o.quotas) {
+    auto* l = rep.add_quotas();
+    l->set_scope(q.scope == "county" ? q.scope
+                                     : Name(county, "schools", q.scope));
+    l->set_quota(q.quota);
+    l->set_required(q.required);
+    l->set_achieved(q.achieved);
+    l->set_holds(q.holds);
+    l->set_reason(q.reason);
+  }
+  for (const auto& p : r.placements) {
+    if (p.outcome() == rota::v1::UNPLACED) *rep.add_unplaced() = p;
+  }
+  for (const auto& n : o.notes) rep.add_notes(n);
+  report("results", 3, 3);
+  return r;
+}
+
+}  // namespace rota::service

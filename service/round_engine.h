@@ -1,0 +1,56 @@
+// The bridge between a round's frozen inputs (protos) and the pure engine
+// (engine/rules/): eligibility at freeze, a run, and the conversion of the
+// engine's outcome into rota.v1 placements, explanations and a report.
+//
+// Deterministic: the same frozen inputs, adjustments and parameters give the
+// same result and hash (the engine's canonical result hash).
+//
+// Thread-safety: pure functions.
+//
+// Example:
+//   ROTA_ASSIGN_OR_RETURN(EngineResult r,
+//                         RunEngine(frozen, adjustments, params, progress));
+//   r.result_hash  // hex SHA-256
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "rota/v1/round_events.pb.h"
+#include "rota/v1/rounds.pb.h"
+
+namespace rota::service {
+
+struct EngineResult {
+  std::vector<rota::v1::Placement> placements;      // teacher id order
+  std::vector<rota::v1::Explanation> explanations;  // same order
+  rota::v1::RoundReport report;  // round, run, result_hash left empty
+  std::string result_hash;       // hex SHA-256 of the canonical encoding
+  int64_t teachers = 0;
+  int64_t moved = 0;
+  int64_t stayed = 0;
+  int64_t unplaced = 0;
+  int64_t quota_violations = 0;
+};
+
+// Progress of a run: phase name, units done, units total.
+using ProgressFn =
+    std::function<void(const std::string& phase, int64_t done, int64_t total)>;
+
+// Eligibility of every frozen teacher (teacher id order). `frozen` needs
+// round, policy and the records; its eligibility is ignored.
+absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
+    const rota::v1::RoundFrozen& frozen);
+
+// Runs the round's engine on the frozen inputs with `adjustments` (locks and
+// overrides) and `params`. FAILED_PRECONDITION from the engine (an override
+// breaking a hard rule) is passed through; INVALID_ARGUMENT for bad params.
+absl::StatusOr<EngineResult> RunEngine(
+    const rota::v1::RoundFrozen& frozen,
+    const std::vector<rota::v1::PlacementAdjusted>& adjustments,
+    const rota::v1::RunParameters& params, const ProgressFn& progress);
+
+}  // namespace rota::service

@@ -1,0 +1,95 @@
+// Rounds: the logic behind rota.v1.RoundService (rounds.proto), independent of
+// the gRPC transport (grpc_server.h adapts it).
+//
+// Every mutation is one atomic Append of events (round_events.proto) with their
+// projections (round_projection.h), under the county's writer mutex (shared
+// with the registry and policies), so a kill -9 leaves each call applied
+// entirely or not at all, and the commits of one county are serialised:
+//   CreateRound        RoundCreated                      -> DRAFT
+//   SubmitApplications ApplicationsSubmitted per chunk    (DRAFT)
+//   FreezeRound        RoundFrozen: the registry records, the effective
+//                      policy, the applications and the eligibility, copied
+//                      into the event (so runs and replays never read the
+//                      live registry); seed given or drawn -> FROZEN
+//   RunRound           RoundRun: the run's parameters, the adjustments in
+//                      force, placements, explanations, report, hash
+//                      (FROZEN|PROPOSED -> PROPOSED). A run interrupted
+//                      before its Append never happened.
+//   LockPlacement      PlacementAdjusted (PROPOSED)
+//   OverridePlacement  PlacementAdjusted + RoundRun: the override is checked
+//                      by running the engine with it; if accepted, that run
+//                      becomes the round's latest run (PROPOSED)
+//   CommitRound        RoundCommitted + one rota.v1.Teacher event per teacher
+//                      whose school/post/history changes (PROPOSED ->
+//                      COMMITTED)
+//   CancelRound        RoundCancelled (any state but COMMITTED/CANCELLED)
+// A call in the wrong state is FAILED_PRECONDITION with a
+// google.rpc.PreconditionFailure {type "ROUND_STATE", subject the round,
+// description naming the state required}.
+//
+// Thread-safety: all methods may be called concurrently.
+//
+// Example:
+//   Rounds rounds(store, county_mutex);
+//   ROTA_ASSIGN_OR_RETURN(rota::v1::Round r, rounds.CreateRound(call, req));
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "rota/v1/rounds.pb.h"
+#include "service/access.h"
+#include "service/policy_service.h"
+#include "service/round_engine.h"
+#include "service/storage/event_store.h"
+
+namespace rota::service {
+
+class Rounds {
+ public:
+  // `store` must outlive the Rounds.
+  Rounds(storage::EventStore* store, CountyMutexFn county_mutex)
+      : store_(store), county_mutex_(std::move(county_mutex)) {}
+
+  absl::StatusOr<rota::v1::Round> CreateRound(
+      const CallContext& call, const rota::v1::CreateRoundRequest& req);
+  absl::StatusOr<rota::v1::Round> GetRound(
+      const CallContext& call, const rota::v1::GetRoundRequest& req);
+  absl::StatusOr<rota::v1::ListRoundsResponse> ListRounds(
+      const CallContext& call, const rota::v1::ListRoundsRequest& req);
+  // One chunk of SubmitApplications: valid rows applied atomically, invalid
+  // rows reported (unknown teacher, school or post; duplicates).
+  absl::StatusOr<rota::v1::SubmitApplicationsResponse> SubmitChunk(
+      const CallContext& call, const rota::v1::SubmitApplicationsRequest& req);
+  absl::StatusOr<rota::v1::Round> FreezeRound(
+      const CallContext& call, const rota::v1::FreezeRoundRequest& req);
+  absl::StatusOr<rota::v1::ListEligibilityResponse> ListEligibility(
+      const CallContext& call, const rota::v1::ListEligibilityRequest& req);
+  // `progress` gets the phases of the run (may be null).
+  absl::StatusOr<rota::v1::RunSummary> RunRound(
+      const CallContext& call, const rota::v1::RunRoundRequest& req,
+      const ProgressFn& progress);
+  absl::StatusOr<rota::v1::ListPlacementsResponse> ListPlacements(
+      const CallContext& call, const rota::v1::ListPlacementsRequest& req);
+  absl::StatusOr<rota::v1::Explanation> ExplainPlacement(
+      const CallContext& call, const rota::v1::ExplainPlacementRequest& req);
+  absl::StatusOr<rota::v1::Placement> LockPlacement(
+      const CallContext& call, const rota::v1::LockPlacementRequest& req);
+  absl::StatusOr<rota::v1::Placement> OverridePlacement(
+      const CallContext& call, const rota::v1::OverridePlacementRequest& req);
+  absl::StatusOr<rota::v1::RoundReport> GetRoundReport(
+      const CallContext& call, const rota::v1::GetRoundReportRequest& req);
+  absl::StatusOr<rota::v1::Round> CommitRound(
+      const CallContext& call, const rota::v1::CommitRoundRequest& req);
+  absl::StatusOr<rota::v1::Round> CancelRound(
+      const CallContext& call, const rota::v1::CancelRoundRequest& req);
+  absl::StatusOr<rota::v1::ReplayRoundResponse> ReplayRound(
+      const CallContext& call, const rota::v1::ReplayRoundRequest& req);
+
+ private:
+  storage::EventStore* const store_;
+  CountyMutexFn county_mutex_;
+};
+
+}  // namespace rota::service
