@@ -10,7 +10,11 @@
 //
 // DISABLED_: RoundService/PolicyService and the audit as-of RPCs are not on
 // main yet (rounds stream, /work/wt/rounds). Enable each test as its RPCs land
-// (run with --gtest_also_run_disabled_tests meanwhile).
+// (run with --gtest_also_run_disabled_tests meanwhile). Against the rounds
+// branch's rotad at 23:22 all pass except ExchangeRotationLifecycle
+// (BUGS-for-rounds.md, rounds-e2e 23:26, bug 1: a lock breaks the re-run) and
+// KillDuringCommitIsAllOrNothing (bug 2: commit keeps the old post, the next
+// freeze fails).
 #include <cctype>
 #include <chrono>
 #include <map>
@@ -189,15 +193,18 @@ void RoundsE2eTest::Lifecycle(rota::v1::RoundKind kind) {
       EXPECT_LT(all[i - 1].teacher(), all[i].teacher());
     }
   }
-  int64_t moved = 0;
+  int64_t moved = 0, down_hired = 0;
   std::string some_school;
   for (const auto& p : all) {
     if (p.outcome() == rota::v1::MOVED || p.outcome() == rota::v1::DOWN_HIRED) {
       if (p.to_school() != p.from_school()) some_school = p.to_school();
     }
     if (p.outcome() == rota::v1::MOVED) ++moved;
+    if (p.outcome() == rota::v1::DOWN_HIRED) ++down_hired;
   }
-  EXPECT_EQ(moved, last.run().moved());
+  // RunSummary has no down-hired count: a down-hired teacher was placed at
+  // another post, so she counts as moved.
+  EXPECT_EQ(moved + down_hired, last.run().moved());
   ASSERT_OK_AND_ASSIGN(std::vector<Placement> moved_only,
                        rc().Placements(name, 0, "outcome = MOVED"));
   EXPECT_EQ(static_cast<int64_t>(moved_only.size()), moved);
@@ -436,6 +443,7 @@ void RoundsE2eTest::Lifecycle(rota::v1::RoundKind kind) {
       "ROUND_STATE"));
 }
 
+// Also blocked by BUGS-for-rounds.md rounds-e2e 23:26 bug 1.
 TEST_F(RoundsE2eTest, DISABLED_ExchangeRotationLifecycle) {
   Lifecycle(rota::v1::EXCHANGE_ROTATION);
 }
@@ -622,6 +630,7 @@ TEST_F(RoundsE2eTest, DISABLED_KillDuringRunThenRestart) {
 
 // Kill -9 while a commit is in flight, restart: COMMITTED and every mover at
 // her new school, or PROPOSED and every teacher where she was.
+// Also blocked by BUGS-for-rounds.md rounds-e2e 23:26 bug 2.
 TEST_F(RoundsE2eTest, DISABLED_KillDuringCommitIsAllOrNothing) {
   std::map<std::string, std::string> before = SchoolOfEveryTeacher();
   std::mt19937_64 rng(17);

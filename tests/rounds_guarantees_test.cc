@@ -17,7 +17,10 @@
 // Failure messages name the county seed.
 //
 // DISABLED_: RoundService is not on main yet (rounds stream). Enable when it
-// lands (run with --gtest_also_run_disabled_tests meanwhile).
+// lands (run with --gtest_also_run_disabled_tests meanwhile). Against the
+// rounds branch's rotad at 23:22 all pass except ExchangeRotation on seeds
+// 202 and 303 (BUGS-for-rounds.md, rounds-e2e 23:26, bugs 3 and 4: blocking
+// pairs among mandatory movers; quota lines that do not match the placements).
 #include <algorithm>
 #include <map>
 #include <ostream>
@@ -130,6 +133,7 @@ class RoundsGuaranteesTest : public ::testing::TestWithParam<CountyCase> {
   rota::v1::RunSummary run_;
 };
 
+// Also blocked by BUGS-for-rounds.md rounds-e2e 23:26 bugs 3 and 4.
 TEST_P(RoundsGuaranteesTest, DISABLED_ExchangeRotation) {
   const std::string ctx = CaseName(GetParam());
   std::vector<rota::v1::Application> apps = ExchangeApplications(data_);
@@ -392,8 +396,17 @@ TEST_P(RoundsGuaranteesTest, DISABLED_CompetitiveHiring) {
       ASSERT_NE(post, nullptr) << what;
       if (c.verdict() == "GOT") {
         EXPECT_EQ(post_name, p.to_post()) << what;
+      } else if (c.verdict() == "FULL" && c.competitor().empty()) {
+        // No competitor: then every seat must really be held by an exempt
+        // teacher or a locked/overridden placement (a rule, not a rival).
+        const auto& holders = at_post[post_name];
+        EXPECT_GE(static_cast<int>(holders.size()), post->count()) << what;
+        for (const Placement* h : holders) {
+          EXPECT_TRUE(h->outcome() == rota::v1::EXEMPT || h->locked() ||
+                      h->overridden())
+              << what << " (" << h->teacher() << " holds a seat as a rival)";
+        }
       } else if (c.verdict() == "FULL") {
-        ASSERT_FALSE(c.competitor().empty()) << what;
         auto h = by_teacher.find(Full("teachers", c.competitor()));
         ASSERT_NE(h, by_teacher.end()) << what;
         EXPECT_EQ(h->second.to_post(), post_name)
