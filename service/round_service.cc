@@ -1047,6 +1047,9 @@ absl::StatusOr<Round> Rounds::CommitRound(
             spell->set_term_exchange(term_exchange);
             nt.set_school(p.to_school());
             nt.set_school_join_date(round.effective_date());
+            // A post belongs to its school: a mover of an exchange rotation
+            // leaves hers behind (hiring sets the new one below).
+            if (!hiring) nt.clear_post();
           }
           if (hiring) nt.set_post(p.to_post());
           updated.push_back(std::move(nt));

@@ -160,7 +160,31 @@ class RoundServiceTest : public ::testing::Test {
     AddSchool("u2", v1::URBAN, false, 2, 25.98, 117.37);
     AddSchool("r1", v1::RURAL, true, 6, 25.80, 117.20);
     AddSchool("r2", v1::RURAL, false, 6, 25.70, 117.10);
+    {
+      grpc::ClientContext ctx;
+      v1::CreatePostRequest req;
+      req.set_parent(kParent);
+      req.set_post_id("u1-math-int");
+      req.mutable_post()->set_school(SchoolName("u1"));
+      req.mutable_post()->set_subject("math");
+      req.mutable_post()->set_title_band(v1::INTERMEDIATE_TITLE);
+      req.mutable_post()->set_count(8);
+      v1::Post out;
+      grpc::Status st = registry_->CreatePost(&ctx, req, &out);
+      ASSERT_TRUE(st.ok()) << st.error_message();
+    }
     AddTeacher("t01", "u1", "2010-09-01", /*backbone=*/true);
+    {
+      // t01 holds u1's post: a move must leave it behind.
+      v1::Teacher t = GetTeacher("t01");
+      t.set_post(absl::StrCat(kParent, "/posts/u1-math-int"));
+      grpc::ClientContext ctx;
+      v1::UpdateTeacherRequest req;
+      *req.mutable_teacher() = t;
+      v1::Teacher out;
+      grpc::Status st = registry_->UpdateTeacher(&ctx, req, &out);
+      ASSERT_TRUE(st.ok()) << st.error_message();
+    }
     for (const char* id : {"t02", "t03", "t04", "t05", "t06"})
       AddTeacher(id, "u1", "2012-09-01");
     AddTeacher("t07", "u1", "2011-09-01", false, /*exempt=*/true);
@@ -529,6 +553,7 @@ TEST_F(RoundServiceTest, LifecycleCommitReplayAndAsOf) {
     v1::Teacher t = GetTeacher(name.substr(name.rfind('/') + 1));
     EXPECT_EQ(t.school(), p.to_school()) << name;
     EXPECT_EQ(t.school_join_date(), "2026-09-01");
+    EXPECT_TRUE(t.post().empty()) << name;  // posts stay with their school
     ASSERT_GE(t.service_history_size(), 2);
     const auto& old_spell = t.service_history(t.service_history_size() - 2);
     const auto& new_spell = t.service_history(t.service_history_size() - 1);
