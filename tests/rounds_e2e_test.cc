@@ -8,13 +8,10 @@
 // The behaviour checked is the contract of proto/rota/v1/rounds.proto and
 // the API decisions in NOTES-issue5.md (rounds service stream).
 //
-// DISABLED_: RoundService/PolicyService and the audit as-of RPCs are not on
-// main yet (rounds stream, /work/wt/rounds). Enable each test as its RPCs land
-// (run with --gtest_also_run_disabled_tests meanwhile). Against the rounds
-// branch's rotad at 23:22 all pass except ExchangeRotationLifecycle
-// (BUGS-for-rounds.md, rounds-e2e 23:26, bug 1: a lock breaks the re-run) and
-// KillDuringCommitIsAllOrNothing (bug 2: commit keeps the old post, the next
-// freeze fails).
+// DISABLED_ (run with --gtest_also_run_disabled_tests):
+// ExchangeRotationLifecycle (BUGS-for-rounds.md, rounds-e2e 23:26, bug 1: a
+// lock breaks the re-run) and KillDuringCommitIsAllOrNothing (bug 2: commit
+// keeps the old post, the next freeze fails).
 #include <cctype>
 #include <chrono>
 #include <map>
@@ -448,11 +445,11 @@ TEST_F(RoundsE2eTest, DISABLED_ExchangeRotationLifecycle) {
   Lifecycle(rota::v1::EXCHANGE_ROTATION);
 }
 
-TEST_F(RoundsE2eTest, DISABLED_CompetitiveHiringLifecycle) {
+TEST_F(RoundsE2eTest, CompetitiveHiringLifecycle) {
   Lifecycle(rota::v1::COMPETITIVE_HIRING);
 }
 
-TEST_F(RoundsE2eTest, DISABLED_EveryWrongStateCallIsFailedPrecondition) {
+TEST_F(RoundsE2eTest, EveryWrongStateCallIsFailedPrecondition) {
   ASSERT_OK_AND_ASSIGN(
       Round round,
       rc().Create(kCounty, rota::v1::EXCHANGE_ROTATION, kEffective));
@@ -522,7 +519,7 @@ TEST_F(RoundsE2eTest, DISABLED_EveryWrongStateCallIsFailedPrecondition) {
   }
 }
 
-TEST_F(RoundsE2eTest, DISABLED_OverrideRefusalsNameTheRule) {
+TEST_F(RoundsE2eTest, OverrideRefusalsNameTheRule) {
   auto teachers = data_.TeachersByName();
   auto schools = data_.SchoolsByName();
   // Exchange rotation: exemption and capacity.
@@ -595,7 +592,7 @@ TEST_F(RoundsE2eTest, DISABLED_OverrideRefusalsNameTheRule) {
 
 // Kill -9 while a run is in flight, restart: the round is FROZEN with no
 // runs or PROPOSED with complete runs; a new run works; no teacher moved.
-TEST_F(RoundsE2eTest, DISABLED_KillDuringRunThenRestart) {
+TEST_F(RoundsE2eTest, KillDuringRunThenRestart) {
   std::map<std::string, std::string> before = SchoolOfEveryTeacher();
   std::string name = FrozenRound(rota::v1::EXCHANGE_ROTATION, 3);
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -671,7 +668,7 @@ TEST_F(RoundsE2eTest, DISABLED_KillDuringCommitIsAllOrNothing) {
   }
 }
 
-TEST_F(RoundsE2eTest, DISABLED_SeedDrawnWhenNotGivenAndRecorded) {
+TEST_F(RoundsE2eTest, SeedDrawnWhenNotGivenAndRecorded) {
   ASSERT_OK_AND_ASSIGN(
       Round round,
       rc().Create(kCounty, rota::v1::EXCHANGE_ROTATION, kEffective));
