@@ -441,11 +441,10 @@ TEST_F(RotactlTest, PolicySetWithABadFieldReportsLineAndColumn) {
   EXPECT_CONTAINS(v.err, file + ":1:12: error: ");
 }
 
-// DISABLED until rotad serves PolicyService (the rounds stream): the example
+// The example
 // policy is valid, a semantic error comes back by field path with its place
 // in the file, exit 1.
-TEST_F(RotactlTest,
-       DISABLED_PolicyExampleIsValidAndSemanticErrorsNameTheField) {
+TEST_F(RotactlTest, PolicyExampleIsValidAndSemanticErrorsNameTheField) {
   CreateCounty("yongan");
   const std::string example =
       std::string(ROTA_SOURCE_DIR) + "/docs/examples/policy.textproto";
@@ -471,10 +470,10 @@ TEST_F(RotactlTest,
   EXPECT_CONTAINS(show.out, "rotation_share_percent: 10");
 }
 
-// DISABLED until rotad serves RoundService (the rounds stream): the whole
+// The whole
 // lifecycle of an exchange rotation through the CLI, ending in a replay that
 // matches the committed hash.
-TEST_F(RotactlTest, DISABLED_RoundLifecycleUpToAuditReplayMatch) {
+TEST_F(RotactlTest, RoundLifecycleUpToAuditReplayMatch) {
   GenerateCounty(11, 12, 300);
   CreateCounty("yongan");
   for (const char* table : {"schools", "posts", "teachers"}) {
@@ -535,9 +534,9 @@ TEST_F(RotactlTest, DISABLED_RoundLifecycleUpToAuditReplayMatch) {
   EXPECT_CONTAINS(history.out, "created at ");
 }
 
-// DISABLED until rotad serves RoundService: a call in the wrong state prints
+// A call in the wrong state prints
 // the PreconditionFailure in words and exits 3.
-TEST_F(RotactlTest, DISABLED_WrongStateIsPrintedAsAPreconditionFailure) {
+TEST_F(RotactlTest, WrongStateIsPrintedAsAPreconditionFailure) {
   CreateCounty("yongan");
   const CliResult created = Rotactl(
       {"--county", "yongan", "round", "create", "--kind", "competitive-hiring",
