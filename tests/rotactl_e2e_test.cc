@@ -441,9 +441,8 @@ TEST_F(RotactlTest, PolicySetWithABadFieldReportsLineAndColumn) {
   EXPECT_CONTAINS(v.err, file + ":1:12: error: ");
 }
 
-// The example
-// policy is valid, a semantic error comes back by field path with its place
-// in the file, exit 1.
+// The example policy is valid; a semantic error comes back by field path with
+// its place in the file, exit 1.
 TEST_F(RotactlTest, PolicyExampleIsValidAndSemanticErrorsNameTheField) {
   CreateCounty("yongan");
   const std::string example =
@@ -470,9 +469,8 @@ TEST_F(RotactlTest, PolicyExampleIsValidAndSemanticErrorsNameTheField) {
   EXPECT_CONTAINS(show.out, "rotation_share_percent: 10");
 }
 
-// The whole
-// lifecycle of an exchange rotation through the CLI, ending in a replay that
-// matches the committed hash.
+// The whole lifecycle of an exchange rotation through the CLI, ending in a
+// replay that matches the committed hash.
 TEST_F(RotactlTest, RoundLifecycleUpToAuditReplayMatch) {
   GenerateCounty(11, 12, 300);
   CreateCounty("yongan");
