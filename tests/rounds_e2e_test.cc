@@ -627,8 +627,7 @@ TEST_F(RoundsE2eTest, KillDuringRunThenRestart) {
 
 // Kill -9 while a commit is in flight, restart: COMMITTED and every mover at
 // her new school, or PROPOSED and every teacher where she was.
-// Also blocked by BUGS-for-rounds.md rounds-e2e 23:26 bug 2.
-TEST_F(RoundsE2eTest, DISABLED_KillDuringCommitIsAllOrNothing) {
+TEST_F(RoundsE2eTest, KillDuringCommitIsAllOrNothing) {
   std::map<std::string, std::string> before = SchoolOfEveryTeacher();
   std::mt19937_64 rng(17);
   for (int attempt = 0; attempt < 3; ++attempt) {
