@@ -1035,7 +1035,20 @@ absl::StatusOr<Round> Rounds::CommitRound(
                 first->set_weak(it->second->weak());
               }
             }
-            for (auto& spell : *nt.mutable_service_history())
+            // Close the open spell the day before the move. An open spell
+            // that starts on or after the effective date (an earlier round
+            // moved her for the same date) would end before it starts: this
+            // move supersedes it, so it is dropped from the history.
+            auto* history = nt.mutable_service_history();
+            history->erase(
+                std::remove_if(history->begin(), history->end(),
+                               [&](const rota::v1::ServiceSpell& spell) {
+                                 return spell.end_date().empty() &&
+                                        spell.start_date() >=
+                                            round.effective_date();
+                               }),
+                history->end());
+            for (auto& spell : *history)
               if (spell.end_date().empty()) spell.set_end_date(day_before);
             auto* spell = nt.add_service_history();
             spell->set_school(p.to_school());

@@ -774,5 +774,56 @@ TEST_F(RoundServiceTest, LocksAreKeptOnReRun) {
   EXPECT_TRUE(Replay(r.name()).match());
 }
 
+// Two rounds with the same effective date move one teacher twice: the second
+// move supersedes the first one's spell instead of closing it before it
+// starts, so the history stays valid and a later round can use it.
+TEST_F(RoundServiceTest, SecondMoveForTheSameDateReplacesTheSpell) {
+  if (!EngineAvailable()) GTEST_SKIP() << "no exchange rotation engine";
+  v1::Round first = FrozenRound();
+  v1::RunSummary run;
+  ASSERT_TRUE(Run(first.name(), &run).ok());
+  v1::Round committed;
+  ASSERT_TRUE(Commit(first.name(), &committed).ok());
+  ASSERT_EQ(GetTeacher("t09").school(), SchoolName("r1"));
+
+  v1::Round second = Create("second");
+  v1::Round frozen;
+  ASSERT_TRUE(Freeze(second.name(), 7, &frozen).ok());
+  ASSERT_TRUE(Run(second.name(), &run).ok());
+  {
+    grpc::ClientContext ctx;
+    v1::OverridePlacementRequest req;
+    req.set_name(second.name());
+    req.set_teacher("t09");
+    req.set_to("r2");
+    req.set_reason("administrator's decision");
+    v1::Placement p;
+    grpc::Status s = rounds_->OverridePlacement(&ctx, req, &p);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  ASSERT_TRUE(Commit(second.name(), &committed).ok());
+
+  v1::Teacher t = GetTeacher("t09");
+  EXPECT_EQ(t.school(), SchoolName("r2"));
+  ASSERT_GE(t.service_history_size(), 2);
+  for (const auto& spell : t.service_history()) {
+    EXPECT_TRUE(spell.end_date().empty() ||
+                spell.end_date() >= spell.start_date())
+        << spell.ShortDebugString();
+  }
+  const auto& old_spell = t.service_history(t.service_history_size() - 2);
+  const auto& new_spell = t.service_history(t.service_history_size() - 1);
+  EXPECT_EQ(old_spell.school(), SchoolName("u2"));
+  EXPECT_EQ(old_spell.end_date(), "2026-08-31");
+  EXPECT_EQ(new_spell.school(), SchoolName("r2"));
+  EXPECT_EQ(new_spell.start_date(), "2026-09-01");
+
+  // A third round freezes and runs on that history.
+  v1::Round third = Create("third");
+  ASSERT_TRUE(Freeze(third.name(), 9, &frozen).ok());
+  grpc::Status s = Run(third.name(), &run);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
 }  // namespace
 }  // namespace rota::service
