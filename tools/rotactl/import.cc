@@ -14,14 +14,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "common/sha256.h"
 #include "tools/csv/csv.h"
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/commands.h"
+#include "tools/rotactl/csv_file.h"
 #include "tools/rotactl/output.h"
 
 namespace rota::rotactl {
@@ -101,54 +100,24 @@ int ChunkRows(const v1::BulkImportRequest& chunk) {
   return chunk.schools_size() + chunk.posts_size() + chunk.teachers_size();
 }
 
-bool BlankRecord(const std::vector<std::string>& fields) {
-  return std::all_of(fields.begin(), fields.end(),
-                     [](const std::string& f) { return f.empty(); });
-}
-
 int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   const std::string parent = ctx->CountyName();
   if (parent.empty()) return ctx->exit_code;
   const std::string county_id = parent.substr(parent.rfind('/') + 1);
-  std::ifstream in(o.file, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "rotactl: cannot read %s\n", o.file.c_str());
-    return kExitUsage;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
   const auto started = std::chrono::steady_clock::now();
 
   // Pass 1: CSV syntax of the whole file; any error stops the import before
-  // anything is sent. Only counts rows, so memory stays at the file's size.
-  std::vector<std::string> fields;
-  absl::StatusOr<rota::tools::CsvHeader> header =
-      absl::InvalidArgumentError("empty file (a header row is required)");
-  int64_t rows = 0;
-  {
-    rota::tools::CsvReader reader(text);
-    absl::StatusOr<bool> more = reader.Next(&fields);
-    if (!more.ok()) header = more.status();
-    if (more.ok() && *more)
-      header = rota::tools::CsvHeader::Parse(table, fields);
-    if (!header.ok()) {
-      std::fprintf(stderr, "rotactl: %s: %s\n", o.file.c_str(),
-                   std::string(header.status().message()).c_str());
-      return kExitFailed;
-    }
-    while (true) {
-      more = reader.Next(&fields);
-      if (!more.ok()) {
-        std::fprintf(stderr, "rotactl: %s: %s (nothing was imported)\n",
-                     o.file.c_str(),
-                     std::string(more.status().message()).c_str());
-        return kExitFailed;
-      }
-      if (!*more) break;
-      if (!BlankRecord(fields)) ++rows;
-    }
+  // anything is sent.
+  CheckedCsvFile file;
+  if (int rc = ReadCheckedCsv(o.file, table, /*count_blank_records=*/false,
+                              "nothing was imported", &file);
+      rc != kExitOk) {
+    return rc;
   }
+  const std::string& text = file.text;
+  const auto& header = file.header;
+  const int64_t rows = file.records;
+  std::vector<std::string> fields;
 
   // Request ids from the content: a retried import replays, not reapplies.
   rota::Sha256Hasher hasher;

@@ -14,9 +14,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -25,6 +23,7 @@
 #include "tools/csv/csv.h"
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/commands.h"
+#include "tools/rotactl/csv_file.h"
 #include "tools/rotactl/output.h"
 
 namespace rota::rotactl {
@@ -239,44 +238,19 @@ int Get(Context* ctx, const RoundOpts& o) {
 int Apply(Context* ctx, const RoundOpts& o) {
   const std::string round = RoundName(ctx, o.round);
   if (round.empty()) return ctx->exit_code;
-  std::ifstream in(o.file, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "rotactl: cannot read %s\n", o.file.c_str());
-    return kExitUsage;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
 
   // Pass 1: the CSV syntax of the whole file; nothing is sent on an error.
-  std::vector<std::string> fields;
-  absl::StatusOr<rota::tools::CsvHeader> header =
-      absl::InvalidArgumentError("empty file (a header row is required)");
-  int64_t rows = 0;
-  {
-    rota::tools::CsvReader reader(text);
-    absl::StatusOr<bool> more = reader.Next(&fields);
-    if (!more.ok()) header = more.status();
-    if (more.ok() && *more)
-      header = rota::tools::CsvHeader::Parse(
-          rota::tools::CsvTable::kApplications, fields);
-    if (!header.ok()) {
-      std::fprintf(stderr, "rotactl: %s: %s\n", o.file.c_str(),
-                   std::string(header.status().message()).c_str());
-      return kExitFailed;
-    }
-    while (true) {
-      more = reader.Next(&fields);
-      if (!more.ok()) {
-        std::fprintf(stderr, "rotactl: %s: %s (nothing was sent)\n",
-                     o.file.c_str(),
-                     std::string(more.status().message()).c_str());
-        return kExitFailed;
-      }
-      if (!*more) break;
-      ++rows;
-    }
+  CheckedCsvFile file;
+  if (int rc = ReadCheckedCsv(o.file, rota::tools::CsvTable::kApplications,
+                              /*count_blank_records=*/true, "nothing was sent",
+                              &file);
+      rc != kExitOk) {
+    return rc;
   }
+  const std::string& text = file.text;
+  const auto& header = file.header;
+  const int64_t rows = file.records;
+  std::vector<std::string> fields;
   rota::Sha256Hasher hasher;
   hasher.Update(round);
   hasher.Update("\n");

@@ -1,0 +1,34 @@
+// Pass 1 of `import` and `round apply`: read a CSV file whole and check the
+// syntax of every record and its header before anything is sent, so a broken
+// file changes nothing on the server.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/csv/csv_format.h"
+
+namespace rota::rotactl {
+
+struct CheckedCsvFile {
+  std::string text;                              // the whole file
+  std::optional<rota::tools::CsvHeader> header;  // set when the check passed
+  int64_t records = 0;                           // data records counted
+};
+
+// True if every cell of the record is empty.
+bool BlankRecord(const std::vector<std::string>& fields);
+
+// Reads `path` into `out` and checks it as a CSV of `table`; counts the data
+// records (blank ones only when `count_blank_records`). On a problem prints
+// `rotactl: FILE: reason` (a syntax error ends with `(nothing_done)`) and
+// returns the exit code (kExitUsage: unreadable; kExitFailed: bad CSV);
+// returns kExitOk otherwise.
+int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
+                   bool count_blank_records, std::string_view nothing_done,
+                   CheckedCsvFile* out);
+
+}  // namespace rota::rotactl
