@@ -487,8 +487,7 @@ absl::StatusOr<rota::v1::ListRoundsResponse> Rounds::ListRounds(
   return out;
 }
 
-// ---- applications
-// ------------------------------------------------------------
+// ---- applications -----------------------------------------------------------
 
 absl::StatusOr<rota::v1::SubmitApplicationsResponse> Rounds::SubmitChunk(
     const CallContext& call, const rota::v1::SubmitApplicationsRequest& req) {
@@ -590,8 +589,7 @@ absl::StatusOr<rota::v1::SubmitApplicationsResponse> Rounds::SubmitChunk(
       });
 }
 
-// ---- freeze
-// ------------------------------------------------------------------
+// ---- freeze -----------------------------------------------------------------
 
 absl::StatusOr<Round> Rounds::FreezeRound(
     const CallContext& call, const rota::v1::FreezeRoundRequest& req) {
@@ -705,8 +703,7 @@ absl::StatusOr<rota::v1::ListEligibilityResponse> Rounds::ListEligibility(
   return out;
 }
 
-// ---- run
-// -----------------------------------------------------------------------
+// ---- run --------------------------------------------------------------------
 
 absl::StatusOr<rota::v1::RunSummary> Rounds::RunRound(
     const CallContext& call, const rota::v1::RunRoundRequest& req,
@@ -734,8 +731,7 @@ absl::StatusOr<rota::v1::RunSummary> Rounds::RunRound(
       });
 }
 
-// ---- results
-// -------------------------------------------------------------------
+// ---- results ----------------------------------------------------------------
 
 absl::StatusOr<rota::v1::ListPlacementsResponse> Rounds::ListPlacements(
     const CallContext& call, const rota::v1::ListPlacementsRequest& req) {
@@ -795,8 +791,7 @@ absl::StatusOr<rota::v1::RoundReport> Rounds::GetRoundReport(
   return record.report();
 }
 
-// ---- lock / override
-// ------------------------------------------------------------
+// ---- lock / override --------------------------------------------------------
 
 absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
     const CallContext& call, const rota::v1::LockPlacementRequest& req) {
@@ -963,8 +958,7 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
       });
 }
 
-// ---- commit / cancel
-// --------------------------------------------------------------
+// ---- commit / cancel --------------------------------------------------------
 
 absl::StatusOr<Round> Rounds::CommitRound(
     const CallContext& call, const rota::v1::CommitRoundRequest& req) {
@@ -1119,8 +1113,7 @@ absl::StatusOr<Round> Rounds::CancelRound(
       });
 }
 
-// ---- replay
-// --------------------------------------------------------------------------
+// ---- replay -----------------------------------------------------------------
 
 absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
     const CallContext& call, const rota::v1::ReplayRoundRequest& req) {
