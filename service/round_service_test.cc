@@ -712,7 +712,12 @@ TEST_F(RoundServiceTest, OverrideBreakingAHardRuleIsRefused) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(PreconditionType(s), "EXEMPTION") << s.error_message();
   EXPECT_NE(s.error_message().find("exemption"), std::string::npos);
-  // u2 is full (headcount 2, two staff) once t09's seat is taken back.
+  // u2 has headcount 2 and two staff; t09 rotates out in the run, which
+  // would make room. Once an override keeps her there (a new run), nobody
+  // leaves u2 and a further arrival is refused.
+  s = override_to("t09", "", &p);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(p.to_school(), SchoolName("u2"));
   s = override_to("t02", "u2", &p);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
       << s.error_message();
@@ -727,7 +732,7 @@ TEST_F(RoundServiceTest, OverrideBreakingAHardRuleIsRefused) {
   req.set_name(r.name());
   v1::Round got;
   ASSERT_TRUE(rounds_->GetRound(&ctx, req, &got).ok());
-  EXPECT_EQ(got.runs_size(), 2);
+  EXPECT_EQ(got.runs_size(), 3);
   EXPECT_EQ(Placements(r.name())[TeacherName("t12")].to_school(),
             SchoolName("r1"));
 }

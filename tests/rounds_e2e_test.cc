@@ -7,11 +7,7 @@
 //
 // The behaviour checked is the contract of proto/rota/v1/rounds.proto and
 // the API decisions in NOTES-issue5.md (rounds service stream).
-//
-// DISABLED_ (run with --gtest_also_run_disabled_tests):
-// ExchangeRotationLifecycle (BUGS-for-rounds.md, rounds-e2e 23:26, bug 1: a
-// lock breaks the re-run) and KillDuringCommitIsAllOrNothing (bug 2: commit
-// keeps the old post, the next freeze fails).
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <map>
@@ -440,8 +436,7 @@ void RoundsE2eTest::Lifecycle(rota::v1::RoundKind kind) {
       "ROUND_STATE"));
 }
 
-// Also blocked by BUGS-for-rounds.md rounds-e2e 23:26 bug 1.
-TEST_F(RoundsE2eTest, DISABLED_ExchangeRotationLifecycle) {
+TEST_F(RoundsE2eTest, ExchangeRotationLifecycle) {
   Lifecycle(rota::v1::EXCHANGE_ROTATION);
 }
 
@@ -526,8 +521,9 @@ TEST_F(RoundsE2eTest, OverrideRefusalsNameTheRule) {
   std::string ex = FrozenRound(rota::v1::EXCHANGE_ROTATION, 99);
   RunOnce(ex);
   ASSERT_OK_AND_ASSIGN(std::vector<Placement> all, rc().Placements(ex));
-  std::map<std::string, int> final_count;
+  std::map<std::string, int> final_count, staff_before;
   for (const auto& p : all) final_count[p.to_school()]++;
+  for (const auto& t : data_.teachers) staff_before[t.school()]++;
   bool tried_exempt = false, tried_capacity = false;
   for (const auto& p : all) {
     const rota::v1::Teacher& t = *teachers[p.teacher()];
@@ -546,11 +542,21 @@ TEST_F(RoundsE2eTest, OverrideRefusalsNameTheRule) {
     }
     if (!tried_capacity && !ExemptOn(t, kEffective) &&
         p.outcome() == rota::v1::STAYED) {
-      // A school at or above its headcount after the run.
+      // A school full after the run (at max(headcount, staff before)),
+      // with everyone placed there locked, so nobody can make room.
       for (const auto& s : data_.schools) {
         if (s.name() == p.from_school() ||
-            final_count[s.name()] < s.headcount())
+            final_count[s.name()] <
+                std::max(s.headcount(), staff_before[s.name()]))
           continue;
+        for (const auto& q : all) {
+          if (q.to_school() != s.name() || ExemptOn(*teachers[q.teacher()],
+                                                    kEffective))
+            continue;
+          absl::StatusOr<Placement> locked =
+              rc().Lock(ex, Id(q.teacher()), "keep");
+          ASSERT_TRUE(locked.ok()) << q.teacher() << ": " << locked.status();
+        }
         absl::StatusOr<Placement> r =
             rc().Override(ex, Id(p.teacher()), Id(s.name()), "test");
         EXPECT_FALSE(r.ok()) << p.teacher() << " -> full " << s.name();

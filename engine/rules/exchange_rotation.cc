@@ -90,6 +90,9 @@ class Run {
 
   void Prepare();
   absl::Status ApplyPins();
+  // After the last phase: every school that received a pinned arrival is
+  // within its limit (FailedPrecondition naming the pin otherwise).
+  absl::Status CheckPinnedCapacity() const;
   absl::Status Voluntary();
   void Select();
   absl::Status MandatoryByPreference();
@@ -382,7 +385,18 @@ absl::Status Run::ApplyPins() {
         absl::StrCat(pin_override_[t] ? "override" : "lock", " for teacher \"",
                      TeacherId(t), "\": rule \"", Sv(rule), "\": ", what));
   };
-  std::vector<int64_t> count = initial_count_;
+  // Seats a pin certainly takes: pinned arrivals plus everyone who cannot
+  // leave (pinned to stay, exempt). Other teachers there may still leave in
+  // this run; whether they do is checked at the end (CheckPinnedCapacity).
+  std::vector<int64_t> certain(schools_.size(), 0);
+  for (int t = 0; t < nt; ++t) {
+    const int s = pin_target_[t];
+    if (s != kNone) {
+      ++certain[s];
+    } else if (status_[t] == Status::kExempt) {
+      ++certain[orig_[t]];
+    }
+  }
   for (int t = 0; t < nt; ++t) {
     int s = pin_target_[t];
     if (s == kNone || s == orig_[t]) continue;
@@ -398,16 +412,12 @@ absl::Status Run::ApplyPins() {
                                 absl::StrJoin(teachers_[t]->subjects, ", "),
                                 ") at a stage her certificate covers"));
     }
-    --count[orig_[t]];
-  }
-  for (int t = 0; t < nt; ++t) {
-    int s = pin_target_[t];
-    if (s == kNone || s == orig_[t]) continue;
-    if (++count[s] > limit_[s]) {
+    if (certain[s] > limit_[s]) {
       return error(
           t, "capacity",
-          absl::StrCat("school \"", Name(s), "\" would have ", count[s],
-                       " staff, above its headcount ", schools_[s]->headcount));
+          absl::StrCat("school \"", Name(s), "\" would have at least ",
+                       certain[s], " staff (locked, overridden or exempt), "
+                       "above its limit ", limit_[s]));
     }
   }
   for (int t = 0; t < nt; ++t) {
@@ -418,21 +428,50 @@ absl::Status Run::ApplyPins() {
   return absl::OkStatus();
 }
 
+absl::Status Run::CheckPinnedCapacity() const {
+  const int nt = static_cast<int>(teachers_.size());
+  std::vector<int64_t> count(schools_.size(), 0);
+  for (int t = 0; t < nt; ++t) ++count[cur_[t]];
+  for (int t = 0; t < nt; ++t) {
+    const int s = pin_target_[t];
+    if (s == kNone || s == orig_[t] || count[s] <= limit_[s]) continue;
+    return absl::FailedPreconditionError(absl::StrCat(
+        pin_override_[t] ? "override" : "lock", " for teacher \"",
+        TeacherId(t), "\": rule \"capacity\": school \"", Name(s),
+        "\" would end with ", count[s], " staff, above its limit ",
+        limit_[s], " (headcount ", schools_[s]->headcount,
+        "): not enough of its teachers leave in this run to make room for "
+        "the locked and overridden arrivals; lock the departures that made "
+        "room, or release this placement"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<int>> Run::SolveMarket(
     const std::vector<std::vector<int>>& prefs, engine::Mechanism m) {
   engine::Model model;
   model.lottery_seed = in_.seed;
   const int ns = static_cast<int>(schools_.size());
-  std::vector<int64_t> pinned_at(ns, 0);
+  std::vector<int64_t> pinned_at(ns, 0), holders(ns, 0);
   const int nt = static_cast<int>(teachers_.size());
   for (int t = 0; t < nt; ++t) {
-    if (pin_target_[t] != kNone) ++pinned_at[pin_target_[t]];
+    if (pin_target_[t] != kNone) {
+      ++pinned_at[pin_target_[t]];
+    } else {
+      ++holders[cur_[t]];
+    }
   }
   for (int s = 0; s < ns; ++s) {
     engine::Post p;
     p.id = Name(s);
     p.school = Name(s);
     p.capacity = limit_[s] - pinned_at[s];
+    // TO-BE only trades seats (no school's staff count changes), and it
+    // needs every holder to own one: where pinned arrivals wait for
+    // colleagues to leave, it may count the seats they still hold.
+    if (m == engine::Mechanism::kTeacherOptimalBlockExchange) {
+      p.capacity = std::max(p.capacity, holders[s]);
+    }
     model.posts.push_back(std::move(p));
   }
   std::vector<int> members;
@@ -453,10 +492,13 @@ absl::StatusOr<std::vector<int>> Run::SolveMarket(
   options.encode = false;
   ROTA_ASSIGN_OR_RETURN(engine::MatchResult r,
                         engine::Solve(model, m, options));
+  // A teacher with no post is one DA* pushed out of her own seat because
+  // pins took seats there that her colleagues have not (yet) freed: she
+  // stays, and no newcomer got in (holders rank first); CheckPinnedCapacity
+  // reports the pin if the school is still over its limit at the end.
   std::vector<int> out = cur_;
   for (size_t k = 0; k < members.size(); ++k) {
-    ROTA_CHECK(r.post_of[k] >= 0);
-    out[members[k]] = r.post_of[k];
+    if (r.post_of[k] >= 0) out[members[k]] = r.post_of[k];
   }
   return out;
 }
@@ -748,8 +790,12 @@ TeacherExplanation Run::Explain(int t) const {
   }
   if (app_[t] == nullptr) return e;
   const int f = cur_[t];
+  const bool mand = mandatory_[t] != 0;
+  // A mandatory mover left at her own school did not "get" it even if she
+  // listed it: she is unplaced, and every choice gets its real verdict.
+  const bool unplaced = mand && f == orig_[t];
   int got_rank = 0;
-  for (size_t i = 0; i < app_schools_[t].size(); ++i) {
+  for (size_t i = 0; i < app_schools_[t].size() && !unplaced; ++i) {
     if (app_schools_[t][i] == f) got_rank = static_cast<int>(i) + 1;
   }
   int own_rank = 0;
@@ -757,7 +803,6 @@ TeacherExplanation Run::Explain(int t) const {
     if (app_schools_[t][i] == orig_[t]) own_rank = static_cast<int>(i) + 1;
   }
   const bool vol = app_[t]->voluntary && status_[t] != Status::kExempt;
-  const bool mand = mandatory_[t] != 0;
   const std::vector<int64_t>& count = final_count_;
   for (size_t i = 0; i < app_schools_[t].size(); ++i) {
     const int s = app_schools_[t][i];
@@ -772,7 +817,7 @@ TeacherExplanation Run::Explain(int t) const {
       c.verdict = v;
       c.sentence = std::move(sentence);
     };
-    if (s == f) {
+    if (s == f && !unplaced) {
       set(Verdict::kGot, s == orig_[t] ? absl::StrCat("she stays at ", c.choice)
                                        : absl::StrCat("placed at ", c.choice,
                                                       " (choice ", rank, ")"));
@@ -1203,6 +1248,7 @@ absl::StatusOr<RoundOutcome> RunExchangeRotation(
   run.Select();
   ROTA_RETURN_IF_ERROR(run.MandatoryByPreference());
   ROTA_RETURN_IF_ERROR(run.Allocate());
+  ROTA_RETURN_IF_ERROR(run.CheckPinnedCapacity());
   return run.Finish();
 }
 

@@ -16,6 +16,12 @@
 //     (or lock) that breaks capacity, qualification or an exemption makes
 //     the run fail with FailedPrecondition whose message starts with
 //     `override for teacher "T": rule "capacity"|"qualification"|"exemption"`.
+//     Capacity is judged at the end of the run: a pinned arrival may take a
+//     seat that a colleague frees by leaving in this run (as when an
+//     administrator locks a placement the engine proposed). Until enough of
+//     a school's teachers leave, it takes no newcomers; if too few leave,
+//     the run fails naming the pin. Pins that certainly overfill a school
+//     (with exempt teachers, who never leave) fail at once.
 //  3. Voluntary applicants (Application::voluntary) by TO-BE or DA*
 //     (policy.exchange_rotation.voluntary_mechanism, or RunParameters) over
 //     the schools they list that qualify them; rural -> urban/town only if

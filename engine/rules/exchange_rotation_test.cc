@@ -387,6 +387,13 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
           break;
         }
         case Verdict::kQuota:
+          EXPECT_FALSE(c.sentence.empty());
+          // Her own school, listed by a mandatory mover left unplaced there.
+          if (p.to_school == c.choice) {
+            EXPECT_EQ(p.outcome, Outcome::kUnplaced);
+            EXPECT_EQ(p.from_school, c.choice);
+          }
+          break;
         case Verdict::kNotReached:
           EXPECT_FALSE(c.sentence.empty());
           EXPECT_NE(p.to_school, c.choice);
@@ -475,7 +482,34 @@ TEST(ExchangeRotationTest, PropertiesOnSyntheticCounties) {
       EXPECT_TRUE(relocked->FindPlacement(l.teacher)->locked);
     }
     CheckProperties(locked, policy, *relocked, seed);
+
+    // Locking only some of the proposed moves (an administrator keeps the
+    // placements she likes): the re-run keeps them, or, if the colleagues
+    // whose departure made room now stay, fails naming a capacity lock.
+    CountyInputs some = in;
+    for (const Placement& p : out->placements) {
+      if (p.outcome == Outcome::kMoved && rng() % 2 == 0) {
+        some.locks.push_back({p.teacher, p.to_school, "keep"});
+      }
+    }
+    auto partial = RunExchangeRotation(some, policy);
+    if (partial.ok()) {
+      ++seen["partial locks kept"];
+      for (const Lock& l : some.locks) {
+        EXPECT_EQ(partial->FindPlacement(l.teacher)->to_school, l.to)
+            << "seed " << seed << " " << l.teacher;
+      }
+      CheckProperties(some, policy, *partial, seed);
+    } else {
+      ++seen["partial locks refused"];
+      EXPECT_EQ(partial.status().code(), absl::StatusCode::kFailedPrecondition)
+          << "seed " << seed << ": " << partial.status();
+      EXPECT_NE(partial.status().message().find("rule \"capacity\""),
+                std::string::npos)
+          << "seed " << seed << ": " << partial.status();
+    }
   }
+  EXPECT_GT(seen["partial locks kept"], 40) << seen["partial locks refused"];
   for (const char* key :
        {"voluntary (da-star)", "voluntary (da-star after to-be)",
         "mandatory by preference (da-star)", "county allocation (min-cost)",
