@@ -4,7 +4,9 @@
 // the registry as read over gRPC just before the freeze, default policy as
 // the server uses when the county has none) and the replay of the same run
 // (ReplayRound recomputes the result from the frozen inputs without storing
-// anything), all measured in the same process run.
+// anything), all measured in the same process run. The engine's inputs come
+// from the server's own proto -> engine conversion (service/round_inputs.h).
+// --engine-only skips the server: the engine alone on the generated county.
 //
 //   rounds_bench --teachers 2000 --schools 50 --kind exchange --repeat 5
 //   rounds_bench --teachers 100000 --schools 2000 --kind hiring --repeat 1
@@ -19,7 +21,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "engine/rules/county.h"
 #include "engine/rules/exchange_rotation.h"
 #include "engine/rules/policy.h"
+#include "service/round_inputs.h"
 #include "tests/registry_test_data.h"
 #include "tests/rotad_fixture.h"
 #include "tests/rounds_e2e_support.h"
@@ -48,127 +50,78 @@ double Median(std::vector<double> v) {
 
 namespace rules = rota::engine::rules;
 
-int32_t Day(const std::string& text) {
-  if (text.empty()) return 0;
-  absl::StatusOr<int32_t> d = rules::ParseDate(text);
-  return d.ok() ? *d : 0;
-}
-std::optional<int32_t> EndDay(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  return Day(text);
-}
-template <typename E, typename P>
-E As(P v) {
-  return static_cast<E>(static_cast<int>(v));
-}
-std::string Last(const std::string& name) {
-  size_t slash = name.rfind('/');
-  return slash == std::string::npos ? name : name.substr(slash + 1);
-}
-
-// The engine's inputs for the same round, built here from the registry as
-// read over gRPC (what the server freezes) and the submitted applications,
-// so the engine-only time is for the same round. Enum numbers are the
-// proto's (engine/rules/county.h).
-rules::CountyInputs EngineInputs(const std::vector<rota::v1::School>& schools,
-                                 const std::vector<rota::v1::Post>& posts,
-                                 const std::vector<rota::v1::Teacher>& teachers,
-                                 const std::vector<rota::v1::Application>& apps,
-                                 uint64_t seed) {
-  rules::CountyInputs in;
-  in.county = "bench";
-  in.effective_day = Day("2026-09-01");
-  in.seed = seed;
-  for (const auto& s : schools) {
-    rules::School o;
-    o.id = Last(s.name());
-    o.display_name = s.display_name();
-    for (int st : s.stages()) o.stages.push_back(As<rules::Stage>(st));
-    o.locality = As<rules::Locality>(s.locality());
-    o.weak = s.weak();
-    o.zone = s.zone();
-    o.has_location = s.has_location();
-    o.latitude = s.location().latitude();
-    o.longitude = s.location().longitude();
-    o.headcount = s.headcount();
-    in.schools.push_back(std::move(o));
-  }
-  for (const auto& p : posts) {
-    rules::Post o;
-    o.id = Last(p.name());
-    o.school = Last(p.school());
-    o.subject = p.subject();
-    o.title_band = As<rules::Title>(p.title_band());
-    o.count = p.count();
-    o.stage = As<rules::Stage>(p.stage());
-    in.posts.push_back(std::move(o));
-  }
-  for (const auto& t : teachers) {
-    rules::Teacher o;
-    o.id = Last(t.name());
-    o.display_name = t.display_name();
-    o.gender = As<rules::Gender>(t.gender());
-    o.birth_day = Day(t.birth_date());
-    o.career_start_day = Day(t.career_start_date());
-    o.school = Last(t.school());
-    o.school_join_day = Day(t.school_join_date());
-    o.post = Last(t.post());
-    o.subjects.assign(t.subjects().begin(), t.subjects().end());
-    for (int st : t.certificate_stages()) {
-      o.certificate_stages.push_back(As<rules::Stage>(st));
-    }
-    o.title = As<rules::Title>(t.title());
-    o.role = As<rules::Role>(t.role());
-    o.backbone = As<rules::BackboneLevel>(t.backbone_level());
-    o.employment = As<rules::Employment>(t.employment());
-    for (const auto& e : t.evaluations()) {
-      o.evaluations.push_back(
-          {e.year(), As<rules::EvaluationGrade>(e.grade())});
-    }
-    for (const auto& sp : t.service_history()) {
-      rules::ServiceSpell x;
-      x.school = Last(sp.school());
-      x.start_day = Day(sp.start_date());
-      x.end_day = EndDay(sp.end_date());
-      x.locality = As<rules::Locality>(sp.locality());
-      x.weak = sp.weak();
-      x.term_exchange = sp.term_exchange();
-      o.service_history.push_back(std::move(x));
-    }
-    for (const auto& e : t.exemptions()) {
-      rules::Exemption x;
-      x.kind = As<rules::ExemptionKind>(e.kind());
-      x.note = e.note();
-      x.start_day = Day(e.start_date());
-      x.end_day = EndDay(e.end_date());
-      o.exemptions.push_back(std::move(x));
-    }
-    for (const auto& h : t.hardships()) {
-      o.hardships.push_back({As<rules::HardshipKind>(h.kind()), h.note()});
-    }
-    for (const auto& ob : t.obligations()) {
-      rules::ServiceObligation x;
-      x.kind = As<rules::ObligationKind>(ob.kind());
-      x.required_rural_years = ob.required_rural_years();
-      x.start_day = Day(ob.start_date());
-      o.obligations.push_back(std::move(x));
-    }
-    in.teachers.push_back(std::move(o));
-  }
-  for (const auto& a : apps) {
-    rules::Application o;
-    o.teacher = Last(a.teacher());
-    for (const auto& p : a.preferences()) o.preferences.push_back(Last(p));
-    o.voluntary = a.voluntary();
-    in.applications.push_back(std::move(o));
-  }
-  return in;
+// The engine's inputs for the same round, built with the server's own
+// conversion (service/round_inputs.h) from a RoundFrozen holding `schools`,
+// `posts`, `teachers` (as the server would freeze them) and the submitted
+// applications, default policy, the round's seed.
+absl::StatusOr<rules::CountyInputs> EngineInputs(
+    const std::string& county, const std::vector<rota::v1::School>& schools,
+    const std::vector<rota::v1::Post>& posts,
+    const std::vector<rota::v1::Teacher>& teachers,
+    const std::vector<rota::v1::Application>& apps, uint64_t seed) {
+  rota::v1::RoundFrozen frozen;
+  frozen.mutable_round()->set_name(
+      absl::StrCat("counties/", county, "/rounds/bench"));
+  frozen.mutable_round()->set_effective_date("2026-09-01");
+  frozen.mutable_round()->set_seed(seed);
+  for (const auto& x : schools) *frozen.add_schools() = x;
+  for (const auto& x : posts) *frozen.add_posts() = x;
+  for (const auto& x : teachers) *frozen.add_teachers() = x;
+  for (const auto& x : apps) *frozen.add_applications() = x;
+  return rota::service::ToCountyInputs(frozen, {});
 }
 
 int Usage() {
   std::cerr << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
-               "[--kind exchange|hiring] [--repeat R]\n";
+               "[--kind exchange|hiring] [--repeat R] [--engine-only]\n"
+               "  --engine-only: no rotad; time engine/rules alone on the "
+               "generated county\n";
   return 2;
+}
+
+// --engine-only: the engine on the generated county, no server.
+int EngineOnly(const rota::tools::CountyGenOptions& gen,
+               rota::v1::RoundKind kind, int repeat) {
+  using namespace rota::testing;  // NOLINT(build/namespaces): a driver
+  absl::StatusOr<GeneratedCounty> data = GenerateCountyData(gen, "bench");
+  if (!data.ok()) {
+    std::cerr << "generate: " << data.status() << "\n";
+    return 1;
+  }
+  std::vector<rota::v1::Application> apps = kind == rota::v1::EXCHANGE_ROTATION
+                                                ? ExchangeApplications(*data)
+                                                : HiringApplications(*data);
+  std::printf("county: %zu schools, %zu posts, %zu teachers, %zu applications\n",
+              data->schools.size(), data->posts.size(), data->teachers.size(),
+              apps.size());
+  std::vector<double> engine_ms;
+  std::string hash;
+  for (int r = 0; r < repeat; ++r) {
+    absl::StatusOr<rules::CountyInputs> inputs =
+        EngineInputs("bench", data->schools, data->posts, data->teachers, apps,
+                     gen.seed);
+    if (!inputs.ok()) {
+      std::cerr << "inputs: " << inputs.status() << "\n";
+      return 1;
+    }
+    rules::RoundPolicy policy;
+    Clock::time_point e0 = Clock::now();
+    absl::StatusOr<rules::RoundOutcome> outcome =
+        kind == rota::v1::EXCHANGE_ROTATION
+            ? rules::RunExchangeRotation(*inputs, policy)
+            : rules::RunCompetitiveHiring(*inputs, policy);
+    Clock::time_point e1 = Clock::now();
+    if (!outcome.ok()) {
+      std::cerr << "engine: " << outcome.status() << "\n";
+      return 1;
+    }
+    engine_ms.push_back(Ms(e0, e1));
+    hash = outcome->hash_hex;
+    std::printf("%-4d engine %10.1f ms  result %s\n", r, engine_ms.back(),
+                hash.c_str());
+  }
+  std::printf("med  engine %10.1f ms\n", Median(engine_ms));
+  return 0;
 }
 
 }  // namespace
@@ -180,8 +133,13 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   std::string kind_name = "exchange";
   int repeat = 3;
+  bool engine_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--engine-only") {
+      engine_only = true;
+      continue;
+    }
     if (i + 1 >= argc) return Usage();
     std::string v = argv[++i];
     if (a == "--teachers") {
@@ -203,6 +161,13 @@ int main(int argc, char** argv) {
                                        ? rota::v1::EXCHANGE_ROTATION
                                        : rota::v1::COMPETITIVE_HIRING;
 
+  rota::tools::CountyGenOptions gen;
+  gen.seed = seed;
+  gen.schools = schools;
+  gen.teachers = teachers;
+  gen.as_of = "2026-08-15";
+  if (engine_only) return EngineOnly(gen, kind, repeat);
+
   RotadOptions options;
   options.forward_stderr = false;
   absl::StatusOr<std::unique_ptr<RotadProcess>> rotad =
@@ -211,11 +176,6 @@ int main(int argc, char** argv) {
     std::cerr << rotad.status() << "\n";
     return 1;
   }
-  rota::tools::CountyGenOptions gen;
-  gen.seed = seed;
-  gen.schools = schools;
-  gen.teachers = teachers;
-  gen.as_of = "2026-08-15";
   Clock::time_point t0 = Clock::now();
   absl::StatusOr<GeneratedCounty> data =
       GenerateAndImport(**rotad, "bench", gen);
@@ -247,13 +207,18 @@ int main(int argc, char** argv) {
       std::cerr << "registry read failed\n";
       return 1;
     }
-    rules::CountyInputs inputs = EngineInputs(*sch, *pst, *tch, apps, seed + r);
+    absl::StatusOr<rules::CountyInputs> inputs =
+        EngineInputs("bench", *sch, *pst, *tch, apps, seed + r);
+    if (!inputs.ok()) {
+      std::cerr << "inputs: " << inputs.status() << "\n";
+      return 1;
+    }
     rules::RoundPolicy policy;
     Clock::time_point e0 = Clock::now();
     absl::StatusOr<rules::RoundOutcome> outcome =
         kind == rota::v1::EXCHANGE_ROTATION
-            ? rules::RunExchangeRotation(inputs, policy)
-            : rules::RunCompetitiveHiring(inputs, policy);
+            ? rules::RunExchangeRotation(*inputs, policy)
+            : rules::RunCompetitiveHiring(*inputs, policy);
     Clock::time_point e1 = Clock::now();
     if (!outcome.ok()) {
       std::cerr << "engine: " << outcome.status() << "\n";
