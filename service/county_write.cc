@@ -1,8 +1,12 @@
 #include "service/county_write.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "common/sha256.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "service/validation.h"
 
 namespace rota::service {
@@ -55,6 +59,40 @@ absl::Status CountyWrite::AddEvent(const char* type, std::string payload) {
   drafts_.push_back(
       storage::EventDraft{e.actor, e.request_id, e.type, std::move(e.payload)});
   return absl::OkStatus();
+}
+
+bool ParseSkippingFields(absl::string_view bytes, absl::Span<const int> skip,
+                         google::protobuf::MessageLite* out) {
+  if (skip.empty()) return out->ParseFromArray(bytes.data(), bytes.size());
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(std::numeric_limits<int>::max());
+  std::string kept;
+  while (true) {
+    const int start = in.CurrentPosition();
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) break;
+    if (!WireFormatLite::SkipField(&in, tag)) return false;
+    const int field = static_cast<int>(WireFormatLite::GetTagFieldNumber(tag));
+    if (std::find(skip.begin(), skip.end(), field) == skip.end()) {
+      kept.append(bytes.data() + start, in.CurrentPosition() - start);
+    }
+  }
+  if (!in.ConsumedEntireMessage() ||
+      in.CurrentPosition() != static_cast<int>(bytes.size()))
+    return false;
+  return out->ParseFromString(kept);
+}
+
+void CountyWrite::AddProjectedEvent(
+    const char* type, std::string payload,
+    std::vector<storage::ProjectionWrite> writes) {
+  overlay_.Apply(writes);
+  for (auto& w : writes) writes_.push_back(std::move(w));
+  drafts_.push_back(
+      storage::EventDraft{actor_, request_id_, type, std::move(payload)});
 }
 
 absl::StatusOr<std::string> WriteToCountyRaw(

@@ -31,9 +31,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/message_lite.h"
 #include "service/access.h"
 #include "service/grpc_status.h"
 #include "service/projection.h"
@@ -43,6 +45,12 @@ namespace rota::service {
 
 // Deterministic protobuf serialization (map order fixed), for event payloads.
 std::string SerializeDeterministic(const google::protobuf::Message& m);
+
+// Parses the serialized message `bytes` into `out`, leaving out the
+// top-level fields numbered in `skip` (skipped on the wire, never parsed).
+// false if the bytes are not a valid message.
+bool ParseSkippingFields(absl::string_view bytes, absl::Span<const int> skip,
+                         google::protobuf::MessageLite* out);
 
 // SHA-256 bytes of `request` with its request_id field cleared.
 std::string RequestDigestOf(const google::protobuf::Message& request);
@@ -87,6 +95,12 @@ class CountyWrite {
 
   // Stages an event and its projection writes.
   absl::Status AddEvent(const char* type, std::string payload);
+  // Stages an event whose projection writes the caller made from the message
+  // it holds, with the event type's own projector (ProjectRoundFrozen /
+  // ProjectRoundRun, which ProjectEvent also uses), to spare parsing a large
+  // payload back.
+  void AddProjectedEvent(const char* type, std::string payload,
+                         std::vector<storage::ProjectionWrite> writes);
 
   std::vector<storage::EventDraft>& drafts() { return drafts_; }
   std::vector<storage::ProjectionWrite>& writes() { return writes_; }

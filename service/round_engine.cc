@@ -57,13 +57,23 @@ std::string CountyOf(const rota::v1::Round& round) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
+absl::StatusOr<FrozenEngineInputs> ToFrozenEngineInputs(
     const rota::v1::RoundFrozen& frozen) {
-  const std::string county = CountyOf(frozen.round());
-  ROTA_ASSIGN_OR_RETURN(rules::CountyInputs in, ToCountyInputs(frozen, {}));
-  rules::RoundPolicy policy = ToRoundPolicy(frozen.policy());
+  FrozenEngineInputs out;
+  out.kind = frozen.round().kind();
+  out.county = CountyOf(frozen.round());
+  ROTA_ASSIGN_OR_RETURN(out.inputs, ToCountyInputs(frozen, {}));
+  out.policy = ToRoundPolicy(frozen.policy());
+  return out;
+}
+
+absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
+    const FrozenEngineInputs& frozen) {
+  const std::string& county = frozen.county;
+  const rules::CountyInputs& in = frozen.inputs;
+  const rules::RoundPolicy& policy = frozen.policy;
   std::vector<rota::v1::EligibilityEntry> out;
-  if (frozen.round().kind() != rota::v1::EXCHANGE_ROTATION) {
+  if (frozen.kind != rota::v1::EXCHANGE_ROTATION) {
     // Competitive hiring: every teacher takes part; nobody is "selected".
     std::map<std::string, const rules::Teacher*> teachers;
     for (const auto& t : in.teachers) teachers[t.id] = &t;
@@ -108,22 +118,39 @@ absl::StatusOr<EngineResult> RunEngine(
     const rota::v1::RoundFrozen& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
     const rota::v1::RunParameters& params, const ProgressFn& progress) {
-  const std::string county = CountyOf(frozen.round());
+  if (progress) progress("inputs", 0, 3);
+  ROTA_ASSIGN_OR_RETURN(FrozenEngineInputs in, ToFrozenEngineInputs(frozen));
+  return RunEngine(in, adjustments, params, progress);
+}
+
+absl::StatusOr<EngineResult> RunEngine(
+    FrozenEngineInputs& frozen,
+    const std::vector<rota::v1::PlacementAdjusted>& adjustments,
+    const rota::v1::RunParameters& params, const ProgressFn& progress) {
+  const std::string& county = frozen.county;
   auto report = [&](const char* phase, int64_t done, int64_t total) {
     if (progress) progress(phase, done, total);
   };
   report("inputs", 0, 3);
-  ROTA_ASSIGN_OR_RETURN(rules::CountyInputs in,
-                        ToCountyInputs(frozen, adjustments));
-  rules::RoundPolicy policy = ToRoundPolicy(frozen.policy());
   ROTA_ASSIGN_OR_RETURN(rules::RunParameters rp, ToParams(params));
+  rules::CountyInputs& in = frozen.inputs;
+  AddAdjustments(adjustments, &in);
+  // Take the adjustments out again however the run ends.
+  struct Restore {
+    rules::CountyInputs& in;
+    ~Restore() {
+      in.locks.clear();
+      in.overrides.clear();
+    }
+  } restore{in};
+  const rules::RoundPolicy& policy = frozen.policy;
   report("matching", 1, 3);
   // Unused only while an engine is missing from the build.
   (void)in;
   (void)policy;
   (void)rp;
   absl::StatusOr<rules::RoundOutcome> outcome;
-  if (frozen.round().kind() == rota::v1::EXCHANGE_ROTATION) {
+  if (frozen.kind == rota::v1::EXCHANGE_ROTATION) {
 #ifdef ROTA_HAVE_EXCHANGE_ROTATION
     outcome = rules::RunExchangeRotation(in, policy, rp);
 #else
@@ -149,7 +176,6 @@ absl::StatusOr<EngineResult> RunEngine(
   r.unplaced = o.counts.unplaced;
   r.quota_violations = o.counts.quota_violations;
   r.placements.reserve(o.placements.size());
-  std::map<std::string, const rota::v1::Placement*> by_teacher;
   for (const auto& p : o.placements) {
     rota::v1::Placement x;
     x.set_teacher(Name(county, "teachers", p.teacher));
@@ -171,15 +197,14 @@ absl::StatusOr<EngineResult> RunEngine(
     r.placements.push_back(std::move(x));
   }
   const char* choice_collection =
-      frozen.round().kind() == rota::v1::COMPETITIVE_HIRING ? "posts"
-                                                            : "schools";
+      frozen.kind == rota::v1::COMPETITIVE_HIRING ? "posts" : "schools";
+  r.explanations.reserve(o.explanations.size());
   for (size_t i = 0; i < o.explanations.size(); ++i) {
     const rules::TeacherExplanation& t = o.explanations[i];
     rota::v1::Explanation x;
-    if (const rules::Placement* p = o.FindPlacement(t.teacher)) {
-      size_t index = static_cast<size_t>(p - o.placements.data());
-      *x.mutable_placement() = r.placements[index];
-    }
+    // Only the teacher: the placement is stored once, with the placements
+    // (ExplainPlacement joins them, showing later adjustments too).
+    x.mutable_placement()->set_teacher(Name(county, "teachers", t.teacher));
     for (const auto& c : t.points_breakdown) {
       auto* pc = x.add_points_breakdown();
       pc->set_component(c.component);

@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/rules/county.h"
+#include "engine/rules/policy.h"
 #include "rota/v1/round_events.pb.h"
 #include "rota/v1/rounds.pb.h"
 
@@ -40,14 +42,34 @@ struct EngineResult {
 using ProgressFn =
     std::function<void(const std::string& phase, int64_t done, int64_t total)>;
 
-// Eligibility of every frozen teacher (teacher id order). `frozen` needs
-// round, policy and the records; its eligibility is ignored.
-absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
+// A frozen round converted for the engine (service/round_inputs.h), without
+// locks and overrides: what every run of the round starts from.
+struct FrozenEngineInputs {
+  rota::v1::RoundKind kind = rota::v1::ROUND_KIND_UNSPECIFIED;
+  std::string county;  // county id
+  engine::rules::CountyInputs inputs;  // locks and overrides empty
+  engine::rules::RoundPolicy policy;
+};
+
+// INVALID_ARGUMENT if a stored date does not parse.
+absl::StatusOr<FrozenEngineInputs> ToFrozenEngineInputs(
     const rota::v1::RoundFrozen& frozen);
+
+// Eligibility of every frozen teacher (teacher id order).
+absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
+    const FrozenEngineInputs& frozen);
 
 // Runs the round's engine on the frozen inputs with `adjustments` (locks and
 // overrides) and `params`. FAILED_PRECONDITION from the engine (an override
 // breaking a hard rule) is passed through; INVALID_ARGUMENT for bad params.
+// `frozen.inputs` gets the adjustments for the run and is left without them
+// again (so one converted copy serves every run of a round).
+absl::StatusOr<EngineResult> RunEngine(
+    FrozenEngineInputs& frozen,
+    const std::vector<rota::v1::PlacementAdjusted>& adjustments,
+    const rota::v1::RunParameters& params, const ProgressFn& progress);
+
+// The same from the stored message (replay).
 absl::StatusOr<EngineResult> RunEngine(
     const rota::v1::RoundFrozen& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,

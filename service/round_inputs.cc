@@ -138,16 +138,21 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
     o.voluntary = a.voluntary();
     in.applications.push_back(std::move(o));
   }
+  AddAdjustments(adjustments, &in);
+  return in;
+}
+
+void AddAdjustments(const std::vector<rota::v1::PlacementAdjusted>& adjustments,
+                    rules::CountyInputs* in) {
   for (const auto& adj : adjustments) {
     std::string teacher = IdOfName(adj.teacher());
     std::string to = adj.to().empty() ? "" : IdOfName(adj.to());
     if (adj.override()) {
-      in.overrides.push_back({teacher, to, adj.reason()});
+      in->overrides.push_back({teacher, to, adj.reason()});
     } else {
-      in.locks.push_back({teacher, to, adj.reason()});
+      in->locks.push_back({teacher, to, adj.reason()});
     }
   }
-  return in;
 }
 
 }  // namespace rota::service

@@ -33,4 +33,8 @@ absl::StatusOr<engine::rules::CountyInputs> ToCountyInputs(
     const rota::v1::RoundFrozen& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments);
 
+// Appends `adjustments` to `in`'s locks and overrides.
+void AddAdjustments(const std::vector<rota::v1::PlacementAdjusted>& adjustments,
+                    engine::rules::CountyInputs* in);
+
 }  // namespace rota::service

@@ -104,34 +104,10 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectRoundEvent(
     PutRound(p.round(), out);
   } else if (e.type == kRoundFrozenEvent) {
     ROTA_ASSIGN_OR_RETURN(auto p, Parse<rota::v1::RoundFrozen>(e));
-    std::string round = IdOfName(p.round().name());
-    for (const auto& entry : p.eligibility()) {
-      out.push_back(ProjectionWrite::Put(
-          keys::Eligibility(round, IdOfName(entry.teacher())),
-          entry.SerializeAsString()));
-    }
-    out.push_back(ProjectionWrite::Put(keys::Frozen(round), e.payload));
-    PutRound(p.round(), out);
+    return ProjectRoundFrozen(p, e.payload);
   } else if (e.type == kRoundRunEvent) {
     ROTA_ASSIGN_OR_RETURN(auto p, Parse<rota::v1::RoundRun>(e));
-    std::string round = IdOfName(p.round().name());
-    int32_t run = p.summary().run();
-    for (const auto& pl : p.placements()) {
-      out.push_back(ProjectionWrite::Put(
-          keys::Placement(round, run, IdOfName(pl.teacher())),
-          pl.SerializeAsString()));
-    }
-    for (const auto& x : p.explanations()) {
-      out.push_back(ProjectionWrite::Put(
-          keys::Explanation(round, run, IdOfName(x.placement().teacher())),
-          x.SerializeAsString()));
-    }
-    // The run record without its bulk: summary, report, adjustments used.
-    p.clear_placements();
-    p.clear_explanations();
-    out.push_back(
-        ProjectionWrite::Put(keys::Report(round, run), p.SerializeAsString()));
-    PutRound(p.round(), out);
+    return ProjectRoundRun(p);
   } else if (e.type == kPlacementAdjustedEvent) {
     ROTA_ASSIGN_OR_RETURN(auto p, Parse<rota::v1::PlacementAdjusted>(e));
     std::string round = IdOfName(p.round().name());
@@ -151,6 +127,48 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectRoundEvent(
     ROTA_ASSIGN_OR_RETURN(auto p, Parse<rota::v1::RoundCancelled>(e));
     PutRound(p.round(), out);
   }
+  return out;
+}
+
+std::vector<ProjectionWrite> ProjectRoundFrozen(
+    const rota::v1::RoundFrozen& frozen, const std::string& payload) {
+  std::vector<ProjectionWrite> out;
+  std::string round = IdOfName(frozen.round().name());
+  out.reserve(frozen.eligibility_size() + 2);
+  for (const auto& entry : frozen.eligibility()) {
+    out.push_back(
+        ProjectionWrite::Put(keys::Eligibility(round, IdOfName(entry.teacher())),
+                             entry.SerializeAsString()));
+  }
+  out.push_back(ProjectionWrite::Put(keys::Frozen(round), payload));
+  PutRound(frozen.round(), out);
+  return out;
+}
+
+std::vector<ProjectionWrite> ProjectRoundRun(const rota::v1::RoundRun& run) {
+  std::vector<ProjectionWrite> out;
+  std::string round = IdOfName(run.round().name());
+  const int32_t n = run.summary().run();
+  out.reserve(run.placements_size() + run.explanations_size() + 2);
+  for (const auto& pl : run.placements()) {
+    out.push_back(
+        ProjectionWrite::Put(keys::Placement(round, n, IdOfName(pl.teacher())),
+                             pl.SerializeAsString()));
+  }
+  for (const auto& x : run.explanations()) {
+    out.push_back(ProjectionWrite::Put(
+        keys::Explanation(round, n, IdOfName(x.placement().teacher())),
+        x.SerializeAsString()));
+  }
+  // The run record without its bulk: summary, report, adjustments used.
+  rota::v1::RoundRun record;
+  *record.mutable_round() = run.round();
+  *record.mutable_summary() = run.summary();
+  *record.mutable_report() = run.report();
+  *record.mutable_adjustments() = run.adjustments();
+  out.push_back(ProjectionWrite::Put(keys::Report(round, n),
+                                     record.SerializeAsString()));
+  PutRound(run.round(), out);
   return out;
 }
 

@@ -29,6 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "rota/v1/round_events.pb.h"
 #include "service/storage/event_store.h"
 
 namespace rota::service {
@@ -69,5 +70,16 @@ std::string IdOfName(absl::string_view name);
 // DATA_LOSS if the payload does not parse.
 absl::StatusOr<std::vector<storage::ProjectionWrite>> ProjectRoundEvent(
     const storage::Event& event, const storage::Snapshot& before);
+
+// The writes of a RoundFrozen / RoundRun event from the message itself, for
+// the writer that already holds it (a prefecture's frozen inputs or run are
+// tens of megabytes: parsing them back would double the work).
+// ProjectRoundEvent calls these after parsing, so the live path and a
+// rebuild make the same writes. `payload` is the event's payload (the
+// deterministic serialization of `frozen`).
+std::vector<storage::ProjectionWrite> ProjectRoundFrozen(
+    const rota::v1::RoundFrozen& frozen, const std::string& payload);
+std::vector<storage::ProjectionWrite> ProjectRoundRun(
+    const rota::v1::RoundRun& run);
 
 }  // namespace rota::service

@@ -135,14 +135,33 @@ absl::StatusOr<int32_t> PickRun(const Round& r, int32_t run) {
   return run;
 }
 
+// What a call needs of the frozen inputs. A prefecture's are tens of
+// megabytes, so the parts a call does not read are skipped unparsed.
+enum class FrozenParts {
+  kEngineInputs,  // run, override, replay: all but the eligibility list
+  kSchools,       // commit: round, policy and schools
+};
+
 absl::StatusOr<rota::v1::RoundFrozen> LoadFrozen(const Snapshot& s,
-                                                 const ChildName& n) {
-  ROTA_ASSIGN_OR_RETURN(
-      auto f, LoadProto<rota::v1::RoundFrozen>(s, keys::Frozen(n.id)));
-  if (!f.has_value())
+                                                 const ChildName& n,
+                                                 FrozenParts parts) {
+  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                        s.Get(keys::Frozen(n.id)));
+  if (!bytes.has_value())
     return absl::DataLossError(
         absl::StrCat("frozen inputs of round ", n.id, " are missing"));
-  return *f;
+  // Field numbers of rota.v1.RoundFrozen (round_events.proto).
+  constexpr int kPosts = 4, kTeachers = 5, kApplications = 6,
+                kEligibility = 7;
+  std::vector<int> skip;
+  if (parts == FrozenParts::kEngineInputs) skip = {kEligibility};
+  if (parts == FrozenParts::kSchools)
+    skip = {kPosts, kTeachers, kApplications, kEligibility};
+  rota::v1::RoundFrozen f;
+  if (!ParseSkippingFields(*bytes, skip, &f))
+    return absl::DataLossError(
+        absl::StrCat("frozen inputs of round ", n.id, " do not parse"));
+  return f;
 }
 
 absl::StatusOr<rota::v1::RoundRun> LoadRunRecord(const Snapshot& s,
@@ -330,7 +349,7 @@ absl::StatusOr<std::vector<rota::v1::PlacementAdjusted>> Adjustments(
 
 // Runs the engine; bad parameters become INVALID_ARGUMENT on their field.
 absl::StatusOr<EngineResult> Compute(
-    const rota::v1::RoundFrozen& frozen,
+    FrozenEngineInputs& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
     const rota::v1::RunParameters& params, const ProgressFn& progress) {
   absl::StatusOr<EngineResult> result =
@@ -376,11 +395,55 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   run.mutable_report()->set_result_hash(summary.result_hash());
   for (const auto& a : adjustments) *run.add_adjustments() = a;
   rota::v1::RunSummary out = summary;
-  ROTA_RETURN_IF_ERROR(w.AddEvent(kRoundRunEvent, SerializeDeterministic(run)));
+  std::string payload = SerializeDeterministic(run);
+  w.AddProjectedEvent(kRoundRunEvent, std::move(payload),
+                      ProjectRoundRun(run));
   return out;
 }
 
 }  // namespace
+
+// ---- the frozen inputs, converted for the engine ----------------------------
+
+std::string Rounds::CacheKey(const Round& round) {
+  return absl::StrCat(round.name(), "@", round.frozen_sequence());
+}
+
+std::shared_ptr<Rounds::CachedFrozen> Rounds::FindCached(
+    const std::string& key) {
+  absl::MutexLock lock(&cache_mu_);
+  for (size_t i = 0; i < cache_.size(); ++i) {
+    if (cache_[i].first != key) continue;
+    std::rotate(cache_.begin(), cache_.begin() + i, cache_.begin() + i + 1);
+    return cache_.front().second;
+  }
+  return nullptr;
+}
+
+void Rounds::Cache(const std::string& key, std::shared_ptr<CachedFrozen> entry) {
+  absl::MutexLock lock(&cache_mu_);
+  cache_.erase(std::remove_if(cache_.begin(), cache_.end(),
+                              [&](const auto& e) { return e.first == key; }),
+               cache_.end());
+  cache_.insert(cache_.begin(), {key, std::move(entry)});
+  if (cache_.size() > kCachedRounds) cache_.resize(kCachedRounds);
+}
+
+absl::StatusOr<std::shared_ptr<Rounds::CachedFrozen>> Rounds::EngineInputsOf(
+    const Snapshot& s, const Round& round) {
+  const std::string key = CacheKey(round);
+  if (std::shared_ptr<CachedFrozen> hit = FindCached(key)) return hit;
+  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round.name()));
+  ROTA_ASSIGN_OR_RETURN(rota::v1::RoundFrozen f,
+                        LoadFrozen(s, n, FrozenParts::kEngineInputs));
+  auto entry = std::make_shared<CachedFrozen>();
+  {
+    absl::MutexLock lock(&entry->mu);
+    ROTA_ASSIGN_OR_RETURN(entry->frozen, ToFrozenEngineInputs(f));
+  }
+  Cache(key, entry);
+  return entry;
+}
 
 // ---- create / get / list ---------------------------------------------------
 
@@ -598,7 +661,8 @@ absl::StatusOr<Round> Rounds::FreezeRound(
   ValidateRequestId(req.request_id(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
-  return WriteToCounty<Round>(
+  std::shared_ptr<CachedFrozen> converted;
+  absl::StatusOr<Round> frozen = WriteToCounty<Round>(
       *store_, *county_mutex_(n.county), call, n.county, req, req.request_id(),
       [&](CountyWrite& w) -> absl::StatusOr<Round> {
         ROTA_ASSIGN_OR_RETURN(Round round, LoadRound(w.state(), n));
@@ -658,7 +722,10 @@ absl::StatusOr<Round> Rounds::FreezeRound(
         }
         round.set_state(rota::v1::FROZEN);
         *f.mutable_round() = round;
-        ROTA_ASSIGN_OR_RETURN(auto eligibility, ComputeEligibility(f));
+        ROTA_ASSIGN_OR_RETURN(FrozenEngineInputs engine_inputs,
+                              ToFrozenEngineInputs(f));
+        ROTA_ASSIGN_OR_RETURN(auto eligibility,
+                              ComputeEligibility(engine_inputs));
         int64_t eligible = 0;
         for (auto& e : eligibility) {
           if (e.eligible()) ++eligible;
@@ -668,10 +735,21 @@ absl::StatusOr<Round> Rounds::FreezeRound(
         round.set_etag(absl::StrCat(w.next_sequence()));
         round.set_update_time(w.now());
         *f.mutable_round() = round;
-        ROTA_RETURN_IF_ERROR(
-            w.AddEvent(kRoundFrozenEvent, SerializeDeterministic(f)));
+        std::string bytes = SerializeDeterministic(f);
+        std::vector<storage::ProjectionWrite> writes =
+            ProjectRoundFrozen(f, bytes);
+        w.AddProjectedEvent(kRoundFrozenEvent, std::move(bytes),
+                            std::move(writes));
+        converted = std::make_shared<CachedFrozen>();
+        absl::MutexLock lock(&converted->mu);
+        converted->frozen = std::move(engine_inputs);
         return round;
       });
+  // Cached only once the freeze is stored (not for a retried request, whose
+  // builder did not run).
+  if (frozen.ok() && converted != nullptr)
+    Cache(CacheKey(*frozen), std::move(converted));
+  return frozen;
 }
 
 absl::StatusOr<rota::v1::ListEligibilityResponse> Rounds::ListEligibility(
@@ -720,11 +798,13 @@ absl::StatusOr<rota::v1::RunSummary> Rounds::RunRound(
         if (round.state() != rota::v1::FROZEN &&
             round.state() != rota::v1::PROPOSED)
           return WrongState(round, "FROZEN or PROPOSED");
-        ROTA_ASSIGN_OR_RETURN(auto frozen, LoadFrozen(w.state(), n));
+        ROTA_ASSIGN_OR_RETURN(std::shared_ptr<CachedFrozen> inputs,
+                              EngineInputsOf(w.state(), round));
         ROTA_ASSIGN_OR_RETURN(auto adjustments, Adjustments(w.state(), n.id));
+        absl::MutexLock lock(&inputs->mu);
         ROTA_ASSIGN_OR_RETURN(
             EngineResult result,
-            Compute(frozen, adjustments, req.parameters(), progress));
+            Compute(inputs->frozen, adjustments, req.parameters(), progress));
         if (progress) progress("storing", 0, 1);
         return StageRun(w, round, adjustments, req.parameters(),
                         std::move(result));
@@ -869,19 +949,21 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
           return WrongState(round, "PROPOSED (run the round first)");
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
         const char* collection = hiring ? kPosts : kSchools;
-        ROTA_ASSIGN_OR_RETURN(auto frozen, LoadFrozen(w.state(), n));
+        ROTA_ASSIGN_OR_RETURN(std::shared_ptr<CachedFrozen> inputs,
+                              EngineInputsOf(w.state(), round));
+        absl::MutexLock lock(&inputs->mu);
+        const engine::rules::CountyInputs& frozen = inputs->frozen.inputs;
         std::string to;
         if (!req.to().empty()) {
           std::optional<std::string> id = RefId(n.county, collection, req.to());
           bool known = false;
           if (id.has_value()) {
-            std::string full = ChildResourceName(n.county, collection, *id);
             if (hiring) {
-              for (const auto& p : frozen.posts()) known |= p.name() == full;
+              for (const auto& p : frozen.posts) known |= p.id == *id;
             } else {
-              for (const auto& s : frozen.schools()) known |= s.name() == full;
+              for (const auto& s : frozen.schools) known |= s.id == *id;
             }
-            to = full;
+            to = ChildResourceName(n.county, collection, *id);
           }
           if (!known)
             return InvalidField(
@@ -891,8 +973,7 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
         std::string teacher_name =
             ChildResourceName(n.county, kTeachers, *teacher);
         bool in_round = false;
-        for (const auto& t : frozen.teachers())
-          in_round |= t.name() == teacher_name;
+        for (const auto& t : frozen.teachers) in_round |= t.id == *teacher;
         if (!in_round)
           return NotFoundName(
               absl::StrCat("teacher ", *teacher, " in ", round.name()));
@@ -914,7 +995,7 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
         const rota::v1::RunParameters params =
             round.runs(round.runs_size() - 1).parameters();
         absl::StatusOr<EngineResult> result =
-            Compute(frozen, with, params, nullptr);
+            Compute(inputs->frozen, with, params, nullptr);
         if (!result.ok()) {
           if (absl::IsFailedPrecondition(result.status())) {
             std::string msg(result.status().message());
@@ -982,7 +1063,8 @@ absl::StatusOr<Round> Rounds::CommitRound(
           return WrongState(round, "PROPOSED (run the round first)");
         const int32_t run = LatestRun(round);
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
-        ROTA_ASSIGN_OR_RETURN(auto frozen, LoadFrozen(w.state(), n));
+        ROTA_ASSIGN_OR_RETURN(auto frozen,
+                              LoadFrozen(w.state(), n, FrozenParts::kSchools));
         ROTA_ASSIGN_OR_RETURN(auto placements,
                               LoadAll<rota::v1::Placement>(
                                   w.state(), keys::PlacementPrefix(n.id, run)));
@@ -1124,7 +1206,9 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
     run = LatestRun(v.round);
   }
   ROTA_ASSIGN_OR_RETURN(run, PickRun(v.round, run));
-  ROTA_ASSIGN_OR_RETURN(auto frozen, LoadFrozen(*v.snapshot, v.name));
+  ROTA_ASSIGN_OR_RETURN(
+      auto frozen,
+      LoadFrozen(*v.snapshot, v.name, FrozenParts::kEngineInputs));
   ROTA_ASSIGN_OR_RETURN(auto record, LoadRunRecord(*v.snapshot, v.name, run));
   std::vector<rota::v1::PlacementAdjusted> adjustments(
       record.adjustments().begin(), record.adjustments().end());

@@ -14,7 +14,10 @@
 //   RunRound           RoundRun: the run's parameters, the adjustments in
 //                      force, placements, explanations, report, hash
 //                      (FROZEN|PROPOSED -> PROPOSED). A run interrupted
-//                      before its Append never happened.
+//                      before its Append never happened. Runs start from
+//                      the frozen inputs as converted for the engine at
+//                      freeze (kept in memory for the last few rounds, else
+//                      read back from the RoundFrozen projection).
 //   LockPlacement      PlacementAdjusted (PROPOSED)
 //   OverridePlacement  PlacementAdjusted + RoundRun: the override is checked
 //                      by running the engine with it; if accepted, that run
@@ -35,9 +38,14 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "rota/v1/rounds.pb.h"
 #include "service/access.h"
 #include "service/policy_service.h"
@@ -88,8 +96,31 @@ class Rounds {
       const CallContext& call, const rota::v1::ReplayRoundRequest& req);
 
  private:
+  // A frozen round converted for the engine. Its mutex guards `frozen`
+  // (each run adds the round's adjustments to it, then takes them out).
+  struct CachedFrozen {
+    absl::Mutex mu;
+    FrozenEngineInputs frozen ABSL_GUARDED_BY(mu);
+  };
+  static std::string CacheKey(const rota::v1::Round& round);
+  std::shared_ptr<CachedFrozen> FindCached(const std::string& key);
+  void Cache(const std::string& key, std::shared_ptr<CachedFrozen> entry);
+  // The round's engine inputs: cached, or read from `s` and cached.
+  absl::StatusOr<std::shared_ptr<CachedFrozen>> EngineInputsOf(
+      const storage::Snapshot& s, const rota::v1::Round& round);
+
   storage::EventStore* const store_;
   CountyMutexFn county_mutex_;
+  // The last kCachedRounds frozen rounds used, converted for the engine:
+  // a prefecture's frozen inputs are tens of megabytes, which every run,
+  // override and commit would otherwise parse and convert again. Frozen
+  // inputs never change once written, so an entry is keyed by round and
+  // freeze sequence and never goes stale. Replay never uses it: an audit
+  // recomputes from the stored bytes.
+  static constexpr size_t kCachedRounds = 2;
+  absl::Mutex cache_mu_;
+  std::vector<std::pair<std::string, std::shared_ptr<CachedFrozen>>> cache_
+      ABSL_GUARDED_BY(cache_mu_);  // most recently used first
 };
 
 }  // namespace rota::service

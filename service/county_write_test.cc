@@ -1,0 +1,132 @@
+// ParseSkippingFields (reading part of a large stored message) and the
+// round projectors' two entry points (from the bytes, from the message)
+// making the same writes.
+#include "service/county_write.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "rota/v1/round_events.pb.h"
+#include "service/round_projection.h"
+
+namespace rota::service {
+namespace {
+
+rota::v1::RoundFrozen SampleFrozen() {
+  rota::v1::RoundFrozen f;
+  f.mutable_round()->set_name("counties/yongan/rounds/2026-exchange-rotation-1");
+  f.mutable_policy()->set_school_year(2026);
+  for (int i = 0; i < 3; ++i) {
+    f.add_schools()->set_name(absl::StrCat("counties/yongan/schools/s", i));
+    f.add_posts()->set_name(absl::StrCat("counties/yongan/posts/p", i));
+    f.add_teachers()->set_name(absl::StrCat("counties/yongan/teachers/t", i));
+    f.add_applications()->set_teacher(
+        absl::StrCat("counties/yongan/teachers/t", i));
+    auto* e = f.add_eligibility();
+    e->set_teacher(absl::StrCat("counties/yongan/teachers/t", i));
+    e->set_reason("eligible: 7 years at s0");
+  }
+  return f;
+}
+
+TEST(ParseSkippingFieldsTest, LeavesOutTheSkippedFieldsOnly) {
+  const rota::v1::RoundFrozen f = SampleFrozen();
+  const std::string bytes = SerializeDeterministic(f);
+
+  rota::v1::RoundFrozen all;
+  ASSERT_TRUE(ParseSkippingFields(bytes, {}, &all));
+  EXPECT_EQ(SerializeDeterministic(all), bytes);
+
+  rota::v1::RoundFrozen part;
+  ASSERT_TRUE(ParseSkippingFields(bytes, {4, 5, 6, 7}, &part));
+  EXPECT_EQ(part.round().name(), f.round().name());
+  EXPECT_EQ(part.policy().school_year(), 2026);
+  EXPECT_EQ(part.schools_size(), 3);
+  EXPECT_EQ(part.posts_size(), 0);
+  EXPECT_EQ(part.teachers_size(), 0);
+  EXPECT_EQ(part.applications_size(), 0);
+  EXPECT_EQ(part.eligibility_size(), 0);
+
+  // Skipping a field the message does not have changes nothing.
+  rota::v1::RoundFrozen same;
+  ASSERT_TRUE(ParseSkippingFields(bytes, {12}, &same));
+  EXPECT_EQ(SerializeDeterministic(same), bytes);
+}
+
+TEST(ParseSkippingFieldsTest, RejectsMalformedBytes) {
+  const std::string bytes = SerializeDeterministic(SampleFrozen());
+  rota::v1::RoundFrozen out;
+  // Cut inside a length-delimited field.
+  EXPECT_FALSE(ParseSkippingFields(bytes.substr(0, bytes.size() - 3), {7}, &out));
+  // A tag with field number 0.
+  EXPECT_FALSE(ParseSkippingFields(std::string("\x00\x01", 2), {7}, &out));
+}
+
+TEST(RoundProjectorTest, FromTheMessageEqualsFromTheBytes) {
+  rota::v1::RoundFrozen f = SampleFrozen();
+  storage::Event frozen_event;
+  frozen_event.sequence = 7;
+  frozen_event.type = kRoundFrozenEvent;
+  frozen_event.payload = SerializeDeterministic(f);
+
+  rota::v1::RoundRun run;
+  *run.mutable_round() = f.round();
+  run.mutable_summary()->set_run(1);
+  run.mutable_summary()->set_result_hash("ab");
+  for (int i = 0; i < 3; ++i) {
+    auto* p = run.add_placements();
+    p->set_teacher(absl::StrCat("counties/yongan/teachers/t", i));
+    p->set_reason("stays");
+    run.add_explanations()->mutable_placement()->set_teacher(p->teacher());
+  }
+  run.mutable_report()->add_notes("transfer");
+  run.add_adjustments()->set_teacher("counties/yongan/teachers/t1");
+  storage::Event run_event;
+  run_event.sequence = 8;
+  run_event.type = kRoundRunEvent;
+  run_event.payload = SerializeDeterministic(run);
+
+  class Empty : public storage::Snapshot {
+   public:
+    uint64_t head_sequence() const override { return 0; }
+    absl::StatusOr<std::optional<std::string>> Get(
+        const std::string&) const override {
+      return std::optional<std::string>();
+    }
+    absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(
+        const std::string&, const std::string&, size_t) const override {
+      return std::vector<std::pair<std::string, std::string>>();
+    }
+  } empty;
+
+  auto same = [](const std::vector<storage::ProjectionWrite>& a,
+                 const std::vector<storage::ProjectionWrite>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].key, b[i].key);
+      EXPECT_EQ(a[i].value, b[i].value) << a[i].key;
+    }
+  };
+  auto from_bytes = ProjectRoundEvent(frozen_event, empty);
+  ASSERT_TRUE(from_bytes.ok()) << from_bytes.status();
+  same(*from_bytes, ProjectRoundFrozen(f, frozen_event.payload));
+  from_bytes = ProjectRoundEvent(run_event, empty);
+  ASSERT_TRUE(from_bytes.ok()) << from_bytes.status();
+  same(*from_bytes, ProjectRoundRun(run));
+  // The run record keeps everything but the bulk.
+  rota::v1::RoundRun record;
+  for (const auto& w : *from_bytes) {
+    if (w.key.rfind("rr/", 0) == 0) {
+      ASSERT_TRUE(record.ParseFromString(*w.value));
+    }
+  }
+  EXPECT_EQ(record.placements_size(), 0);
+  EXPECT_EQ(record.explanations_size(), 0);
+  EXPECT_EQ(record.summary().result_hash(), "ab");
+  EXPECT_EQ(record.report().notes_size(), 1);
+  EXPECT_EQ(record.adjustments_size(), 1);
+}
+
+}  // namespace
+}  // namespace rota::service
