@@ -110,7 +110,7 @@ TEST(RoundProjectorTest, FromTheMessageEqualsFromTheBytes) {
   };
   auto from_bytes = ProjectRoundEvent(frozen_event, empty);
   ASSERT_TRUE(from_bytes.ok()) << from_bytes.status();
-  same(*from_bytes, ProjectRoundFrozen(f, frozen_event.payload));
+  same(*from_bytes, ProjectRoundFrozen(f));
   from_bytes = ProjectRoundEvent(run_event, empty);
   ASSERT_TRUE(from_bytes.ok()) << from_bytes.status();
   same(*from_bytes, ProjectRoundRun(run));

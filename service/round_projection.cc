@@ -25,9 +25,6 @@ std::string ApplicationPrefix(absl::string_view round) {
 std::string Application(absl::string_view round, absl::string_view teacher) {
   return absl::StrCat("ra/", round, "/", teacher);
 }
-std::string Frozen(absl::string_view round) {
-  return absl::StrCat("rf/", round);
-}
 std::string EligibilityPrefix(absl::string_view round) {
   return absl::StrCat("re/", round, "/");
 }
@@ -104,7 +101,7 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectRoundEvent(
     PutRound(p.round(), out);
   } else if (e.type == kRoundFrozenEvent) {
     ROTA_ASSIGN_OR_RETURN(auto p, Parse<rota::v1::RoundFrozen>(e));
-    return ProjectRoundFrozen(p, e.payload);
+    return ProjectRoundFrozen(p);
   } else if (e.type == kRoundRunEvent) {
     ROTA_ASSIGN_OR_RETURN(auto p, Parse<rota::v1::RoundRun>(e));
     return ProjectRoundRun(p);
@@ -131,16 +128,15 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectRoundEvent(
 }
 
 std::vector<ProjectionWrite> ProjectRoundFrozen(
-    const rota::v1::RoundFrozen& frozen, const std::string& payload) {
+    const rota::v1::RoundFrozen& frozen) {
   std::vector<ProjectionWrite> out;
   std::string round = IdOfName(frozen.round().name());
-  out.reserve(frozen.eligibility_size() + 2);
+  out.reserve(frozen.eligibility_size() + 1);
   for (const auto& entry : frozen.eligibility()) {
     out.push_back(
         ProjectionWrite::Put(keys::Eligibility(round, IdOfName(entry.teacher())),
                              entry.SerializeAsString()));
   }
-  out.push_back(ProjectionWrite::Put(keys::Frozen(round), payload));
   PutRound(frozen.round(), out);
   return out;
 }

@@ -7,7 +7,6 @@
 //   pol/{year}/{version:010}            Policy as stored by SetPolicy
 //   rd/{round}                          Round (state after its last event)
 //   ra/{round}/{teacher}                Application
-//   rf/{round}                          RoundFrozen (the frozen inputs)
 //   re/{round}/{teacher}                EligibilityEntry
 //   rp/{round}/{run:06}/{teacher}       Placement of a run (after adjustments)
 //   rx/{round}/{run:06}/{teacher}       Explanation of a run
@@ -16,6 +15,8 @@
 //                                       adjustments used)
 //   rl/{round}/{teacher}                PlacementAdjusted (lock or override;
 //                                       the latest one wins; kept on re-run)
+// The frozen inputs themselves are not copied into a projection: they are
+// read from the RoundFrozen event (sequence round.frozen_sequence + 1).
 //
 // Thread-safety: pure functions.
 //
@@ -50,7 +51,6 @@ std::string Policy(int32_t year, int64_t version);
 std::string Round(absl::string_view round);
 std::string ApplicationPrefix(absl::string_view round);
 std::string Application(absl::string_view round, absl::string_view teacher);
-std::string Frozen(absl::string_view round);
 std::string EligibilityPrefix(absl::string_view round);
 std::string Eligibility(absl::string_view round, absl::string_view teacher);
 std::string PlacementPrefix(absl::string_view round, int32_t run);
@@ -75,10 +75,9 @@ absl::StatusOr<std::vector<storage::ProjectionWrite>> ProjectRoundEvent(
 // the writer that already holds it (a prefecture's frozen inputs or run are
 // tens of megabytes: parsing them back would double the work).
 // ProjectRoundEvent calls these after parsing, so the live path and a
-// rebuild make the same writes. `payload` is the event's payload (the
-// deterministic serialization of `frozen`).
+// rebuild make the same writes.
 std::vector<storage::ProjectionWrite> ProjectRoundFrozen(
-    const rota::v1::RoundFrozen& frozen, const std::string& payload);
+    const rota::v1::RoundFrozen& frozen);
 std::vector<storage::ProjectionWrite> ProjectRoundRun(
     const rota::v1::RoundRun& run);
 

@@ -142,14 +142,18 @@ enum class FrozenParts {
   kSchools,       // commit: round, policy and schools
 };
 
-absl::StatusOr<rota::v1::RoundFrozen> LoadFrozen(const Snapshot& s,
-                                                 const ChildName& n,
-                                                 FrozenParts parts) {
-  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                        s.Get(keys::Frozen(n.id)));
-  if (!bytes.has_value())
+// The frozen inputs are read from the RoundFrozen event itself: the freeze
+// appends only that event, so it is the one after round.frozen_sequence.
+absl::StatusOr<rota::v1::RoundFrozen> LoadFrozen(
+    const storage::EventStore& store, const Round& round, FrozenParts parts) {
+  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round.name()));
+  const uint64_t sequence = static_cast<uint64_t>(round.frozen_sequence()) + 1;
+  ROTA_ASSIGN_OR_RETURN(std::vector<storage::Event> events,
+                        store.ReadRange(n.county, sequence, 1));
+  if (events.empty() || events[0].type != kRoundFrozenEvent)
     return absl::DataLossError(
-        absl::StrCat("frozen inputs of round ", n.id, " are missing"));
+        absl::StrCat("frozen inputs of round ", n.id, " are missing: event ",
+                     sequence, " is not its RoundFrozen event"));
   // Field numbers of rota.v1.RoundFrozen (round_events.proto).
   constexpr int kPosts = 4, kTeachers = 5, kApplications = 6,
                 kEligibility = 7;
@@ -158,9 +162,11 @@ absl::StatusOr<rota::v1::RoundFrozen> LoadFrozen(const Snapshot& s,
   if (parts == FrozenParts::kSchools)
     skip = {kPosts, kTeachers, kApplications, kEligibility};
   rota::v1::RoundFrozen f;
-  if (!ParseSkippingFields(*bytes, skip, &f))
-    return absl::DataLossError(
-        absl::StrCat("frozen inputs of round ", n.id, " do not parse"));
+  if (!ParseSkippingFields(events[0].payload, skip, &f) ||
+      f.round().name() != round.name())
+    return absl::DataLossError(absl::StrCat(
+        "frozen inputs of round ", n.id, " (event ", sequence,
+        ") do not parse or belong to another round"));
   return f;
 }
 
@@ -430,12 +436,12 @@ void Rounds::Cache(const std::string& key, std::shared_ptr<CachedFrozen> entry) 
 }
 
 absl::StatusOr<std::shared_ptr<Rounds::CachedFrozen>> Rounds::EngineInputsOf(
-    const Snapshot& s, const Round& round) {
+    const Round& round) {
   const std::string key = CacheKey(round);
   if (std::shared_ptr<CachedFrozen> hit = FindCached(key)) return hit;
-  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round.name()));
-  ROTA_ASSIGN_OR_RETURN(rota::v1::RoundFrozen f,
-                        LoadFrozen(s, n, FrozenParts::kEngineInputs));
+  ROTA_ASSIGN_OR_RETURN(
+      rota::v1::RoundFrozen f,
+      LoadFrozen(*store_, round, FrozenParts::kEngineInputs));
   auto entry = std::make_shared<CachedFrozen>();
   {
     absl::MutexLock lock(&entry->mu);
@@ -735,11 +741,8 @@ absl::StatusOr<Round> Rounds::FreezeRound(
         round.set_etag(absl::StrCat(w.next_sequence()));
         round.set_update_time(w.now());
         *f.mutable_round() = round;
-        std::string bytes = SerializeDeterministic(f);
-        std::vector<storage::ProjectionWrite> writes =
-            ProjectRoundFrozen(f, bytes);
-        w.AddProjectedEvent(kRoundFrozenEvent, std::move(bytes),
-                            std::move(writes));
+        w.AddProjectedEvent(kRoundFrozenEvent, SerializeDeterministic(f),
+                            ProjectRoundFrozen(f));
         converted = std::make_shared<CachedFrozen>();
         absl::MutexLock lock(&converted->mu);
         converted->frozen = std::move(engine_inputs);
@@ -799,7 +802,7 @@ absl::StatusOr<rota::v1::RunSummary> Rounds::RunRound(
             round.state() != rota::v1::PROPOSED)
           return WrongState(round, "FROZEN or PROPOSED");
         ROTA_ASSIGN_OR_RETURN(std::shared_ptr<CachedFrozen> inputs,
-                              EngineInputsOf(w.state(), round));
+                              EngineInputsOf(round));
         ROTA_ASSIGN_OR_RETURN(auto adjustments, Adjustments(w.state(), n.id));
         absl::MutexLock lock(&inputs->mu);
         ROTA_ASSIGN_OR_RETURN(
@@ -950,7 +953,7 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
         const char* collection = hiring ? kPosts : kSchools;
         ROTA_ASSIGN_OR_RETURN(std::shared_ptr<CachedFrozen> inputs,
-                              EngineInputsOf(w.state(), round));
+                              EngineInputsOf(round));
         absl::MutexLock lock(&inputs->mu);
         const engine::rules::CountyInputs& frozen = inputs->frozen.inputs;
         std::string to;
@@ -1064,7 +1067,7 @@ absl::StatusOr<Round> Rounds::CommitRound(
         const int32_t run = LatestRun(round);
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
         ROTA_ASSIGN_OR_RETURN(auto frozen,
-                              LoadFrozen(w.state(), n, FrozenParts::kSchools));
+                              LoadFrozen(*store_, round, FrozenParts::kSchools));
         ROTA_ASSIGN_OR_RETURN(auto placements,
                               LoadAll<rota::v1::Placement>(
                                   w.state(), keys::PlacementPrefix(n.id, run)));
@@ -1208,7 +1211,7 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
   ROTA_ASSIGN_OR_RETURN(run, PickRun(v.round, run));
   ROTA_ASSIGN_OR_RETURN(
       auto frozen,
-      LoadFrozen(*v.snapshot, v.name, FrozenParts::kEngineInputs));
+      LoadFrozen(*store_, v.round, FrozenParts::kEngineInputs));
   ROTA_ASSIGN_OR_RETURN(auto record, LoadRunRecord(*v.snapshot, v.name, run));
   std::vector<rota::v1::PlacementAdjusted> adjustments(
       record.adjustments().begin(), record.adjustments().end());

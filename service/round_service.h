@@ -17,7 +17,7 @@
 //                      before its Append never happened. Runs start from
 //                      the frozen inputs as converted for the engine at
 //                      freeze (kept in memory for the last few rounds, else
-//                      read back from the RoundFrozen projection).
+//                      read back from the RoundFrozen event).
 //   LockPlacement      PlacementAdjusted (PROPOSED)
 //   OverridePlacement  PlacementAdjusted + RoundRun: the override is checked
 //                      by running the engine with it; if accepted, that run
@@ -105,9 +105,10 @@ class Rounds {
   static std::string CacheKey(const rota::v1::Round& round);
   std::shared_ptr<CachedFrozen> FindCached(const std::string& key);
   void Cache(const std::string& key, std::shared_ptr<CachedFrozen> entry);
-  // The round's engine inputs: cached, or read from `s` and cached.
+  // The round's engine inputs: cached, or read from its RoundFrozen event
+  // and cached.
   absl::StatusOr<std::shared_ptr<CachedFrozen>> EngineInputsOf(
-      const storage::Snapshot& s, const rota::v1::Round& round);
+      const rota::v1::Round& round);
 
   storage::EventStore* const store_;
   CountyMutexFn county_mutex_;
