@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "common/sha256.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -69,21 +71,33 @@ bool ParseSkippingFields(absl::string_view bytes, absl::Span<const int> skip,
       reinterpret_cast<const uint8_t*>(bytes.data()),
       static_cast<int>(bytes.size()));
   in.SetTotalBytesLimit(std::numeric_limits<int>::max());
-  std::string kept;
+  // The kept fields' byte ranges, adjacent ones merged: with fields written
+  // in number order (deterministic serialization) and the skipped ones
+  // last, that is one prefix, parsed in place without a copy.
+  std::vector<std::pair<int, int>> kept;
   while (true) {
     const int start = in.CurrentPosition();
     const uint32_t tag = in.ReadTag();
     if (tag == 0) break;
     if (!WireFormatLite::SkipField(&in, tag)) return false;
     const int field = static_cast<int>(WireFormatLite::GetTagFieldNumber(tag));
-    if (std::find(skip.begin(), skip.end(), field) == skip.end()) {
-      kept.append(bytes.data() + start, in.CurrentPosition() - start);
+    if (std::find(skip.begin(), skip.end(), field) != skip.end()) continue;
+    if (!kept.empty() && kept.back().second == start) {
+      kept.back().second = in.CurrentPosition();
+    } else {
+      kept.push_back({start, in.CurrentPosition()});
     }
   }
   if (!in.ConsumedEntireMessage() ||
       in.CurrentPosition() != static_cast<int>(bytes.size()))
     return false;
-  return out->ParseFromString(kept);
+  if (kept.size() == 1) {
+    return out->ParseFromArray(bytes.data() + kept[0].first,
+                               kept[0].second - kept[0].first);
+  }
+  std::string joined;
+  for (auto [begin, end] : kept) joined.append(bytes.data() + begin, end - begin);
+  return out->ParseFromString(joined);
 }
 
 void CountyWrite::AddProjectedEvent(

@@ -48,6 +48,16 @@ TEST(ParseSkippingFieldsTest, LeavesOutTheSkippedFieldsOnly) {
   EXPECT_EQ(part.applications_size(), 0);
   EXPECT_EQ(part.eligibility_size(), 0);
 
+  // Kept fields on both sides of a skipped one.
+  rota::v1::RoundFrozen gap;
+  ASSERT_TRUE(ParseSkippingFields(bytes, {3, 5}, &gap));
+  EXPECT_EQ(gap.schools_size(), 0);
+  EXPECT_EQ(gap.teachers_size(), 0);
+  EXPECT_EQ(gap.posts_size(), 3);
+  EXPECT_EQ(gap.applications_size(), 3);
+  EXPECT_EQ(gap.eligibility_size(), 3);
+  EXPECT_EQ(gap.round().name(), f.round().name());
+
   // Skipping a field the message does not have changes nothing.
   rota::v1::RoundFrozen same;
   ASSERT_TRUE(ParseSkippingFields(bytes, {12}, &same));

@@ -117,16 +117,18 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
 absl::StatusOr<EngineResult> RunEngine(
     const rota::v1::RoundFrozen& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
-    const rota::v1::RunParameters& params, const ProgressFn& progress) {
+    const rota::v1::RunParameters& params, const ProgressFn& progress,
+    EngineOutput output) {
   if (progress) progress("inputs", 0, 3);
   ROTA_ASSIGN_OR_RETURN(FrozenEngineInputs in, ToFrozenEngineInputs(frozen));
-  return RunEngine(in, adjustments, params, progress);
+  return RunEngine(in, adjustments, params, progress, output);
 }
 
 absl::StatusOr<EngineResult> RunEngine(
     FrozenEngineInputs& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
-    const rota::v1::RunParameters& params, const ProgressFn& progress) {
+    const rota::v1::RunParameters& params, const ProgressFn& progress,
+    EngineOutput output) {
   const std::string& county = frozen.county;
   auto report = [&](const char* phase, int64_t done, int64_t total) {
     if (progress) progress(phase, done, total);
@@ -175,6 +177,7 @@ absl::StatusOr<EngineResult> RunEngine(
   r.stayed = o.counts.stayed;
   r.unplaced = o.counts.unplaced;
   r.quota_violations = o.counts.quota_violations;
+  if (output == EngineOutput::kHashOnly) return r;
   r.placements.reserve(o.placements.size());
   for (const auto& p : o.placements) {
     rota::v1::Placement x;

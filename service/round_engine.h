@@ -59,6 +59,10 @@ absl::StatusOr<FrozenEngineInputs> ToFrozenEngineInputs(
 absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
     const FrozenEngineInputs& frozen);
 
+// What RunEngine converts back to protos: everything, or (replay) only the
+// hash and the counts.
+enum class EngineOutput { kFull, kHashOnly };
+
 // Runs the round's engine on the frozen inputs with `adjustments` (locks and
 // overrides) and `params`. FAILED_PRECONDITION from the engine (an override
 // breaking a hard rule) is passed through; INVALID_ARGUMENT for bad params.
@@ -67,12 +71,14 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
 absl::StatusOr<EngineResult> RunEngine(
     FrozenEngineInputs& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
-    const rota::v1::RunParameters& params, const ProgressFn& progress);
+    const rota::v1::RunParameters& params, const ProgressFn& progress,
+    EngineOutput output = EngineOutput::kFull);
 
 // The same from the stored message (replay).
 absl::StatusOr<EngineResult> RunEngine(
     const rota::v1::RoundFrozen& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
-    const rota::v1::RunParameters& params, const ProgressFn& progress);
+    const rota::v1::RunParameters& params, const ProgressFn& progress,
+    EngineOutput output = EngineOutput::kFull);
 
 }  // namespace rota::service

@@ -1215,14 +1215,20 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
   ROTA_ASSIGN_OR_RETURN(auto record, LoadRunRecord(*v.snapshot, v.name, run));
   std::vector<rota::v1::PlacementAdjusted> adjustments(
       record.adjustments().begin(), record.adjustments().end());
+  // The hash decides; the placements are converted (by a second run) only
+  // to name the first difference when it does not match.
   ROTA_ASSIGN_OR_RETURN(
       EngineResult r,
-      RunEngine(frozen, adjustments, record.summary().parameters(), nullptr));
+      RunEngine(frozen, adjustments, record.summary().parameters(), nullptr,
+                EngineOutput::kHashOnly));
   rota::v1::ReplayRoundResponse out;
   out.set_recorded_hash(record.summary().result_hash());
   out.set_replay_hash(r.result_hash);
   out.set_match(out.recorded_hash() == out.replay_hash());
   if (!out.match()) {
+    ROTA_ASSIGN_OR_RETURN(
+        r, RunEngine(frozen, adjustments, record.summary().parameters(),
+                     nullptr, EngineOutput::kFull));
     ROTA_ASSIGN_OR_RETURN(
         auto stored, LoadAll<rota::v1::Placement>(
                          *v.snapshot, keys::PlacementPrefix(v.name.id, run)));
