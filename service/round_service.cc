@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -14,6 +15,8 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "engine/rules/county.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "rota/v1/round_events.pb.h"
 #include "service/county_write.h"
 #include "service/page_token.h"
@@ -104,6 +107,18 @@ absl::Status ScanAll(const Snapshot& s, const std::string& prefix, Fn fn) {
   }
 }
 
+// Parses every value under `prefix` into a new element of `out` (in place:
+// on `out`'s arena, if it has one).
+template <typename Proto>
+absl::Status LoadInto(const Snapshot& s, const std::string& prefix,
+                      google::protobuf::RepeatedPtrField<Proto>* out) {
+  return ScanAll(s, prefix, [&](const std::string& k, const std::string& v) {
+    if (!out->Add()->ParseFromString(v))
+      return absl::DataLossError(absl::StrCat("stored ", k, " does not parse"));
+    return absl::OkStatus();
+  });
+}
+
 template <typename Proto>
 absl::StatusOr<std::vector<Proto>> LoadAll(const Snapshot& s,
                                            const std::string& prefix) {
@@ -144,8 +159,10 @@ enum class FrozenParts {
 
 // The frozen inputs are read from the RoundFrozen event itself: the freeze
 // appends only that event, so it is the one after round.frozen_sequence.
-absl::StatusOr<rota::v1::RoundFrozen> LoadFrozen(
-    const storage::EventStore& store, const Round& round, FrozenParts parts) {
+// The message lives on `arena` (tens of MB of small messages, freed at once).
+absl::StatusOr<rota::v1::RoundFrozen*> LoadFrozen(
+    const storage::EventStore& store, const Round& round, FrozenParts parts,
+    google::protobuf::Arena* arena) {
   ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round.name()));
   const uint64_t sequence = static_cast<uint64_t>(round.frozen_sequence()) + 1;
   ROTA_ASSIGN_OR_RETURN(std::vector<storage::Event> events,
@@ -161,9 +178,9 @@ absl::StatusOr<rota::v1::RoundFrozen> LoadFrozen(
   if (parts == FrozenParts::kEngineInputs) skip = {kEligibility};
   if (parts == FrozenParts::kSchools)
     skip = {kPosts, kTeachers, kApplications, kEligibility};
-  rota::v1::RoundFrozen f;
-  if (!ParseSkippingFields(events[0].payload, skip, &f) ||
-      f.round().name() != round.name())
+  auto* f = google::protobuf::Arena::CreateMessage<rota::v1::RoundFrozen>(arena);
+  if (!ParseSkippingFields(events[0].payload, skip, f) ||
+      f->round().name() != round.name())
     return absl::DataLossError(absl::StrCat(
         "frozen inputs of round ", n.id, " (event ", sequence,
         ") do not parse or belong to another round"));
@@ -439,13 +456,14 @@ absl::StatusOr<std::shared_ptr<Rounds::CachedFrozen>> Rounds::EngineInputsOf(
     const Round& round) {
   const std::string key = CacheKey(round);
   if (std::shared_ptr<CachedFrozen> hit = FindCached(key)) return hit;
+  google::protobuf::Arena arena;
   ROTA_ASSIGN_OR_RETURN(
-      rota::v1::RoundFrozen f,
-      LoadFrozen(*store_, round, FrozenParts::kEngineInputs));
+      rota::v1::RoundFrozen * f,
+      LoadFrozen(*store_, round, FrozenParts::kEngineInputs, &arena));
   auto entry = std::make_shared<CachedFrozen>();
   {
     absl::MutexLock lock(&entry->mu);
-    ROTA_ASSIGN_OR_RETURN(entry->frozen, ToFrozenEngineInputs(f));
+    ROTA_ASSIGN_OR_RETURN(entry->frozen, ToFrozenEngineInputs(*f));
   }
   Cache(key, entry);
   return entry;
@@ -674,33 +692,29 @@ absl::StatusOr<Round> Rounds::FreezeRound(
         ROTA_ASSIGN_OR_RETURN(Round round, LoadRound(w.state(), n));
         if (round.state() != rota::v1::DRAFT) return WrongState(round, "DRAFT");
         const Snapshot& s = w.state();
-        rota::v1::RoundFrozen f;
+        // On an arena: a prefecture's frozen inputs are ~10^6 small messages,
+        // freed here in one go.
+        google::protobuf::Arena arena;
+        rota::v1::RoundFrozen& f =
+            *google::protobuf::Arena::CreateMessage<rota::v1::RoundFrozen>(
+                &arena);
         ROTA_ASSIGN_OR_RETURN(rota::v1::Policy policy,
                               Policies::Load(s, n.county, round.school_year(),
                                              round.policy_version()));
         round.set_policy_version(policy.version());
         *f.mutable_policy() = policy;
-        ROTA_ASSIGN_OR_RETURN(
-            auto schools, LoadAll<rota::v1::School>(s, keys::kSchoolPrefix));
-        ROTA_ASSIGN_OR_RETURN(auto posts,
-                              LoadAll<rota::v1::Post>(s, keys::kPostPrefix));
-        ROTA_ASSIGN_OR_RETURN(
-            auto teachers, LoadAll<rota::v1::Teacher>(s, keys::kTeacherPrefix));
+        ROTA_RETURN_IF_ERROR(
+            LoadInto(s, keys::kSchoolPrefix, f.mutable_schools()));
+        ROTA_RETURN_IF_ERROR(LoadInto(s, keys::kPostPrefix, f.mutable_posts()));
+        ROTA_RETURN_IF_ERROR(
+            LoadInto(s, keys::kTeacherPrefix, f.mutable_teachers()));
         ROTA_ASSIGN_OR_RETURN(auto apps, LoadAll<rota::v1::Application>(
                                              s, keys::ApplicationPrefix(n.id)));
-        std::set<std::string> school_ids, post_ids, teacher_ids;
-        for (auto& x : schools) {
-          school_ids.insert(x.name());
-          *f.add_schools() = std::move(x);
-        }
-        for (auto& x : posts) {
-          post_ids.insert(x.name());
-          *f.add_posts() = std::move(x);
-        }
-        for (auto& x : teachers) {
-          teacher_ids.insert(x.name());
-          *f.add_teachers() = std::move(x);
-        }
+        absl::flat_hash_set<absl::string_view> school_ids, post_ids,
+            teacher_ids;
+        for (const auto& x : f.schools()) school_ids.insert(x.name());
+        for (const auto& x : f.posts()) post_ids.insert(x.name());
+        for (const auto& x : f.teachers()) teacher_ids.insert(x.name());
         // Applications of teachers (or to schools/posts) deleted since they
         // were submitted are dropped from the frozen inputs.
         const auto& targets = round.kind() == rota::v1::COMPETITIVE_HIRING
@@ -708,12 +722,12 @@ absl::StatusOr<Round> Rounds::FreezeRound(
                                   : school_ids;
         int64_t kept = 0;
         for (auto& a : apps) {
-          if (!teacher_ids.count(a.teacher())) continue;
-          rota::v1::Application clean = a;
-          clean.clear_preferences();
+          if (!teacher_ids.contains(a.teacher())) continue;
+          rota::v1::Application& clean = *f.add_applications();
+          clean.set_teacher(a.teacher());
+          clean.set_voluntary(a.voluntary());
           for (const auto& p : a.preferences())
-            if (targets.count(p)) clean.add_preferences(p);
-          *f.add_applications() = std::move(clean);
+            if (targets.contains(p)) clean.add_preferences(p);
           ++kept;
         }
         round.set_applications(kept);
@@ -1066,8 +1080,11 @@ absl::StatusOr<Round> Rounds::CommitRound(
           return WrongState(round, "PROPOSED (run the round first)");
         const int32_t run = LatestRun(round);
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
-        ROTA_ASSIGN_OR_RETURN(auto frozen,
-                              LoadFrozen(*store_, round, FrozenParts::kSchools));
+        google::protobuf::Arena arena;
+        ROTA_ASSIGN_OR_RETURN(
+            const rota::v1::RoundFrozen* f,
+            LoadFrozen(*store_, round, FrozenParts::kSchools, &arena));
+        const rota::v1::RoundFrozen& frozen = *f;
         ROTA_ASSIGN_OR_RETURN(auto placements,
                               LoadAll<rota::v1::Placement>(
                                   w.state(), keys::PlacementPrefix(n.id, run)));
@@ -1209,9 +1226,11 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
     run = LatestRun(v.round);
   }
   ROTA_ASSIGN_OR_RETURN(run, PickRun(v.round, run));
+  google::protobuf::Arena arena;
   ROTA_ASSIGN_OR_RETURN(
-      auto frozen,
-      LoadFrozen(*store_, v.round, FrozenParts::kEngineInputs));
+      const rota::v1::RoundFrozen* f,
+      LoadFrozen(*store_, v.round, FrozenParts::kEngineInputs, &arena));
+  const rota::v1::RoundFrozen& frozen = *f;
   ROTA_ASSIGN_OR_RETURN(auto record, LoadRunRecord(*v.snapshot, v.name, run));
   std::vector<rota::v1::PlacementAdjusted> adjustments(
       record.adjustments().begin(), record.adjustments().end());
