@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,30 @@ absl::StatusOr<rules::CountyInputs> EngineInputs(
   return rota::service::ToCountyInputs(frozen, {});
 }
 
+// Runs the engine on the round's inputs; the time in ms, or nullopt after
+// printing the error.
+std::optional<double> TimeEngine(
+    absl::StatusOr<rules::CountyInputs> inputs, rota::v1::RoundKind kind,
+    std::string* hash) {
+  if (!inputs.ok()) {
+    std::cerr << "inputs: " << inputs.status() << "\n";
+    return std::nullopt;
+  }
+  rules::RoundPolicy policy;
+  Clock::time_point e0 = Clock::now();
+  absl::StatusOr<rules::RoundOutcome> outcome =
+      kind == rota::v1::EXCHANGE_ROTATION
+          ? rules::RunExchangeRotation(*inputs, policy)
+          : rules::RunCompetitiveHiring(*inputs, policy);
+  Clock::time_point e1 = Clock::now();
+  if (!outcome.ok()) {
+    std::cerr << "engine: " << outcome.status() << "\n";
+    return std::nullopt;
+  }
+  *hash = outcome->hash_hex;
+  return Ms(e0, e1);
+}
+
 int Usage() {
   std::cerr << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
                "[--kind exchange|hiring] [--repeat R] [--engine-only]\n"
@@ -97,26 +122,12 @@ int EngineOnly(const rota::tools::CountyGenOptions& gen,
   std::vector<double> engine_ms;
   std::string hash;
   for (int r = 0; r < repeat; ++r) {
-    absl::StatusOr<rules::CountyInputs> inputs =
+    std::optional<double> ms = TimeEngine(
         EngineInputs("bench", data->schools, data->posts, data->teachers, apps,
-                     gen.seed);
-    if (!inputs.ok()) {
-      std::cerr << "inputs: " << inputs.status() << "\n";
-      return 1;
-    }
-    rules::RoundPolicy policy;
-    Clock::time_point e0 = Clock::now();
-    absl::StatusOr<rules::RoundOutcome> outcome =
-        kind == rota::v1::EXCHANGE_ROTATION
-            ? rules::RunExchangeRotation(*inputs, policy)
-            : rules::RunCompetitiveHiring(*inputs, policy);
-    Clock::time_point e1 = Clock::now();
-    if (!outcome.ok()) {
-      std::cerr << "engine: " << outcome.status() << "\n";
-      return 1;
-    }
-    engine_ms.push_back(Ms(e0, e1));
-    hash = outcome->hash_hex;
+                     gen.seed),
+        kind, &hash);
+    if (!ms.has_value()) return 1;
+    engine_ms.push_back(*ms);
     std::printf("%-4d engine %10.1f ms  result %s\n", r, engine_ms.back(),
                 hash.c_str());
   }
@@ -207,24 +218,11 @@ int main(int argc, char** argv) {
       std::cerr << "registry read failed\n";
       return 1;
     }
-    absl::StatusOr<rules::CountyInputs> inputs =
-        EngineInputs("bench", *sch, *pst, *tch, apps, seed + r);
-    if (!inputs.ok()) {
-      std::cerr << "inputs: " << inputs.status() << "\n";
-      return 1;
-    }
-    rules::RoundPolicy policy;
-    Clock::time_point e0 = Clock::now();
-    absl::StatusOr<rules::RoundOutcome> outcome =
-        kind == rota::v1::EXCHANGE_ROTATION
-            ? rules::RunExchangeRotation(*inputs, policy)
-            : rules::RunCompetitiveHiring(*inputs, policy);
-    Clock::time_point e1 = Clock::now();
-    if (!outcome.ok()) {
-      std::cerr << "engine: " << outcome.status() << "\n";
-      return 1;
-    }
-    engine_ms.push_back(Ms(e0, e1));
+    std::string hash;
+    std::optional<double> ms = TimeEngine(
+        EngineInputs("bench", *sch, *pst, *tch, apps, seed + r), kind, &hash);
+    if (!ms.has_value()) return 1;
+    engine_ms.push_back(*ms);
     absl::StatusOr<rota::v1::Round> round =
         rc.Create("bench", kind, "2026-09-01");
     if (!round.ok()) {
