@@ -890,18 +890,40 @@ absl::StatusOr<rota::v1::RoundReport> Rounds::GetRoundReport(
 
 // ---- lock / override --------------------------------------------------------
 
-absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
-    const CallContext& call, const rota::v1::LockPlacementRequest& req) {
+namespace {
+
+struct AdjustmentTarget {
+  ChildName round;
+  std::string teacher;  // id
+};
+
+// The checks a lock and an override share: round and teacher names, reason,
+// request id, then the caller's access to the county.
+absl::StatusOr<AdjustmentTarget> CheckAdjustment(
+    const CallContext& call, const std::string& round_name,
+    const std::string& teacher_ref, const std::string& reason,
+    const std::string& request_id) {
   Violations v;
-  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(req.name()));
-  std::optional<std::string> teacher =
-      RefId(n.county, kTeachers, req.teacher());
+  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round_name));
+  std::optional<std::string> teacher = RefId(n.county, kTeachers, teacher_ref);
   if (!teacher.has_value())
     v.Add("teacher", "must be a teacher id or resource name of this county");
-  ValidateReason(req.reason(), v);
-  ValidateRequestId(req.request_id(), v);
+  ValidateReason(reason, v);
+  ValidateRequestId(request_id, v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
+  return AdjustmentTarget{std::move(n), std::move(*teacher)};
+}
+
+}  // namespace
+
+absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
+    const CallContext& call, const rota::v1::LockPlacementRequest& req) {
+  ROTA_ASSIGN_OR_RETURN(AdjustmentTarget target,
+                        CheckAdjustment(call, req.name(), req.teacher(),
+                                        req.reason(), req.request_id()));
+  const ChildName& n = target.round;
+  const std::string& teacher = target.teacher;
   return WriteToCounty<rota::v1::Placement>(
       *store_, *county_mutex_(n.county), call, n.county, req, req.request_id(),
       [&](CountyWrite& w) -> absl::StatusOr<rota::v1::Placement> {
@@ -911,9 +933,9 @@ absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
         int32_t run = LatestRun(round);
         ROTA_ASSIGN_OR_RETURN(
             auto p, LoadProto<rota::v1::Placement>(
-                        w.state(), keys::Placement(n.id, run, *teacher)));
+                        w.state(), keys::Placement(n.id, run, teacher)));
         if (!p.has_value())
-          return NotFoundName(absl::StrCat("teacher ", *teacher, " in run ",
+          return NotFoundName(absl::StrCat("teacher ", teacher, " in run ",
                                            run, " of ", round.name()));
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
         std::string to;
@@ -948,16 +970,11 @@ absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
 
 absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
     const CallContext& call, const rota::v1::OverridePlacementRequest& req) {
-  Violations v;
-  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(req.name()));
-  std::optional<std::string> teacher =
-      RefId(n.county, kTeachers, req.teacher());
-  if (!teacher.has_value())
-    v.Add("teacher", "must be a teacher id or resource name of this county");
-  ValidateReason(req.reason(), v);
-  ValidateRequestId(req.request_id(), v);
-  ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
+  ROTA_ASSIGN_OR_RETURN(AdjustmentTarget target,
+                        CheckAdjustment(call, req.name(), req.teacher(),
+                                        req.reason(), req.request_id()));
+  const ChildName& n = target.round;
+  const std::string& teacher = target.teacher;
   return WriteToCounty<rota::v1::Placement>(
       *store_, *county_mutex_(n.county), call, n.county, req, req.request_id(),
       [&](CountyWrite& w) -> absl::StatusOr<rota::v1::Placement> {
@@ -988,12 +1005,12 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
                                    " of the round's frozen inputs"));
         }
         std::string teacher_name =
-            ChildResourceName(n.county, kTeachers, *teacher);
+            ChildResourceName(n.county, kTeachers, teacher);
         bool in_round = false;
-        for (const auto& t : frozen.teachers) in_round |= t.id == *teacher;
+        for (const auto& t : frozen.teachers) in_round |= t.id == teacher;
         if (!in_round)
           return NotFoundName(
-              absl::StrCat("teacher ", *teacher, " in ", round.name()));
+              absl::StrCat("teacher ", teacher, " in ", round.name()));
         ROTA_ASSIGN_OR_RETURN(auto adjustments, Adjustments(w.state(), n.id));
         rota::v1::PlacementAdjusted e;
         e.set_teacher(teacher_name);
