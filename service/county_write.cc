@@ -96,8 +96,21 @@ bool ParseSkippingFields(absl::string_view bytes, absl::Span<const int> skip,
                                kept[0].second - kept[0].first);
   }
   std::string joined;
-  for (auto [begin, end] : kept) joined.append(bytes.data() + begin, end - begin);
+  for (auto [begin, end] : kept)
+    joined.append(bytes.data() + begin, end - begin);
   return out->ParseFromString(joined);
+}
+
+void CountyWrite::AddRecord(std::string key, std::string value) {
+  std::vector<storage::ProjectionWrite> w = {
+      storage::ProjectionWrite::Put(std::move(key), std::move(value))};
+  overlay_.Apply(w);
+  writes_.push_back(std::move(w[0]));
+}
+
+absl::Status CountyMissing(absl::string_view county) {
+  return PreconditionFailed("COUNTY_MISSING", CountyName(county),
+                            "the county does not exist; create it first");
 }
 
 void CountyWrite::AddProjectedEvent(
@@ -113,7 +126,8 @@ absl::StatusOr<std::string> WriteToCountyRaw(
     storage::EventStore& store, absl::Mutex& mu, const CallContext& call,
     const std::string& county, const google::protobuf::Message& request,
     const std::string& request_id,
-    absl::FunctionRef<absl::StatusOr<std::string>(CountyWrite&)> build) {
+    absl::FunctionRef<absl::StatusOr<std::string>(CountyWrite&)> build,
+    CountyCheck check) {
   std::string digest;
   if (!request_id.empty()) digest = RequestDigestOf(request);
   absl::MutexLock lock(&mu);
@@ -132,11 +146,10 @@ absl::StatusOr<std::string> WriteToCountyRaw(
       return record->substr(digest.size());
     }
   }
-  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> c,
-                        snapshot->Get(keys::kCounty));
-  if (!c.has_value()) {
-    return PreconditionFailed("COUNTY_MISSING", CountyName(county),
-                              "the county does not exist; create it first");
+  if (check == CountyCheck::kMustExist) {
+    ROTA_ASSIGN_OR_RETURN(std::optional<std::string> c,
+                          snapshot->Get(keys::kCounty));
+    if (!c.has_value()) return CountyMissing(county);
   }
   CountyWrite w(*snapshot, call, request_id);
   ROTA_ASSIGN_OR_RETURN(std::string response, build(w));

@@ -1,12 +1,14 @@
-// CountyWrite: one mutation of a county's log, shared by the policy and round
-// services: events staged with their projection writes (ProjectEvent, so the
-// live path and a rebuild cannot diverge), reads that see the staged writes,
-// AIP-155 request-id records, and one synced Append at the end.
+// CountyWrite: one mutation of a county's log, shared by the registry, policy
+// and round services: events staged with their projection writes
+// (ProjectEvent, so the live path and a rebuild cannot diverge), reads that
+// see the staged writes, AIP-155 request-id records, and one synced Append at
+// the end.
 //
-// WriteToCounty runs a builder under the county's writer mutex (the same
-// mutex the registry uses, so the registry, policies and rounds of one county
-// never race; it also serialises the commits of one county's rounds). Either
-// every event the builder staged is appended in one atomic batch, or none.
+// WriteToCounty runs a builder under the county's writer mutex (one per
+// county, so the registry, policies and rounds of one county never race; it
+// also serialises the commits of one county's rounds). Either every event the
+// builder staged is appended in one atomic batch, or none. BulkImport, which
+// applies several request ids in one batch, drives a CountyWrite itself.
 //
 // Thread-safety: a CountyWrite belongs to one call; WriteToCounty may be called
 // concurrently.
@@ -31,8 +33,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/types/span.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/status_macros.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/message_lite.h"
@@ -72,6 +74,9 @@ absl::StatusOr<std::optional<Proto>> LoadProto(const storage::Snapshot& s,
   return std::optional<Proto>(std::move(p));
 }
 
+// FAILED_PRECONDITION (COUNTY_MISSING) naming `county`.
+absl::Status CountyMissing(absl::string_view county);
+
 // A county snapshot; an empty in-memory view for a county without events.
 absl::StatusOr<std::unique_ptr<storage::Snapshot>> OpenCountySnapshot(
     const storage::EventStore& store, const std::string& county);
@@ -95,6 +100,14 @@ class CountyWrite {
 
   // Stages an event and its projection writes.
   absl::Status AddEvent(const char* type, std::string payload);
+  // Events staged from now on carry `request_id` (a bulk import batch holds
+  // several chunks, each with its own id).
+  void set_request_id(std::string request_id) {
+    request_id_ = std::move(request_id);
+  }
+  // A write not derived from an event (an idempotency record); later reads
+  // of state() see it.
+  void AddRecord(std::string key, std::string value);
   // Stages an event whose projection writes the caller made from the message
   // it holds, with the event type's own projector (ProjectRoundFrozen /
   // ProjectRoundRun, which ProjectEvent also uses), to spare parsing a large
@@ -115,30 +128,38 @@ class CountyWrite {
   std::vector<storage::ProjectionWrite> writes_;
 };
 
+// Whether a write needs its county to exist already.
+enum class CountyCheck {
+  kMustExist,  // FAILED_PRECONDITION (COUNTY_MISSING) otherwise
+  kNone,       // creating the county, or the builder checks what it needs
+};
+
 // Runs `build` under `mu` on a fresh snapshot of `county` and appends what it
 // staged (nothing staged: nothing written). With a request id: a repeated
 // request returns the stored response; the same id with another payload is
-// INVALID_ARGUMENT (REQUEST_ID_REUSED). FAILED_PRECONDITION (COUNTY_MISSING)
-// if the county does not exist.
+// INVALID_ARGUMENT (REQUEST_ID_REUSED).
 absl::StatusOr<std::string> WriteToCountyRaw(
     storage::EventStore& store, absl::Mutex& mu, const CallContext& call,
     const std::string& county, const google::protobuf::Message& request,
     const std::string& request_id,
-    absl::FunctionRef<absl::StatusOr<std::string>(CountyWrite&)> build);
+    absl::FunctionRef<absl::StatusOr<std::string>(CountyWrite&)> build,
+    CountyCheck check = CountyCheck::kMustExist);
 
 template <typename Resp>
 absl::StatusOr<Resp> WriteToCounty(
     storage::EventStore& store, absl::Mutex& mu, const CallContext& call,
     const std::string& county, const google::protobuf::Message& request,
     const std::string& request_id,
-    absl::FunctionRef<absl::StatusOr<Resp>(CountyWrite&)> build) {
-  ROTA_ASSIGN_OR_RETURN(
-      std::string bytes,
-      WriteToCountyRaw(store, mu, call, county, request, request_id,
-                       [&](CountyWrite& w) -> absl::StatusOr<std::string> {
-                         ROTA_ASSIGN_OR_RETURN(Resp r, build(w));
-                         return SerializeDeterministic(r);
-                       }));
+    absl::FunctionRef<absl::StatusOr<Resp>(CountyWrite&)> build,
+    CountyCheck check = CountyCheck::kMustExist) {
+  ROTA_ASSIGN_OR_RETURN(std::string bytes,
+                        WriteToCountyRaw(
+                            store, mu, call, county, request, request_id,
+                            [&](CountyWrite& w) -> absl::StatusOr<std::string> {
+                              ROTA_ASSIGN_OR_RETURN(Resp r, build(w));
+                              return SerializeDeterministic(r);
+                            },
+                            check));
   Resp out;
   if (!out.ParseFromString(bytes)) {
     return absl::DataLossError("stored response does not parse");

@@ -14,6 +14,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/field_mask_util.h"
+#include "service/county_write.h"
 #include "service/filter.h"
 #include "service/grpc_status.h"
 #include "service/page_token.h"
@@ -35,31 +36,6 @@ using storage::Snapshot;
 
 constexpr int32_t kDefaultPageSize = 50;
 constexpr int32_t kMaxPageSize = 1000;
-
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
-}
-
-std::string Serialize(const Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
-
-// SHA-256 of the request with request_id cleared (AIP-155 payload identity).
-std::string RequestDigest(const Message& request) {
-  std::unique_ptr<Message> copy(request.New());
-  copy->CopyFrom(request);
-  if (const auto* f = copy->GetDescriptor()->FindFieldByName("request_id")) {
-    copy->GetReflection()->ClearField(copy.get(), f);
-  }
-  Sha256Digest d = Sha256(Serialize(*copy));
-  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
-}
 
 template <typename Proto>
 absl::StatusOr<std::optional<Proto>> Load(const Snapshot& s,
@@ -89,134 +65,9 @@ absl::Status NotFound(absl::string_view name) {
                     kReasonNotFound);
 }
 
-absl::Status NoSuchCounty(absl::string_view county) {
-  return PreconditionFailed("COUNTY_MISSING", CountyName(county),
-                            "the county does not exist; create it first");
-}
-
-// State of one mutation under the county lock.
-class WriteContext {
- public:
-  WriteContext(const Snapshot& snapshot, const CallContext& call,
-               std::string request_id)
-      : overlay_(snapshot),
-        head_(snapshot.head_sequence()),
-        actor_(call.actor),
-        request_id_(std::move(request_id)),
-        now_(Rfc3339(absl::Now())) {}
-
-  const Snapshot& state() const { return overlay_; }
-  uint64_t next_sequence() const { return head_ + drafts_.size() + 1; }
-  uint64_t head() const { return head_; }
-  const std::string& now() const { return now_; }
-
-  // Appends an event and its projection writes (seen by later reads of
-  // state()).
-  absl::Status AddEvent(const char* type, std::string payload) {
-    storage::Event e;
-    e.sequence = next_sequence();
-    e.actor = actor_;
-    e.request_id = request_id_;
-    e.type = type;
-    e.payload = std::move(payload);
-    ROTA_ASSIGN_OR_RETURN(std::vector<ProjectionWrite> writes,
-                          ProjectEvent(e, overlay_));
-    overlay_.Apply(writes);
-    for (auto& w : writes) writes_.push_back(std::move(w));
-    drafts_.push_back(
-        EventDraft{e.actor, e.request_id, e.type, std::move(e.payload)});
-    return absl::OkStatus();
-  }
-
-  // Events added from now on carry `request_id` (an import batch holds
-  // several chunks, each with its own id).
-  void set_request_id(std::string request_id) {
-    request_id_ = std::move(request_id);
-  }
-
-  // A write that is not derived from an event (an idempotency record); later
-  // reads of state() see it.
-  void AddRecord(std::string key, std::string value) {
-    std::vector<ProjectionWrite> w = {
-        ProjectionWrite::Put(std::move(key), std::move(value))};
-    overlay_.Apply(w);
-    writes_.push_back(std::move(w[0]));
-  }
-
-  std::vector<EventDraft>& drafts() { return drafts_; }
-  std::vector<ProjectionWrite>& writes() { return writes_; }
-
- private:
-  OverlaySnapshot overlay_;
-  uint64_t head_;
-  std::string actor_;
-  std::string request_id_;
-  std::string now_;
-  std::vector<EventDraft> drafts_;
-  std::vector<ProjectionWrite> writes_;
-};
-
-absl::StatusOr<std::unique_ptr<Snapshot>> OpenSnapshot(
-    const storage::EventStore& store, const std::string& county) {
-  absl::StatusOr<std::unique_ptr<Snapshot>> s = store.GetSnapshot(county);
-  if (absl::IsNotFound(s.status()))
-    return std::unique_ptr<Snapshot>(new OverlaySnapshot());
-  return s;
-}
-
 absl::StatusOr<bool> CountyExists(const Snapshot& s) {
   ROTA_ASSIGN_OR_RETURN(std::optional<std::string> c, s.Get(keys::kCounty));
   return c.has_value();
-}
-
-// Runs `build` for `county` under its writer lock and commits what it added.
-template <typename Resp>
-absl::StatusOr<Resp> Write(
-    storage::EventStore& store, absl::Mutex& mu, const CallContext& call,
-    const std::string& county, const Message& request,
-    const std::string& request_id, bool require_county,
-    absl::FunctionRef<absl::StatusOr<Resp>(WriteContext&)> build) {
-  std::string digest;
-  if (!request_id.empty()) digest = RequestDigest(request);
-  absl::MutexLock lock(&mu);
-  ROTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot,
-                        OpenSnapshot(store, county));
-  if (!request_id.empty()) {
-    ROTA_ASSIGN_OR_RETURN(std::optional<std::string> record,
-                          snapshot->Get(keys::Request(request_id)));
-    if (record.has_value()) {
-      if (record->compare(0, digest.size(), digest) != 0) {
-        return InvalidField(
-            "request_id",
-            "was already used for a different request; use a new request id",
-            kReasonRequestIdReused);
-      }
-      Resp stored;
-      if (!stored.ParseFromArray(
-              record->data() + digest.size(),
-              static_cast<int>(record->size() - digest.size()))) {
-        return absl::DataLossError(
-            "stored response of request_id does not parse");
-      }
-      return stored;
-    }
-  }
-  if (require_county) {
-    ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
-    if (!exists) return NoSuchCounty(county);
-  }
-  WriteContext ctx(*snapshot, call, request_id);
-  ROTA_ASSIGN_OR_RETURN(Resp response, build(ctx));
-  if (ctx.drafts().empty()) return response;
-  if (!request_id.empty()) {
-    ctx.writes().push_back(ProjectionWrite::Put(keys::Request(request_id),
-                                                digest + Serialize(response)));
-  }
-  ROTA_RETURN_IF_ERROR(store
-                           .Append(county, ctx.head(), std::move(ctx.drafts()),
-                                   std::move(ctx.writes()))
-                           .status());
-  return response;
 }
 
 // ---- per-resource traits ------------------------------------------------
@@ -280,12 +131,12 @@ ExistsFn ExistsIn(const Snapshot& s) {
 
 // Fills the output-only fields and records the upsert event.
 template <typename R>
-absl::Status Upsert(WriteContext& ctx, R& resource,
+absl::Status Upsert(CountyWrite& ctx, R& resource,
                     const std::string& create_time) {
   resource.set_etag(Etag(ctx.next_sequence()));
   resource.set_create_time(create_time.empty() ? ctx.now() : create_time);
   resource.set_update_time(ctx.now());
-  return ctx.AddEvent(Traits<R>::kEvent, Serialize(resource));
+  return ctx.AddEvent(Traits<R>::kEvent, SerializeDeterministic(resource));
 }
 
 bool IsOutputOnly(absl::string_view path) {
@@ -361,9 +212,9 @@ absl::StatusOr<R> CreateChild(storage::EventStore& store, absl::Mutex& mu,
                               const std::string& id, const R& resource,
                               const std::string& request_id) {
   using T = Traits<R>;
-  return Write<R>(
-      store, mu, call, county, request, request_id, true,
-      [&](WriteContext& ctx) -> absl::StatusOr<R> {
+  return WriteToCounty<R>(
+      store, mu, call, county, request, request_id,
+      [&](CountyWrite& ctx) -> absl::StatusOr<R> {
         Violations v;
         if (!IsValidId(id))
           v.Add(id_field, "is required: [a-z0-9][a-z0-9_-]{0,62}");
@@ -383,7 +234,8 @@ absl::StatusOr<R> CreateChild(storage::EventStore& store, absl::Mutex& mu,
         out.set_name(name);
         ROTA_RETURN_IF_ERROR(Upsert(ctx, out, ""));
         return out;
-      });
+      },
+      CountyCheck::kMustExist);
 }
 
 template <typename R>
@@ -427,9 +279,9 @@ absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
   const std::string& county = parsed->county;
-  return Write<R>(
-      store, *lock(county), call, county, request, request_id, false,
-      [&](WriteContext& ctx) -> absl::StatusOr<R> {
+  return WriteToCounty<R>(
+      store, *lock(county), call, county, request, request_id,
+      [&](CountyWrite& ctx) -> absl::StatusOr<R> {
         ROTA_ASSIGN_OR_RETURN(std::optional<R> current,
                               Load<R>(ctx.state(), T::Key(parsed->id)));
         if (!current.has_value()) return NotFound(update.name());
@@ -444,7 +296,8 @@ absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
         ROTA_RETURN_IF_ERROR(mv.ToStatus());
         ROTA_RETURN_IF_ERROR(Upsert(ctx, merged, current->create_time()));
         return merged;
-      });
+      },
+      CountyCheck::kNone);
 }
 
 // References that block deleting a resource (FAILED_PRECONDITION if any).
@@ -479,10 +332,9 @@ absl::StatusOr<rota::v1::DeleteResponse> DeleteChildImpl(
   ValidateRequestId(request_id, v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
-  return Write<rota::v1::DeleteResponse>(
+  return WriteToCounty<rota::v1::DeleteResponse>(
       store, *lock(parsed->county), call, parsed->county, request, request_id,
-      false,
-      [&](WriteContext& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
+      [&](CountyWrite& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
         ROTA_ASSIGN_OR_RETURN(std::optional<R> current,
                               Load<R>(ctx.state(), T::Key(parsed->id)));
         if (!current.has_value()) return NotFound(name);
@@ -493,9 +345,11 @@ absl::StatusOr<rota::v1::DeleteResponse> DeleteChildImpl(
             CheckUnreferenced(ctx.state(), T::kCollection, parsed->id, name));
         rota::v1::DeleteResponse response;
         response.set_name(name);
-        ROTA_RETURN_IF_ERROR(ctx.AddEvent(kDeleteEvent, Serialize(response)));
+        ROTA_RETURN_IF_ERROR(
+            ctx.AddEvent(kDeleteEvent, SerializeDeterministic(response)));
         return response;
-      });
+      },
+      CountyCheck::kNone);
 }
 
 // Pages through `county`'s resources of kind R in id order, optionally via a
@@ -518,7 +372,7 @@ absl::Status ListChildren(const storage::EventStore& store,
   ROTA_ASSIGN_OR_RETURN(std::string last_id,
                         DecodePageToken(page_token, parent, filter_text));
   ROTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot,
-                        OpenSnapshot(store, *county));
+                        OpenCountySnapshot(store, *county));
   ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
   if (!exists) return NotFound(CountyName(*county));
 
@@ -590,9 +444,9 @@ absl::StatusOr<County> Registry::CreateCounty(
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, req.county_id()));
   const std::string& county = req.county_id();
-  return Write<County>(
-      *store_, *CountyMutex(county), call, county, req, req.request_id(), false,
-      [&](WriteContext& ctx) -> absl::StatusOr<County> {
+  return WriteToCounty<County>(
+      *store_, *CountyMutex(county), call, county, req, req.request_id(),
+      [&](CountyWrite& ctx) -> absl::StatusOr<County> {
         ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(ctx.state()));
         if (exists) {
           return WithReason(absl::AlreadyExistsError(absl::StrCat(
@@ -604,9 +458,11 @@ absl::StatusOr<County> Registry::CreateCounty(
         out.set_etag(Etag(ctx.next_sequence()));
         out.set_create_time(ctx.now());
         out.set_update_time(ctx.now());
-        ROTA_RETURN_IF_ERROR(ctx.AddEvent(kCountyEvent, Serialize(out)));
+        ROTA_RETURN_IF_ERROR(
+            ctx.AddEvent(kCountyEvent, SerializeDeterministic(out)));
         return out;
-      });
+      },
+      CountyCheck::kNone);
 }
 
 absl::StatusOr<County> Registry::GetCounty(
@@ -633,9 +489,9 @@ absl::StatusOr<County> Registry::UpdateCounty(
   ValidateRequestId(req.request_id(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
-  return Write<County>(
+  return WriteToCounty<County>(
       *store_, *CountyMutex(*county), call, *county, req, req.request_id(),
-      false, [&](WriteContext& ctx) -> absl::StatusOr<County> {
+      [&](CountyWrite& ctx) -> absl::StatusOr<County> {
         ROTA_ASSIGN_OR_RETURN(std::optional<County> current,
                               Load<County>(ctx.state(), keys::kCounty));
         if (!current.has_value()) return NotFound(req.county().name());
@@ -650,9 +506,11 @@ absl::StatusOr<County> Registry::UpdateCounty(
         ROTA_RETURN_IF_ERROR(mv.ToStatus());
         merged.set_etag(Etag(ctx.next_sequence()));
         merged.set_update_time(ctx.now());
-        ROTA_RETURN_IF_ERROR(ctx.AddEvent(kCountyEvent, Serialize(merged)));
+        ROTA_RETURN_IF_ERROR(
+            ctx.AddEvent(kCountyEvent, SerializeDeterministic(merged)));
         return merged;
-      });
+      },
+      CountyCheck::kNone);
 }
 
 absl::StatusOr<rota::v1::DeleteResponse> Registry::DeleteCounty(
@@ -663,10 +521,9 @@ absl::StatusOr<rota::v1::DeleteResponse> Registry::DeleteCounty(
   ValidateRequestId(req.request_id(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
-  return Write<rota::v1::DeleteResponse>(
+  return WriteToCounty<rota::v1::DeleteResponse>(
       *store_, *CountyMutex(*county), call, *county, req, req.request_id(),
-      false,
-      [&](WriteContext& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
+      [&](CountyWrite& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
         ROTA_ASSIGN_OR_RETURN(std::optional<County> current,
                               Load<County>(ctx.state(), keys::kCounty));
         if (!current.has_value()) return NotFound(req.name());
@@ -684,9 +541,11 @@ absl::StatusOr<rota::v1::DeleteResponse> Registry::DeleteCounty(
         }
         rota::v1::DeleteResponse response;
         response.set_name(req.name());
-        ROTA_RETURN_IF_ERROR(ctx.AddEvent(kDeleteEvent, Serialize(response)));
+        ROTA_RETURN_IF_ERROR(
+            ctx.AddEvent(kDeleteEvent, SerializeDeterministic(response)));
         return response;
-      });
+      },
+      CountyCheck::kNone);
 }
 
 absl::StatusOr<rota::v1::ListCountiesResponse> Registry::ListCounties(
@@ -836,8 +695,8 @@ namespace {
 // Validates one import row against the chunk's state so far and, if valid,
 // records its upsert. Violations become row errors.
 template <typename R>
-absl::Status ImportRow(WriteContext& ctx, const std::string& county,
-                       int64_t row, const R& resource,
+absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
+                       const R& resource,
                        rota::v1::BulkImportResponse& response) {
   using T = Traits<R>;
   Violations v;
@@ -899,15 +758,16 @@ Registry::ImportChunks(const CallContext& call,
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
   for (size_t i = 0; i < chunks.size(); ++i) {
-    if (!chunks[i].request_id().empty()) digests[i] = RequestDigest(chunks[i]);
+    if (!chunks[i].request_id().empty())
+      digests[i] = RequestDigestOf(chunks[i]);
   }
 
   absl::MutexLock lock(CountyMutex(*county));
   ROTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot,
-                        OpenSnapshot(*store_, *county));
+                        OpenCountySnapshot(*store_, *county));
   ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
-  if (!exists) return NoSuchCounty(*county);
-  WriteContext ctx(*snapshot, call, "");
+  if (!exists) return CountyMissing(*county);
+  CountyWrite ctx(*snapshot, call, "");
   for (size_t i = 0; i < chunks.size(); ++i) {
     const rota::v1::BulkImportRequest& req = chunks[i];
     rota::v1::BulkImportResponse& response = responses[i];
@@ -954,7 +814,7 @@ Registry::ImportChunks(const CallContext& call,
     }
     if (!request_id.empty() && ctx.drafts().size() > drafts_before) {
       ctx.AddRecord(keys::Request(request_id),
-                    digests[i] + Serialize(response));
+                    digests[i] + SerializeDeterministic(response));
     }
   }
   if (!ctx.drafts().empty()) {
@@ -1002,7 +862,7 @@ absl::StatusOr<rota::v1::CountySummary> Registry::GetCountySummary(
     return InvalidField("name", "must be counties/{county}");
   ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
   ROTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot,
-                        OpenSnapshot(*store_, *county));
+                        OpenCountySnapshot(*store_, *county));
   ROTA_ASSIGN_OR_RETURN(std::optional<County> c,
                         Load<County>(*snapshot, keys::kCounty));
   if (!c.has_value()) return NotFound(req.name());
