@@ -56,8 +56,7 @@ absl::Status CountyWrite::AddEvent(const char* type, std::string payload) {
   e.payload = std::move(payload);
   ROTA_ASSIGN_OR_RETURN(std::vector<storage::ProjectionWrite> writes,
                         ProjectEvent(e, overlay_));
-  overlay_.Apply(writes);
-  for (auto& w : writes) writes_.push_back(std::move(w));
+  overlay_.Apply(std::move(writes));
   drafts_.push_back(
       storage::EventDraft{e.actor, e.request_id, e.type, std::move(e.payload)});
   return absl::OkStatus();
@@ -102,10 +101,9 @@ bool ParseSkippingFields(absl::string_view bytes, absl::Span<const int> skip,
 }
 
 void CountyWrite::AddRecord(std::string key, std::string value) {
-  std::vector<storage::ProjectionWrite> w = {
-      storage::ProjectionWrite::Put(std::move(key), std::move(value))};
-  overlay_.Apply(w);
-  writes_.push_back(std::move(w[0]));
+  std::vector<storage::ProjectionWrite> w;
+  w.push_back(storage::ProjectionWrite::Put(std::move(key), std::move(value)));
+  overlay_.Apply(std::move(w));
 }
 
 absl::Status CountyMissing(absl::string_view county) {
@@ -116,8 +114,7 @@ absl::Status CountyMissing(absl::string_view county) {
 void CountyWrite::AddProjectedEvent(
     const char* type, std::string payload,
     std::vector<storage::ProjectionWrite> writes) {
-  overlay_.Apply(writes);
-  for (auto& w : writes) writes_.push_back(std::move(w));
+  overlay_.Apply(std::move(writes));
   drafts_.push_back(
       storage::EventDraft{actor_, request_id_, type, std::move(payload)});
 }
@@ -154,14 +151,11 @@ absl::StatusOr<std::string> WriteToCountyRaw(
   CountyWrite w(*snapshot, call, request_id);
   ROTA_ASSIGN_OR_RETURN(std::string response, build(w));
   if (w.drafts().empty()) return response;
-  if (!request_id.empty()) {
-    w.writes().push_back(storage::ProjectionWrite::Put(
-        keys::Request(request_id), digest + response));
-  }
-  ROTA_RETURN_IF_ERROR(store
-                           .Append(county, w.head(), std::move(w.drafts()),
-                                   std::move(w.writes()))
-                           .status());
+  if (!request_id.empty())
+    w.AddRecord(keys::Request(request_id), digest + response);
+  ROTA_RETURN_IF_ERROR(
+      store.Append(county, w.head(), std::move(w.drafts()), w.TakeWrites())
+          .status());
   return response;
 }
 

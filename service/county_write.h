@@ -116,7 +116,10 @@ class CountyWrite {
                          std::vector<storage::ProjectionWrite> writes);
 
   std::vector<storage::EventDraft>& drafts() { return drafts_; }
-  std::vector<storage::ProjectionWrite>& writes() { return writes_; }
+  // The projection writes to append with drafts() (one per key).
+  std::vector<storage::ProjectionWrite> TakeWrites() {
+    return overlay_.TakePending();
+  }
 
  private:
   OverlaySnapshot overlay_;
@@ -125,7 +128,6 @@ class CountyWrite {
   std::string request_id_;
   std::string now_;
   std::vector<storage::EventDraft> drafts_;
-  std::vector<storage::ProjectionWrite> writes_;
 };
 
 // Whether a write needs its county to exist already.

@@ -153,6 +153,20 @@ void OverlaySnapshot::Apply(const std::vector<ProjectionWrite>& writes) {
   for (const auto& w : writes) pending_[w.key] = w.value;
 }
 
+void OverlaySnapshot::Apply(std::vector<ProjectionWrite>&& writes) {
+  for (auto& w : writes) pending_[std::move(w.key)] = std::move(w.value);
+}
+
+std::vector<ProjectionWrite> OverlaySnapshot::TakePending() {
+  std::vector<ProjectionWrite> out;
+  out.reserve(pending_.size());
+  for (auto& [key, value] : pending_) {
+    out.push_back(ProjectionWrite{key, std::move(value)});
+  }
+  pending_.clear();
+  return out;
+}
+
 absl::StatusOr<std::optional<std::string>> OverlaySnapshot::Get(
     const std::string& key) const {
   auto it = pending_.find(key);

@@ -81,6 +81,12 @@ class OverlaySnapshot : public storage::Snapshot {
   OverlaySnapshot() = default;
 
   void Apply(const std::vector<storage::ProjectionWrite>& writes);
+  // The same, moving the values in (no copy of large projections).
+  void Apply(std::vector<storage::ProjectionWrite>&& writes);
+  // The pending writes, one per key (the last one staged), in key order;
+  // leaves none pending. Appending them gives the same state as appending
+  // every staged write in order.
+  std::vector<storage::ProjectionWrite> TakePending();
   const std::map<std::string, std::optional<std::string>>& pending() const {
     return pending_;
   }

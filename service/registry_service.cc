@@ -820,8 +820,7 @@ Registry::ImportChunks(const CallContext& call,
   if (!ctx.drafts().empty()) {
     ROTA_RETURN_IF_ERROR(store_
                              ->Append(*county, ctx.head(),
-                                      std::move(ctx.drafts()),
-                                      std::move(ctx.writes()))
+                                      std::move(ctx.drafts()), ctx.TakeWrites())
                              .status());
   }
   return responses;
