@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/min_cost_flow.h"
 #include "engine/model.h"
 #include "engine/rules/points.h"
 #include "gtest/gtest.h"
@@ -406,6 +407,79 @@ TEST(CompetitiveHiringTest, BadInputIsInvalidArgument) {
   bad.competitive_hiring.max_bands_down = 7;
   EXPECT_EQ(RunCompetitiveHiring(in, bad).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// ---------------------------------------------------------------------------
+// County allocation by column generation: the same optimum as one solve over
+// all options, certified by the prices it returns.
+
+void CheckColumnsAgainstFullSolve(uint64_t seed, int teachers, int posts,
+                                  int max_options, int64_t max_cost) {
+  SCOPED_TRACE(absl::StrCat("seed ", seed));
+  std::mt19937_64 rng(seed);
+  auto uniform = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  std::vector<int32_t> capacity(posts);
+  for (int32_t& c : capacity) c = static_cast<int32_t>(uniform(0, 3));
+  std::vector<std::vector<std::pair<int64_t, int32_t>>> rows(teachers);
+  AssignmentProblem full;
+  for (int p = 0; p < posts; ++p) full.AddPost(capacity[p]);
+  int64_t top = 0;
+  for (auto& row : rows) {
+    std::vector<int32_t> ids(posts);
+    for (int p = 0; p < posts; ++p) ids[p] = p;
+    std::shuffle(ids.begin(), ids.end(), rng);
+    const int k = static_cast<int>(uniform(1, std::min(max_options, posts)));
+    std::vector<AssignmentOption> options;
+    for (int j = 0; j < k; ++j) {
+      // Few distinct costs, so that ties are common.
+      const int64_t cost = uniform(0, max_cost);
+      top = std::max(top, cost);
+      row.emplace_back(cost, ids[j]);
+      options.push_back({ids[j], cost});
+    }
+    full.AddTeacher(options);
+  }
+  const int64_t unassigned = (top + 1) * (teachers + 1);
+  full.set_unassigned_cost(unassigned);
+  absl::StatusOr<AssignmentResult> want = SolveAssignment(full);
+  ASSERT_TRUE(want.ok()) << want.status();
+
+  std::vector<int32_t> chosen;
+  std::vector<int64_t> prices;
+  ASSERT_TRUE(internal::SolveAssignmentByColumns(rows, capacity, unassigned,
+                                                 &chosen, &prices)
+                  .ok());
+  ASSERT_EQ(chosen.size(), rows.size());
+  AssignmentResult got;
+  got.status = FlowStatus::kOptimal;
+  got.price = prices;
+  int64_t placed = 0, want_placed = 0;
+  for (int i = 0; i < teachers; ++i) {
+    got.post_of_teacher.push_back(chosen[i] < 0 ? kUnassigned
+                                                : rows[i][chosen[i]].second);
+    if (chosen[i] >= 0) ++placed;
+    if (want->post_of_teacher[i] != kUnassigned) ++want_placed;
+  }
+  absl::StatusOr<int64_t> cost = CheckAssignmentCertificate(full, got);
+  ASSERT_TRUE(cost.ok()) << cost.status();
+  EXPECT_EQ(*cost, want->cost);
+  EXPECT_EQ(placed, want_placed);
+}
+
+TEST(CompetitiveHiringTest, AllocationByColumnsEqualsOneFullSolve) {
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    CheckColumnsAgainstFullSolve(seed, 1 + static_cast<int>(seed % 40),
+                                 1 + static_cast<int>(seed % 13), 16,
+                                 seed % 3 == 0 ? 3 : 60);
+    if (HasFailure()) return;
+  }
+  // Larger: many rounds of added options and several components.
+  for (uint64_t seed = 1000; seed < 1005; ++seed) {
+    CheckColumnsAgainstFullSolve(seed, 3000, 400, 16, 500);
+    if (HasFailure()) return;
+  }
 }
 
 // ---------------------------------------------------------------------------
