@@ -251,6 +251,67 @@ absl::Status SolveAssignmentByColumns(
   }
 }
 
+bool MaximumPlaced(
+    const std::vector<std::vector<std::pair<int64_t, int32_t>>>& rows,
+    const std::vector<int32_t>& capacity, const std::vector<int32_t>& chosen) {
+  // Alternating breadth-first search from every unplaced row: an augmenting
+  // path (Berge) would end at a post with a seat to spare.
+  std::vector<int32_t> load(capacity.size(), 0);
+  std::vector<std::vector<int32_t>> holders(capacity.size());
+  std::vector<int32_t> queue;
+  std::vector<uint8_t> row_seen(rows.size(), 0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (chosen[i] < 0) {
+      queue.push_back(static_cast<int32_t>(i));
+      row_seen[i] = 1;
+      continue;
+    }
+    const int32_t p = rows[i][chosen[i]].second;
+    ++load[p];
+    holders[p].push_back(static_cast<int32_t>(i));
+  }
+  std::vector<uint8_t> post_seen(capacity.size(), 0);
+  for (size_t head = 0; head < queue.size(); ++head) {
+    for (const auto& [cost, p] : rows[queue[head]]) {
+      if (post_seen[p]) continue;
+      post_seen[p] = 1;
+      if (load[p] < capacity[p]) return false;
+      for (int32_t i : holders[p]) {
+        if (!row_seen[i]) {
+          row_seen[i] = 1;
+          queue.push_back(i);
+        }
+      }
+    }
+  }
+  return true;
+}
+
+absl::Status AllocateRound(
+    const std::vector<std::vector<std::pair<int64_t, int32_t>>>& rows,
+    const std::vector<int32_t>& capacity, std::vector<int32_t>* chosen) {
+  int64_t max_cost = 0;
+  for (const auto& row : rows) {
+    for (const auto& [cost, p] : row) max_cost = std::max(max_cost, cost);
+  }
+  // Leaving one more row unplaced must cost more than any rearrangement
+  // could save, so that the number placed is maximised first: (max_cost +
+  // 1) * (n + 1) guarantees it. The solver is much faster with a smaller
+  // price range, so 2 * (max_cost + 1) is tried first: when its optimum
+  // leaves no augmenting path it places the maximum number, and as the
+  // least cost + U * unplaced it is then also the least cost among all
+  // assignments placing that number -- the same optimum.
+  const int64_t n = static_cast<int64_t>(rows.size());
+  const int64_t large = (max_cost + 1) * (n + 1);
+  const int64_t small = std::min(large, 2 * (max_cost + 1));
+  ROTA_RETURN_IF_ERROR(SolveAssignmentByColumns(rows, capacity, small, chosen));
+  if (small < large && !MaximumPlaced(rows, capacity, *chosen)) {
+    ROTA_RETURN_IF_ERROR(
+        SolveAssignmentByColumns(rows, capacity, large, chosen));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace internal
 
 namespace {
@@ -334,11 +395,8 @@ class HiringRun {
   bool Down(int32_t t, int32_t p) const {
     return static_cast<int>(ps_[p].p->title_band) < BandLevel(ts_[t].t->title);
   }
-  std::string PostLabel(int32_t p) const {
-    return absl::StrCat("\"", Sv(ps_[p].p->id), "\" (", Sv(ps_[p].p->school),
-                        ", ", Sv(ps_[p].p->subject), ", ",
-                        Sv(TitleName(ps_[p].p->title_band)), ")");
-  }
+  // "\"id\" (school, subject, band)", built once per post in Index.
+  const std::string& PostLabel(int32_t p) const { return post_labels_[p]; }
   std::string Fit(int32_t t, int32_t p, bool* down) const {
     return HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_, down);
   }
@@ -373,14 +431,21 @@ class HiringRun {
     if (row.empty()) {
       row.resize(school_list_.size());
       for (size_t j = 0; j < school_list_.size(); ++j) {
-        row[j] = static_cast<int32_t>(
-            SchoolDistanceMetres(*school_list_[from], *school_list_[j]));
+        // SchoolDistanceMetres is exactly symmetric (it only negates the
+        // differences and squares them), so reuse a row already computed.
+        const std::vector<int32_t>& other = distance_rows_[j];
+        row[j] = !other.empty() ? other[from]
+                                : static_cast<int32_t>(SchoolDistanceMetres(
+                                      *school_list_[from], *school_list_[j]));
       }
     }
     return row;
   }
   // The kNearest posts of free_buckets_[key] nearest to school `school`
-  // (by distance, then index), computed once per (school, bucket).
+  // (by distance, then index), computed once per (school, bucket) per
+  // allocation phase: later rounds skip the posts filled since.
+  // nearest_done_: 0 not built, 1 built and the whole free bucket, 2 built
+  // and cut at kNearest.
   static constexpr size_t kNearest = 256;
   const std::vector<int32_t>& Nearest(int32_t school, int32_t key) {
     const size_t index = static_cast<size_t>(school) * buckets_.size() + key;
@@ -390,20 +455,21 @@ class HiringRun {
     }
     std::vector<int32_t>& v = nearest_[index];
     if (!nearest_done_[index]) {
-      nearest_done_[index] = 1;
       nearest_touched_.push_back(index);
       const std::vector<int32_t>& row = DistanceRow(school);
-      v = free_buckets_[key];
-      auto closer = [&](int32_t a, int32_t b) {
-        return std::make_pair(row[post_school_[a]], a) <
-               std::make_pair(row[post_school_[b]], b);
-      };
-      if (v.size() > kNearest) {
-        std::partial_sort(v.begin(), v.begin() + kNearest, v.end(), closer);
-        v.resize(kNearest);
-      } else {
-        std::sort(v.begin(), v.end(), closer);
+      std::vector<std::pair<int32_t, int32_t>>& keyed = nearest_scratch_;
+      keyed.clear();
+      for (int32_t p : free_buckets_[key]) {
+        keyed.emplace_back(row[post_school_[p]], p);
       }
+      nearest_done_[index] = keyed.size() > kNearest ? 2 : 1;
+      if (keyed.size() > kNearest) {
+        std::nth_element(keyed.begin(), keyed.begin() + kNearest, keyed.end());
+        keyed.resize(kNearest);
+      }
+      std::sort(keyed.begin(), keyed.end());
+      v.clear();
+      for (const auto& [metres, p] : keyed) v.push_back(p);
     }
     return v;
   }
@@ -436,6 +502,7 @@ class HiringRun {
   std::vector<std::vector<int32_t>> nearest_;  // see Nearest
   std::vector<uint8_t> nearest_done_;
   std::vector<size_t> nearest_touched_;  // entries of nearest_ built
+  std::vector<std::pair<int32_t, int32_t>> nearest_scratch_;
   // Dense copies of PostState fields for the allocation's inner loops.
   std::vector<int32_t> post_school_, post_subject_;
   std::vector<int8_t> post_band_;
@@ -444,6 +511,7 @@ class HiringRun {
   std::vector<PostState> ps_;     // id order
   int64_t boost_ = 1;             // in-school precedence offset (points)
   std::vector<std::string> notes_;
+  std::vector<std::string> post_labels_;                   // see PostLabel
   std::vector<std::pair<int32_t, bool>> lowest_admitted_;  // LowestAdmitted
 };
 
@@ -476,6 +544,9 @@ absl::Status HiringRun::Index() {
     s.subject = subject_ids_.at(p->subject);
     buckets_[s.subject * 8 + static_cast<int32_t>(s.stage)].push_back(
         static_cast<int32_t>(ps_.size()));
+    post_labels_.push_back(absl::StrCat("\"", Sv(p->id), "\" (", Sv(p->school),
+                                        ", ", Sv(p->subject), ", ",
+                                        Sv(TitleName(p->title_band)), ")"));
     post_school_.push_back(s.school_index);
     post_subject_.push_back(s.subject);
     post_band_.push_back(static_cast<int8_t>(p->title_band));
@@ -680,38 +751,43 @@ void HiringRun::BuildLists() {
 
 absl::Status HiringRun::RunDa(const std::vector<std::vector<int32_t>>& prefs,
                               bool tenure, Via via) {
-  Model model;
-  model.lottery_seed = in_.seed;
-  for (const PostState& p : ps_) {
-    engine::Post post;
-    post.id = p.p->id;
-    post.school = p.p->school;
-    post.capacity = p.free;
-    model.posts.push_back(std::move(post));
-  }
+  // The engine's DA on a dense market (no string ids to index): each
+  // teacher's priority at a post is her place in the order of Outranks
+  // (points, tie chain, lottery, id), plus the number of teachers when
+  // in-school precedence lifts her there. These numbers are distinct at
+  // every post, so they give exactly the strict priorities of Outranks and
+  // hence the same (unique) teacher-proposing DA matching.
+  const int32_t n = static_cast<int32_t>(ts_.size());
+  std::vector<int32_t> order(n);
+  for (int32_t t = 0; t < n; ++t) order[t] = t;
+  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    return Outranks(b, a, /*p=*/0, /*tenure=*/false);  // worst first
+  });
+  std::vector<int64_t> rank(n);
+  for (int32_t k = 0; k < n; ++k) rank[order[k]] = k + 1;
+  DenseModel dense;
+  dense.lottery_seed = in_.seed;
+  for (const PostState& p : ps_) dense.capacity.push_back(p.free);
+  dense.pref_begin.push_back(0);
   std::vector<int32_t> included;
-  for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+  for (int32_t t = 0; t < n; ++t) {
     if (prefs[t].empty()) continue;
-    const TeacherState& s = ts_[t];
-    engine::Teacher teacher;
-    teacher.id = s.t->id;
-    teacher.points = s.points.total;
-    teacher.tie_breakers = s.tie;
     for (int32_t p : prefs[t]) {
-      teacher.preferences.push_back(ps_[p].p->id);
-      teacher.points_at_choice.push_back(s.points.total +
-                                         (tenure && Own(t, p) ? boost_ : 0));
+      dense.pref_post.push_back(p);
+      dense.pref_points.push_back(rank[t] + (tenure && Own(t, p) ? n : 0));
     }
+    dense.pref_begin.push_back(static_cast<int32_t>(dense.pref_post.size()));
     included.push_back(t);
-    model.teachers.push_back(std::move(teacher));
   }
   if (included.empty()) return absl::OkStatus();
+  ROTA_ASSIGN_OR_RETURN(Market market, CompileDense(std::move(dense)));
   SolveOptions options;
   options.explain = false;
   options.encode = false;
   ROTA_ASSIGN_OR_RETURN(MatchResult r,
-                        Solve(model, Mechanism::kDeferredAcceptance, options));
-  // The market lists teachers and posts in id order, as ts_ and ps_ do.
+                        Solve(market, Mechanism::kDeferredAcceptance, options));
+  // The dense market lists the included teachers and the posts in ts_ and
+  // ps_ order.
   for (size_t i = 0; i < included.size(); ++i) {
     const int32_t p = r.post_of[i];
     if (p < 0) continue;
@@ -742,6 +818,11 @@ absl::Status HiringRun::Allocate() {
   std::vector<int32_t> capacity(ps_.size());  // = ps_[p].free
   for (size_t p = 0; p < ps_.size(); ++p) capacity[p] = ps_[p].free;
   for (int phase = 0; phase < 2; ++phase) {
+    for (size_t index : nearest_touched_) {
+      nearest_done_[index] = 0;
+      nearest_[index].clear();
+    }
+    nearest_touched_.clear();
     while (true) {
       // Each round walks only the posts that still have a free seat.
       free_buckets_.assign(buckets_.size(), {});
@@ -750,11 +831,6 @@ absl::Status HiringRun::Allocate() {
           if (capacity[p] > 0) free_buckets_[key].push_back(p);
         }
       }
-      for (size_t index : nearest_touched_) {
-        nearest_done_[index] = 0;
-        nearest_[index].clear();
-      }
-      nearest_touched_.clear();
       struct Row {
         int32_t t;
         std::vector<std::pair<int64_t, int32_t>> options;  // (cost, post)
@@ -796,7 +872,9 @@ absl::Status HiringRun::Allocate() {
             row.options.emplace_back(cost, p);
             ++found;
           }
-          if (!done && near.size() < free_buckets_[key].size()) {
+          if (!done && nearest_done_[static_cast<size_t>(s.school_index) *
+                                         buckets_.size() +
+                                     key] == 2) {
             row.options.resize(before);
             for (int32_t p : free_buckets_[key]) {
               if (eligible(p)) {
@@ -824,20 +902,13 @@ absl::Status HiringRun::Allocate() {
       // Costs are capped so that the unassigned cost below stays inside the
       // solver's range; the cap only binds for absurd per-km costs.
       const int64_t cap = kMaxFlowCost / (n + 2) - 1;
-      int64_t max_cost = 0;
       std::vector<std::vector<std::pair<int64_t, int32_t>>> options(n);
       for (int64_t i = 0; i < n; ++i) {
-        for (auto& [cost, p] : rows[i].options) {
-          cost = std::min(cost, cap);
-          max_cost = std::max(max_cost, cost);
-        }
+        for (auto& [cost, p] : rows[i].options) cost = std::min(cost, cap);
         options[i] = rows[i].options;
       }
-      // Leaving one more teacher unplaced must cost more than any
-      // rearrangement could save, so the number placed is maximised first.
       std::vector<int32_t> chosen;
-      ROTA_RETURN_IF_ERROR(internal::SolveAssignmentByColumns(
-          options, capacity, (max_cost + 1) * (n + 1), &chosen));
+      ROTA_RETURN_IF_ERROR(internal::AllocateRound(options, capacity, &chosen));
       int64_t placed = 0;
       for (int64_t i = 0; i < n; ++i) {
         if (chosen[i] < 0) continue;
@@ -1002,7 +1073,7 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
     return;
   }
   if (s.final_post >= 0) {
-    const std::string where = PostLabel(s.final_post);
+    const std::string& where = PostLabel(s.final_post);
     const bool down = Down(t, s.final_post) && s.final_post != s.own_post;
     const std::string down_text =
         down ? absl::StrCat(" in a lower title band (低聘: ",
@@ -1084,6 +1155,9 @@ RoundOutcome HiringRun::Assemble() {
                       ? "sequential (in-school, cross-school, min-cost)"
                       : "simultaneous da-star, min-cost";
   int64_t down_hired = 0, unplaced = 0, home_first = 0;
+  out.placements.reserve(ts_.size());
+  out.explanations.reserve(ts_.size());
+  out.eligibility.reserve(ts_.size());
   lowest_admitted_.resize(ps_.size());
   for (int32_t p = 0; p < static_cast<int32_t>(ps_.size()); ++p) {
     lowest_admitted_[p] = LowestAdmitted(p);

@@ -160,6 +160,23 @@ absl::Status SolveAssignmentByColumns(
     const std::vector<int32_t>& capacity, int64_t unassigned,
     std::vector<int32_t>* chosen, std::vector<int64_t>* prices = nullptr);
 
+// Whether `chosen` (as set above, within `capacity`) places as many rows as
+// any assignment over `rows` can: no augmenting path (Berge), checked by one
+// alternating search in O(options).
+bool MaximumPlaced(
+    const std::vector<std::vector<std::pair<int64_t, int32_t>>>& rows,
+    const std::vector<int32_t>& capacity, const std::vector<int32_t>& chosen);
+
+// One county allocation round (step 3 of the file comment) over `rows` as
+// above: the most rows placed, then the least total cost. Solves with a
+// small unassigned cost, 2 * (max cost + 1), keeps that solution if
+// MaximumPlaced (then it is the same optimum), else solves again with
+// (max cost + 1) * (rows + 1), which maximises the number placed outright.
+// REQUIRES: the costs keep (max cost + 1) * (rows + 1) within kMaxFlowCost.
+absl::Status AllocateRound(
+    const std::vector<std::vector<std::pair<int64_t, int32_t>>>& rows,
+    const std::vector<int32_t>& capacity, std::vector<int32_t>* chosen);
+
 }  // namespace internal
 
 }  // namespace rota::engine::rules

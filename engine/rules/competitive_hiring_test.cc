@@ -466,6 +466,40 @@ void CheckColumnsAgainstFullSolve(uint64_t seed, int teachers, int posts,
   ASSERT_TRUE(cost.ok()) << cost.status();
   EXPECT_EQ(*cost, want->cost);
   EXPECT_EQ(placed, want_placed);
+  EXPECT_TRUE(internal::MaximumPlaced(rows, capacity, chosen));
+
+  // The allocation round (small unassigned cost first, checked, else the
+  // large one): as many placed, and the same cost over those placed.
+  ASSERT_TRUE(internal::AllocateRound(rows, capacity, &chosen).ok());
+  int64_t round_placed = 0, round_cost = 0;
+  std::vector<int32_t> load(posts, 0);
+  for (int i = 0; i < teachers; ++i) {
+    if (chosen[i] < 0) continue;
+    ++round_placed;
+    round_cost += rows[i][chosen[i]].first;
+    ++load[rows[i][chosen[i]].second];
+  }
+  for (int p = 0; p < posts; ++p) EXPECT_LE(load[p], capacity[p]);
+  EXPECT_EQ(round_placed, want_placed);
+  EXPECT_EQ(round_cost + (teachers - round_placed) * unassigned, want->cost);
+}
+
+TEST(CompetitiveHiringTest,
+     AllocationRoundPlacesTheMaximumEvenAlongLongChains) {
+  // Placing the third teacher moves the other two to dearer posts: the
+  // chain costs 30 more than it saves, more than a small unassigned cost
+  // (22), so the first solve leaves her out and the round must notice.
+  const std::vector<std::vector<std::pair<int64_t, int32_t>>> rows = {
+      {{0, 0}, {10, 1}}, {{0, 1}, {10, 2}}, {{10, 0}}};
+  const std::vector<int32_t> capacity = {1, 1, 1};
+  std::vector<int32_t> chosen;
+  ASSERT_TRUE(
+      internal::SolveAssignmentByColumns(rows, capacity, 22, &chosen).ok());
+  EXPECT_EQ(chosen, (std::vector<int32_t>{0, 0, -1}));
+  EXPECT_FALSE(internal::MaximumPlaced(rows, capacity, chosen));
+  ASSERT_TRUE(internal::AllocateRound(rows, capacity, &chosen).ok());
+  EXPECT_EQ(chosen, (std::vector<int32_t>{1, 1, 0}));
+  EXPECT_TRUE(internal::MaximumPlaced(rows, capacity, chosen));
 }
 
 TEST(CompetitiveHiringTest, AllocationByColumnsEqualsOneFullSolve) {
