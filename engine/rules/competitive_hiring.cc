@@ -414,7 +414,7 @@ class HiringRun {
     for (int32_t key : s.bucket_keys) {
       for (int32_t p : buckets_[key]) {
         if (p == s.own_post) continue;
-        const int diff = mine - static_cast<int>(ps_[p].p->title_band);
+        const int diff = mine - static_cast<int>(post_band_[p]);
         if (diff < 0) continue;
         if (diff > 0 && (!hp_.allow_down_hiring || diff > hp_.max_bands_down)) {
           continue;
@@ -513,6 +513,7 @@ class HiringRun {
   std::vector<std::string> notes_;
   std::vector<std::string> post_labels_;                   // see PostLabel
   std::vector<std::pair<int32_t, bool>> lowest_admitted_;  // LowestAdmitted
+  std::vector<int32_t> final_free_;  // ps_[p].free after the run
 };
 
 absl::Status HiringRun::Index() {
@@ -1118,7 +1119,7 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
   int32_t qualified = 0;
   ForEachCandidate(t, [&](int32_t p) {
     ++qualified;
-    ROTA_CHECK(ps_[p].free == 0);  // county allocation would have used it
+    ROTA_CHECK(final_free_[p] == 0);  // county allocation would have used it
     if (first.size() < 5 || p < first.back()) {
       first.insert(std::upper_bound(first.begin(), first.end(), p), p);
       if (first.size() > 5) first.pop_back();
@@ -1159,6 +1160,8 @@ RoundOutcome HiringRun::Assemble() {
   out.explanations.reserve(ts_.size());
   out.eligibility.reserve(ts_.size());
   lowest_admitted_.resize(ps_.size());
+  final_free_.resize(ps_.size());
+  for (size_t p = 0; p < ps_.size(); ++p) final_free_[p] = ps_[p].free;
   for (int32_t p = 0; p < static_cast<int32_t>(ps_.size()); ++p) {
     lowest_admitted_[p] = LowestAdmitted(p);
   }

@@ -41,16 +41,16 @@
 //     first (primary) subject. Each teacher offers the solver her 16
 //     cheapest qualified free seats (cost, then post id; a prefecture has
 //     thousands of posts per subject); over those the number placed is
-//     maximised first, then the cost, exactly (internal::
-//     SolveAssignmentByColumns: column generation, certified by the
-//     solver's dual prices, gives the optimum of the whole 16-option
-//     problem); rounds repeat while some unplaced teacher still fits a free
-//     seat, so nobody ends 待岗 next to a free seat she qualifies for. The
-//     optimum is per round over the offered seats, not over every seat in
-//     the county: on the 100,000-teacher benchmark county an exact optimum
-//     over all seats placed as many teachers at ~5% less total cost, but
-//     took far longer. First only posts of her own band; then, for those
-//     left, also lower bands (down-hiring), so 低聘 happens only when needed.
+//     maximised first, then the cost, exactly (internal::AllocateRound:
+//     column generation, certified by the solver's dual prices, gives the
+//     optimum of the whole 16-option problem); rounds repeat while some
+//     unplaced teacher still fits a free seat, so nobody ends 待岗 next to a
+//     free seat she qualifies for. The optimum is per round over the
+//     offered seats, not over every seat in the county: on the
+//     100,000-teacher benchmark county an exact optimum over all seats
+//     placed as many teachers at ~5% less total cost, but took far longer.
+//     First only posts of her own band; then, for those left, also lower
+//     bands (down-hiring), so 低聘 happens only when needed.
 //  4. Whoever is still without a post is UNPLACED (待岗): every post she
 //     qualifies for is full, or none exists; the explanation says which.
 //
@@ -77,7 +77,8 @@
 // COMPLEXITY: DA is O(list entries); county allocation as in
 // engine/min_cost_flow.h, per round O(unplaced x 16) options, solved as a
 // few restricted problems with 2-8 options per teacher. Measured:
-// docs/perf-hiring.md (engine alone: 2,000 teachers ~15 ms; 100,000 ~2-3 s).
+// docs/perf-hiring.md (engine alone: 2,000 teachers ~12-15 ms; 100,000
+// ~1.5-2 s on a shared 2-core machine).
 // Thread-safety: pure functions.
 //
 //   RoundPolicy policy;  // defaults: simultaneous DA*, 低聘 one band
