@@ -138,8 +138,9 @@ absl::Status SolveAssignmentByColumns(
     ROTA_CHECK(!rows[i].empty() && rows[i].size() <= 32);
     // The cheapest, by (cost, post).
     std::vector<int32_t> order(rows[i].size());
-    for (size_t j = 0; j < order.size(); ++j)
+    for (size_t j = 0; j < order.size(); ++j) {
       order[j] = static_cast<int32_t>(j);
+    }
     std::sort(order.begin(), order.end(),
               [&](int32_t a, int32_t b) { return rows[i][a] < rows[i][b]; });
     for (int j = 0; j < kInitialOptions && j < static_cast<int>(order.size());
@@ -162,7 +163,6 @@ absl::Status SolveAssignmentByColumns(
     return rows[i][std::countr_zero(active[i])].second;
   };
   std::vector<AssignmentOption> options;
-  std::vector<int32_t> option_of;
   std::vector<std::pair<int64_t, int32_t>> better;
   while (true) {
     for (int32_t i = 0; i < n; ++i) {
