@@ -1,6 +1,7 @@
 #include "engine/rules/exchange_rotation.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -10,11 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "engine/min_cost_flow.h"
 #include "engine/model.h"
+#include "engine/rules/internal/priced_assignment.h"
 #include "engine/rules/internal/strings.h"
 #include "engine/rules/points.h"
 #include "engine/solve.h"
@@ -43,6 +46,10 @@ enum class Phase : uint8_t {
   kAllocation,
 };
 
+uint8_t StageBit(Stage st) {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(st));
+}
+
 bool IsRural(Locality l) {
   return l == Locality::kRural || l == Locality::kTeachingPoint;
 }
@@ -62,16 +69,32 @@ std::string_view ExemptionName(ExemptionKind k) {
   return "county-defined";
 }
 
-double DistanceKm(const School& a, const School& b) {
+// Great-circle (haversine) distance; 0 when a school has no location. The
+// per-school parts (latitude in radians, its cosine) are computed once.
+struct Geo {
+  bool has_location = false;
+  double latitude = 0, longitude = 0, la = 0, cos_la = 0;
+};
+
+Geo MakeGeo(const School& s) {
+  constexpr double kPi = 3.14159265358979323846;
+  Geo g;
+  g.has_location = s.has_location;
+  g.latitude = s.latitude;
+  g.longitude = s.longitude;
+  g.la = s.latitude * kPi / 180;
+  g.cos_la = std::cos(g.la);
+  return g;
+}
+
+double DistanceKm(const Geo& a, const Geo& b) {
   if (!a.has_location || !b.has_location) return 0;
   constexpr double kPi = 3.14159265358979323846;
   constexpr double kEarthKm = 6371.0;
-  double la1 = a.latitude * kPi / 180, la2 = b.latitude * kPi / 180;
-  double dla = la2 - la1;
+  double dla = b.la - a.la;
   double dlo = (b.longitude - a.longitude) * kPi / 180;
-  double h =
-      std::sin(dla / 2) * std::sin(dla / 2) +
-      std::cos(la1) * std::cos(la2) * std::sin(dlo / 2) * std::sin(dlo / 2);
+  const double sin_dla = std::sin(dla / 2), sin_dlo = std::sin(dlo / 2);
+  double h = sin_dla * sin_dla + a.cos_la * b.cos_la * sin_dlo * sin_dlo;
   return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
@@ -104,8 +127,12 @@ class Run {
   // 0 = not qualified, 1 = via her primary subject, 2 = secondary only.
   int Qualification(int t, int s) const;
   bool MandatoryAllowed(int t, int s) const;
+  // A mandatory move between schools of these classes (SchoolClass) is in
+  // a policy direction.
+  bool DirectionAllows(int from_class, int to_class) const;
   bool VoluntaryAllowed(int t, int s) const;
-  std::vector<int> AllowedTargets(int t) const;  // mandatory, qualified
+  // Schools with MandatoryAllowed(t, s) and Qualification(t, s) > 0.
+  int64_t CountAllowedTargets(int t) const;
   bool Outranks(int c, int t, int s) const;
   std::string Name(int s) const { return schools_[s]->id; }
   std::string TeacherId(int t) const { return teachers_[t]->id; }
@@ -120,13 +147,32 @@ class Run {
   VoluntaryMechanism mechanism_;
 
   std::vector<const School*> schools_;
-  std::map<std::string_view, int> school_index_;
+  absl::flat_hash_map<std::string_view, int> school_index_;
   std::vector<std::vector<const Post*>> posts_of_;
+  // Qualification, precomputed: subjects are numbered; a school with posts
+  // keeps its subjects (ascending ids) with the stages its posts of that
+  // subject teach (bit 1 << stage); a school without posts its stages.
+  std::vector<std::vector<std::pair<int, uint8_t>>> school_subjects_;
+  std::vector<uint8_t> school_stage_mask_;
+  std::vector<std::vector<int>> subject_ids_;  // per teacher, -1 = no post
+  std::vector<uint8_t> stage_mask_;            // per teacher: certificates
+  // Per school: locality x 2 + weak, all that directions look at.
+  static constexpr int kNumClasses = 10;
+  std::vector<uint8_t> school_class_;
+  // CountAllowedTargets: qualified schools per class, per qualification
+  // profile (stage mask, subject ids).
+  mutable absl::flat_hash_map<std::string, std::array<int64_t, kNumClasses>>
+      class_counts_;
+  // Per subject id: the schools with posts of it, and their stages.
+  std::vector<std::vector<std::pair<int, uint8_t>>> subject_schools_;
+  std::vector<int> postless_schools_;
+  mutable std::vector<int> stamp_;  // per school, for CountAllowedTargets
+  mutable int stamp_round_ = 0;
   std::vector<int64_t> limit_;  // max(headcount, staff before)
   std::vector<int64_t> initial_count_;
 
   std::vector<const Teacher*> teachers_;
-  std::map<std::string_view, int> teacher_index_;
+  absl::flat_hash_map<std::string_view, int> teacher_index_;
   std::vector<int> orig_;
   std::vector<PointsBreakdown> points_;
   std::vector<std::vector<int64_t>> ties_;
@@ -166,6 +212,7 @@ void Run::Prepare() {
   for (const School& s : in_.schools) schools_.push_back(&s);
   std::sort(schools_.begin(), schools_.end(),
             [](const School* a, const School* b) { return a->id < b->id; });
+  school_index_.reserve(schools_.size());
   for (size_t i = 0; i < schools_.size(); ++i) {
     school_index_[schools_[i]->id] = static_cast<int>(i);
   }
@@ -177,11 +224,60 @@ void Run::Prepare() {
     std::sort(v.begin(), v.end(),
               [](const Post* a, const Post* b) { return a->id < b->id; });
   }
+  absl::flat_hash_map<std::string_view, int> subject_id;
+  for (const Post& p : in_.posts) {
+    subject_id.emplace(p.subject, static_cast<int>(subject_id.size()));
+  }
+  school_subjects_.resize(ns);
+  school_stage_mask_.assign(ns, 0);
+  school_class_.assign(ns, 0);
+  for (int s = 0; s < ns; ++s) {
+    const School& sc = *schools_[s];
+    const int locality = static_cast<int>(sc.locality);
+    ROTA_CHECK(locality >= 0 && locality * 2 + 1 < kNumClasses);
+    school_class_[s] = static_cast<uint8_t>(locality * 2 + (sc.weak ? 1 : 0));
+    for (Stage st : sc.stages) school_stage_mask_[s] |= StageBit(st);
+    std::vector<std::pair<int, uint8_t>>& subj = school_subjects_[s];
+    for (const Post* p : posts_of_[s]) {
+      Stage st = p->stage == Stage::kUnspecified ? sc.stages.front() : p->stage;
+      subj.push_back({subject_id.at(p->subject), StageBit(st)});
+    }
+    std::sort(subj.begin(), subj.end());
+    // Merge the stages of one subject.
+    size_t w = 0;
+    for (size_t r = 0; r < subj.size(); ++r) {
+      if (w > 0 && subj[w - 1].first == subj[r].first) {
+        subj[w - 1].second |= subj[r].second;
+      } else {
+        subj[w++] = subj[r];
+      }
+    }
+    subj.resize(w);
+  }
+  subject_schools_.resize(subject_id.size());
+  for (int s = 0; s < ns; ++s) {
+    if (posts_of_[s].empty()) postless_schools_.push_back(s);
+    for (auto [id, mask] : school_subjects_[s]) {
+      subject_schools_[id].push_back({s, mask});
+    }
+  }
+  stamp_.assign(ns, 0);
   for (const Teacher& t : in_.teachers) teachers_.push_back(&t);
   std::sort(teachers_.begin(), teachers_.end(),
             [](const Teacher* a, const Teacher* b) { return a->id < b->id; });
   const int nt = static_cast<int>(teachers_.size());
+  teacher_index_.reserve(nt);
   for (int t = 0; t < nt; ++t) teacher_index_[teachers_[t]->id] = t;
+  subject_ids_.resize(nt);
+  stage_mask_.assign(nt, 0);
+  for (int t = 0; t < nt; ++t) {
+    const Teacher& x = *teachers_[t];
+    for (Stage st : x.certificate_stages) stage_mask_[t] |= StageBit(st);
+    for (const std::string& subj : x.subjects) {
+      auto it = subject_id.find(subj);
+      subject_ids_[t].push_back(it == subject_id.end() ? kNone : it->second);
+    }
+  }
 
   initial_count_.assign(ns, 0);
   orig_.resize(nt);
@@ -303,46 +399,29 @@ void Run::Prepare() {
 }
 
 int Run::Qualification(int t, int s) const {
-  const Teacher& x = *teachers_[t];
-  const School& sc = *schools_[s];
-  auto has_stage = [&](Stage st) {
-    return std::find(x.certificate_stages.begin(), x.certificate_stages.end(),
-                     st) != x.certificate_stages.end();
-  };
   if (posts_of_[s].empty()) {
-    for (Stage st : sc.stages) {
-      if (has_stage(st)) return 1;
-    }
-    return 0;
+    return (school_stage_mask_[s] & stage_mask_[t]) != 0 ? 1 : 0;
   }
-  int best = 0;
-  for (const Post* p : posts_of_[s]) {
-    Stage st = p->stage == Stage::kUnspecified ? sc.stages.front() : p->stage;
-    if (!has_stage(st)) continue;
-    for (size_t i = 0; i < x.subjects.size(); ++i) {
-      if (x.subjects[i] == p->subject) {
-        int q = i == 0 ? 1 : 2;
-        if (best == 0 || q < best) best = q;
-      }
+  // The best fit is her earliest subject taught at a stage she covers.
+  const std::vector<std::pair<int, uint8_t>>& subj = school_subjects_[s];
+  const std::vector<int>& ids = subject_ids_[t];
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] == kNone) continue;
+    auto it = std::lower_bound(
+        subj.begin(), subj.end(), ids[i],
+        [](const std::pair<int, uint8_t>& a, int id) { return a.first < id; });
+    if (it != subj.end() && it->first == ids[i] &&
+        (it->second & stage_mask_[t]) != 0) {
+      return i == 0 ? 1 : 2;
     }
-    if (best == 1) break;
   }
-  return best;
+  return 0;
 }
 
 bool Run::MandatoryAllowed(int t, int s) const {
-  const School& from = *schools_[orig_[t]];
-  const School& to = *schools_[s];
   if (s == orig_[t]) return false;
   if (status_[t] == Status::kPrincipalRotate) return true;
-  for (Direction d : ep_.mandatory_directions) {
-    if (d == Direction::kUrbanToRural &&
-        LowerLocality(to.locality, from.locality)) {
-      return true;
-    }
-    if (d == Direction::kStrongToWeak && !from.weak && to.weak) return true;
-  }
-  return false;
+  return DirectionAllows(school_class_[orig_[t]], school_class_[s]);
 }
 
 bool Run::VoluntaryAllowed(int t, int s) const {
@@ -354,12 +433,63 @@ bool Run::VoluntaryAllowed(int t, int s) const {
   return true;
 }
 
-std::vector<int> Run::AllowedTargets(int t) const {
-  std::vector<int> out;
-  for (int s = 0; s < static_cast<int>(schools_.size()); ++s) {
-    if (MandatoryAllowed(t, s) && Qualification(t, s) > 0) out.push_back(s);
+int64_t Run::CountAllowedTargets(int t) const {
+  // Directions depend only on the two schools' classes (locality, weak),
+  // and qualification only on her subjects and stages: count the qualified
+  // schools of each class once per such profile.
+  std::string profile(1, static_cast<char>(stage_mask_[t]));
+  for (int id : subject_ids_[t]) {
+    absl::StrAppend(
+        &profile,
+        Sv(std::string_view(reinterpret_cast<const char*>(&id), sizeof id)));
   }
-  return out;
+  auto [it, inserted] = class_counts_.try_emplace(profile);
+  std::array<int64_t, kNumClasses>& counts = it->second;
+  if (inserted) {
+    counts.fill(0);
+    ++stamp_round_;
+    auto see = [&](int s) {
+      if (stamp_[s] == stamp_round_) return;
+      stamp_[s] = stamp_round_;
+      ++counts[school_class_[s]];
+    };
+    for (int id : subject_ids_[t]) {
+      if (id == kNone) continue;
+      for (auto [s, mask] : subject_schools_[id]) {
+        if ((mask & stage_mask_[t]) != 0) see(s);
+      }
+    }
+    for (int s : postless_schools_) {
+      if ((school_stage_mask_[s] & stage_mask_[t]) != 0) see(s);
+    }
+  }
+  const int from = orig_[t];
+  const bool own = Qualification(t, from) > 0;
+  int64_t n = 0;
+  for (int c = 0; c < kNumClasses; ++c) {
+    if (status_[t] == Status::kPrincipalRotate ||
+        DirectionAllows(school_class_[from], c)) {
+      n += counts[c];
+    }
+  }
+  // Her own school is never a target; it is in an allowed class only for
+  // principals (no direction leads from a class to itself).
+  if (status_[t] == Status::kPrincipalRotate && own) --n;
+  return n;
+}
+
+bool Run::DirectionAllows(int from_class, int to_class) const {
+  const Locality from_locality = static_cast<Locality>(from_class / 2);
+  const Locality to_locality = static_cast<Locality>(to_class / 2);
+  const bool from_weak = from_class % 2 == 1, to_weak = to_class % 2 == 1;
+  for (Direction d : ep_.mandatory_directions) {
+    if (d == Direction::kUrbanToRural &&
+        LowerLocality(to_locality, from_locality)) {
+      return true;
+    }
+    if (d == Direction::kStrongToWeak && !from_weak && to_weak) return true;
+  }
+  return false;
 }
 
 bool Run::Outranks(int c, int t, int s) const {
@@ -413,11 +543,12 @@ absl::Status Run::ApplyPins() {
                                 ") at a stage her certificate covers"));
     }
     if (certain[s] > limit_[s]) {
-      return error(
-          t, "capacity",
-          absl::StrCat("school \"", Name(s), "\" would have at least ",
-                       certain[s], " staff (locked, overridden or exempt), "
-                       "above its limit ", limit_[s]));
+      return error(t, "capacity",
+                   absl::StrCat("school \"", Name(s), "\" would have at least ",
+                                certain[s],
+                                " staff (locked, overridden or exempt), "
+                                "above its limit ",
+                                limit_[s]));
     }
   }
   for (int t = 0; t < nt; ++t) {
@@ -436,10 +567,10 @@ absl::Status Run::CheckPinnedCapacity() const {
     const int s = pin_target_[t];
     if (s == kNone || s == orig_[t] || count[s] <= limit_[s]) continue;
     return absl::FailedPreconditionError(absl::StrCat(
-        pin_override_[t] ? "override" : "lock", " for teacher \"",
-        TeacherId(t), "\": rule \"capacity\": school \"", Name(s),
-        "\" would end with ", count[s], " staff, above its limit ",
-        limit_[s], " (headcount ", schools_[s]->headcount,
+        pin_override_[t] ? "override" : "lock", " for teacher \"", TeacherId(t),
+        "\": rule \"capacity\": school \"", Name(s), "\" would end with ",
+        count[s], " staff, above its limit ", limit_[s], " (headcount ",
+        schools_[s]->headcount,
         "): not enough of its teachers leave in this run to make room for "
         "the locked and overridden arrivals; lock the departures that made "
         "room, or release this placement"));
@@ -461,22 +592,22 @@ absl::StatusOr<std::vector<int>> Run::SolveMarket(
       ++holders[cur_[t]];
     }
   }
-  for (int s = 0; s < ns; ++s) {
-    engine::Post p;
-    p.id = Name(s);
-    p.school = Name(s);
-    p.capacity = limit_[s] - pinned_at[s];
-    // TO-BE only trades seats (no school's staff count changes), and it
-    // needs every holder to own one: where pinned arrivals wait for
-    // colleagues to leave, it may count the seats they still hold.
-    if (m == engine::Mechanism::kTeacherOptimalBlockExchange) {
-      p.capacity = std::max(p.capacity, holders[s]);
-    }
-    model.posts.push_back(std::move(p));
-  }
+  // Under DA* a holder whose list is empty (or exempt) keeps her seat
+  // wherever her colleagues cannot crowd her out (holders <= seats: they
+  // rank first there by tenure), so she is left out and her seat with her:
+  // the same matching for everyone else, on a much smaller market. TO-BE
+  // needs every holder (a post gives up its lowest-priority one in play).
+  const bool prune = m == engine::Mechanism::kTenureDeferredAcceptance;
+  std::vector<int64_t> kept_out(ns, 0);
   std::vector<int> members;
   for (int t = 0; t < nt; ++t) {
     if (pin_target_[t] != kNone) continue;
+    const int h = cur_[t];
+    if (prune && holders[h] <= limit_[h] - pinned_at[h] &&
+        (prefs[t].empty() || status_[t] == Status::kExempt)) {
+      ++kept_out[h];
+      continue;
+    }
     members.push_back(t);
     engine::Teacher x;
     x.id = TeacherId(t);
@@ -486,6 +617,19 @@ absl::StatusOr<std::vector<int>> Run::SolveMarket(
     x.current_post = Name(cur_[t]);
     for (int s : prefs[t]) x.preferences.push_back(Name(s));
     model.teachers.push_back(std::move(x));
+  }
+  for (int s = 0; s < ns; ++s) {
+    engine::Post p;
+    p.id = Name(s);
+    p.school = Name(s);
+    p.capacity = limit_[s] - pinned_at[s] - kept_out[s];
+    // TO-BE only trades seats (no school's staff count changes), and it
+    // needs every holder to own one: where pinned arrivals wait for
+    // colleagues to leave, it may count the seats they still hold.
+    if (m == engine::Mechanism::kTeacherOptimalBlockExchange) {
+      p.capacity = std::max(p.capacity, holders[s]);
+    }
+    model.posts.push_back(std::move(p));
   }
   engine::SolveOptions options;
   options.explain = false;
@@ -622,12 +766,7 @@ void Run::Select() {
         continue;
       }
       if (pin_target_[t] != kNone) continue;
-      bool has_target = false;
-      for (int s = 0; s < static_cast<int>(schools_.size()) && !has_target;
-           ++s) {
-        has_target = MandatoryAllowed(t, s) && Qualification(t, s) > 0;
-      }
-      if (!has_target) {
+      if (CountAllowedTargets(t) == 0) {
         no_target_[t] = 1;
         ++g.no_target;
         continue;
@@ -697,58 +836,172 @@ absl::Status Run::Allocate() {
   const int ns = static_cast<int>(schools_.size());
   const int64_t secondary =
       policy_.competitive_hiring.allocation_secondary_subject_cost;
-  std::vector<std::vector<std::pair<int, int64_t>>> options(nt);
   std::vector<int> waiting;
+  std::vector<uint8_t> is_waiting(nt, 0);
   for (int t = 0; t < nt; ++t) {
     if (!mandatory_[t] || cur_[t] != orig_[t]) continue;
     waiting.push_back(t);
-    for (int s : AllowedTargets(t)) {
-      int64_t km = std::llround(DistanceKm(*schools_[orig_[t]], *schools_[s]));
-      int64_t cost = km * ep_.allocation_cost_per_km +
-                     (Qualification(t, s) == 2 ? secondary : 0);
-      options[t].push_back({s, cost});
+    is_waiting[t] = 1;
+  }
+  if (waiting.empty()) return absl::OkStatus();
+  // Options are only ever needed at schools with a free seat, and most
+  // schools never have one: each school's list of (cost, waiting mover it
+  // may take: allowed direction, qualified) is built the first time it has
+  // a free seat, cheapest first (ties by teacher).
+  std::vector<std::vector<AssignmentOption>> takers(ns);  // post = teacher
+  std::vector<uint8_t> built(ns, 0);
+  // Waiting movers by the class of their school (principals apart: they may
+  // go anywhere), so that a school visits only those who may come, and
+  // distances by origin school, computed once per school built.
+  std::vector<std::vector<int>> waiting_of_class(kNumClasses);
+  std::vector<int> waiting_principals;
+  for (int t : waiting) {
+    if (status_[t] == Status::kPrincipalRotate) {
+      waiting_principals.push_back(t);
+    } else {
+      waiting_of_class[school_class_[orig_[t]]].push_back(t);
     }
   }
-  while (!waiting.empty()) {
-    std::vector<int64_t> count(ns, 0);
-    for (int t = 0; t < nt; ++t) ++count[cur_[t]];
-    AssignmentProblem problem;
-    std::vector<int> post_of_school(ns, kNone);
-    std::vector<int> school_of_post;
-    for (int s = 0; s < ns; ++s) {
-      if (count[s] < limit_[s]) {
-        post_of_school[s] = problem.AddPost(limit_[s] - count[s], 0, Name(s));
-        school_of_post.push_back(s);
+  std::vector<int64_t> km_from(ns, -1);
+  std::vector<uint8_t> subject_mask(subject_schools_.size(), 0);
+  std::vector<Geo> geo(ns);
+  for (int s = 0; s < ns; ++s) geo[s] = MakeGeo(*schools_[s]);
+  auto build = [&](int s) {
+    built[s] = 1;
+    std::vector<AssignmentOption>& v = takers[s];
+    // Qualification(t, s) with the school's subjects spread out by id.
+    for (auto [id, mask] : school_subjects_[s]) subject_mask[id] = mask;
+    const bool postless = posts_of_[s].empty();
+    auto take = [&](int t) {
+      int q = 0;
+      if (postless) {
+        q = (school_stage_mask_[s] & stage_mask_[t]) != 0 ? 1 : 0;
+      } else {
+        const std::vector<int>& ids = subject_ids_[t];
+        for (size_t i = 0; i < ids.size() && q == 0; ++i) {
+          if (ids[i] != kNone && (subject_mask[ids[i]] & stage_mask_[t]) != 0) {
+            q = i == 0 ? 1 : 2;
+          }
+        }
       }
+      if (q == 0) return;
+      const int from = orig_[t];
+      if (km_from[from] < 0) {
+        km_from[from] = std::llround(DistanceKm(geo[from], geo[s]));
+      }
+      v.push_back({t, km_from[from] * ep_.allocation_cost_per_km +
+                          (q == 2 ? secondary : 0)});
+    };
+    std::fill(km_from.begin(), km_from.end(), -1);
+    for (int c = 0; c < kNumClasses; ++c) {
+      if (!DirectionAllows(c, school_class_[s])) continue;
+      for (int t : waiting_of_class[c]) take(t);
     }
+    for (int t : waiting_principals) {
+      if (orig_[t] != s) take(t);
+    }
+    for (auto [id, mask] : school_subjects_[s]) subject_mask[id] = 0;
+    std::sort(v.begin(), v.end(),
+              [](const AssignmentOption& a, const AssignmentOption& b) {
+                return a.cost != b.cost ? a.cost < b.cost : a.post < b.post;
+              });
+  };
+  std::vector<int64_t> count(ns, 0);
+  for (int t = 0; t < nt; ++t) ++count[cur_[t]];
+  std::vector<int> member_of(nt, kNone);
+  while (!waiting.empty()) {
+    // Free seats, and the waiting movers who can take one of them.
+    std::vector<int> school_of_post;
+    std::vector<int64_t> capacity;
+    std::vector<std::vector<AssignmentOption>> by_post;  // post = member
     std::vector<int> members;
-    for (int t : waiting) {
-      std::vector<AssignmentOption> opts;
-      for (auto [s, cost] : options[t]) {
-        if (post_of_school[s] != kNone)
-          opts.push_back({post_of_school[s], cost});
+    int64_t seats = 0;
+    for (int s = 0; s < ns; ++s) {
+      if (count[s] >= limit_[s]) continue;
+      if (!built[s]) build(s);
+      std::vector<AssignmentOption> v;
+      for (AssignmentOption o : takers[s]) {
+        const int t = o.post;
+        if (!is_waiting[t]) continue;
+        if (member_of[t] == kNone) {
+          member_of[t] = static_cast<int>(members.size());
+          members.push_back(t);
+        }
+        v.push_back({member_of[t], o.cost});
       }
-      if (opts.empty()) continue;
-      members.push_back(t);
-      problem.AddTeacher(opts);
+      if (v.empty()) continue;
+      school_of_post.push_back(s);
+      capacity.push_back(limit_[s] - count[s]);
+      seats += capacity.back();
+      by_post.push_back(std::move(v));
     }
     if (members.empty()) break;
-    // No unassigned option: the solver returns the assignment that places
-    // the most teachers, then at least cost (engine/min_cost_flow.h).
-    problem.set_unassigned_cost(std::nullopt);
-    ROTA_ASSIGN_OR_RETURN(AssignmentResult r, SolveAssignment(problem));
+    const int np = static_cast<int>(capacity.size());
+    const int nm = static_cast<int>(members.size());
+    // The most movers placed, then the least cost, exactly as SolveAssignment
+    // over every option with no unassigned option would give, by pricing the
+    // long option lists (engine/rules/internal/priced_assignment.h). The
+    // matching reads the same from either side, and the solver is fastest
+    // when the side it places one by one is the smaller: when free seats
+    // are fewer than movers, each seat is placed at a mover instead (every
+    // mover a post of capacity 1).
+    std::vector<int> school_of_member(nm, kNone);
+    if (seats < nm) {
+      std::vector<std::vector<AssignmentOption>> seat_options;
+      std::vector<int> post_of_seat;
+      for (int p = 0; p < np; ++p) {
+        for (int64_t i = 0; i < capacity[p]; ++i) {
+          seat_options.push_back(by_post[p]);
+          post_of_seat.push_back(p);
+        }
+      }
+      ROTA_ASSIGN_OR_RETURN(internal::PricedAssignmentResult r,
+                            internal::SolvePricedAssignment(
+                                std::vector<int64_t>(nm, 1), seat_options));
+      for (size_t u = 0; u < post_of_seat.size(); ++u) {
+        const int k = r.post_of_teacher[u];
+        if (k != kUnassigned)
+          school_of_member[k] = school_of_post[post_of_seat[u]];
+      }
+    } else {
+      std::vector<std::vector<AssignmentOption>> options(nm);
+      for (int p = 0; p < np; ++p) {
+        for (AssignmentOption o : by_post[p]) {
+          options[o.post].push_back({p, o.cost});
+        }
+      }
+      for (auto& v : options) {
+        // By cost, ties by school (posts are in school order).
+        std::stable_sort(
+            v.begin(), v.end(),
+            [](const AssignmentOption& a, const AssignmentOption& b) {
+              return a.cost < b.cost;
+            });
+      }
+      ROTA_ASSIGN_OR_RETURN(internal::PricedAssignmentResult r,
+                            internal::SolvePricedAssignment(capacity, options));
+      for (int k = 0; k < nm; ++k) {
+        const int p = r.post_of_teacher[k];
+        if (p != kUnassigned) school_of_member[k] = school_of_post[p];
+      }
+    }
     bool progress = false;
-    for (size_t k = 0; k < members.size(); ++k) {
-      int p = r.post_of_teacher[k];
-      if (p == kUnassigned) continue;
-      cur_[members[k]] = school_of_post[p];
-      phase_[members[k]] = Phase::kAllocation;
+    for (int k = 0; k < nm; ++k) {
+      const int t = members[k];
+      member_of[t] = kNone;
+      const int s = school_of_member[k];
+      if (s == kNone) continue;
+      --count[cur_[t]];
+      cur_[t] = s;
+      ++count[s];
+      is_waiting[t] = 0;
+      phase_[t] = Phase::kAllocation;
       progress = true;
     }
     if (!progress) break;
     std::vector<int> still;
     for (int t : waiting) {
-      if (cur_[t] == orig_[t]) still.push_back(t);
+      if (is_waiting[t]) still.push_back(t);
     }
     waiting.swap(still);
   }
@@ -1022,9 +1275,8 @@ RoundOutcome Run::Finish() {
       p.reason = status_reason_[t];
     } else if (mandatory_[t]) {
       p.outcome = Outcome::kUnplaced;
-      std::vector<int> targets = AllowedTargets(t);
       p.reason = absl::StrCat(
-          "must rotate but could not be placed: all ", targets.size(),
+          "must rotate but could not be placed: all ", CountAllowedTargets(t),
           " qualified schools in an allowed direction are full; she stays at ",
           x.school);
     } else {

@@ -46,6 +46,12 @@
 //     allocation_cost_per_km + allocation_secondary_subject_cost when only a
 //     secondary subject fits) over every allowed, qualified school with a
 //     free seat, repeated while seats freed by movers let more be placed.
+//     Each round places as many movers as possible, then at least total
+//     cost; it is solved exactly by pricing (engine/rules/internal/
+//     priced_assignment.h: the solver sees a few cheapest options per mover
+//     or seat, and its dual prices prove that no left-out option would
+//     lower the cost), so only equal-cost ties may fall differently from
+//     a solve over every option at once.
 //     Whoever is still without a seat is UNPLACED (stays at her school) and
 //     the quota lines say so.
 // Directions for mandatory movers: a teacher at school A may be sent to B
