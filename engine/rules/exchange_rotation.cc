@@ -206,6 +206,7 @@ class Run {
   // Filled by Finish: staff per school at the end, occupants best first.
   std::vector<int64_t> final_count_;
   std::vector<std::vector<int>> occupants_;
+  std::vector<std::string> selection_;  // SelectionSentence, per teacher
 };
 
 void Run::Prepare() {
@@ -316,10 +317,10 @@ void Run::Prepare() {
   // Priority order: points, tie chain, lottery, id (engine/model.h).
   std::vector<int> order(nt);
   std::iota(order.begin(), order.end(), 0);
+  std::vector<int64_t> total(nt);  // contiguous: the sort reads it most
+  for (int t = 0; t < nt; ++t) total[t] = points_[t].total;
   std::sort(order.begin(), order.end(), [&](int a, int b) {
-    if (points_[a].total != points_[b].total) {
-      return points_[a].total > points_[b].total;
-    }
+    if (total[a] != total[b]) return total[a] > total[b];
     if (ties_[a] != ties_[b]) return ties_[a] > ties_[b];
     if (draw_[a] != draw_[b]) return draw_[a] < draw_[b];
     return a < b;
@@ -864,6 +865,7 @@ absl::Status Run::Allocate() {
   }
   std::vector<int64_t> km_from(ns, -1);
   std::vector<uint8_t> subject_mask(subject_schools_.size(), 0);
+  std::vector<uint64_t> keys;
   std::vector<Geo> geo(ns);
   for (int s = 0; s < ns; ++s) geo[s] = MakeGeo(*schools_[s]);
   auto build = [&](int s) {
@@ -901,10 +903,31 @@ absl::Status Run::Allocate() {
       if (orig_[t] != s) take(t);
     }
     for (auto [id, mask] : school_subjects_[s]) subject_mask[id] = 0;
-    std::sort(v.begin(), v.end(),
-              [](const AssignmentOption& a, const AssignmentOption& b) {
-                return a.cost != b.cost ? a.cost < b.cost : a.post < b.post;
-              });
+    // By cost, then teacher: as one integer key when both fit (they do
+    // unless the county has 2^24 teachers), which sorts much faster.
+    constexpr int kTeacherBits = 24;
+    const bool packed =
+        nt < (1 << kTeacherBits) &&
+        std::all_of(v.begin(), v.end(), [](const AssignmentOption& o) {
+          return o.cost < (int64_t{1} << (64 - kTeacherBits - 1));
+        });
+    if (packed) {
+      keys.clear();
+      for (const AssignmentOption& o : v) {
+        keys.push_back(static_cast<uint64_t>(o.cost) << kTeacherBits |
+                       static_cast<uint64_t>(o.post));
+      }
+      std::sort(keys.begin(), keys.end());
+      for (size_t i = 0; i < keys.size(); ++i) {
+        v[i] = {static_cast<int>(keys[i] & ((1u << kTeacherBits) - 1)),
+                static_cast<int64_t>(keys[i] >> kTeacherBits)};
+      }
+    } else {
+      std::sort(v.begin(), v.end(),
+                [](const AssignmentOption& a, const AssignmentOption& b) {
+                  return a.cost != b.cost ? a.cost < b.cost : a.post < b.post;
+                });
+    }
   };
   std::vector<int64_t> count(ns, 0);
   for (int t = 0; t < nt; ++t) ++count[cur_[t]];
@@ -1035,7 +1058,7 @@ TeacherExplanation Run::Explain(int t) const {
   e.teacher = TeacherId(t);
   e.points_breakdown = points_[t].components;
   e.notes.push_back(status_reason_[t]);
-  std::string sel = SelectionSentence(t);
+  const std::string& sel = selection_[t];
   if (!sel.empty()) e.notes.push_back(sel);
   if (pin_target_[t] != kNone) {
     e.notes.push_back(absl::StrCat(pin_override_[t] ? "override" : "lock", ": ",
@@ -1118,7 +1141,7 @@ TeacherExplanation Run::Explain(int t) const {
                    status_[t] == Status::kPrincipalRotate) {
           set(Verdict::kQuota,
               absl::StrCat("she did not apply voluntarily and was ",
-                           SelectionSentence(t)));
+                           selection_[t]));
         } else {
           set(Verdict::kQuota,
               absl::StrCat("she did not apply voluntarily and cannot be "
@@ -1211,6 +1234,10 @@ RoundOutcome Run::Finish() {
   const int ns = static_cast<int>(schools_.size());
   std::vector<int64_t> count(ns, 0);
   for (int t = 0; t < nt; ++t) ++count[cur_[t]];
+  selection_.resize(nt);
+  for (int t = 0; t < nt; ++t) selection_[t] = SelectionSentence(t);
+  out.placements.reserve(nt);
+  out.explanations.reserve(nt);
   const std::string vol_via =
       absl::StrCat("voluntary (", Sv(VoluntaryMechanismName(mechanism_)), ")");
   for (int t = 0; t < nt; ++t) {
@@ -1281,7 +1308,7 @@ RoundOutcome Run::Finish() {
           x.school);
     } else {
       p.outcome = Outcome::kStayed;
-      std::string sel = SelectionSentence(t);
+      const std::string& sel = selection_[t];
       p.reason = pin_target_[t] != kNone
                      ? absl::StrCat("stays at ", x.school, " (",
                                     pin_override_[t] ? "override" : "lock", ")")
@@ -1301,8 +1328,8 @@ RoundOutcome Run::Finish() {
   for (int t = 0; t < nt; ++t) out.explanations.push_back(Explain(t));
   out.eligibility = Eligibility();
   for (int t = 0; t < nt; ++t) {
-    std::string sel = SelectionSentence(t);
-    if (!sel.empty()) out.eligibility[t].reason += "; " + sel;
+    const std::string& sel = selection_[t];
+    if (!sel.empty()) absl::StrAppend(&out.eligibility[t].reason, "; ", sel);
   }
 
   // Quota lines.
