@@ -1055,8 +1055,7 @@ std::string Run::SelectionSentence(int t) const {
 
 TeacherExplanation Run::Explain(int t) const {
   TeacherExplanation e;
-  e.teacher = TeacherId(t);
-  e.points_breakdown = points_[t].components;
+  e.teacher = TeacherId(t);  // points_breakdown: moved in by Finish
   e.notes.push_back(status_reason_[t]);
   const std::string& sel = selection_[t];
   if (!sel.empty()) e.notes.push_back(sel);
@@ -1325,7 +1324,11 @@ RoundOutcome Run::Finish() {
     std::sort(v.begin(), v.end(),
               [&](int a, int b) { return prank_[a] < prank_[b]; });
   }
-  for (int t = 0; t < nt; ++t) out.explanations.push_back(Explain(t));
+  for (int t = 0; t < nt; ++t) {
+    out.explanations.push_back(Explain(t));
+    // Their last use: moved, not copied (and freed once, with the outcome).
+    out.explanations.back().points_breakdown = std::move(points_[t].components);
+  }
   out.eligibility = Eligibility();
   for (int t = 0; t < nt; ++t) {
     const std::string& sel = selection_[t];
