@@ -510,6 +510,11 @@ std::string AssignmentProblem::PostLabel(int post) const {
 
 absl::Status AssignmentProblem::Validate() const {
   const int num_p = num_posts();
+  if (!price_hint_.empty() && static_cast<int>(price_hint_.size()) != num_p) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("price hint has ", price_hint_.size(), " prices for ",
+                     num_p, " posts"));
+  }
   int128 capacity_sum = 0;
   for (int s = 0; s < num_p; ++s) {
     if (capacity_[s] < 0) {
@@ -671,7 +676,9 @@ class AssignmentSolver {
   // Best option of t other than `exclude` at prices `price_` (value, node);
   // ties go to the earlier option, "unassigned" last.
   std::pair<int64_t, int> BestOption(int t, int exclude) const;
-  void WarmStartPrices(int64_t max_abs_cost);
+  // `hinted`: prices start from the problem's hint, near equilibrium, so a
+  // single phase with the smallest epsilon follows.
+  void WarmStartPrices(int64_t max_abs_cost, bool hinted);
   void Build(int a);
   void AddToBuilt(int a, int t);
   void Place(int t, int x, int64_t cost);
@@ -736,7 +743,7 @@ std::pair<int64_t, int> AssignmentSolver::BestOption(int t, int exclude) const {
 // a post with a positive price is full, so the successive-shortest-path
 // phase that follows starts with few imbalances. It only changes speed:
 // correctness rests on the exact phase.
-void AssignmentSolver::WarmStartPrices(int64_t max_abs_cost) {
+void AssignmentSolver::WarmStartPrices(int64_t max_abs_cost, bool hinted) {
   std::vector<std::vector<Entry>> margin(num_posts_);
   std::vector<char> queued(num_posts_, 0);
   std::vector<int> queue;
@@ -756,7 +763,7 @@ void AssignmentSolver::WarmStartPrices(int64_t max_abs_cost) {
   // The first epsilon is about 1/16 of the largest cost (measured on the
   // issue-4 market: larger starts cost little, small ones start price wars).
   int64_t epsilon = 1;
-  while (epsilon * 16 <= max_abs_cost) epsilon *= 4;
+  while (!hinted && epsilon * 16 <= max_abs_cost) epsilon *= 4;
   std::vector<Entry> out;
   std::vector<int> out_node;
   for (int64_t previous = 0; epsilon >= 1; previous = epsilon, epsilon /= 4) {
@@ -1142,6 +1149,14 @@ absl::StatusOr<AssignmentResult> AssignmentSolver::Run() {
   routed_.assign(num_nodes_, 0);
   potential_.assign(num_nodes_, 0);
   price_.assign(num_nodes_, 0);
+  const bool hinted = !any_floor && !problem_.price_hint().empty();
+  if (hinted) {
+    // Clamped to what an optimal price can be, so sums stay in range.
+    const int64_t top = max_abs + penalty_;
+    for (int s = 0; s < num_posts_; ++s) {
+      price_[s] = std::clamp<int64_t>(problem_.price_hint()[s], 0, top);
+    }
+  }
   nodes_.resize(num_nodes_);
   dist_.assign(num_nodes_, kInf);
   parent_.assign(num_nodes_, -1);
@@ -1162,7 +1177,7 @@ absl::StatusOr<AssignmentResult> AssignmentSolver::Run() {
     ++load_[x];
   }
   if (!any_floor) {
-    WarmStartPrices(max_abs);
+    WarmStartPrices(max_abs, hinted);
     // The exact phase needs every teacher at an exact best option.
     std::fill(load_.begin(), load_.end(), 0);
     for (int t = 0; t < n_; ++t) {

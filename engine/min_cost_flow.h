@@ -74,7 +74,10 @@
 //     of their next-best values, which only grow); each phase takes epsilon
 //     back off every price and divides it by 4. It only sets the starting
 //     prices and assignment; every teacher is then moved to an exact best
-//     option, so correctness rests on the exact phase alone.
+//     option, so correctness rests on the exact phase alone. With a price
+//     hint (set_price_hint, e.g. the prices of the previous restricted
+//     problem in column generation) it starts from those prices and runs
+//     one phase with epsilon 1.
 //   - Exact phase: with potentials p = -price, all residual reduced costs are
 //     >= 0; posts whose seat count disagrees with their price have excess or
 //     deficit. Each round runs one Dijkstra from all excess nodes to the
@@ -252,6 +255,14 @@ class AssignmentProblem {
   void set_unassigned_cost(std::optional<int64_t> cost) {
     unassigned_cost_ = cost;
   }
+  // Optional starting prices for the warm start, one per post (e.g. the
+  // prices of a closely related problem solved just before); empty = none.
+  // A hint changes only the speed and which of several optima is returned,
+  // never the optimal cost. Ignored when some post has a floor.
+  void set_price_hint(std::vector<int64_t> prices) {
+    price_hint_ = std::move(prices);
+  }
+  const std::vector<int64_t>& price_hint() const { return price_hint_; }
   // Optional per-teacher override of the unassigned cost (e.g. a teacher who
   // must not be left unplaced gets nullopt). Index = teacher; an unknown
   // teacher is reported by Validate (and so by the solver).
@@ -287,6 +298,7 @@ class AssignmentProblem {
   std::vector<int> option_post_;
   std::vector<int64_t> option_cost_;
   std::optional<int64_t> unassigned_cost_;
+  std::vector<int64_t> price_hint_;
   // Per-teacher overrides, sized lazily on first use: kind 0 = none,
   // 1 = may not be unassigned, 2 = override_cost_[t].
   std::vector<uint8_t> override_kind_;

@@ -460,6 +460,62 @@ TEST(AssignmentTest, MatchesGenericSolverOnMediumMarkets) {
   }
 }
 
+TEST(AssignmentTest, PriceHintChangesNeitherCostNorCertificate) {
+  // Hints: the problem's own optimal prices, those of a relaxed problem
+  // (fewer options, as in column generation), and random ones.
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937_64 rng(seed);
+    auto uniform = [&](int lo, int hi) {
+      return std::uniform_int_distribution<int>(lo, hi)(rng);
+    };
+    AssignmentProblem p, relaxed;
+    const int num_p = uniform(1, 12);
+    for (int s = 0; s < num_p; ++s) {
+      const int cap = uniform(0, 4);
+      p.AddPost(cap);
+      relaxed.AddPost(cap);
+    }
+    std::optional<int64_t> u;
+    if (seed % 3 != 0) u = uniform(0, 300);
+    p.set_unassigned_cost(u);
+    relaxed.set_unassigned_cost(u);
+    const int n = uniform(0, 40);
+    for (int t = 0; t < n; ++t) {
+      std::vector<int> posts(num_p);
+      for (int s = 0; s < num_p; ++s) posts[s] = s;
+      std::shuffle(posts.begin(), posts.end(), rng);
+      posts.resize(uniform(0, num_p));
+      std::vector<AssignmentOption> options;
+      for (int s : posts) options.push_back({s, uniform(0, 100)});
+      p.AddTeacher(options);
+      options.resize(std::min<size_t>(options.size(), 2));
+      relaxed.AddTeacher(options);
+    }
+    auto plain = SolveAssignment(p);
+    auto from_relaxed = SolveAssignment(relaxed);
+    ASSERT_TRUE(plain.ok() && from_relaxed.ok()) << "seed " << seed;
+    std::vector<int64_t> random_hint(num_p);
+    for (int64_t& x : random_hint) x = uniform(-50, 1000);
+    for (const std::vector<int64_t>& hint :
+         {plain->price, from_relaxed->price, random_hint}) {
+      AssignmentProblem hinted = p;
+      hinted.set_price_hint(hint);
+      auto r = SolveAssignment(hinted);
+      ASSERT_TRUE(r.ok()) << "seed " << seed << ": " << r.status();
+      ASSERT_EQ(r->status, plain->status) << "seed " << seed;
+      EXPECT_EQ(Violations(p, *r), Violations(p, *plain)) << "seed " << seed;
+      if (r->status != FlowStatus::kOptimal) continue;
+      EXPECT_EQ(r->cost, plain->cost) << "seed " << seed;
+      auto checked = CheckAssignmentCertificate(p, *r);
+      EXPECT_TRUE(checked.ok()) << "seed " << seed << ": " << checked.status();
+    }
+  }
+  AssignmentProblem bad;
+  bad.AddPost(1);
+  bad.set_price_hint({1, 2});
+  EXPECT_FALSE(SolveAssignment(bad).ok());
+}
+
 TEST(AssignmentTest, UnmetFloorIsNamed) {
   AssignmentProblem p;
   int popular = p.AddPost(3);

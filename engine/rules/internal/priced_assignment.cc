@@ -99,6 +99,8 @@ absl::StatusOr<PricedAssignmentResult> SolvePricedAssignment(
       problem.AddTeacher(row);
     }
     problem.set_unassigned_cost(penalty);
+    // The previous round's prices: the solver starts near equilibrium.
+    if (round > 1) problem.set_price_hint(price);
     ROTA_ASSIGN_OR_RETURN(AssignmentResult r, SolveAssignment(problem));
     ROTA_CHECK(r.status == FlowStatus::kOptimal);
     // Without floors a price is negative only at an empty post; raising it

@@ -10,7 +10,9 @@
 //    + 1, more than any change in real cost, so minimising the penalised
 //    cost places the most teachers first (the solver's own device).
 //  - Restricted problem: each teacher's `initial_options` cheapest options.
-//    SolveAssignment returns it with post prices pi (its dual certificate).
+//    SolveAssignment returns it with post prices pi (its dual certificate);
+//    each later round starts the solver from the previous round's prices
+//    (AssignmentProblem::set_price_hint).
 //  - Pricing: a left-out option (t, s) is added when c(t, s) + pi(s) is
 //    below what t pays where she sits (c + pi there, or M when out). Lists
 //    are sorted by cost and prices of empty posts may be raised to 0, so a
