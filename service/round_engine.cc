@@ -146,22 +146,25 @@ absl::StatusOr<EngineResult> RunEngine(
     }
   } restore{in};
   const rules::RoundPolicy& policy = frozen.policy;
+  rules::OutcomeOptions options;
+  options.explanations = output == EngineOutput::kFull;
   report("matching", 1, 3);
   // Unused only while an engine is missing from the build.
   (void)in;
   (void)policy;
   (void)rp;
+  (void)options;
   absl::StatusOr<rules::RoundOutcome> outcome;
   if (frozen.kind == rota::v1::EXCHANGE_ROTATION) {
 #ifdef ROTA_HAVE_EXCHANGE_ROTATION
-    outcome = rules::RunExchangeRotation(in, policy, rp);
+    outcome = rules::RunExchangeRotation(in, policy, rp, options);
 #else
     return absl::UnimplementedError(
         "exchange rotation is not available in this build of rotad");
 #endif
   } else {
 #ifdef ROTA_HAVE_COMPETITIVE_HIRING
-    outcome = rules::RunCompetitiveHiring(in, policy, rp);
+    outcome = rules::RunCompetitiveHiring(in, policy, rp, options);
 #else
     return absl::UnimplementedError(
         "competitive hiring is not available in this build of rotad");
@@ -201,8 +204,9 @@ absl::StatusOr<EngineResult> RunEngine(
   }
   const char* choice_collection =
       frozen.kind == rota::v1::COMPETITIVE_HIRING ? "posts" : "schools";
-  r.explanations.reserve(o.explanations.size());
-  for (size_t i = 0; i < o.explanations.size(); ++i) {
+  if (output == EngineOutput::kFull) r.explanations.reserve(o.explanations.size());
+  for (size_t i = 0;
+       output == EngineOutput::kFull && i < o.explanations.size(); ++i) {
     const rules::TeacherExplanation& t = o.explanations[i];
     rota::v1::Explanation x;
     // Only the teacher: the placement is stored once, with the placements

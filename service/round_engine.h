@@ -28,7 +28,8 @@ namespace rota::service {
 
 struct EngineResult {
   std::vector<rota::v1::Placement> placements;      // teacher id order
-  std::vector<rota::v1::Explanation> explanations;  // same order
+  // Same order; each placement holds only the teacher. kFull only.
+  std::vector<rota::v1::Explanation> explanations;
   rota::v1::RoundReport report;  // round, run, result_hash left empty
   std::string result_hash;       // hex SHA-256 of the canonical encoding
   int64_t teachers = 0;
@@ -59,9 +60,13 @@ absl::StatusOr<FrozenEngineInputs> ToFrozenEngineInputs(
 absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
     const FrozenEngineInputs& frozen);
 
-// What RunEngine converts back to protos: everything, or (replay) only the
-// hash and the counts.
-enum class EngineOutput { kFull, kHashOnly };
+// What RunEngine converts back to protos.
+enum class EngineOutput {
+  kFull,        // placements, report and every explanation (explain)
+  kPlacements,  // placements and report (a run: explanations are derived
+                // again on demand, see Rounds::ExplainPlacement)
+  kHashOnly,    // the hash and the counts (replay)
+};
 
 // Runs the round's engine on the frozen inputs with `adjustments` (locks and
 // overrides) and `params`. FAILED_PRECONDITION from the engine (an override

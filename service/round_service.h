@@ -12,7 +12,8 @@
 //                      into the event (so runs and replays never read the
 //                      live registry); seed given or drawn -> FROZEN
 //   RunRound           RoundRun: the run's parameters, the adjustments in
-//                      force, placements, explanations, report, hash
+//                      force, placements, report, hash (explanations are
+//                      derived again when asked for: ExplanationsOf)
 //                      (FROZEN|PROPOSED -> PROPOSED). A run interrupted
 //                      before its Append never happened. Runs start from
 //                      the frozen inputs as converted for the engine at
@@ -44,6 +45,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "rota/v1/rounds.pb.h"
@@ -110,6 +112,19 @@ class Rounds {
   absl::StatusOr<std::shared_ptr<CachedFrozen>> EngineInputsOf(
       const rota::v1::Round& round);
 
+  // Every explanation of one run, derived again from the run's inputs.
+  struct RunExplanations {
+    std::string key;  // CacheKey(round) + "#" + run
+    absl::flat_hash_map<std::string, rota::v1::Explanation> by_teacher;
+  };
+  // The explanations of `run` of `round` (a run stores its placements, not
+  // its explanations): the engine runs again on the frozen inputs with the
+  // run's parameters and adjustments, and its result must hash to the
+  // recorded one (DATA_LOSS otherwise). The last run explained is kept, so
+  // a reviewer going through one run's teachers pays for this once.
+  absl::StatusOr<std::shared_ptr<const RunExplanations>> ExplanationsOf(
+      const storage::Snapshot& s, const rota::v1::Round& round, int32_t run);
+
   storage::EventStore* const store_;
   CountyMutexFn county_mutex_;
   // The last kCachedRounds frozen rounds used, converted for the engine:
@@ -122,6 +137,8 @@ class Rounds {
   absl::Mutex cache_mu_;
   std::vector<std::pair<std::string, std::shared_ptr<CachedFrozen>>> cache_
       ABSL_GUARDED_BY(cache_mu_);  // most recently used first
+  absl::Mutex explain_mu_;
+  std::shared_ptr<RunExplanations> explained_ ABSL_GUARDED_BY(explain_mu_);
 };
 
 }  // namespace rota::service

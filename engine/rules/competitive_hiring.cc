@@ -361,8 +361,13 @@ struct PostState {
 
 class HiringRun {
  public:
-  HiringRun(const CountyInputs& in, const RoundPolicy& policy, StageMode mode)
-      : in_(in), policy_(policy), hp_(policy.competitive_hiring), mode_(mode) {}
+  HiringRun(const CountyInputs& in, const RoundPolicy& policy, StageMode mode,
+            const OutcomeOptions& options)
+      : in_(in),
+        policy_(policy),
+        hp_(policy.competitive_hiring),
+        mode_(mode),
+        explanations_(options.explanations) {}
 
   absl::StatusOr<RoundOutcome> Run();
 
@@ -489,6 +494,7 @@ class HiringRun {
   const RoundPolicy& policy_;
   const CompetitiveHiringPolicy& hp_;
   StageMode mode_;
+  const bool explanations_;  // OutcomeOptions
   std::map<std::string_view, const School*> schools_;
   absl::flat_hash_map<std::string_view, int32_t> post_index_;
   // Posts by bucket key subject * 8 + stage (subjects interned), ascending.
@@ -980,7 +986,10 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
     }
     ROTA_CHECK(got >= 0);
   }
-  for (int32_t i = 0; i < static_cast<int32_t>(s.entries.size()); ++i) {
+  // The verdicts on her choices are only wanted with explanations; the
+  // placement reason below always is (it is part of the result).
+  for (int32_t i = 0;
+       explanations_ && i < static_cast<int32_t>(s.entries.size()); ++i) {
     const Entry& e = s.entries[i];
     const PostState& p = ps_[e.post];
     ChoiceExplanation c;
@@ -1237,7 +1246,7 @@ RoundOutcome HiringRun::Assemble() {
     ex.points_breakdown = s.points.components;
     Explain(t, &ex, &pl.reason);
     out.placements.push_back(std::move(pl));
-    out.explanations.push_back(std::move(ex));
+    if (explanations_) out.explanations.push_back(std::move(ex));
 
     EligibilityEntry el;
     el.teacher = s.t->id;
@@ -1329,7 +1338,7 @@ absl::StatusOr<RoundOutcome> HiringRun::Run() {
 
 absl::StatusOr<RoundOutcome> RunCompetitiveHiring(
     const CountyInputs& inputs, const RoundPolicy& policy,
-    const RunParameters& parameters) {
+    const RunParameters& parameters, const OutcomeOptions& options) {
   ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
   ROTA_RETURN_IF_ERROR(
       ValidateCountyInputs(inputs, RoundKind::kCompetitiveHiring));
@@ -1339,7 +1348,7 @@ absl::StatusOr<RoundOutcome> RunCompetitiveHiring(
     return absl::InvalidArgumentError(
         "parameters.stage_mode: must be simultaneous or sequential");
   }
-  HiringRun run(inputs, policy, mode);
+  HiringRun run(inputs, policy, mode, options);
   return run.Run();
 }
 

@@ -114,7 +114,7 @@ namespace rota::engine::rules {
 // `parameters.stage_mode` overrides policy.competitive_hiring.stage_mode.
 absl::StatusOr<RoundOutcome> RunCompetitiveHiring(
     const CountyInputs& inputs, const RoundPolicy& policy,
-    const RunParameters& parameters = {});
+    const RunParameters& parameters = {}, const OutcomeOptions& options = {});
 
 // Band a teacher's title qualifies her for: kNone and kUnspecified count as
 // kJunior (the entry band).

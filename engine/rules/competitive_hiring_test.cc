@@ -880,6 +880,15 @@ TEST(CompetitiveHiringPropertyTest, SyntheticCounties) {
       ASSERT_TRUE(again.ok()) << "seed " << seed;
       EXPECT_EQ(again->canonical, out->canonical) << "seed " << seed;
       EXPECT_EQ(again->hash_hex, out->hash_hex) << "seed " << seed;
+
+      // Without explanations: the same result bytes, no explanations.
+      OutcomeOptions lean;
+      lean.explanations = false;
+      absl::StatusOr<RoundOutcome> bare =
+          RunCompetitiveHiring(in, policy, {}, lean);
+      ASSERT_TRUE(bare.ok()) << "seed " << seed;
+      EXPECT_EQ(bare->canonical, out->canonical) << "seed " << seed;
+      EXPECT_TRUE(bare->explanations.empty()) << "seed " << seed;
     }
   }
   // The generator exercises every branch the checks cover.

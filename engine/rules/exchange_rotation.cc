@@ -106,8 +106,11 @@ int64_t CeilPercent(int64_t percent, int64_t n) {
 class Run {
  public:
   Run(const CountyInputs& in, const RoundPolicy& policy,
-      const RunParameters& params)
-      : in_(in), policy_(policy), ep_(policy.exchange_rotation) {
+      const RunParameters& params, const OutcomeOptions& options = {})
+      : in_(in),
+        policy_(policy),
+        ep_(policy.exchange_rotation),
+        explanations_(options.explanations) {
     mechanism_ = params.voluntary_mechanism.value_or(ep_.voluntary_mechanism);
   }
 
@@ -145,6 +148,7 @@ class Run {
   const RoundPolicy& policy_;
   const ExchangeRotationPolicy& ep_;
   VoluntaryMechanism mechanism_;
+  const bool explanations_;  // OutcomeOptions
 
   std::vector<const School*> schools_;
   absl::flat_hash_map<std::string_view, int> school_index_;
@@ -1236,7 +1240,7 @@ RoundOutcome Run::Finish() {
   selection_.resize(nt);
   for (int t = 0; t < nt; ++t) selection_[t] = SelectionSentence(t);
   out.placements.reserve(nt);
-  out.explanations.reserve(nt);
+  if (explanations_) out.explanations.reserve(nt);
   const std::string vol_via =
       absl::StrCat("voluntary (", Sv(VoluntaryMechanismName(mechanism_)), ")");
   for (int t = 0; t < nt; ++t) {
@@ -1324,7 +1328,7 @@ RoundOutcome Run::Finish() {
     std::sort(v.begin(), v.end(),
               [&](int a, int b) { return prank_[a] < prank_[b]; });
   }
-  for (int t = 0; t < nt; ++t) {
+  for (int t = 0; t < nt && explanations_; ++t) {
     out.explanations.push_back(Explain(t));
     // Their last use: moved, not copied (and freed once, with the outcome).
     out.explanations.back().points_breakdown = std::move(points_[t].components);
@@ -1512,7 +1516,7 @@ absl::StatusOr<std::vector<EligibilityEntry>> ComputeEligibility(
 
 absl::StatusOr<RoundOutcome> RunExchangeRotation(
     const CountyInputs& inputs, const RoundPolicy& policy,
-    const RunParameters& parameters) {
+    const RunParameters& parameters, const OutcomeOptions& options) {
   ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
   ROTA_RETURN_IF_ERROR(
       ValidateCountyInputs(inputs, RoundKind::kExchangeRotation));
@@ -1523,7 +1527,7 @@ absl::StatusOr<RoundOutcome> RunExchangeRotation(
           absl::StrCat("parameters.voluntary_mechanism: unknown value ", v));
     }
   }
-  Run run(inputs, policy, parameters);
+  Run run(inputs, policy, parameters, options);
   run.Prepare();
   ROTA_RETURN_IF_ERROR(run.ApplyPins());
   ROTA_RETURN_IF_ERROR(run.Voluntary());

@@ -95,6 +95,14 @@ struct RunParameters {
   std::optional<StageMode> stage_mode;  // competitive hiring only
 };
 
+// How much of the outcome to build. Explanations are not part of the result
+// hash, so a caller that needs only the placements (a run that stores them, a
+// replay that compares hashes) may skip them; the same inputs then give the
+// same placements and hash.
+struct OutcomeOptions {
+  bool explanations = true;
+};
+
 // Step 1 only: one entry per teacher in id order (eligible, exempt, points,
 // reason; `mandatory` marks principals who must rotate; `voluntary` those who
 // applied voluntarily). InvalidArgument on bad inputs or policy.
@@ -107,6 +115,6 @@ absl::StatusOr<std::vector<EligibilityEntry>> ComputeEligibility(
 // results (placements and quota lines), not errors.
 absl::StatusOr<RoundOutcome> RunExchangeRotation(
     const CountyInputs& inputs, const RoundPolicy& policy,
-    const RunParameters& parameters = {});
+    const RunParameters& parameters = {}, const OutcomeOptions& options = {});
 
 }  // namespace rota::engine::rules

@@ -456,6 +456,13 @@ TEST(ExchangeRotationTest, PropertiesOnSyntheticCounties) {
     auto again = RunExchangeRotation(in, policy);
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(again->hash_hex, out->hash_hex) << "seed " << seed;
+    // Without explanations: the same result bytes, no explanations.
+    OutcomeOptions lean;
+    lean.explanations = false;
+    auto bare = RunExchangeRotation(in, policy, {}, lean);
+    ASSERT_TRUE(bare.ok());
+    EXPECT_EQ(bare->canonical, out->canonical) << "seed " << seed;
+    EXPECT_TRUE(bare->explanations.empty()) << "seed " << seed;
     std::mt19937_64 rng(seed);
     CountyInputs shuffled = in;
     Shuffle(&shuffled.schools, &rng);
