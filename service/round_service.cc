@@ -375,8 +375,8 @@ absl::StatusOr<EngineResult> Compute(
     FrozenEngineInputs& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
     const rota::v1::RunParameters& params, const ProgressFn& progress) {
-  absl::StatusOr<EngineResult> result =
-      RunEngine(frozen, adjustments, params, progress);
+  absl::StatusOr<EngineResult> result = RunEngine(
+      frozen, adjustments, params, progress, EngineOutput::kPlacements);
   if (!result.ok() && absl::IsInvalidArgument(result.status()) &&
       absl::StartsWith(result.status().message(), "parameters.")) {
     std::string msg(result.status().message());
@@ -411,7 +411,6 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   round.set_update_time(w.now());
   *run.mutable_round() = round;
   for (auto& p : result.placements) *run.add_placements() = std::move(p);
-  for (auto& x : result.explanations) *run.add_explanations() = std::move(x);
   *run.mutable_report() = std::move(result.report);
   run.mutable_report()->set_round(round.name());
   run.mutable_report()->set_run(summary.run());
@@ -467,6 +466,39 @@ absl::StatusOr<std::shared_ptr<Rounds::CachedFrozen>> Rounds::EngineInputsOf(
   }
   Cache(key, entry);
   return entry;
+}
+
+absl::StatusOr<std::shared_ptr<const Rounds::RunExplanations>>
+Rounds::ExplanationsOf(const Snapshot& s, const Round& round, int32_t run) {
+  const std::string key = absl::StrCat(CacheKey(round), "#", run);
+  absl::MutexLock explain_lock(&explain_mu_);
+  if (explained_ != nullptr && explained_->key == key) return explained_;
+  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round.name()));
+  ROTA_ASSIGN_OR_RETURN(rota::v1::RoundRun record, LoadRunRecord(s, n, run));
+  std::vector<rota::v1::PlacementAdjusted> adjustments(
+      record.adjustments().begin(), record.adjustments().end());
+  ROTA_ASSIGN_OR_RETURN(std::shared_ptr<CachedFrozen> inputs,
+                        EngineInputsOf(round));
+  absl::MutexLock lock(&inputs->mu);
+  ROTA_ASSIGN_OR_RETURN(
+      EngineResult result,
+      RunEngine(inputs->frozen, adjustments, record.summary().parameters(),
+                nullptr, EngineOutput::kFull));
+  if (result.result_hash != record.summary().result_hash()) {
+    return absl::DataLossError(absl::StrCat(
+        "run ", run, " of ", round.name(),
+        " does not recompute to its recorded result (", result.result_hash,
+        " vs ", record.summary().result_hash(),
+        "), so it cannot be explained; `rotactl audit replay` says more"));
+  }
+  auto out = std::make_shared<RunExplanations>();
+  out->key = key;
+  for (auto& x : result.explanations) {
+    std::string teacher = x.placement().teacher();
+    out->by_teacher.emplace(std::move(teacher), std::move(x));
+  }
+  explained_ = out;
+  return std::shared_ptr<const RunExplanations>(out);
 }
 
 // ---- create / get / list ---------------------------------------------------
@@ -866,12 +898,20 @@ absl::StatusOr<rota::v1::Explanation> Rounds::ExplainPlacement(
                         "must be a teacher id or resource name of "
                         "the round's county");
   ROTA_ASSIGN_OR_RETURN(int32_t run, PickRun(v.round, req.run()));
+  // Runs stored by earlier versions carry their explanations.
   ROTA_ASSIGN_OR_RETURN(
       auto x, LoadProto<rota::v1::Explanation>(
                   *v.snapshot, keys::Explanation(v.name.id, run, *teacher)));
-  if (!x.has_value())
-    return NotFoundName(absl::StrCat("teacher ", *teacher, " in run ", run,
-                                     " of ", v.round.name()));
+  if (!x.has_value()) {
+    ROTA_ASSIGN_OR_RETURN(std::shared_ptr<const RunExplanations> all,
+                          ExplanationsOf(*v.snapshot, v.round, run));
+    auto it = all->by_teacher.find(
+        ChildResourceName(v.name.county, kTeachers, *teacher));
+    if (it == all->by_teacher.end())
+      return NotFoundName(absl::StrCat("teacher ", *teacher, " in run ", run,
+                                       " of ", v.round.name()));
+    x = it->second;
+  }
   // The placement as it stands (locks and overrides).
   ROTA_ASSIGN_OR_RETURN(
       auto p, LoadProto<rota::v1::Placement>(
