@@ -9,7 +9,7 @@ packages=(
   libabsl-dev librocksdb-dev libssl-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev liblemon-dev
+  libcli11-dev nlohmann-json3-dev liblemon-dev libjemalloc-dev
   python3 python3-grpcio python3-protobuf
 )
 
