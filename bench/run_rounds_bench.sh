@@ -18,6 +18,6 @@ done
 if [[ "${1:-}" != "--quick" ]]; then
   for kind in exchange hiring; do
     echo "== prefecture: 100,000 teachers, 2,000 schools, $kind"
-    ./build/bench/rounds_bench --teachers 100000 --schools 2000 --kind "$kind" --repeat 2
+    ./build/bench/rounds_bench --teachers 100000 --schools 2000 --kind "$kind" --repeat 3
   done
 fi

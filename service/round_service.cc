@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/sha256.h"
 #include "common/status_macros.h"
 #include "engine/rules/county.h"
 #include "google/protobuf/arena.h"
@@ -157,12 +158,10 @@ enum class FrozenParts {
   kSchools,       // commit: round, policy and schools
 };
 
-// The frozen inputs are read from the RoundFrozen event itself: the freeze
-// appends only that event, so it is the one after round.frozen_sequence.
-// The message lives on `arena` (tens of MB of small messages, freed at once).
-absl::StatusOr<rota::v1::RoundFrozen*> LoadFrozen(
-    const storage::EventStore& store, const Round& round, FrozenParts parts,
-    google::protobuf::Arena* arena) {
+// The round's RoundFrozen event: the freeze appends only that event, so it
+// is the one after round.frozen_sequence.
+absl::StatusOr<storage::Event> ReadFrozenEvent(const storage::EventStore& store,
+                                               const Round& round) {
   ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round.name()));
   const uint64_t sequence = static_cast<uint64_t>(round.frozen_sequence()) + 1;
   ROTA_ASSIGN_OR_RETURN(std::vector<storage::Event> events,
@@ -171,6 +170,14 @@ absl::StatusOr<rota::v1::RoundFrozen*> LoadFrozen(
     return absl::DataLossError(
         absl::StrCat("frozen inputs of round ", n.id, " are missing: event ",
                      sequence, " is not its RoundFrozen event"));
+  return std::move(events[0]);
+}
+
+// The frozen inputs in `event` (ReadFrozenEvent), on `arena` (tens of MB of
+// small messages, freed at once).
+absl::StatusOr<rota::v1::RoundFrozen*> ParseFrozen(
+    const storage::Event& event, const Round& round, FrozenParts parts,
+    google::protobuf::Arena* arena) {
   // Field numbers of rota.v1.RoundFrozen (round_events.proto).
   constexpr int kPosts = 4, kTeachers = 5, kApplications = 6,
                 kEligibility = 7;
@@ -179,12 +186,19 @@ absl::StatusOr<rota::v1::RoundFrozen*> LoadFrozen(
   if (parts == FrozenParts::kSchools)
     skip = {kPosts, kTeachers, kApplications, kEligibility};
   auto* f = google::protobuf::Arena::CreateMessage<rota::v1::RoundFrozen>(arena);
-  if (!ParseSkippingFields(events[0].payload, skip, f) ||
+  if (!ParseSkippingFields(event.payload, skip, f) ||
       f->round().name() != round.name())
     return absl::DataLossError(absl::StrCat(
-        "frozen inputs of round ", n.id, " (event ", sequence,
+        "frozen inputs of round ", round.name(), " (event ", event.sequence,
         ") do not parse or belong to another round"));
   return f;
+}
+
+absl::StatusOr<rota::v1::RoundFrozen*> LoadFrozen(
+    const storage::EventStore& store, const Round& round, FrozenParts parts,
+    google::protobuf::Arena* arena) {
+  ROTA_ASSIGN_OR_RETURN(storage::Event event, ReadFrozenEvent(store, round));
+  return ParseFrozen(event, round, parts, arena);
 }
 
 absl::StatusOr<rota::v1::RoundRun> LoadRunRecord(const Snapshot& s,
@@ -455,11 +469,13 @@ absl::StatusOr<std::shared_ptr<Rounds::CachedFrozen>> Rounds::EngineInputsOf(
     const Round& round) {
   const std::string key = CacheKey(round);
   if (std::shared_ptr<CachedFrozen> hit = FindCached(key)) return hit;
+  ROTA_ASSIGN_OR_RETURN(storage::Event event, ReadFrozenEvent(*store_, round));
   google::protobuf::Arena arena;
   ROTA_ASSIGN_OR_RETURN(
       rota::v1::RoundFrozen * f,
-      LoadFrozen(*store_, round, FrozenParts::kEngineInputs, &arena));
+      ParseFrozen(event, round, FrozenParts::kEngineInputs, &arena));
   auto entry = std::make_shared<CachedFrozen>();
+  entry->payload_digest = Sha256(event.payload);
   {
     absl::MutexLock lock(&entry->mu);
     ROTA_ASSIGN_OR_RETURN(entry->frozen, ToFrozenEngineInputs(*f));
@@ -787,11 +803,15 @@ absl::StatusOr<Round> Rounds::FreezeRound(
         round.set_etag(absl::StrCat(w.next_sequence()));
         round.set_update_time(w.now());
         *f.mutable_round() = round;
-        w.AddProjectedEvent(kRoundFrozenEvent, SerializeDeterministic(f),
-                            ProjectRoundFrozen(f));
+        std::string payload = SerializeDeterministic(f);
         converted = std::make_shared<CachedFrozen>();
-        absl::MutexLock lock(&converted->mu);
-        converted->frozen = std::move(engine_inputs);
+        converted->payload_digest = Sha256(payload);
+        {
+          absl::MutexLock lock(&converted->mu);
+          converted->frozen = std::move(engine_inputs);
+        }
+        w.AddProjectedEvent(kRoundFrozenEvent, std::move(payload),
+                            ProjectRoundFrozen(f));
         return round;
       });
   // Cached only once the freeze is stored (not for a retried request, whose
@@ -1283,28 +1303,41 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
     run = LatestRun(v.round);
   }
   ROTA_ASSIGN_OR_RETURN(run, PickRun(v.round, run));
-  google::protobuf::Arena arena;
-  ROTA_ASSIGN_OR_RETURN(
-      const rota::v1::RoundFrozen* f,
-      LoadFrozen(*store_, v.round, FrozenParts::kEngineInputs, &arena));
-  const rota::v1::RoundFrozen& frozen = *f;
   ROTA_ASSIGN_OR_RETURN(auto record, LoadRunRecord(*v.snapshot, v.name, run));
   std::vector<rota::v1::PlacementAdjusted> adjustments(
       record.adjustments().begin(), record.adjustments().end());
+  // The inputs are the stored RoundFrozen event's bytes. When this server
+  // holds the round's inputs already converted for the engine from bytes
+  // with the same SHA-256, it uses them (the conversion is a pure function of
+  // the bytes); otherwise it parses and converts the stored bytes.
+  ROTA_ASSIGN_OR_RETURN(storage::Event event,
+                        ReadFrozenEvent(*store_, v.round));
+  const Sha256Digest digest = Sha256(event.payload);
+  std::shared_ptr<CachedFrozen> converted = FindCached(CacheKey(v.round));
+  if (converted != nullptr && converted->payload_digest != digest)
+    converted = nullptr;
+  auto recompute = [&](EngineOutput output) -> absl::StatusOr<EngineResult> {
+    if (converted != nullptr) {
+      absl::MutexLock lock(&converted->mu);
+      return RunEngine(converted->frozen, adjustments,
+                       record.summary().parameters(), nullptr, output);
+    }
+    google::protobuf::Arena arena;
+    ROTA_ASSIGN_OR_RETURN(
+        const rota::v1::RoundFrozen* f,
+        ParseFrozen(event, v.round, FrozenParts::kEngineInputs, &arena));
+    return RunEngine(*f, adjustments, record.summary().parameters(), nullptr,
+                     output);
+  };
   // The hash decides; the placements are converted (by a second run) only
   // to name the first difference when it does not match.
-  ROTA_ASSIGN_OR_RETURN(
-      EngineResult r,
-      RunEngine(frozen, adjustments, record.summary().parameters(), nullptr,
-                EngineOutput::kHashOnly));
+  ROTA_ASSIGN_OR_RETURN(EngineResult r, recompute(EngineOutput::kHashOnly));
   rota::v1::ReplayRoundResponse out;
   out.set_recorded_hash(record.summary().result_hash());
   out.set_replay_hash(r.result_hash);
   out.set_match(out.recorded_hash() == out.replay_hash());
   if (!out.match()) {
-    ROTA_ASSIGN_OR_RETURN(
-        r, RunEngine(frozen, adjustments, record.summary().parameters(),
-                     nullptr, EngineOutput::kFull));
+    ROTA_ASSIGN_OR_RETURN(r, recompute(EngineOutput::kFull));
     ROTA_ASSIGN_OR_RETURN(
         auto stored, LoadAll<rota::v1::Placement>(
                          *v.snapshot, keys::PlacementPrefix(v.name.id, run)));

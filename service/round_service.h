@@ -48,6 +48,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/sha256.h"
 #include "rota/v1/rounds.pb.h"
 #include "service/access.h"
 #include "service/policy_service.h"
@@ -101,6 +102,9 @@ class Rounds {
   // A frozen round converted for the engine. Its mutex guards `frozen`
   // (each run adds the round's adjustments to it, then takes them out).
   struct CachedFrozen {
+    // SHA-256 of the RoundFrozen payload `frozen` was converted from (set
+    // before the entry is shared; replay compares it with the stored bytes).
+    Sha256Digest payload_digest{};
     absl::Mutex mu;
     FrozenEngineInputs frozen ABSL_GUARDED_BY(mu);
   };
@@ -131,8 +135,8 @@ class Rounds {
   // a prefecture's frozen inputs are tens of megabytes, which every run,
   // override and commit would otherwise parse and convert again. Frozen
   // inputs never change once written, so an entry is keyed by round and
-  // freeze sequence and never goes stale. Replay never uses it: an audit
-  // recomputes from the stored bytes.
+  // freeze sequence and never goes stale. Replay uses an entry only when the
+  // stored event's payload has the SHA-256 the entry was converted from.
   static constexpr size_t kCachedRounds = 2;
   absl::Mutex cache_mu_;
   std::vector<std::pair<std::string, std::shared_ptr<CachedFrozen>>> cache_
