@@ -417,6 +417,16 @@ void RoundsE2eTest::Lifecycle(rota::v1::RoundKind kind) {
   ASSERT_OK_AND_ASSIGN(replay, rc().Replay(name));
   EXPECT_TRUE(replay.match()) << replay.first_difference();
   EXPECT_EQ(replay.replay_hash(), rerun.result_hash());
+  // Explanations are derived again from the stored inputs after a restart:
+  // the same as before it, the placement as committed (with its lock).
+  {
+    ASSERT_OK_AND_ASSIGN(rota::v1::Explanation again,
+                         rc().Explain(name, Id(mover->teacher())));
+    EXPECT_EQ(again.placement().teacher(), mover->teacher());
+    EXPECT_EQ(again.placement().to_school(), mover->to_school());
+    EXPECT_TRUE(again.placement().locked());
+    EXPECT_FALSE(again.points_breakdown().empty());
+  }
   ASSERT_OK_AND_ASSIGN(round, rc().Get(name));
   EXPECT_EQ(round.state(), rota::v1::COMMITTED);
   EXPECT_EQ(SchoolOfEveryTeacher(), now) << "the commit did not survive";

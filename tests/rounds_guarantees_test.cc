@@ -470,7 +470,8 @@ TEST_P(RoundsGuaranteesTest, SecondServerSameResultHash) {
 INSTANTIATE_TEST_SUITE_P(
     Counties, RoundsGuaranteesTest,
     ::testing::Values(CountyCase{101, 8, 200}, CountyCase{202, 14, 420},
-                      CountyCase{303, 24, 800}),
+                      CountyCase{303, 24, 800}, CountyCase{404, 40, 1500},
+                      CountyCase{505, 6, 150}),
     [](const ::testing::TestParamInfo<CountyCase>& param_info) {
       return absl::StrCat("seed", param_info.param.seed, "_",
                           param_info.param.teachers);
