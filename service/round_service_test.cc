@@ -9,11 +9,13 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "rota/v1/audit.grpc.pb.h"
 #include "rota/v1/policy.grpc.pb.h"
 #include "rota/v1/registry.grpc.pb.h"
+#include "rota/v1/round_events.pb.h"
 #include "rota/v1/rounds.grpc.pb.h"
 #include "service/grpc_server.h"
 #include "service/projection.h"
@@ -76,13 +78,17 @@ class RoundServiceTest : public ::testing::Test {
   }
 
   void StartServer() {
+    auto store = storage::RocksDbEventStore::Open({.path = dir_.string()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    StartServerOn(std::move(*store));
+  }
+
+  void StartServerOn(std::unique_ptr<storage::RocksDbEventStore> store) {
     auto server =
         RotaServer::Start({.listen = "127.0.0.1:0", .write_threads = 4});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    auto store = storage::RocksDbEventStore::Open({.path = dir_.string()});
-    ASSERT_TRUE(store.ok()) << store.status();
-    server_->AttachStore(std::move(*store));
+    server_->AttachStore(std::move(store));
     auto channel = grpc::CreateChannel(server_->address(),
                                        grpc::InsecureChannelCredentials());
     registry_ = v1::RegistryService::NewStub(channel);
@@ -735,6 +741,66 @@ TEST_F(RoundServiceTest, OverrideBreakingAHardRuleIsRefused) {
   EXPECT_EQ(got.runs_size(), 3);
   EXPECT_EQ(Placements(r.name())[TeacherName("t12")].to_school(),
             SchoolName("r1"));
+}
+
+// An auditor's replay recomputes the run and compares it with what is
+// recorded: a forged run record (appended to the log through the store, as
+// someone with write access to the disk could) is a MISMATCH naming the first
+// placement that differs.
+TEST_F(RoundServiceTest, ReplayOfAForgedRunNamesTheFirstDifference) {
+  if (!EngineAvailable()) GTEST_SKIP() << "no exchange rotation engine";
+  v1::Round r = FrozenRound();
+  v1::RunSummary run;
+  ASSERT_TRUE(Run(r.name(), &run).ok());
+  std::map<std::string, v1::Placement> placements = Placements(r.name());
+  ASSERT_TRUE(Replay(r.name()).match());
+  StopServer();
+  {
+    auto store = storage::RocksDbEventStore::Open({.path = dir_.string()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    const std::string round_id = r.name().substr(r.name().rfind('/') + 1);
+    auto record_bytes = (*store)->ReadProjection(
+        kCounty, absl::StrFormat("rr/%s/%06d", round_id, run.run()));
+    ASSERT_TRUE(record_bytes.ok() && record_bytes->has_value());
+    v1::RoundRun forged;
+    ASSERT_TRUE(forged.ParseFromString(**record_bytes));
+    forged.mutable_summary()->set_result_hash(std::string(64, '0'));
+    // Move the first teacher who stayed to another school.
+    std::string victim;
+    for (const auto& [teacher, p] : placements) {
+      v1::Placement q = p;
+      if (victim.empty() && p.outcome() == v1::STAYED) {
+        victim = teacher;
+        q.set_to_school(p.from_school() == SchoolName("r2") ? SchoolName("r1")
+                                                              : SchoolName("r2"));
+        q.set_outcome(v1::MOVED);
+      }
+      *forged.add_placements() = q;
+    }
+    ASSERT_FALSE(victim.empty());
+    storage::Event e;
+    e.sequence = *(*store)->HeadSequence(kCounty) + 1;
+    e.type = "rota.v1.RoundRun";
+    e.payload = forged.SerializeAsString();
+    auto snapshot = (*store)->GetSnapshot(kCounty);
+    ASSERT_TRUE(snapshot.ok());
+    auto writes = ProjectEvent(e, **snapshot);
+    ASSERT_TRUE(writes.ok()) << writes.status();
+    snapshot->reset();
+    ASSERT_TRUE((*store)
+                    ->Append(kCounty, e.sequence - 1,
+                             {storage::EventDraft{"intruder", "", e.type,
+                                                  e.payload}},
+                             std::move(*writes))
+                    .ok());
+    StartServerOn(std::move(*store));
+    v1::ReplayRoundResponse replay = Replay(r.name());
+    EXPECT_FALSE(replay.match());
+    EXPECT_EQ(replay.recorded_hash(), std::string(64, '0'));
+    EXPECT_EQ(replay.replay_hash(), run.result_hash());
+    EXPECT_NE(replay.first_difference().find(victim), std::string::npos)
+        << replay.first_difference();
+  }
 }
 
 TEST_F(RoundServiceTest, LocksAreKeptOnReRun) {
