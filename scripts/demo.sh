@@ -134,6 +134,13 @@ else
   "$ROTACTL" round report "$er"
   step "rotactl round results $er --outcome MOVED (first page)"
   "$ROTACTL" round results "$er" --outcome MOVED --page-size 10
+  # Why: a mover placed at a later choice (the earlier ones name who holds them).
+  who=$("$ROTACTL" -o csv round results "$er" --outcome MOVED --all |
+        awk -F, 'NR > 1 && $7 >= 2 { print $1; exit }')
+  if [ -n "$who" ]; then
+    step "rotactl round explain $er $who"
+    "$ROTACTL" round explain "$er" "$who"
+  fi
   step "rotactl round commit $er"
   "$ROTACTL" round commit "$er"
   step "rotactl audit replay $er"

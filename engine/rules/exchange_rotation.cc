@@ -44,6 +44,7 @@ enum class Phase : uint8_t {
   kVoluntaryFreeSeats,  // DA* over free seats after TO-BE
   kMandatoryPreference,
   kAllocation,
+  kFreedSeats,  // seats freed by later phases, offered back (FreedSeats)
 };
 
 uint8_t StageBit(Stage st) {
@@ -123,6 +124,7 @@ class Run {
   void Select();
   absl::Status MandatoryByPreference();
   absl::Status Allocate();
+  absl::Status FreedSeats();
   RoundOutcome Finish();
   std::vector<EligibilityEntry> Eligibility() const;
 
@@ -704,6 +706,41 @@ absl::Status Run::Voluntary() {
   return absl::OkStatus();
 }
 
+absl::Status Run::FreedSeats() {
+  const int nt = static_cast<int>(teachers_.size());
+  std::vector<std::vector<int>> prefs(nt);
+  bool any = false;
+  for (int t = 0; t < nt; ++t) {
+    if (app_[t] == nullptr || pin_target_[t] != kNone ||
+        status_[t] == Status::kExempt) {
+      continue;
+    }
+    const bool mover = mandatory_[t] != 0;
+    // An unplaced mandatory mover found no free seat in an allowed
+    // direction in the allocation, which tried them all.
+    if (mover && cur_[t] == orig_[t]) continue;
+    if (!mover && !app_[t]->voluntary) continue;
+    for (int s : app_schools_[t]) {
+      if (s == cur_[t] || (!mover && s == orig_[t])) break;  // no better
+      const bool allowed =
+          mover ? MandatoryAllowed(t, s) : VoluntaryAllowed(t, s);
+      if (allowed && Qualification(t, s) > 0) prefs[t].push_back(s);
+    }
+    any = any || !prefs[t].empty();
+  }
+  if (!any) return absl::OkStatus();
+  ROTA_ASSIGN_OR_RETURN(
+      std::vector<int> next,
+      SolveMarket(prefs, engine::Mechanism::kTenureDeferredAcceptance));
+  for (int t = 0; t < nt; ++t) {
+    if (next[t] != cur_[t]) {
+      cur_[t] = next[t];
+      phase_[t] = Phase::kFreedSeats;
+    }
+  }
+  return absl::OkStatus();
+}
+
 void Run::Select() {
   const int nt = static_cast<int>(teachers_.size());
   const bool county = ep_.share_scope == ShareScope::kCountyWide;
@@ -1280,6 +1317,9 @@ RoundOutcome Run::Finish() {
       case Phase::kAllocation:
         p.via = "county allocation (min-cost)";
         break;
+      case Phase::kFreedSeats:
+        p.via = "seats freed by later phases (da-star)";
+        break;
       case Phase::kStay:
         break;
     }
@@ -1534,6 +1574,7 @@ absl::StatusOr<RoundOutcome> RunExchangeRotation(
   run.Select();
   ROTA_RETURN_IF_ERROR(run.MandatoryByPreference());
   ROTA_RETURN_IF_ERROR(run.Allocate());
+  ROTA_RETURN_IF_ERROR(run.FreedSeats());
   ROTA_RETURN_IF_ERROR(run.CheckPinnedCapacity());
   return run.Finish();
 }

@@ -54,6 +54,12 @@
 //     a solve over every option at once.
 //     Whoever is still without a seat is UNPLACED (stays at her school) and
 //     the quota lines say so.
+//  7. Seats freed by the later phases are offered back: voluntary
+//     applicants and placed mandatory movers may move up to a free seat at
+//     a school they listed above where they are (same direction and
+//     qualification rules), by DA* from where they are ("seats freed by
+//     later phases (da-star)"). Nobody ends worse, nobody moves to a school
+//     she did not list, and no school gains staff beyond its limit.
 // Directions for mandatory movers: a teacher at school A may be sent to B
 // if any policy direction holds (URBAN_TO_RURAL: B's locality is lower;
 // STRONG_TO_WEAK: A not weak, B weak). Principals may go to any other

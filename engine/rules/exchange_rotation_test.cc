@@ -290,6 +290,44 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
     }
   }
 
+  // No seat is left free that an applicant wanted more than where she ended:
+  // a voluntary applicant (above her own school) or a placed mandatory mover
+  // (in an allowed direction), qualified there.
+  for (const Placement& p : out.placements) {
+    auto a = apps.find(p.teacher);
+    if (a == apps.end() || p.locked || p.overridden ||
+        p.outcome == Outcome::kExempt) {
+      continue;
+    }
+    const bool moved = p.to_school != p.from_school;
+    const bool voluntary = a->second->voluntary && !p.mandatory;
+    if (!voluntary && !(p.mandatory && moved)) continue;
+    const Teacher& t = *teachers.at(p.teacher);
+    const School& from = *schools.at(p.from_school);
+    for (const std::string& s : a->second->preferences) {
+      if (s == p.to_school || (voluntary && s == p.from_school)) break;
+      const School& to = *schools.at(s);
+      bool allowed;
+      if (voluntary) {
+        const bool rural = from.locality == Locality::kRural ||
+                           from.locality == Locality::kTeachingPoint;
+        const bool urban = to.locality == Locality::kUrban ||
+                           to.locality == Locality::kTown;
+        allowed = !(rural && urban) ||
+                  policy.exchange_rotation.allow_rural_to_urban_training;
+      } else {
+        allowed = s != p.from_school &&
+                  (t.role != Role::kTeacher ||
+                   LowerLocality(to.locality, from.locality) ||
+                   (!from.weak && to.weak));
+      }
+      if (!allowed || Qualification(in, t, s) == 0) continue;
+      EXPECT_GE(after[s], std::max<int64_t>(to.headcount, before[s]))
+          << p.teacher << " ranks " << s << " above " << p.to_school
+          << " and a seat there is left free";
+    }
+  }
+
   // Quotas: required from the eligibility list, achieved from placements.
   std::map<std::string, int64_t> eligible, movers, backbone;
   const bool county =
@@ -520,6 +558,7 @@ TEST(ExchangeRotationTest, PropertiesOnSyntheticCounties) {
   for (const char* key :
        {"voluntary (da-star)", "voluntary (da-star after to-be)",
         "mandatory by preference (da-star)", "county allocation (min-cost)",
+        "seats freed by later phases (da-star)",
         "MOVED", "EXEMPT", "INSPECTOR", "UNPLACED", "GOT", "FULL",
         "NOT_QUALIFIED", "DIRECTION", "QUOTA", "BETTER_CHOICE_HELD",
         "quota fails"}) {
