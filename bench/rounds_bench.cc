@@ -74,9 +74,8 @@ absl::StatusOr<rules::CountyInputs> EngineInputs(
 
 // Runs the engine on the round's inputs; the time in ms, or nullopt after
 // printing the error.
-std::optional<double> TimeEngine(
-    absl::StatusOr<rules::CountyInputs> inputs, rota::v1::RoundKind kind,
-    std::string* hash) {
+std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
+                                 rota::v1::RoundKind kind, std::string* hash) {
   if (!inputs.ok()) {
     std::cerr << "inputs: " << inputs.status() << "\n";
     return std::nullopt;
@@ -116,16 +115,17 @@ int EngineOnly(const rota::tools::CountyGenOptions& gen,
   std::vector<rota::v1::Application> apps = kind == rota::v1::EXCHANGE_ROTATION
                                                 ? ExchangeApplications(*data)
                                                 : HiringApplications(*data);
-  std::printf("county: %zu schools, %zu posts, %zu teachers, %zu applications\n",
-              data->schools.size(), data->posts.size(), data->teachers.size(),
-              apps.size());
+  std::printf(
+      "county: %zu schools, %zu posts, %zu teachers, %zu applications\n",
+      data->schools.size(), data->posts.size(), data->teachers.size(),
+      apps.size());
   std::vector<double> engine_ms;
   std::string hash;
   for (int r = 0; r < repeat; ++r) {
-    std::optional<double> ms = TimeEngine(
-        EngineInputs("bench", data->schools, data->posts, data->teachers, apps,
-                     gen.seed),
-        kind, &hash);
+    std::optional<double> ms =
+        TimeEngine(EngineInputs("bench", data->schools, data->posts,
+                                data->teachers, apps, gen.seed),
+                   kind, &hash);
     if (!ms.has_value()) return 1;
     engine_ms.push_back(*ms);
     std::printf("%-4d engine %10.1f ms  result %s\n", r, engine_ms.back(),

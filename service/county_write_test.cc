@@ -15,7 +15,8 @@ namespace {
 
 rota::v1::RoundFrozen SampleFrozen() {
   rota::v1::RoundFrozen f;
-  f.mutable_round()->set_name("counties/yongan/rounds/2026-exchange-rotation-1");
+  f.mutable_round()->set_name(
+      "counties/yongan/rounds/2026-exchange-rotation-1");
   f.mutable_policy()->set_school_year(2026);
   for (int i = 0; i < 3; ++i) {
     f.add_schools()->set_name(absl::StrCat("counties/yongan/schools/s", i));
@@ -68,7 +69,8 @@ TEST(ParseSkippingFieldsTest, RejectsMalformedBytes) {
   const std::string bytes = SerializeDeterministic(SampleFrozen());
   rota::v1::RoundFrozen out;
   // Cut inside a length-delimited field.
-  EXPECT_FALSE(ParseSkippingFields(bytes.substr(0, bytes.size() - 3), {7}, &out));
+  EXPECT_FALSE(
+      ParseSkippingFields(bytes.substr(0, bytes.size() - 3), {7}, &out));
   // A tag with field number 0.
   EXPECT_FALSE(ParseSkippingFields(std::string("\x00\x01", 2), {7}, &out));
 }

@@ -204,9 +204,10 @@ absl::StatusOr<EngineResult> RunEngine(
   }
   const char* choice_collection =
       frozen.kind == rota::v1::COMPETITIVE_HIRING ? "posts" : "schools";
-  if (output == EngineOutput::kFull) r.explanations.reserve(o.explanations.size());
-  for (size_t i = 0;
-       output == EngineOutput::kFull && i < o.explanations.size(); ++i) {
+  if (output == EngineOutput::kFull)
+    r.explanations.reserve(o.explanations.size());
+  for (size_t i = 0; output == EngineOutput::kFull && i < o.explanations.size();
+       ++i) {
     const rules::TeacherExplanation& t = o.explanations[i];
     rota::v1::Explanation x;
     // Only the teacher: the placement is stored once, with the placements

@@ -27,7 +27,7 @@
 namespace rota::service {
 
 struct EngineResult {
-  std::vector<rota::v1::Placement> placements;      // teacher id order
+  std::vector<rota::v1::Placement> placements;  // teacher id order
   // Same order; each placement holds only the teacher. kFull only.
   std::vector<rota::v1::Explanation> explanations;
   rota::v1::RoundReport report;  // round, run, result_hash left empty
@@ -47,7 +47,7 @@ using ProgressFn =
 // locks and overrides: what every run of the round starts from.
 struct FrozenEngineInputs {
   rota::v1::RoundKind kind = rota::v1::ROUND_KIND_UNSPECIFIED;
-  std::string county;  // county id
+  std::string county;                  // county id
   engine::rules::CountyInputs inputs;  // locks and overrides empty
   engine::rules::RoundPolicy policy;
 };

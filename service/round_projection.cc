@@ -133,9 +133,9 @@ std::vector<ProjectionWrite> ProjectRoundFrozen(
   std::string round = IdOfName(frozen.round().name());
   out.reserve(frozen.eligibility_size() + 1);
   for (const auto& entry : frozen.eligibility()) {
-    out.push_back(
-        ProjectionWrite::Put(keys::Eligibility(round, IdOfName(entry.teacher())),
-                             entry.SerializeAsString()));
+    out.push_back(ProjectionWrite::Put(
+        keys::Eligibility(round, IdOfName(entry.teacher())),
+        entry.SerializeAsString()));
   }
   PutRound(frozen.round(), out);
   return out;
@@ -162,8 +162,8 @@ std::vector<ProjectionWrite> ProjectRoundRun(const rota::v1::RoundRun& run) {
   *record.mutable_summary() = run.summary();
   *record.mutable_report() = run.report();
   *record.mutable_adjustments() = run.adjustments();
-  out.push_back(ProjectionWrite::Put(keys::Report(round, n),
-                                     record.SerializeAsString()));
+  out.push_back(
+      ProjectionWrite::Put(keys::Report(round, n), record.SerializeAsString()));
   PutRound(run.round(), out);
   return out;
 }

@@ -167,9 +167,9 @@ absl::StatusOr<storage::Event> ReadFrozenEvent(const storage::EventStore& store,
   ROTA_ASSIGN_OR_RETURN(std::vector<storage::Event> events,
                         store.ReadRange(n.county, sequence, 1));
   if (events.empty() || events[0].type != kRoundFrozenEvent)
-    return absl::DataLossError(
-        absl::StrCat("frozen inputs of round ", n.id, " are missing: event ",
-                     sequence, " is not its RoundFrozen event"));
+    return absl::DataLossError(absl::StrCat("frozen inputs of round ", n.id,
+                                            " are missing: event ", sequence,
+                                            " is not its RoundFrozen event"));
   return std::move(events[0]);
 }
 
@@ -179,13 +179,13 @@ absl::StatusOr<rota::v1::RoundFrozen*> ParseFrozen(
     const storage::Event& event, const Round& round, FrozenParts parts,
     google::protobuf::Arena* arena) {
   // Field numbers of rota.v1.RoundFrozen (round_events.proto).
-  constexpr int kPosts = 4, kTeachers = 5, kApplications = 6,
-                kEligibility = 7;
+  constexpr int kPosts = 4, kTeachers = 5, kApplications = 6, kEligibility = 7;
   std::vector<int> skip;
   if (parts == FrozenParts::kEngineInputs) skip = {kEligibility};
   if (parts == FrozenParts::kSchools)
     skip = {kPosts, kTeachers, kApplications, kEligibility};
-  auto* f = google::protobuf::Arena::CreateMessage<rota::v1::RoundFrozen>(arena);
+  auto* f =
+      google::protobuf::Arena::CreateMessage<rota::v1::RoundFrozen>(arena);
   if (!ParseSkippingFields(event.payload, skip, f) ||
       f->round().name() != round.name())
     return absl::DataLossError(absl::StrCat(
@@ -432,8 +432,7 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   for (const auto& a : adjustments) *run.add_adjustments() = a;
   rota::v1::RunSummary out = summary;
   std::string payload = SerializeDeterministic(run);
-  w.AddProjectedEvent(kRoundRunEvent, std::move(payload),
-                      ProjectRoundRun(run));
+  w.AddProjectedEvent(kRoundRunEvent, std::move(payload), ProjectRoundRun(run));
   return out;
 }
 
@@ -456,7 +455,8 @@ std::shared_ptr<Rounds::CachedFrozen> Rounds::FindCached(
   return nullptr;
 }
 
-void Rounds::Cache(const std::string& key, std::shared_ptr<CachedFrozen> entry) {
+void Rounds::Cache(const std::string& key,
+                   std::shared_ptr<CachedFrozen> entry) {
   absl::MutexLock lock(&cache_mu_);
   cache_.erase(std::remove_if(cache_.begin(), cache_.end(),
                               [&](const auto& e) { return e.first == key; }),
@@ -995,8 +995,8 @@ absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
             auto p, LoadProto<rota::v1::Placement>(
                         w.state(), keys::Placement(n.id, run, teacher)));
         if (!p.has_value())
-          return NotFoundName(absl::StrCat("teacher ", teacher, " in run ",
-                                           run, " of ", round.name()));
+          return NotFoundName(absl::StrCat("teacher ", teacher, " in run ", run,
+                                           " of ", round.name()));
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
         std::string to;
         switch (p->outcome()) {

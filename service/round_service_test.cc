@@ -772,7 +772,7 @@ TEST_F(RoundServiceTest, ReplayOfAForgedRunNamesTheFirstDifference) {
       if (victim.empty() && p.outcome() == v1::STAYED) {
         victim = teacher;
         q.set_to_school(p.from_school() == SchoolName("r2") ? SchoolName("r1")
-                                                              : SchoolName("r2"));
+                                                            : SchoolName("r2"));
         q.set_outcome(v1::MOVED);
       }
       *forged.add_placements() = q;
@@ -787,12 +787,12 @@ TEST_F(RoundServiceTest, ReplayOfAForgedRunNamesTheFirstDifference) {
     auto writes = ProjectEvent(e, **snapshot);
     ASSERT_TRUE(writes.ok()) << writes.status();
     snapshot->reset();
-    ASSERT_TRUE((*store)
-                    ->Append(kCounty, e.sequence - 1,
-                             {storage::EventDraft{"intruder", "", e.type,
-                                                  e.payload}},
-                             std::move(*writes))
-                    .ok());
+    ASSERT_TRUE(
+        (*store)
+            ->Append(kCounty, e.sequence - 1,
+                     {storage::EventDraft{"intruder", "", e.type, e.payload}},
+                     std::move(*writes))
+            .ok());
     StartServerOn(std::move(*store));
     v1::ReplayRoundResponse replay = Replay(r.name());
     EXPECT_FALSE(replay.match());

@@ -311,15 +311,15 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
       if (voluntary) {
         const bool rural = from.locality == Locality::kRural ||
                            from.locality == Locality::kTeachingPoint;
-        const bool urban = to.locality == Locality::kUrban ||
-                           to.locality == Locality::kTown;
+        const bool urban =
+            to.locality == Locality::kUrban || to.locality == Locality::kTown;
         allowed = !(rural && urban) ||
                   policy.exchange_rotation.allow_rural_to_urban_training;
       } else {
-        allowed = s != p.from_school &&
-                  (t.role != Role::kTeacher ||
-                   LowerLocality(to.locality, from.locality) ||
-                   (!from.weak && to.weak));
+        allowed =
+            s != p.from_school && (t.role != Role::kTeacher ||
+                                   LowerLocality(to.locality, from.locality) ||
+                                   (!from.weak && to.weak));
       }
       if (!allowed || Qualification(in, t, s) == 0) continue;
       EXPECT_GE(after[s], std::max<int64_t>(to.headcount, before[s]))
@@ -558,10 +558,9 @@ TEST(ExchangeRotationTest, PropertiesOnSyntheticCounties) {
   for (const char* key :
        {"voluntary (da-star)", "voluntary (da-star after to-be)",
         "mandatory by preference (da-star)", "county allocation (min-cost)",
-        "seats freed by later phases (da-star)",
-        "MOVED", "EXEMPT", "INSPECTOR", "UNPLACED", "GOT", "FULL",
-        "NOT_QUALIFIED", "DIRECTION", "QUOTA", "BETTER_CHOICE_HELD",
-        "quota fails"}) {
+        "seats freed by later phases (da-star)", "MOVED", "EXEMPT", "INSPECTOR",
+        "UNPLACED", "GOT", "FULL", "NOT_QUALIFIED", "DIRECTION", "QUOTA",
+        "BETTER_CHOICE_HELD", "quota fails"}) {
     EXPECT_GT(seen[key], 0) << key;
   }
 }
