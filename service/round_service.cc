@@ -436,6 +436,19 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   return out;
 }
 
+// The checks of a call that changes a round and takes nothing else: its
+// name, the request id, then the caller's access to the county.
+absl::StatusOr<ChildName> CheckRoundWrite(const CallContext& call,
+                                          const std::string& round_name,
+                                          const std::string& request_id) {
+  Violations v;
+  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round_name));
+  ValidateRequestId(request_id, v);
+  ROTA_RETURN_IF_ERROR(v.ToStatus());
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
+  return n;
+}
+
 }  // namespace
 
 // ---- the frozen inputs, converted for the engine ----------------------------
@@ -728,11 +741,8 @@ absl::StatusOr<rota::v1::SubmitApplicationsResponse> Rounds::SubmitChunk(
 
 absl::StatusOr<Round> Rounds::FreezeRound(
     const CallContext& call, const rota::v1::FreezeRoundRequest& req) {
-  Violations v;
-  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(req.name()));
-  ValidateRequestId(req.request_id(), v);
-  ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
+  ROTA_ASSIGN_OR_RETURN(ChildName n,
+                        CheckRoundWrite(call, req.name(), req.request_id()));
   std::shared_ptr<CachedFrozen> converted;
   absl::StatusOr<Round> frozen = WriteToCounty<Round>(
       *store_, *county_mutex_(n.county), call, n.county, req, req.request_id(),
@@ -855,11 +865,8 @@ absl::StatusOr<rota::v1::ListEligibilityResponse> Rounds::ListEligibility(
 absl::StatusOr<rota::v1::RunSummary> Rounds::RunRound(
     const CallContext& call, const rota::v1::RunRoundRequest& req,
     const ProgressFn& progress) {
-  Violations v;
-  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(req.name()));
-  ValidateRequestId(req.request_id(), v);
-  ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
+  ROTA_ASSIGN_OR_RETURN(ChildName n,
+                        CheckRoundWrite(call, req.name(), req.request_id()));
   return WriteToCounty<rota::v1::RunSummary>(
       *store_, *county_mutex_(n.county), call, n.county, req, req.request_id(),
       [&](CountyWrite& w) -> absl::StatusOr<rota::v1::RunSummary> {
@@ -1137,11 +1144,8 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
 
 absl::StatusOr<Round> Rounds::CommitRound(
     const CallContext& call, const rota::v1::CommitRoundRequest& req) {
-  Violations v;
-  ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(req.name()));
-  ValidateRequestId(req.request_id(), v);
-  ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
+  ROTA_ASSIGN_OR_RETURN(ChildName n,
+                        CheckRoundWrite(call, req.name(), req.request_id()));
   return WriteToCounty<Round>(
       *store_, *county_mutex_(n.county), call, n.county, req, req.request_id(),
       [&](CountyWrite& w) -> absl::StatusOr<Round> {
