@@ -560,8 +560,8 @@ TEST_F(RoundsE2eTest, OverrideRefusalsNameTheRule) {
                 std::max(s.headcount(), staff_before[s.name()]))
           continue;
         for (const auto& q : all) {
-          if (q.to_school() != s.name() || ExemptOn(*teachers[q.teacher()],
-                                                    kEffective))
+          if (q.to_school() != s.name() ||
+              ExemptOn(*teachers[q.teacher()], kEffective))
             continue;
           absl::StatusOr<Placement> locked =
               rc().Lock(ex, Id(q.teacher()), "keep");

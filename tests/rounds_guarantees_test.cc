@@ -120,7 +120,8 @@ class RoundsGuaranteesTest : public ::testing::TestWithParam<CountyCase> {
   void ExchangeRotation();
 
   static bool IsPrincipal(const rota::v1::Teacher& t) {
-    return t.role() == rota::v1::PRINCIPAL || t.role() == rota::v1::VICE_PRINCIPAL;
+    return t.role() == rota::v1::PRINCIPAL ||
+           t.role() == rota::v1::VICE_PRINCIPAL;
   }
 
   std::unique_ptr<RotadProcess> rotad_;
