@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
@@ -382,6 +383,41 @@ void ValidateReason(absl::string_view reason, Violations& v) {
 absl::StatusOr<std::vector<rota::v1::PlacementAdjusted>> Adjustments(
     const Snapshot& s, absl::string_view round) {
   return LoadAll<rota::v1::PlacementAdjusted>(s, keys::AdjustmentPrefix(round));
+}
+
+// The engines refuse a run whose locks or overrides break a hard rule with
+// FailedPrecondition `lock|override for teacher "T": rule "R": ...`
+// (engine/rules/exchange_rotation.h, competitive_hiring.h). That becomes a
+// google.rpc.PreconditionFailure: type R in capitals (HARD_RULE if none),
+// subject the teacher named (else `fallback_subject`), the description
+// `prefix` + the rule + the engine's sentence. Other errors pass through.
+absl::Status HardRuleRefusal(const absl::Status& status,
+                             absl::string_view county,
+                             absl::string_view fallback_subject,
+                             absl::string_view prefix) {
+  if (!absl::IsFailedPrecondition(status)) return status;
+  const std::string msg(status.message());
+  std::string rule;
+  for (const char* r : {"capacity", "qualification", "exemption"}) {
+    if (absl::StrContains(msg, absl::StrCat("rule \"", r, "\""))) {
+      rule = r;
+      break;
+    }
+  }
+  std::string subject(fallback_subject);
+  constexpr std::string_view kTeacher = "for teacher \"";
+  if (size_t at = msg.find(kTeacher); at != std::string::npos) {
+    const size_t begin = at + kTeacher.size();
+    const size_t end = msg.find('"', begin);
+    if (end != std::string::npos) {
+      subject =
+          ChildResourceName(county, kTeachers, msg.substr(begin, end - begin));
+    }
+  }
+  return PreconditionFailed(
+      rule.empty() ? "HARD_RULE" : absl::AsciiStrToUpper(rule), subject,
+      absl::StrCat(prefix, rule.empty() ? "a hard" : "\"" + rule + "\"",
+                   " rule: ", msg));
 }
 
 // Runs the engine; bad parameters become INVALID_ARGUMENT on their field.
@@ -878,12 +914,19 @@ absl::StatusOr<rota::v1::RunSummary> Rounds::RunRound(
                               EngineInputsOf(round));
         ROTA_ASSIGN_OR_RETURN(auto adjustments, Adjustments(w.state(), n.id));
         absl::MutexLock lock(&inputs->mu);
-        ROTA_ASSIGN_OR_RETURN(
-            EngineResult result,
-            Compute(inputs->frozen, adjustments, req.parameters(), progress));
+        absl::StatusOr<EngineResult> result =
+            Compute(inputs->frozen, adjustments, req.parameters(), progress);
+        if (!result.ok()) {
+          // A lock that no longer holds (the departures that made room for
+          // it do not happen with these parameters).
+          return HardRuleRefusal(
+              result.status(), n.county, round.name(),
+              "the run cannot keep the round's locks and overrides: one "
+              "breaks the ");
+        }
         if (progress) progress("storing", 0, 1);
         return StageRun(w, round, adjustments, req.parameters(),
-                        std::move(result));
+                        *std::move(result));
       });
 }
 
@@ -1098,23 +1141,8 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
         absl::StatusOr<EngineResult> result =
             Compute(inputs->frozen, with, params, nullptr);
         if (!result.ok()) {
-          if (absl::IsFailedPrecondition(result.status())) {
-            std::string msg(result.status().message());
-            std::string rule;
-            for (const char* r : {"capacity", "qualification", "exemption"}) {
-              if (absl::StrContains(msg, absl::StrCat("rule \"", r, "\""))) {
-                rule = r;
-                break;
-              }
-            }
-            return PreconditionFailed(
-                rule.empty() ? "HARD_RULE" : absl::AsciiStrToUpper(rule),
-                teacher_name,
-                absl::StrCat("override refused: it breaks the ",
-                             rule.empty() ? "a hard" : "\"" + rule + "\"",
-                             " rule: ", msg));
-          }
-          return result.status();
+          return HardRuleRefusal(result.status(), n.county, teacher_name,
+                                 "override refused: it breaks the ");
         }
         rota::v1::Placement mine;
         bool found = false;

@@ -49,6 +49,18 @@ std::string PreconditionType(const grpc::Status& s) {
   return "";
 }
 
+// The subject of the first PreconditionFailure violation, or "".
+std::string PreconditionSubject(const grpc::Status& s) {
+  google::rpc::Status proto;
+  if (!proto.ParseFromString(s.error_details())) return "";
+  for (const auto& any : proto.details()) {
+    google::rpc::PreconditionFailure pf;
+    if (any.UnpackTo(&pf) && pf.violations_size() > 0)
+      return pf.violations(0).subject();
+  }
+  return "";
+}
+
 // The first BadRequest field of a status, or "".
 std::string BadField(const grpc::Status& s) {
   google::rpc::Status proto;
@@ -801,6 +813,42 @@ TEST_F(RoundServiceTest, ReplayOfAForgedRunNamesTheFirstDifference) {
     EXPECT_NE(replay.first_difference().find(victim), std::string::npos)
         << replay.first_difference();
   }
+}
+
+// An override takes a seat that a colleague's departure frees; overriding
+// that colleague to stay is then refused, naming the teacher whose seat no
+// longer exists (capacity is judged at the end of the run).
+TEST_F(RoundServiceTest, OverrideThatUndoesARoomMakingDepartureIsRefused) {
+  if (!EngineAvailable()) GTEST_SKIP() << "no exchange rotation engine";
+  v1::Round r = FrozenRound();
+  v1::RunSummary run;
+  ASSERT_TRUE(Run(r.name(), &run).ok());
+  // u2 has headcount 2 and two staff; t09 rotates out in the run.
+  ASSERT_NE(Placements(r.name())[TeacherName("t09")].to_school(),
+            SchoolName("u2"));
+  auto override_to = [&](const std::string& teacher, const std::string& to) {
+    grpc::ClientContext ctx;
+    v1::OverridePlacementRequest req;
+    req.set_name(r.name());
+    req.set_teacher(teacher);
+    req.set_to(to);
+    req.set_reason("administrator's decision");
+    v1::Placement p;
+    return rounds_->OverridePlacement(&ctx, req, &p);
+  };
+  grpc::Status s = override_to("t02", "u2");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  s = override_to("t09", "");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  EXPECT_EQ(PreconditionType(s), "CAPACITY") << s.error_message();
+  EXPECT_EQ(PreconditionSubject(s), TeacherName("t02")) << s.error_message();
+  EXPECT_NE(s.error_message().find("u2"), std::string::npos)
+      << s.error_message();
+  // Nothing changed: t02 still overridden into u2, t09 still leaving.
+  std::map<std::string, v1::Placement> now = Placements(r.name());
+  EXPECT_EQ(now[TeacherName("t02")].to_school(), SchoolName("u2"));
+  EXPECT_NE(now[TeacherName("t09")].to_school(), SchoolName("u2"));
 }
 
 TEST_F(RoundServiceTest, LocksAreKeptOnReRun) {
