@@ -37,28 +37,24 @@ std::string TeacherName(const std::string& id) {
   return absl::StrCat(kParent, "/teachers/", id);
 }
 
-// The PreconditionFailure violation type of a status, or "".
-std::string PreconditionType(const grpc::Status& s) {
+// The first PreconditionFailure violation of a status (empty if none).
+google::rpc::PreconditionFailure::Violation FirstPrecondition(
+    const grpc::Status& s) {
   google::rpc::Status proto;
-  if (!proto.ParseFromString(s.error_details())) return "";
+  if (!proto.ParseFromString(s.error_details())) return {};
   for (const auto& any : proto.details()) {
     google::rpc::PreconditionFailure pf;
-    if (any.UnpackTo(&pf) && pf.violations_size() > 0)
-      return pf.violations(0).type();
+    if (any.UnpackTo(&pf) && pf.violations_size() > 0) return pf.violations(0);
   }
-  return "";
+  return {};
 }
 
-// The subject of the first PreconditionFailure violation, or "".
+std::string PreconditionType(const grpc::Status& s) {
+  return FirstPrecondition(s).type();
+}
+
 std::string PreconditionSubject(const grpc::Status& s) {
-  google::rpc::Status proto;
-  if (!proto.ParseFromString(s.error_details())) return "";
-  for (const auto& any : proto.details()) {
-    google::rpc::PreconditionFailure pf;
-    if (any.UnpackTo(&pf) && pf.violations_size() > 0)
-      return pf.violations(0).subject();
-  }
-  return "";
+  return FirstPrecondition(s).subject();
 }
 
 // The first BadRequest field of a status, or "".
