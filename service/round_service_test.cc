@@ -308,6 +308,17 @@ class RoundServiceTest : public ::testing::Test {
     return rounds_->CommitRound(&ctx, req, out);
   }
 
+  grpc::Status Override(const std::string& round, const std::string& teacher,
+                        const std::string& to, v1::Placement* out) {
+    grpc::ClientContext ctx;
+    v1::OverridePlacementRequest req;
+    req.set_name(round);
+    req.set_teacher(teacher);
+    req.set_to(to);
+    req.set_reason("administrator's decision");
+    return rounds_->OverridePlacement(&ctx, req, out);
+  }
+
   v1::ReplayRoundResponse Replay(const std::string& round) {
     grpc::ClientContext ctx;
     v1::ReplayRoundRequest req;
@@ -712,13 +723,7 @@ TEST_F(RoundServiceTest, OverrideBreakingAHardRuleIsRefused) {
   ASSERT_TRUE(Run(r.name(), &run).ok());
   auto override_to = [&](const std::string& teacher, const std::string& to,
                          v1::Placement* p) {
-    grpc::ClientContext ctx;
-    v1::OverridePlacementRequest req;
-    req.set_name(r.name());
-    req.set_teacher(teacher);
-    req.set_to(to);
-    req.set_reason("administrator's decision");
-    return rounds_->OverridePlacement(&ctx, req, p);
+    return Override(r.name(), teacher, to, p);
   };
   v1::Placement p;
   // The exempt teacher may not be moved.
@@ -823,14 +828,8 @@ TEST_F(RoundServiceTest, OverrideThatUndoesARoomMakingDepartureIsRefused) {
   ASSERT_NE(Placements(r.name())[TeacherName("t09")].to_school(),
             SchoolName("u2"));
   auto override_to = [&](const std::string& teacher, const std::string& to) {
-    grpc::ClientContext ctx;
-    v1::OverridePlacementRequest req;
-    req.set_name(r.name());
-    req.set_teacher(teacher);
-    req.set_to(to);
-    req.set_reason("administrator's decision");
     v1::Placement p;
-    return rounds_->OverridePlacement(&ctx, req, &p);
+    return Override(r.name(), teacher, to, &p);
   };
   grpc::Status s = override_to("t02", "u2");
   ASSERT_TRUE(s.ok()) << s.error_message();

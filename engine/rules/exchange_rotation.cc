@@ -143,6 +143,10 @@ class Run {
   std::string TeacherId(int t) const { return teachers_[t]->id; }
   absl::StatusOr<std::vector<int>> SolveMarket(
       const std::vector<std::vector<int>>& prefs, engine::Mechanism m);
+  // Runs the market (SolveMarket) on `prefs` (nothing if all are empty) and
+  // moves everyone it reassigns, marking them `phase`.
+  absl::Status MoveByMarket(const std::vector<std::vector<int>>& prefs,
+                            engine::Mechanism m, Phase phase);
   TeacherExplanation Explain(int t) const;
   std::string SelectionSentence(int t) const;
 
@@ -654,10 +658,27 @@ absl::StatusOr<std::vector<int>> Run::SolveMarket(
   return out;
 }
 
+absl::Status Run::MoveByMarket(const std::vector<std::vector<int>>& prefs,
+                               engine::Mechanism m, Phase phase) {
+  if (std::all_of(prefs.begin(), prefs.end(),
+                  [](const std::vector<int>& p) { return p.empty(); })) {
+    return absl::OkStatus();
+  }
+  ROTA_ASSIGN_OR_RETURN(std::vector<int> next, SolveMarket(prefs, m));
+  for (size_t t = 0; t < next.size(); ++t) {
+    if (next[t] == cur_[t]) continue;
+    // Under DA* a holder without a list keeps her seat: only applicants move.
+    ROTA_CHECK(m != engine::Mechanism::kTenureDeferredAcceptance ||
+               !prefs[t].empty());
+    cur_[t] = next[t];
+    phase_[t] = phase;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Run::Voluntary() {
   const int nt = static_cast<int>(teachers_.size());
   std::vector<std::vector<int>> prefs(nt);
-  bool any = false;
   for (int t = 0; t < nt; ++t) {
     if (app_[t] == nullptr || !app_[t]->voluntary) continue;
     if (pin_target_[t] != kNone || status_[t] == Status::kExempt) continue;
@@ -667,20 +688,12 @@ absl::Status Run::Voluntary() {
         prefs[t].push_back(s);
       }
     }
-    any = any || !prefs[t].empty();
   }
-  if (!any) return absl::OkStatus();
   engine::Mechanism m =
       mechanism_ == VoluntaryMechanism::kTenureDeferredAcceptance
           ? engine::Mechanism::kTenureDeferredAcceptance
           : engine::Mechanism::kTeacherOptimalBlockExchange;
-  ROTA_ASSIGN_OR_RETURN(std::vector<int> next, SolveMarket(prefs, m));
-  for (int t = 0; t < nt; ++t) {
-    if (next[t] != cur_[t]) {
-      cur_[t] = next[t];
-      phase_[t] = Phase::kVoluntary;
-    }
-  }
+  ROTA_RETURN_IF_ERROR(MoveByMarket(prefs, m, Phase::kVoluntary));
   if (m != engine::Mechanism::kTeacherOptimalBlockExchange) {
     return absl::OkStatus();
   }
@@ -688,28 +701,17 @@ absl::Status Run::Voluntary() {
   // no newcomers a vacancy is never filled). Free seats then go to the
   // voluntary applicants by DA* from where TO-BE left them: each list is cut
   // at her current school, so nobody ends worse than after TO-BE.
-  any = false;
   for (int t = 0; t < nt; ++t) {
     auto it = std::find(prefs[t].begin(), prefs[t].end(), cur_[t]);
     prefs[t].erase(it, prefs[t].end());
-    any = any || !prefs[t].empty();
   }
-  if (!any) return absl::OkStatus();
-  ROTA_ASSIGN_OR_RETURN(
-      next, SolveMarket(prefs, engine::Mechanism::kTenureDeferredAcceptance));
-  for (int t = 0; t < nt; ++t) {
-    if (next[t] != cur_[t]) {
-      cur_[t] = next[t];
-      phase_[t] = Phase::kVoluntaryFreeSeats;
-    }
-  }
-  return absl::OkStatus();
+  return MoveByMarket(prefs, engine::Mechanism::kTenureDeferredAcceptance,
+                      Phase::kVoluntaryFreeSeats);
 }
 
 absl::Status Run::FreedSeats() {
   const int nt = static_cast<int>(teachers_.size());
   std::vector<std::vector<int>> prefs(nt);
-  bool any = false;
   for (int t = 0; t < nt; ++t) {
     if (app_[t] == nullptr || pin_target_[t] != kNone ||
         status_[t] == Status::kExempt) {
@@ -726,19 +728,9 @@ absl::Status Run::FreedSeats() {
           mover ? MandatoryAllowed(t, s) : VoluntaryAllowed(t, s);
       if (allowed && Qualification(t, s) > 0) prefs[t].push_back(s);
     }
-    any = any || !prefs[t].empty();
   }
-  if (!any) return absl::OkStatus();
-  ROTA_ASSIGN_OR_RETURN(
-      std::vector<int> next,
-      SolveMarket(prefs, engine::Mechanism::kTenureDeferredAcceptance));
-  for (int t = 0; t < nt; ++t) {
-    if (next[t] != cur_[t]) {
-      cur_[t] = next[t];
-      phase_[t] = Phase::kFreedSeats;
-    }
-  }
-  return absl::OkStatus();
+  return MoveByMarket(prefs, engine::Mechanism::kTenureDeferredAcceptance,
+                      Phase::kFreedSeats);
 }
 
 void Run::Select() {
@@ -849,7 +841,6 @@ void Run::Select() {
 absl::Status Run::MandatoryByPreference() {
   const int nt = static_cast<int>(teachers_.size());
   std::vector<std::vector<int>> prefs(nt);
-  bool any = false;
   for (int t = 0; t < nt; ++t) {
     if (!mandatory_[t] || app_[t] == nullptr) continue;
     for (int s : app_schools_[t]) {
@@ -857,20 +848,10 @@ absl::Status Run::MandatoryByPreference() {
         prefs[t].push_back(s);
       }
     }
-    any = any || !prefs[t].empty();
   }
-  if (!any) return absl::OkStatus();
-  ROTA_ASSIGN_OR_RETURN(
-      std::vector<int> next,
-      SolveMarket(prefs, engine::Mechanism::kTenureDeferredAcceptance));
-  for (int t = 0; t < nt; ++t) {
-    if (next[t] != cur_[t]) {
-      ROTA_CHECK(mandatory_[t]);
-      cur_[t] = next[t];
-      phase_[t] = Phase::kMandatoryPreference;
-    }
-  }
-  return absl::OkStatus();
+  // Only listed mandatory movers move (MoveByMarket checks it).
+  return MoveByMarket(prefs, engine::Mechanism::kTenureDeferredAcceptance,
+                      Phase::kMandatoryPreference);
 }
 
 absl::Status Run::Allocate() {
