@@ -135,8 +135,9 @@ else
   step "rotactl round results $er --outcome MOVED (first page)"
   "$ROTACTL" round results "$er" --outcome MOVED --page-size 10
   # Why: a mover placed at a later choice (the earlier ones name who holds them).
+  # awk reads to the end: an early exit would kill rotactl with SIGPIPE.
   who=$("$ROTACTL" -o csv round results "$er" --outcome MOVED --all |
-        awk -F, 'NR > 1 && $7 >= 2 { print $1; exit }')
+        awk -F, 'NR > 1 && $7 >= 2 && !found { print $1; found = 1 }')
   if [ -n "$who" ]; then
     step "rotactl round explain $er $who"
     "$ROTACTL" round explain "$er" "$who"
