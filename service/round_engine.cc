@@ -4,14 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "engine/rules/competitive_hiring.h"
 #include "engine/rules/exchange_rotation.h"
 #include "engine/rules/round_outcome.h"
 #include "service/round_inputs.h"
 #include "service/round_projection.h"
-#if __has_include("engine/rules/competitive_hiring.h")
-#include "engine/rules/competitive_hiring.h"
-#define ROTA_HAVE_COMPETITIVE_HIRING 1
-#endif
 
 namespace rota::service {
 namespace {
@@ -91,14 +88,8 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
     }
     return out;
   }
-#ifdef ROTA_HAVE_EXCHANGE_ROTATION
   ROTA_ASSIGN_OR_RETURN(std::vector<rules::EligibilityEntry> entries,
                         rules::ComputeEligibility(in, policy));
-#else
-  std::vector<rules::EligibilityEntry> entries;
-  return absl::UnimplementedError(
-      "exchange rotation is not available in this build of rotad");
-#endif
   for (const auto& x : entries) {
     rota::v1::EligibilityEntry e;
     e.set_teacher(Name(county, "teachers", x.teacher));
@@ -149,26 +140,11 @@ absl::StatusOr<EngineResult> RunEngine(
   rules::OutcomeOptions options;
   options.explanations = output == EngineOutput::kFull;
   report("matching", 1, 3);
-  // Unused only while an engine is missing from the build.
-  (void)in;
-  (void)policy;
-  (void)rp;
-  (void)options;
   absl::StatusOr<rules::RoundOutcome> outcome;
   if (frozen.kind == rota::v1::EXCHANGE_ROTATION) {
-#ifdef ROTA_HAVE_EXCHANGE_ROTATION
     outcome = rules::RunExchangeRotation(in, policy, rp, options);
-#else
-    return absl::UnimplementedError(
-        "exchange rotation is not available in this build of rotad");
-#endif
   } else {
-#ifdef ROTA_HAVE_COMPETITIVE_HIRING
     outcome = rules::RunCompetitiveHiring(in, policy, rp, options);
-#else
-    return absl::UnimplementedError(
-        "competitive hiring is not available in this build of rotad");
-#endif
   }
   if (!outcome.ok()) return outcome.status();
   report("results", 2, 3);

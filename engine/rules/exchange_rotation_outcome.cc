@@ -1,0 +1,477 @@
+// The exchange rotation outcome: explanations, eligibility entries, quota
+// lines and notes.
+#include "engine/rules/internal/exchange_rotation_run.h"
+
+namespace rota::engine::rules::exchange_internal {
+
+std::string Run::SelectionSentence(int t) const {
+  if (status_[t] == Status::kPrincipalRotate) {
+    return "must rotate under the principal rule";
+  }
+  if (status_[t] != Status::kEligible) return "";
+  if (pin_target_[t] != kNone) return "placement fixed by a lock or override";
+  if (cur_[t] != orig_[t] && !mandatory_[t]) {
+    return "moved voluntarily; counts towards the rotation share";
+  }
+  if (mandatory_[t]) {
+    return absl::StrCat("selected to rotate (",
+                        IsBackbone(teachers_[t]->backbone) ? "backbone; " : "",
+                        "selection order then lottery)");
+  }
+  if (no_target_[t]) {
+    return "not selected: no qualified school lies in an allowed direction "
+           "for a mandatory move";
+  }
+  return "not selected: the rotation share was met by teachers picked before "
+         "her (selection order then lottery)";
+}
+
+TeacherExplanation Run::Explain(int t) const {
+  TeacherExplanation e;
+  e.teacher = TeacherId(t);  // points_breakdown: moved in by Finish
+  e.notes.push_back(status_reason_[t]);
+  const std::string& sel = selection_[t];
+  if (!sel.empty()) e.notes.push_back(sel);
+  if (pin_target_[t] != kNone) {
+    e.notes.push_back(absl::StrCat(pin_override_[t] ? "override" : "lock", ": ",
+                                   pin_reason_[t]));
+  }
+  if (app_[t] == nullptr) return e;
+  const int f = cur_[t];
+  const bool mand = mandatory_[t] != 0;
+  // A mandatory mover left at her own school did not "get" it even if she
+  // listed it: she is unplaced, and every choice gets its real verdict.
+  const bool unplaced = mand && f == orig_[t];
+  int got_rank = 0;
+  for (size_t i = 0; i < app_schools_[t].size() && !unplaced; ++i) {
+    if (app_schools_[t][i] == f) got_rank = static_cast<int>(i) + 1;
+  }
+  int own_rank = 0;
+  for (size_t i = 0; i < app_schools_[t].size(); ++i) {
+    if (app_schools_[t][i] == orig_[t]) own_rank = static_cast<int>(i) + 1;
+  }
+  const bool vol = app_[t]->voluntary && status_[t] != Status::kExempt;
+  const std::vector<int64_t>& count = final_count_;
+  for (size_t i = 0; i < app_schools_[t].size(); ++i) {
+    const int s = app_schools_[t][i];
+    const int rank = static_cast<int>(i) + 1;
+    ChoiceExplanation c;
+    c.choice = Name(s);
+    c.rank = rank;
+    c.teacher_points = points_[t].total;
+    c.admitted = static_cast<int32_t>(count[s]);
+    const School& sc = *schools_[s];
+    auto set = [&](Verdict v, std::string sentence) {
+      c.verdict = v;
+      c.sentence = std::move(sentence);
+    };
+    if (s == f && !unplaced) {
+      set(Verdict::kGot, s == orig_[t] ? absl::StrCat("she stays at ", c.choice)
+                                       : absl::StrCat("placed at ", c.choice,
+                                                      " (choice ", rank, ")"));
+    } else if (got_rank > 0 && rank > got_rank) {
+      set(Verdict::kBetterChoiceHeld,
+          absl::StrCat("she holds ", Name(f), ", her choice ", got_rank));
+    } else if (status_[t] == Status::kExempt) {
+      set(Verdict::kExempt, "she is exempt and never moves");
+    } else if (pin_target_[t] != kNone) {
+      set(Verdict::kNotReached,
+          absl::StrCat("her placement is fixed by ",
+                       pin_override_[t] ? "an override" : "a lock", ": ",
+                       pin_reason_[t]));
+    } else if (Qualification(t, s) == 0) {
+      set(Verdict::kNotQualified,
+          absl::StrCat(c.choice, " has no post for her subjects (",
+                       absl::StrJoin(teachers_[t]->subjects, ", "),
+                       ") at a stage her certificate covers"));
+    } else if (s == orig_[t]) {
+      set(Verdict::kQuota,
+          mand ? "she must rotate, so she cannot stay at her own school"
+               : "she could not stay at her own school");
+    } else {
+      const bool vol_considered =
+          vol && (own_rank == 0 || rank < own_rank) && VoluntaryAllowed(t, s);
+      const bool mand_considered = mand && MandatoryAllowed(t, s);
+      if (!vol_considered && !mand_considered) {
+        if (vol && own_rank > 0 && rank > own_rank) {
+          set(Verdict::kNotReached,
+              absl::StrCat("listed after her own school (choice ", own_rank,
+                           "): staying ranks above it"));
+        } else if (mand && !MandatoryAllowed(t, s)) {
+          set(Verdict::kDirection,
+              absl::StrCat("a mandatory move must go to a school of lower "
+                           "locality or from a non-weak to a weak school; ",
+                           c.choice, " is ", Sv(LocalityName(sc.locality)),
+                           sc.weak ? " (weak)" : "", " and her school is ",
+                           Sv(LocalityName(schools_[orig_[t]]->locality)),
+                           schools_[orig_[t]]->weak ? " (weak)" : ""));
+        } else if (vol && !VoluntaryAllowed(t, s)) {
+          set(Verdict::kDirection,
+              "moves from rural schools to urban or town schools are not "
+              "allowed by the policy (allow_rural_to_urban_training)");
+        } else if (status_[t] == Status::kEligible ||
+                   status_[t] == Status::kPrincipalRotate) {
+          set(Verdict::kQuota,
+              absl::StrCat("she did not apply voluntarily and was ",
+                           selection_[t]));
+        } else {
+          set(Verdict::kQuota,
+              absl::StrCat("she did not apply voluntarily and cannot be "
+                           "made to rotate: ",
+                           status_reason_[t]));
+        }
+      } else if (count[s] >= limit_[s]) {
+        // Occupants are sorted best first: the last who outranks her.
+        int best = kNone;
+        for (auto it = occupants_[s].rbegin(); it != occupants_[s].rend();
+             ++it) {
+          if (*it != t && Outranks(*it, t, s)) {
+            best = *it;
+            break;
+          }
+        }
+        if (best != kNone) {
+          c.competitor = TeacherId(best);
+          c.competitor_points = points_[best].total;
+          c.competitor_by_tenure =
+              orig_[best] == s && pin_target_[best] == kNone;
+          std::string how =
+              pin_target_[best] != kNone
+                  ? "holds her seat there by an administrator's lock or "
+                    "override"
+              : c.competitor_by_tenure
+                  ? "keeps her own seat there (tenure)"
+                  : absl::StrCat("has higher priority (", c.competitor_points,
+                                 " vs ", c.teacher_points,
+                                 " centipoints, then tie "
+                                 "chain and lottery)");
+          set(Verdict::kFull,
+              absl::StrCat(c.choice, " is full (", count[s], " staff, limit ",
+                           limit_[s], "); ", c.competitor, ", the last of ",
+                           "those there who outrank her, ", how));
+        } else if (vol_considered &&
+                   mechanism_ ==
+                       VoluntaryMechanism::kTeacherOptimalBlockExchange) {
+          set(Verdict::kNotReached,
+              absl::StrCat("TO-BE moves voluntary applicants only by "
+                           "exchanges that leave every school at least as "
+                           "well off, and none brought her to ",
+                           c.choice,
+                           "; its seats went to teachers who hold them by "
+                           "such exchanges or by later phases"));
+        } else {
+          set(Verdict::kNotReached,
+              absl::StrCat(c.choice,
+                           "'s seats were filled after she had "
+                           "been placed, in a later phase"));
+        }
+      } else {
+        set(Verdict::kNotReached,
+            absl::StrCat("a seat at ", c.choice,
+                         " was freed only after she had been placed"));
+      }
+    }
+    e.choices.push_back(std::move(c));
+  }
+  return e;
+}
+
+std::vector<EligibilityEntry> Run::Eligibility() const {
+  std::vector<EligibilityEntry> out;
+  for (size_t i = 0; i < teachers_.size(); ++i) {
+    const int t = static_cast<int>(i);
+    EligibilityEntry e;
+    e.teacher = TeacherId(t);
+    e.school = Name(orig_[t]);
+    e.eligible = status_[t] == Status::kEligible ||
+                 status_[t] == Status::kPrincipalRotate;
+    e.mandatory = mandatory_[t] || status_[t] == Status::kPrincipalRotate;
+    e.voluntary = app_[t] != nullptr && app_[t]->voluntary;
+    e.exempt = status_[t] == Status::kExempt;
+    e.points = points_[t].total;
+    e.reason = status_reason_[t];
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+RoundOutcome Run::Finish() {
+  RoundOutcome out;
+  out.kind = RoundKind::kExchangeRotation;
+  out.seed = in_.seed;
+  out.mechanism = absl::StrCat(
+      "voluntary ", Sv(VoluntaryMechanismName(mechanism_)),
+      "; mandatory da-star by preference; county allocation min-cost");
+  const int nt = static_cast<int>(teachers_.size());
+  const int ns = static_cast<int>(schools_.size());
+  std::vector<int64_t> count(ns, 0);
+  for (int t = 0; t < nt; ++t) ++count[cur_[t]];
+  selection_.resize(nt);
+  for (int t = 0; t < nt; ++t) selection_[t] = SelectionSentence(t);
+  out.placements.reserve(nt);
+  if (explanations_) out.explanations.reserve(nt);
+  const std::string vol_via =
+      absl::StrCat("voluntary (", Sv(VoluntaryMechanismName(mechanism_)), ")");
+  for (int t = 0; t < nt; ++t) {
+    const Teacher& x = *teachers_[t];
+    Placement p;
+    p.teacher = x.id;
+    p.from_school = x.school;
+    p.from_post = x.post;
+    p.to_school = Name(cur_[t]);
+    const bool moved = cur_[t] != orig_[t];
+    p.to_post = moved ? "" : x.post;
+    p.mandatory = mandatory_[t] != 0;
+    p.points = points_[t].total;
+    if (pin_target_[t] != kNone) {
+      p.locked = !pin_override_[t];
+      p.overridden = pin_override_[t];
+      p.override_reason = pin_reason_[t];
+    }
+    if (app_[t] != nullptr && moved) {
+      for (size_t i = 0; i < app_schools_[t].size(); ++i) {
+        if (app_schools_[t][i] == cur_[t]) p.choice = static_cast<int>(i) + 1;
+      }
+    }
+    switch (phase_[t]) {
+      case Phase::kPin:
+        p.via = pin_override_[t] ? "override" : "lock";
+        break;
+      case Phase::kVoluntary:
+        p.via = vol_via;
+        break;
+      case Phase::kVoluntaryFreeSeats:
+        p.via = "voluntary (da-star after to-be)";
+        break;
+      case Phase::kMandatoryPreference:
+        p.via = "mandatory by preference (da-star)";
+        break;
+      case Phase::kAllocation:
+        p.via = "county allocation (min-cost)";
+        break;
+      case Phase::kFreedSeats:
+        p.via = "seats freed by later phases (da-star)";
+        break;
+      case Phase::kStay:
+        break;
+    }
+    if (moved && ep_.mode == ExchangeMode::kTermExchange) {
+      p.return_day = AddYears(in_.effective_day, ep_.term_years);
+    }
+    const std::string mode =
+        ep_.mode == ExchangeMode::kTermExchange
+            ? absl::StrCat("term exchange until ",
+                           moved ? FormatDate(*p.return_day) : "")
+            : "transfer";
+    if (status_[t] == Status::kExempt) {
+      p.outcome = Outcome::kExempt;
+      p.reason = status_reason_[t];
+    } else if (moved) {
+      p.outcome = Outcome::kMoved;
+      p.reason = absl::StrCat(
+          "moves to ", p.to_school, " by ", p.via,
+          p.choice > 0 ? absl::StrCat(", choice ", p.choice) : std::string(),
+          "; ", mode);
+    } else if (status_[t] == Status::kInspector) {
+      p.outcome = Outcome::kInspector;
+      p.reason = status_reason_[t];
+    } else if (mandatory_[t]) {
+      p.outcome = Outcome::kUnplaced;
+      p.reason = absl::StrCat(
+          "must rotate but could not be placed: all ", CountAllowedTargets(t),
+          " qualified schools in an allowed direction are full; she stays at ",
+          x.school);
+    } else {
+      p.outcome = Outcome::kStayed;
+      const std::string& sel = selection_[t];
+      p.reason = pin_target_[t] != kNone
+                     ? absl::StrCat("stays at ", x.school, " (",
+                                    pin_override_[t] ? "override" : "lock", ")")
+                 : sel.empty() ? absl::StrCat("stays at ", x.school, "; ",
+                                              status_reason_[t])
+                               : absl::StrCat("stays at ", x.school, "; ", sel);
+    }
+    out.placements.push_back(std::move(p));
+  }
+  final_count_ = count;
+  occupants_.assign(ns, {});
+  for (int t = 0; t < nt; ++t) occupants_[cur_[t]].push_back(t);
+  for (auto& v : occupants_) {
+    std::sort(v.begin(), v.end(),
+              [&](int a, int b) { return prank_[a] < prank_[b]; });
+  }
+  for (int t = 0; t < nt && explanations_; ++t) {
+    out.explanations.push_back(Explain(t));
+    // Their last use: moved, not copied (and freed once, with the outcome).
+    out.explanations.back().points_breakdown = std::move(points_[t].components);
+  }
+  out.eligibility = Eligibility();
+  for (int t = 0; t < nt; ++t) {
+    const std::string& sel = selection_[t];
+    if (!sel.empty()) absl::StrAppend(&out.eligibility[t].reason, "; ", sel);
+  }
+
+  // Quota lines.
+  const bool county = ep_.share_scope == ShareScope::kCountyWide;
+  int64_t sum_required = 0, sum_achieved = 0, sum_bb_required = 0,
+          sum_bb_achieved = 0;
+  std::vector<std::string> failing_rotation, failing_backbone;
+  for (const Group& g : groups_) {
+    if (g.eligible == 0) continue;
+    int64_t achieved = 0, bb = 0, unplaced = 0, pinned_stay = 0;
+    for (int t : g.members) {
+      if (cur_[t] != orig_[t]) {
+        ++achieved;
+        if (IsBackbone(teachers_[t]->backbone)) ++bb;
+      } else if (mandatory_[t]) {
+        ++unplaced;
+      } else if (pin_target_[t] != kNone) {
+        ++pinned_stay;
+      }
+    }
+    QuotaLine rot;
+    rot.scope = g.scope;
+    rot.quota = "rotation share";
+    rot.required = g.required;
+    rot.achieved = achieved;
+    rot.holds = achieved >= g.required;
+    if (!rot.holds) {
+      rot.reason = absl::StrCat("required ", g.required, " (",
+                                ep_.rotation_share_percent, "% of ", g.eligible,
+                                " eligible");
+      if (g.exempt_would_be > 0) {
+        absl::StrAppend(&rot.reason, "; ", g.exempt_would_be,
+                        " exempt not counted");
+      }
+      absl::StrAppend(&rot.reason, "); ", g.voluntary_movers,
+                      " moved voluntarily or by lock/override, ", g.selected,
+                      " selected");
+      if (g.no_target > 0) {
+        absl::StrAppend(&rot.reason, "; ", g.no_target,
+                        " eligible have no qualified school in an allowed "
+                        "direction");
+      }
+      if (pinned_stay > 0) {
+        absl::StrAppend(&rot.reason, "; ", pinned_stay,
+                        " kept in place by lock/override");
+      }
+      if (unplaced > 0) {
+        absl::StrAppend(&rot.reason, "; ", unplaced,
+                        " selected could not be placed (every qualified "
+                        "school in an allowed direction is full)");
+      }
+      failing_rotation.push_back(g.scope);
+    }
+    QuotaLine bbl;
+    bbl.scope = g.scope;
+    bbl.quota = "backbone share";
+    bbl.required = CeilPercent(ep_.backbone_share_percent, achieved);
+    bbl.achieved = bb;
+    bbl.holds = bb >= bbl.required;
+    if (!bbl.holds) {
+      int64_t bb_unplaced = 0, bb_no_target = 0;
+      for (int t : g.members) {
+        if (!IsBackbone(teachers_[t]->backbone)) continue;
+        if (mandatory_[t] && cur_[t] == orig_[t]) ++bb_unplaced;
+        if (no_target_[t]) ++bb_no_target;
+      }
+      bbl.reason = absl::StrCat("required ", bbl.required, " (",
+                                ep_.backbone_share_percent, "% of ", achieved,
+                                " movers); only ", g.backbone_eligible,
+                                " backbone teachers eligible");
+      if (g.backbone_exempt > 0) {
+        absl::StrAppend(&bbl.reason, " (", g.backbone_exempt, " more exempt)");
+      }
+      if (bb_no_target > 0) {
+        absl::StrAppend(&bbl.reason, "; ", bb_no_target,
+                        " of them have no qualified school in an allowed "
+                        "direction");
+      }
+      if (bb_unplaced > 0) {
+        absl::StrAppend(&bbl.reason, "; ", bb_unplaced,
+                        " selected could not be placed");
+      }
+      failing_backbone.push_back(g.scope);
+    }
+    sum_required += rot.required;
+    sum_achieved += achieved;
+    sum_bb_required += bbl.required;
+    sum_bb_achieved += bb;
+    out.quotas.push_back(std::move(rot));
+    out.quotas.push_back(std::move(bbl));
+  }
+  auto list = [](const std::vector<std::string>& v) {
+    std::vector<std::string> head(v.begin(),
+                                  v.begin() + std::min<size_t>(v.size(), 10));
+    return absl::StrCat(absl::StrJoin(head, ", "),
+                        v.size() > 10 ? ", ..." : "");
+  };
+  if (!county) {
+    QuotaLine rot;
+    rot.scope = "county";
+    rot.quota = "rotation share";
+    rot.required = sum_required;
+    rot.achieved = sum_achieved;
+    rot.holds = sum_achieved >= sum_required;
+    if (!rot.holds) {
+      rot.reason =
+          absl::StrCat(failing_rotation.size(),
+                       " schools below their share: ", list(failing_rotation));
+    }
+    QuotaLine bbl;
+    bbl.scope = "county";
+    bbl.quota = "backbone share";
+    bbl.required = sum_bb_required;
+    bbl.achieved = sum_bb_achieved;
+    bbl.holds = sum_bb_achieved >= sum_bb_required;
+    if (!bbl.holds) {
+      bbl.reason =
+          absl::StrCat(failing_backbone.size(),
+                       " schools below their share: ", list(failing_backbone));
+    }
+    out.quotas.push_back(std::move(rot));
+    out.quotas.push_back(std::move(bbl));
+  }
+  int64_t principals = 0, principals_moved = 0;
+  std::vector<std::string> principals_stuck;
+  for (int t = 0; t < nt; ++t) {
+    if (status_[t] != Status::kPrincipalRotate) continue;
+    ++principals;
+    if (cur_[t] != orig_[t]) {
+      ++principals_moved;
+    } else {
+      principals_stuck.push_back(TeacherId(t));
+    }
+  }
+  if (principals > 0) {
+    QuotaLine q;
+    q.scope = "county";
+    q.quota = "principal rotation";
+    q.required = principals;
+    q.achieved = principals_moved;
+    q.holds = principals_moved == principals;
+    if (!q.holds) {
+      q.reason = absl::StrCat(
+          "not moved (no free seat at a qualified school, "
+          "or kept by lock/override): ",
+          list(principals_stuck));
+    }
+    out.quotas.push_back(std::move(q));
+  }
+  out.notes.push_back(absl::StrCat(
+      "shares ", county ? "county-wide" : "per school", ": rotation ",
+      ep_.rotation_share_percent, "% of the eligible, backbone ",
+      ep_.backbone_share_percent, "% of movers"));
+  out.notes.push_back(ep_.mode == ExchangeMode::kTermExchange
+                          ? absl::StrCat("term exchange of ", ep_.term_years,
+                                         " years: movers return on ",
+                                         FormatDate(AddYears(in_.effective_day,
+                                                             ep_.term_years)))
+                          : std::string("transfer: personnel relations move"));
+  out.notes.push_back(absl::StrCat("voluntary applicants by ",
+                                   Sv(VoluntaryMechanismName(mechanism_))));
+  FinishOutcome(in_, &out);
+  return out;
+}
+
+}  // namespace rota::engine::rules::exchange_internal

@@ -1,0 +1,228 @@
+// The exchange rotation run (exchange_rotation.h) as one class whose phases
+// live in three files: exchange_rotation.cc (preparation, eligibility,
+// direction and qualification rules, pins, the public entry points),
+// exchange_rotation_phases.cc (voluntary, selection, mandatory, allocation,
+// freed seats) and exchange_rotation_outcome.cc (explanations, quota lines,
+// the RoundOutcome). Internal to engine/rules; not an API.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <numeric>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "engine/min_cost_flow.h"
+#include "engine/model.h"
+#include "engine/rules/exchange_rotation.h"
+#include "engine/rules/internal/priced_assignment.h"
+#include "engine/rules/internal/strings.h"
+#include "engine/rules/points.h"
+#include "engine/solve.h"
+
+namespace rota::engine::rules::exchange_internal {
+
+using internal::Sv;
+
+constexpr int kNone = -1;
+
+enum class Status : uint8_t {
+  kNotEligible,
+  kEligible,         // in the rotation-share pool
+  kPrincipalRotate,  // principal / vice-principal who must rotate
+  kInspector,        // principal near retirement: 专职督学
+  kExempt,
+};
+
+enum class Phase : uint8_t {
+  kStay,
+  kPin,
+  kVoluntary,
+  kVoluntaryFreeSeats,  // DA* over free seats after TO-BE
+  kMandatoryPreference,
+  kAllocation,
+  kFreedSeats,  // seats freed by later phases, offered back (FreedSeats)
+};
+
+inline uint8_t StageBit(Stage st) {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(st));
+}
+
+inline bool IsRural(Locality l) {
+  return l == Locality::kRural || l == Locality::kTeachingPoint;
+}
+
+inline std::string_view ExemptionName(ExemptionKind k) {
+  switch (k) {
+    case ExemptionKind::kPregnancyOrNursing:
+      return "pregnancy or nursing";
+    case ExemptionKind::kSeriousIllness:
+      return "serious illness";
+    case ExemptionKind::kNearRetirement:
+      return "near retirement";
+    case ExemptionKind::kCountyDefined:
+    case ExemptionKind::kUnspecified:
+      return "county-defined";
+  }
+  return "county-defined";
+}
+
+// Great-circle (haversine) distance; 0 when a school has no location. The
+// per-school parts (latitude in radians, its cosine) are computed once.
+struct Geo {
+  bool has_location = false;
+  double latitude = 0, longitude = 0, la = 0, cos_la = 0;
+};
+
+inline Geo MakeGeo(const School& s) {
+  constexpr double kPi = 3.14159265358979323846;
+  Geo g;
+  g.has_location = s.has_location;
+  g.latitude = s.latitude;
+  g.longitude = s.longitude;
+  g.la = s.latitude * kPi / 180;
+  g.cos_la = std::cos(g.la);
+  return g;
+}
+
+inline double DistanceKm(const Geo& a, const Geo& b) {
+  if (!a.has_location || !b.has_location) return 0;
+  constexpr double kPi = 3.14159265358979323846;
+  constexpr double kEarthKm = 6371.0;
+  double dla = b.la - a.la;
+  double dlo = (b.longitude - a.longitude) * kPi / 180;
+  const double sin_dla = std::sin(dla / 2), sin_dlo = std::sin(dlo / 2);
+  double h = sin_dla * sin_dla + a.cos_la * b.cos_la * sin_dlo * sin_dlo;
+  return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+inline int64_t CeilPercent(int64_t percent, int64_t n) {
+  return (percent * n + 99) / 100;
+}
+
+// Everything the run derives from the inputs, indexed densely in id order.
+class Run {
+ public:
+  Run(const CountyInputs& in, const RoundPolicy& policy,
+      const RunParameters& params, const OutcomeOptions& options = {})
+      : in_(in),
+        policy_(policy),
+        ep_(policy.exchange_rotation),
+        explanations_(options.explanations) {
+    mechanism_ = params.voluntary_mechanism.value_or(ep_.voluntary_mechanism);
+  }
+
+  void Prepare();
+  absl::Status ApplyPins();
+  // After the last phase: every school that received a pinned arrival is
+  // within its limit (FailedPrecondition naming the pin otherwise).
+  absl::Status CheckPinnedCapacity() const;
+  absl::Status Voluntary();
+  void Select();
+  absl::Status MandatoryByPreference();
+  absl::Status Allocate();
+  absl::Status FreedSeats();
+  RoundOutcome Finish();
+  std::vector<EligibilityEntry> Eligibility() const;
+
+ private:
+  // 0 = not qualified, 1 = via her primary subject, 2 = secondary only.
+  int Qualification(int t, int s) const;
+  bool MandatoryAllowed(int t, int s) const;
+  // A mandatory move between schools of these classes (SchoolClass) is in
+  // a policy direction.
+  bool DirectionAllows(int from_class, int to_class) const;
+  bool VoluntaryAllowed(int t, int s) const;
+  // Schools with MandatoryAllowed(t, s) and Qualification(t, s) > 0.
+  int64_t CountAllowedTargets(int t) const;
+  bool Outranks(int c, int t, int s) const;
+  std::string Name(int s) const { return schools_[s]->id; }
+  std::string TeacherId(int t) const { return teachers_[t]->id; }
+  absl::StatusOr<std::vector<int>> SolveMarket(
+      const std::vector<std::vector<int>>& prefs, engine::Mechanism m);
+  // Runs the market (SolveMarket) on `prefs` (nothing if all are empty) and
+  // moves everyone it reassigns, marking them `phase`.
+  absl::Status MoveByMarket(const std::vector<std::vector<int>>& prefs,
+                            engine::Mechanism m, Phase phase);
+  TeacherExplanation Explain(int t) const;
+  std::string SelectionSentence(int t) const;
+
+  const CountyInputs& in_;
+  const RoundPolicy& policy_;
+  const ExchangeRotationPolicy& ep_;
+  VoluntaryMechanism mechanism_;
+  const bool explanations_;  // OutcomeOptions
+
+  std::vector<const School*> schools_;
+  absl::flat_hash_map<std::string_view, int> school_index_;
+  std::vector<std::vector<const Post*>> posts_of_;
+  // Qualification, precomputed: subjects are numbered; a school with posts
+  // keeps its subjects (ascending ids) with the stages its posts of that
+  // subject teach (bit 1 << stage); a school without posts its stages.
+  std::vector<std::vector<std::pair<int, uint8_t>>> school_subjects_;
+  std::vector<uint8_t> school_stage_mask_;
+  std::vector<std::vector<int>> subject_ids_;  // per teacher, -1 = no post
+  std::vector<uint8_t> stage_mask_;            // per teacher: certificates
+  // Per school: locality x 2 + weak, all that directions look at.
+  static constexpr int kNumClasses = 10;
+  std::vector<uint8_t> school_class_;
+  // CountAllowedTargets: qualified schools per class, per qualification
+  // profile (stage mask, subject ids).
+  mutable absl::flat_hash_map<std::string, std::array<int64_t, kNumClasses>>
+      class_counts_;
+  // Per subject id: the schools with posts of it, and their stages.
+  std::vector<std::vector<std::pair<int, uint8_t>>> subject_schools_;
+  std::vector<int> postless_schools_;
+  mutable std::vector<int> stamp_;  // per school, for CountAllowedTargets
+  mutable int stamp_round_ = 0;
+  std::vector<int64_t> limit_;  // max(headcount, staff before)
+  std::vector<int64_t> initial_count_;
+
+  std::vector<const Teacher*> teachers_;
+  absl::flat_hash_map<std::string_view, int> teacher_index_;
+  std::vector<int> orig_;
+  std::vector<PointsBreakdown> points_;
+  std::vector<std::vector<int64_t>> ties_;
+  std::vector<uint64_t> draw_;
+  std::vector<int32_t> prank_;
+  std::vector<int32_t> retire_;
+  std::vector<int32_t> years_at_;
+  std::vector<Status> status_;
+  std::vector<std::string> status_reason_;
+  std::vector<const Application*> app_;
+  std::vector<std::vector<int>> app_schools_;
+  // Pins.
+  std::vector<int> pin_target_;  // kNone = not pinned
+  std::vector<uint8_t> pin_override_;
+  std::vector<std::string> pin_reason_;
+  // State.
+  std::vector<int> cur_;
+  std::vector<Phase> phase_;
+  std::vector<uint8_t> mandatory_;
+  std::vector<uint8_t> no_target_;  // eligible but no allowed school
+  // Quota bookkeeping per group (school index, or 0 for county-wide).
+  struct Group {
+    std::string scope;
+    int64_t eligible = 0, exempt_would_be = 0, required = 0;
+    int64_t voluntary_movers = 0, selected = 0, no_target = 0;
+    int64_t backbone_eligible = 0, backbone_exempt = 0;
+    std::vector<int> members;
+  };
+  std::vector<Group> groups_;
+  std::vector<int> group_of_;
+  // Filled by Finish: staff per school at the end, occupants best first.
+  std::vector<int64_t> final_count_;
+  std::vector<std::vector<int>> occupants_;
+  std::vector<std::string> selection_;  // SelectionSentence, per teacher
+};
+
+}  // namespace rota::engine::rules::exchange_internal
