@@ -40,37 +40,7 @@ bool Contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// cos(x) for |x| <= pi/2 by its Taylor series to x^20 (error < 1e-15):
-// only +, -, *, / so that every IEEE machine computes the same bits.
-double FixedCos(double x) {
-  const double x2 = x * x;
-  double term = 1.0;
-  double sum = 1.0;
-  for (int k = 1; k <= 10; ++k) {
-    term *= -x2 / static_cast<double>((2 * k - 1) * (2 * k));
-    sum += term;
-  }
-  return sum;
-}
-
 }  // namespace
-
-int64_t SchoolDistanceMetres(const School& a, const School& b) {
-  if (!a.has_location || !b.has_location) return 0;
-  constexpr double kEarthRadiusMetres = 6371008.8;
-  constexpr double kRadPerDeg = 3.14159265358979323846 / 180.0;
-  const double lat_a = std::clamp(a.latitude, -90.0, 90.0) * kRadPerDeg;
-  const double lat_b = std::clamp(b.latitude, -90.0, 90.0) * kRadPerDeg;
-  double dlon = b.longitude - a.longitude;
-  while (dlon > 180.0) dlon -= 360.0;
-  while (dlon < -180.0) dlon += 360.0;
-  const double x = dlon * kRadPerDeg * FixedCos((lat_a + lat_b) / 2);
-  const double y = lat_b - lat_a;
-  // sqrt is correctly rounded by IEEE 754.
-  const double d = std::sqrt(x * x + y * y) * kEarthRadiusMetres;
-  if (!(d < 4.0e7)) return 40'000'000;  // also catches NaN
-  return static_cast<int64_t>(d + 0.5);
-}
 
 std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                              Stage post_stage,

@@ -130,11 +130,6 @@ std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                              const CompetitiveHiringPolicy& policy,
                              bool* down_hire);
 
-// Distance in metres between two schools (equirectangular approximation
-// with a fixed cosine polynomial: only IEEE-exact operations, so the same on
-// every machine); 0 if either has no coordinates.
-int64_t SchoolDistanceMetres(const School& a, const School& b);
-
 namespace internal {
 
 // The county allocation's solver, exposed for tests. Row i (a teacher) lists

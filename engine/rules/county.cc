@@ -1,6 +1,7 @@
 #include "engine/rules/county.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -11,6 +12,40 @@
 #include "engine/rules/internal/strings.h"
 
 namespace rota::engine::rules {
+
+namespace {
+
+// cos(x) for |x| <= pi/2 by its Taylor series to x^20 (error < 1e-15):
+// only +, -, *, / so that every IEEE machine computes the same bits.
+double FixedCos(double x) {
+  const double x2 = x * x;
+  double term = 1.0;
+  double sum = 1.0;
+  for (int k = 1; k <= 10; ++k) {
+    term *= -x2 / static_cast<double>((2 * k - 1) * (2 * k));
+    sum += term;
+  }
+  return sum;
+}
+
+}  // namespace
+
+int64_t SchoolDistanceMetres(const School& a, const School& b) {
+  if (!a.has_location || !b.has_location) return 0;
+  constexpr double kEarthRadiusMetres = 6371008.8;
+  constexpr double kRadPerDeg = 3.14159265358979323846 / 180.0;
+  const double lat_a = std::clamp(a.latitude, -90.0, 90.0) * kRadPerDeg;
+  const double lat_b = std::clamp(b.latitude, -90.0, 90.0) * kRadPerDeg;
+  double dlon = b.longitude - a.longitude;
+  while (dlon > 180.0) dlon -= 360.0;
+  while (dlon < -180.0) dlon += 360.0;
+  const double x = dlon * kRadPerDeg * FixedCos((lat_a + lat_b) / 2);
+  const double y = lat_b - lat_a;
+  // sqrt is correctly rounded by IEEE 754.
+  const double d = std::sqrt(x * x + y * y) * kEarthRadiusMetres;
+  if (!(d < 4.0e7)) return 40'000'000;  // also catches NaN
+  return static_cast<int64_t>(d + 0.5);
+}
 
 int32_t DaysFromCivil(int32_t y, int32_t m, int32_t d) {
   y -= m <= 2 ? 1 : 0;
@@ -285,6 +320,20 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
         return Bad(f + ".post",
                    absl::StrCat("post \"", t->post,
                                 "\" is not at her school \"", t->school, "\""));
+      }
+    }
+    if (t->home_school.empty() != !t->term_end_day.has_value()) {
+      return Bad(
+          f + (t->home_school.empty() ? ".home_school" : ".term_end_date"),
+          "home_school and term_end_date are set together");
+    }
+    if (!t->home_school.empty()) {
+      if (!schools.count(t->home_school)) {
+        return Bad(f + ".home_school",
+                   absl::StrCat("unknown school \"", t->home_school, "\""));
+      }
+      if (t->home_school == t->school) {
+        return Bad(f + ".home_school", "must differ from her school");
       }
     }
     for (size_t i = 0; i < t->evaluations.size(); ++i) {

@@ -156,6 +156,16 @@ struct School {
   int32_t headcount = 0;  // 编制数
 };
 
+// Distance in metres between two schools; 0 if either has no coordinates.
+// The one distance of every round kind (county allocation costs, reasons):
+// an equirectangular approximation at the mean latitude (within 0.1% of the
+// great circle over a county's few tens of kilometres) whose cosine is a
+// fixed polynomial, so it uses only +, -, *, / and sqrt (all correctly
+// rounded by IEEE 754) and no libm function: every machine computes the
+// same bits, and so the same costs and result hashes. Exactly symmetric.
+// Longitudes wrap at +-180; capped at 40,000 km.
+int64_t SchoolDistanceMetres(const School& a, const School& b);
+
 struct Post {
   std::string id;
   std::string school;  // school id
@@ -224,6 +234,13 @@ struct Teacher {
   std::vector<Exemption> exemptions;
   std::vector<Hardship> hardships;
   std::vector<ServiceObligation> obligations;
+  // A term exchange (exchange rotation, mode kTermExchange) keeps her
+  // personnel relation at `home_school` while she serves at `school`, until
+  // `term_end_day`. Both set or both unset. An exchange rotation whose
+  // effective date is on or after term_end_day sends her home
+  // (exchange_rotation.h, "returns").
+  std::string home_school;  // school id; "" = not on a term exchange
+  std::optional<int32_t> term_end_day;
 };
 
 // A teacher's preference list (志愿) for the round.
@@ -275,9 +292,10 @@ struct CountyInputs {
 // locality; teachers have a gender, a known school, at least one subject,
 // birth < career start <= join date (a join date after the
 // effective date counts as 0 years at the school); a known post of
-// their school if any; spells start <= end; applications name known
-// teachers, at most one per teacher, preferences known schools
-// (kExchangeRotation) or posts (kCompetitiveHiring) without duplicates;
+// their school if any; home_school and term_end_day both set or both unset,
+// home_school a known school other than her school; spells start <= end;
+// applications name known teachers, at most one per teacher, preferences known
+// schools (kExchangeRotation) or posts (kCompetitiveHiring) without duplicates;
 // locks and overrides name known teachers and targets, at most one lock or
 // override per teacher.
 absl::Status ValidateCountyInputs(const CountyInputs& inputs, RoundKind kind);

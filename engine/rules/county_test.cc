@@ -1,5 +1,8 @@
 #include "engine/rules/county.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "engine/rules/policy.h"
 #include "gtest/gtest.h"
 
@@ -87,6 +90,64 @@ TEST(ValidateCountyInputsTest, NamesTheField) {
   in.overrides.push_back({"T1", "s2", "why"});
   s = ValidateCountyInputs(in, RoundKind::kExchangeRotation);
   EXPECT_NE(s.message().find("overrides[\"T1\"].to"), std::string::npos) << s;
+}
+
+School At(double latitude, double longitude) {
+  School s;
+  s.has_location = true;
+  s.latitude = latitude;
+  s.longitude = longitude;
+  return s;
+}
+
+// Haversine on the same sphere, with libm: the reference the fixed
+// approximation is held to.
+double HaversineMetres(const School& a, const School& b) {
+  constexpr double kRad = 3.14159265358979323846 / 180.0;
+  const double dla = (b.latitude - a.latitude) * kRad;
+  const double dlo = (b.longitude - a.longitude) * kRad;
+  const double h = std::sin(dla / 2) * std::sin(dla / 2) +
+                   std::cos(a.latitude * kRad) * std::cos(b.latitude * kRad) *
+                       std::sin(dlo / 2) * std::sin(dlo / 2);
+  return 2 * 6371008.8 * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+TEST(DistanceTest, KnownValues) {
+  // One degree of a great circle on the 6,371,008.8 m sphere: 111,195.08 m.
+  EXPECT_EQ(SchoolDistanceMetres(At(0, 0), At(1, 0)), 111195);
+  EXPECT_EQ(SchoolDistanceMetres(At(0, 0), At(0, 1)), 111195);
+  EXPECT_EQ(SchoolDistanceMetres(At(30, 120), At(31, 120)), 111195);
+  // A degree of longitude shrinks with the cosine of the latitude.
+  EXPECT_EQ(SchoolDistanceMetres(At(60, 10), At(60, 11)), 55598);
+  // Across the 180th meridian: the short way round.
+  EXPECT_EQ(SchoolDistanceMetres(At(0, 179.5), At(0, -179.5)), 111195);
+  // Pinned bits (a change here changes allocation costs and result hashes).
+  EXPECT_EQ(SchoolDistanceMetres(At(30.0, 120.0), At(30.1, 120.0)), 11120);
+  EXPECT_EQ(SchoolDistanceMetres(At(30.123, 110.456), At(30.987, 110.012)),
+            105059);
+  // No coordinates: 0 (no distance cost).
+  School none;
+  EXPECT_EQ(SchoolDistanceMetres(none, At(30, 120)), 0);
+  EXPECT_EQ(SchoolDistanceMetres(At(30, 120), none), 0);
+  EXPECT_EQ(SchoolDistanceMetres(At(30, 120), At(30, 120)), 0);
+}
+
+TEST(DistanceTest, SymmetricAndCloseToTheGreatCircleAtCountyScale) {
+  uint64_t x = 42;
+  auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(x >> 11) / static_cast<double>(1ULL << 53);
+  };
+  for (int i = 0; i < 2000; ++i) {
+    // Two schools within about 1 degree of each other, anywhere in China.
+    const School a = At(18 + 35 * next(), 75 + 60 * next());
+    const School b = At(a.latitude + next() - 0.5, a.longitude + next() - 0.5);
+    const int64_t d = SchoolDistanceMetres(a, b);
+    EXPECT_EQ(d, SchoolDistanceMetres(b, a)) << i;
+    const double ref = HaversineMetres(a, b);
+    EXPECT_LE(std::abs(static_cast<double>(d) - ref), 1 + 0.001 * ref)
+        << i << ": " << d << " vs " << ref;
+  }
 }
 
 }  // namespace

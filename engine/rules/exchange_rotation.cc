@@ -195,6 +195,40 @@ void Run::Prepare() {
       app_schools_[t].push_back(school_index_.at(p));
     }
   }
+  PrepareReturns();
+}
+
+void Run::PrepareReturns() {
+  const int nt = static_cast<int>(teachers_.size());
+  home_.assign(nt, kNone);
+  returning_.assign(nt, 0);
+  std::vector<int64_t> due(schools_.size(), 0);
+  for (int t = 0; t < nt; ++t) {
+    const Teacher& x = *teachers_[t];
+    if (x.home_school.empty() || !x.term_end_day.has_value() ||
+        *x.term_end_day > in_.effective_day) {
+      continue;
+    }
+    const int h = school_index_.at(x.home_school);
+    home_[t] = h;
+    returning_[t] = 1;
+    ++due[h];
+    // Her return is not a rotation: she is neither eligible nor exempt in
+    // this round, and her seat at home is hers (as a pin's is).
+    status_[t] = Status::kNotEligible;
+    status_reason_[t] = absl::StrCat(
+        "returns to her home school ", x.home_school,
+        ": her term exchange ended on ", FormatDate(*x.term_end_day),
+        " and her personnel relation stayed there; not a rotation move");
+    pin_target_[t] = h;
+  }
+  // Her personnel relation never left: the home school's staff before the
+  // round counts her, so no newcomer can have taken her seat.
+  for (size_t s = 0; s < schools_.size(); ++s) {
+    if (due[s] == 0) continue;
+    limit_[s] =
+        std::max<int64_t>(schools_[s]->headcount, initial_count_[s] + due[s]);
+  }
 }
 
 int Run::Qualification(int t, int s) const {
@@ -292,7 +326,7 @@ bool Run::DirectionAllows(int from_class, int to_class) const {
 }
 
 bool Run::Outranks(int c, int t, int s) const {
-  if (pin_target_[c] != kNone) return true;        // fixed by an administrator
+  if (pin_target_[c] != kNone) return true;        // fixed, or back from a term
   if (orig_[c] == s && cur_[c] == s) return true;  // tenure
   if (orig_[t] == s) return false;
   return prank_[c] < prank_[t];
@@ -303,6 +337,7 @@ absl::Status Run::ApplyPins() {
   auto pin = [&](const std::string& teacher, const std::string& to,
                  const std::string& reason, bool is_override) {
     int t = teacher_index_.at(teacher);
+    returning_[t] = 0;  // an administrator's placement wins over a return
     pin_target_[t] = to.empty() ? orig_[t] : school_index_.at(to);
     pin_override_[t] = is_override ? 1 : 0;
     pin_reason_[t] = reason;
@@ -328,7 +363,7 @@ absl::Status Run::ApplyPins() {
   }
   for (int t = 0; t < nt; ++t) {
     int s = pin_target_[t];
-    if (s == kNone || s == orig_[t]) continue;
+    if (s == kNone || s == orig_[t] || s == home_[t]) continue;
     if (status_[t] == Status::kExempt) {
       return error(t, "exemption",
                    absl::StrCat("she is ", status_reason_[t],
@@ -353,7 +388,7 @@ absl::Status Run::ApplyPins() {
   for (int t = 0; t < nt; ++t) {
     if (pin_target_[t] == kNone) continue;
     cur_[t] = pin_target_[t];
-    phase_[t] = Phase::kPin;
+    phase_[t] = returning_[t] ? Phase::kReturn : Phase::kPin;
   }
   return absl::OkStatus();
 }
@@ -364,7 +399,8 @@ absl::Status Run::CheckPinnedCapacity() const {
   for (int t = 0; t < nt; ++t) ++count[cur_[t]];
   for (int t = 0; t < nt; ++t) {
     const int s = pin_target_[t];
-    if (s == kNone || s == orig_[t] || count[s] <= limit_[s]) continue;
+    if (s == kNone || s == orig_[t] || returning_[t] || count[s] <= limit_[s])
+      continue;
     return absl::FailedPreconditionError(absl::StrCat(
         pin_override_[t] ? "override" : "lock", " for teacher \"", TeacherId(t),
         "\": rule \"capacity\": school \"", Name(s), "\" would end with ",
@@ -410,8 +446,7 @@ absl::StatusOr<RoundOutcome> RunExchangeRotation(
   ROTA_RETURN_IF_ERROR(run.Voluntary());
   run.Select();
   ROTA_RETURN_IF_ERROR(run.MandatoryByPreference());
-  ROTA_RETURN_IF_ERROR(run.Allocate());
-  ROTA_RETURN_IF_ERROR(run.FreedSeats());
+  ROTA_RETURN_IF_ERROR(run.Allocate());  // with FreedSeats between rounds
   ROTA_RETURN_IF_ERROR(run.CheckPinnedCapacity());
   return run.Finish();
 }

@@ -42,30 +42,47 @@
 //  5. Mandatory movers (selected + principals) are placed by preference:
 //     DA* over the schools their direction allows (their application list,
 //     filtered), priority by points, every non-mover keeping her seat.
-//  6. The rest by county allocation: min-cost assignment (cost = km x
-//     allocation_cost_per_km + allocation_secondary_subject_cost when only a
-//     secondary subject fits) over every allowed, qualified school with a
-//     free seat, repeated while seats freed by movers let more be placed.
-//     Each round places as many movers as possible, then at least total
-//     cost; it is solved exactly by pricing (engine/rules/internal/
+//  6. Seats still free go first to those who listed them, by priority:
+//     voluntary applicants and placed mandatory movers may move up to a
+//     free seat at a school they listed above where they are, unplaced
+//     mandatory movers to any listed school their direction allows (same
+//     direction and qualification rules), by DA* from where they are
+//     ("seats freed by later phases (da-star)"). Nobody ends worse, nobody
+//     moves to a school she did not list, and no school gains staff beyond
+//     its limit.
+//  7. The rest by county allocation: min-cost assignment (cost = metres x
+//     allocation_cost_per_km / 1000 by SchoolDistanceMetres (county.h) +
+//     allocation_secondary_subject_cost when only a secondary subject fits)
+//     over every allowed, qualified school with a free seat. Each round
+//     places as many movers as possible, then at least total cost; it is
+//     solved exactly by pricing (engine/rules/internal/
 //     priced_assignment.h: the solver sees a few cheapest options per mover
 //     or seat, and its dual prices prove that no left-out option would
 //     lower the cost), so only equal-cost ties may fall differently from
-//     a solve over every option at once.
-//     Whoever is still without a seat is UNPLACED (stays at her school) and
-//     the quota lines say so.
-//  7. Seats freed by the later phases are offered back: voluntary
-//     applicants and placed mandatory movers may move up to a free seat at
-//     a school they listed above where they are (same direction and
-//     qualification rules), by DA* from where they are ("seats freed by
-//     later phases (da-star)"). Nobody ends worse, nobody moves to a school
-//     she did not list, and no school gains staff beyond its limit.
+//     a solve over every option at once. The seats its movers free are
+//     offered as in step 6 before the next round; rounds repeat while one
+//     places somebody. So the allocation sends nobody where an applicant
+//     listed the school above where she is (it takes only seats nobody on
+//     a list claims), and at the end no mandatory mover is unplaced, and
+//     nobody ends below a school on her list, while a seat she may take
+//     there is free.
+//     Whoever is still without a seat is UNPLACED (stays at her school):
+//     every qualified school in an allowed direction is full, and the
+//     quota lines say so.
+// Returns: a teacher whose term exchange has ended (Teacher::term_end_day
+// on or before the effective date) goes back to Teacher::home_school
+// before every phase, via "return from a term exchange". It is not a
+// rotation move: she is not eligible in this round and counts in no share.
+// Her personnel relation stayed at home, so her seat is still hers: the
+// home school's limit counts her among its staff before the round. A lock
+// or override of her placement wins (an extended term).
 // Directions for mandatory movers: a teacher at school A may be sent to B
 // if any policy direction holds (URBAN_TO_RURAL: B's locality is lower;
 // STRONG_TO_WEAK: A not weak, B weak). Principals may go to any other
 // school.
 // Capacity: a school never ends with more staff than max(headcount, staff
-// before the round); a school at or above its headcount only exchanges.
+// before the round, counting those due back from a term exchange); a school
+// at or above its headcount only exchanges.
 // Qualification: a school qualifies a teacher if one of its posts (subject
 // in her subjects, stage in her certificate stages) fits; a school without
 // posts qualifies her if one of its stages is among her certificate stages.

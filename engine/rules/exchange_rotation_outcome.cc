@@ -26,13 +26,36 @@ std::string Run::SelectionSentence(int t) const {
          "her (selection order then lottery)";
 }
 
+std::string Run::Via(int t) const {
+  switch (phase_[t]) {
+    case Phase::kPin:
+      return pin_override_[t] ? "override" : "lock";
+    case Phase::kVoluntary:
+      return absl::StrCat("voluntary (", Sv(VoluntaryMechanismName(mechanism_)),
+                          ")");
+    case Phase::kVoluntaryFreeSeats:
+      return "voluntary (da-star after to-be)";
+    case Phase::kMandatoryPreference:
+      return "mandatory by preference (da-star)";
+    case Phase::kAllocation:
+      return "county allocation (min-cost)";
+    case Phase::kFreedSeats:
+      return "seats freed by later phases (da-star)";
+    case Phase::kReturn:
+      return "return from a term exchange";
+    case Phase::kStay:
+      break;
+  }
+  return "";
+}
+
 TeacherExplanation Run::Explain(int t) const {
   TeacherExplanation e;
   e.teacher = TeacherId(t);  // points_breakdown: moved in by Finish
   e.notes.push_back(status_reason_[t]);
   const std::string& sel = selection_[t];
   if (!sel.empty()) e.notes.push_back(sel);
-  if (pin_target_[t] != kNone) {
+  if (pin_target_[t] != kNone && !returning_[t]) {
     e.notes.push_back(absl::StrCat(pin_override_[t] ? "override" : "lock", ": ",
                                    pin_reason_[t]));
   }
@@ -74,6 +97,8 @@ TeacherExplanation Run::Explain(int t) const {
           absl::StrCat("she holds ", Name(f), ", her choice ", got_rank));
     } else if (status_[t] == Status::kExempt) {
       set(Verdict::kExempt, "she is exempt and never moves");
+    } else if (returning_[t]) {
+      set(Verdict::kNotReached, status_reason_[t]);
     } else if (pin_target_[t] != kNone) {
       set(Verdict::kNotReached,
           absl::StrCat("her placement is fixed by ",
@@ -133,10 +158,14 @@ TeacherExplanation Run::Explain(int t) const {
         if (best != kNone) {
           c.competitor = TeacherId(best);
           c.competitor_points = points_[best].total;
+          // A teacher back from a term exchange holds her own seat too.
           c.competitor_by_tenure =
-              orig_[best] == s && pin_target_[best] == kNone;
+              (orig_[best] == s && pin_target_[best] == kNone) ||
+              returning_[best];
           std::string how =
-              pin_target_[best] != kNone
+              returning_[best]
+                  ? "returns to her own seat there from a term exchange"
+              : pin_target_[best] != kNone
                   ? "holds her seat there by an administrator's lock or "
                     "override"
               : c.competitor_by_tenure
@@ -160,10 +189,32 @@ TeacherExplanation Run::Explain(int t) const {
                            "; its seats went to teachers who hold them by "
                            "such exchanges or by later phases"));
         } else {
+          // Nobody there outranks her: its seats went to newcomers of a
+          // step she was not part of (voluntary applicants before the
+          // mandatory movers, mandatory movers after her voluntary move),
+          // and a seat once taken is kept.
+          int last = kNone;
+          for (auto it = occupants_[s].rbegin(); it != occupants_[s].rend();
+               ++it) {
+            if (*it != t && orig_[*it] != s) {
+              last = *it;
+              break;
+            }
+          }
+          std::string who;
+          if (last != kNone) {
+            c.competitor = TeacherId(last);
+            c.competitor_points = points_[last].total;
+            who = absl::StrCat("; the last newcomer there, ", c.competitor,
+                               " (", c.competitor_points,
+                               " centipoints), came by ", Via(last));
+          }
           set(Verdict::kNotReached,
-              absl::StrCat(c.choice,
-                           "'s seats were filled after she had "
-                           "been placed, in a later phase"));
+              absl::StrCat(c.choice, " is full (", count[s], " staff, limit ",
+                           limit_[s],
+                           "): its seats went to teachers placed by a step "
+                           "she was not part of, who keep them",
+                           who));
         }
       } else {
         set(Verdict::kNotReached,
@@ -210,8 +261,6 @@ RoundOutcome Run::Finish() {
   for (int t = 0; t < nt; ++t) selection_[t] = SelectionSentence(t);
   out.placements.reserve(nt);
   if (explanations_) out.explanations.reserve(nt);
-  const std::string vol_via =
-      absl::StrCat("voluntary (", Sv(VoluntaryMechanismName(mechanism_)), ")");
   for (int t = 0; t < nt; ++t) {
     const Teacher& x = *teachers_[t];
     Placement p;
@@ -223,7 +272,7 @@ RoundOutcome Run::Finish() {
     p.to_post = moved ? "" : x.post;
     p.mandatory = mandatory_[t] != 0;
     p.points = points_[t].total;
-    if (pin_target_[t] != kNone) {
+    if (pin_target_[t] != kNone && !returning_[t]) {
       p.locked = !pin_override_[t];
       p.overridden = pin_override_[t];
       p.override_reason = pin_reason_[t];
@@ -233,29 +282,8 @@ RoundOutcome Run::Finish() {
         if (app_schools_[t][i] == cur_[t]) p.choice = static_cast<int>(i) + 1;
       }
     }
-    switch (phase_[t]) {
-      case Phase::kPin:
-        p.via = pin_override_[t] ? "override" : "lock";
-        break;
-      case Phase::kVoluntary:
-        p.via = vol_via;
-        break;
-      case Phase::kVoluntaryFreeSeats:
-        p.via = "voluntary (da-star after to-be)";
-        break;
-      case Phase::kMandatoryPreference:
-        p.via = "mandatory by preference (da-star)";
-        break;
-      case Phase::kAllocation:
-        p.via = "county allocation (min-cost)";
-        break;
-      case Phase::kFreedSeats:
-        p.via = "seats freed by later phases (da-star)";
-        break;
-      case Phase::kStay:
-        break;
-    }
-    if (moved && ep_.mode == ExchangeMode::kTermExchange) {
+    p.via = Via(t);
+    if (moved && ep_.mode == ExchangeMode::kTermExchange && !returning_[t]) {
       p.return_day = AddYears(in_.effective_day, ep_.term_years);
     }
     const std::string mode =
@@ -265,6 +293,9 @@ RoundOutcome Run::Finish() {
             : "transfer";
     if (status_[t] == Status::kExempt) {
       p.outcome = Outcome::kExempt;
+      p.reason = status_reason_[t];
+    } else if (returning_[t]) {
+      p.outcome = Outcome::kMoved;
       p.reason = status_reason_[t];
     } else if (moved) {
       p.outcome = Outcome::kMoved;

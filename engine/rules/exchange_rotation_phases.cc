@@ -133,12 +133,13 @@ absl::Status Run::FreedSeats() {
       continue;
     }
     const bool mover = mandatory_[t] != 0;
-    // An unplaced mandatory mover found no free seat in an allowed
-    // direction in the allocation, which tried them all.
-    if (mover && cur_[t] == orig_[t]) continue;
     if (!mover && !app_[t]->voluntary) continue;
+    // An unplaced mandatory mover may take any school on her list that her
+    // direction allows (her own is never one of them).
+    const bool unplaced = mover && cur_[t] == orig_[t];
     for (int s : app_schools_[t]) {
-      if (s == cur_[t] || (!mover && s == orig_[t])) break;  // no better
+      if (s == cur_[t] && !unplaced) break;  // no better
+      if (!mover && s == orig_[t]) break;    // staying ranks above the rest
       const bool allowed =
           mover ? MandatoryAllowed(t, s) : VoluntaryAllowed(t, s);
       if (allowed && Qualification(t, s) > 0) prefs[t].push_back(s);
@@ -274,6 +275,10 @@ absl::Status Run::Allocate() {
   const int ns = static_cast<int>(schools_.size());
   const int64_t secondary =
       policy_.competitive_hiring.allocation_secondary_subject_cost;
+  // Seats free now (or freed by the mandatory movers) go first to those who
+  // listed them, by priority: the allocation takes only what nobody on a
+  // list above where she is claims.
+  ROTA_RETURN_IF_ERROR(FreedSeats());
   std::vector<int> waiting;
   std::vector<uint8_t> is_waiting(nt, 0);
   for (int t = 0; t < nt; ++t) {
@@ -300,11 +305,9 @@ absl::Status Run::Allocate() {
       waiting_of_class[school_class_[orig_[t]]].push_back(t);
     }
   }
-  std::vector<int64_t> km_from(ns, -1);
+  std::vector<int64_t> metres_from(ns, -1);
   std::vector<uint8_t> subject_mask(subject_schools_.size(), 0);
   std::vector<uint64_t> keys;
-  std::vector<Geo> geo(ns);
-  for (int s = 0; s < ns; ++s) geo[s] = MakeGeo(*schools_[s]);
   auto build = [&](int s) {
     built[s] = 1;
     std::vector<AssignmentOption>& v = takers[s];
@@ -325,13 +328,14 @@ absl::Status Run::Allocate() {
       }
       if (q == 0) return;
       const int from = orig_[t];
-      if (km_from[from] < 0) {
-        km_from[from] = std::llround(DistanceKm(geo[from], geo[s]));
+      if (metres_from[from] < 0) {
+        metres_from[from] = SchoolDistanceMetres(*schools_[from], *schools_[s]);
       }
-      v.push_back({t, km_from[from] * ep_.allocation_cost_per_km +
+      // As competitive hiring's county allocation: per km, pro rata.
+      v.push_back({t, metres_from[from] * ep_.allocation_cost_per_km / 1000 +
                           (q == 2 ? secondary : 0)});
     };
-    std::fill(km_from.begin(), km_from.end(), -1);
+    std::fill(metres_from.begin(), metres_from.end(), -1);
     for (int c = 0; c < kNumClasses; ++c) {
       if (!DirectionAllows(c, school_class_[s])) continue;
       for (int t : waiting_of_class[c]) take(t);
@@ -451,16 +455,19 @@ absl::Status Run::Allocate() {
       member_of[t] = kNone;
       const int s = school_of_member[k];
       if (s == kNone) continue;
-      --count[cur_[t]];
       cur_[t] = s;
-      ++count[s];
-      is_waiting[t] = 0;
       phase_[t] = Phase::kAllocation;
       progress = true;
     }
     if (!progress) break;
+    // The movers just placed freed their seats: offered first to those who
+    // listed them (FreedSeats), then the allocation goes on with the rest.
+    ROTA_RETURN_IF_ERROR(FreedSeats());
+    std::fill(count.begin(), count.end(), 0);
+    for (int t = 0; t < nt; ++t) ++count[cur_[t]];
     std::vector<int> still;
     for (int t : waiting) {
+      is_waiting[t] = cur_[t] == orig_[t] ? 1 : 0;
       if (is_waiting[t]) still.push_back(t);
     }
     waiting.swap(still);

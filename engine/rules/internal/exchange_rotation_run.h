@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstdint>
 #include <map>
 #include <numeric>
@@ -51,6 +50,7 @@ enum class Phase : uint8_t {
   kMandatoryPreference,
   kAllocation,
   kFreedSeats,  // seats freed by later phases, offered back (FreedSeats)
+  kReturn,      // back to her home school at the end of a term exchange
 };
 
 inline uint8_t StageBit(Stage st) {
@@ -76,35 +76,6 @@ inline std::string_view ExemptionName(ExemptionKind k) {
   return "county-defined";
 }
 
-// Great-circle (haversine) distance; 0 when a school has no location. The
-// per-school parts (latitude in radians, its cosine) are computed once.
-struct Geo {
-  bool has_location = false;
-  double latitude = 0, longitude = 0, la = 0, cos_la = 0;
-};
-
-inline Geo MakeGeo(const School& s) {
-  constexpr double kPi = 3.14159265358979323846;
-  Geo g;
-  g.has_location = s.has_location;
-  g.latitude = s.latitude;
-  g.longitude = s.longitude;
-  g.la = s.latitude * kPi / 180;
-  g.cos_la = std::cos(g.la);
-  return g;
-}
-
-inline double DistanceKm(const Geo& a, const Geo& b) {
-  if (!a.has_location || !b.has_location) return 0;
-  constexpr double kPi = 3.14159265358979323846;
-  constexpr double kEarthKm = 6371.0;
-  double dla = b.la - a.la;
-  double dlo = (b.longitude - a.longitude) * kPi / 180;
-  const double sin_dla = std::sin(dla / 2), sin_dlo = std::sin(dlo / 2);
-  double h = sin_dla * sin_dla + a.cos_la * b.cos_la * sin_dlo * sin_dlo;
-  return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(h)));
-}
-
 inline int64_t CeilPercent(int64_t percent, int64_t n) {
   return (percent * n + 99) / 100;
 }
@@ -122,6 +93,11 @@ class Run {
   }
 
   void Prepare();
+  // Teachers whose term exchange has ended by the effective date go back to
+  // their home school: fixed there before every phase (as a pin is), not
+  // eligible, and counted in the home school's staff before the round.
+  // Called at the end of Prepare.
+  void PrepareReturns();
   absl::Status ApplyPins();
   // After the last phase: every school that received a pinned arrival is
   // within its limit (FailedPrecondition naming the pin otherwise).
@@ -154,6 +130,8 @@ class Run {
   absl::Status MoveByMarket(const std::vector<std::vector<int>>& prefs,
                             engine::Mechanism m, Phase phase);
   TeacherExplanation Explain(int t) const;
+  // How she got where she is (Placement::via); "" if she stays.
+  std::string Via(int t) const;
   std::string SelectionSentence(int t) const;
 
   const CountyInputs& in_;
@@ -204,6 +182,10 @@ class Run {
   std::vector<int> pin_target_;  // kNone = not pinned
   std::vector<uint8_t> pin_override_;
   std::vector<std::string> pin_reason_;
+  // Returns (PrepareReturns): her home school if she is due back, else
+  // kNone; returning_ while no lock or override fixes her elsewhere.
+  std::vector<int> home_;
+  std::vector<uint8_t> returning_;
   // State.
   std::vector<int> cur_;
   std::vector<Phase> phase_;
