@@ -89,6 +89,8 @@ absl::StatusOr<rules::Teacher> ToTeacher(const rota::v1::Teacher& t) {
     }
     o.obligations.push_back(std::move(x));
   }
+  if (!t.home_school().empty()) o.home_school = IdOfName(t.home_school());
+  ROTA_ASSIGN_OR_RETURN(o.term_end_day, OptionalDay(t.term_end_date(), what));
   return o;
 }
 

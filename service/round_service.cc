@@ -22,6 +22,7 @@
 #include "rota/v1/round_events.pb.h"
 #include "service/county_write.h"
 #include "service/page_token.h"
+#include "service/round_commit.h"
 #include "service/round_projection.h"
 #include "service/validation.h"
 
@@ -1202,9 +1203,11 @@ absl::StatusOr<Round> Rounds::CommitRound(
         const bool term_exchange =
             !hiring && frozen.policy().exchange_rotation().mode() ==
                            rota::v1::TERM_EXCHANGE;
-        std::optional<absl::CivilDay> effective =
-            ParseDate(round.effective_date());
-        const std::string day_before = absl::FormatCivilTime(*effective - 1);
+        CommitContext context;
+        context.hiring = hiring;
+        context.term_exchange = term_exchange;
+        context.effective_date = round.effective_date();
+        context.schools = &schools;
         std::vector<rota::v1::Teacher> updated;
         rota::v1::RoundCommitted c;
         for (const auto& p : placements) {
@@ -1228,48 +1231,7 @@ absl::StatusOr<Round> Rounds::CommitRound(
                       "open a new round");
           }
           rota::v1::Teacher nt = *t;
-          if (school_change) {
-            const rota::v1::School* to = schools[p.to_school()];
-            if (nt.service_history_size() == 0) {
-              auto* first = nt.add_service_history();
-              first->set_school(nt.school());
-              first->set_start_date(nt.school_join_date());
-              auto it = schools.find(nt.school());
-              if (it != schools.end()) {
-                first->set_locality(it->second->locality());
-                first->set_weak(it->second->weak());
-              }
-            }
-            // Close the open spell the day before the move. An open spell
-            // that starts on or after the effective date (an earlier round
-            // moved her for the same date) would end before it starts: this
-            // move supersedes it, so it is dropped from the history.
-            auto* history = nt.mutable_service_history();
-            history->erase(
-                std::remove_if(history->begin(), history->end(),
-                               [&](const rota::v1::ServiceSpell& spell) {
-                                 return spell.end_date().empty() &&
-                                        spell.start_date() >=
-                                            round.effective_date();
-                               }),
-                history->end());
-            for (auto& spell : *history)
-              if (spell.end_date().empty()) spell.set_end_date(day_before);
-            auto* spell = nt.add_service_history();
-            spell->set_school(p.to_school());
-            spell->set_start_date(round.effective_date());
-            if (to != nullptr) {
-              spell->set_locality(to->locality());
-              spell->set_weak(to->weak());
-            }
-            spell->set_term_exchange(term_exchange);
-            nt.set_school(p.to_school());
-            nt.set_school_join_date(round.effective_date());
-            // A post belongs to its school: a mover of an exchange rotation
-            // leaves hers behind (hiring sets the new one below).
-            if (!hiring) nt.clear_post();
-          }
-          if (hiring) nt.set_post(p.to_post());
+          ApplyCommittedPlacement(p, context, &nt);
           updated.push_back(std::move(nt));
           c.add_teachers(p.teacher());
           *c.add_placements() = p;

@@ -342,6 +342,20 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
   std::string post_field = F(prefix, "post");
   auto post = ValidateReference(post_field, t.post(), county, kPosts, false, v);
   ROTA_RETURN_IF_ERROR(CheckExists(post_field, kPosts, post, exists, v));
+  // A term exchange: where her personnel relation stays, until when.
+  std::string home_field = F(prefix, "home_school");
+  auto home = ValidateReference(home_field, t.home_school(), county, kSchools,
+                                false, v);
+  ROTA_RETURN_IF_ERROR(CheckExists(home_field, kSchools, home, exists, v));
+  ValidateDate(F(prefix, "term_end_date"), t.term_end_date(), false,
+               std::nullopt, v);
+  if (t.home_school().empty() != t.term_end_date().empty()) {
+    v.Add(F(prefix, t.home_school().empty() ? "home_school" : "term_end_date"),
+          "home_school and term_end_date are set together (a term exchange)");
+  }
+  if (!t.home_school().empty() && t.home_school() == t.school()) {
+    v.Add(home_field, "must differ from school (she serves away from home)");
+  }
 
   if (t.subjects_size() == 0)
     v.Add(F(prefix, "subjects"), "needs at least one subject");

@@ -287,7 +287,9 @@ const std::vector<std::string>& CsvColumns(CsvTable table) {
                                    "service_history",
                                    "exemptions",
                                    "hardships",
-                                   "obligations"};
+                                   "obligations",
+                                   "home_school",
+                                   "term_end_date"};
   static const auto* kApplicationCols =
       new std::vector<std::string>{"teacher", "preferences", "voluntary"};
   switch (table) {
@@ -539,6 +541,9 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     ob->set_required_rural_years(years);
     ob->set_start_date(p[2]);
   }
+  out->set_home_school(
+      ResourceName(county, "schools", h.Get(r, "home_school")));
+  out->set_term_end_date(std::string(Trim(h.Get(r, "term_end_date"))));
   return absl::OkStatus();
 }
 
@@ -648,7 +653,9 @@ std::vector<std::string> TeacherToCsv(const v1::Teacher& t) {
           absl::StrJoin(history, ";"),
           absl::StrJoin(exemptions, ";"),
           absl::StrJoin(hardships, ";"),
-          absl::StrJoin(obligations, ";")};
+          absl::StrJoin(obligations, ";"),
+          std::string(IdOf(t.home_school())),
+          t.term_end_date()};
 }
 
 std::string StageName(v1::Stage v) { return EnumCsvName(kStages, v); }

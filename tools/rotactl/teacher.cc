@@ -48,7 +48,11 @@ struct TeacherTraits {
         {"exemptions", "exemptions", "exemptions", "'kind|start|end|note;...'"},
         {"hardships", "hardships", "hardships", "'kind|note;...'"},
         {"obligations", "obligations", "obligations",
-         "'kind|required_rural_years|start;...'"}};
+         "'kind|required_rural_years|start;...'"},
+        {"home-school", "home_school", "home_school",
+         "Term exchange: school id her personnel relation stays at"},
+        {"term-end", "term_end_date", "term_end_date",
+         "Term exchange: YYYY-MM-DD her term ends"}};
   }
   static std::vector<std::string> TableHeaders() {
     return {"ID",       "NAME",  "GENDER", "BORN",     "SCHOOL",    "SINCE",

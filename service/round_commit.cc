@@ -1,0 +1,74 @@
+#include "service/round_commit.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/time/civil_time.h"
+#include "service/validation.h"
+
+namespace rota::service {
+
+void ApplyCommittedPlacement(const rota::v1::Placement& p,
+                             const CommitContext& context,
+                             rota::v1::Teacher* t) {
+  const bool school_change =
+      !p.to_school().empty() && p.to_school() != p.from_school();
+  if (school_change) {
+    const std::string& effective = context.effective_date;
+    std::optional<absl::CivilDay> day = ParseDate(effective);
+    const std::string day_before = absl::FormatCivilTime(*day - 1);
+    const rota::v1::School* to = nullptr;
+    if (context.schools != nullptr) {
+      auto it = context.schools->find(p.to_school());
+      if (it != context.schools->end()) to = it->second;
+    }
+    if (t->service_history_size() == 0) {
+      auto* first = t->add_service_history();
+      first->set_school(t->school());
+      first->set_start_date(t->school_join_date());
+      if (context.schools != nullptr) {
+        auto it = context.schools->find(t->school());
+        if (it != context.schools->end()) {
+          first->set_locality(it->second->locality());
+          first->set_weak(it->second->weak());
+        }
+      }
+    }
+    auto* history = t->mutable_service_history();
+    history->erase(std::remove_if(history->begin(), history->end(),
+                                  [&](const rota::v1::ServiceSpell& spell) {
+                                    return spell.end_date().empty() &&
+                                           spell.start_date() >= effective;
+                                  }),
+                   history->end());
+    for (auto& spell : *history)
+      if (spell.end_date().empty()) spell.set_end_date(day_before);
+    // A term exchange goes on (or starts) unless she goes home or the round
+    // transfers her personnel relation.
+    const bool home = p.to_school() == t->home_school();
+    const bool term = context.term_exchange && !home;
+    auto* spell = t->add_service_history();
+    spell->set_school(p.to_school());
+    spell->set_start_date(effective);
+    if (to != nullptr) {
+      spell->set_locality(to->locality());
+      spell->set_weak(to->weak());
+    }
+    spell->set_term_exchange(term);
+    if (term) {
+      if (t->home_school().empty()) t->set_home_school(p.from_school());
+      t->set_term_end_date(p.return_date());
+    } else {
+      t->clear_home_school();
+      t->clear_term_end_date();
+    }
+    t->set_school(p.to_school());
+    t->set_school_join_date(effective);
+    // A post belongs to its school: a mover of an exchange rotation leaves
+    // hers behind (hiring sets the new one below).
+    if (!context.hiring) t->clear_post();
+  }
+  if (context.hiring) t->set_post(p.to_post());
+}
+
+}  // namespace rota::service
