@@ -105,7 +105,12 @@ class Run {
   absl::Status Voluntary();
   void Select();
   absl::Status MandatoryByPreference();
+  // Steps 6 and 7: FreedSeats, then county allocation rounds, each followed
+  // by FreedSeats, until a round places nobody.
   absl::Status Allocate();
+  // One DA* from where they are over the seats free now: voluntary
+  // applicants and placed movers up their lists (cut where they are),
+  // unplaced movers over every listed school their direction allows.
   absl::Status FreedSeats();
   RoundOutcome Finish();
   std::vector<EligibilityEntry> Eligibility() const;
