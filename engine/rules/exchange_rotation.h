@@ -74,7 +74,8 @@
 // before every phase, via "return from a term exchange". It is not a
 // rotation move: she is not eligible in this round and counts in no share.
 // Her personnel relation stayed at home, so her seat is still hers: the
-// home school's limit counts her among its staff before the round. A lock
+// home school's limit counts her among its staff before the round (the
+// school she served at counts her too: it may take a newcomer for her). A lock
 // or override of her placement wins (an extended term).
 // Directions for mandatory movers: a teacher at school A may be sent to B
 // if any policy direction holds (URBAN_TO_RURAL: B's locality is lower;

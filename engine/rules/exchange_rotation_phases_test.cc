@@ -69,10 +69,16 @@ Violations CheckLaterPhases(const CountyInputs& in, const RoundPolicy& policy,
   for (const Teacher& t : in.teachers) teachers[t.id] = &t;
   std::map<std::string, const Application*> apps;
   for (const Application& a : in.applications) apps[a.teacher] = &a;
+  // Staff before the round counts those due back from a term exchange at
+  // their home school too (where they serve, they were there before it).
   std::map<std::string, int64_t> before, after;
   std::map<std::string, std::vector<const Placement*>> at;
   for (const Placement& p : out.placements) {
+    const Teacher& t = *teachers.at(p.teacher);
+    const bool due =
+        !t.home_school.empty() && *t.term_end_day <= in.effective_day;
     ++before[p.from_school];
+    if (due) ++before[t.home_school];
     ++after[p.to_school];
     at[p.to_school].push_back(&p);
   }
@@ -80,7 +86,11 @@ Violations CheckLaterPhases(const CountyInputs& in, const RoundPolicy& policy,
     return after[s.id] < std::max<int64_t>(s.headcount, before[s.id]);
   };
   for (const Placement& p : out.placements) {
-    if (p.locked || p.overridden || p.outcome == Outcome::kExempt) continue;
+    // Fixed placements: pins, exemptions, returns from a term exchange.
+    if (p.locked || p.overridden || p.outcome == Outcome::kExempt ||
+        p.via == "return from a term exchange") {
+      continue;
+    }
     const Teacher& t = *teachers.at(p.teacher);
     const School& from = *schools.at(p.from_school);
     // A: an unplaced mandatory mover has no free seat she may take, and her
@@ -141,6 +151,26 @@ Violations CheckLaterPhases(const CountyInputs& in, const RoundPolicy& policy,
       }
     }
   }
+  // Returns: everyone due back is home, by the return, and no school ends
+  // above max(headcount, staff before) so counted.
+  for (const Placement& p : out.placements) {
+    const Teacher& t = *teachers.at(p.teacher);
+    if (t.home_school.empty()) continue;
+    if (*t.term_end_day > in.effective_day) {
+      EXPECT_NE(p.via, "return from a term exchange") << p.teacher;
+      continue;
+    }
+    if (p.locked || p.overridden) continue;
+    EXPECT_EQ(p.to_school, t.home_school)
+        << "seed " << seed << " " << p.teacher;
+    EXPECT_EQ(p.via, "return from a term exchange") << p.teacher;
+    EXPECT_EQ(p.outcome, Outcome::kMoved) << p.teacher;
+    EXPECT_FALSE(p.mandatory) << p.teacher;
+  }
+  for (const School& s : in.schools) {
+    EXPECT_LE(after[s.id], std::max<int64_t>(s.headcount, before[s.id]))
+        << "seed " << seed << " school " << s.id;
+  }
   return v;
 }
 
@@ -166,6 +196,7 @@ internal::SyntheticOptions OptionsForSeed(uint64_t seed) {
   o.teachers_per_school = 8 + static_cast<int>(seed % 11);
   o.list_percent = 60;
   o.voluntary_percent = 20;
+  if (seed > 80) o.term_exchange_percent = 6;
   return o;
 }
 
@@ -173,11 +204,12 @@ internal::SyntheticOptions OptionsForSeed(uint64_t seed) {
 // seat, while a seat she may take is free; the UNPLACED reason counts the
 // schools she may take, all full) and rule B (the county allocation places
 // nobody where an applicant with more points listed the school above where
-// she ends) on seeded synthetic counties.
+// she ends) on 120 seeded synthetic counties, the last 40 with teachers on
+// a term exchange (those due back return home, within capacity).
 TEST(ExchangeRotationPhasesTest, NoFreeSeatLeftAndAllocationRespectsPriority) {
   Violations total;
-  int unplaced = 0, allocated = 0, freed = 0;
-  for (uint64_t seed = 1; seed <= 80; ++seed) {
+  int unplaced = 0, allocated = 0, freed = 0, returned = 0;
+  for (uint64_t seed = 1; seed <= 120; ++seed) {
     CountyInputs in = internal::SyntheticCounty(seed, OptionsForSeed(seed));
     RoundPolicy policy = PolicyForSeed(seed);
     auto out = RunExchangeRotation(in, policy);
@@ -191,6 +223,7 @@ TEST(ExchangeRotationPhasesTest, NoFreeSeatLeftAndAllocationRespectsPriority) {
       unplaced += p.outcome == Outcome::kUnplaced;
       allocated += p.via == "county allocation (min-cost)";
       freed += p.via == "seats freed by later phases (da-star)";
+      returned += p.via == "return from a term exchange";
     }
   }
   EXPECT_EQ(total.unplaced_next_to_free_seat, 0);
@@ -201,6 +234,7 @@ TEST(ExchangeRotationPhasesTest, NoFreeSeatLeftAndAllocationRespectsPriority) {
   EXPECT_GT(unplaced, 20);
   EXPECT_GT(allocated, 100);
   EXPECT_GT(freed, 20);
+  EXPECT_GT(returned, 50);
 }
 
 School MakeSchool(std::string id, Locality loc, int headcount) {

@@ -20,6 +20,10 @@ struct SyntheticOptions {
   int exempt_percent = 5;
   int backbone_percent = 20;
   int slack_percent = 10;  // headcount above staff, on average
+  // Teachers serving on a term exchange (home_school elsewhere, the term
+  // ending a year before, on, or a year after the effective date). 0 keeps
+  // the counties of every seed as they were.
+  int term_exchange_percent = 0;
 };
 
 class SyntheticRng {
@@ -148,6 +152,13 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
       if (rng.Percent(10)) {
         t.hardships.push_back(
             {static_cast<HardshipKind>(1 + rng.Uniform(4)), ""});
+      }
+      if (o.term_exchange_percent > 0 && rng.Percent(o.term_exchange_percent)) {
+        const int home = rng.Uniform(o.schools);
+        if (home != s) {
+          t.home_school = in.schools[home].id;
+          t.term_end_day = AddYears(in.effective_day, rng.Uniform(3) - 1);
+        }
       }
       in.teachers.push_back(t);
       bool vol = rng.Percent(o.voluntary_percent);
