@@ -98,6 +98,34 @@ TEST(ValidationTest, JoinDateNotBeforeCareerStart) {
             std::set<std::string>{"teacher.school_join_date"});
 }
 
+TEST(ValidationTest, TermExchangeFields) {
+  auto check = [](const Teacher& t) {
+    Violations v;
+    auto two_schools = [](absl::string_view collection,
+                          absl::string_view id) -> absl::StatusOr<bool> {
+      return collection == kSchools && (id == "s1" || id == "s2");
+    };
+    EXPECT_TRUE(
+        ValidateTeacher(t, "a", "teacher.", kToday, two_schools, v).ok());
+    return Fields(v);
+  };
+  Teacher t = ValidTeacher();
+  t.set_home_school("counties/a/schools/s2");
+  t.set_term_end_date("2029-09-01");  // may lie in the future
+  EXPECT_TRUE(check(t).empty());
+  t.set_home_school("counties/a/schools/s1");  // her own school
+  EXPECT_EQ(check(t), std::set<std::string>{"teacher.home_school"});
+  t.set_home_school("counties/a/schools/s9");  // unknown
+  EXPECT_EQ(check(t), std::set<std::string>{"teacher.home_school"});
+  t.set_home_school("");  // a term end without a home
+  EXPECT_EQ(check(t), std::set<std::string>{"teacher.home_school"});
+  t.set_home_school("counties/a/schools/s2");
+  t.set_term_end_date("");  // a home without a term end
+  EXPECT_EQ(check(t), std::set<std::string>{"teacher.term_end_date"});
+  t.set_term_end_date("2029-02-30");
+  EXPECT_EQ(check(t), std::set<std::string>{"teacher.term_end_date"});
+}
+
 TEST(ValidationTest, EnumOutOfRange) {
   Teacher t = ValidTeacher();
   t.set_gender(static_cast<rota::v1::Gender>(42));
