@@ -326,7 +326,7 @@ bool Run::DirectionAllows(int from_class, int to_class) const {
 }
 
 bool Run::Outranks(int c, int t, int s) const {
-  if (pin_target_[c] != kNone) return true;        // fixed, or back from a term
+  if (pin_target_[c] != kNone) return true;  // pinned, or back from a term
   if (orig_[c] == s && cur_[c] == s) return true;  // tenure
   if (orig_[t] == s) return false;
   return prank_[c] < prank_[t];

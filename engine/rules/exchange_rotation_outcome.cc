@@ -289,7 +289,7 @@ RoundOutcome Run::Finish() {
     const std::string mode =
         ep_.mode == ExchangeMode::kTermExchange
             ? absl::StrCat("term exchange until ",
-                           moved ? FormatDate(*p.return_day) : "")
+                           p.return_day ? FormatDate(*p.return_day) : "")
             : "transfer";
     if (status_[t] == Status::kExempt) {
       p.outcome = Outcome::kExempt;
