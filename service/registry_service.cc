@@ -300,6 +300,10 @@ absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
       CountyCheck::kNone);
 }
 
+// Calls fn(bytes) for every row under `prefix` (defined with the summary).
+template <typename Fn>
+absl::Status ForEachRow(const Snapshot& s, const std::string& prefix, Fn fn);
+
 // References that block deleting a resource (FAILED_PRECONDITION if any).
 absl::Status CheckUnreferenced(const Snapshot& s, absl::string_view collection,
                                const std::string& id, const std::string& name) {
@@ -314,7 +318,20 @@ absl::Status CheckUnreferenced(const Snapshot& s, absl::string_view collection,
         "teachers or posts still reference this school; move or delete "
         "them first");
   }
-  return absl::OkStatus();
+  // The home school of a teacher on a term exchange (no index: deleting a
+  // school is rare, so its county's teachers are read then).
+  return ForEachRow(
+      s, keys::kTeacherPrefix, [&](const std::string& bytes) -> absl::Status {
+        rota::v1::Teacher t;
+        if (!t.ParseFromString(bytes))
+          return absl::DataLossError("stored teacher does not parse");
+        if (t.home_school() != name) return absl::OkStatus();
+        return PreconditionFailed(
+            "SCHOOL_IN_USE", name,
+            absl::StrCat("it is the home school of ", t.name(),
+                         " (a term exchange until ", t.term_end_date(),
+                         "); end her term exchange first"));
+      });
 }
 
 template <typename R, typename LockFn>

@@ -237,6 +237,10 @@ TEST_F(RotationPhasesTest, FreedSeatsBeforeAllocationAndTermExchangeReturn) {
   const std::string table = Ok({"teacher", "get", "m"});
   EXPECT_CONTAINS(table, "home_school");
   EXPECT_CONTAINS(table, "2023-09-01");
+  // A home school cannot be deleted while someone's term exchange runs.
+  const CliResult deleted = Rotactl({"school", "delete", "a1"});
+  EXPECT_EQ(deleted.exit_code, 3) << deleted.out << deleted.err;
+  EXPECT_CONTAINS(deleted.err, "home school of counties/c1/teachers/m");
   const std::string csv = Ok({"-o", "csv", "teacher", "get", "u"});
   EXPECT_CONTAINS(csv, ",home_school,term_end_date\n");
   EXPECT_CONTAINS(csv, ",a2,2023-09-01\n");
