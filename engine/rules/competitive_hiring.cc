@@ -406,9 +406,10 @@ class HiringRun {
   std::string Fit(int32_t t, int32_t p, bool* down) const {
     std::string problem =
         HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_, down);
-    return problem.empty() ? ObligationProblem(*ts_[t].t, ts_[t].school,
-                                               *ps_[p].school, in_.effective_day)
-                           : problem;
+    return problem.empty()
+               ? ObligationProblem(*ts_[t].t, ts_[t].school, *ps_[p].school,
+                                   in_.effective_day)
+               : problem;
   }
   void Explain(int32_t t, TeacherExplanation* ex, std::string* reason) const;
   // (lowest-priority teacher admitted at `post` by the competition or -1,

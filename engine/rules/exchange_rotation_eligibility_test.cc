@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/rules/competitive_hiring.h"
 #include "engine/rules/exchange_rotation.h"
 #include "engine/rules/internal/synthetic_county.h"
 #include "engine/rules/obligations.h"
@@ -180,8 +181,8 @@ TEST(RotationEligibilityTest, OnlySchoolsInStageScopeTakePart) {
         if (e->eligible || e->mandatory || p.to_school != p.from_school) {
           ++violations;
           ADD_FAILURE() << "seed " << seed << ": " << p.teacher << " at "
-                        << p.from_school << " (out of scope) takes part: "
-                        << p.reason;
+                        << p.from_school
+                        << " (out of scope) takes part: " << p.reason;
         }
       } else if (ix.schools.at(p.from_school)->stages.size() == 2 &&
                  e->eligible) {
@@ -220,8 +221,8 @@ TEST(RotationEligibilityTest, UnservedObligationNeverEndsAtANonRuralSchool) {
     Index ix(in);
     for (const Placement& p : out->placements) {
       const Teacher& t = *ix.teachers.at(p.teacher);
-      auto ob = FindBindingObligation(t, ix.schools.at(t.school),
-                                      in.effective_day);
+      auto ob =
+          FindBindingObligation(t, ix.schools.at(t.school), in.effective_day);
       if (!ob.has_value()) continue;
       ++bound;
       if (p.to_school == p.from_school) continue;
@@ -229,8 +230,8 @@ TEST(RotationEligibilityTest, UnservedObligationNeverEndsAtANonRuralSchool) {
       if (!ServesObligation(ix.schools.at(p.to_school)->locality)) {
         ++violations;
         ADD_FAILURE() << "seed " << seed << ": " << p.teacher << " ("
-                      << ObligationSentence(*ob) << ") moved to "
-                      << p.to_school << " by " << p.via;
+                      << ObligationSentence(*ob) << ") moved to " << p.to_school
+                      << " by " << p.via;
       }
     }
     for (const TeacherExplanation& e : out->explanations) {
@@ -326,6 +327,63 @@ TEST(RotationEligibilityTest, PinsBreakingAnObligationAreRefused) {
     ++refused;
   }
   EXPECT_GT(refused, 50);
+}
+
+// Competitive hiring: a post at a non-rural school is not open to her while
+// the obligation binds (her own school's posts stay open).
+TEST(RotationEligibilityTest, HiringKeepsAnObligatedTeacherRural) {
+  CountyInputs in;
+  in.effective_day = D("2026-09-01");
+  in.seed = 5;
+  School r;
+  r.id = "r1";
+  r.stages = {Stage::kPrimary};
+  r.locality = Locality::kRural;
+  r.headcount = 5;
+  School u = r;
+  u.id = "u1";
+  u.locality = Locality::kUrban;
+  in.schools = {r, u};
+  for (const School& s : in.schools) {
+    Post p;
+    p.id = s.id + "-math";
+    p.school = s.id;
+    p.subject = "math";
+    p.title_band = Title::kIntermediate;
+    p.count = 2;
+    in.posts.push_back(p);
+  }
+  Teacher t;
+  t.id = "O1";
+  t.gender = Gender::kFemale;
+  t.birth_day = D("2000-03-01");
+  t.career_start_day = D("2023-09-01");
+  t.school = "r1";
+  t.school_join_day = D("2023-09-01");
+  t.post = "r1-math";
+  t.subjects = {"math"};
+  t.certificate_stages = {Stage::kPrimary};
+  t.title = Title::kIntermediate;
+  t.obligations = {{ObligationKind::kSpecialPostPlan, 5, D("2023-09-01")}};
+  in.teachers = {t};
+  in.applications = {{"O1", {"u1-math", "r1-math"}, true}};
+  auto out = RunCompetitiveHiring(in, RoundPolicy{});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->FindPlacement("O1")->to_post, "r1-math");
+  const TeacherExplanation* e = out->FindExplanation("O1");
+  ASSERT_NE(e, nullptr);
+  ASSERT_FALSE(e->choices.empty());
+  EXPECT_EQ(e->choices[0].verdict, Verdict::kNotQualified);
+  EXPECT_NE(e->choices[0].sentence.find(
+                "service obligation (special-post plan): 3 of 5 rural years "
+                "served"),
+            std::string::npos)
+      << e->choices[0].sentence;
+  // Served: the urban post is open.
+  in.teachers[0].obligations[0].required_rural_years = 3;
+  auto served = RunCompetitiveHiring(in, RoundPolicy{});
+  ASSERT_TRUE(served.ok());
+  EXPECT_EQ(served->FindPlacement("O1")->to_post, "u1-math");
 }
 
 // ---- 4. which schools carry the share, and its rounding ----
@@ -447,11 +505,9 @@ TEST(RotationEligibilityTest, EligibilityFollowsTheRetirementSchedule) {
                       << FormatDate(retire) << " but eligible=" << e.eligible
                       << ": " << e.reason;
       }
-      const int32_t fixed =
-          AddYears(t.birth_day, t.gender == Gender::kMale ||
-                                        t.title == Title::kSenior
-                                    ? 60
-                                    : 55);
+      const int32_t fixed = AddYears(
+          t.birth_day,
+          t.gender == Gender::kMale || t.title == Title::kSenior ? 60 : 55);
       if (want && fixed <= AddYears(in.effective_day, 5)) ++delayed_eligible;
     }
   }
