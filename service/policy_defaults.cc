@@ -18,6 +18,14 @@ rota::v1::Policy EffectivePolicy(const rota::v1::Policy& policy) {
   ROTA_FILL(rt, d.retirement, male_age);
   ROTA_FILL(rt, d.retirement, female_age);
   ROTA_FILL(rt, d.retirement, female_senior_title_age);
+  ROTA_FILL(rt, d.retirement, delay_start_year);
+  ROTA_FILL(rt, d.retirement, delay_start_month);
+  ROTA_FILL(rt, d.retirement, male_max_delay_months);
+  ROTA_FILL(rt, d.retirement, male_birth_months_per_delay_month);
+  ROTA_FILL(rt, d.retirement, female_max_delay_months);
+  ROTA_FILL(rt, d.retirement, female_birth_months_per_delay_month);
+  ROTA_FILL(rt, d.retirement, female_senior_title_max_delay_months);
+  ROTA_FILL(rt, d.retirement, female_senior_title_birth_months_per_delay_month);
 
   auto* er = p.mutable_exchange_rotation();
   const auto& de = d.exchange_rotation;
@@ -45,6 +53,19 @@ rota::v1::Policy EffectivePolicy(const rota::v1::Policy& policy) {
       er->add_selection_order(static_cast<rota::v1::SelectionCriterion>(c));
   }
   ROTA_FILL(er, de, allocation_cost_per_km);
+  ROTA_FILL(er, de, rotate_non_established);
+  if (er->stage_scope_size() == 0) {
+    for (auto st : de.stage_scope)
+      er->add_stage_scope(static_cast<rota::v1::Stage>(st));
+  }
+  if (er->share_localities_size() == 0) {
+    for (auto l : de.share_localities)
+      er->add_share_localities(static_cast<rota::v1::Locality>(l));
+  }
+  ROTA_FILL(er, de, weak_schools_carry_share);
+  if (er->share_rounding() == rota::v1::SHARE_ROUNDING_UNSPECIFIED)
+    er->set_share_rounding(
+        static_cast<rota::v1::ShareRounding>(de.share_rounding));
 
   auto* ch = p.mutable_competitive_hiring();
   const auto& dc = d.competitive_hiring;
@@ -94,6 +115,19 @@ rules::RoundPolicy ToRoundPolicy(const rota::v1::Policy& effective) {
   r.retirement.female_age = p.retirement().female_age();
   r.retirement.female_senior_title_age =
       p.retirement().female_senior_title_age();
+  const auto& rt = p.retirement();
+  r.retirement.delay_start_year = rt.delay_start_year();
+  r.retirement.delay_start_month = rt.delay_start_month();
+  r.retirement.male_max_delay_months = rt.male_max_delay_months();
+  r.retirement.male_birth_months_per_delay_month =
+      rt.male_birth_months_per_delay_month();
+  r.retirement.female_max_delay_months = rt.female_max_delay_months();
+  r.retirement.female_birth_months_per_delay_month =
+      rt.female_birth_months_per_delay_month();
+  r.retirement.female_senior_title_max_delay_months =
+      rt.female_senior_title_max_delay_months();
+  r.retirement.female_senior_title_birth_months_per_delay_month =
+      rt.female_senior_title_birth_months_per_delay_month();
   const auto& er = p.exchange_rotation();
   auto& e = r.exchange_rotation;
   e.min_years_at_school = er.min_years_at_school();
@@ -115,6 +149,15 @@ rules::RoundPolicy ToRoundPolicy(const rota::v1::Policy& effective) {
   for (int c : er.selection_order())
     e.selection_order.push_back(static_cast<rules::SelectionCriterion>(c));
   e.allocation_cost_per_km = er.allocation_cost_per_km();
+  e.rotate_non_established = er.rotate_non_established();
+  e.stage_scope.clear();
+  for (int st : er.stage_scope())
+    e.stage_scope.push_back(static_cast<rules::Stage>(st));
+  e.share_localities.clear();
+  for (int l : er.share_localities())
+    e.share_localities.push_back(static_cast<rules::Locality>(l));
+  e.weak_schools_carry_share = er.weak_schools_carry_share();
+  e.share_rounding = static_cast<rules::ShareRounding>(er.share_rounding());
   const auto& ch = p.competitive_hiring();
   auto& c = r.competitive_hiring;
   c.stage_mode = static_cast<rules::StageMode>(ch.stage_mode());

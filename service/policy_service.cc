@@ -26,6 +26,14 @@ constexpr Range kRanges[] = {
     {"retirement.male_age", 40, 75, ""},
     {"retirement.female_age", 40, 75, ""},
     {"retirement.female_senior_title_age", 40, 75, ""},
+    {"retirement.delay_start_year", 1900, 2200, ""},
+    {"retirement.delay_start_month", 1, 12, ""},
+    {"retirement.male_max_delay_months", 0, 120, ""},
+    {"retirement.male_birth_months_per_delay_month", 1, 120, ""},
+    {"retirement.female_max_delay_months", 0, 120, ""},
+    {"retirement.female_birth_months_per_delay_month", 1, 120, ""},
+    {"retirement.female_senior_title_max_delay_months", 0, 120, ""},
+    {"retirement.female_senior_title_birth_months_per_delay_month", 1, 120, ""},
     {"exchange_rotation.min_years_at_school", 0, 50, ""},
     {"exchange_rotation.min_years_to_retirement", 0, 50, ""},
     {"exchange_rotation.rotation_share_percent", 0, 100, ""},
@@ -131,6 +139,14 @@ void ValidatePolicyFields(const rota::v1::Policy& policy,
   CheckEnumList<rota::v1::SelectionCriterion>(
       er.selection_order(), p + "exchange_rotation.selection_order",
       rota::v1::SelectionCriterion_IsValid, {}, "", v);
+  CheckEnumList<rota::v1::Stage>(er.stage_scope(),
+                                 p + "exchange_rotation.stage_scope",
+                                 rota::v1::Stage_IsValid, {}, "", v);
+  CheckEnumList<rota::v1::Locality>(er.share_localities(),
+                                    p + "exchange_rotation.share_localities",
+                                    rota::v1::Locality_IsValid, {}, "", v);
+  CheckEnum(er.share_rounding(), rota::v1::ShareRounding_IsValid,
+            p + "exchange_rotation.share_rounding", v);
   CheckEnum(policy.competitive_hiring().stage_mode(),
             rota::v1::StageMode_IsValid, p + "competitive_hiring.stage_mode",
             v);

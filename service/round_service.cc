@@ -399,7 +399,8 @@ absl::Status HardRuleRefusal(const absl::Status& status,
   if (!absl::IsFailedPrecondition(status)) return status;
   const std::string msg(status.message());
   std::string rule;
-  for (const char* r : {"capacity", "qualification", "exemption"}) {
+  for (const char* r :
+       {"capacity", "qualification", "exemption", "obligation"}) {
     if (absl::StrContains(msg, absl::StrCat("rule \"", r, "\""))) {
       rule = r;
       break;

@@ -151,11 +151,21 @@ void RoundsGuaranteesTest::ExchangeRotation() {
   std::map<std::string, Placement> by_teacher;
   for (const auto& p : placements) by_teacher[p.teacher()] = p;
 
-  // Capacity: a school ends with at most max(headcount, staff before).
+  // Capacity: the headcount counts established staff (non-established staff
+  // take no part and keep their seats): a school ends with at most
+  // max(headcount, established staff before) established staff.
+  auto established = [](const rota::v1::Teacher& t) {
+    return t.employment() != rota::v1::NON_ESTABLISHED;
+  };
   std::map<std::string, int> before, after;
-  for (const auto& t : data_.teachers) before[t.school()]++;
+  for (const auto& t : data_.teachers) {
+    if (established(t)) before[t.school()]++;
+  }
   for (const auto& p : placements) {
-    after[p.to_school()]++;
+    if (teachers_[p.teacher()] != nullptr &&
+        established(*teachers_[p.teacher()])) {
+      after[p.to_school()]++;
+    }
     ASSERT_NE(teachers_[p.teacher()], nullptr) << ctx << ": " << p.teacher();
     EXPECT_EQ(p.from_school(), teachers_[p.teacher()]->school())
         << ctx << ": " << p.teacher();
@@ -212,9 +222,17 @@ void RoundsGuaranteesTest::ExchangeRotation() {
     auto allowed = [&](const rota::v1::Teacher& t, const std::string& from,
                        const std::string& to) {
       if (from == to) return false;
-      if (IsPrincipal(t)) return true;
       const rota::v1::School& a = *schools_[from];
       const rota::v1::School& b = *schools_[to];
+      // Schools outside the default stage scope (primary, junior) receive
+      // nobody; a service obligation may keep her rural (skipped here).
+      bool in_scope = false;
+      for (int st : b.stages()) {
+        in_scope =
+            in_scope || st == rota::v1::PRIMARY || st == rota::v1::JUNIOR;
+      }
+      if (!in_scope || t.obligations_size() > 0) return false;
+      if (IsPrincipal(t)) return true;
       return b.locality() > a.locality() || (!a.weak() && b.weak());
     };
     for (const auto& p : placements) {
@@ -250,6 +268,13 @@ void RoundsGuaranteesTest::ExchangeRotation() {
             IsPrincipal(*teachers_[p.teacher()]))
           continue;
         if (q.scope() != "county" && Id(q.scope()) != Id(p.from_school()))
+          continue;
+        // Default policy: only urban and town schools that are not weak
+        // carry the shares.
+        const rota::v1::School& from = *schools_[p.from_school()];
+        if ((from.locality() != rota::v1::URBAN &&
+             from.locality() != rota::v1::TOWN) ||
+            from.weak())
           continue;
         ++movers;
         const auto b = teachers_[p.teacher()]->backbone_level();

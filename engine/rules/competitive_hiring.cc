@@ -18,6 +18,7 @@
 #include "engine/min_cost_flow.h"
 #include "engine/model.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/obligations.h"
 #include "engine/rules/points.h"
 #include "engine/solve.h"
 
@@ -373,7 +374,12 @@ class HiringRun {
   // "\"id\" (school, subject, band)", built once per post in Index.
   const std::string& PostLabel(int32_t p) const { return post_labels_[p]; }
   std::string Fit(int32_t t, int32_t p, bool* down) const {
-    return HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_, down);
+    std::string problem =
+        HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_, down);
+    return problem.empty()
+               ? ObligationProblem(*ts_[t].t, ts_[t].school, *ps_[p].school,
+                                   in_.effective_day)
+               : problem;
   }
   void Explain(int32_t t, TeacherExplanation* ex, std::string* reason) const;
   // (lowest-priority teacher admitted at `post` by the competition or -1,

@@ -114,6 +114,14 @@ int32_t AddYears(int32_t days, int32_t years) {
   return DaysFromCivil(y, c.month, d);
 }
 
+int32_t AddMonths(int32_t days, int32_t months) {
+  CivilDate c = CivilFromDays(days);
+  int32_t index = c.year * 12 + (c.month - 1) + months;
+  int32_t y = index >= 0 ? index / 12 : -((-index + 11) / 12);
+  int32_t m = index - y * 12 + 1;
+  return DaysFromCivil(y, m, std::min(c.day, DaysInMonth(y, m)));
+}
+
 int32_t FullYearsBetween(int32_t from, int32_t to) {
   if (to < from) return 0;
   CivilDate a = CivilFromDays(from);

@@ -51,6 +51,9 @@ absl::StatusOr<int32_t> ParseDate(std::string_view text);
 std::string FormatDate(int32_t days);
 // The same calendar day `years` later (29 Feb -> 28 Feb in common years).
 int32_t AddYears(int32_t days, int32_t years);
+// The same day `months` calendar months later, clamped to the last day of
+// the month (2025-01-31 + 1 month -> 2025-02-28).
+int32_t AddMonths(int32_t days, int32_t months);
 // Completed years from `from` to `to` (0 if to < from): the anniversary
 // counts, so 2020-09-01 -> 2026-09-01 is 6.
 int32_t FullYearsBetween(int32_t from, int32_t to);
@@ -127,6 +130,7 @@ enum class ObligationKind : uint8_t {
   kUnspecified = 0,
   kPublicFundedGraduate = 1,
   kSpecialPostPlan = 2,
+  kBundledRuralTerm = 3,  // 捆绑聘用: the first terms at a rural school
 };
 
 std::string_view StageName(Stage s);            // "primary", ...

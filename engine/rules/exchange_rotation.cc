@@ -30,12 +30,23 @@ void Run::Prepare() {
   school_subjects_.resize(ns);
   school_stage_mask_.assign(ns, 0);
   school_class_.assign(ns, 0);
+  in_scope_.assign(ns, 0);
+  carries_share_.assign(ns, 0);
+  school_serves_obligation_.assign(ns, 0);
+  uint8_t scope_mask = 0;
+  for (Stage st : ep_.stage_scope) scope_mask |= StageBit(st);
   for (int s = 0; s < ns; ++s) {
     const School& sc = *schools_[s];
+    school_serves_obligation_[s] = ServesObligation(sc.locality) ? 1 : 0;
+    carries_share_[s] =
+        std::find(ep_.share_localities.begin(), ep_.share_localities.end(),
+                  sc.locality) != ep_.share_localities.end() &&
+        (!sc.weak || ep_.weak_schools_carry_share);
     const int locality = static_cast<int>(sc.locality);
     ROTA_CHECK(locality >= 0 && locality * 2 + 1 < kNumClasses);
     school_class_[s] = static_cast<uint8_t>(locality * 2 + (sc.weak ? 1 : 0));
     for (Stage st : sc.stages) school_stage_mask_[s] |= StageBit(st);
+    in_scope_[s] = (school_stage_mask_[s] & scope_mask) != 0 ? 1 : 0;
     std::vector<std::pair<int, uint8_t>>& subj = school_subjects_[s];
     for (const Post* p : posts_of_[s]) {
       Stage st = p->stage == Stage::kUnspecified ? sc.stages.front() : p->stage;
@@ -87,6 +98,7 @@ void Run::Prepare() {
   years_at_.resize(nt);
   status_.assign(nt, Status::kNotEligible);
   status_reason_.resize(nt);
+  obligation_.assign(nt, std::nullopt);
   app_.assign(nt, nullptr);
   app_schools_.resize(nt);
   pin_target_.assign(nt, kNone);
@@ -95,7 +107,12 @@ void Run::Prepare() {
   phase_.assign(nt, Phase::kStay);
   mandatory_.assign(nt, 0);
   no_target_.assign(nt, 0);
+  no_share_.assign(nt, 0);
   const int32_t eff = in_.effective_day;
+  // Non-established (编外) teachers who take no part hold their seats
+  // outside the headcount (编制数 counts established staff).
+  outside_.assign(ns, 0);
+  std::vector<uint8_t> takes_part(nt, 1);
   for (int t = 0; t < nt; ++t) {
     const Teacher& x = *teachers_[t];
     orig_[t] = school_index_.at(x.school);
@@ -105,10 +122,18 @@ void Run::Prepare() {
     draw_[t] = LotteryDraw(in_.seed, x.id);
     retire_[t] = RetirementDay(x, policy_.retirement);
     years_at_[t] = FullYearsBetween(x.school_join_day, eff);
+    obligation_[t] = FindBindingObligation(x, schools_[orig_[t]], eff);
+    if (x.employment == Employment::kNonEstablished &&
+        !ep_.rotate_non_established) {
+      takes_part[t] = 0;
+      ++outside_[orig_[t]];
+    }
   }
   limit_.resize(ns);
   for (int s = 0; s < ns; ++s) {
-    limit_[s] = std::max<int64_t>(schools_[s]->headcount, initial_count_[s]);
+    limit_[s] = std::max<int64_t>(schools_[s]->headcount,
+                                  initial_count_[s] - outside_[s]) +
+                outside_[s];
   }
   cur_ = orig_;
 
@@ -153,6 +178,24 @@ void Run::Prepare() {
                        "): never moved; ", years);
       continue;
     }
+    if (!takes_part[t]) {
+      status_reason_[t] =
+          "not eligible: non-established (编外) teachers are not rotation "
+          "movers (policy rotate_non_established is off); she stays and any "
+          "application is not considered";
+      continue;
+    }
+    if (!in_scope_[orig_[t]]) {
+      std::vector<std::string> stages;
+      for (Stage st : schools_[orig_[t]]->stages) {
+        stages.push_back(std::string(StageName(st)));
+      }
+      status_reason_[t] = absl::StrCat(
+          "not eligible: ", x.school, " (", absl::StrJoin(stages, ", "),
+          ") is outside the rotation's stage scope (policy stage_scope); "
+          "she stays and any application is not considered");
+      continue;
+    }
     if (principal) {
       if (years_at_[t] < ep_.principal_min_years) {
         status_reason_[t] = absl::StrCat(
@@ -190,6 +233,7 @@ void Run::Prepare() {
 
   for (const Application& a : in_.applications) {
     int t = teacher_index_.at(a.teacher);
+    if (!takes_part[t] || !in_scope_[orig_[t]]) continue;
     app_[t] = &a;
     for (const std::string& p : a.preferences) {
       app_schools_[t].push_back(school_index_.at(p));
@@ -226,8 +270,9 @@ void Run::PrepareReturns() {
   // round counts her, so no newcomer can have taken her seat.
   for (size_t s = 0; s < schools_.size(); ++s) {
     if (due[s] == 0) continue;
-    limit_[s] =
-        std::max<int64_t>(schools_[s]->headcount, initial_count_[s] + due[s]);
+    limit_[s] = std::max<int64_t>(schools_[s]->headcount,
+                                  initial_count_[s] - outside_[s] + due[s]) +
+                outside_[s];
   }
 }
 
@@ -251,13 +296,30 @@ int Run::Qualification(int t, int s) const {
   return 0;
 }
 
+std::string Run::TargetProblem(int t, int s) const {
+  if (!in_scope_[s]) {
+    return absl::StrCat(Name(s),
+                        " is outside the rotation's stage scope (policy "
+                        "stage_scope): it receives no movers");
+  }
+  if (obligation_[t].has_value() && !school_serves_obligation_[s]) {
+    return absl::StrCat(ObligationSentence(*obligation_[t]),
+                        ": until it is served she may only move to a rural "
+                        "school or teaching point, and ",
+                        Name(s), " is ",
+                        Sv(LocalityName(schools_[s]->locality)));
+  }
+  return "";
+}
+
 bool Run::MandatoryAllowed(int t, int s) const {
-  if (s == orig_[t]) return false;
+  if (s == orig_[t] || !TargetOpen(t, s)) return false;
   if (status_[t] == Status::kPrincipalRotate) return true;
   return DirectionAllows(school_class_[orig_[t]], school_class_[s]);
 }
 
 bool Run::VoluntaryAllowed(int t, int s) const {
+  if (!TargetOpen(t, s)) return false;
   const School& from = *schools_[orig_[t]];
   const School& to = *schools_[s];
   if (IsRural(from.locality) && !IsRural(to.locality)) {
@@ -282,7 +344,7 @@ int64_t Run::CountAllowedTargets(int t) const {
     counts.fill(0);
     ++stamp_round_;
     auto see = [&](int s) {
-      if (stamp_[s] == stamp_round_) return;
+      if (stamp_[s] == stamp_round_ || !in_scope_[s]) return;
       stamp_[s] = stamp_round_;
       ++counts[school_class_[s]];
     };
@@ -300,6 +362,10 @@ int64_t Run::CountAllowedTargets(int t) const {
   const bool own = Qualification(t, from) > 0;
   int64_t n = 0;
   for (int c = 0; c < kNumClasses; ++c) {
+    if (obligation_[t].has_value() &&
+        !ServesObligation(static_cast<Locality>(c / 2))) {
+      continue;  // TargetOpen: she may only go to rural schools
+    }
     if (status_[t] == Status::kPrincipalRotate ||
         DirectionAllows(school_class_[from], c)) {
       n += counts[c];
@@ -307,7 +373,10 @@ int64_t Run::CountAllowedTargets(int t) const {
   }
   // Her own school is never a target; it is in an allowed class only for
   // principals (no direction leads from a class to itself).
-  if (status_[t] == Status::kPrincipalRotate && own) --n;
+  if (status_[t] == Status::kPrincipalRotate && own && in_scope_[from] &&
+      (!obligation_[t].has_value() || school_serves_obligation_[from])) {
+    --n;
+  }
   return n;
 }
 
@@ -375,6 +444,15 @@ absl::Status Run::ApplyPins() {
                                 "\" has no post for her subjects (",
                                 absl::StrJoin(teachers_[t]->subjects, ", "),
                                 ") at a stage her certificate covers"));
+    }
+    if (obligation_[t].has_value() && !school_serves_obligation_[s]) {
+      return error(t, "obligation",
+                   absl::StrCat(ObligationSentence(*obligation_[t]),
+                                "; school \"", Name(s), "\" is ",
+                                Sv(LocalityName(schools_[s]->locality)),
+                                ", and until the obligation is served she "
+                                "may only move to a rural school or "
+                                "teaching point"));
     }
     if (certain[s] > limit_[s]) {
       return error(t, "capacity",

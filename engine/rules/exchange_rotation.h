@@ -6,16 +6,22 @@
 //  1. Eligibility (also ComputeEligibility, listed at freeze): a teacher is
 //     eligible if she has been at her school >= min_years_at_school full
 //     years and retires strictly more than min_years_to_retirement years
-//     after the effective date, and no exemption is in force on the
-//     effective date. Exempt teachers never move (outcome EXEMPT).
+//     after the effective date (RetirementDay, points.h: the delay
+//     schedule), and no exemption is in force on the effective date.
+//     Exempt teachers never move (outcome EXEMPT). Teachers who take no
+//     part are not eligible, stay, and their applications are not read:
+//     non-established (编外) staff unless rotate_non_established, and
+//     everyone at a school outside stage_scope (a school is in scope if
+//     one of its stages is listed).
 //     Principals and vice-principals follow their own rule: >=
 //     principal_min_years at the school and > principal_min_years_to_
 //     retirement years from retirement => must rotate; at the school that
 //     long but closer to retirement => INSPECTOR (专职督学), they stay.
 //  2. Locks and overrides are applied first and never changed. An override
-//     (or lock) that breaks capacity, qualification or an exemption makes
-//     the run fail with FailedPrecondition whose message starts with
-//     `override for teacher "T": rule "capacity"|"qualification"|"exemption"`.
+//     (or lock) that breaks capacity, qualification, an exemption or a
+//     service obligation makes the run fail with FailedPrecondition whose
+//     message starts with `override for teacher "T": rule "capacity"|
+//     "qualification"|"exemption"|"obligation"`.
 //     Capacity is judged at the end of the run: a pinned arrival may take a
 //     seat that a colleague frees by leaving in this run (as when an
 //     administrator locks a placement the engine proposed). Until enough of
@@ -33,9 +39,12 @@
 //     "voluntary (da-star after to-be)"): swaps, free seats and vacancy
 //     chains. Individually rational: a voluntary applicant ends at a
 //     listed school she ranked above her own, or where she was.
-//  4. Selection: at each school (PER_SCHOOL) or county-wide, required =
-//     ceil(rotation_share% x eligible); eligible teachers who moved in step
-//     3 count. The rest are picked among eligible teachers still at their
+//  4. Selection: only schools that carry the share (locality in
+//     share_localities, not weak unless weak_schools_carry_share) have a
+//     pool. At each such school (PER_SCHOOL) or over all of them
+//     (COUNTY_WIDE), required = rotation_share% x eligible rounded by
+//     share_rounding (nearest by default); eligible teachers who moved in
+//     step 3 count. The rest are picked among eligible teachers still at their
 //     school and having some school in an allowed mandatory direction: first
 //     enough backbone teachers to make backbone >= ceil(backbone_share% x
 //     movers), then anyone, each time by selection_order then the lottery.
@@ -81,9 +90,14 @@
 // if any policy direction holds (URBAN_TO_RURAL: B's locality is lower;
 // STRONG_TO_WEAK: A not weak, B weak). Principals may go to any other
 // school.
-// Capacity: a school never ends with more staff than max(headcount, staff
+// Every phase, voluntary or mandatory: nobody moves to a school outside
+// stage_scope, and a teacher bound by a service obligation (obligations.h)
+// moves only to rural schools or teaching points.
+// Capacity: the headcount (编制数) counts established staff. A school never
+// ends with more staff counted against it than max(headcount, those staff
 // before the round, counting those due back from a term exchange); a school
-// at or above its headcount only exchanges.
+// at or above its headcount only exchanges. Non-established staff who take
+// no part keep their seats outside it.
 // Qualification: a school qualifies a teacher if one of its posts (subject
 // in her subjects, stage in her certificate stages) fits; a school without
 // posts qualifies her if one of its stages is among her certificate stages.

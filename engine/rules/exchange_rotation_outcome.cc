@@ -18,6 +18,14 @@ std::string Run::SelectionSentence(int t) const {
                         IsBackbone(teachers_[t]->backbone) ? "backbone; " : "",
                         "selection order then lottery)");
   }
+  if (no_share_[t]) {
+    const School& sc = *schools_[orig_[t]];
+    return absl::StrCat(
+        "not selected: her school (", Sv(LocalityName(sc.locality)),
+        sc.weak ? ", weak" : "",
+        ") does not carry the rotation share (policy share_localities, "
+        "weak_schools_carry_share); she may apply voluntarily");
+  }
   if (no_target_[t]) {
     return "not selected: no qualified school lies in an allowed direction "
            "for a mandatory move";
@@ -58,6 +66,12 @@ TeacherExplanation Run::Explain(int t) const {
   if (pin_target_[t] != kNone && !returning_[t]) {
     e.notes.push_back(absl::StrCat(pin_override_[t] ? "override" : "lock", ": ",
                                    pin_reason_[t]));
+  }
+  if (obligation_[t].has_value()) {
+    e.notes.push_back(absl::StrCat(
+        ObligationSentence(*obligation_[t]),
+        ": until it is served she may move only to a rural school or "
+        "teaching point"));
   }
   if (app_[t] == nullptr) return e;
   const int f = cur_[t];
@@ -109,6 +123,10 @@ TeacherExplanation Run::Explain(int t) const {
           absl::StrCat(c.choice, " has no post for her subjects (",
                        absl::StrJoin(teachers_[t]->subjects, ", "),
                        ") at a stage her certificate covers"));
+    } else if (s != orig_[t] && !TargetOpen(t, s)) {
+      set(obligation_[t].has_value() && in_scope_[s] ? Verdict::kDirection
+                                                     : Verdict::kNotReached,
+          TargetProblem(t, s));
     } else if (s == orig_[t]) {
       set(Verdict::kQuota,
           mand ? "she must rotate, so she cannot stay at her own school"

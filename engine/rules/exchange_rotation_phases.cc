@@ -165,7 +165,16 @@ void Run::Select() {
     const Teacher& x = *teachers_[t];
     const bool principal =
         x.role == Role::kPrincipal || x.role == Role::kVicePrincipal;
+    // Only schools that carry the share (policy share_localities,
+    // weak_schools_carry_share) have a pool; the eligible elsewhere may
+    // still volunteer.
+    if (!carries_share_[orig_[t]] || !in_scope_[orig_[t]]) {
+      if (status_[t] == Status::kEligible) no_share_[t] = 1;
+      continue;
+    }
     if (status_[t] == Status::kExempt && !principal &&
+        (x.employment != Employment::kNonEstablished ||
+         ep_.rotate_non_established) &&
         years_at_[t] >= ep_.min_years_at_school &&
         retire_[t] > AddYears(in_.effective_day, ep_.min_years_to_retirement)) {
       ++groups_[g].exempt_would_be;
@@ -205,7 +214,8 @@ void Run::Select() {
   std::vector<uint8_t> taken(teachers_.size(), 0);
   for (Group& g : groups_) {
     if (g.eligible == 0) continue;
-    g.required = CeilPercent(ep_.rotation_share_percent, g.eligible);
+    g.required = SharePercent(ep_.rotation_share_percent, g.eligible,
+                              ep_.share_rounding);
     int64_t movers = 0, backbone = 0;
     std::vector<int> candidates;
     for (int t : g.members) {
@@ -315,6 +325,7 @@ absl::Status Run::Allocate() {
     for (auto [id, mask] : school_subjects_[s]) subject_mask[id] = mask;
     const bool postless = posts_of_[s].empty();
     auto take = [&](int t) {
+      if (!TargetOpen(t, s)) return;
       int q = 0;
       if (postless) {
         q = (school_stage_mask_[s] & stage_mask_[t]) != 0 ? 1 : 0;

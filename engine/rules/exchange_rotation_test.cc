@@ -90,8 +90,16 @@ CountyInputs Boundaries() {
   return in;
 }
 
-TEST(ExchangeRotationTest, EligibilityBoundaries) {
+// The boundaries below are at the fixed ages (no delay schedule).
+RoundPolicy FixedAgePolicy() {
   RoundPolicy policy;
+  policy.retirement.male_max_delay_months = 0;
+  policy.retirement.female_max_delay_months = 0;
+  return policy;
+}
+
+TEST(ExchangeRotationTest, EligibilityBoundaries) {
+  RoundPolicy policy = FixedAgePolicy();
   auto el = ComputeEligibility(Boundaries(), policy);
   ASSERT_TRUE(el.ok()) << el.status();
   EXPECT_TRUE(Entry(*el, "exact6").eligible) << Entry(*el, "exact6").reason;
@@ -108,7 +116,8 @@ TEST(ExchangeRotationTest, EligibilityBoundaries) {
 }
 
 TEST(ExchangeRotationTest, RunOnBoundaries) {
-  RoundPolicy policy;
+  RoundPolicy policy = FixedAgePolicy();
+  policy.exchange_rotation.share_rounding = ShareRounding::kUp;
   CountyInputs in = Boundaries();
   auto out = RunExchangeRotation(in, policy);
   ASSERT_TRUE(out.ok()) << out.status();
@@ -332,10 +341,29 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
   std::map<std::string, int64_t> eligible, movers, backbone;
   const bool county =
       policy.exchange_rotation.share_scope == ShareScope::kCountyWide;
+  const ExchangeRotationPolicy& ep = policy.exchange_rotation;
+  auto carries = [&](const School& s) {
+    return std::find(ep.share_localities.begin(), ep.share_localities.end(),
+                     s.locality) != ep.share_localities.end() &&
+           (!s.weak || ep.weak_schools_carry_share);
+  };
+  auto share = [&](int64_t n) {
+    const int64_t x = ep.rotation_share_percent * n;
+    switch (ep.share_rounding) {
+      case ShareRounding::kUp:
+        return (x + 99) / 100;
+      case ShareRounding::kDown:
+        return x / 100;
+      case ShareRounding::kNearest:
+        return (x + 50) / 100;
+    }
+    return int64_t{-1};
+  };
   for (const Placement& p : out.placements) {
     const Teacher& t = *teachers.at(p.teacher);
     const EligibilityEntry& e = *elig.at(p.teacher);
     if (!e.eligible || t.role != Role::kTeacher) continue;
+    if (!carries(*schools.at(p.from_school))) continue;
     std::string g = county ? "county" : p.from_school;
     ++eligible[g];
     if (p.to_school != p.from_school) {
@@ -351,11 +379,7 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
     if (q.scope == "county" && !county) continue;
     ++lines;
     if (q.quota == "rotation share") {
-      EXPECT_EQ(q.required, (policy.exchange_rotation.rotation_share_percent *
-                                 eligible[q.scope] +
-                             99) /
-                                100)
-          << q.scope;
+      EXPECT_EQ(q.required, share(eligible[q.scope])) << q.scope;
       EXPECT_EQ(q.achieved, movers[q.scope]) << q.scope;
     } else {
       EXPECT_EQ(q.required, (policy.exchange_rotation.backbone_share_percent *

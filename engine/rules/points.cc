@@ -1,6 +1,7 @@
 #include "engine/rules/points.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -9,17 +10,6 @@
 namespace rota::engine::rules {
 
 using internal::Sv;
-
-int32_t RetirementAge(const Teacher& t, const RetirementPolicy& p) {
-  if (t.gender == Gender::kFemale) {
-    return t.title == Title::kSenior ? p.female_senior_title_age : p.female_age;
-  }
-  return p.male_age;
-}
-
-int32_t RetirementDay(const Teacher& t, const RetirementPolicy& p) {
-  return AddYears(t.birth_day, RetirementAge(t, p));
-}
 
 namespace {
 
@@ -40,6 +30,45 @@ bool IsRural(Locality l) {
   return l == Locality::kRural || l == Locality::kTeachingPoint;
 }
 
+// Full years of the spells (clipped to [from, to)) that `counts` accepts,
+// by (locality, weak) during the spell.
+template <typename Pred>
+int32_t SpellYears(const Teacher& t, const School* current_school, int32_t from,
+                   int32_t to, Pred counts) {
+  YearCounter years;
+  auto add = [&](int32_t start, int32_t end, Locality loc, bool weak) {
+    start = std::max(start, from);
+    end = std::min(end, to);
+    if (end > start && counts(loc, weak)) years.Add(start, end);
+  };
+  if (t.service_history.empty()) {
+    if (current_school != nullptr) {
+      add(t.school_join_day, to, current_school->locality,
+          current_school->weak);
+    }
+  } else {
+    for (const ServiceSpell& s : t.service_history) {
+      add(s.start_day, s.end_day.value_or(to), s.locality, s.weak);
+    }
+  }
+  return years.Total();
+}
+
+// Months of delay of a base age under the schedule (policy.h).
+int32_t DelayMonths(int32_t birth_day, int32_t base_age, int32_t max_delay,
+                    int32_t birth_months_per_delay_month,
+                    const RetirementPolicy& p) {
+  if (max_delay <= 0) return 0;
+  const CivilDate b = CivilFromDays(birth_day);
+  const int64_t first_birth_month = int64_t{p.delay_start_year} * 12 +
+                                    (p.delay_start_month - 1) -
+                                    int64_t{base_age} * 12;
+  const int64_t k = int64_t{b.year} * 12 + (b.month - 1) - first_birth_month;
+  if (k < 0) return 0;
+  return static_cast<int32_t>(std::min<int64_t>(
+      max_delay, k / std::max(1, birth_months_per_delay_month) + 1));
+}
+
 std::string_view HardshipName(HardshipKind k) {
   switch (k) {
     case HardshipKind::kSpouseSeparation:
@@ -57,6 +86,31 @@ std::string_view HardshipName(HardshipKind k) {
 
 }  // namespace
 
+int32_t RuralServiceYears(const Teacher& t, const School* current_school,
+                          int32_t from, int32_t to) {
+  return SpellYears(t, current_school, from, to,
+                    [](Locality loc, bool) { return IsRural(loc); });
+}
+
+int32_t RetirementAgeMonths(const Teacher& t, const RetirementPolicy& p) {
+  int32_t base = p.male_age, max_delay = p.male_max_delay_months,
+          step = p.male_birth_months_per_delay_month;
+  if (t.gender == Gender::kFemale && t.title == Title::kSenior) {
+    base = p.female_senior_title_age;
+    max_delay = p.female_senior_title_max_delay_months;
+    step = p.female_senior_title_birth_months_per_delay_month;
+  } else if (t.gender == Gender::kFemale) {
+    base = p.female_age;
+    max_delay = p.female_max_delay_months;
+    step = p.female_birth_months_per_delay_month;
+  }
+  return base * 12 + DelayMonths(t.birth_day, base, max_delay, step, p);
+}
+
+int32_t RetirementDay(const Teacher& t, const RetirementPolicy& p) {
+  return AddMonths(t.birth_day, RetirementAgeMonths(t, p));
+}
+
 PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
                               const RoundPolicy& policy,
                               int32_t effective_day) {
@@ -72,26 +126,11 @@ PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
   add(absl::StrCat("service years (", b.service_years, ")"),
       b.service_years * pp.per_service_year);
 
-  YearCounter rural, weak_years;
-  auto count_spell = [&](int32_t start, int32_t end, Locality loc, bool weak) {
-    end = std::min(end, effective_day);
-    if (end <= start) return;
-    if (IsRural(loc)) rural.Add(start, end);
-    if (weak) weak_years.Add(start, end);
-  };
-  if (t.service_history.empty()) {
-    if (current_school != nullptr) {
-      count_spell(t.school_join_day, effective_day, current_school->locality,
-                  current_school->weak);
-    }
-  } else {
-    for (const ServiceSpell& s : t.service_history) {
-      count_spell(s.start_day, s.end_day.value_or(effective_day), s.locality,
-                  s.weak);
-    }
-  }
-  b.rural_years = rural.Total();
-  b.weak_school_years = weak_years.Total();
+  b.rural_years = RuralServiceYears(
+      t, current_school, std::numeric_limits<int32_t>::min(), effective_day);
+  b.weak_school_years =
+      SpellYears(t, current_school, std::numeric_limits<int32_t>::min(),
+                 effective_day, [](Locality, bool weak) { return weak; });
   add(absl::StrCat("rural years (", b.rural_years, ")"),
       b.rural_years * pp.per_rural_year);
   add(absl::StrCat("weak-school years (", b.weak_school_years, ")"),

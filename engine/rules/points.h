@@ -1,5 +1,5 @@
 // Points (积分) with a per-component breakdown, the tie-chain values for
-// engine::Teacher::tie_breakers, and retirement dates.
+// engine::Teacher::tie_breakers, rural service years, and retirement dates.
 //
 // Points are in centipoints (100 = 1 point). Components, each only when
 // non-zero:
@@ -54,11 +54,22 @@ PointsBreakdown ComputePoints(const Teacher& teacher,
 std::vector<int64_t> TieChainValues(const Teacher& teacher,
                                     const RoundPolicy& policy);
 
-// Statutory retirement age: male_age, female_age, or
-// female_senior_title_age for women with a senior title. Unspecified gender
-// uses male_age (ValidateCountyInputs rejects it anyway).
-int32_t RetirementAge(const Teacher& teacher, const RetirementPolicy& policy);
-// Birth date + retirement age (same calendar day).
+// Full years served at rural schools or teaching points within [from, to),
+// counted from the service history as the "rural years" component is
+// (`current_school` as in ComputePoints).
+int32_t RuralServiceYears(const Teacher& teacher, const School* current_school,
+                          int32_t from, int32_t to);
+
+// Retirement age in months, by sex, title and birth date: the base age
+// (male_age, female_age, or female_senior_title_age for women with a senior
+// title; unspecified gender uses the men's, ValidateCountyInputs rejects it)
+// plus its delay under the schedule of RetirementPolicy (policy.h): with the
+// defaults a man born 1965-01 retires at 60y1m, one born 1976-09 or later at
+// 63; a woman born 1970-01 at 55y1m, one born 1981-09 or later at 58.
+int32_t RetirementAgeMonths(const Teacher& teacher,
+                            const RetirementPolicy& policy);
+// Birth date + RetirementAgeMonths (same day of the month, clamped). Every
+// round kind takes retirement dates from here.
 int32_t RetirementDay(const Teacher& teacher, const RetirementPolicy& policy);
 
 }  // namespace rota::engine::rules

@@ -1,6 +1,7 @@
 #include "engine/rules/points.h"
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -100,14 +101,129 @@ TEST(PointsTest, TieChainAndRetirement) {
   older.birth_day = D("1979-05-01");
   EXPECT_GT(TieChainValues(older, policy), v);
 
+  // Without the delay schedule: the fixed ages 55 / 60 / 60.
   RetirementPolicy r;
-  EXPECT_EQ(RetirementAge(a, r), 55);
+  r.male_max_delay_months = 0;
+  r.female_max_delay_months = 0;
+  EXPECT_EQ(RetirementAgeMonths(a, r), 55 * 12);
   EXPECT_EQ(FormatDate(RetirementDay(a, r)), "2035-05-01");
   a.title = Title::kSenior;
-  EXPECT_EQ(RetirementAge(a, r), 60);
+  EXPECT_EQ(RetirementAgeMonths(a, r), 60 * 12);
   a.gender = Gender::kMale;
   a.title = Title::kJunior;
-  EXPECT_EQ(RetirementAge(a, r), 60);
+  EXPECT_EQ(RetirementAgeMonths(a, r), 60 * 12);
+}
+
+// Rows of the tables published with the 2024 decision on gradually raising
+// the statutory retirement age (from 2025-01-01): birth month -> age at
+// retirement (years, months) and retirement month.
+struct RetirementRow {
+  const char* birth;  // YYYY-MM-DD
+  int years, months;
+  const char* retires;  // YYYY-MM-DD
+};
+
+void CheckRows(const Teacher& base, const RetirementPolicy& r,
+               const std::vector<RetirementRow>& rows) {
+  for (const RetirementRow& row : rows) {
+    Teacher t = base;
+    t.birth_day = D(row.birth);
+    EXPECT_EQ(RetirementAgeMonths(t, r), row.years * 12 + row.months)
+        << "born " << row.birth;
+    EXPECT_EQ(FormatDate(RetirementDay(t, r)), row.retires)
+        << "born " << row.birth;
+  }
+}
+
+TEST(RetirementTest, MenFollowThePublishedTable) {
+  Teacher t;
+  t.gender = Gender::kMale;
+  t.title = Title::kSenior;  // a man's title does not matter
+  CheckRows(t, RetirementPolicy{},
+            {{"1964-12-15", 60, 0, "2024-12-15"},
+             {"1965-01-01", 60, 1, "2025-02-01"},
+             {"1965-01-31", 60, 1, "2025-02-28"},
+             {"1965-04-10", 60, 1, "2025-05-10"},
+             {"1965-05-10", 60, 2, "2025-07-10"},
+             {"1965-12-01", 60, 3, "2026-03-01"},
+             {"1966-01-01", 60, 4, "2026-05-01"},
+             {"1970-01-01", 61, 4, "2031-05-01"},
+             {"1976-08-01", 62, 11, "2039-07-01"},
+             {"1976-09-01", 63, 0, "2039-09-01"},
+             {"1990-06-01", 63, 0, "2053-06-01"}});
+}
+
+TEST(RetirementTest, WomenCadresFollowThePublishedTable) {
+  Teacher t;
+  t.gender = Gender::kFemale;
+  t.title = Title::kIntermediate;
+  CheckRows(t, RetirementPolicy{},
+            {{"1969-12-01", 55, 0, "2024-12-01"},
+             {"1970-01-01", 55, 1, "2025-02-01"},
+             {"1970-05-01", 55, 2, "2025-07-01"},
+             {"1975-01-01", 56, 4, "2031-05-01"},
+             {"1981-08-01", 57, 11, "2039-07-01"},
+             {"1981-09-01", 58, 0, "2039-09-01"}});
+}
+
+TEST(RetirementTest, WomenWorkersScheduleIsExpressibleByPolicy) {
+  // 50 -> 55 by one month per 2 months of birth.
+  RetirementPolicy r;
+  r.female_age = 50;
+  r.female_max_delay_months = 60;
+  r.female_birth_months_per_delay_month = 2;
+  Teacher t;
+  t.gender = Gender::kFemale;
+  CheckRows(t, r,
+            {{"1974-12-01", 50, 0, "2024-12-01"},
+             {"1975-01-01", 50, 1, "2025-02-01"},
+             {"1975-03-01", 50, 2, "2025-05-01"},
+             {"1980-01-01", 52, 7, "2032-08-01"},
+             {"1984-10-01", 54, 11, "2039-09-01"},
+             {"1984-11-01", 55, 0, "2039-11-01"}});
+}
+
+TEST(RetirementTest, SeniorTitleWomenKeepSixtyByDefault) {
+  Teacher t;
+  t.gender = Gender::kFemale;
+  t.title = Title::kSenior;
+  CheckRows(t, RetirementPolicy{},
+            {{"1966-03-01", 60, 0, "2026-03-01"},
+             {"1985-03-01", 60, 0, "2045-03-01"}});
+  RetirementPolicy r;
+  r.female_senior_title_max_delay_months = 36;
+  CheckRows(t, r, {{"1966-03-01", 60, 4, "2026-07-01"}});
+}
+
+// Property: over every birth month 1950-2000, the age never falls as birth
+// moves later, rises by at most one month per month of birth, stays within
+// [base, base + max], and reaches the maximum from the published month on.
+TEST(RetirementTest, ScheduleIsMonotoneAndBounded) {
+  const RetirementPolicy r;
+  for (Gender g : {Gender::kMale, Gender::kFemale}) {
+    Teacher t;
+    t.gender = g;
+    const int base = g == Gender::kMale ? 60 * 12 : 55 * 12;
+    int prev = 0;
+    for (int y = 1950; y <= 2000; ++y) {
+      for (int m = 1; m <= 12; ++m) {
+        t.birth_day = DaysFromCivil(y, m, 1);
+        const int age = RetirementAgeMonths(t, r);
+        ASSERT_GE(age, base) << y << "-" << m;
+        ASSERT_LE(age, base + 36) << y << "-" << m;
+        if (prev > 0) {
+          ASSERT_GE(age, prev) << y << "-" << m;
+          ASSERT_LE(age, prev + 1) << y << "-" << m;
+        }
+        const int full_from =
+            g == Gender::kMale ? 1976 * 12 + 8 : 1981 * 12 + 8;
+        if (y * 12 + m - 1 >= full_from) {
+          ASSERT_EQ(age, base + 36);
+        }
+        prev = age;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -82,6 +82,30 @@ absl::Status ValidatePolicy(const RoundPolicy& p) {
   ROTA_RETURN_IF_ERROR(Range("retirement.female_age", r.female_age, 16, 80));
   ROTA_RETURN_IF_ERROR(Range("retirement.female_senior_title_age",
                              r.female_senior_title_age, 16, 80));
+  ROTA_RETURN_IF_ERROR(
+      Range("retirement.delay_start_year", r.delay_start_year, 1900, 2200));
+  ROTA_RETURN_IF_ERROR(
+      Range("retirement.delay_start_month", r.delay_start_month, 1, 12));
+  const std::pair<const char*, int32_t> delays[] = {
+      {"retirement.male_max_delay_months", r.male_max_delay_months},
+      {"retirement.female_max_delay_months", r.female_max_delay_months},
+      {"retirement.female_senior_title_max_delay_months",
+       r.female_senior_title_max_delay_months},
+  };
+  for (const auto& [name, value] : delays) {
+    ROTA_RETURN_IF_ERROR(Range(name, value, 0, 120));
+  }
+  const std::pair<const char*, int32_t> steps[] = {
+      {"retirement.male_birth_months_per_delay_month",
+       r.male_birth_months_per_delay_month},
+      {"retirement.female_birth_months_per_delay_month",
+       r.female_birth_months_per_delay_month},
+      {"retirement.female_senior_title_birth_months_per_delay_month",
+       r.female_senior_title_birth_months_per_delay_month},
+  };
+  for (const auto& [name, value] : steps) {
+    ROTA_RETURN_IF_ERROR(Range(name, value, 1, 120));
+  }
   const auto& e = p.exchange_rotation;
   ROTA_RETURN_IF_ERROR(Range("exchange_rotation.min_years_at_school",
                              e.min_years_at_school, 0, 60));
@@ -126,6 +150,15 @@ absl::Status ValidatePolicy(const RoundPolicy& p) {
       EnumList("exchange_rotation.selection_order", e.selection_order, 1, 3));
   ROTA_RETURN_IF_ERROR(Range("exchange_rotation.allocation_cost_per_km",
                              e.allocation_cost_per_km, 0, 1000000));
+  ROTA_RETURN_IF_ERROR(
+      EnumList("exchange_rotation.stage_scope", e.stage_scope, 1, 5));
+  ROTA_RETURN_IF_ERROR(
+      EnumList("exchange_rotation.share_localities", e.share_localities, 1, 4));
+  int rounding = static_cast<int>(e.share_rounding);
+  if (rounding < 1 || rounding > 3) {
+    return Bad("exchange_rotation.share_rounding",
+               absl::StrCat("unknown value ", rounding));
+  }
   const auto& h = p.competitive_hiring;
   int sm = static_cast<int>(h.stage_mode);
   if (sm < 1 || sm > 2) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engine/rules/county.h"
 
 namespace rota::engine::rules {
 
@@ -67,10 +68,36 @@ std::string_view DirectionName(Direction d);  // "urban-to-rural", ...
 std::string_view VoluntaryMechanismName(VoluntaryMechanism m);  // "to-be"
 std::string_view StageModeName(StageMode m);  // "simultaneous"/"sequential"
 
+// proto ShareRounding: how a share of a pool becomes a whole number.
+enum class ShareRounding {
+  kUp = 1,       // ceil: any pool of 1+ owes at least one
+  kDown = 2,     // floor
+  kNearest = 3,  // half up: 10% of 1..4 -> 0, of 5..14 -> 1
+};
+
+// Retirement ages as a schedule by birth date and sex (points.h
+// RetirementDay). Each base age is delayed, for those who reach it on or
+// after the first day of delay_start_year-delay_start_month, by one month
+// per `*_birth_months_per_delay_month` months of birth (the first such
+// birth month already one month), up to `*_max_delay_months`: the 2024
+// decision of the NPC Standing Committee (渐进式延迟法定退休年龄, from
+// 2025-01-01): men 60 -> 63 and women 55 -> 58 by one month per 4 months of
+// birth. A max delay of 0 keeps the base age.
 struct RetirementPolicy {
   int32_t male_age = 60;                 // statutory retirement age of men
   int32_t female_age = 55;               // of women
   int32_t female_senior_title_age = 60;  // of women with a senior title
+  // First month of the delay schedule.
+  int32_t delay_start_year = 2025;
+  int32_t delay_start_month = 1;
+  int32_t male_max_delay_months = 36;               // 60 -> 63
+  int32_t male_birth_months_per_delay_month = 4;    // one month per 4
+  int32_t female_max_delay_months = 36;             // 55 -> 58
+  int32_t female_birth_months_per_delay_month = 4;  // one month per 4
+  // Senior-title women keep 60 (the reform delays the statutory ages, not
+  // this extension; 60 already lies beyond the women's 58).
+  int32_t female_senior_title_max_delay_months = 0;
+  int32_t female_senior_title_birth_months_per_delay_month = 4;
 };
 
 struct ExchangeRotationPolicy {
@@ -102,6 +129,23 @@ struct ExchangeRotationPolicy {
       SelectionCriterion::kLongestAtSchool};
   // County allocation (min-cost) cost per kilometre of distance.
   int64_t allocation_cost_per_km = 10;
+  // Non-established (编外) teachers are rotation movers (eligible, counted
+  // in the share, selected, may apply voluntarily) and count against the
+  // headcount. false: they take no part and hold their seats outside it.
+  bool rotate_non_established = false;
+  // Stages in rotation scope: a school is in scope if one of its stages is
+  // listed (a nine-year school, primary + junior, is). Teachers at other
+  // schools are not eligible and do not move; other schools receive nobody.
+  std::vector<Stage> stage_scope = {Stage::kPrimary, Stage::kJunior};
+  // Schools that carry the rotation share (2014 national opinion: 城镇学校、
+  // 优质学校): localities listed here, and weak schools only if
+  // weak_schools_carry_share. Eligible teachers elsewhere may volunteer but
+  // are never selected, and their schools get no quota lines.
+  std::vector<Locality> share_localities = {Locality::kUrban, Locality::kTown};
+  bool weak_schools_carry_share = false;
+  // Rounding of rotation_share_percent x pool (per school or county-wide,
+  // as share_scope). kNearest never asks one of a pool of 1-4.
+  ShareRounding share_rounding = ShareRounding::kNearest;
 };
 
 struct CompetitiveHiringPolicy {

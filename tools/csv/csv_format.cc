@@ -109,7 +109,8 @@ constexpr EnumName kHardships[] = {
 constexpr EnumName kObligations[] = {
     {v1::PUBLIC_FUNDED_GRADUATE, "public_funded_graduate",
      "PUBLIC_FUNDED_GRADUATE"},
-    {v1::SPECIAL_POST_PLAN, "special_post_plan", "SPECIAL_POST_PLAN"}};
+    {v1::SPECIAL_POST_PLAN, "special_post_plan", "SPECIAL_POST_PLAN"},
+    {v1::BUNDLED_RURAL_TERM, "bundled_rural_term", "BUNDLED_RURAL_TERM"}};
 
 // Empty text is 0 (the UNSPECIFIED value); the server decides if it is
 // required.

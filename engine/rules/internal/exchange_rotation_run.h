@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -25,6 +26,7 @@
 #include "engine/rules/exchange_rotation.h"
 #include "engine/rules/internal/priced_assignment.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/obligations.h"
 #include "engine/rules/points.h"
 #include "engine/solve.h"
 
@@ -80,6 +82,19 @@ inline int64_t CeilPercent(int64_t percent, int64_t n) {
   return (percent * n + 99) / 100;
 }
 
+// percent% of n as a whole number, rounded as the policy says.
+inline int64_t SharePercent(int64_t percent, int64_t n, ShareRounding r) {
+  switch (r) {
+    case ShareRounding::kUp:
+      return CeilPercent(percent, n);
+    case ShareRounding::kDown:
+      return percent * n / 100;
+    case ShareRounding::kNearest:
+      return (percent * n + 50) / 100;
+  }
+  return CeilPercent(percent, n);
+}
+
 // Everything the run derives from the inputs, indexed densely in id order.
 class Run {
  public:
@@ -123,6 +138,14 @@ class Run {
   // a policy direction.
   bool DirectionAllows(int from_class, int to_class) const;
   bool VoluntaryAllowed(int t, int s) const;
+  // The hard rules on the target that bind every phase: s is in rotation
+  // scope, and the move keeps her service obligation (obligations.h).
+  bool TargetOpen(int t, int s) const {
+    return in_scope_[s] &&
+           (!obligation_[t].has_value() || school_serves_obligation_[s]);
+  }
+  // Why !TargetOpen(t, s), in words naming the rule.
+  std::string TargetProblem(int t, int s) const;
   // Schools with MandatoryAllowed(t, s) and Qualification(t, s) > 0.
   int64_t CountAllowedTargets(int t) const;
   bool Outranks(int c, int t, int s) const;
@@ -167,8 +190,16 @@ class Run {
   std::vector<int> postless_schools_;
   mutable std::vector<int> stamp_;  // per school, for CountAllowedTargets
   mutable int stamp_round_ = 0;
-  std::vector<int64_t> limit_;  // max(headcount, staff before)
+  // max(headcount, staff before counted against it) + staff held outside
+  // it (non-established teachers who take no part in the rotation).
+  std::vector<int64_t> limit_;
   std::vector<int64_t> initial_count_;
+  // Per school: non-established staff who take no part (outside the
+  // headcount, which counts established staff).
+  std::vector<int64_t> outside_;
+  std::vector<uint8_t> in_scope_;       // a stage in policy stage_scope
+  std::vector<uint8_t> carries_share_;  // share_localities, weak rule
+  std::vector<uint8_t> school_serves_obligation_;  // rural, teaching point
 
   std::vector<const Teacher*> teachers_;
   absl::flat_hash_map<std::string_view, int> teacher_index_;
@@ -181,6 +212,10 @@ class Run {
   std::vector<int32_t> years_at_;
   std::vector<Status> status_;
   std::vector<std::string> status_reason_;
+  // Her binding service obligation on the effective day, if any.
+  std::vector<std::optional<BindingObligation>> obligation_;
+  // Her application; nullptr too for teachers who take no part (non-
+  // established, out of scope): their lists are not read.
   std::vector<const Application*> app_;
   std::vector<std::vector<int>> app_schools_;
   // Pins.
@@ -196,6 +231,7 @@ class Run {
   std::vector<Phase> phase_;
   std::vector<uint8_t> mandatory_;
   std::vector<uint8_t> no_target_;  // eligible but no allowed school
+  std::vector<uint8_t> no_share_;   // eligible at a school not carrying it
   // Quota bookkeeping per group (school index, or 0 for county-wide).
   struct Group {
     std::string scope;

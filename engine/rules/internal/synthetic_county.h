@@ -24,6 +24,14 @@ struct SyntheticOptions {
   // ending a year before, on, or a year after the effective date). 0 keeps
   // the counties of every seed as they were.
   int term_exchange_percent = 0;
+  // Each 0 by default: no extra random draws, the output stays as it was.
+  int non_established_percent = 0;  // 编外 teachers
+  // Schools of another stage: kindergarten, senior, vocational or a
+  // nine-year school (primary + junior), one in four each.
+  int other_stage_percent = 0;
+  // Teachers with a rural service obligation since their career start of
+  // 1..10 years (kinds in turn).
+  int obligation_percent = 0;
 };
 
 class SyntheticRng {
@@ -66,6 +74,13 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
     int slack = rng.Uniform(2 * o.slack_percent * staff[s] / 100 + 2);
     sc.headcount = staff[s] + slack - (rng.Percent(10) ? 2 : 0);
     sc.headcount = std::max(0, sc.headcount);
+    if (o.other_stage_percent > 0 && rng.Percent(o.other_stage_percent)) {
+      static const Stage kOther[] = {Stage::kKindergarten, Stage::kSenior,
+                                     Stage::kVocational};
+      const int k = rng.Uniform(4);
+      sc.stages = k < 3 ? std::vector<Stage>{kOther[k]}
+                        : std::vector<Stage>{Stage::kPrimary, Stage::kJunior};
+    }
     in.schools.push_back(sc);
     for (int j = 0; j < 5; ++j) {
       if (j >= 3 && rng.Percent(40)) continue;
@@ -159,6 +174,17 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
           t.home_school = in.schools[home].id;
           t.term_end_day = AddYears(in.effective_day, rng.Uniform(3) - 1);
         }
+      }
+      if (o.non_established_percent > 0 &&
+          rng.Percent(o.non_established_percent)) {
+        t.employment = Employment::kNonEstablished;
+      }
+      if (o.obligation_percent > 0 && rng.Percent(o.obligation_percent)) {
+        ServiceObligation ob;
+        ob.kind = static_cast<ObligationKind>(1 + n % 3);
+        ob.required_rural_years = 1 + rng.Uniform(10);
+        ob.start_day = t.career_start_day;
+        t.obligations.push_back(ob);
       }
       in.teachers.push_back(t);
       bool vol = rng.Percent(o.voluntary_percent);

@@ -1,0 +1,68 @@
+#include "engine/rules/obligations.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/rules/internal/strings.h"
+#include "engine/rules/points.h"
+
+namespace rota::engine::rules {
+
+namespace {
+
+std::string_view ObligationKindName(ObligationKind k) {
+  switch (k) {
+    case ObligationKind::kPublicFundedGraduate:
+      return "public-funded graduate";
+    case ObligationKind::kSpecialPostPlan:
+      return "special-post plan";
+    case ObligationKind::kBundledRuralTerm:
+      return "bundled rural terms";
+    case ObligationKind::kUnspecified:
+      break;
+  }
+  return "unspecified";
+}
+
+}  // namespace
+
+bool ServesObligation(Locality l) {
+  return l == Locality::kRural || l == Locality::kTeachingPoint;
+}
+
+std::optional<BindingObligation> FindBindingObligation(
+    const Teacher& t, const School* current_school, int32_t day) {
+  std::optional<BindingObligation> out;
+  for (const ServiceObligation& o : t.obligations) {
+    if (o.required_rural_years <= 0) continue;
+    const int32_t served =
+        RuralServiceYears(t, current_school, o.start_day, day);
+    if (served >= o.required_rural_years) continue;
+    if (out.has_value() && out->required_years - out->served_years >=
+                               o.required_rural_years - served) {
+      continue;
+    }
+    out = BindingObligation{o.kind, o.required_rural_years, served};
+  }
+  return out;
+}
+
+std::string ObligationSentence(const BindingObligation& o) {
+  return absl::StrCat(
+      "service obligation (", internal::Sv(ObligationKindName(o.kind)),
+      "): ", o.served_years, " of ", o.required_years, " rural years served");
+}
+
+std::string ObligationProblem(const Teacher& t, const School* current_school,
+                              const School& to, int32_t day) {
+  if (to.id == t.school || ServesObligation(to.locality) ||
+      t.obligations.empty()) {
+    return "";
+  }
+  std::optional<BindingObligation> o =
+      FindBindingObligation(t, current_school, day);
+  if (!o.has_value()) return "";
+  return absl::StrCat(ObligationSentence(*o), "; ", to.id, " is ",
+                      internal::Sv(LocalityName(to.locality)),
+                      ", not a rural school or teaching point");
+}
+
+}  // namespace rota::engine::rules
