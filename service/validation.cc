@@ -510,6 +510,8 @@ void WalkControl(const Message& m, const std::string& prefix, int depth,
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(m, &fields);
   for (const FieldDescriptor* f : fields) {
+    // Opaque page tokens are checked by their decoder (INVALID_PAGE_TOKEN).
+    if (f->name() == "page_token") continue;
     const bool text = f->type() == FieldDescriptor::TYPE_STRING;
     if (!text && f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
     const ControlPolicy policy =

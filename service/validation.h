@@ -101,7 +101,7 @@ void ValidateNoControlCharacters(absl::string_view field,
 // Adds a violation for every string field of `request` (at any depth, e.g.
 // "teacher.display_name", "preferences[2]") that holds a control character.
 // Fields named "note", "filter" or "*reason" are free text: line breaks and
-// tabs are allowed there.
+// tabs are allowed there. "page_token" is left to its decoder.
 void FindControlCharacters(const google::protobuf::Message& request,
                            absl::string_view prefix, Violations& v);
 

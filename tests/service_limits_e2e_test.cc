@@ -232,11 +232,11 @@ TEST_F(LimitsE2eTest, ControlCharactersAreRefusedInEveryStringField) {
   // Fields that are not resources (checked for every request).
   rota::v1::ListTeachersRequest list;
   list.set_parent(CountyName(kCounty));
-  list.set_page_token(std::string("\x01\x02", 2));
+  list.set_filter(std::string("gender = MALE\x01", 14));
   rota::v1::ListTeachersResponse listed;
   EXPECT_TRUE(
       HasError(Call(reg(), &RegistryService::Stub::ListTeachers, list, &listed),
-               StatusCode::INVALID_ARGUMENT, "page_token"));
+               StatusCode::INVALID_ARGUMENT, "filter"));
 
   // A bulk import row: rejected as a row, nothing applied.
   t = Valid();
@@ -446,6 +446,19 @@ TEST_F(LimitsE2eTest, NonAsciiActorWorksAndIsRecorded) {
   ASSERT_EQ(events.events_size(), 2);
   EXPECT_EQ(events.events(0).actor(), "王芳");
   EXPECT_EQ(events.events(1).actor(), "李四 (人事科)");
+
+  // rotactl's audit shows her name.
+  WriteFile(dir_ + "/teachers.csv",
+            "id,display_name,gender,birth_date,career_start_date,school,"
+            "school_join_date,subjects\n"
+            "t7,赵敏,female,1985-03-02,2007-08-20,s1,2015-08-25,math\n");
+  r = Rotactl(
+      {"--county", kCounty, "import", "teachers", dir_ + "/teachers.csv"},
+      {"ROTA_ACTOR=王芳"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = Rotactl({"--county", kCounty, "audit", "history", "t7"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "王芳");
 }
 
 }  // namespace
