@@ -1,5 +1,5 @@
-// End-to-end tests of rotad's defences against bad input and misuse, each a
-// hostile tester's reproduction, against the real rotad (and rotactl):
+// End-to-end tests of rotad's defences against bad input and misuse, against
+// the real rotad (and rotactl):
 //   - post counts and headcounts beyond sane bounds are INVALID_ARGUMENT
 //     naming the field (and a competitive hiring run still works);
 //   - a request with hundreds of violations stays INVALID_ARGUMENT with a
@@ -124,8 +124,8 @@ TEST_F(LimitsE2eTest, HugePostCountsAndHeadcountsAreRefused) {
   ExpectUnchanged(before, State());
 }
 
-// The county of the hostile tester: a bounded post count is refused, and the
-// competitive hiring run that used to abort rotad completes.
+// A post count beyond the bound is refused, and a competitive hiring run
+// (which a post count near 2^31 would abort) completes.
 TEST(LimitsRoundsE2eTest, HiringRunsAfterARefusedPostCount) {
   ASSERT_OK_AND_ASSIGN(auto rotad, RotadProcess::Start());
   rota::tools::CountyGenOptions gen;
@@ -271,9 +271,9 @@ TEST_F(LimitsE2eTest, RequestIdsAreBoundToTheMethodAndCounty) {
   EXPECT_OK(CreateSchool(reg(), "other", "s5", school, nullptr, "rid-1"));
 }
 
-// The hostile tester's case: FreezeRound then CommitRound with one id (the
-// two requests serialize to the same bytes) answered OK and committed
-// nothing.
+// FreezeRound then CommitRound with one request id: the two requests
+// serialize to the same bytes, yet the commit must not be answered with the
+// freeze's stored response.
 TEST(LimitsRoundsE2eTest, FreezeThenCommitWithOneRequestIdIsRefused) {
   ASSERT_OK_AND_ASSIGN(auto rotad, RotadProcess::Start());
   rota::tools::CountyGenOptions gen;
