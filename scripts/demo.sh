@@ -9,7 +9,8 @@
 # their reports; then stop rotad cleanly with SIGTERM.
 #
 # Re-runnable: on an existing ./rota-data the county is kept, and the imports
-# replay (same files => same chunk request ids => nothing applied twice).
+# replay (same files and the same --request-id => same chunk request ids =>
+# nothing applied twice).
 # Each run creates new rounds (the server numbers them {year}-{kind}-{n}), so
 # a re-run works on the registry as the previous run's commits left it.
 #
@@ -85,8 +86,8 @@ else
 fi
 
 for table in schools posts teachers; do
-  step "rotactl import $table $DEMO_DIR/$table.csv"
-  "$ROTACTL" import "$table" "$DEMO_DIR/$table.csv"
+  step "rotactl import $table $DEMO_DIR/$table.csv --request-id demo-seed-$SEED"
+  "$ROTACTL" import "$table" "$DEMO_DIR/$table.csv" --request-id "demo-seed-$SEED"
 done
 
 step "rotactl school list --filter 'locality = RURAL AND weak = true'"

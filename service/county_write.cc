@@ -30,7 +30,14 @@ std::string RequestDigestOf(const google::protobuf::Message& request) {
   if (const auto* f = copy->GetDescriptor()->FindFieldByName("request_id")) {
     copy->GetReflection()->ClearField(copy.get(), f);
   }
-  Sha256Digest d = Sha256(SerializeDeterministic(*copy));
+  // The message type is part of the digest: two methods whose requests
+  // serialize alike (FreezeRound and CommitRound both carry a name) must
+  // not share a request id, or one would answer with the other's result.
+  Sha256Hasher hasher;
+  hasher.Update(request.GetDescriptor()->full_name());
+  hasher.Update(std::string_view("\0", 1));
+  hasher.Update(SerializeDeterministic(*copy));
+  Sha256Digest d = hasher.Finish();
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
@@ -106,6 +113,13 @@ void CountyWrite::AddRecord(std::string key, std::string value) {
   overlay_.Apply(std::move(w));
 }
 
+absl::Status RequestIdReused() {
+  return InvalidField("request_id",
+                      "was already used in this county for another request "
+                      "(another method or other fields); use a new request id",
+                      kReasonRequestIdReused);
+}
+
 absl::Status CountyMissing(absl::string_view county) {
   return PreconditionFailed("COUNTY_MISSING", CountyName(county),
                             "the county does not exist; create it first");
@@ -135,10 +149,7 @@ absl::StatusOr<std::string> WriteToCountyRaw(
                           snapshot->Get(keys::Request(request_id)));
     if (record.has_value()) {
       if (record->compare(0, digest.size(), digest) != 0) {
-        return InvalidField(
-            "request_id",
-            "was already used for a different request; use a new request id",
-            kReasonRequestIdReused);
+        return RequestIdReused();
       }
       return record->substr(digest.size());
     }

@@ -54,8 +54,14 @@ std::string SerializeDeterministic(const google::protobuf::Message& m);
 bool ParseSkippingFields(absl::string_view bytes, absl::Span<const int> skip,
                          google::protobuf::MessageLite* out);
 
-// SHA-256 bytes of `request` with its request_id field cleared.
+// SHA-256 bytes of `request`'s message type and of `request` with its
+// request_id field cleared: a request id is bound to one method (and, as its
+// record lives in the county's keys, to one county).
 std::string RequestDigestOf(const google::protobuf::Message& request);
+
+// INVALID_ARGUMENT (REQUEST_ID_REUSED) on field request_id: the id is taken
+// by a request of another method or with other fields.
+absl::Status RequestIdReused();
 
 // RFC 3339 UTC with microseconds.
 std::string FormatRfc3339(absl::Time t);

@@ -1,6 +1,6 @@
-// ParseSkippingFields (reading part of a large stored message) and the
-// round projectors' two entry points (from the bytes, from the message)
-// making the same writes.
+// ParseSkippingFields (reading part of a large stored message), the
+// request digest of idempotency records, and the round projectors' two entry
+// points (from the bytes, from the message) making the same writes.
 #include "service/county_write.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "rota/v1/round_events.pb.h"
+#include "rota/v1/rounds.pb.h"
 #include "service/round_projection.h"
 
 namespace rota::service {
@@ -63,6 +64,21 @@ TEST(ParseSkippingFieldsTest, LeavesOutTheSkippedFieldsOnly) {
   rota::v1::RoundFrozen same;
   ASSERT_TRUE(ParseSkippingFields(bytes, {12}, &same));
   EXPECT_EQ(SerializeDeterministic(same), bytes);
+}
+
+TEST(RequestDigestTest, BindsTheMethodAndIgnoresTheRequestId) {
+  rota::v1::FreezeRoundRequest freeze;
+  freeze.set_name("counties/yongan/rounds/r1");
+  freeze.set_request_id("same-id");
+  rota::v1::CommitRoundRequest commit;
+  commit.set_name("counties/yongan/rounds/r1");
+  commit.set_request_id("same-id");
+  // The two requests serialize to the same bytes; the digests still differ.
+  ASSERT_EQ(freeze.SerializeAsString(), commit.SerializeAsString());
+  EXPECT_NE(RequestDigestOf(freeze), RequestDigestOf(commit));
+  rota::v1::FreezeRoundRequest retry = freeze;
+  retry.set_request_id("another-id");
+  EXPECT_EQ(RequestDigestOf(freeze), RequestDigestOf(retry));
 }
 
 TEST(ParseSkippingFieldsTest, RejectsMalformedBytes) {

@@ -120,12 +120,15 @@ std::string Flatten(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-// Parses a request; text that is not valid UTF-8 becomes INVALID_ARGUMENT
-// naming the field.
+// Parses a request; text that is not valid UTF-8 or holds a control
+// character becomes INVALID_ARGUMENT naming the field.
 absl::Status ParseRequest(const grpc::ByteBuffer& in, Message* request) {
   std::string bytes = Flatten(in);
-  if (request->ParseFromString(bytes)) return absl::OkStatus();
   Violations v;
+  if (request->ParseFromString(bytes)) {
+    FindControlCharacters(*request, "", v);
+    return v.ToStatus();
+  }
   FindInvalidUtf8(request->GetDescriptor(), bytes, "", v);
   if (v.empty()) v.Add("request", "is not a well-formed protobuf message");
   return v.ToStatus();

@@ -40,8 +40,13 @@ struct ServerOptions {
   // Threads that run writes (each may wait for an fsync; concurrent writers
   // of different counties share fsyncs through the store's group commit).
   int write_threads = 8;
-  // Largest accepted request (16 MB, so oversized fields reach validation).
-  int max_receive_message_bytes = 16 * 1024 * 1024;
+  // Largest accepted request or BulkImport chunk. A teacher at every field
+  // limit (validation.h) is a few hundred KB and rotactl sends chunks of at
+  // most 1 MB, so 4 MB leaves room while bounding what one call (and the 16
+  // chunks an import stream may queue) can make rotad hold. gRPC refuses a
+  // larger message with RESOURCE_EXHAUSTED before it is parsed; oversized
+  // fields within the limit reach validation (INVALID_ARGUMENT).
+  int max_receive_message_bytes = 4 * 1024 * 1024;
 };
 
 class RotaServer {

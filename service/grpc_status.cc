@@ -13,7 +13,17 @@ constexpr char kBadRequestUrl[] = "type.googleapis.com/google.rpc.BadRequest";
 constexpr char kErrorInfoUrl[] = "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr char kPreconditionUrl[] =
     "type.googleapis.com/google.rpc.PreconditionFailure";
-constexpr size_t kMaxMessage = 4096;
+// Longest field path or description attached to a status.
+constexpr size_t kMaxViolationText = 200;
+
+// The longest prefix of `s` of at most `max` bytes that does not split a
+// UTF-8 sequence.
+absl::string_view TruncateUtf8(absl::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
 
 void SetReasonPayload(absl::Status& status, absl::string_view reason) {
   google::rpc::ErrorInfo info;
@@ -70,15 +80,38 @@ void Violations::Merge(const Violations& other, absl::string_view prefix) {
 
 absl::Status Violations::ToStatus() const {
   if (violations_.empty()) return absl::OkStatus();
+  google::rpc::BadRequest reported;
   std::string message;
+  size_t bytes = 0;
   for (const auto& [field, description] : violations_) {
+    google::rpc::BadRequest::FieldViolation fv;
+    fv.set_field(std::string(TruncateUtf8(field, kMaxViolationText)));
+    fv.set_description(
+        std::string(TruncateUtf8(description, kMaxViolationText)));
+    const size_t size = fv.ByteSizeLong() + 3;  // tag and length
+    if (reported.field_violations_size() >= kMaxReportedViolations ||
+        bytes + size > kMaxBadRequestBytes) {
+      break;
+    }
+    bytes += size;
     if (!message.empty()) absl::StrAppend(&message, "; ");
-    absl::StrAppend(&message, field, ": ", description);
-    if (message.size() > kMaxMessage) break;
+    absl::StrAppend(&message, fv.field(), ": ", fv.description());
+    *reported.add_field_violations() = std::move(fv);
   }
-  absl::Status status = absl::InvalidArgumentError(message);
-  status.SetPayload(kBadRequestUrl,
-                    absl::Cord(bad_request_proto_.SerializeAsString()));
+  const size_t left_out = violations_.size() - reported.field_violations_size();
+  std::string suffix;
+  if (left_out > 0) {
+    auto* fv = reported.add_field_violations();
+    fv->set_field("request");
+    fv->set_description(absl::StrCat(
+        left_out, " more field violation", left_out == 1 ? " was" : "s were",
+        " left out (at most ", reported.field_violations_size() - 1,
+        " are reported); fix these and send the request again"));
+    suffix = absl::StrCat(" (and ", left_out, " more)");
+  }
+  absl::Status status = absl::InvalidArgumentError(absl::StrCat(
+      TruncateUtf8(message, kMaxStatusMessageBytes - suffix.size()), suffix));
+  status.SetPayload(kBadRequestUrl, absl::Cord(reported.SerializeAsString()));
   SetReasonPayload(status, reason_);
   return status;
 }
@@ -125,7 +158,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   // absl and gRPC share the canonical code numbering.
   auto code = static_cast<grpc::StatusCode>(static_cast<int>(status.code()));
-  std::string message(status.message().substr(0, kMaxMessage));
+  std::string message(TruncateUtf8(status.message(), kMaxStatusMessageBytes));
   google::rpc::Status proto;
   proto.set_code(static_cast<int>(status.code()));
   proto.set_message(message);

@@ -43,6 +43,14 @@ inline constexpr char kReasonInvalidPageToken[] = "INVALID_PAGE_TOKEN";
 inline constexpr char kReasonFailedPrecondition[] = "FAILED_PRECONDITION";
 inline constexpr char kErrorDomain[] = "rota.v1";
 
+// Most field violations one error status carries, and the byte budget of
+// its BadRequest and of its message: gRPC sends both in the response
+// trailers, whose total size is limited (8 KB by default), and a trailer
+// over that limit turns the answer into RESOURCE_EXHAUSTED.
+inline constexpr int kMaxReportedViolations = 20;
+inline constexpr size_t kMaxBadRequestBytes = 2048;
+inline constexpr size_t kMaxStatusMessageBytes = 512;
+
 // Accumulates field violations of one request so that all are reported at
 // once. The reason of the first violation added with a non-generic reason
 // wins (e.g. CROSS_COUNTY_REFERENCE).
@@ -55,11 +63,16 @@ class Violations {
   void Merge(const Violations& other, absl::string_view prefix = "");
   bool empty() const { return violations_.empty(); }
   size_t size() const { return violations_.size(); }
+  // Every violation added (uncapped: a bulk import turns them into row
+  // errors).
   const google::rpc::BadRequest& bad_request() const {
     return bad_request_proto_;
   }
   const std::string& reason() const { return reason_; }
-  // INVALID_ARGUMENT naming every field; OK when empty.
+  // INVALID_ARGUMENT naming the fields; OK when empty. At most
+  // kMaxReportedViolations violations (and kMaxBadRequestBytes) are
+  // attached; when some are left out, one more violation on field "request"
+  // says how many.
   absl::Status ToStatus() const;
 
  private:
@@ -86,8 +99,10 @@ std::string ReasonOf(const absl::Status& status);
 // The field violations attached to `status` (empty if none).
 google::rpc::BadRequest BadRequestOf(const absl::Status& status);
 
-// The one absl::Status -> grpc::Status conversion. Messages longer than a
-// few KB are truncated (they never echo field values, but be safe).
+// The one absl::Status -> grpc::Status conversion. Messages longer than
+// kMaxStatusMessageBytes are truncated at a character boundary (they never
+// echo field values, but be safe), so the trailers stay within gRPC's
+// metadata limit.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace rota::service

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "google/rpc/status.pb.h"
 
 namespace rota::service {
@@ -94,7 +95,51 @@ TEST(GrpcStatusTest, PreconditionFailureDetail) {
 
 TEST(GrpcStatusTest, HugeMessagesAreTruncated) {
   grpc::Status s = ToGrpcStatus(absl::InternalError(std::string(1 << 20, 'x')));
-  EXPECT_LE(s.error_message().size(), 4096u);
+  EXPECT_LE(s.error_message().size(), kMaxStatusMessageBytes);
+  // Never in the middle of a character.
+  std::string chinese;
+  for (int i = 0; i < 1000; ++i) chinese += "张";
+  s = ToGrpcStatus(absl::InternalError(chinese));
+  EXPECT_LE(s.error_message().size(), kMaxStatusMessageBytes);
+  EXPECT_EQ(s.error_message().size() % 3, 0u);
+}
+
+TEST(GrpcStatusTest, ManyViolationsAreCappedAndTheRestCounted) {
+  Violations v;
+  for (int i = 0; i < 500; ++i) {
+    v.Add(absl::StrCat("teachers[", i, "].teacher.display_name"),
+          "must be at most 200 characters (got 12345)");
+  }
+  EXPECT_EQ(v.bad_request().field_violations_size(), 500);  // all kept
+  grpc::Status s = ToGrpcStatus(v.ToStatus());
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::Status d = Details(s);
+  google::rpc::BadRequest br;
+  for (const auto& any : d.details()) any.UnpackTo(&br);
+  ASSERT_EQ(br.field_violations_size(), kMaxReportedViolations + 1);
+  EXPECT_EQ(br.field_violations(0).field(), "teachers[0].teacher.display_name");
+  const auto& last = br.field_violations(kMaxReportedViolations);
+  EXPECT_EQ(last.field(), "request");
+  EXPECT_NE(last.description().find("480 more field violations"),
+            std::string::npos)
+      << last.description();
+  EXPECT_NE(s.error_message().find("(and 480 more)"), std::string::npos)
+      << s.error_message();
+  // Well inside gRPC's 8 KB trailer limit, base64 and all.
+  EXPECT_LT(s.error_details().size() * 4 / 3 + s.error_message().size(), 6000u);
+
+  // Long violations hit the byte budget before the count.
+  Violations longer;
+  for (int i = 0; i < 30; ++i) {
+    longer.Add(std::string(500, 'f'), std::string(500, 'd'));
+  }
+  google::rpc::Status ld = Details(ToGrpcStatus(longer.ToStatus()));
+  google::rpc::BadRequest lbr;
+  for (const auto& any : ld.details()) any.UnpackTo(&lbr);
+  EXPECT_LT(lbr.field_violations_size(), kMaxReportedViolations);
+  EXPECT_LE(lbr.ByteSizeLong(), kMaxBadRequestBytes + 300);
+  EXPECT_EQ(lbr.field_violations(lbr.field_violations_size() - 1).field(),
+            "request");
 }
 
 }  // namespace

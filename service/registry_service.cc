@@ -7,6 +7,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/sha256.h"
@@ -749,6 +750,35 @@ absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
   return absl::OkStatus();
 }
 
+// Rows of one kind in one chunk that name the same resource would silently
+// overwrite each other (a teacher disappears): every such row is rejected,
+// naming the rows it collides with. Returns, by index, the rows to skip.
+template <typename Row, typename Get>
+std::vector<bool> RejectDuplicateRows(
+    const google::protobuf::RepeatedPtrField<Row>& rows, Get resource_of,
+    absl::string_view field, rota::v1::BulkImportResponse& response) {
+  std::map<std::string, std::vector<int64_t>> rows_by_name;
+  for (const Row& r : rows) {
+    const std::string& name = resource_of(r).name();
+    if (!name.empty()) rows_by_name[name].push_back(r.row());
+  }
+  std::vector<bool> skip(rows.size(), false);
+  for (int i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    auto it = rows_by_name.find(resource_of(r).name());
+    if (it == rows_by_name.end() || it->second.size() < 2) continue;
+    skip[i] = true;
+    response.set_rows_rejected(response.rows_rejected() + 1);
+    auto* e = response.add_errors();
+    e->set_row(r.row());
+    e->set_field(std::string(field));
+    e->set_reason(absl::StrCat("rows ", absl::StrJoin(it->second, ", "),
+                               " of this chunk all name ", it->first,
+                               "; each may appear once"));
+  }
+  return skip;
+}
+
 }  // namespace
 
 absl::StatusOr<rota::v1::BulkImportResponse> Registry::ImportChunk(
@@ -796,10 +826,7 @@ Registry::ImportChunks(const CallContext& call,
       if (record.has_value()) {
         const std::string& digest = digests[i];
         if (record->compare(0, digest.size(), digest) != 0) {
-          return InvalidField(
-              "request_id",
-              "was already used for a different request; use a new request id",
-              kReasonRequestIdReused);
+          return RequestIdReused();
         }
         if (!response.ParseFromArray(
                 record->data() + digest.size(),
@@ -817,15 +844,31 @@ Registry::ImportChunks(const CallContext& call,
                                req.teachers_size());
     // Schools first, then posts, then teachers, so rows can reference
     // resources created earlier in the same chunk (or batch).
-    for (const auto& r : req.schools()) {
+    const std::vector<bool> skip_schools = RejectDuplicateRows(
+        req.schools(), [](const auto& r) -> const auto& { return r.school(); },
+        "school.name", response);
+    const std::vector<bool> skip_posts = RejectDuplicateRows(
+        req.posts(), [](const auto& r) -> const auto& { return r.post(); },
+        "post.name", response);
+    const std::vector<bool> skip_teachers = RejectDuplicateRows(
+        req.teachers(),
+        [](const auto& r) -> const auto& { return r.teacher(); },
+        "teacher.name", response);
+    for (int k = 0; k < req.schools_size(); ++k) {
+      if (skip_schools[k]) continue;
+      const auto& r = req.schools(k);
       ROTA_RETURN_IF_ERROR(
           ImportRow(ctx, *county, r.row(), r.school(), response));
     }
-    for (const auto& r : req.posts()) {
+    for (int k = 0; k < req.posts_size(); ++k) {
+      if (skip_posts[k]) continue;
+      const auto& r = req.posts(k);
       ROTA_RETURN_IF_ERROR(
           ImportRow(ctx, *county, r.row(), r.post(), response));
     }
-    for (const auto& r : req.teachers()) {
+    for (int k = 0; k < req.teachers_size(); ++k) {
+      if (skip_teachers[k]) continue;
+      const auto& r = req.teachers(k);
       ROTA_RETURN_IF_ERROR(
           ImportRow(ctx, *county, r.row(), r.teacher(), response));
     }

@@ -249,7 +249,7 @@ TEST_F(RegistryServiceTest, BadInputNamesEveryFieldAndChangesNothing) {
   v1::Teacher t = Teacher("a", "s1", "math");
   t.set_birth_date("2030-01-01");
   t.set_gender(static_cast<v1::Gender>(7));
-  t.set_display_name(std::string(10 << 20, 'x'));
+  t.set_display_name(std::string(3 << 20, 'x'));
   grpc::Status s = CreateTeacher("a", "t1", t);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Fields(s),

@@ -1,19 +1,24 @@
 #include "service/validation.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 
 namespace rota::service {
 namespace {
 
+using rota::ControlCharacter;
+using rota::ControlPolicy;
 using rota::v1::County;
 using rota::v1::Post;
 using rota::v1::School;
@@ -26,15 +31,27 @@ std::string Fi(absl::string_view prefix, absl::string_view field, int i) {
   return absl::StrCat(prefix, field, "[", i, "]");
 }
 
-// A free-text field: optional, valid UTF-8, at most `max_chars` characters.
+// A text field: optional, valid UTF-8, at most `max_chars` characters, no
+// control characters (`policy` may allow line breaks in free text).
 void ValidateText(const std::string& field, absl::string_view value,
-                  size_t max_chars, Violations& v) {
+                  size_t max_chars, Violations& v,
+                  ControlPolicy policy = ControlPolicy::kAllowLineBreaks) {
   std::optional<size_t> len = Utf8Length(value);
   if (!len.has_value()) {
     v.Add(field, "must be valid UTF-8");
   } else if (*len > max_chars) {
     v.Add(field, absl::StrCat("must be at most ", max_chars,
                               " characters (got ", *len, ")"));
+  } else {
+    ValidateNoControlCharacters(field, value, policy, v);
+  }
+}
+
+// A repeated field of at most `max` items.
+void ValidateCount(const std::string& field, int size, int max, Violations& v) {
+  if (size > max) {
+    v.Add(field,
+          absl::StrCat("must have at most ", max, " items (got ", size, ")"));
   }
 }
 
@@ -135,41 +152,7 @@ bool IsValidId(absl::string_view id) {
 }
 
 std::optional<size_t> Utf8Length(absl::string_view s) {
-  size_t count = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-    } else {
-      int n;
-      uint32_t cp;
-      if ((c & 0xE0) == 0xC0) {
-        n = 1;
-        cp = c & 0x1F;
-      } else if ((c & 0xF0) == 0xE0) {
-        n = 2;
-        cp = c & 0x0F;
-      } else if ((c & 0xF8) == 0xF0) {
-        n = 3;
-        cp = c & 0x07;
-      } else {
-        return std::nullopt;
-      }
-      if (end - p <= n) return std::nullopt;
-      for (int i = 1; i <= n; ++i) {
-        if ((p[i] & 0xC0) != 0x80) return std::nullopt;
-        cp = (cp << 6) | (p[i] & 0x3F);
-      }
-      static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-      if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return std::nullopt;
-      p += n + 1;
-    }
-    ++count;
-  }
-  return count;
+  return rota::Utf8Length(std::string_view(s.data(), s.size()));
 }
 
 std::optional<std::string> ParseCountyName(absl::string_view name) {
@@ -237,6 +220,18 @@ void ValidateRequestId(absl::string_view request_id, Violations& v) {
   }
 }
 
+void ValidateNoControlCharacters(absl::string_view field,
+                                 absl::string_view value, ControlPolicy policy,
+                                 Violations& v) {
+  std::optional<ControlCharacter> c = FindControlCharacter(
+      std::string_view(value.data(), value.size()), policy);
+  if (!c.has_value()) return;
+  v.Add(std::string(field),
+        absl::StrCat("must not contain control characters (",
+                     CodePointName(c->code_point), " at character ",
+                     c->index + 1, ")"));
+}
+
 void ValidatePageSize(int32_t page_size, Violations& v) {
   if (page_size < 0) v.Add("page_size", "must not be negative");
 }
@@ -248,13 +243,14 @@ void ValidateDisplayName(absl::string_view field, absl::string_view value,
     v.Add(f, "is required");
     return;
   }
-  ValidateText(f, value, kMaxDisplayNameChars, v);
+  ValidateText(f, value, kMaxDisplayNameChars, v, ControlPolicy::kNone);
 }
 
 void ValidateCounty(const County& county, absl::string_view prefix,
                     Violations& v) {
   ValidateDisplayName(F(prefix, "display_name"), county.display_name(), v);
-  ValidateText(F(prefix, "region"), county.region(), kMaxDisplayNameChars, v);
+  ValidateText(F(prefix, "region"), county.region(), kMaxDisplayNameChars, v,
+               ControlPolicy::kNone);
 }
 
 void ValidateSchool(const School& school, absl::string_view prefix,
@@ -262,7 +258,8 @@ void ValidateSchool(const School& school, absl::string_view prefix,
   ValidateDisplayName(F(prefix, "display_name"), school.display_name(), v);
   if (school.stages_size() == 0)
     v.Add(F(prefix, "stages"), "needs at least one stage");
-  for (int i = 0; i < school.stages_size(); ++i) {
+  ValidateCount(F(prefix, "stages"), school.stages_size(), kMaxStages, v);
+  for (int i = 0; i < std::min(school.stages_size(), kMaxStages); ++i) {
     ValidateEnum(Fi(prefix, "stages", i), school.stages(i), true,
                  rota::v1::Stage_IsValid, v);
   }
@@ -281,8 +278,11 @@ void ValidateSchool(const School& school, absl::string_view prefix,
       v.Add(F(prefix, "location.longitude"), "must be within [-180, 180]");
     }
   }
-  if (school.headcount() < 0)
-    v.Add(F(prefix, "headcount"), "must not be negative");
+  if (school.headcount() < 0 || school.headcount() > kMaxSchoolHeadcount) {
+    v.Add(F(prefix, "headcount"),
+          absl::StrCat("must be between 0 and ", kMaxSchoolHeadcount, " (got ",
+                       school.headcount(), ")"));
+  }
 }
 
 absl::Status ValidatePost(const Post& post, absl::string_view county,
@@ -303,7 +303,11 @@ absl::Status ValidatePost(const Post& post, absl::string_view county,
     v.Add(F(prefix, "title_band"),
           "is required: JUNIOR_TITLE, INTERMEDIATE_TITLE or SENIOR_TITLE");
   }
-  if (post.count() < 0) v.Add(F(prefix, "count"), "must not be negative");
+  if (post.count() < 0 || post.count() > kMaxPostCount) {
+    v.Add(F(prefix, "count"),
+          absl::StrCat("must be between 0 and ", kMaxPostCount, " (got ",
+                       post.count(), ")"));
+  }
   ValidateEnum(F(prefix, "stage"), post.stage(), false, rota::v1::Stage_IsValid,
                v);
   return absl::OkStatus();
@@ -359,10 +363,24 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
 
   if (t.subjects_size() == 0)
     v.Add(F(prefix, "subjects"), "needs at least one subject");
-  for (int i = 0; i < t.subjects_size(); ++i) {
+  ValidateCount(F(prefix, "subjects"), t.subjects_size(), kMaxSubjects, v);
+  ValidateCount(F(prefix, "certificate_stages"), t.certificate_stages_size(),
+                kMaxStages, v);
+  ValidateCount(F(prefix, "evaluations"), t.evaluations_size(), kMaxEvaluations,
+                v);
+  ValidateCount(F(prefix, "service_history"), t.service_history_size(),
+                kMaxServiceSpells, v);
+  ValidateCount(F(prefix, "exemptions"), t.exemptions_size(), kMaxExemptions,
+                v);
+  ValidateCount(F(prefix, "hardships"), t.hardships_size(), kMaxHardships, v);
+  ValidateCount(F(prefix, "obligations"), t.obligations_size(), kMaxObligations,
+                v);
+  // Item checks stop at the bound: a list far over it gets one violation,
+  // not one per item.
+  for (int i = 0; i < std::min(t.subjects_size(), kMaxSubjects); ++i) {
     ValidateSubject(Fi(prefix, "subjects", i), t.subjects(i), v);
   }
-  for (int i = 0; i < t.certificate_stages_size(); ++i) {
+  for (int i = 0; i < std::min(t.certificate_stages_size(), kMaxStages); ++i) {
     ValidateEnum(Fi(prefix, "certificate_stages", i), t.certificate_stages(i),
                  true, rota::v1::Stage_IsValid, v);
   }
@@ -373,7 +391,7 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
                rota::v1::BackboneLevel_IsValid, v);
   ValidateEnum(F(prefix, "employment"), t.employment(), false,
                rota::v1::Employment_IsValid, v);
-  for (int i = 0; i < t.evaluations_size(); ++i) {
+  for (int i = 0; i < std::min(t.evaluations_size(), kMaxEvaluations); ++i) {
     const auto& e = t.evaluations(i);
     std::string p = absl::StrCat(Fi(prefix, "evaluations", i), ".");
     if (e.year() < 1900 || e.year() > today.year()) {
@@ -383,7 +401,8 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
     ValidateEnum(F(p, "grade"), e.grade(), true,
                  rota::v1::EvaluationGrade_IsValid, v);
   }
-  for (int i = 0; i < t.service_history_size(); ++i) {
+  for (int i = 0; i < std::min(t.service_history_size(), kMaxServiceSpells);
+       ++i) {
     const auto& s = t.service_history(i);
     std::string p = absl::StrCat(Fi(prefix, "service_history", i), ".");
     // A spell may name a school that has since been removed: format and
@@ -399,7 +418,7 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
     ValidateEnum(F(p, "locality"), s.locality(), false,
                  rota::v1::Locality_IsValid, v);
   }
-  for (int i = 0; i < t.exemptions_size(); ++i) {
+  for (int i = 0; i < std::min(t.exemptions_size(), kMaxExemptions); ++i) {
     const auto& e = t.exemptions(i);
     std::string p = absl::StrCat(Fi(prefix, "exemptions", i), ".");
     ValidateEnum(F(p, "kind"), e.kind(), true, rota::v1::ExemptionKind_IsValid,
@@ -413,20 +432,23 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
       v.Add(F(p, "end_date"), "must not be before start_date");
     }
   }
-  for (int i = 0; i < t.hardships_size(); ++i) {
+  for (int i = 0; i < std::min(t.hardships_size(), kMaxHardships); ++i) {
     const auto& h = t.hardships(i);
     std::string p = absl::StrCat(Fi(prefix, "hardships", i), ".");
     ValidateEnum(F(p, "kind"), h.kind(), true, rota::v1::HardshipKind_IsValid,
                  v);
     ValidateText(F(p, "note"), h.note(), kMaxNoteChars, v);
   }
-  for (int i = 0; i < t.obligations_size(); ++i) {
+  for (int i = 0; i < std::min(t.obligations_size(), kMaxObligations); ++i) {
     const auto& o = t.obligations(i);
     std::string p = absl::StrCat(Fi(prefix, "obligations", i), ".");
     ValidateEnum(F(p, "kind"), o.kind(), true, rota::v1::ObligationKind_IsValid,
                  v);
-    if (o.required_rural_years() < 0)
-      v.Add(F(p, "required_rural_years"), "must not be negative");
+    if (o.required_rural_years() < 0 ||
+        o.required_rural_years() > kMaxRequiredRuralYears) {
+      v.Add(F(p, "required_rural_years"),
+            absl::StrCat("must be between 0 and ", kMaxRequiredRuralYears));
+    }
     ValidateDate(F(p, "start_date"), o.start_date(), false, std::nullopt, v);
   }
   return absl::OkStatus();
@@ -435,6 +457,7 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
 namespace {
 
 using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
 using google::protobuf::internal::WireFormatLite;
 
 // Returns false if the bytes are not a well-formed message.
@@ -486,6 +509,53 @@ bool WalkUtf8(const google::protobuf::Descriptor* d, absl::string_view bytes,
 }
 
 }  // namespace
+
+namespace {
+
+bool IsFreeText(const FieldDescriptor* f) {
+  absl::string_view name = f->name();
+  return name == "note" || name == "filter" || absl::EndsWith(name, "reason");
+}
+
+void WalkControl(const Message& m, const std::string& prefix, int depth,
+                 Violations& v) {
+  if (depth > 32) return;
+  const google::protobuf::Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    // Opaque page tokens are checked by their decoder (INVALID_PAGE_TOKEN).
+    if (f->name() == "page_token") continue;
+    const bool text = f->type() == FieldDescriptor::TYPE_STRING;
+    if (!text && f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const ControlPolicy policy =
+        IsFreeText(f) ? ControlPolicy::kAllowLineBreaks : ControlPolicy::kNone;
+    const std::string path = absl::StrCat(prefix, f->name());
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      const std::string item =
+          f->is_repeated() ? absl::StrCat(path, "[", i, "]") : path;
+      if (text) {
+        std::string scratch;
+        const std::string& value =
+            f->is_repeated() ? r->GetRepeatedStringReference(m, f, i, &scratch)
+                             : r->GetStringReference(m, f, &scratch);
+        ValidateNoControlCharacters(item, value, policy, v);
+      } else {
+        const Message& child = f->is_repeated() ? r->GetRepeatedMessage(m, f, i)
+                                                : r->GetMessage(m, f);
+        WalkControl(child, item + ".", depth + 1, v);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void FindControlCharacters(const Message& request, absl::string_view prefix,
+                           Violations& v) {
+  WalkControl(request, std::string(prefix), 0, v);
+}
 
 void FindInvalidUtf8(const google::protobuf::Descriptor* descriptor,
                      absl::string_view bytes, absl::string_view prefix,

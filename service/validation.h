@@ -26,17 +26,34 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/utf8.h"
+#include "engine/rules/county.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "rota/v1/resources.pb.h"
 #include "service/grpc_status.h"
 
 namespace rota::service {
 
-// Limits from API-CONVENTIONS.md.
+// Limits of the API (each is stated in the comment of its proto field).
+// Lists and texts are bounded so that one record stays small (a teacher at
+// every limit is a few hundred KB, far below the server's receive limit);
+// counts are bounded so that the engine's per-seat work stays sane.
 inline constexpr size_t kMaxDisplayNameChars = 200;
 inline constexpr size_t kMaxNoteChars = 2000;
 inline constexpr size_t kMaxRequestIdChars = 128;
 inline constexpr int kMinCareerStartAge = 16;
+inline constexpr int kMaxStages = 10;  // school stages, certificate stages
+inline constexpr int kMaxSubjects = 20;
+inline constexpr int kMaxEvaluations = 60;  // one a year of a career
+inline constexpr int kMaxServiceSpells = 100;
+inline constexpr int kMaxExemptions = 20;
+inline constexpr int kMaxHardships = 20;
+inline constexpr int kMaxObligations = 10;
+inline constexpr int kMaxRequiredRuralYears = 50;
+// Post count (岗位职数) and school headcount (编制数): the engine's bounds.
+inline constexpr int kMaxPostCount = engine::rules::kMaxPostCount;
+inline constexpr int kMaxSchoolHeadcount = engine::rules::kMaxSchoolHeadcount;
 
 // Collections of a county.
 inline constexpr char kSchools[] = "schools";
@@ -75,10 +92,24 @@ std::optional<absl::CivilDay> ParseDate(absl::string_view s);
 // Request id: empty, or 1-128 printable ASCII characters.
 void ValidateRequestId(absl::string_view request_id, Violations& v);
 
+// Adds a violation on `field` if `value` holds a control character that
+// `policy` does not allow (names the code point and its position).
+void ValidateNoControlCharacters(absl::string_view field,
+                                 absl::string_view value, ControlPolicy policy,
+                                 Violations& v);
+
+// Adds a violation for every string field of `request` (at any depth, e.g.
+// "teacher.display_name", "preferences[2]") that holds a control character.
+// Fields named "note", "filter" or "*reason" are free text: line breaks and
+// tabs are allowed there. "page_token" is left to its decoder.
+void FindControlCharacters(const google::protobuf::Message& request,
+                           absl::string_view prefix, Violations& v);
+
 // page_size >= 0.
 void ValidatePageSize(int32_t page_size, Violations& v);
 
-// A display name: required, valid UTF-8, at most 200 characters.
+// A display name: required, valid UTF-8, at most 200 characters, no control
+// characters.
 void ValidateDisplayName(absl::string_view field, absl::string_view value,
                          Violations& v);
 

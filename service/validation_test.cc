@@ -257,5 +257,118 @@ TEST(ValidationTest, FindInvalidUtf8NamesTheFieldInTheWireBytes) {
   EXPECT_EQ(Fields(v), std::set<std::string>{"teacher.subjects[1]"});
 }
 
+TEST(ValidationTest, PostCountAndHeadcountAreBounded) {
+  rota::v1::Post p;
+  p.set_school("counties/a/schools/s1");
+  p.set_subject("music");
+  p.set_title_band(rota::v1::SENIOR_TITLE);
+  p.set_count(kMaxPostCount);
+  Violations ok;
+  ASSERT_TRUE(ValidatePost(p, "a", "post.", OnlySchoolS1(), ok).ok());
+  EXPECT_TRUE(ok.empty());
+  p.set_count(2147483647);
+  Violations v;
+  ASSERT_TRUE(ValidatePost(p, "a", "post.", OnlySchoolS1(), v).ok());
+  EXPECT_EQ(Fields(v), std::set<std::string>{"post.count"});
+  EXPECT_NE(v.ToStatus().message().find("10000"), absl::string_view::npos);
+
+  rota::v1::School s;
+  s.set_display_name("一中");
+  s.add_stages(rota::v1::PRIMARY);
+  s.set_locality(rota::v1::URBAN);
+  s.set_headcount(kMaxSchoolHeadcount);
+  Violations school_ok;
+  ValidateSchool(s, "school.", school_ok);
+  EXPECT_TRUE(school_ok.empty());
+  s.set_headcount(kMaxSchoolHeadcount + 1);
+  Violations school_bad;
+  ValidateSchool(s, "school.", school_bad);
+  EXPECT_EQ(Fields(school_bad), std::set<std::string>{"school.headcount"});
+}
+
+TEST(ValidationTest, RepeatedFieldsAreBoundedWithOneViolationEach) {
+  Teacher t = ValidTeacher();
+  for (int i = 0; i < 100000; ++i) t.add_subjects("math");
+  for (int i = 0; i <= kMaxEvaluations; ++i) {
+    auto* e = t.add_evaluations();
+    e->set_year(2000 + i % 20);
+    e->set_grade(rota::v1::COMPETENT);
+  }
+  for (int i = 0; i <= kMaxServiceSpells; ++i) {
+    auto* spell = t.add_service_history();
+    spell->set_school("counties/a/schools/s1");
+    spell->set_start_date("2015-09-01");
+  }
+  for (int i = 0; i <= kMaxExemptions; ++i)
+    t.add_exemptions()->set_kind(rota::v1::SERIOUS_ILLNESS);
+  for (int i = 0; i <= kMaxHardships; ++i)
+    t.add_hardships()->set_kind(rota::v1::DISABILITY);
+  for (int i = 0; i <= kMaxObligations; ++i)
+    t.add_obligations()->set_kind(rota::v1::SPECIAL_POST_PLAN);
+  for (int i = 0; i <= kMaxStages; ++i)
+    t.add_certificate_stages(rota::v1::PRIMARY);
+  Violations v = Check(t);
+  EXPECT_EQ(Fields(v), (std::set<std::string>{
+                           "teacher.subjects", "teacher.evaluations",
+                           "teacher.service_history", "teacher.exemptions",
+                           "teacher.hardships", "teacher.obligations",
+                           "teacher.certificate_stages"}));
+  EXPECT_EQ(v.size(), 7u);
+  // At the bounds: fine.
+  Teacher at = ValidTeacher();
+  for (int i = 1; i < kMaxSubjects; ++i) at.add_subjects("art");
+  EXPECT_TRUE(Check(at).empty());
+}
+
+TEST(ValidationTest, ControlCharactersAreRejected) {
+  Teacher t = ValidTeacher();
+  t.set_display_name(std::string("王\0芳", 7));
+  t.add_hardships()->set_kind(rota::v1::DISABILITY);
+  t.mutable_hardships(0)->set_note("line one\nline two\tindented");
+  t.add_exemptions()->set_kind(rota::v1::SERIOUS_ILLNESS);
+  t.mutable_exemptions(0)->set_note("bell\x07");
+  Violations v = Check(t);
+  EXPECT_EQ(Fields(v), (std::set<std::string>{"teacher.display_name",
+                                              "teacher.exemptions[0].note"}));
+  EXPECT_NE(v.ToStatus().message().find("U+0000 at character 2"),
+            absl::string_view::npos)
+      << v.ToStatus();
+  // A C1 control (U+0085, NEXT LINE) is a control character too.
+  t = ValidTeacher();
+  t.set_display_name(
+      "a\xC2\x85"
+      "b");
+  EXPECT_EQ(Fields(Check(t)), std::set<std::string>{"teacher.display_name"});
+  rota::v1::School s;
+  s.set_display_name("tab\tschool");
+  s.add_stages(rota::v1::PRIMARY);
+  s.set_locality(rota::v1::URBAN);
+  Violations sv;
+  ValidateSchool(s, "school.", sv);
+  EXPECT_EQ(Fields(sv), std::set<std::string>{"school.display_name"});
+}
+
+TEST(ValidationTest, FindControlCharactersWalksEveryStringField) {
+  rota::v1::CreateTeacherRequest req;
+  req.set_parent("counties/a");
+  req.set_teacher_id("t1");
+  *req.mutable_teacher() = ValidTeacher();
+  req.mutable_teacher()->add_subjects(std::string("mu\0sic", 6));
+  req.mutable_teacher()->add_hardships()->set_note("two\nlines");
+  Violations v;
+  FindControlCharacters(req, "", v);
+  EXPECT_EQ(Fields(v), std::set<std::string>{"teacher.subjects[1]"});
+  rota::v1::ListTeachersRequest list;
+  list.set_parent("counties/a");
+  list.set_filter("gender = MALE\nAND title = SENIOR_TITLE");
+  Violations lv;
+  FindControlCharacters(list, "", lv);
+  EXPECT_TRUE(lv.empty());  // line breaks are fine in a filter
+  list.set_filter(std::string("gender = MALE\x1b", 14));
+  list.set_page_token(std::string("x\x1b", 2));  // left to its decoder
+  FindControlCharacters(list, "", lv);
+  EXPECT_EQ(Fields(lv), std::set<std::string>{"filter"});
+}
+
 }  // namespace
 }  // namespace rota::service

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -344,7 +345,13 @@ std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout,
                                                 const std::string& actor) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  if (!actor.empty()) ctx->AddMetadata("x-rota-actor", actor);
+  if (!actor.empty()) {
+    // Non-ASCII names travel as UTF-8 bytes under the -bin key.
+    const bool ascii = std::all_of(actor.begin(), actor.end(), [](char c) {
+      return c >= 0x20 && c < 0x7F;
+    });
+    ctx->AddMetadata(ascii ? "x-rota-actor" : "x-rota-actor-bin", actor);
+  }
   return ctx;
 }
 

@@ -126,7 +126,8 @@ class RotadProcess {
 };
 
 // A ClientContext with a deadline `timeout` from now and, if non-empty, the
-// caller identity metadata `x-rota-actor`.
+// caller identity metadata (`x-rota-actor`, or `x-rota-actor-bin` for a name
+// that is not printable ASCII).
 std::unique_ptr<grpc::ClientContext> NewContext(
     absl::Duration timeout = absl::Seconds(30), const std::string& actor = "");
 

@@ -260,8 +260,9 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
     if (!EnumIn(s->locality, 1, 4)) {
       return Bad(Item("schools", s->id) + ".locality", "required");
     }
-    if (s->headcount < 0) {
-      return Bad(Item("schools", s->id) + ".headcount", "must be >= 0");
+    if (s->headcount < 0 || s->headcount > kMaxSchoolHeadcount) {
+      return Bad(Item("schools", s->id) + ".headcount",
+                 absl::StrCat("must be in [0, ", kMaxSchoolHeadcount, "]"));
     }
     if (s->has_location && (!(s->latitude >= -90 && s->latitude <= 90) ||
                             !(s->longitude >= -180 && s->longitude <= 180))) {
@@ -285,8 +286,10 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
       return Bad(Item("posts", p->id) + ".title_band",
                  "must be junior, intermediate or senior");
     }
-    if (p->count < 0)
-      return Bad(Item("posts", p->id) + ".count", "must be >= 0");
+    if (p->count < 0 || p->count > kMaxPostCount) {
+      return Bad(Item("posts", p->id) + ".count",
+                 absl::StrCat("must be in [0, ", kMaxPostCount, "]"));
+    }
     if (!EnumIn(p->stage, 0, 5)) {
       return Bad(Item("posts", p->id) + ".stage", "unknown stage");
     }

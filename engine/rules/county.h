@@ -289,10 +289,17 @@ struct CountyInputs {
   std::vector<Override> overrides;
 };
 
+// Sanity bounds of the inputs (the API rejects larger values first): the
+// rules allocate per seat, so a post count or headcount near 2^31 must be
+// refused, not attempted.
+inline constexpr int kMaxPostCount = 10000;
+inline constexpr int kMaxSchoolHeadcount = 100000;
+
 // Structural validation shared by all round kinds. InvalidArgument naming
 // the field, e.g. `teachers["T7"].school: unknown school "s9"`. Checks:
 // non-empty unique ids (schools, posts, teachers); posts name known schools;
-// headcount and post counts >= 0; schools have at least one stage and a
+// headcount in [0, kMaxSchoolHeadcount], post counts in [0, kMaxPostCount];
+// schools have at least one stage and a
 // locality; teachers have a gender, a known school, at least one subject,
 // birth < career start <= join date (a join date after the
 // effective date counts as 0 years at the school); a known post of

@@ -150,5 +150,26 @@ TEST(DistanceTest, SymmetricAndCloseToTheGreatCircleAtCountyScale) {
   }
 }
 
+TEST(ValidateCountyInputsTest, BoundsPostCountsAndHeadcounts) {
+  CountyInputs in = SmallCounty();
+  Post& p = in.posts.emplace_back();
+  p.id = "p1";
+  p.school = "s1";
+  p.subject = "math";
+  p.title_band = Title::kIntermediate;
+  p.count = kMaxPostCount;
+  in.schools[0].headcount = kMaxSchoolHeadcount;
+  EXPECT_TRUE(ValidateCountyInputs(in, RoundKind::kCompetitiveHiring).ok());
+  in.posts[0].count = 2147483647;
+  absl::Status s = ValidateCountyInputs(in, RoundKind::kCompetitiveHiring);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("posts[\"p1\"].count"), std::string::npos) << s;
+  in.posts[0].count = kMaxPostCount;
+  in.schools[0].headcount = kMaxSchoolHeadcount + 1;
+  s = ValidateCountyInputs(in, RoundKind::kExchangeRotation);
+  EXPECT_NE(s.message().find("schools[\"s1\"].headcount"), std::string::npos)
+      << s;
+}
+
 }  // namespace
 }  // namespace rota::engine::rules

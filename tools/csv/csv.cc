@@ -4,15 +4,27 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/utf8.h"
 
 namespace rota::tools {
 
 CsvReader::CsvReader(std::string_view text) : text_(text) {
   if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  const size_t valid = pos_ + rota::Utf8ValidPrefix(text_.substr(pos_));
+  if (valid < text_.size()) {
+    bad_utf8_line_ = 1 + std::count(text_.begin(), text_.begin() + valid, '\n');
+  }
 }
 
 absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {
   fields->clear();
+  if (bad_utf8_line_ > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "line ", bad_utf8_line_,
+        ": the file is not valid UTF-8 (saved as GBK or another legacy "
+        "encoding?); save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel) and try "
+        "again"));
+  }
   const size_t n = text_.size();
   if (pos_ >= n) return false;
   // A final blank line (or a final CRLF pair) is the end of input.
@@ -38,6 +50,8 @@ absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {
   };
   while (true) {
     field.clear();
+    const int64_t field_line = next_line_;
+    const int64_t field_column = column(pos_);
     if (pos_ < n && text_[pos_] == '"') {
       const int64_t open_line = next_line_;
       const int64_t open_column = column(pos_);
@@ -82,6 +96,16 @@ absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {
         field.push_back(c);
         ++pos_;
       }
+    }
+    // Tabs and line breaks (inside quotes) are text; no other control
+    // character belongs in a cell (a NUL would end up stored in a name).
+    if (std::optional<rota::ControlCharacter> c = rota::FindControlCharacter(
+            field, rota::ControlPolicy::kAllowLineBreaks)) {
+      return error_at(
+          field_line, field_column,
+          absl::StrCat("the field holds a control character (",
+                       rota::CodePointName(c->code_point), " at character ",
+                       c->index + 1, "); remove it"));
     }
     fields->push_back(field);
     if (pos_ >= n) break;

@@ -4,9 +4,11 @@
 // start is skipped, records end in LF or CRLF (a lone CR inside a quoted field
 // is kept), fields may be quoted with '"' and a doubled '""' is one quote.
 // Every record must have as many fields as the header; a blank line at the
-// very end is ignored. Errors name the record number (the header is record 1,
-// so record numbers match spreadsheet rows when no field spans lines) and the
-// 1-based column.
+// very end is ignored. The text must be UTF-8 (a file saved as GBK is
+// refused as a whole, naming its first bad line) and a cell may hold no
+// control character other than a tab or a line break. Errors name the record
+// number (the header is record 1, so record numbers match spreadsheet rows
+// when no field spans lines) and the 1-based column.
 //
 //   CsvReader reader(text);
 //   std::vector<std::string> fields;
@@ -39,8 +41,10 @@ class CsvReader {
 
   // Reads the next record into *fields. Returns false at end of input,
   // INVALID_ARGUMENT ("row R, column C: ...") for an unterminated quote, a
-  // stray quote inside an unquoted field, text after a closing quote, or a
-  // field count that differs from the first record's.
+  // stray quote inside an unquoted field, text after a closing quote, a
+  // control character in a field, or a field count that differs from the
+  // first record's; INVALID_ARGUMENT ("line L: ... save it as UTF-8") on
+  // every call if the text is not UTF-8.
   absl::StatusOr<bool> Next(std::vector<std::string>* fields);
 
   // Record number of the record last returned (1 = first record).
@@ -55,6 +59,7 @@ class CsvReader {
   int64_t line_ = 0;
   int64_t next_line_ = 1;
   size_t width_ = 0;  // field count of the first record; 0 = not seen yet
+  int64_t bad_utf8_line_ = 0;  // first line that is not UTF-8; 0 = none
 };
 
 // Appends `field` to *out, quoted when it contains ',', '"', CR or LF, or

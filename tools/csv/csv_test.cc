@@ -69,6 +69,36 @@ TEST(CsvReaderTest, ErrorsNameRowAndColumn) {
   EXPECT_NE(error.find("after a closing quote"), std::string::npos) << error;
 }
 
+TEST(CsvReaderTest, TextThatIsNotUtf8NamesTheFirstBadLine) {
+  std::string error;
+  // "王芳" in GBK is D6 DE B7 BC: not UTF-8.
+  const auto rows =
+      ReadAll("id,display_name\nt1,ok\nt2,\xCD\xF5\xB7\xBC\nt3,also\n", &error);
+  EXPECT_TRUE(rows.empty()) << "nothing is read from a file in GBK";
+  EXPECT_NE(error.find("line 3"), std::string::npos) << error;
+  EXPECT_NE(error.find("save it as UTF-8"), std::string::npos) << error;
+  // A BOM followed by UTF-8 is fine.
+  error.clear();
+  ReadAll("\xEF\xBB\xBFid\n王芳\n", &error);
+  EXPECT_EQ(error, "");
+}
+
+TEST(CsvReaderTest, ControlCharactersInCellsAreRejected) {
+  std::string error;
+  ReadAll(std::string("id,display_name\nt1,\xE7\x8E\x8B\0\n", 24), &error);
+  EXPECT_NE(error.find("row 2 (line 2), column 4"), std::string::npos) << error;
+  EXPECT_NE(error.find("U+0000"), std::string::npos) << error;
+  error.clear();
+  ReadAll("id,display_name\nt1,\"bell\x07\"\n", &error);
+  EXPECT_NE(error.find("U+0007"), std::string::npos) << error;
+  // Tabs and quoted line breaks are text.
+  error.clear();
+  const auto rows = ReadAll("id,note\nt1,\"a\tb\nc\"\n", &error);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][1], "a\tb\nc");
+}
+
 TEST(CsvReaderTest, WriterRoundTrips) {
   const std::vector<std::string> fields = {"plain",       "a,b",  "q\"q",
                                            "line\nbreak", " pad", ""};

@@ -1,5 +1,6 @@
 #include "tools/rotactl/context.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "google/rpc/error_details.pb.h"
@@ -45,7 +46,14 @@ std::unique_ptr<grpc::ClientContext> Context::NewCall(double timeout_factor) {
   call->set_deadline(
       std::chrono::system_clock::now() +
       std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
-  if (!actor.empty()) call->AddMetadata("x-rota-actor", actor);
+  if (!actor.empty()) {
+    // Plain metadata values must be printable ASCII (gRPC aborts on other
+    // bytes); any other name travels as UTF-8 bytes under the -bin key.
+    const bool ascii = std::all_of(actor.begin(), actor.end(), [](char c) {
+      return c >= 0x20 && c < 0x7F;
+    });
+    call->AddMetadata(ascii ? "x-rota-actor" : "x-rota-actor-bin", actor);
+  }
   return call;
 }
 

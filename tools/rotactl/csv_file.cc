@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <sstream>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "tools/csv/csv.h"
@@ -43,6 +46,12 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
                  std::string(header.status().message()).c_str());
     return kExitFailed;
   }
+  // Each record's key -> the row and line it was first seen on: a second
+  // row with the same id would silently overwrite the first.
+  const std::string_view key_column =
+      table == rota::tools::CsvTable::kApplications ? "teacher" : "id";
+  std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> seen;
+  int duplicates = 0;
   while (true) {
     more = reader.Next(&fields);
     if (!more.ok()) {
@@ -52,7 +61,37 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
       return kExitFailed;
     }
     if (!*more) break;
-    if (count_blank_records || !BlankRecord(fields)) ++out->records;
+    if (BlankRecord(fields)) {
+      if (count_blank_records) ++out->records;
+      continue;
+    }
+    ++out->records;
+    std::string_view key = header->Get(fields, key_column);
+    while (!key.empty() && (key.front() == ' ' || key.front() == '\t'))
+      key.remove_prefix(1);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
+      key.remove_suffix(1);
+    key = rota::tools::IdOf(key);
+    if (key.empty()) continue;  // the server names the missing id
+    auto [it, inserted] =
+        seen.try_emplace(std::string(key), reader.row(), reader.line());
+    if (!inserted) {
+      ++duplicates;
+      std::fprintf(stderr,
+                   "rotactl: %s: rows %lld and %lld (lines %lld and %lld) "
+                   "both have %s \"%s\"; each may appear once\n",
+                   path.c_str(), static_cast<long long>(it->second.first),
+                   static_cast<long long>(reader.row()),
+                   static_cast<long long>(it->second.second),
+                   static_cast<long long>(reader.line()),
+                   std::string(key_column).c_str(), it->first.c_str());
+    }
+  }
+  if (duplicates > 0) {
+    std::fprintf(stderr, "rotactl: %s: %d duplicate %s%s (%s)\n", path.c_str(),
+                 duplicates, std::string(key_column).c_str(),
+                 duplicates == 1 ? "" : "s", std::string(nothing_done).c_str());
+    return kExitFailed;
   }
   out->header = *std::move(header);
   return kExitOk;

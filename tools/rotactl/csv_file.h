@@ -23,9 +23,11 @@ struct CheckedCsvFile {
 bool BlankRecord(const std::vector<std::string>& fields);
 
 // Reads `path` into `out` and checks it as a CSV of `table`; counts the data
-// records (blank ones only when `count_blank_records`). On a problem prints
-// `rotactl: FILE: reason` (a syntax error ends with `(nothing_done)`) and
-// returns the exit code (kExitUsage: unreadable; kExitFailed: bad CSV);
+// records (blank ones only when `count_blank_records`). Two records with the
+// same id ("teacher" for applications) are an error naming both rows and
+// lines. On a problem prints `rotactl: FILE: reason` (a syntax error or
+// duplicates end with `(nothing_done)`) and returns the exit code
+// (kExitUsage: unreadable; kExitFailed: bad CSV, not UTF-8, duplicates);
 // returns kExitOk otherwise.
 int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
                    bool count_blank_records, std::string_view nothing_done,

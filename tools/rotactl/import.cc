@@ -1,20 +1,28 @@
 // rotactl import schools|posts|teachers FILE.csv
 //
-// The whole file is parsed first: a CSV syntax error (with row, line and
-// column) stops the import before anything is sent. Rows whose cells cannot
-// be represented (an unknown enum name, a non-number) are rejected locally.
-// The rest are streamed to BulkImport in chunks of 500 rows; each chunk's
-// request id is "<digest>/<chunk>", where the digest is the SHA-256 of the
-// county, the table and the file's bytes, so re-running an interrupted or
-// retried import applies no chunk twice. Every rejected row is printed with
-// its row number, field and reason, and the exit code is 1 if any row was
-// rejected.
+// The whole file is checked first: a CSV syntax error (with row, line and
+// column), text that is not UTF-8, a control character in a cell or two rows
+// with the same id stop the import before anything is sent. Rows whose cells
+// cannot be represented (an unknown enum name, a non-number) are rejected
+// locally. The rest are streamed to BulkImport in chunks of 500 rows (fewer
+// if a chunk would pass kMaxChunkBytes).
+//
+// Each chunk's request id is "import-<table>-<digest>-<import id>/<chunk>":
+// the digest is the SHA-256 of the county, the table and the file's bytes;
+// the import id is drawn afresh by every invocation and printed, and
+// `--request-id IMPORT_ID` reuses an earlier one. So a retry of an
+// interrupted attempt (same file, same import id) applies no chunk twice,
+// while a deliberate re-run after fixing what the server rejected (a new
+// import id) is applied, not answered with the old rejection. Every rejected
+// row is printed with its row number, field and reason, and the exit code is
+// 1 if any row was rejected.
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <random>
 
 #include "common/sha256.h"
 #include "tools/csv/csv.h"
@@ -58,7 +66,33 @@ struct ImportOpts {
   std::string file;
   int chunk_size = 500;
   bool no_progress = false;
+  std::string import_id;  // --request-id; empty: draw a new one
 };
+
+// A chunk is sent early once it passes this size, well below rotad's receive
+// limit (4 MB) even with the largest row the server accepts.
+constexpr size_t kMaxChunkBytes = 1 << 20;
+
+// A fresh import id: 16 lower-case hex digits.
+std::string NewImportId() {
+  std::random_device random;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 4; ++i) {
+    uint32_t bits = random();
+    for (int j = 0; j < 4; ++j, bits >>= 4) id.push_back(kHex[bits & 0xF]);
+  }
+  return id;
+}
+
+// 1-32 characters of [A-Za-z0-9_-].
+bool IsValidImportId(const std::string& id) {
+  if (id.empty() || id.size() > 32) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
 
 // Appends `fields` as a row of `table` to `chunk`; on a cell that cannot be
 // represented returns the error (field and reason) and leaves `chunk` as is.
@@ -100,9 +134,29 @@ int ChunkRows(const v1::BulkImportRequest& chunk) {
   return chunk.schools_size() + chunk.posts_size() + chunk.teachers_size();
 }
 
+// Encoded size of the row AddRow appended last (plus its tag and length).
+size_t LastRowBytes(const v1::BulkImportRequest& chunk, CsvTable table) {
+  switch (table) {
+    case CsvTable::kSchools:
+      return chunk.schools(chunk.schools_size() - 1).ByteSizeLong() + 6;
+    case CsvTable::kPosts:
+      return chunk.posts(chunk.posts_size() - 1).ByteSizeLong() + 6;
+    default:
+      return chunk.teachers(chunk.teachers_size() - 1).ByteSizeLong() + 6;
+  }
+}
+
 int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   const std::string parent = ctx->CountyName();
   if (parent.empty()) return ctx->exit_code;
+  if (!o.import_id.empty() && !IsValidImportId(o.import_id)) {
+    std::fprintf(stderr,
+                 "rotactl: --request-id must be 1-32 characters of "
+                 "[A-Za-z0-9_-] (the import id an earlier attempt printed)\n");
+    return kExitUsage;
+  }
+  const std::string import_id =
+      o.import_id.empty() ? NewImportId() : o.import_id;
   const std::string county_id = parent.substr(parent.rfind('/') + 1);
   const auto started = std::chrono::steady_clock::now();
 
@@ -119,7 +173,8 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   const int64_t rows = file.records;
   std::vector<std::string> fields;
 
-  // Request ids from the content: a retried import replays, not reapplies.
+  // Request ids from the content and the import id: a retried attempt
+  // replays, a new attempt applies.
   rota::Sha256Hasher hasher;
   hasher.Update(parent);
   hasher.Update("\n");
@@ -128,7 +183,7 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   hasher.Update(text);
   const std::string id_prefix =
       "import-" + std::string(TableName(table)) + "-" +
-      rota::ToHex(hasher.Finish()).substr(0, 32) + "/";
+      rota::ToHex(hasher.Finish()).substr(0, 32) + "-" + import_id + "/";
 
   // Pass 2: convert and stream chunk by chunk (chunks hold valid rows only).
   const int chunk_size = std::max(1, o.chunk_size);
@@ -141,6 +196,7 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   int64_t chunks_sent = 0, rows_sent = 0;
   bool stream_broken = false;
   v1::BulkImportRequest chunk;
+  size_t chunk_bytes = 0;  // rows in `chunk`, encoded
   auto send = [&] {
     if (ChunkRows(chunk) == 0 || stream_broken) return;
     if (writer == nullptr) {
@@ -158,6 +214,7 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
     if (progress)
       Progress(rows_sent + static_cast<int64_t>(errors.size()), rows);
     chunk.Clear();
+    chunk_bytes = 0;
   };
   rota::tools::CsvReader reader(text);
   (void)reader.Next(&fields);  // the header, checked in pass 1
@@ -176,7 +233,10 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
       errors.push_back(std::move(e));
       continue;
     }
-    if (ChunkRows(chunk) == chunk_size) send();
+    chunk_bytes += LastRowBytes(chunk, table);
+    if (ChunkRows(chunk) == chunk_size || chunk_bytes >= kMaxChunkBytes) {
+      send();
+    }
   }
   send();
   if (writer != nullptr) {
@@ -188,9 +248,10 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
           ReportRpcError(s, "import " + std::string(TableName(table)));
       std::fprintf(stderr,
                    "rotactl: %lld chunks were sent; chunks the server applied "
-                   "stay applied. Re-run the same command to finish: chunk "
-                   "request ids make it safe.\n",
-                   static_cast<long long>(chunks_sent));
+                   "stay applied. To finish, re-run the same command with "
+                   "--request-id %s: the chunks already applied are "
+                   "replayed, not applied twice.\n",
+                   static_cast<long long>(chunks_sent), import_id.c_str());
       return code;
     }
   }
@@ -215,6 +276,7 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
     report.clear_errors();
     for (const v1::RowError& e : errors) *report.add_errors() = e;
     std::printf("%s\n", ToJson(report).c_str());
+    std::fprintf(stderr, "rotactl: import id %s\n", import_id.c_str());
   } else {
     for (const v1::RowError& e : errors) {
       std::printf(
@@ -223,11 +285,11 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
     }
     std::printf(
         "imported %s into %s: %lld rows, %lld applied, %lld rejected (%lld "
-        "chunks, %.1f s)\n",
+        "chunks, %.1f s, import id %s)\n",
         o.file.c_str(), parent.c_str(), static_cast<long long>(rows),
         static_cast<long long>(response.rows_applied()),
         static_cast<long long>(rejected), static_cast<long long>(chunks_sent),
-        seconds);
+        seconds, import_id.c_str());
   }
   std::fflush(stdout);
   return rejected > 0 ? kExitFailed : kExitOk;
@@ -256,6 +318,9 @@ void AddImportCommands(CLI::App* app, Context* ctx) {
         ->capture_default_str();
     cmd->add_flag("--no-progress", o->no_progress,
                   "No progress bar even on a terminal");
+    cmd->add_option("--request-id", o->import_id,
+                    "Retry an earlier attempt: the import id it printed "
+                    "(chunks it applied are replayed, not applied twice)");
     cmd->callback(
         [ctx, o, table] { ctx->exit_code = RunImport(ctx, table, *o); });
   }
