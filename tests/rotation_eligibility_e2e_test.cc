@@ -326,6 +326,41 @@ TEST_F(RotationEligibilityE2eTest, ObligationKeepsHerRural) {
   EXPECT_CONTAINS(refused.err, "3 of 6 rural years served");
 }
 
+// Competitive hiring applies the same rule in its qualification check: the
+// urban post o1 lists first is not open to her; she is hired at home.
+TEST_F(RotationEligibilityE2eTest, HiringKeepsTheObligatedTeacherRural) {
+  WriteFile(dir_ + "/posts.csv",
+            "id,school,subject,title_band,count\n"
+            "u2-math,u2,math,intermediate,3\n"
+            "r1-math,r1,math,intermediate,2\n");
+  const CliResult posts = Rotactl({"--county", "yongan", "import", "posts",
+                                   dir_ + "/posts.csv", "--no-progress"});
+  ASSERT_EQ(posts.exit_code, 0) << posts.out << posts.err;
+  WriteFile(dir_ + "/hiring.csv",
+            "teacher,preferences,voluntary\no1,u2-math;r1-math,false\n");
+  const std::string round = "h-obligation";
+  ASSERT_EQ(Rotactl({"--county", "yongan", "round", "create", "--kind",
+                     "competitive-hiring", "--year", "2025", "--effective",
+                     "2025-09-01", "--id", round})
+                .exit_code,
+            0);
+  const CliResult applied = Rotactl(
+      {"--county", "yongan", "round", "apply", round, dir_ + "/hiring.csv"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  ASSERT_EQ(
+      Rotactl({"--county", "yongan", "round", "freeze", round, "--seed", "7"})
+          .exit_code,
+      0);
+  const CliResult run = Rotactl({"--county", "yongan", "round", "run", round});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto placements = Results(round);
+  std::string post = placements.at("o1")["to_post"];
+  EXPECT_EQ(post.substr(post.rfind('/') + 1), "r1-math");
+  const std::string why = Explain(round, "o1");
+  EXPECT_CONTAINS(why, "1. u2-math: NOT_QUALIFIED");
+  EXPECT_CONTAINS(why, "3 of 6 rural years served");
+}
+
 // M1, a man born 1970-06, retires at 61 years 5 months (2031-11-01) under
 // the delay schedule, more than 5 years away: eligible (at 60 he was not).
 TEST_F(RotationEligibilityE2eTest, RetirementFollowsTheDelaySchedule) {

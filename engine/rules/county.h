@@ -210,6 +210,8 @@ struct Hardship {
   std::string note;
 };
 
+// Binds until required_rural_years are served at rural schools or teaching
+// points since start_day (engine/rules/obligations.h).
 struct ServiceObligation {
   ObligationKind kind = ObligationKind::kUnspecified;
   int32_t required_rural_years = 0;
@@ -269,8 +271,8 @@ struct Lock {
 };
 
 // An administrator's placement. Breaking a hard rule (capacity,
-// qualification, exemption) makes the run fail with FailedPrecondition
-// naming the rule (see exchange_rotation.h).
+// qualification, exemption, service obligation) makes the run fail with
+// FailedPrecondition naming the rule (see exchange_rotation.h).
 struct Override {
   std::string teacher;
   std::string to;  // as Lock::to

@@ -1,5 +1,7 @@
 #include "engine/rules/obligations.h"
 
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "engine/rules/internal/strings.h"
 #include "engine/rules/points.h"
@@ -36,8 +38,14 @@ std::optional<BindingObligation> FindBindingObligation(
     const int32_t served =
         RuralServiceYears(t, current_school, o.start_day, day);
     if (served >= o.required_rural_years) continue;
-    if (out.has_value() && out->required_years - out->served_years >=
-                               o.required_rural_years - served) {
+    // The most years missing, then the lowest kind, then the most
+    // required: the same choice in any input order.
+    if (out.has_value() &&
+        std::make_tuple(out->required_years - out->served_years,
+                        -static_cast<int>(out->kind), out->required_years) >=
+            std::make_tuple(o.required_rural_years - served,
+                            -static_cast<int>(o.kind),
+                            o.required_rural_years)) {
       continue;
     }
     out = BindingObligation{o.kind, o.required_rural_years, served};

@@ -34,7 +34,8 @@ struct BindingObligation {
 bool ServesObligation(Locality locality);
 
 // The obligation that binds `teacher` on `day`, if any: of several, the one
-// with the most years still missing (the first listed on ties).
+// with the most years still missing (ties: the lowest kind, then the most
+// years required), whatever their order.
 // `current_school` is her school (for an empty service history; may be
 // nullptr).
 std::optional<BindingObligation> FindBindingObligation(

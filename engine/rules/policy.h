@@ -196,9 +196,12 @@ struct RoundPolicy {
 
 // Semantic checks. InvalidArgument naming the field by its proto path, e.g.
 // "policy.exchange_rotation.rotation_share_percent: must be between 0 and
-// 100, got 120". Checks: ages 16..80, years >= 0 (term_years >= 1),
+// 100, got 120". Checks: ages 16..80, retirement delays 0..120 months at
+// one month per 1..120 months of birth from a month of 1900..2200,
+// years >= 0 (term_years >= 1),
 // percentages 0..100, enum values in range, no duplicates in
-// mandatory_directions / selection_order / tie_chain, evaluation_years
+// mandatory_directions / selection_order / tie_chain / stage_scope /
+// share_localities, evaluation_years
 // 0..50, costs and points within +-10^9, max_bands_down 0..2.
 absl::Status ValidatePolicy(const RoundPolicy& policy);
 
