@@ -68,11 +68,49 @@ int64_t SchoolDistanceMetres(const School& a, const School& b) {
   return static_cast<int64_t>(d + 0.5);
 }
 
+std::string UpHiringProblem(const Teacher& teacher,
+                            const CompetitiveHiringPolicy& policy,
+                            int32_t effective_day) {
+  if (!policy.allow_up_hiring) return "the policy allows no up-hiring";
+  if (policy.up_hiring_requires_latest_excellent) {
+    // Her latest evaluation: the most recent school year before the
+    // effective date's year (RecentEvaluations over every such year).
+    const std::vector<Evaluation> all =
+        RecentEvaluations(teacher, effective_day, 1000);
+    if (all.empty() || all.back().grade != EvaluationGrade::kExcellent) {
+      return absl::StrCat(
+          "up-hiring needs her latest evaluation to be excellent; it is ",
+          all.empty() ? "missing"
+                      : absl::StrCat(Sv(GradeName(all.back().grade)), " (",
+                                     all.back().year, ")"));
+    }
+  }
+  const int32_t years = policy.up_hiring_competent_years;
+  if (years > 0) {
+    const std::vector<Evaluation> recent =
+        RecentEvaluations(teacher, effective_day, years);
+    int32_t good = 0;
+    for (const Evaluation& e : recent) {
+      if (e.grade == EvaluationGrade::kExcellent ||
+          e.grade == EvaluationGrade::kCompetent) {
+        ++good;
+      }
+    }
+    if (good < years) {
+      return absl::StrCat(
+          "up-hiring needs an evaluation of at least competent "
+          "in each of the last ",
+          years, " year(s); she has ", good);
+    }
+  }
+  return "";
+}
+
 std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                              Stage post_stage,
                              const CompetitiveHiringPolicy& policy,
-                             bool* down_hire) {
-  *down_hire = false;
+                             int32_t effective_day, BandFit* fit) {
+  *fit = BandFit::kOwn;
   if (!teacher.post.empty() && teacher.post == post.id) return "";
   if (!Contains(teacher.subjects, post.subject)) {
     return absl::StrCat("subject: the post teaches ", Sv(post.subject),
@@ -88,18 +126,29 @@ std::string HiringFitProblem(const Teacher& teacher, const Post& post,
   }
   const int mine = BandLevel(teacher.title);
   const int band = static_cast<int>(post.title_band);
+  const std::string bands =
+      absl::StrCat("title band: the post is ", Sv(TitleName(post.title_band)),
+                   ", her title is ", Sv(TitleName(HiringBand(teacher.title))));
   if (band > mine) {
-    return absl::StrCat("title band: the post is ",
-                        Sv(TitleName(post.title_band)), ", her title is ",
-                        Sv(TitleName(HiringBand(teacher.title))),
-                        "; the policy allows no up-hiring");
+    if (!policy.allow_up_hiring) {
+      return absl::StrCat(bands, "; the policy allows no up-hiring");
+    }
+    if (band - mine > policy.max_bands_up) {
+      return absl::StrCat(bands, "; the policy allows up-hiring by at most ",
+                          policy.max_bands_up, " band(s)");
+    }
+    if (band > static_cast<int>(policy.up_hiring_highest_band)) {
+      return absl::StrCat(bands, "; up-hiring reaches at most ",
+                          Sv(TitleName(policy.up_hiring_highest_band)),
+                          " posts");
+    }
+    const std::string problem = UpHiringProblem(teacher, policy, effective_day);
+    if (!problem.empty()) return absl::StrCat(bands, "; ", problem);
+    *fit = BandFit::kUp;
   }
   if (band < mine) {
     if (!policy.allow_down_hiring) {
-      return absl::StrCat("title band: the post is ",
-                          Sv(TitleName(post.title_band)), ", her title is ",
-                          Sv(TitleName(HiringBand(teacher.title))),
-                          "; the policy allows no down-hiring (低聘)");
+      return absl::StrCat(bands, "; the policy allows no down-hiring (低聘)");
     }
     if (mine - band > policy.max_bands_down) {
       return absl::StrCat(
@@ -108,7 +157,7 @@ std::string HiringFitProblem(const Teacher& teacher, const Post& post,
           Sv(TitleName(HiringBand(teacher.title))),
           "; the policy allows down-hiring by at most ", policy.max_bands_down);
     }
-    *down_hire = true;
+    *fit = BandFit::kDown;
   }
   return "";
 }
@@ -142,6 +191,7 @@ absl::Status HiringRun::Index() {
         p->stage != Stage::kUnspecified ? p->stage : s.school->stages.front();
     post_index_.emplace(p->id, static_cast<int32_t>(ps_.size()));
     s.subject = subject_ids_.at(p->subject);
+    s.established = !p->non_established;
     buckets_[s.subject * 8 + static_cast<int32_t>(s.stage)].push_back(
         static_cast<int32_t>(ps_.size()));
     post_labels_.push_back(absl::StrCat("\"", Sv(p->id), "\" (", Sv(p->school),
@@ -188,6 +238,9 @@ absl::Status HiringRun::Index() {
         break;
       }
     }
+    s.established = t->employment != Employment::kNonEstablished;
+    s.up_problem = UpHiringProblem(*t, hp_, in_.effective_day);
+    s.up_ok = s.up_problem.empty();
     s.points = ComputePoints(*t, s.school, policy_, in_.effective_day);
     s.tie = TieChainValues(*t, policy_);
     s.draw = LotteryDraw(in_.seed, t->id);
@@ -259,8 +312,8 @@ absl::Status HiringRun::PlaceFixed() {
       continue;  // the pin agrees with the exemption
     }
     if (to >= 0) {
-      bool down = false;
-      std::string problem = Fit(t, to, &down);
+      BandFit fit = BandFit::kOwn;
+      std::string problem = Fit(t, to, &fit);
       if (!problem.empty()) {
         return absl::FailedPreconditionError(
             absl::StrCat(what, "\"qualification\": she cannot hold post ",
@@ -330,7 +383,7 @@ void HiringRun::BuildLists() {
     TeacherState& s = ts_[t];
     bool listed_own = false;
     for (Entry& e : s.entries) {
-      e.not_qualified = Fit(t, e.post, &e.down);
+      e.not_qualified = Fit(t, e.post, &e.fit);
       if (Own(t, e.post)) listed_own = true;
     }
     if (listed_own) continue;
@@ -339,12 +392,16 @@ void HiringRun::BuildLists() {
     for (int32_t p : by_school[s.school_index]) {
       if (p != s.own_post) own.push_back(p);
     }
+    // Only posts of her own band (and her own post): another band is
+    // filled by the county allocation (the band rules).
     for (int32_t p : own) {
       Entry e;
       e.post = p;
       e.implicit = true;
-      e.not_qualified = Fit(t, p, &e.down);
-      if (e.not_qualified.empty()) s.entries.push_back(std::move(e));
+      e.not_qualified = Fit(t, p, &e.fit);
+      if (e.not_qualified.empty() && e.fit == BandFit::kOwn) {
+        s.entries.push_back(std::move(e));
+      }
     }
   }
 }
@@ -355,19 +412,29 @@ absl::StatusOr<RoundOutcome> HiringRun::Run() {
   BuildLists();
   const int32_t n = static_cast<int32_t>(ts_.size());
   std::vector<std::vector<int32_t>> prefs(n);
+  // The competitions take only entries of her own band (and her own post):
+  // down- and up-hiring happen in the county allocation, so that a teacher
+  // is down-hired only when no seat of her band is left for her and an
+  // up-hire takes only a seat nobody of its band needs.
+  auto competes = [](const Entry& e) {
+    return e.not_qualified.empty() && e.fit == BandFit::kOwn;
+  };
   if (mode_ == StageMode::kSimultaneous) {
     for (int32_t t = 0; t < n; ++t) {
       if (ts_[t].fix != Fix::kNone) continue;
       for (const Entry& e : ts_[t].entries) {
-        if (e.not_qualified.empty()) prefs[t].push_back(e.post);
+        if (competes(e)) prefs[t].push_back(e.post);
       }
     }
     ROTA_RETURN_IF_ERROR(RunDa(prefs, /*tenure=*/true, Via::kSimultaneous));
   } else {
+    // Stage 1 at a 编制 post is the school's established staff's: a 编外
+    // teacher enters it for non-established seats only (编制 precedence).
     for (int32_t t = 0; t < n; ++t) {
       if (ts_[t].fix != Fix::kNone) continue;
       for (const Entry& e : ts_[t].entries) {
-        if (e.not_qualified.empty() && Own(t, e.post)) {
+        if (competes(e) && Own(t, e.post) &&
+            (ts_[t].established || !ps_[e.post].established)) {
           prefs[t].push_back(e.post);
         }
       }
@@ -377,7 +444,7 @@ absl::StatusOr<RoundOutcome> HiringRun::Run() {
       prefs[t].clear();
       if (ts_[t].fix != Fix::kNone || ts_[t].final_post >= 0) continue;
       for (const Entry& e : ts_[t].entries) {
-        if (e.not_qualified.empty()) prefs[t].push_back(e.post);
+        if (competes(e)) prefs[t].push_back(e.post);
       }
     }
     ROTA_RETURN_IF_ERROR(RunDa(prefs, /*tenure=*/false, Via::kStage2));

@@ -51,17 +51,33 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
   const bool sequential = mode_ == StageMode::kSequential;
   // Index of the entry she got through competition, if any.
   int32_t got = -1;
-  if (s.via == Via::kSimultaneous || s.via == Via::kStage1 ||
-      s.via == Via::kStage2) {
-    for (int32_t i = 0; i < static_cast<int32_t>(s.entries.size()); ++i) {
-      if (s.entries[i].post == s.final_post &&
-          s.entries[i].not_qualified.empty()) {
-        got = i;
-        break;
-      }
+  // Index of the entry the competition gave her and the 编制 precedence rule
+  // took from her, if any.
+  int32_t lost = -1;
+  for (int32_t i = 0; i < static_cast<int32_t>(s.entries.size()); ++i) {
+    const Entry& e = s.entries[i];
+    if (!e.not_qualified.empty() || e.fit != BandFit::kOwn) continue;
+    if (got < 0 && e.post == s.final_post &&
+        (s.via == Via::kSimultaneous || s.via == Via::kStage1 ||
+         s.via == Via::kStage2)) {
+      got = i;
     }
-    ROTA_CHECK(got >= 0);
+    if (lost < 0 && e.post == s.lost_post) lost = i;
   }
+  ROTA_CHECK(got >= 0 || (s.via != Via::kSimultaneous &&
+                          s.via != Via::kStage1 && s.via != Via::kStage2));
+  ROTA_CHECK(lost >= 0 || s.lost_post < 0);
+  const std::string lost_text =
+      s.lost_post < 0
+          ? ""
+          : absl::StrCat("编制 precedence: she won 编制 post ",
+                         PostLabel(s.lost_post),
+                         " in the competition but lost it in the county "
+                         "allocation to established teacher ",
+                         Sv(ts_[s.lost_to].t->id),
+                         ", who qualifies for it and would otherwise have no "
+                         "post (编外 staff never keep a 编制 post an unplaced "
+                         "established teacher qualifies for)");
   // The verdicts on her choices are only wanted with explanations; the
   // placement reason below always is (it is part of the result).
   for (int32_t i = 0;
@@ -91,6 +107,40 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
     } else if (i == got) {
       c.verdict = Verdict::kGot;
       c.sentence = absl::StrCat(label, ": hired");
+    } else if (e.post == s.final_post) {
+      c.verdict = Verdict::kGot;
+      c.sentence = absl::StrCat(
+          label, ": hired in the county allocation",
+          Down(t, e.post) ? " (低聘: no seat of her own band was left for her)"
+          : Up(t, e.post) ? " (低职高聘: no teacher of that band needed it)"
+                          : "");
+    } else if (i == lost) {
+      const TeacherState& o = ts_[s.lost_to];
+      c.verdict = Verdict::kFull;
+      c.competitor = o.t->id;
+      c.competitor_points = o.points.total;
+      c.sentence = absl::StrCat(label, ": full: ", lost_text);
+    } else if (e.fit == BandFit::kDown) {
+      c.verdict = Verdict::kNotReached;
+      c.sentence = absl::StrCat(
+          label,
+          ": a lower title band (低聘): a post below her title band is "
+          "filled only in the county allocation, once no seat of her own band "
+          "that she qualifies for is left");
+    } else if (e.fit == BandFit::kUp) {
+      c.verdict = Verdict::kNotReached;
+      c.sentence = absl::StrCat(
+          label,
+          ": a higher title band (低职高聘): up-hiring fills only seats "
+          "left after every other teacher was placed or found no seat, in the "
+          "county allocation");
+    } else if (lost >= 0 && i > lost) {
+      c.verdict = Verdict::kNotReached;
+      c.sentence = absl::StrCat(label,
+                                ": not reached: the competition placed her at "
+                                "her choice ",
+                                lost + 1, ", which she ranks higher (then ",
+                                lost_text, ")");
     } else if (s.via == Via::kStage1 && i < got && !Own(t, e.post)) {
       c.verdict = Verdict::kNotReached;
       c.sentence = absl::StrCat(
@@ -116,7 +166,11 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
         c.competitor = o.t->id;
         c.competitor_points = o.points.total;
         std::string how;
-        if (sequential && lowest_stage1 && !Own(t, e.post)) {
+        if (p.established && o.established && !s.established) {
+          how =
+              "is established staff: at a 编制 post established teachers "
+              "rank above 编外 staff (编制 precedence)";
+        } else if (sequential && lowest_stage1 && !Own(t, e.post)) {
           c.competitor_by_tenure = true;
           how =
               "was hired there in stage 1 (in-school competition), before "
@@ -161,12 +215,33 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
   if (s.final_post >= 0) {
     const std::string& where = PostLabel(s.final_post);
     const bool down = Down(t, s.final_post) && s.final_post != s.own_post;
-    const std::string down_text =
-        down ? absl::StrCat(" in a lower title band (低聘: ",
-                            Sv(TitleName(ps_[s.final_post].p->title_band)),
-                            " post, her title ",
-                            Sv(TitleName(HiringBand(s.t->title))), ")")
-             : "";
+    const bool up = Up(t, s.final_post) && s.final_post != s.own_post;
+    const std::string bands = absl::StrCat(
+        Sv(TitleName(ps_[s.final_post].p->title_band)), " post, her title ",
+        Sv(TitleName(HiringBand(s.t->title))));
+    std::string down_text;
+    if (down) {
+      down_text = absl::StrCat(
+          " in a lower title band (低聘: ", bands,
+          "; no seat of her own band that she qualifies for was left in the "
+          "county)");
+    } else if (up) {
+      down_text = absl::StrCat(
+          " in a higher title band (低职高聘: ", bands,
+          "; no seat of her band or below was left for her, no teacher of "
+          "the post's band who qualifies for it was left without a post, and "
+          "she meets the up-hiring conditions",
+          hp_.up_hiring_requires_latest_excellent
+              ? ": latest evaluation excellent"
+              : "",
+          hp_.up_hiring_competent_years > 0
+              ? absl::StrCat(
+                    hp_.up_hiring_requires_latest_excellent ? ", " : ": ",
+                    "at least competent in each of the last ",
+                    hp_.up_hiring_competent_years, " year(s)")
+              : "",
+          ")");
+    }
     switch (s.via) {
       case Via::kSimultaneous:
         *reason = absl::StrCat(
@@ -182,20 +257,25 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
             where, down_text, " in stage 1 (in-school competition by points)");
         break;
       case Via::kStage2:
-        *reason =
-            absl::StrCat("hired at post ", where, down_text, ", her choice ",
-                         got + 1, ", in stage 2 (cross-school competition)");
+        *reason = absl::StrCat(
+            s.final_post == s.own_post ? "keeps her post " : "hired at post ",
+            where, down_text, ", ",
+            s.entries[got].implicit ? "an implicit own-school choice"
+                                    : absl::StrCat("her choice ", got + 1),
+            ", in stage 2 (cross-school competition)");
         break;
       default: {
         const int64_t metres =
             SchoolDistanceMetres(*s.school, *ps_[s.final_post].school);
         *reason = absl::StrFormat(
-            "county allocation (调剂): none of her choices could take her; "
-            "placed at post %s%s, %.1f km from %s (cost %d)",
+            "county allocation (调剂): %s; placed at post %s%s, %.1f km from "
+            "%s (cost %d)",
+            s.lost_post >= 0 ? lost_text : "none of her choices could take her",
             where, down_text, metres / 1000.0, home, s.allocation_cost);
         break;
       }
     }
+    if (s.lost_post >= 0) ex->notes.push_back(lost_text);
     return;
   }
   // 待岗: why no post in the county could take her.
@@ -220,13 +300,19 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
         absl::StrJoin(s.t->subjects, ", "), ", title ",
         Sv(TitleName(HiringBand(s.t->title))),
         hp_.allow_down_hiring ? absl::StrCat(", down-hiring at most ",
-                                             hp_.max_bands_down, " band(s))")
-                              : ", no down-hiring)",
-        "; training, then reassignment");
+                                             hp_.max_bands_down, " band(s)")
+                              : ", no down-hiring",
+        !hp_.allow_up_hiring ? ""
+        : s.up_ok
+            ? absl::StrCat(", up-hiring at most ", hp_.max_bands_up, " band(s)")
+            : absl::StrCat(", no up-hiring: ", Sv(s.up_problem)),
+        "); training, then reassignment");
   } else {
     *reason = absl::StrCat(
-        "待岗 (unplaced): none of her choices could take her and all ",
-        qualified, " post(s) she qualifies for are full (",
+        "待岗 (unplaced): ",
+        s.lost_post >= 0 ? absl::StrCat(lost_text, "; then ")
+                         : "none of her choices could take her and ",
+        "all ", qualified, " post(s) she qualifies for are full (",
         absl::StrJoin(full, ", "), qualified > 5 ? ", ..." : "",
         "); training, then reassignment");
   }
@@ -240,7 +326,8 @@ RoundOutcome HiringRun::Assemble() {
   out.mechanism = mode_ == StageMode::kSequential
                       ? "sequential (in-school, cross-school, min-cost)"
                       : "simultaneous da-star, min-cost";
-  int64_t down_hired = 0, unplaced = 0, home_first = 0;
+  int64_t down_hired = 0, up_hired = 0, unplaced = 0, home_first = 0;
+  int64_t lost_posts = 0;
   out.placements.reserve(ts_.size());
   out.explanations.reserve(ts_.size());
   out.eligibility.reserve(ts_.size());
@@ -273,6 +360,9 @@ RoundOutcome HiringRun::Assemble() {
     } else if (Down(t, s.final_post)) {
       pl.outcome = Outcome::kDownHired;
       ++down_hired;
+    } else if (Up(t, s.final_post)) {
+      pl.outcome = Outcome::kUpHired;
+      ++up_hired;
     } else {
       pl.outcome = Outcome::kMoved;
     }
@@ -313,6 +403,7 @@ RoundOutcome HiringRun::Assemble() {
         }
       }
     }
+    if (s.lost_post >= 0) ++lost_posts;
     if (s.via == Via::kStage1 && !s.entries.empty() &&
         !s.entries.front().implicit && !Own(t, s.entries.front().post)) {
       ++home_first;
@@ -334,9 +425,13 @@ RoundOutcome HiringRun::Assemble() {
     el.reason =
         el.exempt
             ? absl::StrCat("exempt (", Sv(s.exemption), "): keeps her post")
-            : (s.applied ? "competes with her application"
-                         : "competes for her own school's posts (no "
-                           "application)");
+            : absl::StrCat(
+                  s.applied ? "competes with her application"
+                            : "competes for her own school's posts (no "
+                              "application)",
+                  s.established ? ""
+                                : "; 编外 (non-established): at 编制 posts "
+                                  "after established staff");
     out.eligibility.push_back(std::move(el));
   }
   int64_t vacant = 0, vacant_posts = 0;
@@ -367,7 +462,10 @@ RoundOutcome HiringRun::Assemble() {
   }
   out.notes.push_back(absl::StrCat(
       vacant, " seat(s) in ", vacant_posts, " post(s) left vacant; ", unplaced,
-      " teacher(s) 待岗; ", down_hired, " down-hired (低聘)"));
+      " teacher(s) 待岗; ", down_hired, " down-hired (低聘); ", up_hired,
+      " up-hired (低职高聘); ", lost_posts,
+      " 编外 teacher(s) gave up a 编制 post to established staff (编制 "
+      "precedence)"));
   for (std::string& n : notes_) out.notes.push_back(std::move(n));
   FinishOutcome(in_, &out);
   return out;

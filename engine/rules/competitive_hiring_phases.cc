@@ -219,9 +219,11 @@ absl::Status HiringRun::RunDa(const std::vector<std::vector<int32_t>>& prefs,
   // The engine's DA on a dense market (no string ids to index): each
   // teacher's priority at a post is her place in the order of Outranks
   // (points, tie chain, lottery, id), plus the number of teachers when
-  // in-school precedence lifts her there. These numbers are distinct at
-  // every post, so they give exactly the strict priorities of Outranks and
-  // hence the same (unique) teacher-proposing DA matching.
+  // in-school precedence lifts her there, plus twice that number when she
+  // is established and the post a 编制 post (编制 precedence). These
+  // numbers are distinct at every post, so they give exactly the strict
+  // priorities of Outranks and hence the same (unique) teacher-proposing DA
+  // matching.
   const int32_t n = static_cast<int32_t>(ts_.size());
   std::vector<int32_t> order(n);
   for (int32_t t = 0; t < n; ++t) order[t] = t;
@@ -239,7 +241,9 @@ absl::Status HiringRun::RunDa(const std::vector<std::vector<int32_t>>& prefs,
     if (prefs[t].empty()) continue;
     for (int32_t p : prefs[t]) {
       dense.pref_post.push_back(p);
-      dense.pref_points.push_back(rank[t] + (tenure && Own(t, p) ? n : 0));
+      dense.pref_points.push_back(
+          rank[t] + (tenure && Own(t, p) ? n : 0) +
+          (ps_[p].established && ts_[t].established ? 2 * int64_t{n} : 0));
     }
     dense.pref_begin.push_back(static_cast<int32_t>(dense.pref_post.size()));
     included.push_back(t);
@@ -274,124 +278,192 @@ absl::Status HiringRun::RunDa(const std::vector<std::vector<int32_t>>& prefs,
 }
 
 absl::Status HiringRun::Allocate() {
+  // Who may take which seat, in order (each phase runs until no teacher of
+  // it fits a seat left to it):
+  //  1. established teachers, own band; 2. the same, also taking 编制 seats
+  //  from 编外 holders the competition placed (编制 precedence); 3-4. the
+  //  same two with down-hiring (低聘); 5-6. 编外 teachers, own band, then
+  //  down-hiring, free seats only; 7-8. up-hiring (低职高聘), established
+  //  teachers first, free seats only.
+  // A teacher is thus down-hired only when no seat of her band is left for
+  // her, a 编外 teacher keeps or takes a 编制 seat only when no unplaced
+  // established teacher qualifies for it, and an up-hire takes a seat only
+  // after every teacher of that band was placed or found no seat.
+  static constexpr Phase kPhases[] = {
+      {true, false, false, false},  {true, false, false, true},
+      {true, true, false, false},   {true, true, false, true},
+      {false, false, false, false}, {false, true, false, false},
+      {true, true, true, false},    {false, true, true, false},
+  };
+  for (const Phase& phase : kPhases) {
+    if (phase.down && !phase.up && !hp_.allow_down_hiring) continue;
+    if (phase.up && !hp_.allow_up_hiring) continue;
+    ROTA_RETURN_IF_ERROR(AllocatePhase(phase));
+  }
+  return absl::OkStatus();
+}
+
+int32_t HiringRun::LowestDisplaceable(int32_t p) const {
+  int32_t lowest = -1;
+  for (int32_t o : ps_[p].occupants) {
+    if (ts_[o].established || ts_[o].fix != Fix::kNone) continue;
+    if (lowest < 0 ||
+        Outranks(lowest, o, p, mode_ == StageMode::kSimultaneous)) {
+      lowest = o;
+    }
+  }
+  return lowest;
+}
+
+absl::Status HiringRun::AllocatePhase(const Phase& phase) {
   // Each teacher offers the solver her kMaxOptions cheapest qualified posts
   // with a free seat (a prefecture has thousands of posts per subject). A
   // teacher left unplaced while a qualified seat is still free gets another
   // round over the seats that are left, so the loop ends only when no
   // unplaced teacher fits any free seat.
   constexpr size_t kMaxOptions = 16;
-  std::vector<int32_t> capacity(ps_.size());  // = ps_[p].free
-  for (size_t p = 0; p < ps_.size(); ++p) capacity[p] = ps_[p].free;
-  for (int phase = 0; phase < 2; ++phase) {
-    for (size_t index : nearest_touched_) {
-      nearest_done_[index] = 0;
-      nearest_[index].clear();
-    }
-    nearest_touched_.clear();
-    while (true) {
-      // Each round walks only the posts that still have a free seat.
-      free_buckets_.assign(buckets_.size(), {});
-      for (size_t key = 0; key < buckets_.size(); ++key) {
-        for (int32_t p : buckets_[key]) {
-          if (capacity[p] > 0) free_buckets_[key].push_back(p);
-        }
+  bool anyone = false;
+  for (const TeacherState& s : ts_) {
+    anyone = anyone || (s.fix == Fix::kNone && s.final_post < 0 &&
+                        s.established == phase.established);
+  }
+  if (!anyone) return absl::OkStatus();
+  // Seats open to this phase: free ones, plus with `displace` the 编制
+  // seats held by 编外 teachers the competition placed.
+  std::vector<int32_t> capacity(ps_.size());
+  bool displaceable = false;
+  for (size_t p = 0; p < ps_.size(); ++p) {
+    capacity[p] = ps_[p].free;
+    if (!phase.displace || !ps_[p].established) continue;
+    for (int32_t o : ps_[p].occupants) {
+      if (!ts_[o].established && ts_[o].fix == Fix::kNone) {
+        ++capacity[p];
+        displaceable = true;
       }
-      struct Row {
-        int32_t t;
-        std::vector<std::pair<int64_t, int32_t>> options;  // (cost, post)
+    }
+  }
+  if (phase.displace && !displaceable) return absl::OkStatus();
+  for (size_t index : nearest_touched_) {
+    nearest_done_[index] = 0;
+    nearest_[index].clear();
+  }
+  nearest_touched_.clear();
+  while (true) {
+    // Each round walks only the posts that still have a free seat.
+    free_buckets_.assign(buckets_.size(), {});
+    for (size_t key = 0; key < buckets_.size(); ++key) {
+      for (int32_t p : buckets_[key]) {
+        if (capacity[p] > 0) free_buckets_[key].push_back(p);
+      }
+    }
+    struct Row {
+      int32_t t;
+      std::vector<std::pair<int64_t, int32_t>> options;  // (cost, post)
+    };
+    std::vector<Row> rows;
+    for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
+      if (ts_[t].fix != Fix::kNone || ts_[t].final_post >= 0 ||
+          ts_[t].established != phase.established) {
+        continue;
+      }
+      Row row{t, {}};
+      const std::vector<int32_t>& distances = DistanceRow(ts_[t].school_index);
+      const TeacherState& s = ts_[t];
+      auto eligible = [&](int32_t p) {
+        return capacity[p] > 0 && p != s.own_post &&
+               BandAllows(s, post_band_[p], phase.down, phase.up);
       };
-      std::vector<Row> rows;
-      for (int32_t t = 0; t < static_cast<int32_t>(ts_.size()); ++t) {
-        if (ts_[t].fix != Fix::kNone || ts_[t].final_post >= 0) continue;
-        Row row{t, {}};
-        const std::vector<int32_t>& distances =
-            DistanceRow(ts_[t].school_index);
-        const TeacherState& s = ts_[t];
-        const int mine = BandLevel(s.t->title);
-        auto eligible = [&](int32_t p) {
-          if (capacity[p] <= 0 || p == s.own_post) return false;
-          const int diff = mine - static_cast<int>(post_band_[p]);
-          if (diff < 0) return false;
-          if (diff == 0) return true;
-          return phase == 1 && hp_.allow_down_hiring &&
-                 diff <= hp_.max_bands_down;
-        };
-        // Per bucket, walk its posts nearest first (cost never decreases:
-        // the subject cost is the same for the whole bucket) and keep the
-        // kMaxOptions first eligible ones plus any costing the same as the
-        // last of them, so that the kMaxOptions smallest (cost, post) below
-        // are exactly those over all her seats. A bucket whose cached
-        // nearest list runs out first is scanned in full.
-        for (int32_t key : s.bucket_keys) {
-          const std::vector<int32_t>& near = Nearest(s.school_index, key);
-          const size_t before = row.options.size();
-          size_t found = 0;
-          bool done = false;
-          for (int32_t p : near) {
-            if (!eligible(p)) continue;
-            const int64_t cost = Cost(t, p, distances);
-            if (found >= kMaxOptions && cost > row.options.back().first) {
-              done = true;
-              break;
-            }
-            row.options.emplace_back(cost, p);
-            ++found;
+      // Per bucket, walk its posts nearest first (cost never decreases:
+      // the subject cost is the same for the whole bucket) and keep the
+      // kMaxOptions first eligible ones plus any costing the same as the
+      // last of them, so that the kMaxOptions smallest (cost, post) below
+      // are exactly those over all her seats. A bucket whose cached
+      // nearest list runs out first is scanned in full.
+      for (int32_t key : s.bucket_keys) {
+        const std::vector<int32_t>& near = Nearest(s.school_index, key);
+        const size_t before = row.options.size();
+        size_t found = 0;
+        bool done = false;
+        for (int32_t p : near) {
+          if (!eligible(p)) continue;
+          const int64_t cost = Cost(t, p, distances);
+          if (found >= kMaxOptions && cost > row.options.back().first) {
+            done = true;
+            break;
           }
-          if (!done && nearest_done_[static_cast<size_t>(s.school_index) *
-                                         buckets_.size() +
-                                     key] == 2) {
-            row.options.resize(before);
-            for (int32_t p : free_buckets_[key]) {
-              if (eligible(p)) {
-                row.options.emplace_back(Cost(t, p, distances), p);
-              }
+          row.options.emplace_back(cost, p);
+          ++found;
+        }
+        if (!done && nearest_done_[static_cast<size_t>(s.school_index) *
+                                       buckets_.size() +
+                                   key] == 2) {
+          row.options.resize(before);
+          for (int32_t p : free_buckets_[key]) {
+            if (eligible(p)) {
+              row.options.emplace_back(Cost(t, p, distances), p);
             }
           }
         }
-        if (s.own_post >= 0 && ps_[s.own_post].free > 0) {
-          row.options.emplace_back(Cost(t, s.own_post, distances), s.own_post);
-        }
-        if (row.options.empty()) continue;
-        if (row.options.size() > kMaxOptions) {
-          std::nth_element(row.options.begin(),
-                           row.options.begin() + kMaxOptions,
-                           row.options.end());
-          row.options.resize(kMaxOptions);
-        }
-        std::sort(row.options.begin(), row.options.end());
-        row.options.shrink_to_fit();
-        rows.push_back(std::move(row));
       }
-      if (rows.empty()) break;
-      const int64_t n = static_cast<int64_t>(rows.size());
-      // Costs are capped so that the unassigned cost below stays inside the
-      // solver's range; the cap only binds for absurd per-km costs.
-      const int64_t cap = kMaxFlowCost / (n + 2) - 1;
-      std::vector<std::vector<std::pair<int64_t, int32_t>>> options(n);
-      for (int64_t i = 0; i < n; ++i) {
-        for (auto& [cost, p] : rows[i].options) cost = std::min(cost, cap);
-        options[i] = rows[i].options;
+      if (s.own_post >= 0 && capacity[s.own_post] > 0) {
+        row.options.emplace_back(Cost(t, s.own_post, distances), s.own_post);
       }
-      std::vector<int32_t> chosen;
-      ROTA_RETURN_IF_ERROR(internal::AllocateRound(options, capacity, &chosen));
-      int64_t placed = 0;
-      for (int64_t i = 0; i < n; ++i) {
-        if (chosen[i] < 0) continue;
-        const int32_t t = rows[i].t;
-        const auto& [cost, p] = rows[i].options[chosen[i]];
-        ts_[t].final_post = p;
-        ts_[t].via = Via::kAllocation;
-        ts_[t].allocation_cost = cost;
-        ps_[p].occupants.push_back(t);
-        --ps_[p].free;
-        --capacity[p];
-        ROTA_CHECK(ps_[p].free >= 0);
-        ++placed;
+      if (row.options.empty()) continue;
+      if (row.options.size() > kMaxOptions) {
+        std::nth_element(row.options.begin(), row.options.begin() + kMaxOptions,
+                         row.options.end());
+        row.options.resize(kMaxOptions);
       }
-      // Some teacher had a free seat among her options, and an unplaced
-      // teacher costs more than any placement: someone was placed.
-      ROTA_CHECK(placed > 0);
+      std::sort(row.options.begin(), row.options.end());
+      row.options.shrink_to_fit();
+      rows.push_back(std::move(row));
     }
+    if (rows.empty()) break;
+    const int64_t n = static_cast<int64_t>(rows.size());
+    // Costs are capped so that the unassigned cost below stays inside the
+    // solver's range; the cap only binds for absurd per-km costs.
+    const int64_t cap = kMaxFlowCost / (n + 2) - 1;
+    std::vector<std::vector<std::pair<int64_t, int32_t>>> options(n);
+    for (int64_t i = 0; i < n; ++i) {
+      for (auto& [cost, p] : rows[i].options) cost = std::min(cost, cap);
+      options[i] = rows[i].options;
+    }
+    std::vector<int32_t> chosen;
+    ROTA_RETURN_IF_ERROR(internal::AllocateRound(options, capacity, &chosen));
+    int64_t placed = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      if (chosen[i] < 0) continue;
+      const int32_t t = rows[i].t;
+      const auto& [cost, p] = rows[i].options[chosen[i]];
+      ts_[t].final_post = p;
+      ts_[t].via = Via::kAllocation;
+      ts_[t].allocation_cost = cost;
+      if (ps_[p].free > 0) {
+        --ps_[p].free;
+      } else {
+        // 编制 precedence: the seat of the lowest-ranked 编外 holder.
+        ROTA_CHECK(phase.displace);
+        const int32_t loser = LowestDisplaceable(p);
+        ROTA_CHECK(loser >= 0);
+        std::vector<int32_t>& occupants = ps_[p].occupants;
+        occupants.erase(std::find(occupants.begin(), occupants.end(), loser));
+        std::vector<int32_t>& admitted = ps_[p].admitted;
+        admitted.erase(std::find(admitted.begin(), admitted.end(), loser));
+        // She stands for the competition's admits there in explanations
+        // (she outranks every 编外 teacher at this 编制 post).
+        admitted.push_back(t);
+        ts_[loser].final_post = -1;
+        ts_[loser].via = Via::kNone;
+        ts_[loser].lost_post = p;
+        ts_[loser].lost_to = t;
+      }
+      ps_[p].occupants.push_back(t);
+      --capacity[p];
+      ++placed;
+    }
+    // Some teacher had a free seat among her options, and an unplaced
+    // teacher costs more than any placement: someone was placed.
+    ROTA_CHECK(placed > 0);
   }
   return absl::OkStatus();
 }

@@ -37,7 +37,9 @@ struct Entry {
   int32_t post = -1;
   bool implicit = false;      // appended own-school post, not from her list
   std::string not_qualified;  // "" = qualified
-  bool down = false;
+  // kOwn entries (and her own post) enter the competition; a lower or
+  // higher band only the county allocation (the band rules).
+  BandFit fit = BandFit::kOwn;
 };
 
 struct TeacherState {
@@ -59,6 +61,15 @@ struct TeacherState {
   int32_t school_index = 0;
   int32_t primary_subject = -1;      // interned; -1 = no post teaches it
   std::vector<int32_t> bucket_keys;  // her (subject, stage) buckets
+  bool established = true;  // employment is not 编外 (NON_ESTABLISHED)
+  // Up-hiring: the policy allows it and she meets its conditions
+  // (up_problem, from UpHiringProblem, is then "").
+  bool up_ok = false;
+  std::string up_problem;
+  // 编制 precedence: the 编制 post she won in the competition and lost to
+  // established teacher `lost_to` in the county allocation; -1 = none.
+  int32_t lost_post = -1;
+  int32_t lost_to = -1;
 };
 
 struct PostState {
@@ -67,6 +78,7 @@ struct PostState {
   Stage stage = Stage::kUnspecified;
   int32_t school_index = 0;
   int32_t subject = 0;            // interned
+  bool established = true;        // a 编制 post (not Post::non_established)
   int32_t held_fixed = 0;         // exempt holders, locks, overrides
   int32_t free = 0;               // seats left for the current stage
   std::vector<int32_t> admitted;  // teachers placed by competition (DA)
@@ -92,15 +104,34 @@ class HiringRun {
   absl::Status RunDa(const std::vector<std::vector<int32_t>>& prefs,
                      bool tenure, Via via);
   absl::Status Allocate();
+  // One county allocation phase (see Allocate): rounds of min-cost
+  // assignment of the unplaced teachers of one employment class to the
+  // seats the band rules allow; with `displace`, a 编制 seat held by a 编外
+  // teacher the competition placed counts as open, and taking it sends her
+  // back to the unplaced.
+  struct Phase {
+    bool established;  // which teachers: established or 编外
+    bool down;         // lower bands allowed (低聘)
+    bool up;           // higher bands allowed (低职高聘)
+    bool displace;     // 编制 precedence over 编外 holders
+  };
+  absl::Status AllocatePhase(const Phase& phase);
+  // Her non-fixed 编外 holder of 编制 post p who ranks lowest there.
+  int32_t LowestDisplaceable(int32_t p) const;
   RoundOutcome Assemble();
 
   bool Own(int32_t t, int32_t p) const {
     return ts_[t].t->school == ps_[p].p->school;
   }
-  // True if teacher a ranks above teacher b at post p: in-school precedence
-  // (when `tenure`), points, tie chain (larger first), lottery (smaller
-  // first), id. The same order the engine's DA uses (engine/model.h).
+  // True if teacher a ranks above teacher b at post p: at a 编制 post an
+  // established teacher above a 编外 one (编制 precedence), then in-school
+  // precedence (when `tenure`), points, tie chain (larger first), lottery
+  // (smaller first), id. The same order the engine's DA uses
+  // (engine/model.h) with the priorities RunDa gives it.
   bool Outranks(int32_t a, int32_t b, int32_t p, bool tenure) const {
+    if (ps_[p].established && ts_[a].established != ts_[b].established) {
+      return ts_[a].established;
+    }
     if (tenure && Own(a, p) != Own(b, p)) return Own(a, p);
     const TeacherState& x = ts_[a];
     const TeacherState& y = ts_[b];
@@ -114,28 +145,41 @@ class HiringRun {
   bool Down(int32_t t, int32_t p) const {
     return static_cast<int>(ps_[p].p->title_band) < BandLevel(ts_[t].t->title);
   }
+  bool Up(int32_t t, int32_t p) const {
+    return static_cast<int>(ps_[p].p->title_band) > BandLevel(ts_[t].t->title);
+  }
+  // Whether a post of band `band` fits her title band: her own band always;
+  // a lower one if `down` and the policy's down-hiring allows it; a higher
+  // one if `up` and up-hiring allows it for her (TeacherState::up_ok).
+  bool BandAllows(const TeacherState& s, int band, bool down, bool up) const {
+    const int diff = BandLevel(s.t->title) - band;
+    if (diff == 0) return true;
+    if (diff > 0) {
+      return down && hp_.allow_down_hiring && diff <= hp_.max_bands_down;
+    }
+    return up && s.up_ok && -diff <= hp_.max_bands_up &&
+           band <= static_cast<int>(hp_.up_hiring_highest_band);
+  }
   // "\"id\" (school, subject, band)", built once per post in Index.
   const std::string& PostLabel(int32_t p) const { return post_labels_[p]; }
-  std::string Fit(int32_t t, int32_t p, bool* down) const {
-    return HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_, down);
+  std::string Fit(int32_t t, int32_t p, BandFit* fit) const {
+    return HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_,
+                            in_.effective_day, fit);
   }
   void Explain(int32_t t, TeacherExplanation* ex, std::string* reason) const;
   // (lowest-priority teacher admitted at `post` by the competition or -1,
   // whether she was hired in sequential stage 1); see Explain.
   std::pair<int32_t, bool> LowestAdmitted(int32_t post) const;
-  // Calls fn(p) for every post she qualifies for, found through her
-  // (subject, stage) buckets rather than by scanning all posts; her own
-  // post last. Deterministic order.
+  // Calls fn(p) for every post she qualifies for (band rules included),
+  // found through her (subject, stage) buckets rather than by scanning all
+  // posts; her own post last. Deterministic order.
   template <typename Fn>
   void ForEachCandidate(int32_t t, Fn fn) const {
     const TeacherState& s = ts_[t];
-    const int mine = BandLevel(s.t->title);
     for (int32_t key : s.bucket_keys) {
       for (int32_t p : buckets_[key]) {
         if (p == s.own_post) continue;
-        const int diff = mine - static_cast<int>(post_band_[p]);
-        if (diff < 0) continue;
-        if (diff > 0 && (!hp_.allow_down_hiring || diff > hp_.max_bands_down)) {
+        if (!BandAllows(s, post_band_[p], /*down=*/true, /*up=*/true)) {
           continue;
         }
         fn(p);
