@@ -75,6 +75,13 @@ rota::v1::Policy EffectivePolicy(const rota::v1::Policy& policy) {
   ROTA_FILL(ch, dc, max_bands_down);
   ROTA_FILL(ch, dc, allocation_cost_per_km);
   ROTA_FILL(ch, dc, allocation_secondary_subject_cost);
+  ROTA_FILL(ch, dc, allow_up_hiring);
+  ROTA_FILL(ch, dc, max_bands_up);
+  if (!ch->has_up_hiring_highest_band())
+    ch->set_up_hiring_highest_band(
+        static_cast<rota::v1::Title>(dc.up_hiring_highest_band));
+  ROTA_FILL(ch, dc, up_hiring_requires_latest_excellent);
+  ROTA_FILL(ch, dc, up_hiring_competent_years);
 
   auto* pt = p.mutable_points();
   const auto& dp = d.points;
@@ -165,6 +172,13 @@ rules::RoundPolicy ToRoundPolicy(const rota::v1::Policy& effective) {
   c.max_bands_down = ch.max_bands_down();
   c.allocation_cost_per_km = ch.allocation_cost_per_km();
   c.allocation_secondary_subject_cost = ch.allocation_secondary_subject_cost();
+  c.allow_up_hiring = ch.allow_up_hiring();
+  c.max_bands_up = ch.max_bands_up();
+  c.up_hiring_highest_band =
+      static_cast<rules::Title>(ch.up_hiring_highest_band());
+  c.up_hiring_requires_latest_excellent =
+      ch.up_hiring_requires_latest_excellent();
+  c.up_hiring_competent_years = ch.up_hiring_competent_years();
   const auto& pp = p.points();
   auto& q = r.points;
   q.per_service_year = pp.per_service_year();

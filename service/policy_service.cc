@@ -43,6 +43,8 @@ constexpr Range kRanges[] = {
     {"exchange_rotation.principal_min_years_to_retirement", 0, 50, ""},
     {"exchange_rotation.allocation_cost_per_km", 0, 1000000, ""},
     {"competitive_hiring.max_bands_down", 0, 2, ""},
+    {"competitive_hiring.max_bands_up", 0, 2, ""},
+    {"competitive_hiring.up_hiring_competent_years", 0, 30, ""},
     {"competitive_hiring.allocation_cost_per_km", 0, 1000000, ""},
     {"competitive_hiring.allocation_secondary_subject_cost", 0, 1000000, ""},
     {"points.evaluation_years", 0, 30, ""},
@@ -150,6 +152,15 @@ void ValidatePolicyFields(const rota::v1::Policy& policy,
   CheckEnum(policy.competitive_hiring().stage_mode(),
             rota::v1::StageMode_IsValid, p + "competitive_hiring.stage_mode",
             v);
+  const auto& ch = policy.competitive_hiring();
+  if (ch.has_up_hiring_highest_band() &&
+      ch.up_hiring_highest_band() != rota::v1::JUNIOR_TITLE &&
+      ch.up_hiring_highest_band() != rota::v1::INTERMEDIATE_TITLE &&
+      ch.up_hiring_highest_band() != rota::v1::SENIOR_TITLE) {
+    v.Add(p + "competitive_hiring.up_hiring_highest_band",
+          "must be a post band: JUNIOR_TITLE, INTERMEDIATE_TITLE or "
+          "SENIOR_TITLE");
+  }
   CheckEnumList<rota::v1::TieBreaker>(policy.tie_chain(), p + "tie_chain",
                                       rota::v1::TieBreaker_IsValid, {}, "", v);
   const auto& rt = policy.retirement();

@@ -126,6 +126,7 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
     o.subject = p.subject();
     o.title_band = static_cast<rules::Title>(p.title_band());
     o.count = p.count();
+    o.non_established = p.non_established();
     o.stage = static_cast<rules::Stage>(p.stage());
     in.posts.push_back(std::move(o));
   }

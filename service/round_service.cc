@@ -281,8 +281,8 @@ absl::Status CheckTermValues(const std::vector<Term>& terms) {
       if (!rota::v1::Outcome_Parse(absl::AsciiStrToUpper(t.value), &o) ||
           o == rota::v1::OUTCOME_UNSPECIFIED)
         return BadFilter(
-            "outcome takes STAYED, MOVED, UNPLACED, EXEMPT, INSPECTOR or "
-            "DOWN_HIRED");
+            "outcome takes STAYED, MOVED, UNPLACED, EXEMPT, INSPECTOR, "
+            "DOWN_HIRED or UP_HIRED");
     }
   }
   return absl::OkStatus();
@@ -1054,6 +1054,7 @@ absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
         switch (p->outcome()) {
           case rota::v1::MOVED:
           case rota::v1::DOWN_HIRED:
+          case rota::v1::UP_HIRED:
             to = hiring ? p->to_post() : p->to_school();
             break;
           case rota::v1::STAYED:
@@ -1217,6 +1218,7 @@ absl::StatusOr<Round> Rounds::CommitRound(
           const bool post_change = hiring && p.to_post() != p.from_post() &&
                                    (p.outcome() == rota::v1::MOVED ||
                                     p.outcome() == rota::v1::DOWN_HIRED ||
+                                    p.outcome() == rota::v1::UP_HIRED ||
                                     p.outcome() == rota::v1::UNPLACED);
           if (!school_change && !post_change) continue;
           ROTA_ASSIGN_OR_RETURN(

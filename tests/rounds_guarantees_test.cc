@@ -385,12 +385,19 @@ TEST_P(RoundsGuaranteesTest, CompetitiveHiring) {
       EXPECT_EQ(p.to_school(), post.school()) << ctx << ": " << p.teacher();
     }
   }
-  // Stability (simultaneous DA*): priority at a post = own-school teachers
-  // first, then points. No teacher ranks a post above her placement where
-  // she is qualified in her own band and which has a free seat or holds a
+  // Stability (simultaneous DA*): priority at a post = at a 编制 post
+  // established teachers before 编外 ones, then own-school teachers, then
+  // points. No teacher ranks a post above her placement where she is
+  // qualified in her own band and which has a free seat or holds a
   // non-exempt, unlocked teacher she outranks.
   auto outranks = [&](const Placement& a, const Placement& b,
-                      const std::string& school) {
+                      const rota::v1::Post& post) {
+    const std::string& school = post.school();
+    const bool a_est =
+        teachers_[a.teacher()]->employment() != rota::v1::NON_ESTABLISHED;
+    const bool b_est =
+        teachers_[b.teacher()]->employment() != rota::v1::NON_ESTABLISHED;
+    if (!post.non_established() && a_est != b_est) return a_est;
     bool a_home = a.from_school() == school, b_home = b.from_school() == school;
     if (a_home != b_home) return a_home;
     return a.points() > b.points();
@@ -416,7 +423,7 @@ TEST_P(RoundsGuaranteesTest, CompetitiveHiring) {
       for (const Placement* h : holders) {
         if (h->outcome() == rota::v1::EXEMPT || h->locked() || h->overridden())
           continue;
-        EXPECT_FALSE(outranks(p, *h, post->school()))
+        EXPECT_FALSE(outranks(p, *h, *post))
             << ctx << ": blocking pair: " << p.teacher() << " (" << p.points()
             << ") ranks " << post_name << " #" << k + 1
             << " above her placement; " << h->teacher() << " (" << h->points()
@@ -458,7 +465,7 @@ TEST_P(RoundsGuaranteesTest, CompetitiveHiring) {
         EXPECT_EQ(h->second.to_post(), post_name)
             << what << " (competitor is elsewhere)";
         EXPECT_EQ(c.competitor_points(), h->second.points()) << what;
-        EXPECT_FALSE(outranks(p, h->second, post->school()))
+        EXPECT_FALSE(outranks(p, h->second, *post))
             << what << " (she outranks the competitor)";
       } else if (c.verdict() == "NOT_QUALIFIED") {
         EXPECT_TRUE(!QualifiedFor(t, *post) ||

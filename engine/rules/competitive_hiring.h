@@ -13,26 +13,32 @@
 //     (`lock for teacher ...` for a lock).
 //  1. Preference lists: her application's posts, best first. If she listed
 //     none of her own school's posts (or sent no application), her own
-//     school's posts that qualify her are appended as implicit, acceptable
-//     choices: her current post first, then the others by band (highest
-//     first) and id. So a teacher who says nothing competes at home, and
-//     listing other schools never costs her the home fallback.
+//     school's posts of her band that qualify her are appended as implicit,
+//     acceptable choices: her current post first (whatever its band), then
+//     the others by id. So a teacher who says nothing competes at home, and
+//     listing other schools never costs her the home fallback. Only entries
+//     of her own band (and her current post) enter the competitions of
+//     step 2: a lower or higher band is the county allocation's (step 3).
 //  2a. SIMULTANEOUS (default): one teacher-proposing deferred acceptance over
 //     all posts with tenure-adjusted priorities (DA*, Dur and Kesten 2019):
-//     at each post of her own school a teacher ranks above every teacher
-//     from another school (in-school precedence); within each class by
+//     at a 编制 post an established teacher ranks above every 编外 one
+//     (编制 precedence); then at each post of her own school a teacher ranks
+//     above every teacher from another school (in-school precedence); within
+//     each class by
 //     points, then the policy's tie chain, then the seeded lottery
 //     (engine::LotteryDraw(inputs.seed, id)), then the id. The result is
 //     stable for these priorities (no teacher prefers a post that has a free
 //     seat or holds someone she outranks there) and strategy-proof.
 //  2b. SEQUENTIAL (policy option, the three-stage practice): stage 1, each
 //     school's own teachers compete for its posts by points (DA over the
-//     own-school entries of their lists); those hired are done. Stage 2, the
-//     rest compete across schools for the remaining seats by their lists
-//     (DA, by points). The report says so and why it is weaker: a teacher
-//     hired at home in stage 1 cannot take a post she prefers elsewhere, so
-//     seats stay empty and others stay unplaced that the simultaneous DA*
-//     would have placed, and which stage to enter is a strategic choice.
+//     own-school entries of their lists; a 编外 teacher only for its
+//     non-established seats); those hired are done. Stage 2, the rest
+//     compete across schools for the remaining seats by their lists (DA, by
+//     编制 precedence, then points). The report says so and why it is weaker: a
+//     teacher hired at home in stage 1 cannot take a post she prefers
+//     elsewhere, so seats stay empty and others stay unplaced that the
+//     simultaneous DA* would have placed, and which stage to enter is a
+//     strategic choice.
 //  3. County allocation (调剂): min-cost assignment (engine/min_cost_flow.h)
 //     of the teachers still without a post to the remaining seats. Cost of a
 //     seat = distance in km between her school and the post's school x
@@ -49,8 +55,21 @@
 //     offered seats, not over every seat in the county: on the
 //     100,000-teacher benchmark county an exact optimum over all seats
 //     placed as many teachers at ~5% less total cost, but took far longer.
-//     First only posts of her own band; then, for those left, also lower
-//     bands (down-hiring), so 低聘 happens only when needed.
+//     Phases, each run to the end before the next: (a) established teachers,
+//     her own band; (b) the same, where a 编制 seat held by a 编外 teacher
+//     the competition placed counts as open (编制 precedence: taking it sends
+//     the lowest-ranked such holder back to the unplaced, and her
+//     explanation says so); (c, d) the same two with lower bands
+//     (down-hiring); (e, f) 编外 teachers, own band then lower bands, free
+//     seats only; (g, h) when allow_up_hiring, higher bands for teachers who
+//     meet the up-hiring conditions (established first), free seats only.
+//     Hence (seats are never freed after (b)/(d) move them): a teacher is
+//     DOWN_HIRED only when no seat of her band that she qualifies for is
+//     left anywhere in the county; no 编外 teacher holds a 编制 post that an
+//     UNPLACED established teacher qualifies for (by subject, stage and the
+//     own/down band rules) unless she is exempt, locked or overridden; an
+//     UP_HIRED teacher holds a seat that no teacher of its band who
+//     qualifies for it needed (none ends UNPLACED or DOWN_HIRED).
 //  4. Whoever is still without a post is UNPLACED (待岗): every post she
 //     qualifies for is full, or none exists; the explanation says which.
 //
@@ -58,21 +77,36 @@
 // p's stage (its own, else its school's first stage) is among her
 // certificate stages, and p's title band is her band (her title; 未定级 and
 // unspecified count as junior) or, when allow_down_hiring, at most
-// max_bands_down bands lower (outcome DOWN_HIRED). Up-hiring (a higher band)
-// is never allowed: the policy has no switch for it. A teacher may always
-// keep her own current post (tenure), whatever its band.
+// max_bands_down bands lower (outcome DOWN_HIRED), or, when
+// allow_up_hiring, at most max_bands_up bands higher and at most
+// up_hiring_highest_band, if her evaluations meet the conditions
+// (UpHiringProblem; outcome UP_HIRED). A teacher may always keep her own
+// current post (tenure), whatever its band.
 //
-// OUTCOMES: EXEMPT; STAYED (her current post); MOVED (another post, same
-// band or higher held band); DOWN_HIRED (a lower band than hers); UNPLACED
-// (to_school = her school, to_post = ""; she stays on the school's books).
+// EMPLOYMENT: every post is a 编制 post unless Post::non_established marks
+// it a seat outside the establishment (e.g. a contract seat), which every
+// teacher competes for on equal terms. Teachers whose employment is
+// NON_ESTABLISHED are 编外; all others (ESTABLISHED, unspecified) are
+// established staff.
+//
+// OUTCOMES: EXEMPT; STAYED (her current post); MOVED (another post of her
+// band); DOWN_HIRED (a lower band than hers); UP_HIRED (a higher band);
+// UNPLACED (to_school = her school, to_post = ""; she stays on the
+// school's books).
 //
 // EXPLANATIONS (derived from the run): per choice GOT, BETTER_CHOICE_HELD,
 // NOT_QUALIFIED (the failing rule), EXEMPT, NOT_REACHED (placement fixed by
-// a lock/override), or FULL, naming the lowest-priority teacher the
-// competition admitted there, who holds that seat at the end and outranks
-// her (by in-school precedence, `competitor_by_tenure`, or by points/tie
-// chain/lottery); when every seat is held by exempt teachers or fixed
-// placements, competitor is empty and the sentence says so.
+// a lock/override; an entry of another band, which only the county
+// allocation fills; an entry below one the competition gave her before
+// 编制 precedence took it), or FULL, naming the lowest-priority teacher the
+// competition admitted there (or an established teacher who took a 编外
+// holder's seat there), who holds that seat at the end and outranks her
+// (by 编制 precedence, in-school precedence, `competitor_by_tenure`, or by
+// points/tie chain/lottery); when every seat is held by exempt teachers or
+// fixed placements, competitor is empty and the sentence says so. A 编外
+// teacher who lost her seat to 编制 precedence has FULL on that choice
+// naming the established teacher, and a note saying so. An established
+// teacher is never told a 编外 holder outranks her at a 编制 post.
 //
 // COMPLEXITY: DA is O(list entries); county allocation as in
 // engine/min_cost_flow.h, per round O(unplaced x 16) options, solved as a
@@ -96,6 +130,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -120,15 +155,30 @@ absl::StatusOr<RoundOutcome> RunCompetitiveHiring(
 // kJunior (the entry band).
 Title HiringBand(Title title);
 
+// How a post's title band stands to a teacher's band when she qualifies.
+enum class BandFit : uint8_t {
+  kOwn,   // her band (or her own current post, whatever its band)
+  kDown,  // lower, by down-hiring (低聘)
+  kUp,    // higher, by up-hiring (低职高聘)
+};
+
+// Whether her evaluations meet the policy's up-hiring conditions on
+// `effective_day` (up_hiring_requires_latest_excellent,
+// up_hiring_competent_years; see RecentEvaluations): "" if they do and the
+// policy allows up-hiring, else what she misses in words.
+std::string UpHiringProblem(const Teacher& teacher,
+                            const CompetitiveHiringPolicy& policy,
+                            int32_t effective_day);
+
 // Whether `teacher` may hold `post` (whose effective stage is `post_stage`)
-// under `policy`. Returns "" if qualified, else the failing rule in words
-// ("subject: post teaches music, her subjects are math", "title band: ...").
-// Sets *down_hire when qualified only by down-hiring. Her own current post
-// is always qualified.
+// under `policy` on `effective_day`. Returns "" if qualified, else the
+// failing rule in words ("subject: post teaches music, her subjects are
+// math", "title band: ..."). Sets *fit to the band relation when qualified.
+// Her own current post is always qualified (kOwn).
 std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                              Stage post_stage,
                              const CompetitiveHiringPolicy& policy,
-                             bool* down_hire);
+                             int32_t effective_day, BandFit* fit);
 
 namespace internal {
 

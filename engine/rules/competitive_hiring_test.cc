@@ -662,8 +662,14 @@ struct Oracle {
     return policy.competitive_hiring.allow_down_hiring &&
            diff <= policy.competitive_hiring.max_bands_down;
   }
-  // Her effective list: application posts she qualifies for; plus her own
-  // school's qualified posts appended if she listed none of them.
+  // Qualified in her own band (or her own post): what the competitions
+  // take.
+  bool Competes(const Teacher& t, const Post& p) const {
+    return Qualified(t, p) &&
+           (t.post == p.id || static_cast<int>(p.title_band) == Band(t));
+  }
+  // Her competition list: application posts she competes for; plus her own
+  // school's such posts appended if she listed none of her school's posts.
   std::vector<std::string> List(const Teacher& t) const {
     std::vector<std::string> out;
     bool own = false;
@@ -671,14 +677,14 @@ struct Oracle {
     if (it != apps.end()) {
       for (const std::string& p : it->second->preferences) {
         if (posts.at(p)->school == t.school) own = true;
-        if (Qualified(t, *posts.at(p))) out.push_back(p);
+        if (Competes(t, *posts.at(p))) out.push_back(p);
       }
     }
     if (!own) {
       // Her current post first, then by band (highest first), then id.
       std::vector<const Post*> home;
       for (const auto& [id, p] : posts) {
-        if (p->school == t.school && Qualified(t, *p)) home.push_back(p);
+        if (p->school == t.school && Competes(t, *p)) home.push_back(p);
       }
       std::stable_sort(
           home.begin(), home.end(), [&](const Post* a, const Post* b) {
@@ -693,9 +699,10 @@ struct Oracle {
   }
   // Tenure-adjusted priority key at post p, larger = better.
   // (The id, smaller first, breaks what is left; see Outranks.)
-  std::tuple<bool, int64_t, std::vector<int64_t>, uint64_t> Key(
+  std::tuple<bool, bool, int64_t, std::vector<int64_t>, uint64_t> Key(
       const Teacher& t, const Post& p, int64_t points, bool tenure) const {
-    return {tenure && t.school == p.school, points, TieChainValues(t, policy),
+    return {!p.non_established && t.employment != Employment::kNonEstablished,
+            tenure && t.school == p.school, points, TieChainValues(t, policy),
             ~LotteryDraw(in.seed, t.id)};
   }
   bool Outranks(const Teacher& a, const Teacher& b, const Post& p, int64_t pa,

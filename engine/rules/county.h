@@ -157,7 +157,7 @@ struct School {
   bool has_location = false;  // false: distance unknown (cost 0 per km)
   double latitude = 0;
   double longitude = 0;
-  int32_t headcount = 0;  // 编制数
+  int32_t headcount = 0;  // 编制数: counts established (编内) staff only
 };
 
 // Distance in metres between two schools; 0 if either has no coordinates.
@@ -177,6 +177,12 @@ struct Post {
   Title title_band = Title::kUnspecified;  // kJunior..kSenior
   int32_t count = 0;                       // 岗位职数
   Stage stage = Stage::kUnspecified;  // kUnspecified = school's first stage
+  // false (default): a 编制 post, for established (编内) staff first; 编外
+  // teachers hold one only when no established teacher who qualifies for it
+  // is left without a post (competitive_hiring.h). true: a seat outside the
+  // establishment (e.g. a contract seat) that every teacher competes for on
+  // equal terms.
+  bool non_established = false;
 };
 
 struct Evaluation {

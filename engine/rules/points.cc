@@ -111,6 +111,24 @@ int32_t RetirementDay(const Teacher& t, const RetirementPolicy& p) {
   return AddMonths(t.birth_day, RetirementAgeMonths(t, p));
 }
 
+std::vector<Evaluation> RecentEvaluations(const Teacher& t,
+                                          int32_t effective_day,
+                                          int32_t years) {
+  const int32_t year = CivilFromDays(effective_day).year;
+  std::vector<Evaluation> evals;
+  for (const Evaluation& e : t.evaluations) {
+    if (e.year >= year - years && e.year < year) {
+      bool dup = false;
+      for (const Evaluation& x : evals) dup = dup || x.year == e.year;
+      if (!dup) evals.push_back(e);
+    }
+  }
+  std::stable_sort(
+      evals.begin(), evals.end(),
+      [](const Evaluation& a, const Evaluation& c) { return a.year < c.year; });
+  return evals;
+}
+
 PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
                               const RoundPolicy& policy,
                               int32_t effective_day) {
@@ -136,21 +154,8 @@ PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
   add(absl::StrCat("weak-school years (", b.weak_school_years, ")"),
       b.weak_school_years * pp.per_weak_school_year);
 
-  // Evaluations of the last N school years before the effective date's year,
-  // oldest first; one per year (the first listed wins if a year repeats).
-  const int32_t year = CivilFromDays(effective_day).year;
-  std::vector<Evaluation> evals;
-  for (const Evaluation& e : t.evaluations) {
-    if (e.year >= year - pp.evaluation_years && e.year < year) {
-      bool dup = false;
-      for (const Evaluation& x : evals) dup = dup || x.year == e.year;
-      if (!dup) evals.push_back(e);
-    }
-  }
-  std::stable_sort(
-      evals.begin(), evals.end(),
-      [](const Evaluation& a, const Evaluation& c) { return a.year < c.year; });
-  for (const Evaluation& e : evals) {
+  for (const Evaluation& e :
+       RecentEvaluations(t, effective_day, pp.evaluation_years)) {
     int64_t cp = 0;
     switch (e.grade) {
       case EvaluationGrade::kExcellent:

@@ -49,6 +49,13 @@ PointsBreakdown ComputePoints(const Teacher& teacher,
                               const School* current_school,
                               const RoundPolicy& policy, int32_t effective_day);
 
+// Her evaluations of the last `years` school years before the effective
+// date's year, oldest first, one per year (the first listed wins if a year
+// repeats). Points count these; competitive hiring's up-hiring conditions
+// read them too.
+std::vector<Evaluation> RecentEvaluations(const Teacher& teacher,
+                                          int32_t effective_day, int32_t years);
+
 // Values for engine::Teacher::tie_breakers, one per policy.tie_chain entry,
 // larger = ranks first (earlier dates become larger numbers).
 std::vector<int64_t> TieChainValues(const Teacher& teacher,

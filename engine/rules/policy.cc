@@ -167,6 +167,16 @@ absl::Status ValidatePolicy(const RoundPolicy& p) {
   }
   ROTA_RETURN_IF_ERROR(
       Range("competitive_hiring.max_bands_down", h.max_bands_down, 0, 2));
+  ROTA_RETURN_IF_ERROR(
+      Range("competitive_hiring.max_bands_up", h.max_bands_up, 0, 2));
+  if (h.up_hiring_highest_band != Title::kJunior &&
+      h.up_hiring_highest_band != Title::kIntermediate &&
+      h.up_hiring_highest_band != Title::kSenior) {
+    return Bad("competitive_hiring.up_hiring_highest_band",
+               "must be a post band: junior, intermediate or senior");
+  }
+  ROTA_RETURN_IF_ERROR(Range("competitive_hiring.up_hiring_competent_years",
+                             h.up_hiring_competent_years, 0, 30));
   ROTA_RETURN_IF_ERROR(Range("competitive_hiring.allocation_cost_per_km",
                              h.allocation_cost_per_km, 0, 1000000));
   ROTA_RETURN_IF_ERROR(

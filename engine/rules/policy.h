@@ -156,6 +156,22 @@ struct CompetitiveHiringPolicy {
   // Extra allocation cost for teaching a secondary (not primary) subject.
   // Exchange rotation's county allocation uses it too.
   int64_t allocation_secondary_subject_cost = 500;
+  // Up-hiring (低职高聘): a teacher placed in a higher title band than her
+  // title, only in the county allocation, into a seat that no teacher of
+  // that band who qualifies for it needs. Off by default: the county texts
+  // name 低聘 and "能上能下" but no rule for hiring upward.
+  bool allow_up_hiring = false;
+  int32_t max_bands_up = 1;  // at most this many title bands up
+  // The highest post band an up-hire may take (senior posts need a senior
+  // title unless this is kSenior).
+  Title up_hiring_highest_band = Title::kIntermediate;
+  // Up-hiring needs her latest evaluation (the most recent school year
+  // before the effective date's year) to be excellent (优秀).
+  bool up_hiring_requires_latest_excellent = true;
+  // ... and an evaluation of at least competent (合格) in each of the last
+  // this many school years before the effective date's year; 0 = no such
+  // condition.
+  int32_t up_hiring_competent_years = 3;
 };
 
 // All in centipoints.

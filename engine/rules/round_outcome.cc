@@ -26,6 +26,8 @@ std::string_view OutcomeName(Outcome o) {
       return "INSPECTOR";
     case Outcome::kDownHired:
       return "DOWN_HIRED";
+    case Outcome::kUpHired:
+      return "UP_HIRED";
   }
   return "UNKNOWN";
 }
@@ -96,8 +98,14 @@ class Writer {
   std::string out_;
 };
 
+// Placed at a post by the round (possibly her own, by the band rules).
+bool IsHire(Outcome o) {
+  return o == Outcome::kMoved || o == Outcome::kDownHired ||
+         o == Outcome::kUpHired;
+}
+
 bool IsMove(const Placement& p) {
-  return (p.outcome == Outcome::kMoved || p.outcome == Outcome::kDownHired) &&
+  return IsHire(p.outcome) &&
          (p.to_school != p.from_school || p.to_post != p.from_post);
 }
 
@@ -185,6 +193,7 @@ void FinishOutcome(const CountyInputs& inputs, RoundOutcome* o) {
     switch (p.outcome) {
       case Outcome::kMoved:
       case Outcome::kDownHired:
+      case Outcome::kUpHired:
         if (IsMove(p)) {
           ++c.moved;
         } else {
@@ -206,7 +215,7 @@ void FinishOutcome(const CountyInputs& inputs, RoundOutcome* o) {
       case Outcome::kUnspecified:
         break;
     }
-    if (p.outcome == Outcome::kMoved || p.outcome == Outcome::kDownHired) {
+    if (IsHire(p.outcome)) {
       if (p.choice > 0) {
         ++by_choice[p.choice];
       } else {

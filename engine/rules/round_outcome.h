@@ -52,6 +52,7 @@ enum class Outcome : uint8_t {
   kExempt = 4,     // exempt: never moved
   kInspector = 5,  // principal near retirement: flagged for 专职督学
   kDownHired = 6,  // placed in a lower title band (低聘)
+  kUpHired = 7,    // placed in a higher title band (低职高聘)
 };
 std::string_view OutcomeName(Outcome o);  // "STAYED", "MOVED", ... (proto)
 
@@ -145,7 +146,7 @@ struct CountLine {
 // Counts for RoundReport / RunSummary, derived from placements.
 struct ReportCounts {
   int64_t teachers = 0;
-  int64_t moved = 0;  // kMoved + kDownHired that changed school or post
+  int64_t moved = 0;  // kMoved/kDownHired/kUpHired that changed school/post
   int64_t stayed = 0;
   int64_t unplaced = 0;
   int64_t exempt = 0;

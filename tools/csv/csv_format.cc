@@ -268,7 +268,8 @@ const std::vector<std::string>& CsvColumns(CsvTable table) {
       "id",   "display_name", "stages",    "locality", "weak",
       "zone", "latitude",     "longitude", "headcount"};
   static const auto* kPostCols = new std::vector<std::string>{
-      "id", "school", "subject", "title_band", "count", "stage"};
+      "id",    "school", "subject",        "title_band",
+      "count", "stage",  "non_established"};
   static const auto* kTeacherCols =
       new std::vector<std::string>{"id",
                                    "display_name",
@@ -403,6 +404,10 @@ absl::Status PostFromCsv(const CsvHeader& h, const std::vector<std::string>& r,
   int stage = 0;
   ROTA_CSV_ASSIGN(stage, ParseEnum(kStages, h.Get(r, "stage")), "post.stage");
   out->set_stage(static_cast<v1::Stage>(stage));
+  bool non_established = false;
+  ROTA_CSV_ASSIGN(non_established, ParseBool(h.Get(r, "non_established")),
+                  "post.non_established");
+  out->set_non_established(non_established);
   return absl::OkStatus();
 }
 
@@ -600,7 +605,8 @@ std::vector<std::string> PostToCsv(const v1::Post& p) {
           p.subject(),
           EnumCsvName(kTitles, p.title_band()),
           absl::StrCat(p.count()),
-          EnumCsvName(kStages, p.stage())};
+          EnumCsvName(kStages, p.stage()),
+          p.non_established() ? "true" : "false"};
 }
 
 std::vector<std::string> TeacherToCsv(const v1::Teacher& t) {

@@ -730,7 +730,7 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
                       "Only placements from or to this school");
   results->add_option("--outcome", o->outcome, "Only this outcome")
       ->check(CLI::IsMember({"STAYED", "MOVED", "UNPLACED", "EXEMPT",
-                             "INSPECTOR", "DOWN_HIRED"}));
+                             "INSPECTOR", "DOWN_HIRED", "UP_HIRED"}));
   results->add_flag("--all", o->all, "Fetch every page");
   results->add_option("--page-size", o->page_size, "Placements per page");
   results->add_option("--run", o->run, "Run number (0 = latest)")

@@ -32,6 +32,16 @@ struct SyntheticOptions {
   // Teachers with a rural service obligation since their career start of
   // 1..10 years (kinds in turn).
   int obligation_percent = 0;
+  // Competitive hiring (all off by default, which keeps the output above
+  // unchanged). 编外 (NON_ESTABLISHED) teachers, this share of them:
+  // Each school x subject gets three posts, senior / intermediate / junior,
+  // splitting its seats at random, instead of one intermediate post.
+  bool title_bands = false;
+  // Posts marked non_established (contract seats), this share of them.
+  int non_established_post_percent = 0;
+  // Each teacher holds a post of her school in her primary subject (her
+  // band's if there is one), if her school has one.
+  bool hold_posts = false;
 };
 
 class SyntheticRng {
@@ -90,7 +100,27 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
       p.subject = kSubjects[j];
       p.title_band = Title::kIntermediate;
       p.count = 1 + staff[s] / 4;
-      in.posts.push_back(p);
+      if (!o.title_bands) {
+        in.posts.push_back(p);
+        continue;
+      }
+      const int total = p.count;
+      const int senior = rng.Uniform(total / 2 + 1);
+      const int intermediate = rng.Uniform(total - senior + 1);
+      const Title bands[] = {Title::kSenior, Title::kIntermediate,
+                             Title::kJunior};
+      const int counts[] = {senior, intermediate,
+                            total - senior - intermediate};
+      const char* suffix[] = {"sen", "int", "jun"};
+      for (int b = 0; b < 3; ++b) {
+        Post q = p;
+        q.id = absl::StrFormat("%s-%s-%s", sc.id, kSubjects[j], suffix[b]);
+        q.title_band = bands[b];
+        q.count = counts[b];
+        q.non_established = o.non_established_post_percent > 0 &&
+                            rng.Percent(o.non_established_post_percent);
+        in.posts.push_back(q);
+      }
     }
   }
   int n = 0;
@@ -135,6 +165,21 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
                        ? static_cast<BackboneLevel>(2 + rng.Uniform(3))
                        : BackboneLevel::kNone;
       t.employment = Employment::kEstablished;
+      if (o.non_established_percent > 0 &&
+          rng.Percent(o.non_established_percent)) {
+        t.employment = Employment::kNonEstablished;
+      }
+      if (o.hold_posts) {
+        // Her band's post of her primary subject, else any of that subject.
+        const Title band = t.title == Title::kSenior ? Title::kSenior
+                           : t.title == Title::kIntermediate
+                               ? Title::kIntermediate
+                               : Title::kJunior;
+        for (const Post& p : in.posts) {
+          if (p.school != t.school || p.subject != t.subjects.front()) continue;
+          if (t.post.empty() || p.title_band == band) t.post = p.id;
+        }
+      }
       for (int y = 2021; y <= 2025; ++y) {
         if (rng.Percent(80)) {
           t.evaluations.push_back(
@@ -174,10 +219,6 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
           t.home_school = in.schools[home].id;
           t.term_end_day = AddYears(in.effective_day, rng.Uniform(3) - 1);
         }
-      }
-      if (o.non_established_percent > 0 &&
-          rng.Percent(o.non_established_percent)) {
-        t.employment = Employment::kNonEstablished;
       }
       if (o.obligation_percent > 0 && rng.Percent(o.obligation_percent)) {
         ServiceObligation ob;
