@@ -226,8 +226,11 @@ TEST_F(RegistryE2eTest, TeacherEveryFieldRoundTripsAndUpdatesByMask) {
   ASSERT_OK(CreateSchool(reg(), kCounty, "s1", MakeSchool(1)));
   ASSERT_OK(CreateSchool(reg(), kCounty, "s2", MakeSchool(2)));
   ASSERT_OK(CreatePost(reg(), kCounty, "p1", MakePost(kCounty, "s1", 1)));
-  const rota::v1::Teacher input = MakeTeacher(
-      kCounty, "s1", 5, /*every_field=*/true, PostName(kCounty, "p1"));
+  rota::v1::Teacher input = MakeTeacher(kCounty, "s1", 5, /*every_field=*/true,
+                                        PostName(kCounty, "p1"));
+  // On a term exchange from s2 (the two fields are set together).
+  input.set_home_school(SchoolName(kCounty, "s2"));
+  input.set_term_end_date("2028-08-31");
   // Every field of the message is populated (the test would be weak otherwise).
   for (int i = 0; i < rota::v1::Teacher::descriptor()->field_count(); ++i) {
     const auto* field = rota::v1::Teacher::descriptor()->field(i);

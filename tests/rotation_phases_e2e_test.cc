@@ -147,6 +147,18 @@ std::string Id(const nlohmann::json& name) {
 
 TEST_F(RotationPhasesTest, FreedSeatsBeforeAllocationAndTermExchangeReturn) {
   Ok({"county", "create", "c1", "--name", "c1"});
+  // Every school carries the share, rounded up: each one-teacher pool must
+  // send its teacher (the default rounds to the nearest and spares rural
+  // schools).
+  const std::string policy = dir_ + "/policy.textproto";
+  std::ofstream(policy, std::ios::binary)
+      << "school_year: 2020\n"
+         "exchange_rotation {\n"
+         "  share_rounding: ROUND_UP\n"
+         "  share_localities: [URBAN, TOWN, RURAL, TEACHING_POINT]\n"
+         "  weak_schools_carry_share: true\n"
+         "}\n";
+  Ok({"policy", "set", policy});
   School("a1", "urban", "primary");
   School("a2", "urban", "primary");
   School("y", "rural", "primary");
