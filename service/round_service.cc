@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 #include "common/sha256.h"
 #include "common/status_macros.h"
 #include "engine/rules/county.h"
+#include "engine/rules/hard_rule.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "rota/v1/round_events.pb.h"
@@ -386,40 +388,21 @@ absl::StatusOr<std::vector<rota::v1::PlacementAdjusted>> Adjustments(
   return LoadAll<rota::v1::PlacementAdjusted>(s, keys::AdjustmentPrefix(round));
 }
 
-// The engines refuse a run whose locks or overrides break a hard rule with
-// FailedPrecondition `lock|override for teacher "T": rule "R": ...`
-// (engine/rules/exchange_rotation.h, competitive_hiring.h). That becomes a
-// google.rpc.PreconditionFailure: type R in capitals (HARD_RULE if none),
-// subject the teacher named (else `fallback_subject`), the description
-// `prefix` + the rule + the engine's sentence. Other errors pass through.
+// The engines refuse a run whose locks or overrides break a hard rule with a
+// typed violation (engine/rules/hard_rule.h). That becomes a
+// google.rpc.PreconditionFailure: type the rule in capitals, subject the
+// teacher named, the description `prefix` + the rule + the engine's sentence.
+// Other errors pass through.
 absl::Status HardRuleRefusal(const absl::Status& status,
                              absl::string_view county,
-                             absl::string_view fallback_subject,
                              absl::string_view prefix) {
-  if (!absl::IsFailedPrecondition(status)) return status;
-  const std::string msg(status.message());
-  std::string rule;
-  for (const char* r :
-       {"capacity", "qualification", "exemption", "obligation"}) {
-    if (absl::StrContains(msg, absl::StrCat("rule \"", r, "\""))) {
-      rule = r;
-      break;
-    }
-  }
-  std::string subject(fallback_subject);
-  constexpr std::string_view kTeacher = "for teacher \"";
-  if (size_t at = msg.find(kTeacher); at != std::string::npos) {
-    const size_t begin = at + kTeacher.size();
-    const size_t end = msg.find('"', begin);
-    if (end != std::string::npos) {
-      subject =
-          ChildResourceName(county, kTeachers, msg.substr(begin, end - begin));
-    }
-  }
+  std::optional<engine::rules::HardRuleViolation> v =
+      engine::rules::GetHardRuleViolation(status);
+  if (!v.has_value()) return status;
   return PreconditionFailed(
-      rule.empty() ? "HARD_RULE" : absl::AsciiStrToUpper(rule), subject,
-      absl::StrCat(prefix, rule.empty() ? "a hard" : "\"" + rule + "\"",
-                   " rule: ", msg));
+      absl::AsciiStrToUpper(v->rule),
+      ChildResourceName(county, kTeachers, v->teacher),
+      absl::StrCat(prefix, "\"", v->rule, "\" rule: ", status.message()));
 }
 
 // Runs the engine; bad parameters become INVALID_ARGUMENT on their field.
@@ -922,7 +905,7 @@ absl::StatusOr<rota::v1::RunSummary> Rounds::RunRound(
           // A lock that no longer holds (the departures that made room for
           // it do not happen with these parameters).
           return HardRuleRefusal(
-              result.status(), n.county, round.name(),
+              result.status(), n.county,
               "the run cannot keep the round's locks and overrides: one "
               "breaks the ");
         }
@@ -1144,7 +1127,7 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
         absl::StatusOr<EngineResult> result =
             Compute(inputs->frozen, with, params, nullptr);
         if (!result.ok()) {
-          return HardRuleRefusal(result.status(), n.county, teacher_name,
+          return HardRuleRefusal(result.status(), n.county,
                                  "override refused: it breaks the ");
         }
         rota::v1::Placement mine;

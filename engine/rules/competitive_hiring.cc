@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "engine/model.h"
+#include "engine/rules/hard_rule.h"
 #include "engine/rules/internal/competitive_hiring_run.h"
 #include "engine/rules/internal/strings.h"
 #include "engine/rules/obligations.h"
@@ -267,14 +268,18 @@ absl::Status HiringRun::PlaceFixed() {
     const int32_t t = teacher_index_.at(*pin.teacher);
     TeacherState& s = ts_[t];
     const int32_t to = pin.to->empty() ? -1 : post_index_.at(*pin.to);
-    const std::string what =
-        absl::StrCat(pin.fix == Fix::kLock ? "lock" : "override",
-                     " for teacher \"", Sv(s.t->id), "\": rule ");
+    auto refuse = [&](std::string rule, std::string sentence) {
+      return HardRuleError({.teacher = s.t->id,
+                            .rule = std::move(rule),
+                            .is_override = pin.fix == Fix::kOverride,
+                            .sentence = std::move(sentence)});
+    };
     if (s.fix == Fix::kExempt) {
       if (to != s.own_post) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            what, "\"exemption\": she is exempt (", Sv(s.exemption),
-            ") and keeps her post \"", Sv(s.t->post), "\""));
+        return refuse(
+            "exemption",
+            absl::StrCat("she is exempt (", Sv(s.exemption),
+                         ") and keeps her post \"", Sv(s.t->post), "\""));
       }
       continue;  // the pin agrees with the exemption
     }
@@ -282,9 +287,9 @@ absl::Status HiringRun::PlaceFixed() {
       BandFit fit = BandFit::kOwn;
       std::string problem = Fit(t, to, &fit);
       if (!problem.empty()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(what, "\"qualification\": she cannot hold post ",
-                         PostLabel(to), ": ", problem));
+        return refuse("qualification",
+                      absl::StrCat("she cannot hold post ", PostLabel(to), ": ",
+                                   problem));
       }
     }
     s.fix = pin.fix;
@@ -308,11 +313,14 @@ absl::Status HiringRun::PlaceFixed() {
     if (p.held_fixed + 1 > p.p->count) {
       std::vector<std::string> holders;
       for (int32_t o : p.occupants) holders.push_back(ts_[o].t->id);
-      return absl::FailedPreconditionError(absl::StrCat(
-          s.fix == Fix::kLock ? "lock" : "override", " for teacher \"",
-          Sv(s.t->id), "\": rule \"capacity\": post ", PostLabel(s.fixed_post),
-          " has ", p.p->count, " seat(s), already held by ",
-          absl::StrJoin(holders, ", "), " (exempt or fixed)"));
+      return HardRuleError(
+          {.teacher = s.t->id,
+           .rule = "capacity",
+           .is_override = s.fix == Fix::kOverride,
+           .sentence = absl::StrCat("post ", PostLabel(s.fixed_post), " has ",
+                                    p.p->count, " seat(s), already held by ",
+                                    absl::StrJoin(holders, ", "),
+                                    " (exempt or fixed)")});
     }
     ++p.held_fixed;
     p.occupants.push_back(t);

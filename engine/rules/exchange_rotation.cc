@@ -1,5 +1,6 @@
 #include "engine/rules/exchange_rotation.h"
 
+#include "engine/rules/hard_rule.h"
 #include "engine/rules/internal/exchange_rotation_run.h"
 
 // Preparation, the rule predicates and pins of the run; the phases are in
@@ -414,9 +415,10 @@ absl::Status Run::ApplyPins() {
   for (const Lock& l : in_.locks) pin(l.teacher, l.to, l.reason, false);
   for (const Override& o : in_.overrides) pin(o.teacher, o.to, o.reason, true);
   auto error = [&](int t, std::string_view rule, const std::string& what) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(pin_override_[t] ? "override" : "lock", " for teacher \"",
-                     TeacherId(t), "\": rule \"", Sv(rule), "\": ", what));
+    return HardRuleError({.teacher = TeacherId(t),
+                          .rule = std::string(rule),
+                          .is_override = pin_override_[t] != 0,
+                          .sentence = what});
   };
   // Seats a pin certainly takes: pinned arrivals plus everyone who cannot
   // leave (pinned to stay, exempt). Other teachers there may still leave in
@@ -479,14 +481,17 @@ absl::Status Run::CheckPinnedCapacity() const {
     const int s = pin_target_[t];
     if (s == kNone || s == orig_[t] || returning_[t] || count[s] <= limit_[s])
       continue;
-    return absl::FailedPreconditionError(absl::StrCat(
-        pin_override_[t] ? "override" : "lock", " for teacher \"", TeacherId(t),
-        "\": rule \"capacity\": school \"", Name(s), "\" would end with ",
-        count[s], " staff, above its limit ", limit_[s], " (headcount ",
-        schools_[s]->headcount,
-        "): not enough of its teachers leave in this run to make room for "
-        "the locked and overridden arrivals; lock the departures that made "
-        "room, or release this placement"));
+    return HardRuleError(
+        {.teacher = TeacherId(t),
+         .rule = "capacity",
+         .is_override = pin_override_[t] != 0,
+         .sentence = absl::StrCat(
+             "school \"", Name(s), "\" would end with ", count[s],
+             " staff, above its limit ", limit_[s], " (headcount ",
+             schools_[s]->headcount,
+             "): not enough of its teachers leave in this run to make room for "
+             "the locked and overridden arrivals; lock the departures that "
+             "made room, or release this placement")});
   }
   return absl::OkStatus();
 }
