@@ -31,7 +31,7 @@ absl::Status HardRuleError(const HardRuleViolation& v) {
 std::optional<HardRuleViolation> GetHardRuleViolation(
     const absl::Status& status) {
   if (!absl::IsFailedPrecondition(status)) return std::nullopt;
-  std::optional<absl::Cord> payload = status.GetPayload(kPayloadUrl);
+  const auto payload = status.GetPayload(kPayloadUrl);  // absl::optional
   if (!payload.has_value()) return std::nullopt;
   std::vector<std::string> parts =
       absl::StrSplit(std::string(*payload), absl::MaxSplits(kSeparator, 3));
