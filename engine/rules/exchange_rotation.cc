@@ -95,6 +95,10 @@ void Run::Prepare() {
   phase_.assign(nt, Phase::kStay);
   mandatory_.assign(nt, 0);
   no_target_.assign(nt, 0);
+  leader_.assign(nt, 0);
+  office_start_.resize(nt);
+  leader_capped_.assign(nt, 0);
+  leader_options_.assign(nt, kNone);
   const int32_t eff = in_.effective_day;
   for (int t = 0; t < nt; ++t) {
     const Teacher& x = *teachers_[t];
@@ -104,7 +108,14 @@ void Run::Prepare() {
     ties_[t] = TieChainValues(x, policy_);
     draw_[t] = LotteryDraw(in_.seed, x.id);
     retire_[t] = RetirementDay(x, policy_.retirement);
-    years_at_[t] = FullYearsBetween(x.school_join_day, eff);
+    leader_[t] = x.role == Role::kPrincipal || x.role == Role::kVicePrincipal;
+    // A leader's years in office at her school: since she joined it or took
+    // up the role there, whichever is later.
+    office_start_[t] = x.school_join_day;
+    if (leader_[t] && x.role_start_day.has_value()) {
+      office_start_[t] = std::max(office_start_[t], *x.role_start_day);
+    }
+    years_at_[t] = FullYearsBetween(office_start_[t], eff);
   }
   limit_.resize(ns);
   for (int s = 0; s < ns; ++s) {
@@ -144,8 +155,11 @@ void Run::Prepare() {
                              : x.role == Role::kVicePrincipal ? "vice-principal"
                                                               : "teacher";
     const std::string years =
-        absl::StrCat(years_at_[t], " years at ", x.school, "; retires ",
-                     FormatDate(retire_[t]));
+        principal ? absl::StrCat(years_at_[t], " years in office at ", x.school,
+                                 " (since ", FormatDate(office_start_[t]),
+                                 "); retires ", FormatDate(retire_[t]))
+                  : absl::StrCat(years_at_[t], " years at ", x.school,
+                                 "; retires ", FormatDate(retire_[t]));
     if (!exemptions.empty()) {
       status_[t] = Status::kExempt;
       status_reason_[t] =
@@ -155,9 +169,11 @@ void Run::Prepare() {
     }
     if (principal) {
       if (years_at_[t] < ep_.principal_min_years) {
-        status_reason_[t] = absl::StrCat(
-            "not eligible: ", role, " with ", years_at_[t],
-            " years at the school, fewer than ", ep_.principal_min_years);
+        status_reason_[t] =
+            absl::StrCat("not due to rotate: ", role, " with ", years_at_[t],
+                         " years in office at the school (since ",
+                         FormatDate(office_start_[t]), "), fewer than ",
+                         ep_.principal_min_years);
       } else if (retire_[t] >
                  AddYears(eff, ep_.principal_min_years_to_retirement)) {
         status_[t] = Status::kPrincipalRotate;
@@ -219,7 +235,6 @@ int Run::Qualification(int t, int s) const {
 
 bool Run::MandatoryAllowed(int t, int s) const {
   if (s == orig_[t]) return false;
-  if (status_[t] == Status::kPrincipalRotate) return true;
   return DirectionAllows(school_class_[orig_[t]], school_class_[s]);
 }
 
@@ -262,18 +277,13 @@ int64_t Run::CountAllowedTargets(int t) const {
       if ((school_stage_mask_[s] & stage_mask_[t]) != 0) see(s);
     }
   }
+  // Her own school is never a target: no direction leads from a class to
+  // itself.
   const int from = orig_[t];
-  const bool own = Qualification(t, from) > 0;
   int64_t n = 0;
   for (int c = 0; c < kNumClasses; ++c) {
-    if (status_[t] == Status::kPrincipalRotate ||
-        DirectionAllows(school_class_[from], c)) {
-      n += counts[c];
-    }
+    if (DirectionAllows(school_class_[from], c)) n += counts[c];
   }
-  // Her own school is never a target; it is in an allowed class only for
-  // principals (no direction leads from a class to itself).
-  if (status_[t] == Status::kPrincipalRotate && own) --n;
   return n;
 }
 
@@ -321,7 +331,9 @@ absl::Status Run::ApplyPins() {
   for (int t = 0; t < nt; ++t) {
     const int s = pin_target_[t];
     if (s != kNone) {
-      ++certain[s];
+      // A pinned leader's move is an exchange of leadership seats
+      // (RotateLeaders checks it), which leaves staff counts as they are.
+      if (!leader_[t] || s == orig_[t]) ++certain[s];
     } else if (status_[t] == Status::kExempt) {
       ++certain[orig_[t]];
     }
@@ -334,6 +346,7 @@ absl::Status Run::ApplyPins() {
                    absl::StrCat("she is ", status_reason_[t],
                                 "; exempt teachers never move"));
     }
+    if (leader_[t]) continue;  // leadership seats: RotateLeaders
     if (Qualification(t, s) == 0) {
       return error(t, "qualification",
                    absl::StrCat("school \"", Name(s),
@@ -407,6 +420,7 @@ absl::StatusOr<RoundOutcome> RunExchangeRotation(
   Run run(inputs, policy, parameters, options);
   run.Prepare();
   ROTA_RETURN_IF_ERROR(run.ApplyPins());
+  ROTA_RETURN_IF_ERROR(run.RotateLeaders());
   ROTA_RETURN_IF_ERROR(run.Voluntary());
   run.Select();
   ROTA_RETURN_IF_ERROR(run.MandatoryByPreference());
