@@ -45,6 +45,11 @@ rota::v1::Policy EffectivePolicy(const rota::v1::Policy& policy) {
       er->add_selection_order(static_cast<rota::v1::SelectionCriterion>(c));
   }
   ROTA_FILL(er, de, allocation_cost_per_km);
+  if (er->leader_directions_size() == 0) {
+    for (auto dir : de.leader_directions)
+      er->add_leader_directions(static_cast<rota::v1::LeaderDirection>(dir));
+  }
+  ROTA_FILL(er, de, leader_rotation_cap_percent);
 
   auto* ch = p.mutable_competitive_hiring();
   const auto& dc = d.competitive_hiring;
@@ -115,6 +120,10 @@ rules::RoundPolicy ToRoundPolicy(const rota::v1::Policy& effective) {
   for (int c : er.selection_order())
     e.selection_order.push_back(static_cast<rules::SelectionCriterion>(c));
   e.allocation_cost_per_km = er.allocation_cost_per_km();
+  e.leader_directions.clear();
+  for (int d : er.leader_directions())
+    e.leader_directions.push_back(static_cast<rules::LeaderDirection>(d));
+  e.leader_rotation_cap_percent = er.leader_rotation_cap_percent();
   const auto& ch = p.competitive_hiring();
   auto& c = r.competitive_hiring;
   c.stage_mode = static_cast<rules::StageMode>(ch.stage_mode());

@@ -2,9 +2,6 @@
 // rotad (tests/rotad_fixture.h: temporary data directory, port 0, health
 // polled). Each test runs the CLI as a user would and checks its output and
 // exit code (docs/rotactl.md), and the server state through gRPC.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -23,17 +20,12 @@
 #include "rocksdb/options.h"
 #include "service/storage/event.h"
 #include "service/storage/rocksdb_keys.h"
+#include "tests/cli_runner.h"
 #include "tests/rotad_fixture.h"
 #include "tests/status_matchers.h"
 
 namespace rota::testing {
 namespace {
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -64,50 +56,10 @@ class RotactlTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // Runs a binary with `args`, stdout and stderr captured in files (no pipe
-  // deadlocks), ROTA_SERVER pointing at our rotad and ROTA_COUNTY unset.
+  // Runs a binary with `args` against our rotad (tests/cli_runner.h).
   CliResult Run(const std::string& binary,
                 const std::vector<std::string>& args) {
-    // posix_spawn, not fork: this process has gRPC threads, and only
-    // async-signal-safe calls are allowed between fork and exec.
-    const std::string out_path = dir_ + "/stdout", err_path = dir_ + "/stderr";
-    std::vector<std::string> env;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string kv = *e;
-      if (kv.rfind("ROTA_SERVER=", 0) == 0 || kv.rfind("ROTA_COUNTY=", 0) == 0)
-        continue;
-      env.push_back(kv);
-    }
-    env.push_back("ROTA_SERVER=" + rotad_->address());
-    std::vector<char*> envp, argv;
-    for (std::string& kv : env) envp.push_back(kv.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> argv_strings = {binary};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    for (std::string& a : argv_strings) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = -1;
-    const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr,
-                                    argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    CliResult r;
-    if (spawned != 0) {
-      ADD_FAILURE() << "cannot run " << binary << ": " << strerror(spawned);
-      return r;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    r.exit_code =
-        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = ReadFile(out_path);
-    r.err = ReadFile(err_path);
-    return r;
+    return RunCli(binary, args, rotad_->address(), dir_);
   }
   CliResult Rotactl(const std::vector<std::string>& args) {
     return Run(ROTA_ROTACTL_PATH, args);
