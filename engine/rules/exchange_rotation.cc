@@ -99,6 +99,7 @@ void Run::Prepare() {
   office_start_.resize(nt);
   leader_capped_.assign(nt, 0);
   leader_options_.assign(nt, kNone);
+  leader_partners_.assign(nt, kNone);
   const int32_t eff = in_.effective_day;
   for (int t = 0; t < nt; ++t) {
     const Teacher& x = *teachers_[t];

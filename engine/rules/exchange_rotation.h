@@ -41,8 +41,10 @@
 //     changes. An exact min-cost assignment moves the most leaders, then
 //     follows their preference lists (unlisted schools after listed ones),
 //     then distance. A leader who must rotate and stays is UNPLACED (no
-//     allowed seat vacated, or no swap or cycle through her) or STAYED
-//     (beyond the cap), with that reason. Leaders take no part in the later
+//     other leader of her role who must rotate sits where she may go, so
+//     she is not picked within the cap; her allowed partners are beyond the
+//     cap; or no swap or cycle through her) or STAYED (beyond the cap), with
+//     that reason. Leaders take no part in the later
 //     phases, and teachers never take a leadership seat.
 //  3. Voluntary applicants (Application::voluntary) by TO-BE or DA*
 //     (policy.exchange_rotation.voluntary_mechanism, or RunParameters) over

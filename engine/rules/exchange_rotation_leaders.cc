@@ -112,6 +112,28 @@ absl::Status Run::RotateLeaders() {
                        leader_cap_[r], " (", ep_.leader_rotation_cap_percent,
                        "% of ", leader_total_[r], ")"));
     }
+    // A leader for whom no seat could be vacated (no other leader of her
+    // role who must rotate or is pinned elsewhere is at a school she may
+    // take) stays whatever the cap: she is not picked, so her place within
+    // the cap goes to someone who may move.
+    {
+      std::vector<int> partners = candidates;
+      partners.insert(partners.end(), pinned.begin(), pinned.end());
+      std::vector<int> open;
+      for (int t : candidates) {
+        int n = 0;
+        for (int x : partners) {
+          if (orig_[x] != orig_[t] && LeaderAllowed(t, orig_[x])) ++n;
+        }
+        leader_partners_[t] = n;
+        if (n > 0) {
+          open.push_back(t);
+        } else {
+          mandatory_[t] = 1;  // UNPLACED, with that reason
+        }
+      }
+      candidates.swap(open);
+    }
     // The cap picks who rotates: selection order, then the lottery.
     std::vector<std::vector<int64_t>> keys(nt);
     for (int t : candidates) keys[t] = SelectionKey(t);
@@ -240,26 +262,39 @@ std::string Run::LeaderSentence(int t) const {
 
 std::string Run::LeaderStayReason(int t) const {
   const int r = LeaderRole(t);
+  const std::string role(kRoleName[r]);
+  const std::string where = absl::StrCat(
+      "at a school in an allowed leader direction (",
+      LeaderDirectionsText(", "), ") teaching a stage her certificate covers");
+  if (leader_partners_[t] <= 0) {
+    return absl::StrCat(
+        "must rotate but stays at ", teachers_[t]->school, ": no other ", role,
+        " who must rotate this year (or is moved by a lock or "
+        "override) is ",
+        where, ", so no ", role, " seat can be vacated for her; a ", role,
+        " moves only into the seat of a ", role, " who leaves");
+  }
+  if (leader_options_[t] <= 0) {
+    return absl::StrCat("must rotate but stays at ", teachers_[t]->school,
+                        ": no ", role, " seat vacated in this run is ", where,
+                        "; the ", leader_partners_[t], " ", Sv(kRolePlural[r]),
+                        " who could make room for her are beyond the annual "
+                        "cap");
+  }
+  return absl::StrCat(
+      "must rotate but stays at ", teachers_[t]->school, ": ",
+      leader_options_[t], " ", role,
+      " seats vacated in this run would suit her, but the exchange of "
+      "leadership seats that moves the most ",
+      Sv(kRolePlural[r]), " has no swap or cycle through her");
+}
+
+std::string Run::LeaderDirectionsText(std::string_view separator) const {
   std::vector<std::string> dirs;
   for (LeaderDirection d : ep_.leader_directions) {
     dirs.push_back(std::string(LeaderDirectionName(d)));
   }
-  if (leader_options_[t] <= 0) {
-    return absl::StrCat("must rotate but stays at ", teachers_[t]->school,
-                        ": no ", Sv(kRoleName[r]),
-                        " seat vacated in this run is at a school in an "
-                        "allowed leader direction (",
-                        absl::StrJoin(dirs, ", "),
-                        ") teaching a stage her certificate covers; a ",
-                        Sv(kRoleName[r]), " moves only into the seat of a ",
-                        Sv(kRoleName[r]), " who leaves");
-  }
-  return absl::StrCat(
-      "must rotate but stays at ", teachers_[t]->school, ": ",
-      leader_options_[t], " ", Sv(kRoleName[r]),
-      " seats vacated in this run would suit her, but the exchange of "
-      "leadership seats that moves the most ",
-      Sv(kRolePlural[r]), " has no swap or cycle through her");
+  return absl::StrJoin(dirs, Sv(separator));
 }
 
 void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
@@ -293,14 +328,10 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
     return;
   }
   if (!LeaderDirectionAllows(school_class_[orig_[t]], school_class_[s])) {
-    std::vector<std::string> dirs;
-    for (LeaderDirection d : ep_.leader_directions) {
-      dirs.push_back(std::string(LeaderDirectionName(d)));
-    }
     const School& own = *schools_[orig_[t]];
     set(Verdict::kDirection,
         absl::StrCat("a ", role, " rotates only by ",
-                     absl::StrJoin(dirs, " or "), " (leader_directions); ",
+                     LeaderDirectionsText(" or "), " (leader_directions); ",
                      c->choice, " is ", Sv(LocalityName(sc.locality)),
                      sc.weak ? " (weak)" : "", " and her school is ",
                      Sv(LocalityName(own.locality)),
@@ -339,7 +370,7 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
 void Run::AddLeaderQuota(RoundOutcome* out) const {
   const int nt = static_cast<int>(teachers_.size());
   int64_t due = 0, moved = 0;
-  std::vector<std::string> capped, no_seat, no_cycle, pinned;
+  std::vector<std::string> capped, no_partner, no_seat, no_cycle, pinned;
   for (int t = 0; t < nt; ++t) {
     if (status_[t] != Status::kPrincipalRotate) continue;
     ++due;
@@ -349,6 +380,8 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
       pinned.push_back(TeacherId(t));
     } else if (leader_capped_[t]) {
       capped.push_back(TeacherId(t));
+    } else if (leader_partners_[t] <= 0) {
+      no_partner.push_back(TeacherId(t));
     } else if (leader_options_[t] <= 0) {
       no_seat.push_back(TeacherId(t));
     } else {
@@ -372,10 +405,15 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
         parts.push_back(
             absl::StrCat("beyond the ", caps, ": ", ListHead(capped)));
       }
+      if (!no_partner.empty()) {
+        parts.push_back(absl::StrCat(
+            "no other leader of their role who must rotate is at a school in "
+            "an allowed leader direction teaching their stages: ",
+            ListHead(no_partner)));
+      }
       if (!no_seat.empty()) {
         parts.push_back(absl::StrCat(
-            "no leadership seat of their role vacated in this run in an "
-            "allowed leader direction at a school of their stages: ",
+            "the leaders who could make room for them are beyond the cap: ",
             ListHead(no_seat)));
       }
       if (!no_cycle.empty()) {
@@ -393,15 +431,11 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
     }
     out->quotas.push_back(std::move(q));
   }
-  std::vector<std::string> dirs;
-  for (LeaderDirection d : ep_.leader_directions) {
-    dirs.push_back(std::string(LeaderDirectionName(d)));
-  }
   out->notes.push_back(absl::StrCat(
       "leaders: a principal or vice-principal moves only into a seat of her "
       "role vacated in this run (swaps and cycles; every school keeps its "
       "leadership), by ",
-      absl::StrJoin(dirs, " or "), "; ", caps));
+      LeaderDirectionsText(" or "), "; ", caps));
 }
 
 }  // namespace rota::engine::rules::exchange_internal

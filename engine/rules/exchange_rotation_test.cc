@@ -114,11 +114,12 @@ TEST(ExchangeRotationTest, RunOnBoundaries) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->FindPlacement("exempt")->outcome, Outcome::kExempt);
   EXPECT_EQ(out->FindPlacement("vice")->outcome, Outcome::kInspector);
-  // The county's only principal: the cap (20% of 1) lets none move, and
-  // there would be no principal seat for her anyway.
+  // The county's only principal: no principal seat can be vacated for her
+  // (a principal moves only into the seat of one who leaves).
   const Placement* p = out->FindPlacement("principal");
-  EXPECT_EQ(p->outcome, Outcome::kStayed);
-  EXPECT_NE(p->reason.find("annual cap of 0 principals"), std::string::npos)
+  EXPECT_EQ(p->outcome, Outcome::kUnplaced);
+  EXPECT_NE(p->reason.find("no other principal who must rotate"),
+            std::string::npos)
       << p->reason;
   {
     // With r1's principal due as well and a cap of 100%, the two swap.

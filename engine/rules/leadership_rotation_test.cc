@@ -182,16 +182,31 @@ int CheckLeadership(const CountyInputs& in, const RoundPolicy& policy,
       fail("leader reason", absl::StrCat(p.teacher, ": ", p.reason));
       continue;
     }
-    if (p.reason.find("seat vacated in this run is at a school") !=
-        std::string::npos) {
-      ++(*seen)["leader with no allowed seat"];
-      for (const auto& [key, who] : vacated) {
-        if (key.second != t.role || key.first == p.from_school) continue;
-        const School& to = *c.schools.at(key.first);
-        if (DirectionOk(policy, *c.schools.at(p.from_school), to) &&
-            StageFits(t, to)) {
+    const School& own = *c.schools.at(p.from_school);
+    auto allowed = [&](const std::string& school) {
+      const School& to = *c.schools.at(school);
+      return school != p.from_school && DirectionOk(policy, own, to) &&
+             StageFits(t, to);
+    };
+    if (p.reason.find("no other ") != std::string::npos) {
+      // No other leader of her role who must rotate sits where she may go.
+      ++(*seen)["leader with no partner"];
+      for (const Placement& q : out.placements) {
+        const Teacher& x = *c.teachers.at(q.teacher);
+        if (x.role == t.role && elig.at(q.teacher)->mandatory &&
+            allowed(q.from_school)) {
           fail("leader reason",
-               absl::StrCat(p.teacher, " says no allowed seat, but ", key.first,
+               absl::StrCat(p.teacher, " says no partner, but ", q.teacher,
+                            " must rotate at ", q.from_school));
+        }
+      }
+    } else if (p.reason.find("beyond the annual cap") != std::string::npos) {
+      // No seat of her role was vacated where she may go.
+      ++(*seen)["leader whose partners are capped"];
+      for (const auto& [key, who] : vacated) {
+        if (key.second == t.role && allowed(key.first)) {
+          fail("leader reason",
+               absl::StrCat(p.teacher, " says no seat vacated, but ", key.first,
                             " was vacated by ", *who.begin()));
         }
       }
@@ -248,7 +263,7 @@ TEST(LeadershipRotationTest, PropertiesOnSyntheticCounties) {
   // Not vacuous.
   EXPECT_GT(seen["leader moved"], 100);
   EXPECT_GT(seen["leader beyond the cap"], 5);
-  EXPECT_GT(seen["leader with no allowed seat"], 5);
+  EXPECT_GT(seen["leader with no partner"], 5);
   EXPECT_GT(seen["role start keeps a leader in place"], 10);
 }
 

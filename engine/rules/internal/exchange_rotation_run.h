@@ -185,8 +185,10 @@ class Run {
   bool LeaderQualified(int t, int s) const;
   // Verdict of a school a leader listed (not where she ended).
   void ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const;
-  std::string LeaderSentence(int t) const;       // SelectionSentence
-  std::string LeaderStayReason(int t) const;     // placement reason, unmoved
+  std::string LeaderSentence(int t) const;    // SelectionSentence
+  std::string LeaderStayReason(int t) const;  // placement reason, unmoved
+  // The policy's leader directions, named, joined by `separator`.
+  std::string LeaderDirectionsText(std::string_view separator) const;
   void AddLeaderQuota(RoundOutcome* out) const;  // "principal rotation"
 
   const CountyInputs& in_;
@@ -247,8 +249,13 @@ class Run {
   std::vector<uint8_t> leader_;
   std::vector<int32_t> office_start_;
   std::vector<uint8_t> leader_capped_;  // must rotate, beyond the cap
-  // Selected leaders: leadership seats vacated in the run that she may
-  // take (LeaderAllowed); kNone for leaders not in the market.
+  // Leaders who must rotate: the schools of the other leaders of her role
+  // who must rotate or are pinned elsewhere that she may take
+  // (LeaderAllowed): where a seat could be vacated for her. 0 = none, so
+  // she is not picked within the cap. kNone for other leaders.
+  std::vector<int> leader_partners_;
+  // Members of the market: leadership seats vacated in the run that she may
+  // take; kNone for leaders not in the market.
   std::vector<int> leader_options_;
   std::array<int64_t, 2> leader_total_{}, leader_cap_{};  // per role
   // Quota bookkeeping per group (school index, or 0 for county-wide).
