@@ -186,6 +186,8 @@ TEST_F(LeadershipRotationE2eTest, TwoPrincipalsSwapAndOneWithNoSeatStays) {
                   "must rotate this year (or is moved by a lock or override) "
                   "is at a school in an allowed leader direction");
   EXPECT_CONTAINS(why.out, "teaches no stage her certificate covers");
+  EXPECT_CONTAINS(why.out, "no seat of her role can be vacated for her");
+  EXPECT_EQ(why.out.find("selected within"), std::string::npos) << why.out;
   const CliResult vice = Rotactl({"round", "explain", kRound, "v-urban"});
   ASSERT_EQ(vice.exit_code, 0) << vice.err;
   EXPECT_CONTAINS(vice.out,

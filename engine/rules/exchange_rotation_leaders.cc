@@ -250,6 +250,11 @@ std::string Run::LeaderSentence(int t) const {
   const std::string cap = absl::StrCat(
       "the annual cap of ", leader_cap_[r], " ", Sv(kRolePlural[r]), " (",
       ep_.leader_rotation_cap_percent, "% of ", leader_total_[r], ")");
+  if (leader_partners_[t] == 0) {
+    return absl::StrCat(
+        "must rotate under the principal rule; not counted against ", cap,
+        ": no seat of her role can be vacated for her");
+  }
   if (leader_capped_[t]) {
     return absl::StrCat(
         "must rotate under the principal rule but not selected: ", cap,
