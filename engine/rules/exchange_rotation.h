@@ -43,8 +43,8 @@
 //     then distance. A leader who must rotate and stays is UNPLACED (no
 //     other leader of her role who must rotate sits where she may go, so
 //     she is not picked within the cap; her allowed partners are beyond the
-//     cap; or no swap or cycle through her) or STAYED (beyond the cap), with
-//     that reason. Leaders take no part in the later
+//     cap or cannot move themselves; or no swap or cycle through her) or STAYED
+//     (beyond the cap), with that reason. Leaders take no part in the later
 //     phases, and teachers never take a leadership seat.
 //  3. Voluntary applicants (Application::voluntary) by TO-BE or DA*
 //     (policy.exchange_rotation.voluntary_mechanism, or RunParameters) over

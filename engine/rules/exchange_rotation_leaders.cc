@@ -284,7 +284,7 @@ std::string Run::LeaderStayReason(int t) const {
                         ": no ", role, " seat vacated in this run is ", where,
                         "; the ", leader_partners_[t], " ", Sv(kRolePlural[r]),
                         " who could make room for her are beyond the annual "
-                        "cap");
+                        "cap or have no seat they may take themselves");
   }
   return absl::StrCat(
       "must rotate but stays at ", teachers_[t]->school, ": ",
@@ -418,7 +418,8 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
       }
       if (!no_seat.empty()) {
         parts.push_back(absl::StrCat(
-            "the leaders who could make room for them are beyond the cap: ",
+            "the leaders who could make room for them are beyond the cap or "
+            "cannot move themselves: ",
             ListHead(no_seat)));
       }
       if (!no_cycle.empty()) {
