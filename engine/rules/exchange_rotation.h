@@ -115,10 +115,10 @@
 // if any policy direction holds (URBAN_TO_RURAL: B's locality is lower;
 // STRONG_TO_WEAK: A not weak, B weak). Leaders follow the leader
 // directions (step 2b).
-// Every phase but the leadership rotation (step 2b, which has its own
-// rules), voluntary or mandatory: nobody moves to a school outside
-// stage_scope, and a teacher bound by a service obligation (obligations.h)
-// moves only to rural schools or teaching points.
+// Every phase, voluntary or mandatory, the leaders' market included: nobody
+// moves to a school outside stage_scope, and a teacher bound by a service
+// obligation (obligations.h) moves only to rural schools or teaching points
+// (a pinned leader is judged by the leadership rules only).
 // Capacity: the headcount (编制数) counts established staff. A school never
 // ends with more staff counted against it than max(headcount, those staff
 // before the round, counting those due back from a term exchange); a school

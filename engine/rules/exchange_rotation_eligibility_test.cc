@@ -219,12 +219,6 @@ TEST(RotationEligibilityTest, UnservedObligationNeverEndsAtANonRuralSchool) {
     o.obligation_percent = 30;
     o.voluntary_percent = 40;
     CountyInputs in = County(seed, o);
-    // Obligations bind the teachers here: leaders (principals,
-    // vice-principals) move by the leadership rotation, whose rules
-    // (leader_directions, certificate stages) do not read them.
-    for (Teacher& t : in.teachers) {
-      if (IsLeader(t)) t.obligations.clear();
-    }
     const RoundPolicy policy = PolicyFor(seed);
     auto out = RunExchangeRotation(in, policy);
     ASSERT_TRUE(out.ok()) << "seed " << seed << ": " << out.status();

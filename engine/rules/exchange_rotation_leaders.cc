@@ -61,7 +61,7 @@ bool Run::LeaderQualified(int t, int s) const {
 }
 
 bool Run::LeaderAllowed(int t, int s) const {
-  return s != orig_[t] &&
+  return s != orig_[t] && TargetOpen(t, s) &&
          LeaderDirectionAllows(school_class_[orig_[t]], school_class_[s]) &&
          LeaderQualified(t, s);
 }
