@@ -66,6 +66,11 @@ rota::v1::Policy EffectivePolicy(const rota::v1::Policy& policy) {
   if (er->share_rounding() == rota::v1::SHARE_ROUNDING_UNSPECIFIED)
     er->set_share_rounding(
         static_cast<rota::v1::ShareRounding>(de.share_rounding));
+  if (er->leader_directions_size() == 0) {
+    for (auto dir : de.leader_directions)
+      er->add_leader_directions(static_cast<rota::v1::LeaderDirection>(dir));
+  }
+  ROTA_FILL(er, de, leader_rotation_cap_percent);
 
   auto* ch = p.mutable_competitive_hiring();
   const auto& dc = d.competitive_hiring;
@@ -165,6 +170,10 @@ rules::RoundPolicy ToRoundPolicy(const rota::v1::Policy& effective) {
     e.share_localities.push_back(static_cast<rules::Locality>(l));
   e.weak_schools_carry_share = er.weak_schools_carry_share();
   e.share_rounding = static_cast<rules::ShareRounding>(er.share_rounding());
+  e.leader_directions.clear();
+  for (int d : er.leader_directions())
+    e.leader_directions.push_back(static_cast<rules::LeaderDirection>(d));
+  e.leader_rotation_cap_percent = er.leader_rotation_cap_percent();
   const auto& ch = p.competitive_hiring();
   auto& c = r.competitive_hiring;
   c.stage_mode = static_cast<rules::StageMode>(ch.stage_mode());

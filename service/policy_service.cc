@@ -42,6 +42,7 @@ constexpr Range kRanges[] = {
     {"exchange_rotation.principal_min_years", 0, 50, ""},
     {"exchange_rotation.principal_min_years_to_retirement", 0, 50, ""},
     {"exchange_rotation.allocation_cost_per_km", 0, 1000000, ""},
+    {"exchange_rotation.leader_rotation_cap_percent", 0, 100, ""},
     {"competitive_hiring.max_bands_down", 0, 2, ""},
     {"competitive_hiring.max_bands_up", 0, 2, ""},
     {"competitive_hiring.up_hiring_competent_years", 0, 30, ""},
@@ -138,6 +139,9 @@ void ValidatePolicyFields(const rota::v1::Policy& policy,
       "RURAL_TO_URBAN_TRAINING is only voluntary (allow_rural_to_urban_"
       "training), never a mandatory direction",
       v);
+  CheckEnumList<rota::v1::LeaderDirection>(
+      er.leader_directions(), p + "exchange_rotation.leader_directions",
+      rota::v1::LeaderDirection_IsValid, {}, "", v);
   CheckEnumList<rota::v1::SelectionCriterion>(
       er.selection_order(), p + "exchange_rotation.selection_order",
       rota::v1::SelectionCriterion_IsValid, {}, "", v);

@@ -48,6 +48,9 @@ absl::StatusOr<rules::Teacher> ToTeacher(const rota::v1::Teacher& t) {
   o.certificate_stages = Enums<rules::Stage>(t.certificate_stages());
   o.title = static_cast<rules::Title>(t.title());
   o.role = static_cast<rules::Role>(t.role());
+  if (!t.role_start_date().empty()) {
+    ROTA_ASSIGN_OR_RETURN(o.role_start_day, Day(t.role_start_date(), what));
+  }
   o.backbone = static_cast<rules::BackboneLevel>(t.backbone_level());
   o.employment = static_cast<rules::Employment>(t.employment());
   for (const auto& e : t.evaluations()) {

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -390,7 +391,8 @@ absl::StatusOr<std::vector<rota::v1::PlacementAdjusted>> Adjustments(
 
 // The engines refuse a run whose locks or overrides break a hard rule with a
 // typed violation (engine/rules/hard_rule.h). That becomes a
-// google.rpc.PreconditionFailure: type the rule in capitals, subject the
+// google.rpc.PreconditionFailure: type the rule in capitals (spaces as
+// underscores: "leadership cap" -> LEADERSHIP_CAP), subject the
 // teacher named, the description `prefix` + the rule + the engine's sentence.
 // Other errors pass through.
 absl::Status HardRuleRefusal(const absl::Status& status,
@@ -400,7 +402,7 @@ absl::Status HardRuleRefusal(const absl::Status& status,
       engine::rules::GetHardRuleViolation(status);
   if (!v.has_value()) return status;
   return PreconditionFailed(
-      absl::AsciiStrToUpper(v->rule),
+      absl::StrReplaceAll(absl::AsciiStrToUpper(v->rule), {{" ", "_"}}),
       ChildResourceName(county, kTeachers, v->teacher),
       absl::StrCat(prefix, "\"", v->rule, "\" rule: ", status.message()));
 }

@@ -339,6 +339,14 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
     v.Add(F(prefix, "school_join_date"),
           "must not be before career_start_date");
   }
+  if (!t.role_start_date().empty()) {
+    auto role_start = ValidateDate(F(prefix, "role_start_date"),
+                                   t.role_start_date(), false, today, v);
+    if (career.has_value() && role_start.has_value() && *role_start < *career) {
+      v.Add(F(prefix, "role_start_date"),
+            "must not be before career_start_date");
+    }
+  }
   std::string school_field = F(prefix, "school");
   auto school =
       ValidateReference(school_field, t.school(), county, kSchools, true, v);

@@ -126,6 +126,19 @@ TEST(ValidationTest, TermExchangeFields) {
   EXPECT_EQ(check(t), std::set<std::string>{"teacher.term_end_date"});
 }
 
+TEST(ValidationTest, RoleStartDateBetweenCareerStartAndToday) {
+  Teacher t = ValidTeacher();
+  t.set_role(rota::v1::PRINCIPAL);
+  t.set_role_start_date("2019-09-01");
+  EXPECT_TRUE(Fields(Check(t)).empty());
+  t.set_role_start_date("2006-01-01");  // before career start
+  EXPECT_EQ(Fields(Check(t)), std::set<std::string>{"teacher.role_start_date"});
+  t.set_role_start_date("2026-06-02");  // after today
+  EXPECT_EQ(Fields(Check(t)), std::set<std::string>{"teacher.role_start_date"});
+  t.set_role_start_date("2019-02-30");
+  EXPECT_EQ(Fields(Check(t)), std::set<std::string>{"teacher.role_start_date"});
+}
+
 TEST(ValidationTest, EnumOutOfRange) {
   Teacher t = ValidTeacher();
   t.set_gender(static_cast<rota::v1::Gender>(42));

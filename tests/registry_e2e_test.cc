@@ -231,6 +231,8 @@ TEST_F(RegistryE2eTest, TeacherEveryFieldRoundTripsAndUpdatesByMask) {
   // On a term exchange from s2 (the two fields are set together).
   input.set_home_school(SchoolName(kCounty, "s2"));
   input.set_term_end_date("2028-08-31");
+  // Took up her role when she joined s1.
+  input.set_role_start_date(input.school_join_date());
   // Every field of the message is populated (the test would be weak otherwise).
   for (int i = 0; i < rota::v1::Teacher::descriptor()->field_count(); ++i) {
     const auto* field = rota::v1::Teacher::descriptor()->field(i);

@@ -175,12 +175,30 @@ void RoundsGuaranteesTest::ExchangeRotation() {
         << ctx << ": " << s.name() << " headcount " << s.headcount()
         << ", staff before " << before[s.name()];
   }
+  // Leadership: every school ends with as many principals and
+  // vice-principals as it had.
+  std::map<std::pair<std::string, int>, int> leaders_before, leaders_after;
+  for (const auto& p : placements) {
+    const rota::v1::Teacher& t = *teachers_[p.teacher()];
+    if (!IsPrincipal(t)) continue;
+    ++leaders_before[{p.from_school(), t.role()}];
+    ++leaders_after[{p.to_school(), t.role()}];
+  }
+  EXPECT_EQ(leaders_before, leaders_after) << ctx;
 
   for (const auto& p : placements) {
     const rota::v1::Teacher& t = *teachers_[p.teacher()];
     const bool moved = p.to_school() != p.from_school();
-    // Qualification of every mover.
-    if (moved) {
+    // Qualification of every mover (a leader's seat: the school's stages).
+    if (moved && IsPrincipal(t)) {
+      bool stage_fits = false;
+      for (int st : schools_[p.to_school()]->stages()) {
+        for (int c : t.certificate_stages()) stage_fits |= st == c;
+      }
+      EXPECT_TRUE(stage_fits)
+          << ctx << ": leader " << p.teacher() << " placed at " << p.to_school()
+          << " which teaches none of her stages";
+    } else if (moved) {
       EXPECT_TRUE(SchoolQualifies(t, p.to_school()))
           << ctx << ": " << p.teacher() << " placed at " << p.to_school()
           << " which has no post for her subjects/stages";
@@ -211,8 +229,9 @@ void RoundsGuaranteesTest::ExchangeRotation() {
     // school that her direction rules allow and that qualifies her, where
     // the DA* phase admitted a mandatory mover with fewer points. (County
     // allocation afterwards is min-cost, not stable: it is not checked
-    // here.) Default policy: urban -> lower locality or strong -> weak;
-    // principals and vice-principals may go to any other school.
+    // here.) Default policy: urban -> lower locality or strong -> weak.
+    // Principals and vice-principals exchange leadership seats among
+    // themselves (a separate market): not checked here.
     std::map<std::string, std::vector<const Placement*>> da_at;
     for (const auto& p : placements) {
       if (p.mandatory() && p.via() == "mandatory by preference (da-star)") {
@@ -232,11 +251,11 @@ void RoundsGuaranteesTest::ExchangeRotation() {
             in_scope || st == rota::v1::PRIMARY || st == rota::v1::JUNIOR;
       }
       if (!in_scope || t.obligations_size() > 0) return false;
-      if (IsPrincipal(t)) return true;
       return b.locality() > a.locality() || (!a.weak() && b.weak());
     };
     for (const auto& p : placements) {
       if (!p.mandatory() || p.locked() || p.overridden()) continue;
+      if (IsPrincipal(*teachers_[p.teacher()])) continue;
       auto a = app_of.find(p.teacher());
       if (a == app_of.end()) continue;
       const rota::v1::Teacher& t = *teachers_[p.teacher()];

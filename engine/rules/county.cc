@@ -322,6 +322,11 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
       return Bad(f + ".school_join_date",
                  "must not be before career_start_date");
     }
+    if (t->role_start_day.has_value() &&
+        *t->role_start_day < t->career_start_day) {
+      return Bad(f + ".role_start_date",
+                 "must not be before career_start_date");
+    }
     if (!t->post.empty()) {
       auto it = posts.find(t->post);
       if (it == posts.end()) {

@@ -237,6 +237,10 @@ struct Teacher {
   std::vector<Stage> certificate_stages;
   Title title = Title::kUnspecified;
   Role role = Role::kUnspecified;
+  // When she took up her present role (principal, vice-principal): years in
+  // office at her school count from the later of this and school_join_day.
+  // Unset: from school_join_day. Not before career_start_day.
+  std::optional<int32_t> role_start_day;
   BackboneLevel backbone = BackboneLevel::kUnspecified;
   Employment employment = Employment::kUnspecified;
   std::vector<Evaluation> evaluations;
@@ -310,11 +314,13 @@ inline constexpr int kMaxSchoolHeadcount = 100000;
 // schools have at least one stage and a
 // locality; teachers have a gender, a known school, at least one subject,
 // birth < career start <= join date (a join date after the
-// effective date counts as 0 years at the school); a known post of
-// their school if any; home_school and term_end_day both set or both unset,
-// home_school a known school other than her school; spells start <= end;
-// applications name known teachers, at most one per teacher, preferences known
-// schools (kExchangeRotation) or posts (kCompetitiveHiring) without duplicates;
+// effective date counts as 0 years at the school), career start <= role
+// start (a role start after the effective date counts as 0 years in office); a
+// known post of their school if any; home_school and term_end_day both set or
+// both unset, home_school a known school other than her school; spells start
+// <= end; applications name known teachers, at most one per teacher,
+// preferences known schools (kExchangeRotation) or posts (kCompetitiveHiring)
+// without duplicates;
 // locks and overrides name known teachers and targets, at most one lock or
 // override per teacher.
 absl::Status ValidateCountyInputs(const CountyInputs& inputs, RoundKind kind);

@@ -109,6 +109,11 @@ void Run::Prepare() {
   mandatory_.assign(nt, 0);
   no_target_.assign(nt, 0);
   no_share_.assign(nt, 0);
+  leader_.assign(nt, 0);
+  office_start_.resize(nt);
+  leader_capped_.assign(nt, 0);
+  leader_options_.assign(nt, kNone);
+  leader_partners_.assign(nt, kNone);
   const int32_t eff = in_.effective_day;
   // Non-established (编外) teachers who take no part hold their seats
   // outside the headcount (编制数 counts established staff).
@@ -122,7 +127,14 @@ void Run::Prepare() {
     ties_[t] = TieChainValues(x, policy_);
     draw_[t] = LotteryDraw(in_.seed, x.id);
     retire_[t] = RetirementDay(x, policy_.retirement);
-    years_at_[t] = FullYearsBetween(x.school_join_day, eff);
+    leader_[t] = x.role == Role::kPrincipal || x.role == Role::kVicePrincipal;
+    // A leader's years in office at her school: since she joined it or took
+    // up the role there, whichever is later.
+    office_start_[t] = x.school_join_day;
+    if (leader_[t] && x.role_start_day.has_value()) {
+      office_start_[t] = std::max(office_start_[t], *x.role_start_day);
+    }
+    years_at_[t] = FullYearsBetween(office_start_[t], eff);
     obligation_[t] = FindBindingObligation(x, schools_[orig_[t]], eff);
     if (x.employment == Employment::kNonEstablished &&
         !ep_.rotate_non_established) {
@@ -170,8 +182,11 @@ void Run::Prepare() {
                              : x.role == Role::kVicePrincipal ? "vice-principal"
                                                               : "teacher";
     const std::string years =
-        absl::StrCat(years_at_[t], " years at ", x.school, "; retires ",
-                     FormatDate(retire_[t]));
+        principal ? absl::StrCat(years_at_[t], " years in office at ", x.school,
+                                 " (since ", FormatDate(office_start_[t]),
+                                 "); retires ", FormatDate(retire_[t]))
+                  : absl::StrCat(years_at_[t], " years at ", x.school,
+                                 "; retires ", FormatDate(retire_[t]));
     if (!exemptions.empty()) {
       status_[t] = Status::kExempt;
       status_reason_[t] =
@@ -199,9 +214,11 @@ void Run::Prepare() {
     }
     if (principal) {
       if (years_at_[t] < ep_.principal_min_years) {
-        status_reason_[t] = absl::StrCat(
-            "not eligible: ", role, " with ", years_at_[t],
-            " years at the school, fewer than ", ep_.principal_min_years);
+        status_reason_[t] =
+            absl::StrCat("not due to rotate: ", role, " with ", years_at_[t],
+                         " years in office at the school (since ",
+                         FormatDate(office_start_[t]), "), fewer than ",
+                         ep_.principal_min_years);
       } else if (retire_[t] >
                  AddYears(eff, ep_.principal_min_years_to_retirement)) {
         status_[t] = Status::kPrincipalRotate;
@@ -315,7 +332,6 @@ std::string Run::TargetProblem(int t, int s) const {
 
 bool Run::MandatoryAllowed(int t, int s) const {
   if (s == orig_[t] || !TargetOpen(t, s)) return false;
-  if (status_[t] == Status::kPrincipalRotate) return true;
   return DirectionAllows(school_class_[orig_[t]], school_class_[s]);
 }
 
@@ -359,24 +375,16 @@ int64_t Run::CountAllowedTargets(int t) const {
       if ((school_stage_mask_[s] & stage_mask_[t]) != 0) see(s);
     }
   }
+  // Her own school is never a target: no direction leads from a class to
+  // itself.
   const int from = orig_[t];
-  const bool own = Qualification(t, from) > 0;
   int64_t n = 0;
   for (int c = 0; c < kNumClasses; ++c) {
     if (obligation_[t].has_value() &&
         !ServesObligation(static_cast<Locality>(c / 2))) {
       continue;  // TargetOpen: she may only go to rural schools
     }
-    if (status_[t] == Status::kPrincipalRotate ||
-        DirectionAllows(school_class_[from], c)) {
-      n += counts[c];
-    }
-  }
-  // Her own school is never a target; it is in an allowed class only for
-  // principals (no direction leads from a class to itself).
-  if (status_[t] == Status::kPrincipalRotate && own && in_scope_[from] &&
-      (!obligation_[t].has_value() || school_serves_obligation_[from])) {
-    --n;
+    if (DirectionAllows(school_class_[from], c)) n += counts[c];
   }
   return n;
 }
@@ -427,7 +435,10 @@ absl::Status Run::ApplyPins() {
   for (int t = 0; t < nt; ++t) {
     const int s = pin_target_[t];
     if (s != kNone) {
-      ++certain[s];
+      // A pinned leader's move is an exchange of leadership seats
+      // (RotateLeaders checks it), which leaves staff counts as they are.
+      // A return home is not: it takes her seat there like any return.
+      if (!leader_[t] || returning_[t] || s == orig_[t]) ++certain[s];
     } else if (status_[t] == Status::kExempt) {
       ++certain[orig_[t]];
     }
@@ -440,6 +451,7 @@ absl::Status Run::ApplyPins() {
                    absl::StrCat("she is ", status_reason_[t],
                                 "; exempt teachers never move"));
     }
+    if (leader_[t]) continue;  // leadership seats: RotateLeaders
     if (Qualification(t, s) == 0) {
       return error(t, "qualification",
                    absl::StrCat("school \"", Name(s),
@@ -526,6 +538,7 @@ absl::StatusOr<RoundOutcome> RunExchangeRotation(
   Run run(inputs, policy, parameters, options);
   run.Prepare();
   ROTA_RETURN_IF_ERROR(run.ApplyPins());
+  ROTA_RETURN_IF_ERROR(run.RotateLeaders());
   ROTA_RETURN_IF_ERROR(run.Voluntary());
   run.Select();
   ROTA_RETURN_IF_ERROR(run.MandatoryByPreference());

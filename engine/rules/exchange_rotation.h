@@ -13,10 +13,11 @@
 //     non-established (编外) staff unless rotate_non_established, and
 //     everyone at a school outside stage_scope (a school is in scope if
 //     one of its stages is listed).
-//     Principals and vice-principals follow their own rule: >=
-//     principal_min_years at the school and > principal_min_years_to_
-//     retirement years from retirement => must rotate; at the school that
-//     long but closer to retirement => INSPECTOR (专职督学), they stay.
+//     Principals and vice-principals (leaders) follow their own rule: >=
+//     principal_min_years in office at the school (from the later of
+//     school_join_day and role_start_day) and > principal_min_years_to_
+//     retirement years from retirement => must rotate; in office that long
+//     but closer to retirement => INSPECTOR (专职督学), they stay.
 //  2. Locks and overrides are applied first and never changed. An override
 //     (or lock) that breaks capacity, qualification, an exemption or a
 //     service obligation makes the run fail with FailedPrecondition whose
@@ -27,7 +28,31 @@
 //     administrator locks a placement the engine proposed). Until enough of
 //     a school's teachers leave, it takes no newcomers; if too few leave,
 //     the run fails naming the pin. Pins that certainly overfill a school
-//     (with exempt teachers, who never leave) fail at once.
+//     (with exempt teachers, who never leave) fail at once. A leader pinned
+//     to another school must take a leadership seat of her role vacated in
+//     the run (rule "leadership" otherwise, e.g. when that school's
+//     principal stays), at a school of her certificate stages (rule
+//     "qualification"), and pins may not move more leaders than the annual
+//     cap (rule "leadership cap"). A leader due home from a term exchange
+//     is not a leadership move: she takes back her seat there.
+//  2b. Leadership rotation (exchange_rotation_leaders.cc). Leadership posts
+//     are posts: per role, the leaders pinned elsewhere and those who must
+//     rotate and are picked within the cap (floor(leader_rotation_cap_
+//     percent% x the county's leaders of that role), pinned moves first,
+//     then selection_order, then the lottery) exchange their seats. Each
+//     takes her own seat or another member's at a school allowed by the
+//     leader directions (leader_directions: urban-rural exchange, strong-
+//     weak exchange, any school) that teaches a stage her certificate
+//     covers: swaps and cycles, so every school ends with as many
+//     principals and vice-principals as it had, and no school's staff count
+//     changes. An exact min-cost assignment moves the most leaders, then
+//     follows their preference lists (unlisted schools after listed ones),
+//     then distance. A leader who must rotate and stays is UNPLACED (no
+//     other leader of her role who must rotate sits where she may go, so
+//     she is not picked within the cap; her allowed partners are beyond the
+//     cap or cannot move themselves; or no swap or cycle through her) or STAYED
+//     (beyond the cap), with that reason. Leaders take no part in the later
+//     phases, and teachers never take a leadership seat.
 //  3. Voluntary applicants (Application::voluntary) by TO-BE or DA*
 //     (policy.exchange_rotation.voluntary_mechanism, or RunParameters) over
 //     the schools they list that qualify them; rural -> urban/town only if
@@ -48,7 +73,7 @@
 //     school and having some school in an allowed mandatory direction: first
 //     enough backbone teachers to make backbone >= ceil(backbone_share% x
 //     movers), then anyone, each time by selection_order then the lottery.
-//  5. Mandatory movers (selected + principals) are placed by preference:
+//  5. Mandatory movers (selected teachers) are placed by preference:
 //     DA* over the schools their direction allows (their application list,
 //     filtered), priority by points, every non-mover keeping her seat.
 //  6. Seats still free go first to those who listed them, by priority:
@@ -88,11 +113,12 @@
 // or override of her placement wins (an extended term).
 // Directions for mandatory movers: a teacher at school A may be sent to B
 // if any policy direction holds (URBAN_TO_RURAL: B's locality is lower;
-// STRONG_TO_WEAK: A not weak, B weak). Principals may go to any other
-// school.
-// Every phase, voluntary or mandatory: nobody moves to a school outside
-// stage_scope, and a teacher bound by a service obligation (obligations.h)
-// moves only to rural schools or teaching points.
+// STRONG_TO_WEAK: A not weak, B weak). Leaders follow the leader
+// directions (step 2b).
+// Every phase, voluntary or mandatory, the leaders' market included: nobody
+// moves to a school outside stage_scope, and a teacher bound by a service
+// obligation (obligations.h) moves only to rural schools or teaching points
+// (a pinned leader is judged by the leadership rules only).
 // Capacity: the headcount (编制数) counts established staff. A school never
 // ends with more staff counted against it than max(headcount, those staff
 // before the round, counting those due back from a term exchange); a school
@@ -104,14 +130,19 @@
 // Term exchange: return_day = AddYears(effective_day, term_years).
 // Quota lines: "rotation share" and "backbone share" per school with
 // eligible teachers (PER_SCHOOL) plus county totals, or county lines only
-// (COUNTY_WIDE); "principal rotation" for the county when a principal must
-// rotate. achieved counts eligible teachers who end at another school (by
-// any phase, lock or override); holds = achieved >= required, and a line
-// that does not hold says why (exempt, no allowed school, unplaced, ...).
-// Explanations: a FULL verdict names the lowest-priority teacher at that
-// school at the end of the run who outranks her (tenure at her own school,
-// a lock/override, or higher points/tie chain/lottery); other verdicts name
-// the rule (qualification, direction, selection, TO-BE exchange rule).
+// (COUNTY_WIDE); "principal rotation" for the county when a leader must
+// rotate (required = leaders due, achieved = those who moved; a line that
+// does not hold names those beyond the cap, without an allowed seat, in no
+// swap or cycle, or kept by a lock/override). achieved counts eligible teachers
+// who end at another school (by any phase, lock or override); holds = achieved
+// >= required, and a line that does not hold says why (exempt, no allowed
+// school, unplaced, ...). Explanations: a FULL verdict names the
+// lowest-priority teacher at that school at the end of the run who outranks her
+// (tenure at her own school, a lock/override, or higher points/tie
+// chain/lottery); other verdicts name the rule (qualification, direction,
+// selection, TO-BE exchange rule). For a leader, FULL names the leader of her
+// role who took the seat vacated there, or the one who keeps it (not rotating);
+// DIRECTION names the leader directions, NOT_QUALIFIED the school's stages.
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -40,6 +40,10 @@ RoundPolicy PolicyFor(uint64_t seed) {
   return policy;
 }
 
+bool IsLeader(const Teacher& t) {
+  return t.role == Role::kPrincipal || t.role == Role::kVicePrincipal;
+}
+
 struct Index {
   explicit Index(const CountyInputs& in) {
     for (const School& s : in.schools) schools[s.id] = &s;
@@ -302,7 +306,8 @@ TEST(RotationEligibilityTest, PinsBreakingAnObligationAreRefused) {
     const School* urban = nullptr;
     for (const Teacher& t : in.teachers) {
       if (bound != nullptr) break;
-      if (!t.exemptions.empty() ||
+      // A leader's pin is judged by the leadership rotation's rules.
+      if (!t.exemptions.empty() || IsLeader(t) ||
           !FindBindingObligation(t, ix.schools.at(t.school), in.effective_day)
                .has_value()) {
         continue;

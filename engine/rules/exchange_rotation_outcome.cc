@@ -5,9 +5,7 @@
 namespace rota::engine::rules::exchange_internal {
 
 std::string Run::SelectionSentence(int t) const {
-  if (status_[t] == Status::kPrincipalRotate) {
-    return "must rotate under the principal rule";
-  }
+  if (leader_[t]) return LeaderSentence(t);
   if (status_[t] != Status::kEligible) return "";
   if (pin_target_[t] != kNone) return "placement fixed by a lock or override";
   if (cur_[t] != orig_[t] && !mandatory_[t]) {
@@ -51,6 +49,8 @@ std::string Run::Via(int t) const {
       return "seats freed by later phases (da-star)";
     case Phase::kReturn:
       return "return from a term exchange";
+    case Phase::kLeadership:
+      return "leadership rotation (exact assignment)";
     case Phase::kStay:
       break;
   }
@@ -118,6 +118,8 @@ TeacherExplanation Run::Explain(int t) const {
           absl::StrCat("her placement is fixed by ",
                        pin_override_[t] ? "an override" : "a lock", ": ",
                        pin_reason_[t]));
+    } else if (leader_[t]) {
+      ExplainLeaderChoice(t, s, &c);
     } else if (Qualification(t, s) == 0) {
       set(Verdict::kNotQualified,
           absl::StrCat(c.choice, " has no post for her subjects (",
@@ -270,7 +272,8 @@ RoundOutcome Run::Finish() {
   out.seed = in_.seed;
   out.mechanism = absl::StrCat(
       "voluntary ", Sv(VoluntaryMechanismName(mechanism_)),
-      "; mandatory da-star by preference; county allocation min-cost");
+      "; mandatory da-star by preference; county allocation min-cost; "
+      "leaders by exact assignment");
   const int nt = static_cast<int>(teachers_.size());
   const int ns = static_cast<int>(schools_.size());
   std::vector<int64_t> count(ns, 0);
@@ -324,6 +327,9 @@ RoundOutcome Run::Finish() {
     } else if (status_[t] == Status::kInspector) {
       p.outcome = Outcome::kInspector;
       p.reason = status_reason_[t];
+    } else if (mandatory_[t] && leader_[t]) {
+      p.outcome = Outcome::kUnplaced;
+      p.reason = LeaderStayReason(t);
     } else if (mandatory_[t]) {
       p.outcome = Outcome::kUnplaced;
       p.reason = absl::StrCat(
@@ -449,12 +455,6 @@ RoundOutcome Run::Finish() {
     out.quotas.push_back(std::move(rot));
     out.quotas.push_back(std::move(bbl));
   }
-  auto list = [](const std::vector<std::string>& v) {
-    std::vector<std::string> head(v.begin(),
-                                  v.begin() + std::min<size_t>(v.size(), 10));
-    return absl::StrCat(absl::StrJoin(head, ", "),
-                        v.size() > 10 ? ", ..." : "");
-  };
   if (!county) {
     QuotaLine rot;
     rot.scope = "county";
@@ -463,9 +463,9 @@ RoundOutcome Run::Finish() {
     rot.achieved = sum_achieved;
     rot.holds = sum_achieved >= sum_required;
     if (!rot.holds) {
-      rot.reason =
-          absl::StrCat(failing_rotation.size(),
-                       " schools below their share: ", list(failing_rotation));
+      rot.reason = absl::StrCat(
+          failing_rotation.size(),
+          " schools below their share: ", ListHead(failing_rotation));
     }
     QuotaLine bbl;
     bbl.scope = "county";
@@ -474,39 +474,14 @@ RoundOutcome Run::Finish() {
     bbl.achieved = sum_bb_achieved;
     bbl.holds = sum_bb_achieved >= sum_bb_required;
     if (!bbl.holds) {
-      bbl.reason =
-          absl::StrCat(failing_backbone.size(),
-                       " schools below their share: ", list(failing_backbone));
+      bbl.reason = absl::StrCat(
+          failing_backbone.size(),
+          " schools below their share: ", ListHead(failing_backbone));
     }
     out.quotas.push_back(std::move(rot));
     out.quotas.push_back(std::move(bbl));
   }
-  int64_t principals = 0, principals_moved = 0;
-  std::vector<std::string> principals_stuck;
-  for (int t = 0; t < nt; ++t) {
-    if (status_[t] != Status::kPrincipalRotate) continue;
-    ++principals;
-    if (cur_[t] != orig_[t]) {
-      ++principals_moved;
-    } else {
-      principals_stuck.push_back(TeacherId(t));
-    }
-  }
-  if (principals > 0) {
-    QuotaLine q;
-    q.scope = "county";
-    q.quota = "principal rotation";
-    q.required = principals;
-    q.achieved = principals_moved;
-    q.holds = principals_moved == principals;
-    if (!q.holds) {
-      q.reason = absl::StrCat(
-          "not moved (no free seat at a qualified school, "
-          "or kept by lock/override): ",
-          list(principals_stuck));
-    }
-    out.quotas.push_back(std::move(q));
-  }
+  AddLeaderQuota(&out);
   out.notes.push_back(absl::StrCat(
       "shares ", county ? "county-wide" : "per school", ": rotation ",
       ep_.rotation_share_percent, "% of the eligible, backbone ",

@@ -97,6 +97,7 @@ absl::Status Run::Voluntary() {
   for (int t = 0; t < nt; ++t) {
     if (app_[t] == nullptr || !app_[t]->voluntary) continue;
     if (pin_target_[t] != kNone || status_[t] == Status::kExempt) continue;
+    if (leader_[t]) continue;  // leadership seats move only in RotateLeaders
     for (int s : app_schools_[t]) {
       if (s == orig_[t]) break;  // staying ends her list
       if (VoluntaryAllowed(t, s) && Qualification(t, s) > 0) {
@@ -129,7 +130,7 @@ absl::Status Run::FreedSeats() {
   std::vector<std::vector<int>> prefs(nt);
   for (int t = 0; t < nt; ++t) {
     if (app_[t] == nullptr || pin_target_[t] != kNone ||
-        status_[t] == Status::kExempt) {
+        status_[t] == Status::kExempt || leader_[t]) {
       continue;
     }
     const bool mover = mandatory_[t] != 0;
@@ -187,29 +188,6 @@ void Run::Select() {
     if (IsBackbone(x.backbone)) ++gr.backbone_eligible;
     gr.members.push_back(t);
   }
-  for (int t = 0; t < nt; ++t) {
-    if (status_[t] == Status::kPrincipalRotate && pin_target_[t] == kNone &&
-        cur_[t] == orig_[t]) {
-      mandatory_[t] = 1;
-    }
-  }
-  auto key = [&](int t) {
-    std::vector<int64_t> k;
-    for (SelectionCriterion c : ep_.selection_order) {
-      switch (c) {
-        case SelectionCriterion::kLongestAtSchool:
-          k.push_back(teachers_[t]->school_join_day);
-          break;
-        case SelectionCriterion::kYoungest:
-          k.push_back(-int64_t{retire_[t]});
-          break;
-        case SelectionCriterion::kLowestPoints:
-          k.push_back(points_[t].total);
-          break;
-      }
-    }
-    return k;
-  };
   std::vector<std::vector<int64_t>> keys(teachers_.size());
   std::vector<uint8_t> taken(teachers_.size(), 0);
   for (Group& g : groups_) {
@@ -233,7 +211,7 @@ void Run::Select() {
       }
       candidates.push_back(t);
     }
-    for (int t : candidates) keys[t] = key(t);
+    for (int t : candidates) keys[t] = SelectionKey(t);
     std::sort(candidates.begin(), candidates.end(), [&](int a, int b) {
       if (keys[a] != keys[b]) return keys[a] < keys[b];
       if (draw_[a] != draw_[b]) return draw_[a] < draw_[b];
@@ -264,11 +242,29 @@ void Run::Select() {
   }
 }
 
+std::vector<int64_t> Run::SelectionKey(int t) const {
+  std::vector<int64_t> k;
+  for (SelectionCriterion c : ep_.selection_order) {
+    switch (c) {
+      case SelectionCriterion::kLongestAtSchool:
+        k.push_back(office_start_[t]);
+        break;
+      case SelectionCriterion::kYoungest:
+        k.push_back(-int64_t{retire_[t]});
+        break;
+      case SelectionCriterion::kLowestPoints:
+        k.push_back(points_[t].total);
+        break;
+    }
+  }
+  return k;
+}
+
 absl::Status Run::MandatoryByPreference() {
   const int nt = static_cast<int>(teachers_.size());
   std::vector<std::vector<int>> prefs(nt);
   for (int t = 0; t < nt; ++t) {
-    if (!mandatory_[t] || app_[t] == nullptr) continue;
+    if (!mandatory_[t] || app_[t] == nullptr || leader_[t]) continue;
     for (int s : app_schools_[t]) {
       if (MandatoryAllowed(t, s) && Qualification(t, s) > 0) {
         prefs[t].push_back(s);
@@ -292,7 +288,7 @@ absl::Status Run::Allocate() {
   std::vector<int> waiting;
   std::vector<uint8_t> is_waiting(nt, 0);
   for (int t = 0; t < nt; ++t) {
-    if (!mandatory_[t] || cur_[t] != orig_[t]) continue;
+    if (!mandatory_[t] || cur_[t] != orig_[t] || leader_[t]) continue;
     waiting.push_back(t);
     is_waiting[t] = 1;
   }
@@ -303,18 +299,11 @@ absl::Status Run::Allocate() {
   // a free seat, cheapest first (ties by teacher).
   std::vector<std::vector<AssignmentOption>> takers(ns);  // post = teacher
   std::vector<uint8_t> built(ns, 0);
-  // Waiting movers by the class of their school (principals apart: they may
-  // go anywhere), so that a school visits only those who may come, and
-  // distances by origin school, computed once per school built.
+  // Waiting movers by the class of their school, so that a school visits
+  // only those who may come, and distances by origin school, computed once
+  // per school built.
   std::vector<std::vector<int>> waiting_of_class(kNumClasses);
-  std::vector<int> waiting_principals;
-  for (int t : waiting) {
-    if (status_[t] == Status::kPrincipalRotate) {
-      waiting_principals.push_back(t);
-    } else {
-      waiting_of_class[school_class_[orig_[t]]].push_back(t);
-    }
-  }
+  for (int t : waiting) waiting_of_class[school_class_[orig_[t]]].push_back(t);
   std::vector<int64_t> metres_from(ns, -1);
   std::vector<uint8_t> subject_mask(subject_schools_.size(), 0);
   std::vector<uint64_t> keys;
@@ -350,9 +339,6 @@ absl::Status Run::Allocate() {
     for (int c = 0; c < kNumClasses; ++c) {
       if (!DirectionAllows(c, school_class_[s])) continue;
       for (int t : waiting_of_class[c]) take(t);
-    }
-    for (int t : waiting_principals) {
-      if (orig_[t] != s) take(t);
     }
     for (auto [id, mask] : school_subjects_[s]) subject_mask[id] = 0;
     // By cost, then teacher: as one integer key when both fit (they do

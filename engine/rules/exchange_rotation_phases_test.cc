@@ -92,6 +92,9 @@ Violations CheckLaterPhases(const CountyInputs& in, const RoundPolicy& policy,
       continue;
     }
     const Teacher& t = *teachers.at(p.teacher);
+    // Leaders move only into leadership seats vacated in the run, never into
+    // a free seat (leadership rotation; leadership_rotation_test checks it).
+    if (t.role == Role::kPrincipal || t.role == Role::kVicePrincipal) continue;
     const School& from = *schools.at(p.from_school);
     // A: an unplaced mandatory mover has no free seat she may take, and her
     // reason counts exactly the schools she may go to.

@@ -123,12 +123,33 @@ TEST(ExchangeRotationTest, RunOnBoundaries) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->FindPlacement("exempt")->outcome, Outcome::kExempt);
   EXPECT_EQ(out->FindPlacement("vice")->outcome, Outcome::kInspector);
+  // The county's only principal: no principal seat can be vacated for her
+  // (a principal moves only into the seat of one who leaves).
   const Placement* p = out->FindPlacement("principal");
-  EXPECT_EQ(p->outcome, Outcome::kMoved);
-  EXPECT_EQ(p->to_school, "r1");
-  EXPECT_TRUE(p->mandatory);
-  ASSERT_TRUE(p->return_day.has_value());
-  EXPECT_EQ(FormatDate(*p->return_day), "2029-09-01");
+  EXPECT_EQ(p->outcome, Outcome::kUnplaced);
+  EXPECT_NE(p->reason.find("no other principal who must rotate"),
+            std::string::npos)
+      << p->reason;
+  {
+    // With r1's principal due as well and a cap of 100%, the two swap.
+    CountyInputs two = in;
+    Teacher rp = MakeTeacher("rprincipal", "r1", "2015-09-01");
+    rp.role = Role::kPrincipal;
+    two.teachers.push_back(rp);
+    RoundPolicy all = policy;
+    all.exchange_rotation.leader_rotation_cap_percent = 100;
+    auto swapped = RunExchangeRotation(two, all);
+    ASSERT_TRUE(swapped.ok()) << swapped.status();
+    const Placement* a = swapped->FindPlacement("principal");
+    const Placement* b = swapped->FindPlacement("rprincipal");
+    EXPECT_EQ(a->outcome, Outcome::kMoved);
+    EXPECT_EQ(a->to_school, "r1");
+    EXPECT_EQ(b->to_school, "u1");
+    EXPECT_TRUE(a->mandatory);
+    EXPECT_EQ(a->via, "leadership rotation (exact assignment)");
+    ASSERT_TRUE(a->return_day.has_value());
+    EXPECT_EQ(FormatDate(*a->return_day), "2029-09-01");
+  }
   // 3 eligible at u1 (exact6, retire5p1, ended): ceil(10% x 3) = 1 mover,
   // and ceil(20% x 1) = 1 backbone needed but none is backbone.
   int moved = 0;
@@ -231,6 +252,38 @@ int Qualification(const CountyInputs& in, const Teacher& t,
   return best;
 }
 
+bool IsLeader(const Teacher& t) {
+  return t.role == Role::kPrincipal || t.role == Role::kVicePrincipal;
+}
+
+// A leader's seat: one of the school's stages is on her certificate.
+bool LeaderStageFits(const Teacher& t, const School& s) {
+  for (Stage st : s.stages) {
+    if (std::find(t.certificate_stages.begin(), t.certificate_stages.end(),
+                  st) != t.certificate_stages.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The leader directions of the policy, read independently of the engine.
+bool LeaderDirectionOk(const RoundPolicy& policy, const School& from,
+                       const School& to) {
+  auto rural = [](const School& s) {
+    return s.locality == Locality::kRural ||
+           s.locality == Locality::kTeachingPoint;
+  };
+  for (LeaderDirection d : policy.exchange_rotation.leader_directions) {
+    if (d == LeaderDirection::kAnySchool) return true;
+    if (d == LeaderDirection::kUrbanRuralExchange && rural(from) != rural(to))
+      return true;
+    if (d == LeaderDirection::kStrongWeakExchange && from.weak != to.weak)
+      return true;
+  }
+  return false;
+}
+
 void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
                      const RoundOutcome& out, uint64_t seed) {
   SCOPED_TRACE(testing::Message() << "seed " << seed);
@@ -263,8 +316,12 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
     const bool moved = p.to_school != p.from_school;
     EXPECT_EQ(moved, p.outcome == Outcome::kMoved) << p.teacher;
     if (moved) {
-      // Qualification.
-      EXPECT_GT(Qualification(in, t, p.to_school), 0) << p.teacher;
+      // Qualification (a leader's seat: the school's stages).
+      if (IsLeader(t)) {
+        EXPECT_TRUE(LeaderStageFits(t, *schools.at(p.to_school))) << p.teacher;
+      } else {
+        EXPECT_GT(Qualification(in, t, p.to_school), 0) << p.teacher;
+      }
       // Exempt never move.
       EXPECT_FALSE(elig.at(p.teacher)->exempt) << p.teacher;
       EXPECT_EQ(p.return_day.has_value(),
@@ -285,7 +342,12 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
       EXPECT_LT(it - prefs.begin(), own - prefs.begin()) << p.teacher;
       EXPECT_EQ(p.choice, it - prefs.begin() + 1);
     }
-    // Direction rules for mandatory movers (principals may go anywhere).
+    // Direction rules for mandatory movers (leaders: the leader directions).
+    if (moved && IsLeader(t) && !pinned) {
+      EXPECT_TRUE(LeaderDirectionOk(policy, *schools.at(p.from_school),
+                                    *schools.at(p.to_school)))
+          << p.teacher << " " << p.from_school << "->" << p.to_school;
+    }
     if (moved && p.mandatory && t.role == Role::kTeacher && !pinned) {
       const School& from = *schools.at(p.from_school);
       const School& to = *schools.at(p.to_school);
@@ -312,6 +374,9 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
     const bool voluntary = a->second->voluntary && !p.mandatory;
     if (!voluntary && !(p.mandatory && moved)) continue;
     const Teacher& t = *teachers.at(p.teacher);
+    // Leaders take only leadership seats vacated in the run (checked by
+    // the leadership properties), never a free seat.
+    if (IsLeader(t)) continue;
     const School& from = *schools.at(p.from_school);
     for (const std::string& s : a->second->preferences) {
       if (s == p.to_school || (voluntary && s == p.from_school)) break;
@@ -419,6 +484,11 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
         case Verdict::kFull: {
           const Placement& q = *placed.at(c.competitor);
           EXPECT_EQ(q.to_school, c.choice) << "competitor not there";
+          if (IsLeader(t)) {
+            // The holder of the leadership seat she wanted, of her role.
+            EXPECT_EQ(teachers.at(c.competitor)->role, t.role);
+            break;
+          }
           EXPECT_GE(after[c.choice],
                     std::max<int64_t>(schools.at(c.choice)->headcount,
                                       before[c.choice]));
@@ -431,7 +501,11 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
           break;
         }
         case Verdict::kNotQualified:
-          EXPECT_EQ(Qualification(in, t, c.choice), 0);
+          if (IsLeader(t)) {
+            EXPECT_FALSE(LeaderStageFits(t, *schools.at(c.choice)));
+          } else {
+            EXPECT_EQ(Qualification(in, t, c.choice), 0);
+          }
           break;
         case Verdict::kExempt:
           EXPECT_EQ(p.outcome, Outcome::kExempt);
@@ -439,6 +513,10 @@ void CheckProperties(const CountyInputs& in, const RoundPolicy& policy,
         case Verdict::kDirection: {
           const School& from = *schools.at(p.from_school);
           const School& to = *schools.at(c.choice);
+          if (IsLeader(t)) {
+            EXPECT_FALSE(LeaderDirectionOk(policy, from, to));
+            break;
+          }
           bool mandatory_ok = LowerLocality(to.locality, from.locality) ||
                               (!from.weak && to.weak);
           bool rural_to_urban = (from.locality == Locality::kRural ||
@@ -660,6 +738,7 @@ TEST(ExchangeRotationTest, VoluntaryDaStarHasNoBlockingPair) {
       const Placement& p = *out->FindPlacement(a.teacher);
       if (p.outcome == Outcome::kExempt) continue;
       const Teacher& t = *teachers.at(a.teacher);
+      if (IsLeader(t)) continue;  // leaders move only in the leadership market
       const School& own = *schools.at(p.from_school);
       for (const std::string& s : a.preferences) {
         if (s == p.to_school || s == p.from_school) break;

@@ -56,6 +56,18 @@ std::string_view DirectionName(Direction d) {
   return "unknown";
 }
 
+std::string_view LeaderDirectionName(LeaderDirection d) {
+  switch (d) {
+    case LeaderDirection::kUrbanRuralExchange:
+      return "urban-rural exchange";
+    case LeaderDirection::kStrongWeakExchange:
+      return "strong-weak exchange";
+    case LeaderDirection::kAnySchool:
+      return "any school";
+  }
+  return "unknown";
+}
+
 std::string_view VoluntaryMechanismName(VoluntaryMechanism m) {
   switch (m) {
     case VoluntaryMechanism::kTeacherOptimalBlockExchange:
@@ -130,6 +142,10 @@ absl::Status ValidatePolicy(const RoundPolicy& p) {
           "allow_rural_to_urban_training");
     }
   }
+  ROTA_RETURN_IF_ERROR(EnumList("exchange_rotation.leader_directions",
+                                e.leader_directions, 1, 3));
+  ROTA_RETURN_IF_ERROR(Range("exchange_rotation.leader_rotation_cap_percent",
+                             e.leader_rotation_cap_percent, 0, 100));
   int mode = static_cast<int>(e.mode);
   if (mode < 1 || mode > 2) {
     return Bad("exchange_rotation.mode", absl::StrCat("unknown value ", mode));

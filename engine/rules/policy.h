@@ -35,6 +35,17 @@ enum class Direction {
   kRuralToUrbanTraining = 3,  // rural/teaching point -> urban/town, voluntary
 };
 
+// Where a principal or vice-principal may be rotated to (proto
+// LeaderDirection). Leaders move only into leadership seats vacated in the
+// same run (swaps and cycles), so a one-way direction such as "to a lower
+// locality" could never close a cycle: leader directions are exchanges
+// between two kinds of school, either way.
+enum class LeaderDirection {
+  kUrbanRuralExchange = 1,  // urban/town <-> rural/teaching point (城乡交流)
+  kStrongWeakExchange = 2,  // non-weak <-> weak school
+  kAnySchool = 3,           // any other school
+};
+
 // proto ExchangeMode.
 enum class ExchangeMode { kTermExchange = 1, kTransfer = 2 };
 
@@ -65,6 +76,8 @@ enum class TieBreaker {
 };
 
 std::string_view DirectionName(Direction d);  // "urban-to-rural", ...
+// "urban-rural exchange", "strong-weak exchange", "any school".
+std::string_view LeaderDirectionName(LeaderDirection d);
 std::string_view VoluntaryMechanismName(VoluntaryMechanism m);  // "to-be"
 std::string_view StageModeName(StageMode m);  // "simultaneous"/"sequential"
 
@@ -146,6 +159,16 @@ struct ExchangeRotationPolicy {
   // Rounding of rotation_share_percent x pool (per school or county-wide,
   // as share_scope). kNearest never asks one of a pool of 1-4.
   ShareRounding share_rounding = ShareRounding::kNearest;
+  // Where a principal or vice-principal who must rotate may go (any one
+  // suffices): by default an urban-rural or a strong-weak exchange.
+  std::vector<LeaderDirection> leader_directions = {
+      LeaderDirection::kUrbanRuralExchange,
+      LeaderDirection::kStrongWeakExchange};
+  // At most floor(this % x the county's principals) principals, and as many
+  // of its vice-principals, change school in one round (locks and overrides
+  // included). 20: the six-year rule alone brings about one leader in six
+  // to rotation each year, and four in five schools keep their leadership.
+  int32_t leader_rotation_cap_percent = 20;
 };
 
 struct CompetitiveHiringPolicy {
@@ -216,8 +239,8 @@ struct RoundPolicy {
 // one month per 1..120 months of birth from a month of 1900..2200,
 // years >= 0 (term_years >= 1),
 // percentages 0..100, enum values in range, no duplicates in
-// mandatory_directions / selection_order / tie_chain / stage_scope /
-// share_localities, evaluation_years
+// mandatory_directions / leader_directions / selection_order / tie_chain /
+// stage_scope / share_localities, evaluation_years
 // 0..50, costs and points within +-10^9, max_bands_down 0..2.
 absl::Status ValidatePolicy(const RoundPolicy& policy);
 

@@ -283,6 +283,7 @@ const std::vector<std::string>& CsvColumns(CsvTable table) {
                                    "certificate_stages",
                                    "title",
                                    "role",
+                                   "role_start_date",
                                    "backbone_level",
                                    "employment",
                                    "evaluations",
@@ -438,6 +439,7 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
   out->set_title(static_cast<v1::Title>(e));
   ROTA_CSV_ASSIGN(e, ParseEnum(kRoles, h.Get(r, "role")), "teacher.role");
   out->set_role(static_cast<v1::Role>(e));
+  out->set_role_start_date(std::string(Trim(h.Get(r, "role_start_date"))));
   ROTA_CSV_ASSIGN(e, ParseEnum(kBackbones, h.Get(r, "backbone_level")),
                   "teacher.backbone_level");
   out->set_backbone_level(static_cast<v1::BackboneLevel>(e));
@@ -654,6 +656,7 @@ std::vector<std::string> TeacherToCsv(const v1::Teacher& t) {
           JoinStages(t.certificate_stages()),
           EnumCsvName(kTitles, t.title()),
           EnumCsvName(kRoles, t.role()),
+          t.role_start_date(),
           EnumCsvName(kBackbones, t.backbone_level()),
           EnumCsvName(kEmployments, t.employment()),
           absl::StrJoin(evals, ";"),

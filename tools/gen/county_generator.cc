@@ -280,6 +280,7 @@ struct TeacherRec {
   std::vector<int> certificates;
   int title = kNoTitle;
   int role = kTeacherRole;
+  int64_t role_start = -1;  // leaders: when they took up the role
   int backbone = 1;
   bool established = true;
   std::vector<std::pair<int, int>> evaluations;
@@ -401,7 +402,8 @@ class Generator {
     teachers.buf()->append(
         "id,display_name,gender,birth_date,career_start_date,school,school_"
         "join_date,post,"
-        "subjects,certificate_stages,title,role,backbone_level,employment,"
+        "subjects,certificate_stages,title,role,role_start_date,"
+        "backbone_level,employment,"
         "evaluations,"
         "service_history,exemptions,hardships,obligations\n");
     if (o_.applications)
@@ -417,7 +419,7 @@ class Generator {
         t.id = PaddedId('t', next_teacher++, teacher_width_);
         MakeTeacher(rng, static_cast<int>(s), &t);
       }
-      AssignRoles(rng, &staff);
+      AssignRoles(rng, static_cast<int>(s), &staff);
       MakePosts(rng, static_cast<int>(s), &staff, posts.buf());
       for (const TeacherRec& t : staff) {
         WriteTeacher(static_cast<int>(s), t, teachers.buf());
@@ -1041,7 +1043,7 @@ class Generator {
   }
 
   // ---- Principals and vice principals. ----
-  void AssignRoles(Random& rng, std::vector<TeacherRec>* staff) {
+  void AssignRoles(Random& rng, int school, std::vector<TeacherRec>* staff) {
     const int64_t n = static_cast<int64_t>(staff->size());
     if (n < 6) return;
     auto choose = [&](int role, double min_age, double max_age,
@@ -1074,6 +1076,28 @@ class Generator {
     choose(kPrincipal, 38, 57, 2.3);
     const int vices = n >= 90 ? 3 : n >= 40 ? 2 : n >= 15 ? 1 : 0;
     for (int v = 0; v < vices; ++v) choose(kVicePrincipal, 33, 55, 1.6);
+    // Role start dates from a stream of their own, so that the rest of the
+    // county is the same as without them. Leaders are appointed after at
+    // least eight years of teaching: about 55% at their present school
+    // (after joining it), the others at an earlier school, arriving as
+    // leaders.
+    Random role_rng(Random::Mix(o_.seed ^ 0x1eade7ull, school + 1));
+    for (TeacherRec& t : *staff) {
+      if (t.role == kTeacherRole) continue;
+      const int64_t earliest = t.career_start + RoundToInt(8 * kDaysPerYear);
+      t.role_start = t.join;
+      if (role_rng.Bernoulli(0.55)) {
+        const int64_t from = std::max(t.join, earliest);
+        if (from < as_of_) {
+          t.role_start = from + static_cast<int64_t>(role_rng.Uniform(
+                                    static_cast<uint64_t>(as_of_ - from)));
+        }
+      } else if (earliest < t.join) {
+        t.role_start =
+            earliest + static_cast<int64_t>(role_rng.Uniform(
+                           static_cast<uint64_t>(t.join - earliest)));
+      }
+    }
   }
 
   // ---- Posts: seats per stage x subject blended from staff and need, split
@@ -1205,9 +1229,13 @@ class Generator {
       if (i) cell->push_back(';');
       cell->append(kStageCsv[t.certificates[i]]);
     }
-    row.Raw(kTitleCsv[t.title])
-        .Raw(kRoleCsv[t.role])
-        .Raw(kBackboneCsv[t.backbone])
+    row.Raw(kTitleCsv[t.title]).Raw(kRoleCsv[t.role]);
+    if (t.role_start >= 0) {
+      row.Date(t.role_start);
+    } else {
+      row.Raw("");
+    }
+    row.Raw(kBackboneCsv[t.backbone])
         .Raw(t.established ? "established" : "non_established");
     cell = row.Cell();
     for (size_t i = 0; i < t.evaluations.size(); ++i) {

@@ -18,9 +18,11 @@
 // end at the current school (urban teachers often started in the
 // countryside; a few past term exchanges); exemptions, hardships,
 // public-funded-graduate and special-post obligations; principals and vice
-// principals; 编外 staff; posts per school, stage, subject and title band
-// whose seats sum to the school's headcount (编制数), blended from staff and
-// curriculum need so rural schools show vacancies in shortage subjects.
+// principals with role start dates (some appointed at their present school,
+// some arriving as leaders); 编外 staff; posts per school, stage, subject and
+// title band whose seats sum to the school's headcount (编制数), blended from
+// staff and curriculum need so rural schools show vacancies in shortage
+// subjects.
 //
 //   CountyGenOptions options;
 //   options.seed = 42;

@@ -202,6 +202,18 @@ TEST(CountyGeneratorTest, InternallyConsistent) {
       EXPECT_GE(Years(t.birth_date(), t.career_start_date()), 16.0);
       EXPECT_LE(t.career_start_date(), t.school_join_date());
       EXPECT_LE(t.school_join_date(), kAsOf);
+      // Leaders carry a role start date after eight years of teaching (or
+      // on joining), not in the future; teachers none.
+      if (t.role() == v1::PRINCIPAL || t.role() == v1::VICE_PRINCIPAL) {
+        ASSERT_FALSE(t.role_start_date().empty());
+        EXPECT_LE(t.career_start_date(), t.role_start_date());
+        EXPECT_LE(t.role_start_date(), kAsOf);
+        if (t.role_start_date() < t.school_join_date()) {
+          EXPECT_GE(Years(t.career_start_date(), t.role_start_date()), 7.99);
+        }
+      } else {
+        EXPECT_TRUE(t.role_start_date().empty());
+      }
       EXPECT_GE(t.subjects_size(), 1);
       EXPECT_GE(t.certificate_stages_size(), 1);
       bool cert_ok = false;

@@ -37,6 +37,8 @@ struct TeacherTraits {
          "Certificate (教师资格) stages, ';'-separated"},
         {"title", "title", "title", "none, junior, intermediate or senior"},
         {"role", "role", "role", "teacher, principal or vice_principal"},
+        {"role-start", "role_start_date", "role_start_date",
+         "Date she took up her role (principal, vice-principal)"},
         {"backbone", "backbone_level", "backbone_level",
          "none, county, city or province"},
         {"employment", "employment", "employment",
@@ -61,7 +63,7 @@ struct TeacherTraits {
   static std::vector<std::string> TableRow(const v1::Teacher& t) {
     const std::vector<std::string> c = rota::tools::TeacherToCsv(t);
     return {c[0], c[1],  c[2],  c[3],  c[5], c[6],
-            c[8], c[10], c[11], c[12], c[13]};
+            c[8], c[10], c[11], c[13], c[14]};
   }
   static std::string Name(const std::string& parent, const std::string& id) {
     return parent + "/teachers/" + id;

@@ -1,6 +1,8 @@
 // The exchange rotation run (exchange_rotation.h) as one class whose phases
-// live in three files: exchange_rotation.cc (preparation, eligibility,
+// live in four files: exchange_rotation.cc (preparation, eligibility,
 // direction and qualification rules, pins, the public entry points),
+// exchange_rotation_leaders.cc (the leadership rotation of principals and
+// vice-principals, its explanations and quota line),
 // exchange_rotation_phases.cc (voluntary, selection, mandatory, allocation,
 // freed seats) and exchange_rotation_outcome.cc (explanations, quota lines,
 // the RoundOutcome). Internal to engine/rules; not an API.
@@ -53,6 +55,7 @@ enum class Phase : uint8_t {
   kAllocation,
   kFreedSeats,  // seats freed by later phases, offered back (FreedSeats)
   kReturn,      // back to her home school at the end of a term exchange
+  kLeadership,  // leadership rotation (RotateLeaders)
 };
 
 inline uint8_t StageBit(Stage st) {
@@ -76,6 +79,14 @@ inline std::string_view ExemptionName(ExemptionKind k) {
       return "county-defined";
   }
   return "county-defined";
+}
+
+// The first ten of `ids`, comma-separated, then ", ..." if there are more.
+inline std::string ListHead(const std::vector<std::string>& ids) {
+  std::vector<std::string> head(ids.begin(),
+                                ids.begin() + std::min<size_t>(ids.size(), 10));
+  return absl::StrCat(absl::StrJoin(head, ", "),
+                      ids.size() > 10 ? ", ..." : "");
 }
 
 inline int64_t CeilPercent(int64_t percent, int64_t n) {
@@ -117,6 +128,11 @@ class Run {
   // After the last phase: every school that received a pinned arrival is
   // within its limit (FailedPrecondition naming the pin otherwise).
   absl::Status CheckPinnedCapacity() const;
+  // Principals and vice-principals who must rotate, within the annual cap,
+  // exchange their leadership seats (exchange_rotation_leaders.cc); also
+  // checks pinned leaders (HardRuleError, rule "qualification",
+  // "leadership" or "leadership cap").
+  absl::Status RotateLeaders();
   absl::Status Voluntary();
   void Select();
   absl::Status MandatoryByPreference();
@@ -138,7 +154,8 @@ class Run {
   // a policy direction.
   bool DirectionAllows(int from_class, int to_class) const;
   bool VoluntaryAllowed(int t, int s) const;
-  // The hard rules on the target that bind every phase: s is in rotation
+  // The hard rules on the target that bind every phase of teachers (the
+  // leadership rotation has its own, LeaderAllowed): s is in rotation
   // scope, and the move keeps her service obligation (obligations.h).
   bool TargetOpen(int t, int s) const {
     return in_scope_[s] &&
@@ -161,6 +178,25 @@ class Run {
   // How she got where she is (Placement::via); "" if she stays.
   std::string Via(int t) const;
   std::string SelectionSentence(int t) const;
+  // Selection order keys of teacher t (policy selection_order), smallest
+  // first; leaders' time at the school counts from office_start_.
+  std::vector<int64_t> SelectionKey(int t) const;
+
+  // Leadership rotation (exchange_rotation_leaders.cc). Role index: 0 =
+  // principal, 1 = vice-principal, kNone = not a leader.
+  int LeaderRole(int t) const;
+  // A leader may be rotated from her school to s: s is another school, in a
+  // leader direction, teaching a stage her certificate covers.
+  bool LeaderAllowed(int t, int s) const;
+  bool LeaderDirectionAllows(int from_class, int to_class) const;
+  bool LeaderQualified(int t, int s) const;
+  // Verdict of a school a leader listed (not where she ended).
+  void ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const;
+  std::string LeaderSentence(int t) const;    // SelectionSentence
+  std::string LeaderStayReason(int t) const;  // placement reason, unmoved
+  // The policy's leader directions, named, joined by `separator`.
+  std::string LeaderDirectionsText(std::string_view separator) const;
+  void AddLeaderQuota(RoundOutcome* out) const;  // "principal rotation"
 
   const CountyInputs& in_;
   const RoundPolicy& policy_;
@@ -232,6 +268,20 @@ class Run {
   std::vector<uint8_t> mandatory_;
   std::vector<uint8_t> no_target_;  // eligible but no allowed school
   std::vector<uint8_t> no_share_;   // eligible at a school not carrying it
+  // Leaders: role principal or vice-principal; office_start_ is the day her
+  // time in office at her school starts (school_join_day for teachers).
+  std::vector<uint8_t> leader_;
+  std::vector<int32_t> office_start_;
+  std::vector<uint8_t> leader_capped_;  // must rotate, beyond the cap
+  // Leaders who must rotate: the schools of the other leaders of her role
+  // who must rotate or are pinned elsewhere that she may take
+  // (LeaderAllowed): where a seat could be vacated for her. 0 = none, so
+  // she is not picked within the cap. kNone for other leaders.
+  std::vector<int> leader_partners_;
+  // Members of the market: leadership seats vacated in the run that she may
+  // take; kNone for leaders not in the market.
+  std::vector<int> leader_options_;
+  std::array<int64_t, 2> leader_total_{}, leader_cap_{};  // per role
   // Quota bookkeeping per group (school index, or 0 for county-wide).
   struct Group {
     std::string scope;

@@ -42,6 +42,15 @@ struct SyntheticOptions {
   // Each teacher holds a post of her school in her primary subject (her
   // band's if there is one), if her school has one.
   bool hold_posts = false;
+  // Every school's first teacher is its principal; its second is a
+  // vice-principal with this probability.
+  int vice_principal_percent = 50;
+  // Leaders' role start dates: false = the day they joined their school
+  // (so years in office = years at the school); true = drawn from a second
+  // random stream (the county is otherwise the same): about 40% took up the
+  // role after joining, 30% before (appointed from another school), 30% on
+  // joining.
+  bool varied_role_start = false;
 };
 
 class SyntheticRng {
@@ -62,6 +71,7 @@ class SyntheticRng {
 inline CountyInputs SyntheticCounty(uint64_t seed,
                                     const SyntheticOptions& o = {}) {
   SyntheticRng rng(seed);
+  SyntheticRng role_rng(seed ^ 0x5eed0f1eade7ULL);
   CountyInputs in;
   in.county = "synthetic";
   in.effective_day = DaysFromCivil(2026, 9, 1);
@@ -158,9 +168,23 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
         t.certificate_stages.push_back(Stage::kJunior);
       }
       t.title = static_cast<Title>(1 + rng.Uniform(4));
-      t.role = k == 0                      ? Role::kPrincipal
-               : k == 1 && rng.Percent(50) ? Role::kVicePrincipal
-                                           : Role::kTeacher;
+      t.role = k == 0 ? Role::kPrincipal
+               : k == 1 && rng.Percent(o.vice_principal_percent)
+                   ? Role::kVicePrincipal
+                   : Role::kTeacher;
+      if (t.role != Role::kTeacher) {
+        t.role_start_day = t.school_join_day;
+        const int kind = role_rng.Uniform(10);
+        if (o.varied_role_start && kind < 4) {
+          const int years =
+              FullYearsBetween(t.school_join_day, in.effective_day);
+          t.role_start_day =
+              AddYears(t.school_join_day, role_rng.Uniform(years + 1));
+        } else if (o.varied_role_start && kind < 7) {
+          const int span = t.school_join_day - t.career_start_day;
+          t.role_start_day = t.career_start_day + role_rng.Uniform(span + 1);
+        }
+      }
       t.backbone = rng.Percent(o.backbone_percent)
                        ? static_cast<BackboneLevel>(2 + rng.Uniform(3))
                        : BackboneLevel::kNone;
