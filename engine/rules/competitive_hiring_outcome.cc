@@ -45,8 +45,8 @@ std::pair<int32_t, bool> HiringRun::LowestAdmitted(int32_t post) const {
   return {lowest, lowest_stage1};
 }
 
-void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
-                        std::string* reason) const {
+void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
+                        Reason* code) const {
   const TeacherState& s = ts_[t];
   const bool sequential = mode_ == StageMode::kSequential;
   // Index of the entry she got through competition, if any.
@@ -199,11 +199,13 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
   // Placement reason and notes.
   const std::string home = absl::StrCat("her school ", Sv(s.t->school));
   if (s.fix == Fix::kExempt) {
+    *code = Reason::kExempt;
     *reason = absl::StrCat("exempt (", Sv(s.exemption),
                            "): keeps her post and takes no part");
     return;
   }
   if (s.fix != Fix::kNone) {
+    *code = Reason::kPinned;
     *reason = absl::StrCat(
         "placement fixed by ", s.fix == Fix::kLock ? "a lock" : "an override",
         ": ", Sv(s.fix_reason),
@@ -242,6 +244,10 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
               : "",
           ")");
     }
+    *code = s.via == Via::kAllocation
+                ? (s.lost_post >= 0 ? Reason::kLostToEstablished
+                                    : Reason::kAllocated)
+                : Reason::kHiredInCompetition;
     switch (s.via) {
       case Via::kSimultaneous:
         *reason = absl::StrCat(
@@ -295,6 +301,7 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
     full.push_back(absl::StrCat("\"", Sv(ps_[p].p->id), "\""));
   }
   if (qualified == 0) {
+    *code = Reason::kNoFittingPost;
     *reason = absl::StrCat(
         "待岗 (unplaced): no post in the county fits her (subjects ",
         absl::StrJoin(s.t->subjects, ", "), ", title ",
@@ -308,6 +315,8 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex,
             : absl::StrCat(", no up-hiring: ", Sv(s.up_problem)),
         "); training, then reassignment");
   } else {
+    *code =
+        s.lost_post >= 0 ? Reason::kLostThenAllFull : Reason::kAllQualifiedFull;
     *reason = absl::StrCat(
         "待岗 (unplaced): ",
         s.lost_post >= 0 ? absl::StrCat(lost_text, "; then ")
@@ -323,6 +332,7 @@ RoundOutcome HiringRun::Assemble() {
   RoundOutcome out;
   out.kind = RoundKind::kCompetitiveHiring;
   out.seed = in_.seed;
+  out.mechanism_code = static_cast<uint8_t>(mode_);
   out.mechanism = mode_ == StageMode::kSequential
                       ? "sequential (in-school, cross-school, min-cost)"
                       : "simultaneous da-star, min-cost";
@@ -368,26 +378,27 @@ RoundOutcome HiringRun::Assemble() {
     }
     switch (s.via) {
       case Via::kSimultaneous:
-        pl.via = "competition (simultaneous da-star)";
+        pl.route = Route::kCompetition;
         break;
       case Via::kStage1:
-        pl.via = "in-school competition (sequential stage 1)";
+        pl.route = Route::kInSchoolStage1;
         break;
       case Via::kStage2:
-        pl.via = "cross-school competition (sequential stage 2)";
+        pl.route = Route::kCrossSchoolStage2;
         break;
       case Via::kAllocation:
-        pl.via = "county allocation (min-cost)";
+        pl.route = Route::kCountyAllocation;
         break;
       case Via::kFixed:
-        pl.via = s.fix == Fix::kExempt ? "exempt"
-                 : s.fix == Fix::kLock ? "lock"
-                                       : "override";
+        pl.route = s.fix == Fix::kExempt ? Route::kExempt
+                   : s.fix == Fix::kLock ? Route::kLock
+                                         : Route::kOverride;
         break;
       case Via::kNone:
-        pl.via = "unplaced (待岗)";
+        pl.route = Route::kUnplaced;
         break;
     }
+    pl.via = std::string(RouteSentence(pl.route));
     if (s.fix == Fix::kLock) {
       pl.locked = true;
       pl.override_reason = s.fix_reason;
@@ -411,7 +422,7 @@ RoundOutcome HiringRun::Assemble() {
     TeacherExplanation ex;
     ex.teacher = s.t->id;
     ex.points_breakdown = s.points.components;
-    Explain(t, &ex, &pl.reason);
+    Explain(t, &ex, &pl.reason, &pl.reason_code);
     out.placements.push_back(std::move(pl));
     if (explanations_) out.explanations.push_back(std::move(ex));
 
@@ -422,6 +433,9 @@ RoundOutcome HiringRun::Assemble() {
     el.eligible = !el.exempt;
     el.voluntary = s.applied;
     el.points = s.points.total;
+    el.reason_code = el.exempt   ? Reason::kExempt
+                     : s.applied ? Reason::kCompetesWithApplication
+                                 : Reason::kCompetesForOwnSchool;
     el.reason =
         el.exempt
             ? absl::StrCat("exempt (", Sv(s.exemption), "): keeps her post")

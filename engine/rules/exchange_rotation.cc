@@ -99,6 +99,7 @@ void Run::Prepare() {
   years_at_.resize(nt);
   status_.assign(nt, Status::kNotEligible);
   status_reason_.resize(nt);
+  status_code_.assign(nt, Reason::kNone);
   obligation_.assign(nt, std::nullopt);
   app_.assign(nt, nullptr);
   app_schools_.resize(nt);
@@ -189,12 +190,14 @@ void Run::Prepare() {
                                  "; retires ", FormatDate(retire_[t]));
     if (!exemptions.empty()) {
       status_[t] = Status::kExempt;
+      status_code_[t] = Reason::kExempt;
       status_reason_[t] =
           absl::StrCat("exempt (", absl::StrJoin(exemptions, ", "),
                        "): never moved; ", years);
       continue;
     }
     if (!takes_part[t]) {
+      status_code_[t] = Reason::kNonEstablished;
       status_reason_[t] =
           "not eligible: non-established (编外) teachers are not rotation "
           "movers (policy rotate_non_established is off); she stays and any "
@@ -206,6 +209,7 @@ void Run::Prepare() {
       for (Stage st : schools_[orig_[t]]->stages) {
         stages.push_back(std::string(StageName(st)));
       }
+      status_code_[t] = Reason::kOutOfStageScope;
       status_reason_[t] = absl::StrCat(
           "not eligible: ", x.school, " (", absl::StrJoin(stages, ", "),
           ") is outside the rotation's stage scope (policy stage_scope); "
@@ -214,6 +218,7 @@ void Run::Prepare() {
     }
     if (principal) {
       if (years_at_[t] < ep_.principal_min_years) {
+        status_code_[t] = Reason::kLeaderNotDue;
         status_reason_[t] =
             absl::StrCat("not due to rotate: ", role, " with ", years_at_[t],
                          " years in office at the school (since ",
@@ -222,11 +227,13 @@ void Run::Prepare() {
       } else if (retire_[t] >
                  AddYears(eff, ep_.principal_min_years_to_retirement)) {
         status_[t] = Status::kPrincipalRotate;
+        status_code_[t] = Reason::kLeaderMustRotate;
         status_reason_[t] =
             absl::StrCat(role, " must rotate: ", years, " (more than ",
                          ep_.principal_min_years_to_retirement, " years away)");
       } else {
         status_[t] = Status::kInspector;
+        status_code_[t] = Reason::kLeaderInspector;
         status_reason_[t] = absl::StrCat(
             role, " within ", ep_.principal_min_years_to_retirement,
             " years of retirement: flagged for the full-time inspector role "
@@ -236,15 +243,18 @@ void Run::Prepare() {
       continue;
     }
     if (years_at_[t] < ep_.min_years_at_school) {
+      status_code_[t] = Reason::kTooFewYears;
       status_reason_[t] = absl::StrCat("not eligible: ", years_at_[t],
                                        " years at the school, fewer than ",
                                        ep_.min_years_at_school);
     } else if (retire_[t] <= AddYears(eff, ep_.min_years_to_retirement)) {
+      status_code_[t] = Reason::kNearRetirement;
       status_reason_[t] = absl::StrCat(
           "not eligible: retires ", FormatDate(retire_[t]), ", not more than ",
           ep_.min_years_to_retirement, " years after the effective date");
     } else {
       status_[t] = Status::kEligible;
+      status_code_[t] = Reason::kEligible;
       status_reason_[t] = absl::StrCat("eligible: ", years);
     }
   }
@@ -278,6 +288,7 @@ void Run::PrepareReturns() {
     // Her return is not a rotation: she is neither eligible nor exempt in
     // this round, and her seat at home is hers (as a pin's is).
     status_[t] = Status::kNotEligible;
+    status_code_[t] = Reason::kTermReturn;
     status_reason_[t] = absl::StrCat(
         "returns to her home school ", x.home_school,
         ": her term exchange ended on ", FormatDate(*x.term_end_day),

@@ -249,35 +249,43 @@ absl::Status Run::RotateLeaders() {
   return absl::OkStatus();
 }
 
-std::string Run::LeaderSentence(int t) const {
+std::string Run::LeaderSentence(int t, Reason* code) const {
+  *code = Reason::kNone;
   if (status_[t] != Status::kPrincipalRotate) return "";
-  if (pin_target_[t] != kNone) return "placement fixed by a lock or override";
+  if (pin_target_[t] != kNone) {
+    *code = Reason::kPinned;
+    return "placement fixed by a lock or override";
+  }
   const int r = LeaderRole(t);
   const std::string cap = absl::StrCat(
       "the annual cap of ", leader_cap_[r], " ", Sv(kRolePlural[r]), " (",
       ep_.leader_rotation_cap_percent, "% of ", leader_total_[r], ")");
   if (leader_partners_[t] == 0) {
+    *code = Reason::kLeaderNoVacatableSeat;
     return absl::StrCat(
         "must rotate under the principal rule; not counted against ", cap,
         ": no seat of her role can be vacated for her");
   }
   if (leader_capped_[t]) {
+    *code = Reason::kLeaderBeyondCap;
     return absl::StrCat(
         "must rotate under the principal rule but not selected: ", cap,
         " is taken by locks, overrides and ", Sv(kRolePlural[r]),
         " picked before her (selection order then lottery)");
   }
+  *code = Reason::kLeaderWithinCap;
   return absl::StrCat("must rotate under the principal rule; selected within ",
                       cap, " (selection order then lottery)");
 }
 
-std::string Run::LeaderStayReason(int t) const {
+std::string Run::LeaderStayReason(int t, Reason* code) const {
   const int r = LeaderRole(t);
   const std::string role(kRoleName[r]);
   const std::string where = absl::StrCat(
       "at a school in an allowed leader direction (",
       LeaderDirectionsText(", "), ") teaching a stage her certificate covers");
   if (leader_partners_[t] <= 0) {
+    *code = Reason::kLeaderNoPartner;
     return absl::StrCat(
         "must rotate but stays at ", teachers_[t]->school, ": no other ", role,
         " who must rotate this year (or is moved by a lock or "
@@ -286,12 +294,14 @@ std::string Run::LeaderStayReason(int t) const {
         " moves only into the seat of a ", role, " who leaves");
   }
   if (leader_options_[t] <= 0) {
+    *code = Reason::kLeaderNoSeatVacated;
     return absl::StrCat("must rotate but stays at ", teachers_[t]->school,
                         ": no ", role, " seat vacated in this run is ", where,
                         "; the ", leader_partners_[t], " ", Sv(kRolePlural[r]),
                         " who could make room for her are beyond the annual "
                         "cap or have no seat they may take themselves");
   }
+  *code = Reason::kLeaderNoCycle;
   return absl::StrCat(
       "must rotate but stays at ", teachers_[t]->school, ": ",
       leader_options_[t], " ", role,
@@ -309,6 +319,7 @@ std::string Run::LeaderDirectionsText(std::string_view separator) const {
 }
 
 void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
+  Reason unused;
   const int r = LeaderRole(t);
   const std::string role(kRoleName[r]);
   auto set = [&](Verdict v, std::string sentence) {
@@ -325,11 +336,11 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
   if (s == orig_[t]) {
     set(Verdict::kQuota, absl::StrCat("she must rotate, so her own seat is "
                                       "not a choice; ",
-                                      LeaderStayReason(t)));
+                                      LeaderStayReason(t, &unused)));
     return;
   }
   if (leader_capped_[t]) {
-    set(Verdict::kQuota, LeaderSentence(t));
+    set(Verdict::kQuota, LeaderSentence(t, &unused));
     return;
   }
   const School& sc = *schools_[s];
@@ -406,7 +417,8 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
   if (due > 0) {
     QuotaLine q;
     q.scope = "county";
-    q.quota = "principal rotation";
+    q.quota_code = QuotaCode::kPrincipalRotation;
+    q.quota = std::string(QuotaName(q.quota_code));
     q.required = due;
     q.achieved = moved;
     q.holds = moved == due;

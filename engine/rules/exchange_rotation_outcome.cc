@@ -4,19 +4,26 @@
 
 namespace rota::engine::rules::exchange_internal {
 
-std::string Run::SelectionSentence(int t) const {
-  if (leader_[t]) return LeaderSentence(t);
+std::string Run::SelectionSentence(int t, Reason* code) const {
+  *code = Reason::kNone;
+  if (leader_[t]) return LeaderSentence(t, code);
   if (status_[t] != Status::kEligible) return "";
-  if (pin_target_[t] != kNone) return "placement fixed by a lock or override";
+  if (pin_target_[t] != kNone) {
+    *code = Reason::kPinned;
+    return "placement fixed by a lock or override";
+  }
   if (cur_[t] != orig_[t] && !mandatory_[t]) {
+    *code = Reason::kMovedVoluntarily;
     return "moved voluntarily; counts towards the rotation share";
   }
   if (mandatory_[t]) {
+    *code = Reason::kSelected;
     return absl::StrCat("selected to rotate (",
                         IsBackbone(teachers_[t]->backbone) ? "backbone; " : "",
                         "selection order then lottery)");
   }
   if (no_share_[t]) {
+    *code = Reason::kShareNotCarried;
     const School& sc = *schools_[orig_[t]];
     return absl::StrCat(
         "not selected: her school (", Sv(LocalityName(sc.locality)),
@@ -25,36 +32,43 @@ std::string Run::SelectionSentence(int t) const {
         "weak_schools_carry_share); she may apply voluntarily");
   }
   if (no_target_[t]) {
+    *code = Reason::kNoTargetInDirection;
     return "not selected: no qualified school lies in an allowed direction "
            "for a mandatory move";
   }
+  *code = Reason::kShareMet;
   return "not selected: the rotation share was met by teachers picked before "
          "her (selection order then lottery)";
 }
 
-std::string Run::Via(int t) const {
+Route Run::RouteOf(int t) const {
   switch (phase_[t]) {
     case Phase::kPin:
-      return pin_override_[t] ? "override" : "lock";
+      return pin_override_[t] ? Route::kOverride : Route::kLock;
     case Phase::kVoluntary:
-      return absl::StrCat("voluntary (", Sv(VoluntaryMechanismName(mechanism_)),
-                          ")");
+      return mechanism_ == VoluntaryMechanism::kTeacherOptimalBlockExchange
+                 ? Route::kVoluntaryToBe
+                 : Route::kVoluntaryDaStar;
     case Phase::kVoluntaryFreeSeats:
-      return "voluntary (da-star after to-be)";
+      return Route::kVoluntaryAfterToBe;
     case Phase::kMandatoryPreference:
-      return "mandatory by preference (da-star)";
+      return Route::kMandatoryByPreference;
     case Phase::kAllocation:
-      return "county allocation (min-cost)";
+      return Route::kCountyAllocation;
     case Phase::kFreedSeats:
-      return "seats freed by later phases (da-star)";
+      return Route::kFreedSeats;
     case Phase::kReturn:
-      return "return from a term exchange";
+      return Route::kTermReturn;
     case Phase::kLeadership:
-      return "leadership rotation (exact assignment)";
+      return Route::kLeadershipMarket;
     case Phase::kStay:
       break;
   }
-  return "";
+  return Route::kNone;
+}
+
+std::string Run::Via(int t) const {
+  return std::string(RouteSentence(RouteOf(t)));
 }
 
 TeacherExplanation Run::Explain(int t) const {
@@ -260,6 +274,8 @@ std::vector<EligibilityEntry> Run::Eligibility() const {
     e.voluntary = app_[t] != nullptr && app_[t]->voluntary;
     e.exempt = status_[t] == Status::kExempt;
     e.points = points_[t].total;
+    e.reason_code = status_code_[t];
+    if (!selection_code_.empty()) e.selection_code = selection_code_[t];
     e.reason = status_reason_[t];
     out.push_back(std::move(e));
   }
@@ -270,6 +286,7 @@ RoundOutcome Run::Finish() {
   RoundOutcome out;
   out.kind = RoundKind::kExchangeRotation;
   out.seed = in_.seed;
+  out.mechanism_code = static_cast<uint8_t>(mechanism_);
   out.mechanism = absl::StrCat(
       "voluntary ", Sv(VoluntaryMechanismName(mechanism_)),
       "; mandatory da-star by preference; county allocation min-cost; "
@@ -279,7 +296,10 @@ RoundOutcome Run::Finish() {
   std::vector<int64_t> count(ns, 0);
   for (int t = 0; t < nt; ++t) ++count[cur_[t]];
   selection_.resize(nt);
-  for (int t = 0; t < nt; ++t) selection_[t] = SelectionSentence(t);
+  selection_code_.assign(nt, Reason::kNone);
+  for (int t = 0; t < nt; ++t) {
+    selection_[t] = SelectionSentence(t, &selection_code_[t]);
+  }
   out.placements.reserve(nt);
   if (explanations_) out.explanations.reserve(nt);
   for (int t = 0; t < nt; ++t) {
@@ -303,7 +323,8 @@ RoundOutcome Run::Finish() {
         if (app_schools_[t][i] == cur_[t]) p.choice = static_cast<int>(i) + 1;
       }
     }
-    p.via = Via(t);
+    p.route = RouteOf(t);
+    p.via = std::string(RouteSentence(p.route));
     if (moved && ep_.mode == ExchangeMode::kTermExchange && !returning_[t]) {
       p.return_day = AddYears(in_.effective_day, ep_.term_years);
     }
@@ -314,24 +335,29 @@ RoundOutcome Run::Finish() {
             : "transfer";
     if (status_[t] == Status::kExempt) {
       p.outcome = Outcome::kExempt;
+      p.reason_code = status_code_[t];
       p.reason = status_reason_[t];
     } else if (returning_[t]) {
       p.outcome = Outcome::kMoved;
+      p.reason_code = status_code_[t];
       p.reason = status_reason_[t];
     } else if (moved) {
       p.outcome = Outcome::kMoved;
+      p.reason_code = Reason::kMovedByRoute;
       p.reason = absl::StrCat(
           "moves to ", p.to_school, " by ", p.via,
           p.choice > 0 ? absl::StrCat(", choice ", p.choice) : std::string(),
           "; ", mode);
     } else if (status_[t] == Status::kInspector) {
       p.outcome = Outcome::kInspector;
+      p.reason_code = status_code_[t];
       p.reason = status_reason_[t];
     } else if (mandatory_[t] && leader_[t]) {
       p.outcome = Outcome::kUnplaced;
-      p.reason = LeaderStayReason(t);
+      p.reason = LeaderStayReason(t, &p.reason_code);
     } else if (mandatory_[t]) {
       p.outcome = Outcome::kUnplaced;
+      p.reason_code = Reason::kNoFreeSeatInDirection;
       p.reason = absl::StrCat(
           "must rotate but could not be placed: all ", CountAllowedTargets(t),
           " qualified schools in an allowed direction are full; she stays at ",
@@ -339,6 +365,9 @@ RoundOutcome Run::Finish() {
     } else {
       p.outcome = Outcome::kStayed;
       const std::string& sel = selection_[t];
+      p.reason_code = pin_target_[t] != kNone ? Reason::kPinned
+                      : sel.empty()           ? status_code_[t]
+                                              : selection_code_[t];
       p.reason = pin_target_[t] != kNone
                      ? absl::StrCat("stays at ", x.school, " (",
                                     pin_override_[t] ? "override" : "lock", ")")
@@ -386,7 +415,8 @@ RoundOutcome Run::Finish() {
     }
     QuotaLine rot;
     rot.scope = g.scope;
-    rot.quota = "rotation share";
+    rot.quota_code = QuotaCode::kRotationShare;
+    rot.quota = std::string(QuotaName(rot.quota_code));
     rot.required = g.required;
     rot.achieved = achieved;
     rot.holds = achieved >= g.required;
@@ -419,7 +449,8 @@ RoundOutcome Run::Finish() {
     }
     QuotaLine bbl;
     bbl.scope = g.scope;
-    bbl.quota = "backbone share";
+    bbl.quota_code = QuotaCode::kBackboneShare;
+    bbl.quota = std::string(QuotaName(bbl.quota_code));
     bbl.required = CeilPercent(ep_.backbone_share_percent, achieved);
     bbl.achieved = bb;
     bbl.holds = bb >= bbl.required;
@@ -458,7 +489,8 @@ RoundOutcome Run::Finish() {
   if (!county) {
     QuotaLine rot;
     rot.scope = "county";
-    rot.quota = "rotation share";
+    rot.quota_code = QuotaCode::kRotationShare;
+    rot.quota = std::string(QuotaName(rot.quota_code));
     rot.required = sum_required;
     rot.achieved = sum_achieved;
     rot.holds = sum_achieved >= sum_required;
@@ -469,7 +501,8 @@ RoundOutcome Run::Finish() {
     }
     QuotaLine bbl;
     bbl.scope = "county";
-    bbl.quota = "backbone share";
+    bbl.quota_code = QuotaCode::kBackboneShare;
+    bbl.quota = std::string(QuotaName(bbl.quota_code));
     bbl.required = sum_bb_required;
     bbl.achieved = sum_bb_achieved;
     bbl.holds = sum_bb_achieved >= sum_bb_required;

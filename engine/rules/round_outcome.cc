@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "engine/rules/internal/strings.h"
 
 namespace rota::engine::rules {
@@ -54,6 +55,168 @@ std::string_view VerdictName(Verdict v) {
       return "NOT_REACHED";
   }
   return "UNKNOWN";
+}
+
+std::string_view RouteName(Route r) {
+  switch (r) {
+    case Route::kNone:
+      return "NONE";
+    case Route::kLock:
+      return "LOCK";
+    case Route::kOverride:
+      return "OVERRIDE";
+    case Route::kExempt:
+      return "EXEMPT";
+    case Route::kVoluntaryToBe:
+      return "VOLUNTARY_TO_BE";
+    case Route::kVoluntaryDaStar:
+      return "VOLUNTARY_DA_STAR";
+    case Route::kVoluntaryAfterToBe:
+      return "VOLUNTARY_AFTER_TO_BE";
+    case Route::kMandatoryByPreference:
+      return "MANDATORY_BY_PREFERENCE";
+    case Route::kCountyAllocation:
+      return "COUNTY_ALLOCATION";
+    case Route::kFreedSeats:
+      return "FREED_SEATS";
+    case Route::kTermReturn:
+      return "TERM_RETURN";
+    case Route::kLeadershipMarket:
+      return "LEADERSHIP_MARKET";
+    case Route::kCompetition:
+      return "COMPETITION";
+    case Route::kInSchoolStage1:
+      return "IN_SCHOOL_STAGE1";
+    case Route::kCrossSchoolStage2:
+      return "CROSS_SCHOOL_STAGE2";
+    case Route::kUnplaced:
+      return "UNPLACED";
+  }
+  return "UNKNOWN";
+}
+
+std::string_view RouteSentence(Route r) {
+  switch (r) {
+    case Route::kNone:
+      return "";
+    case Route::kLock:
+      return "lock";
+    case Route::kOverride:
+      return "override";
+    case Route::kExempt:
+      return "exempt";
+    case Route::kVoluntaryToBe:
+      return "voluntary (to-be)";
+    case Route::kVoluntaryDaStar:
+      return "voluntary (da-star)";
+    case Route::kVoluntaryAfterToBe:
+      return "voluntary (da-star after to-be)";
+    case Route::kMandatoryByPreference:
+      return "mandatory by preference (da-star)";
+    case Route::kCountyAllocation:
+      return "county allocation (min-cost)";
+    case Route::kFreedSeats:
+      return "seats freed by later phases (da-star)";
+    case Route::kTermReturn:
+      return "return from a term exchange";
+    case Route::kLeadershipMarket:
+      return "leadership rotation (exact assignment)";
+    case Route::kCompetition:
+      return "competition (simultaneous da-star)";
+    case Route::kInSchoolStage1:
+      return "in-school competition (sequential stage 1)";
+    case Route::kCrossSchoolStage2:
+      return "cross-school competition (sequential stage 2)";
+    case Route::kUnplaced:
+      return "unplaced (待岗)";
+  }
+  return "";
+}
+
+std::string_view ReasonName(Reason r) {
+  switch (r) {
+    case Reason::kNone:
+      return "NONE";
+    case Reason::kEligible:
+      return "ELIGIBLE";
+    case Reason::kExempt:
+      return "EXEMPT";
+    case Reason::kNonEstablished:
+      return "NON_ESTABLISHED";
+    case Reason::kOutOfStageScope:
+      return "OUT_OF_STAGE_SCOPE";
+    case Reason::kLeaderNotDue:
+      return "LEADER_NOT_DUE";
+    case Reason::kLeaderMustRotate:
+      return "LEADER_MUST_ROTATE";
+    case Reason::kLeaderInspector:
+      return "LEADER_INSPECTOR";
+    case Reason::kTooFewYears:
+      return "TOO_FEW_YEARS";
+    case Reason::kNearRetirement:
+      return "NEAR_RETIREMENT";
+    case Reason::kTermReturn:
+      return "TERM_RETURN";
+    case Reason::kCompetesWithApplication:
+      return "COMPETES_WITH_APPLICATION";
+    case Reason::kCompetesForOwnSchool:
+      return "COMPETES_FOR_OWN_SCHOOL";
+    case Reason::kPinned:
+      return "PINNED";
+    case Reason::kMovedVoluntarily:
+      return "MOVED_VOLUNTARILY";
+    case Reason::kSelected:
+      return "SELECTED";
+    case Reason::kShareNotCarried:
+      return "SHARE_NOT_CARRIED";
+    case Reason::kNoTargetInDirection:
+      return "NO_TARGET_IN_DIRECTION";
+    case Reason::kShareMet:
+      return "SHARE_MET";
+    case Reason::kLeaderNoVacatableSeat:
+      return "LEADER_NO_VACATABLE_SEAT";
+    case Reason::kLeaderBeyondCap:
+      return "LEADER_BEYOND_CAP";
+    case Reason::kLeaderWithinCap:
+      return "LEADER_WITHIN_CAP";
+    case Reason::kMovedByRoute:
+      return "MOVED_BY_ROUTE";
+    case Reason::kNoFreeSeatInDirection:
+      return "NO_FREE_SEAT_IN_DIRECTION";
+    case Reason::kLeaderNoPartner:
+      return "LEADER_NO_PARTNER";
+    case Reason::kLeaderNoSeatVacated:
+      return "LEADER_NO_SEAT_VACATED";
+    case Reason::kLeaderNoCycle:
+      return "LEADER_NO_CYCLE";
+    case Reason::kHiredInCompetition:
+      return "HIRED_IN_COMPETITION";
+    case Reason::kAllocated:
+      return "ALLOCATED";
+    case Reason::kLostToEstablished:
+      return "LOST_TO_ESTABLISHED";
+    case Reason::kNoFittingPost:
+      return "NO_FITTING_POST";
+    case Reason::kAllQualifiedFull:
+      return "ALL_QUALIFIED_FULL";
+    case Reason::kLostThenAllFull:
+      return "LOST_THEN_ALL_FULL";
+  }
+  return "UNKNOWN";
+}
+
+std::string_view QuotaName(QuotaCode q) {
+  switch (q) {
+    case QuotaCode::kNone:
+      return "";
+    case QuotaCode::kRotationShare:
+      return "rotation share";
+    case QuotaCode::kBackboneShare:
+      return "backbone share";
+    case QuotaCode::kPrincipalRotation:
+      return "principal rotation";
+  }
+  return "";
 }
 
 const Placement* RoundOutcome::FindPlacement(std::string_view teacher) const {
@@ -111,10 +274,11 @@ bool IsMove(const Placement& p) {
 
 }  // namespace
 
-std::string EncodeOutcome(const RoundOutcome& o) {
-  Writer w;
+namespace {
+
+void EncodeV1(const RoundOutcome& o, Writer& w) {
   w.Raw("ROTA-ROUND");
-  w.U8(1);
+  w.U8(kOutcomeEncodingV1);
   w.U8(static_cast<uint8_t>(o.kind));
   w.U64(o.seed);
   w.Str(o.mechanism);
@@ -159,7 +323,104 @@ std::string EncodeOutcome(const RoundOutcome& o) {
   }
   w.U32(static_cast<uint32_t>(o.notes.size()));
   for (const std::string& n : o.notes) w.Str(n);
+}
+
+// Version 2, the header.
+void EncodeHeader(const RoundOutcome& o, Writer& w) {
+  w.Raw("ROTA-ROUND");
+  w.U8(kOutcomeEncodingV2);
+  w.U8(static_cast<uint8_t>(o.kind));
+  w.U64(o.seed);
+  w.U8(o.mechanism_code);
+}
+
+// Version 2, the sections every round kind has.
+void EncodeCommonSections(const RoundOutcome& o, Writer& w) {
+  w.U32(static_cast<uint32_t>(o.placements.size()));
+  for (const Placement& p : o.placements) {
+    w.Str(p.teacher);
+    w.Str(p.from_school);
+    w.Str(p.from_post);
+    w.Str(p.to_school);
+    w.Str(p.to_post);
+    w.U8(static_cast<uint8_t>(p.outcome));
+    w.I32(p.choice);
+    w.U8(static_cast<uint8_t>(p.route));
+    w.U8(static_cast<uint8_t>(p.reason_code));
+    w.Bool(p.mandatory);
+    w.Bool(p.locked);
+    w.Bool(p.overridden);
+    w.Str(p.override_reason);
+    w.Bool(p.return_day.has_value());
+    w.I32(p.return_day.value_or(0));
+    w.I64(p.points);
+  }
+  w.U32(static_cast<uint32_t>(o.eligibility.size()));
+  for (const EligibilityEntry& e : o.eligibility) {
+    w.Str(e.teacher);
+    w.Str(e.school);
+    w.Bool(e.eligible);
+    w.Bool(e.mandatory);
+    w.Bool(e.voluntary);
+    w.Bool(e.exempt);
+    w.I64(e.points);
+    w.U8(static_cast<uint8_t>(e.reason_code));
+    w.U8(static_cast<uint8_t>(e.selection_code));
+  }
+  // The list is sorted by quota name (version 1); here by code, so that a
+  // reworded name never reorders the encoding.
+  std::vector<const QuotaLine*> quotas;
+  quotas.reserve(o.quotas.size());
+  for (const QuotaLine& q : o.quotas) quotas.push_back(&q);
+  std::stable_sort(
+      quotas.begin(), quotas.end(), [](const QuotaLine* a, const QuotaLine* b) {
+        const bool ca = a->scope == "county";
+        const bool cb = b->scope == "county";
+        return std::make_tuple(!ca, std::string_view(a->scope), a->quota_code) <
+               std::make_tuple(!cb, std::string_view(b->scope), b->quota_code);
+      });
+  w.U32(static_cast<uint32_t>(quotas.size()));
+  for (const QuotaLine* q : quotas) {
+    w.Str(q->scope);
+    w.U8(static_cast<uint8_t>(q->quota_code));
+    w.I64(q->required);
+    w.I64(q->achieved);
+    w.Bool(q->holds);
+  }
+}
+
+// Version 2, the round kind's own section: what a kind's result holds
+// beyond the common sections (ids, numbers, codes only).
+void EncodeKindSection(const RoundOutcome& o, Writer& w) {
+  switch (o.kind) {
+    case RoundKind::kExchangeRotation:
+    case RoundKind::kCompetitiveHiring:
+      break;  // everything is in the common sections
+  }
+  (void)w;
+}
+
+}  // namespace
+
+bool KnownOutcomeEncoding(int32_t version) {
+  return version == kOutcomeEncodingV1 || version == kOutcomeEncodingV2;
+}
+
+std::string EncodeOutcome(const RoundOutcome& o, int32_t version) {
+  ROTA_CHECK(KnownOutcomeEncoding(version));
+  Writer w;
+  if (version == kOutcomeEncodingV1) {
+    EncodeV1(o, w);
+  } else {
+    EncodeHeader(o, w);
+    EncodeCommonSections(o, w);
+    EncodeKindSection(o, w);
+  }
   return w.Take();
+}
+
+std::string OutcomeHashHex(const RoundOutcome& o, int32_t version) {
+  return ToHex(Sha256(EncodeOutcome(o, version)));
 }
 
 void FinishOutcome(const CountyInputs& inputs, RoundOutcome* o) {
@@ -283,7 +544,8 @@ std::string FirstDifference(const RoundOutcome& a, const RoundOutcome& b) {
     }
     const Placement& p = a.placements[i];
     const Placement& q = b.placements[j];
-    if (describe(p) != describe(q) || p.mandatory != q.mandatory ||
+    if (describe(p) != describe(q) || p.route != q.route ||
+        p.reason_code != q.reason_code || p.mandatory != q.mandatory ||
         p.locked != q.locked || p.overridden != q.overridden ||
         p.return_day != q.return_day || p.points != q.points ||
         p.reason != q.reason || p.from_school != q.from_school ||

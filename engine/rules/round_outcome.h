@@ -11,20 +11,44 @@
 //   const Placement* p = out.FindPlacement("T0007");
 //   const TeacherExplanation* why = out.FindExplanation("T0007");
 //
-// Canonical encoding, version 1 (see EncodeOutcome): little-endian; str =
-// u32 length + bytes; opt-day = u8 present + i32; bool = u8.
-//   "ROTA-ROUND" (10 bytes), u8 version = 1, u8 kind, u64 seed,
-//   str mechanism,
+// Canonical encoding (EncodeOutcome; the version is recorded with every
+// run, RunSummary.outcome_encoding, and replay re-encodes with it).
+// Little-endian; str = u32 length + bytes; opt-day = u8 present + i32;
+// bool = u8; code = u8 (the enums below, by value).
+//
+// Version 2 (current): ids, numbers, codes, booleans, dates and the
+// administrator's own lock/override reason text only; no sentence the engine
+// writes, so rewording or translating one never changes a hash.
+//   header: "ROTA-ROUND" (10 bytes), u8 version = 2, u8 kind, u64 seed,
+//     code mechanism (VoluntaryMechanism for exchange rotation, StageMode
+//     for competitive hiring);
 //   u32 n placements, each in teacher id order: str teacher, str from_school,
-//     str from_post, str to_school, str to_post, u8 outcome, i32 choice,
-//     str via, bool mandatory, bool locked, bool overridden,
-//     str override_reason, opt-day return_day, i64 points, str reason;
+//     str from_post, str to_school, str to_post, code outcome, i32 choice,
+//     code route, code reason_code, bool mandatory, bool locked,
+//     bool overridden, str override_reason, opt-day return_day, i64 points;
 //   u32 n eligibility entries (teacher id order): str teacher, str school,
 //     bool eligible, bool mandatory, bool voluntary, bool exempt, i64 points,
-//     str reason;
+//     code reason_code, code selection_code;
 //   u32 n quota lines (scope "county" first, then schools by id; within a
-//     scope by quota name): str scope, str quota, i64 required,
-//     i64 achieved, bool holds, str reason;
+//     scope by quota code): str scope, code quota_code, i64 required,
+//     i64 achieved, bool holds;
+//   then the round kind's own section (EncodeKindSection; empty for
+//   exchange rotation and competitive hiring, whose results are all in the
+//   common sections).
+// Quota failure reasons, notes and `mechanism` are sentences derived from
+// the encoded codes and counts (and the frozen policy) and are not encoded.
+//
+// Version 1 (runs stored before version 2; kept so they replay): as above
+// but with the sentences: header "ROTA-ROUND", u8 1, u8 kind, u64 seed,
+//   str mechanism;
+//   placements: str teacher, str from_school, str from_post, str to_school,
+//     str to_post, u8 outcome, i32 choice, str via, bool mandatory,
+//     bool locked, bool overridden, str override_reason, opt-day return_day,
+//     i64 points, str reason;
+//   eligibility: str teacher, str school, bool eligible, bool mandatory,
+//     bool voluntary, bool exempt, i64 points, str reason;
+//   quota lines (same order, by quota name): str scope, str quota,
+//     i64 required, i64 achieved, bool holds, str reason;
 //   u32 n notes, each str.
 // Explanations and report counts are derived from these and are not encoded.
 // FinishOutcome sorts every list, so the encoding never depends on input
@@ -56,6 +80,94 @@ enum class Outcome : uint8_t {
 };
 std::string_view OutcomeName(Outcome o);  // "STAYED", "MOVED", ... (proto)
 
+// The outcome encoding versions (see above). Runs record the version that
+// produced their hash; replay uses the recorded one.
+inline constexpr int32_t kOutcomeEncodingV1 = 1;
+inline constexpr int32_t kOutcomeEncodingV2 = 2;
+inline constexpr int32_t kOutcomeEncodingCurrent = kOutcomeEncodingV2;
+// Recorded with every run beside the encoding version. Change it when a
+// rule change alters results (README changelog).
+inline constexpr std::string_view kEngineVersion = "rota-engine 2026.12";
+
+// The step of the run that decided a placement (Placement.route; proto
+// rota.v1.Route has the same numbers). Placement.via is its sentence
+// (RouteSentence). Down- and up-hiring are outcomes (kDownHired/kUpHired),
+// not routes: the route says which step placed her.
+enum class Route : uint8_t {
+  kNone = 0,                   // no step placed her: she stays (exchange)
+  kLock = 1,                   // an administrator's lock
+  kOverride = 2,               // an administrator's override
+  kExempt = 3,                 // exempt: keeps her post (hiring)
+  kVoluntaryToBe = 4,          // voluntary applicants by TO-BE
+  kVoluntaryDaStar = 5,        // voluntary applicants by DA*
+  kVoluntaryAfterToBe = 6,     // DA* over the seats TO-BE left free
+  kMandatoryByPreference = 7,  // mandatory movers by DA* over their lists
+  kCountyAllocation = 8,       // min-cost county allocation (调剂)
+  kFreedSeats = 9,             // seats freed by later phases, DA*
+  kTermReturn = 10,            // back home at the end of a term exchange
+  kLeadershipMarket = 11,      // leaders by the exact seat exchange
+  kCompetition = 12,           // hiring: simultaneous DA* competition
+  kInSchoolStage1 = 13,        // hiring: sequential stage 1 (in-school)
+  kCrossSchoolStage2 = 14,     // hiring: sequential stage 2 (cross-school)
+  kUnplaced = 15,              // hiring: no step placed her (待岗)
+};
+std::string_view RouteName(Route r);      // "LOCK", ... (proto, no prefix)
+std::string_view RouteSentence(Route r);  // Placement.via
+
+// Why: the reason a placement ended as it did (Placement.reason_code), a
+// teacher's eligibility (EligibilityEntry.reason_code) and her selection
+// (EligibilityEntry.selection_code). The sentences (reason fields) are
+// written from these plus encoded numbers and the frozen inputs.
+enum class Reason : uint8_t {
+  kNone = 0,
+  // Eligibility (exchange rotation).
+  kEligible = 1,
+  kExempt = 2,            // an exemption in force: never moved
+  kNonEstablished = 3,    // 编外: not a rotation mover (policy)
+  kOutOfStageScope = 4,   // her school is outside the stage scope
+  kLeaderNotDue = 5,      // leader with too few years in office
+  kLeaderMustRotate = 6,  // principal rule
+  kLeaderInspector = 7,   // leader near retirement: 专职督学
+  kTooFewYears = 8,       // fewer years at the school than required
+  kNearRetirement = 9,    // retires too soon
+  kTermReturn = 10,       // returns home from a term exchange
+  // Eligibility (competitive hiring).
+  kCompetesWithApplication = 11,
+  kCompetesForOwnSchool = 12,  // no application: her own school's posts
+  // Selection (exchange rotation).
+  kPinned = 20,                 // placement fixed by a lock or override
+  kMovedVoluntarily = 21,       // moved voluntarily; counts to the share
+  kSelected = 22,               // selected to rotate
+  kShareNotCarried = 23,        // her school does not carry the share
+  kNoTargetInDirection = 24,    // no qualified school in an allowed direction
+  kShareMet = 25,               // the share was met before her
+  kLeaderNoVacatableSeat = 26,  // no seat of her role can be vacated
+  kLeaderBeyondCap = 27,        // beyond the annual leader cap
+  kLeaderWithinCap = 28,        // selected within the annual leader cap
+  // Placement.
+  kMovedByRoute = 40,           // moved by `route` (to_school, choice)
+  kNoFreeSeatInDirection = 41,  // must rotate; every allowed school full
+  kLeaderNoPartner = 42,        // no other leader can make room for her
+  kLeaderNoSeatVacated = 43,    // no seat vacated in the run suits her
+  kLeaderNoCycle = 44,          // in no swap or cycle of the exchange
+  kHiredInCompetition = 45,     // hired (or kept) by the competition
+  kAllocated = 46,              // none of her choices took her: allocation
+  kLostToEstablished = 47,      // 编制 precedence took her won post
+  kNoFittingPost = 48,          // 待岗: no post in the county fits her
+  kAllQualifiedFull = 49,       // 待岗: every post she qualifies for full
+  kLostThenAllFull = 50,        // 待岗: lost a won post, then all full
+};
+std::string_view ReasonName(Reason r);  // "ELIGIBLE", "PINNED", ...
+
+// Which quota a QuotaLine measures (its quota name is QuotaName).
+enum class QuotaCode : uint8_t {
+  kNone = 0,
+  kRotationShare = 1,
+  kBackboneShare = 2,
+  kPrincipalRotation = 3,
+};
+std::string_view QuotaName(QuotaCode q);  // "rotation share", ...
+
 struct Placement {
   std::string teacher;
   std::string from_school;
@@ -65,8 +177,9 @@ struct Placement {
   Outcome outcome = Outcome::kUnspecified;
   // 1-based rank of the placement in her list; 0 = not from her list.
   int32_t choice = 0;
-  // How: "voluntary (to-be)", "mandatory by preference (da)",
-  // "county allocation (min-cost)", "lock", "override", ...
+  Route route = Route::kNone;
+  // RouteSentence(route): "voluntary (to-be)", "county allocation
+  // (min-cost)", "lock", ...
   std::string via;
   bool mandatory = false;
   bool locked = false;
@@ -74,7 +187,8 @@ struct Placement {
   std::string override_reason;        // lock or override reason
   std::optional<int32_t> return_day;  // term exchange: day she returns
   int64_t points = 0;                 // centipoints
-  std::string reason;                 // one sentence
+  Reason reason_code = Reason::kNone;
+  std::string reason;  // one sentence, written from reason_code
 };
 
 struct PointsComponent {
@@ -126,12 +240,15 @@ struct EligibilityEntry {
   bool voluntary = false;  // applied voluntarily
   bool exempt = false;
   int64_t points = 0;
-  std::string reason;
+  Reason reason_code = Reason::kNone;     // eligibility (kEligible, ...)
+  Reason selection_code = Reason::kNone;  // exchange: selection, if any
+  std::string reason;                     // the sentence of both
 };
 
 struct QuotaLine {
   std::string scope;  // "county" or a school id
-  std::string quota;  // "rotation share", "backbone share", ...
+  QuotaCode quota_code = QuotaCode::kNone;
+  std::string quota;  // QuotaName(quota_code)
   int64_t required = 0;
   int64_t achieved = 0;
   bool holds = true;
@@ -162,13 +279,15 @@ struct RoundOutcome {
   RoundKind kind = RoundKind::kExchangeRotation;
   uint64_t seed = 0;
   std::string mechanism;  // e.g. "to-be", "da-star", "simultaneous da-star"
+  // VoluntaryMechanism (exchange rotation) or StageMode (hiring), by value.
+  uint8_t mechanism_code = 0;
   std::vector<Placement> placements;  // one per teacher, teacher id order
   std::vector<TeacherExplanation> explanations;  // same order
   std::vector<EligibilityEntry> eligibility;     // teacher id order
   std::vector<QuotaLine> quotas;
   std::vector<std::string> notes;  // mode notes for the report
   ReportCounts counts;
-  std::string canonical;  // encoding above
+  std::string canonical;  // encoding above, kOutcomeEncodingCurrent
   Sha256Digest digest{};
   std::string hash_hex;  // ToHex(digest)
 
@@ -183,8 +302,18 @@ struct RoundOutcome {
 // round kind calls it last.
 void FinishOutcome(const CountyInputs& inputs, RoundOutcome* outcome);
 
-// The canonical encoding of `outcome` as documented above.
-std::string EncodeOutcome(const RoundOutcome& outcome);
+// The canonical encoding of `outcome` as documented above, in `version`:
+// kOutcomeEncodingV1 or kOutcomeEncodingV2 (checked; callers reject other
+// recorded versions first, see KnownOutcomeEncoding).
+std::string EncodeOutcome(const RoundOutcome& outcome,
+                          int32_t version = kOutcomeEncodingCurrent);
+
+// True for the versions EncodeOutcome writes.
+bool KnownOutcomeEncoding(int32_t version);
+
+// Hex SHA-256 of EncodeOutcome(outcome, version): the result hash of a run
+// recorded with that encoding.
+std::string OutcomeHashHex(const RoundOutcome& outcome, int32_t version);
 
 // The first placement (teacher id order) that differs between two outcomes,
 // in words ("teacher T7: to_school s3 vs s4"), or "" if all placements are

@@ -173,7 +173,10 @@ class HiringRun {
                                    in_.effective_day)
                : problem;
   }
-  void Explain(int32_t t, TeacherExplanation* ex, std::string* reason) const;
+  // Her choices' verdicts (with explanations), the placement reason and its
+  // code.
+  void Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
+               Reason* code) const;
   // (lowest-priority teacher admitted at `post` by the competition or -1,
   // whether she was hired in sequential stage 1); see Explain.
   std::pair<int32_t, bool> LowestAdmitted(int32_t post) const;

@@ -144,6 +144,7 @@ class Run {
   // unplaced movers over every listed school their direction allows.
   absl::Status FreedSeats();
   RoundOutcome Finish();
+  // Eligibility entries; selection codes only once Finish computed them.
   std::vector<EligibilityEntry> Eligibility() const;
 
  private:
@@ -176,8 +177,10 @@ class Run {
                             engine::Mechanism m, Phase phase);
   TeacherExplanation Explain(int t) const;
   // How she got where she is (Placement::via); "" if she stays.
-  std::string Via(int t) const;
-  std::string SelectionSentence(int t) const;
+  Route RouteOf(int t) const;    // the phase that placed her, as a Route
+  std::string Via(int t) const;  // RouteSentence(RouteOf(t))
+  // The selection sentence of teacher t ("" if none); *code gets its Reason.
+  std::string SelectionSentence(int t, Reason* code) const;
   // Selection order keys of teacher t (policy selection_order), smallest
   // first; leaders' time at the school counts from office_start_.
   std::vector<int64_t> SelectionKey(int t) const;
@@ -192,8 +195,10 @@ class Run {
   bool LeaderQualified(int t, int s) const;
   // Verdict of a school a leader listed (not where she ended).
   void ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const;
-  std::string LeaderSentence(int t) const;    // SelectionSentence
-  std::string LeaderStayReason(int t) const;  // placement reason, unmoved
+  // SelectionSentence of a leader; *code gets its Reason.
+  std::string LeaderSentence(int t, Reason* code) const;
+  // Placement reason of a leader who must rotate but stays; *code likewise.
+  std::string LeaderStayReason(int t, Reason* code) const;
   // The policy's leader directions, named, joined by `separator`.
   std::string LeaderDirectionsText(std::string_view separator) const;
   void AddLeaderQuota(RoundOutcome* out) const;  // "principal rotation"
@@ -248,6 +253,7 @@ class Run {
   std::vector<int32_t> years_at_;
   std::vector<Status> status_;
   std::vector<std::string> status_reason_;
+  std::vector<Reason> status_code_;  // the code of status_reason_
   // Her binding service obligation on the effective day, if any.
   std::vector<std::optional<BindingObligation>> obligation_;
   // Her application; nullptr too for teachers who take no part (non-
@@ -296,6 +302,7 @@ class Run {
   std::vector<int64_t> final_count_;
   std::vector<std::vector<int>> occupants_;
   std::vector<std::string> selection_;  // SelectionSentence, per teacher
+  std::vector<Reason> selection_code_;  // its code
 };
 
 }  // namespace rota::engine::rules::exchange_internal
