@@ -1,0 +1,203 @@
+// The canonical outcome encoding: one pinned result hash per round kind,
+// sentences outside the version-2 hash, input order outside every hash, and
+// version 1 still available for runs recorded with it.
+#include "engine/rules/round_outcome.h"
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/rules/competitive_hiring.h"
+#include "engine/rules/exchange_rotation.h"
+#include "engine/rules/internal/synthetic_county.h"
+#include "gtest/gtest.h"
+
+namespace rota::engine::rules {
+namespace {
+
+// GOLDEN RESULT HASHES. A fixed synthetic county, the default policy and the
+// county's fixed seed, run through the engine. When a rule change alters a
+// result on purpose, replace the constant with the new hash the failure
+// prints AND add a line to the changelog section of README.md saying which
+// rule changed results (stored runs recorded with the old engine no longer
+// replay to MATCH). If it changes and you did not mean to change a result,
+// the engine lost determinism or a code/encoding changed: find out why.
+constexpr char kGoldenExchangeRotation[] =
+    "fdad384270e4df6a2799c03f06b84ee4cb2ef56a5d04ad15342019d8521f1697";
+constexpr char kGoldenCompetitiveHiring[] =
+    "fe401296ee88b7abf3d0e1abf6180640b9379187aa84c14d358d2c8f94a612c0";
+
+constexpr uint64_t kGoldenSeed = 20261205;
+
+CountyInputs ExchangeCounty() {
+  internal::SyntheticOptions o;
+  o.schools = 8;
+  o.teachers_per_school = 8;
+  o.term_exchange_percent = 10;
+  return internal::SyntheticCounty(kGoldenSeed, o);
+}
+
+// The generator's lists name schools: each becomes the posts of that school
+// in her subjects.
+CountyInputs HiringCounty() {
+  internal::SyntheticOptions o;
+  o.schools = 8;
+  o.teachers_per_school = 8;
+  o.title_bands = true;
+  o.hold_posts = true;
+  o.non_established_percent = 20;
+  o.list_percent = 50;
+  CountyInputs in = internal::SyntheticCounty(kGoldenSeed, o);
+  std::vector<Application> apps;
+  for (const Application& a : in.applications) {
+    const Teacher* t = nullptr;
+    for (const Teacher& x : in.teachers) {
+      if (x.id == a.teacher) t = &x;
+    }
+    Application b{a.teacher, {}, false};
+    for (const std::string& school : a.preferences) {
+      for (const Post& p : in.posts) {
+        if (p.school == school &&
+            std::find(t->subjects.begin(), t->subjects.end(), p.subject) !=
+                t->subjects.end()) {
+          b.preferences.push_back(p.id);
+        }
+      }
+    }
+    if (!b.preferences.empty()) apps.push_back(std::move(b));
+  }
+  in.applications = std::move(apps);
+  return in;
+}
+
+CountyInputs Shuffled(CountyInputs in) {
+  std::mt19937_64 rng(kGoldenSeed);
+  std::shuffle(in.schools.begin(), in.schools.end(), rng);
+  std::shuffle(in.posts.begin(), in.posts.end(), rng);
+  std::shuffle(in.teachers.begin(), in.teachers.end(), rng);
+  std::shuffle(in.applications.begin(), in.applications.end(), rng);
+  return in;
+}
+
+TEST(RoundOutcomeGoldenTest, ExchangeRotation) {
+  absl::StatusOr<RoundOutcome> out =
+      RunExchangeRotation(ExchangeCounty(), RoundPolicy{});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->hash_hex, kGoldenExchangeRotation)
+      << "exchange rotation golden hash changed (see the comment above)";
+  EXPECT_GT(out->counts.moved, 0);  // the county exercises the phases
+  EXPECT_EQ(out->hash_hex, OutcomeHashHex(*out, kOutcomeEncodingCurrent));
+  absl::StatusOr<RoundOutcome> again =
+      RunExchangeRotation(Shuffled(ExchangeCounty()), RoundPolicy{});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->hash_hex, out->hash_hex) << "input order changed the hash";
+  EXPECT_EQ(OutcomeHashHex(*again, kOutcomeEncodingV1),
+            OutcomeHashHex(*out, kOutcomeEncodingV1));
+}
+
+TEST(RoundOutcomeGoldenTest, CompetitiveHiring) {
+  absl::StatusOr<RoundOutcome> out =
+      RunCompetitiveHiring(HiringCounty(), RoundPolicy{});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->hash_hex, kGoldenCompetitiveHiring)
+      << "competitive hiring golden hash changed (see the comment above)";
+  EXPECT_GT(out->counts.moved, 0);
+  absl::StatusOr<RoundOutcome> again =
+      RunCompetitiveHiring(Shuffled(HiringCounty()), RoundPolicy{});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->hash_hex, out->hash_hex) << "input order changed the hash";
+}
+
+// Every sentence the engine writes can be reworded (or translated) without
+// changing the version-2 hash; version 1 holds them and changes.
+TEST(RoundOutcomeEncodingTest, SentencesAreNotInTheVersion2Hash) {
+  absl::StatusOr<RoundOutcome> out =
+      RunExchangeRotation(ExchangeCounty(), RoundPolicy{});
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_FALSE(out->placements.empty());
+  ASSERT_FALSE(out->quotas.empty());
+  RoundOutcome reworded = *out;
+  for (Placement& p : reworded.placements) {
+    p.via = "reworded " + p.via;
+    p.reason = "换了说法";
+  }
+  for (EligibilityEntry& e : reworded.eligibility) e.reason = "reworded";
+  for (QuotaLine& q : reworded.quotas) {
+    q.quota = "份额 " + q.quota;  // a translated name may sort differently
+    q.reason = "reworded";
+  }
+  for (std::string& n : reworded.notes) n = "reworded";
+  reworded.mechanism = "reworded";
+  EXPECT_EQ(OutcomeHashHex(reworded, kOutcomeEncodingV2),
+            OutcomeHashHex(*out, kOutcomeEncodingV2));
+  EXPECT_NE(OutcomeHashHex(reworded, kOutcomeEncodingV1),
+            OutcomeHashHex(*out, kOutcomeEncodingV1));
+
+  // Codes are in the hash: another route is another result.
+  RoundOutcome rerouted = *out;
+  rerouted.placements.front().route =
+      rerouted.placements.front().route == Route::kLock ? Route::kOverride
+                                                        : Route::kLock;
+  EXPECT_NE(OutcomeHashHex(rerouted, kOutcomeEncodingV2),
+            OutcomeHashHex(*out, kOutcomeEncodingV2));
+  RoundOutcome recoded = *out;
+  recoded.eligibility.front().reason_code = Reason::kNearRetirement;
+  recoded.eligibility.front().selection_code = Reason::kShareMet;
+  if (out->eligibility.front().reason_code == Reason::kNearRetirement) {
+    recoded.eligibility.front().reason_code = Reason::kTooFewYears;
+  }
+  EXPECT_NE(OutcomeHashHex(recoded, kOutcomeEncodingV2),
+            OutcomeHashHex(*out, kOutcomeEncodingV2));
+  // The administrator's own reason text is an input and stays in.
+  RoundOutcome readmin = *out;
+  readmin.placements.front().override_reason += " (edited)";
+  EXPECT_NE(OutcomeHashHex(readmin, kOutcomeEncodingV2),
+            OutcomeHashHex(*out, kOutcomeEncodingV2));
+}
+
+TEST(RoundOutcomeEncodingTest, VersionByteAndVersion1StillEncodes) {
+  absl::StatusOr<RoundOutcome> out =
+      RunCompetitiveHiring(HiringCounty(), RoundPolicy{});
+  ASSERT_TRUE(out.ok()) << out.status();
+  const std::string v1 = EncodeOutcome(*out, kOutcomeEncodingV1);
+  const std::string v2 = EncodeOutcome(*out, kOutcomeEncodingV2);
+  ASSERT_GT(v1.size(), 11u);
+  ASSERT_GT(v2.size(), 11u);
+  EXPECT_EQ(v1.substr(0, 10), "ROTA-ROUND");
+  EXPECT_EQ(v1[10], 1);
+  EXPECT_EQ(v2[10], 2);
+  EXPECT_EQ(out->canonical, v2);
+  // Version 1 still holds the sentences it always held.
+  EXPECT_NE(v1.find(out->placements.front().via), std::string::npos);
+  EXPECT_NE(v1.find(out->placements.front().reason), std::string::npos);
+  EXPECT_EQ(v2.find(out->placements.front().reason), std::string::npos);
+  EXPECT_TRUE(KnownOutcomeEncoding(1));
+  EXPECT_TRUE(KnownOutcomeEncoding(2));
+  EXPECT_FALSE(KnownOutcomeEncoding(0));
+  EXPECT_FALSE(KnownOutcomeEncoding(3));
+}
+
+// Every placement carries a route and a reason code; via is the route's
+// sentence.
+TEST(RoundOutcomeEncodingTest, ViaIsTheRouteSentence) {
+  for (int kind = 0; kind < 2; ++kind) {
+    absl::StatusOr<RoundOutcome> out =
+        kind == 0 ? RunExchangeRotation(ExchangeCounty(), RoundPolicy{})
+                  : RunCompetitiveHiring(HiringCounty(), RoundPolicy{});
+    ASSERT_TRUE(out.ok()) << out.status();
+    for (const Placement& p : out->placements) {
+      EXPECT_EQ(p.via, RouteSentence(p.route)) << p.teacher;
+      EXPECT_NE(p.reason_code, Reason::kNone) << p.teacher << ": " << p.reason;
+    }
+    for (const EligibilityEntry& e : out->eligibility) {
+      EXPECT_NE(e.reason_code, Reason::kNone) << e.teacher << ": " << e.reason;
+    }
+    for (const QuotaLine& q : out->quotas) {
+      EXPECT_EQ(q.quota, QuotaName(q.quota_code));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rota::engine::rules
