@@ -109,17 +109,26 @@ absl::StatusOr<EngineResult> RunEngine(
     const rota::v1::RoundFrozen& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
     const rota::v1::RunParameters& params, const ProgressFn& progress,
-    EngineOutput output) {
+    EngineOutput output, int32_t outcome_encoding) {
   if (progress) progress("inputs", 0, 3);
   ROTA_ASSIGN_OR_RETURN(FrozenEngineInputs in, ToFrozenEngineInputs(frozen));
-  return RunEngine(in, adjustments, params, progress, output);
+  return RunEngine(in, adjustments, params, progress, output, outcome_encoding);
 }
 
 absl::StatusOr<EngineResult> RunEngine(
     FrozenEngineInputs& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
     const rota::v1::RunParameters& params, const ProgressFn& progress,
-    EngineOutput output) {
+    EngineOutput output, int32_t outcome_encoding) {
+  // Runs recorded before the encoding was recorded used version 1.
+  if (outcome_encoding == 0) outcome_encoding = rules::kOutcomeEncodingV1;
+  if (!rules::KnownOutcomeEncoding(outcome_encoding)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the run's result hash was recorded with outcome encoding ",
+        outcome_encoding, ", which this engine (",
+        std::string(rules::kEngineVersion),
+        ") does not know; use a newer rotad"));
+  }
   const std::string& county = frozen.county;
   auto report = [&](const char* phase, int64_t done, int64_t total) {
     if (progress) progress(phase, done, total);
@@ -150,7 +159,10 @@ absl::StatusOr<EngineResult> RunEngine(
   report("results", 2, 3);
   const rules::RoundOutcome& o = *outcome;
   EngineResult r;
-  r.result_hash = o.hash_hex;
+  r.outcome_encoding = outcome_encoding;
+  r.result_hash = outcome_encoding == rules::kOutcomeEncodingCurrent
+                      ? o.hash_hex
+                      : rules::OutcomeHashHex(o, outcome_encoding);
   r.teachers = o.counts.teachers;
   r.moved = o.counts.moved;
   r.stayed = o.counts.stayed;
@@ -168,6 +180,8 @@ absl::StatusOr<EngineResult> RunEngine(
     x.set_outcome(static_cast<rota::v1::Outcome>(p.outcome));
     x.set_choice(p.choice);
     x.set_via(p.via);
+    x.set_route(static_cast<rota::v1::Route>(p.route));
+    x.set_reason_code(static_cast<rota::v1::PlacementReason>(p.reason_code));
     x.set_mandatory(p.mandatory);
     x.set_locked(p.locked);
     x.set_overridden(p.overridden);

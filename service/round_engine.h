@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "engine/rules/county.h"
 #include "engine/rules/policy.h"
+#include "engine/rules/round_outcome.h"
 #include "rota/v1/round_events.pb.h"
 #include "rota/v1/rounds.pb.h"
 
@@ -32,6 +33,7 @@ struct EngineResult {
   std::vector<rota::v1::Explanation> explanations;
   rota::v1::RoundReport report;  // round, run, result_hash left empty
   std::string result_hash;       // hex SHA-256 of the canonical encoding
+  int32_t outcome_encoding = 0;  // the encoding version result_hash used
   int64_t teachers = 0;
   int64_t moved = 0;
   int64_t stayed = 0;
@@ -73,17 +75,23 @@ enum class EngineOutput {
 // breaking a hard rule) is passed through; INVALID_ARGUMENT for bad params.
 // `frozen.inputs` gets the adjustments for the run and is left without them
 // again (so one converted copy serves every run of a round).
+// `outcome_encoding` is the canonical encoding the result hash is computed
+// with: the current one for a new run, the recorded one (0 = version 1) for
+// a replay or explain of a stored run; FAILED_PRECONDITION for a version
+// this engine does not know.
 absl::StatusOr<EngineResult> RunEngine(
     FrozenEngineInputs& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
     const rota::v1::RunParameters& params, const ProgressFn& progress,
-    EngineOutput output = EngineOutput::kFull);
+    EngineOutput output = EngineOutput::kFull,
+    int32_t outcome_encoding = engine::rules::kOutcomeEncodingCurrent);
 
 // The same from the stored message (replay).
 absl::StatusOr<EngineResult> RunEngine(
     const rota::v1::RoundFrozen& frozen,
     const std::vector<rota::v1::PlacementAdjusted>& adjustments,
     const rota::v1::RunParameters& params, const ProgressFn& progress,
-    EngineOutput output = EngineOutput::kFull);
+    EngineOutput output = EngineOutput::kFull,
+    int32_t outcome_encoding = engine::rules::kOutcomeEncodingCurrent);
 
 }  // namespace rota::service

@@ -142,6 +142,10 @@ void PrintRunSummary(const v1::RunSummary& s) {
       static_cast<long long>(s.moved()), static_cast<long long>(s.stayed()),
       static_cast<long long>(s.unplaced()),
       static_cast<long long>(s.quota_violations()), s.result_hash().c_str());
+  if (!s.engine_version().empty()) {
+    std::printf("outcome encoding %d, %s\n", s.outcome_encoding(),
+                s.engine_version().c_str());
+  }
 }
 
 void PrintPlacementLine(const v1::Placement& p) {
@@ -149,7 +153,10 @@ void PrintPlacementLine(const v1::Placement& p) {
               v1::Outcome_Name(p.outcome()).c_str(),
               Where(p.from_school(), p.from_post()).c_str(),
               Where(p.to_school(), p.to_post()).c_str());
-  if (!p.via().empty()) std::printf(" via %s", p.via().c_str());
+  if (!p.via().empty()) {
+    std::printf(" via %s [%s]", p.via().c_str(),
+                v1::Route_Name(p.route()).c_str());
+  }
   if (p.locked()) std::printf(" [locked]");
   if (p.overridden())
     std::printf(" [overridden: %s]", p.override_reason().c_str());
@@ -435,8 +442,8 @@ int Results(Context* ctx, const RoundOpts& o) {
       ctx->format(),
       {"TEACHER", "OUTCOME", "FROM", "TO", "CHOICE", "POINTS", "VIA", "NOTE"},
       {"teacher", "from_school", "from_post", "to_school", "to_post", "outcome",
-       "choice", "via", "mandatory", "locked", "overridden", "return_date",
-       "points", "reason"});
+       "choice", "via", "route", "mandatory", "locked", "overridden",
+       "return_date", "points", "reason", "reason_code"});
   std::string next;
   while (true) {
     v1::ListPlacementsResponse page;
@@ -455,19 +462,21 @@ int Results(Context* ctx, const RoundOpts& o) {
         notes.push_back("returns " + p.return_date());
       if (!p.reason().empty()) notes.push_back(p.reason());
       const std::string teacher(IdOf(p.teacher()));
-      out.Add(p,
-              {teacher, v1::Outcome_Name(p.outcome()),
-               Where(p.from_school(), p.from_post()),
-               Where(p.to_school(), p.to_post()),
-               p.choice() > 0 ? std::to_string(p.choice()) : "-",
-               Points(p.points()), p.via(), absl::StrJoin(notes, "; ")},
-              {teacher, std::string(IdOf(p.from_school())),
-               std::string(IdOf(p.from_post())),
-               std::string(IdOf(p.to_school())), std::string(IdOf(p.to_post())),
-               v1::Outcome_Name(p.outcome()), std::to_string(p.choice()),
-               p.via(), p.mandatory() ? "true" : "false",
-               p.locked() ? "true" : "false", p.overridden() ? "true" : "false",
-               p.return_date(), std::to_string(p.points()), p.reason()});
+      out.Add(
+          p,
+          {teacher, v1::Outcome_Name(p.outcome()),
+           Where(p.from_school(), p.from_post()),
+           Where(p.to_school(), p.to_post()),
+           p.choice() > 0 ? std::to_string(p.choice()) : "-",
+           Points(p.points()), p.via(), absl::StrJoin(notes, "; ")},
+          {teacher, std::string(IdOf(p.from_school())),
+           std::string(IdOf(p.from_post())), std::string(IdOf(p.to_school())),
+           std::string(IdOf(p.to_post())), v1::Outcome_Name(p.outcome()),
+           std::to_string(p.choice()), p.via(), v1::Route_Name(p.route()),
+           p.mandatory() ? "true" : "false", p.locked() ? "true" : "false",
+           p.overridden() ? "true" : "false", p.return_date(),
+           std::to_string(p.points()), p.reason(),
+           v1::PlacementReason_Name(p.reason_code())});
     }
     next = page.next_page_token();
     if (next.empty() || !o.all) break;
