@@ -115,6 +115,16 @@ std::vector<FieldSpec> FieldsOf(FilterKind kind) {
           {"backbone_level", FieldType::kEnum,
            rota::v1::BackboneLevel_descriptor()},
           {"employment", FieldType::kEnum, rota::v1::Employment_descriptor()}};
+    case FilterKind::kApplicant:
+      return {{"gender", FieldType::kEnum, rota::v1::Gender_descriptor()},
+              {"channel", FieldType::kEnum,
+               rota::v1::RecruitmentChannel_descriptor()},
+              {"interview_passed", FieldType::kBool, nullptr},
+              {"subject", FieldType::kString, nullptr}};
+    case FilterKind::kRecruitmentPost:
+      return {{"school", FieldType::kSchoolRef, nullptr},
+              {"subject", FieldType::kString, nullptr},
+              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()}};
   }
   return {};
 }
@@ -293,6 +303,39 @@ bool Filter::Matches(const rota::v1::Teacher& x) const {
       holds = x.backbone_level() == t.number;
     } else if (t.field == "employment") {
       holds = x.employment() == t.number;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::Applicant& a) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "gender") {
+      holds = a.gender() == t.number;
+    } else if (t.field == "channel") {
+      holds = a.channel() == t.number;
+    } else if (t.field == "interview_passed") {
+      holds = a.interview_passed() == (t.number != 0);
+    } else if (t.field == "subject") {
+      holds = std::find(a.subjects().begin(), a.subjects().end(), t.text) !=
+              a.subjects().end();
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::RecruitmentPost& p) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school") {
+      holds = SchoolId(p.school()) == t.text;
+    } else if (t.field == "subject") {
+      holds = p.subject() == t.text;
+    } else if (t.field == "stage") {
+      holds = p.stage() == t.number;
     }
     if (!Check(t, holds)) return false;
   }

@@ -6,11 +6,12 @@
 //
 // Filterable fields: schools: locality, weak, zone, stage; posts: school,
 // subject, title_band; teachers: school, subject, gender, title, role,
-// backbone_level, employment. For repeated fields (a school's stages, a
-// teacher's subjects) `=` means "contains" and `!=` "does not contain".
-// `school` takes a bare id ("s12") or a full resource name of the same county.
-// Enum values are their proto names (URBAN, FEMALE, SENIOR_TITLE), bare or
-// quoted, or their numbers.
+// backbone_level, employment; applicants: gender, channel, interview_passed,
+// subject; recruitment posts: school, subject, stage. For repeated fields (a
+// school's stages, a teacher's subjects) `=` means "contains" and `!=` "does
+// not contain". `school` takes a bare id ("s12") or a full resource name of the
+// same county. Enum values are their proto names (URBAN, FEMALE, SENIOR_TITLE),
+// bare or quoted, or their numbers.
 //
 // ParseFilter type-checks every term against the resource kind, so evaluation
 // cannot fail. Errors are INVALID_ARGUMENT on field `filter` (reason
@@ -39,7 +40,13 @@
 
 namespace rota::service {
 
-enum class FilterKind { kSchool, kPost, kTeacher };
+enum class FilterKind {
+  kSchool,
+  kPost,
+  kTeacher,
+  kApplicant,
+  kRecruitmentPost
+};
 
 class Filter {
  public:
@@ -54,6 +61,8 @@ class Filter {
   bool Matches(const rota::v1::School& school) const;
   bool Matches(const rota::v1::Post& post) const;
   bool Matches(const rota::v1::Teacher& teacher) const;
+  bool Matches(const rota::v1::Applicant& applicant) const;
+  bool Matches(const rota::v1::RecruitmentPost& post) const;
 
   // The value of a positive equality term on a string field, if any (for
   // choosing a secondary index).
