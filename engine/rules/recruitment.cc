@@ -478,6 +478,13 @@ RoundOutcome Run::Build(bool explanations) {
   auto beats = [&](int32_t a, int32_t b) {
     return rank_[a] >= 0 && rank_[b] >= 0 && rank_[a] < rank_[b];
   };
+  // Who listed each post.
+  std::vector<std::vector<int32_t>> listers(posts_.size());
+  for (int32_t i = 0; i < n; ++i) {
+    for (const std::string& id : apps_[i]->preferences) {
+      listers[post_index_.at(id)].push_back(i);
+    }
+  }
   // Posts table.
   RecruitmentResult& rr = out.recruitment;
   for (size_t j = 0; j < posts_.size(); ++j) {
@@ -511,10 +518,8 @@ RoundOutcome Run::Build(bool explanations) {
          struck = false;
     // Applicants of each sex struck there by the relative floor.
     int32_t struck_f = 0, struck_m = 0;
-    for (int32_t i = 0; i < n; ++i) {
+    for (int32_t i : listers[j]) {
       const Applicant& a = *apps_[i];
-      auto at = std::find(a.preferences.begin(), a.preferences.end(), r.post);
-      if (at == a.preferences.end()) continue;
       listed = true;
       if (!Qualified(a, p)) continue;
       qualified = true;
