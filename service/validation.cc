@@ -549,16 +549,14 @@ absl::Status ValidateRecruitmentPost(const rota::v1::RecruitmentPost& post,
   if (rural.has_value() && school.has_value() && *rural == *school) {
     v.Add(rural_field, "must differ from school");
   }
-  if (post.bundled_rural_school().empty()) {
-    if (post.bundled_term_years() != 0) {
-      v.Add(F(prefix, "bundled_term_years"),
-            "is set only with bundled_rural_school");
-    }
-  } else if (post.bundled_term_years() < 1 ||
+  if (post.bundled_rural_school().empty() && post.bundled_term_years() != 0) {
+    v.Add(F(prefix, "bundled_term_years"),
+          "is set only with bundled_rural_school");
+  } else if (post.bundled_term_years() < 0 ||
              post.bundled_term_years() > kMaxBundledTermYears) {
     v.Add(F(prefix, "bundled_term_years"),
-          absl::StrCat("must be between 1 and ", kMaxBundledTermYears,
-                       " with a bundled_rural_school (got ",
+          absl::StrCat("must be between 0 (the policy default) and ",
+                       kMaxBundledTermYears, " (got ",
                        post.bundled_term_years(), ")"));
   }
   return absl::OkStatus();

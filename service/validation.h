@@ -69,7 +69,7 @@ inline constexpr char kRuralSchools[] = "rural-schools";
 // a bundled rural term, a written score (centipoints, 100.00 points).
 inline constexpr int kMaxApplicantPreferences = 20;
 inline constexpr int kMaxRecruitmentSeats = kMaxPostCount;
-inline constexpr int kMaxBundledTermYears = 10;
+inline constexpr int kMaxBundledTermYears = 20;
 inline constexpr int kMaxWrittenScore = 10000;
 
 // True for `[a-z0-9][a-z0-9_-]{0,62}`.
@@ -149,8 +149,8 @@ absl::Status ValidateTeacher(const rota::v1::Teacher& teacher,
 // bounds (name, gender, birth date at least 16 years ago, subjects,
 // certificate stages); her preferences name existing recruitment posts
 // without repeats. A recruitment post names an existing school; a bundled
-// rural school, if any, must exist and be rural or a teaching point, with
-// bundled_term_years set exactly then.
+// rural school, if any, must exist and be rural or a teaching point;
+// bundled_term_years (0 = the policy default) only with it.
 absl::Status ValidateApplicant(const rota::v1::Applicant& applicant,
                                absl::string_view county,
                                absl::string_view prefix, absl::CivilDay today,
