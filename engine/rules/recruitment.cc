@@ -561,9 +561,9 @@ RoundOutcome Run::Build(bool explanations) {
         absl::StrAppend(
             &q.reason, q.reason.empty() ? "" : "; ", who, ": ", hired,
             " hired of ", reserved,
-            " reserved seats: no other qualified applicant of them at or "
-            "above the minimum score listed the post without being hired at "
-            "a post ranked higher",
+            " reserved seats: no other qualified applicant of that sex who "
+            "passed the interview and reached the minimum score listed the "
+            "post without being hired at a post ranked higher",
             (sex == 0 ? struck_f : struck_m) > 0
                 ? absl::StrCat(" (", sex == 0 ? struck_f : struck_m,
                                " more were too far below the open cutoff)")

@@ -240,6 +240,58 @@ TEST(RecruitmentExamples, BundledPostNamesTheRuralTerm) {
       << out->FindPlacement("w1")->reason;
 }
 
+TEST(RecruitmentExamples, BadInputsAndPolicyNameTheField) {
+  CountyInputs in = HorizontalExample();
+  in.applicants[0].written_score = 10001;
+  auto out = RunRecruitment(in, RoundPolicy{});
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(out.status().message().find("applicants[\"w1\"].written_score"),
+            std::string::npos)
+      << out.status();
+  in = HorizontalExample();
+  in.applicants[1].preferences = {"p9"};
+  out = RunRecruitment(in, RoundPolicy{});
+  EXPECT_NE(out.status().message().find("unknown recruitment post"),
+            std::string::npos)
+      << out.status();
+  in = HorizontalExample();
+  in.recruitment_posts[0].bundled_rural_school = "s1";
+  out = RunRecruitment(in, RoundPolicy{});
+  EXPECT_NE(out.status().message().find("bundled_rural_school"),
+            std::string::npos)
+      << out.status();
+  RoundPolicy policy;
+  policy.recruitment.gender_floor_percent = 60;
+  out = RunRecruitment(HorizontalExample(), policy);
+  EXPECT_NE(out.status().message().find("recruitment.gender_floor_percent"),
+            std::string::npos)
+      << out.status();
+  policy = RoundPolicy{};
+  policy.recruitment.channel_targets = {{Channel::kSpecialPost, 60},
+                                        {Channel::kTalent, 50}};
+  out = RunRecruitment(HorizontalExample(), policy);
+  EXPECT_NE(out.status().message().find("recruitment.channel_targets"),
+            std::string::npos)
+      << out.status();
+}
+
+// Channel targets alone (each applicant in one channel): the special-post
+// seat goes to the best special-post applicant, the rest by score.
+TEST(RecruitmentExamples, ChannelTargetReservesSeats) {
+  CountyInputs in = HorizontalExample();
+  in.applicants[4].channel = Channel::kSpecialPost;  // m3, lowest score
+  RoundPolicy policy;
+  policy.recruitment.channel_targets = {{Channel::kSpecialPost, 34}};
+  policy.recruitment.min_score_within_of_open_cutoff = 0;
+  auto out = RunRecruitment(in, policy);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(HiredAt(*out, "p1"), (std::set<std::string>{"w1", "m1", "m3"}));
+  const auto* m3 = FindApplicant(*out, "m3");
+  EXPECT_EQ(m3->seat, SeatType::kReservedChannel);
+  EXPECT_EQ(m3->seat_channel, Channel::kSpecialPost);
+  EXPECT_EQ(out->recruitment.posts[0].reserved_channel, 1);
+}
+
 // ------------------------------------------------------------ properties
 
 bool QualifiedFor(const Applicant& a, const RecruitmentPost& p) {
