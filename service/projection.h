@@ -6,7 +6,7 @@
 //   s/{school}                a School           p/{post}   a Post
 //   t/{teacher}               a Teacher
 //   ap/{applicant}            an Applicant (recruitment)
-//   rp/{post}                 a RecruitmentPost
+//   jp/{post}                 a RecruitmentPost
 //   x/ts/{school}/{teacher}   teachers by school (value empty)
 //   x/tj/{subject}/{teacher}  teachers by subject
 //   x/ps/{school}/{post}      posts by school
@@ -49,7 +49,8 @@ inline constexpr char kSchoolPrefix[] = "s/";
 inline constexpr char kPostPrefix[] = "p/";
 inline constexpr char kTeacherPrefix[] = "t/";
 inline constexpr char kApplicantPrefix[] = "ap/";
-inline constexpr char kRecruitmentPostPrefix[] = "rp/";
+// Not "rp/": round placements live there (round_projection.cc).
+inline constexpr char kRecruitmentPostPrefix[] = "jp/";
 inline constexpr char kIndexPrefix[] = "x/";
 inline constexpr char kRequestPrefix[] = "_r/";
 std::string School(absl::string_view id);
