@@ -206,14 +206,16 @@ using RegistryBase = rota::v1::RegistryService::WithRawCallbackMethod_CreateCoun
                                                                         Service>>>>>>>>>>>>>>>>>>>>>>;
 // Recruitment applicants and posts.
 using RegistryWithRecruitmentBase = Compose<
-    RegistryBase, rota::v1::RegistryService::WithRawCallbackMethod_CreateApplicant,
+    RegistryBase,
+    rota::v1::RegistryService::WithRawCallbackMethod_CreateApplicant,
     rota::v1::RegistryService::WithRawCallbackMethod_GetApplicant,
     rota::v1::RegistryService::WithRawCallbackMethod_ListApplicants,
     rota::v1::RegistryService::WithRawCallbackMethod_DeleteApplicant,
     rota::v1::RegistryService::WithRawCallbackMethod_CreateRecruitmentPost,
     rota::v1::RegistryService::WithRawCallbackMethod_GetRecruitmentPost,
     rota::v1::RegistryService::WithRawCallbackMethod_ListRecruitmentPosts,
-    rota::v1::RegistryService::WithRawCallbackMethod_DeleteRecruitmentPost>::type;
+    rota::v1::RegistryService::WithRawCallbackMethod_DeleteRecruitmentPost>::
+    type;
 
 // Reads a varint field 1 ("row") from a serialized import row.
 int64_t RowNumberOf(absl::string_view bytes) {
@@ -266,12 +268,12 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
       if (number == 2) chunk->set_request_id(value);
       continue;
     }
-    Message* row =
-        number == 3   ? static_cast<Message*>(chunk->add_schools())
-        : number == 4 ? static_cast<Message*>(chunk->add_posts())
-        : number == 5 ? static_cast<Message*>(chunk->add_teachers())
-        : number == 8 ? static_cast<Message*>(chunk->add_applicants())
-                      : static_cast<Message*>(chunk->add_recruitment_posts());
+    Message* row = number == 3   ? static_cast<Message*>(chunk->add_schools())
+                   : number == 4 ? static_cast<Message*>(chunk->add_posts())
+                   : number == 5 ? static_cast<Message*>(chunk->add_teachers())
+                   : number == 8
+                       ? static_cast<Message*>(chunk->add_applicants())
+                       : static_cast<Message*>(chunk->add_recruitment_posts());
     if (row->ParseFromString(value)) continue;
     const google::protobuf::Descriptor* d = row->GetDescriptor();
     if (number == 3) chunk->mutable_schools()->RemoveLast();
