@@ -64,29 +64,15 @@ absl::Status CheckRecruitmentReferences(const Snapshot& s,
 
 }  // namespace registry_internal
 
-#define ROTA_CREATE_RECRUITMENT(R, field)                                   \
-  Violations v;                                                             \
-  std::optional<std::string> county = ParentCounty(req.parent(), v);        \
-  ValidateRequestId(req.request_id(), v);                                   \
-  if (!IsValidId(req.field##_id())) {                                       \
-    v.Add(#field "_id", "is required: [a-z0-9][a-z0-9_-]{0,62}");           \
-  }                                                                         \
-  ROTA_RETURN_IF_ERROR(v.ToStatus());                                       \
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));                   \
-  return CreateChild<R>(*store_, *CountyMutex(*county), call, req, *county, \
-                        #field "_id", req.field##_id(), req.field(),        \
-                        req.request_id())
-
 absl::StatusOr<Applicant> Registry::CreateApplicant(
     const CallContext& call, const rota::v1::CreateApplicantRequest& req) {
-  ROTA_CREATE_RECRUITMENT(Applicant, applicant);
+  ROTA_CREATE_CHILD(Applicant, applicant);
 }
 absl::StatusOr<RecruitmentPost> Registry::CreateRecruitmentPost(
     const CallContext& call,
     const rota::v1::CreateRecruitmentPostRequest& req) {
-  ROTA_CREATE_RECRUITMENT(RecruitmentPost, recruitment_post);
+  ROTA_CREATE_CHILD(RecruitmentPost, recruitment_post);
 }
-#undef ROTA_CREATE_RECRUITMENT
 
 absl::StatusOr<Applicant> Registry::GetApplicant(
     const CallContext& call, const rota::v1::GetApplicantRequest& req) {

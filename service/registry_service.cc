@@ -241,22 +241,6 @@ absl::StatusOr<rota::v1::ListCountiesResponse> Registry::ListCounties(
 
 // ---- schools, posts, teachers ---------------------------------------------
 
-#define ROTA_CREATE_CHILD(R, field)                                         \
-  Violations v;                                                             \
-  std::optional<std::string> county = ParentCounty(req.parent(), v);        \
-  ValidateRequestId(req.request_id(), v);                                   \
-  if (!county.has_value() || !IsValidId(req.field##_id())) {                \
-    if (!IsValidId(req.field##_id())) {                                     \
-      v.Add(#field "_id", "is required: [a-z0-9][a-z0-9_-]{0,62}");         \
-    }                                                                       \
-    return v.ToStatus();                                                    \
-  }                                                                         \
-  ROTA_RETURN_IF_ERROR(v.ToStatus());                                       \
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));                   \
-  return CreateChild<R>(*store_, *CountyMutex(*county), call, req, *county, \
-                        #field "_id", req.field##_id(), req.field(),        \
-                        req.request_id())
-
 absl::StatusOr<School> Registry::CreateSchool(
     const CallContext& call, const rota::v1::CreateSchoolRequest& req) {
   ROTA_CREATE_CHILD(School, school);
@@ -269,7 +253,6 @@ absl::StatusOr<Teacher> Registry::CreateTeacher(
     const CallContext& call, const rota::v1::CreateTeacherRequest& req) {
   ROTA_CREATE_CHILD(Teacher, teacher);
 }
-#undef ROTA_CREATE_CHILD
 
 absl::StatusOr<School> Registry::GetSchool(
     const CallContext& call, const rota::v1::GetSchoolRequest& req) {

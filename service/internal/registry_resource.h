@@ -551,3 +551,23 @@ std::vector<bool> RejectDuplicateRows(
 }
 
 }  // namespace rota::service::registry_internal
+
+// The body of Registry::Create<Resource>(call, req) for a resource of a
+// county (schools, posts, teachers, applicants, recruitment posts): parent,
+// request id and `field`_id checked, then the caller's access, then
+// CreateChild. Used inside Registry members (store_, CountyMutex).
+#define ROTA_CREATE_CHILD(R, field)                                         \
+  Violations v;                                                             \
+  std::optional<std::string> county = ParentCounty(req.parent(), v);        \
+  ValidateRequestId(req.request_id(), v);                                   \
+  if (!county.has_value() || !IsValidId(req.field##_id())) {                \
+    if (!IsValidId(req.field##_id())) {                                     \
+      v.Add(#field "_id", "is required: [a-z0-9][a-z0-9_-]{0,62}");         \
+    }                                                                       \
+    return v.ToStatus();                                                    \
+  }                                                                         \
+  ROTA_RETURN_IF_ERROR(v.ToStatus());                                       \
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));                   \
+  return CreateChild<R>(*store_, *CountyMutex(*county), call, req, *county, \
+                        #field "_id", req.field##_id(), req.field(),        \
+                        req.request_id())
