@@ -29,6 +29,10 @@ std::string_view OutcomeName(Outcome o) {
       return "DOWN_HIRED";
     case Outcome::kUpHired:
       return "UP_HIRED";
+    case Outcome::kRecruited:
+      return "RECRUITED";
+    case Outcome::kNotRecruited:
+      return "NOT_RECRUITED";
   }
   return "UNKNOWN";
 }
@@ -91,6 +95,10 @@ std::string_view RouteName(Route r) {
       return "CROSS_SCHOOL_STAGE2";
     case Route::kUnplaced:
       return "UNPLACED";
+    case Route::kRecruitment:
+      return "RECRUITMENT";
+    case Route::kNotRecruited:
+      return "NOT_RECRUITED";
   }
   return "UNKNOWN";
 }
@@ -129,6 +137,10 @@ std::string_view RouteSentence(Route r) {
       return "cross-school competition (sequential stage 2)";
     case Route::kUnplaced:
       return "unplaced (待岗)";
+    case Route::kRecruitment:
+      return "recruitment (applicant-proposing da with reserves)";
+    case Route::kNotRecruited:
+      return "not recruited";
   }
   return "";
 }
@@ -201,6 +213,16 @@ std::string_view ReasonName(Reason r) {
       return "ALL_QUALIFIED_FULL";
     case Reason::kLostThenAllFull:
       return "LOST_THEN_ALL_FULL";
+    case Reason::kRecruited:
+      return "RECRUITED";
+    case Reason::kInterviewFailed:
+      return "INTERVIEW_FAILED";
+    case Reason::kBelowMinScore:
+      return "BELOW_MIN_SCORE";
+    case Reason::kListedNoPost:
+      return "LISTED_NO_POST";
+    case Reason::kNoListedPostTookHer:
+      return "NO_LISTED_POST_TOOK_HER";
   }
   return "UNKNOWN";
 }
@@ -215,6 +237,8 @@ std::string_view QuotaName(QuotaCode q) {
       return "backbone share";
     case QuotaCode::kPrincipalRotation:
       return "principal rotation";
+    case QuotaCode::kGenderRule:
+      return "gender rule";
   }
   return "";
 }
@@ -264,7 +288,7 @@ class Writer {
 // Placed at a post by the round (possibly her own, by the band rules).
 bool IsHire(Outcome o) {
   return o == Outcome::kMoved || o == Outcome::kDownHired ||
-         o == Outcome::kUpHired;
+         o == Outcome::kUpHired || o == Outcome::kRecruited;
 }
 
 bool IsMove(const Placement& p) {
@@ -323,6 +347,9 @@ void EncodeV1(const RoundOutcome& o, Writer& w) {
   }
   w.U32(static_cast<uint32_t>(o.notes.size()));
   for (const std::string& n : o.notes) w.Str(n);
+  if (o.kind == RoundKind::kRecruitment) {
+    w.Raw(EncodeRecruitmentResult(o.recruitment));
+  }
 }
 
 // Version 2, the header.
@@ -367,8 +394,8 @@ void EncodeCommonSections(const RoundOutcome& o, Writer& w) {
     w.U8(static_cast<uint8_t>(e.reason_code));
     w.U8(static_cast<uint8_t>(e.selection_code));
   }
-  // The list is sorted by quota name (version 1); here by code, so that a
-  // reworded name never reorders the encoding.
+  // The list is sorted by quota name (version 1); here by code and post, so
+  // that a reworded name never reorders the encoding.
   std::vector<const QuotaLine*> quotas;
   quotas.reserve(o.quotas.size());
   for (const QuotaLine& q : o.quotas) quotas.push_back(&q);
@@ -376,13 +403,16 @@ void EncodeCommonSections(const RoundOutcome& o, Writer& w) {
       quotas.begin(), quotas.end(), [](const QuotaLine* a, const QuotaLine* b) {
         const bool ca = a->scope == "county";
         const bool cb = b->scope == "county";
-        return std::make_tuple(!ca, std::string_view(a->scope), a->quota_code) <
-               std::make_tuple(!cb, std::string_view(b->scope), b->quota_code);
+        return std::make_tuple(!ca, std::string_view(a->scope), a->quota_code,
+                               std::string_view(a->post)) <
+               std::make_tuple(!cb, std::string_view(b->scope), b->quota_code,
+                               std::string_view(b->post));
       });
   w.U32(static_cast<uint32_t>(quotas.size()));
   for (const QuotaLine* q : quotas) {
     w.Str(q->scope);
     w.U8(static_cast<uint8_t>(q->quota_code));
+    w.Str(q->post);
     w.I64(q->required);
     w.I64(q->achieved);
     w.Bool(q->holds);
@@ -396,8 +426,10 @@ void EncodeKindSection(const RoundOutcome& o, Writer& w) {
     case RoundKind::kExchangeRotation:
     case RoundKind::kCompetitiveHiring:
       break;  // everything is in the common sections
+    case RoundKind::kRecruitment:
+      w.Raw(EncodeRecruitmentResult(o.recruitment));
+      break;
   }
-  (void)w;
 }
 
 }  // namespace
@@ -415,6 +447,43 @@ std::string EncodeOutcome(const RoundOutcome& o, int32_t version) {
     EncodeHeader(o, w);
     EncodeCommonSections(o, w);
     EncodeKindSection(o, w);
+  }
+  return w.Take();
+}
+
+std::string EncodeRecruitmentResult(const RecruitmentResult& r) {
+  Writer w;
+  w.U32(static_cast<uint32_t>(r.posts.size()));
+  for (const RecruitmentPostResult& p : r.posts) {
+    w.Str(p.post);
+    w.Str(p.school);
+    w.I32(p.seats);
+    w.I32(p.reserved_female);
+    w.I32(p.reserved_male);
+    w.I32(p.reserved_channel);
+    w.I32(p.hired_female);
+    w.I32(p.hired_male);
+    w.I64(p.cutoff_female);
+    w.I64(p.cutoff_male);
+    w.I64(p.cutoff_gap);
+    w.I64(p.open_cutoff);
+    w.I32(p.unfilled);
+    w.U8(static_cast<uint8_t>(p.unfilled_reason));
+    w.Bool(p.gender_rule_applies);
+    w.Bool(p.gender_rule_holds);
+  }
+  w.U32(static_cast<uint32_t>(r.applicants.size()));
+  for (const RecruitmentApplicantResult& a : r.applicants) {
+    w.Str(a.applicant);
+    w.Str(a.post);
+    w.U8(static_cast<uint8_t>(a.seat));
+    w.U8(static_cast<uint8_t>(a.seat_channel));
+    w.U32(static_cast<uint32_t>(a.beaten.size()));
+    for (const BeatenAt& b : a.beaten) {
+      w.Str(b.post);
+      w.Str(b.competitor);
+      w.I64(b.competitor_score);
+    }
   }
   return w.Take();
 }
@@ -461,9 +530,13 @@ void FinishOutcome(const CountyInputs& inputs, RoundOutcome* o) {
           ++c.stayed;
         }
         break;
+      case Outcome::kRecruited:
+        ++c.moved;
+        break;
       case Outcome::kStayed:
         ++c.stayed;
         break;
+      case Outcome::kNotRecruited:
       case Outcome::kUnplaced:
         ++c.unplaced;
         break;

@@ -1,10 +1,10 @@
-// RoundOutcome: the result of one run of a round (exchange rotation or
-// competitive hiring): placements, a per-teacher explanation derived from
-// the run, the eligibility list, quota lines and report counts, with a
-// canonical byte encoding and its SHA-256, the hash the service stores and
-// replay compares. Mirrors rota.v1 Placement / Explanation / EligibilityEntry
-// / QuotaLine / RoundReport (proto/rota/v1/rounds.proto); Outcome numbers
-// match the proto enum.
+// RoundOutcome: the result of one run of a round (exchange rotation,
+// competitive hiring or recruitment): placements, a per-teacher explanation
+// derived from the run, the eligibility list, quota lines and report counts,
+// with a canonical byte encoding and its SHA-256, the hash the service stores
+// and replay compares. Mirrors rota.v1 Placement / Explanation /
+// EligibilityEntry / QuotaLine / RoundReport (proto/rota/v1/rounds.proto);
+// Outcome numbers match the proto enum.
 //
 //   ROTA_ASSIGN_OR_RETURN(RoundOutcome out, RunExchangeRotation(in, policy));
 //   out.hash_hex;                               // stored with the run
@@ -21,7 +21,7 @@
 // writes, so rewording or translating one never changes a hash.
 //   header: "ROTA-ROUND" (10 bytes), u8 version = 2, u8 kind, u64 seed,
 //     code mechanism (VoluntaryMechanism for exchange rotation, StageMode
-//     for competitive hiring);
+//     for competitive hiring, RecruitmentPrecedence for recruitment);
 //   u32 n placements, each in teacher id order: str teacher, str from_school,
 //     str from_post, str to_school, str to_post, code outcome, i32 choice,
 //     code route, code reason_code, bool mandatory, bool locked,
@@ -30,11 +30,14 @@
 //     bool eligible, bool mandatory, bool voluntary, bool exempt, i64 points,
 //     code reason_code, code selection_code;
 //   u32 n quota lines (scope "county" first, then schools by id; within a
-//     scope by quota code): str scope, code quota_code, i64 required,
-//     i64 achieved, bool holds;
-//   then the round kind's own section (EncodeKindSection; empty for
+//     scope by quota code, then by post): str scope, code quota_code,
+//     str post ("" unless the line is about one recruitment post),
+//     i64 required, i64 achieved, bool holds;
+//   then the round kind's own section (EncodeKindSection): nothing for
 //   exchange rotation and competitive hiring, whose results are all in the
-//   common sections).
+//   common sections; for recruitment EncodeRecruitmentResult
+//   (recruitment_result.h: the per-post table and the seat records, ids,
+//   numbers and codes only).
 // Quota failure reasons, notes and `mechanism` are sentences derived from
 // the encoded codes and counts (and the frozen policy) and are not encoded.
 //
@@ -49,7 +52,8 @@
 //     bool voluntary, bool exempt, i64 points, str reason;
 //   quota lines (same order, by quota name): str scope, str quota,
 //     i64 required, i64 achieved, bool holds, str reason;
-//   u32 n notes, each str.
+//   u32 n notes, each str;
+//   kRecruitment only: EncodeRecruitmentResult.
 // Explanations and report counts are derived from these and are not encoded.
 // FinishOutcome sorts every list, so the encoding never depends on input
 // order.
@@ -65,18 +69,21 @@
 
 #include "common/sha256.h"
 #include "engine/rules/county.h"
+#include "engine/rules/recruitment_result.h"
 
 namespace rota::engine::rules {
 
 enum class Outcome : uint8_t {
   kUnspecified = 0,
-  kStayed = 1,     // keeps her school/post
-  kMoved = 2,      // placed at a new school/post
-  kUnplaced = 3,   // 待岗 (hiring) / mandatory mover who found no seat
-  kExempt = 4,     // exempt: never moved
-  kInspector = 5,  // principal near retirement: flagged for 专职督学
-  kDownHired = 6,  // placed in a lower title band (低聘)
-  kUpHired = 7,    // placed in a higher title band (低职高聘)
+  kStayed = 1,         // keeps her school/post
+  kMoved = 2,          // placed at a new school/post
+  kUnplaced = 3,       // 待岗 (hiring) / mandatory mover who found no seat
+  kExempt = 4,         // exempt: never moved
+  kInspector = 5,      // principal near retirement: flagged for 专职督学
+  kDownHired = 6,      // placed in a lower title band (低聘)
+  kUpHired = 7,        // placed in a higher title band (低职高聘)
+  kRecruited = 9,      // recruitment: an applicant hired at a recruitment post
+  kNotRecruited = 10,  // recruitment: an applicant not hired
 };
 std::string_view OutcomeName(Outcome o);  // "STAYED", "MOVED", ... (proto)
 
@@ -110,6 +117,8 @@ enum class Route : uint8_t {
   kInSchoolStage1 = 13,        // hiring: sequential stage 1 (in-school)
   kCrossSchoolStage2 = 14,     // hiring: sequential stage 2 (cross-school)
   kUnplaced = 15,              // hiring: no step placed her (待岗)
+  kRecruitment = 16,           // recruitment: applicant-proposing DA
+  kNotRecruited = 17,          // recruitment: no post took her
 };
 std::string_view RouteName(Route r);      // "LOCK", ... (proto, no prefix)
 std::string_view RouteSentence(Route r);  // Placement.via
@@ -156,6 +165,18 @@ enum class Reason : uint8_t {
   kNoFittingPost = 48,          // 待岗: no post in the county fits her
   kAllQualifiedFull = 49,       // 待岗: every post she qualifies for full
   kLostThenAllFull = 50,        // 待岗: lost a won post, then all full
+  // Placement (recruitment). Which seat she took is in the kind section
+  // (SeatType); a post's unfilled seats have their own UnfilledReason.
+  kRecruited = 51,  // hired at a post she listed, on her score or a reserve
+  // Not hired; the first of these that applies. The first two are the
+  // applicant's side of UnfilledReason::kInterviewFailed / kBelowFloor.
+  kInterviewFailed = 52,  // the interview gate: she did not pass
+  kBelowMinScore = 53,    // written score below the minimum score
+  kListedNoPost = 54,     // she listed no recruitment post
+  // Every post she listed was filled by applicants ranked above her, held
+  // by reserves, below her qualification or beyond the relative floor
+  // (each choice's verdict says which).
+  kNoListedPostTookHer = 55,
 };
 std::string_view ReasonName(Reason r);  // "ELIGIBLE", "PINNED", ...
 
@@ -165,6 +186,9 @@ enum class QuotaCode : uint8_t {
   kRotationShare = 1,
   kBackboneShare = 2,
   kPrincipalRotation = 3,
+  // Recruitment, one line per post with reserved seats (QuotaLine.post):
+  // the reserved seats of each sex held.
+  kGenderRule = 4,
 };
 std::string_view QuotaName(QuotaCode q);  // "rotation share", ...
 
@@ -248,7 +272,10 @@ struct EligibilityEntry {
 struct QuotaLine {
   std::string scope;  // "county" or a school id
   QuotaCode quota_code = QuotaCode::kNone;
-  std::string quota;  // QuotaName(quota_code)
+  // The recruitment post a per-post line measures (kGenderRule); "" for
+  // lines about a whole school or the county.
+  std::string post;
+  std::string quota;  // QuotaName(quota_code), plus " at post <post>"
   int64_t required = 0;
   int64_t achieved = 0;
   bool holds = true;
@@ -279,7 +306,8 @@ struct RoundOutcome {
   RoundKind kind = RoundKind::kExchangeRotation;
   uint64_t seed = 0;
   std::string mechanism;  // e.g. "to-be", "da-star", "simultaneous da-star"
-  // VoluntaryMechanism (exchange rotation) or StageMode (hiring), by value.
+  // VoluntaryMechanism (exchange rotation), StageMode (hiring) or
+  // RecruitmentPrecedence (recruitment), by value.
   uint8_t mechanism_code = 0;
   std::vector<Placement> placements;  // one per teacher, teacher id order
   std::vector<TeacherExplanation> explanations;  // same order
@@ -287,6 +315,8 @@ struct RoundOutcome {
   std::vector<QuotaLine> quotas;
   std::vector<std::string> notes;  // mode notes for the report
   ReportCounts counts;
+  // kRecruitment only: the per-post gender table and seat records.
+  RecruitmentResult recruitment;
   std::string canonical;  // encoding above, kOutcomeEncodingCurrent
   Sha256Digest digest{};
   std::string hash_hex;  // ToHex(digest)

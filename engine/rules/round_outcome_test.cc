@@ -11,6 +11,8 @@
 #include "engine/rules/competitive_hiring.h"
 #include "engine/rules/exchange_rotation.h"
 #include "engine/rules/internal/synthetic_county.h"
+#include "engine/rules/internal/synthetic_recruitment.h"
+#include "engine/rules/recruitment.h"
 #include "gtest/gtest.h"
 
 namespace rota::engine::rules {
@@ -24,9 +26,18 @@ namespace {
 // replay to MATCH). If it changes and you did not mean to change a result,
 // the engine lost determinism or a code/encoding changed: find out why.
 constexpr char kGoldenExchangeRotation[] =
-    "fdad384270e4df6a2799c03f06b84ee4cb2ef56a5d04ad15342019d8521f1697";
+    "e887cfa2dbef2c8a61d7cd78ce894e024613536cf78a9194c8f4da1bfceee43a";
 constexpr char kGoldenCompetitiveHiring[] =
     "fe401296ee88b7abf3d0e1abf6180640b9379187aa84c14d358d2c8f94a612c0";
+constexpr char kGoldenRecruitment[] =
+    "67c434a27cf8fe7949c25d5f30c8c4c144f136d64c284d0ed6adff80e0e9db8f";
+// Version 1 of the same runs: the hashes the engine wrote before version 2
+// existed (computed with that engine). Runs stored then replay against
+// them, so these never change unless a rule change alters the results.
+constexpr char kGoldenExchangeRotationV1[] =
+    "21abbc78e1e184cec994b497a0fea638ce3163d11e61e15d28aff9e1ff28c332";
+constexpr char kGoldenCompetitiveHiringV1[] =
+    "0b97dc007a14ccb1528118edf0d96913abef7ae30275b83876895d6c37f92e83";
 
 constexpr uint64_t kGoldenSeed = 20261205;
 
@@ -71,12 +82,39 @@ CountyInputs HiringCounty() {
   return in;
 }
 
+// A recruitment market with gender reserves (so per-post quota lines), the
+// interview gate and the score floors, and one lock.
+CountyInputs RecruitmentCounty() {
+  internal::MarketOptions o;
+  o.schools = 4;
+  o.posts = 10;
+  o.applicants = 60;
+  CountyInputs in = internal::RecruitmentMarket(kGoldenSeed, o);
+  in.seed = kGoldenSeed;
+  for (const Applicant& a : in.applicants) {
+    if (a.interview_passed && a.written_score >= 6000 &&
+        !a.preferences.empty()) {
+      in.locks.push_back({a.id, a.preferences.back(), "committee decision"});
+      break;
+    }
+  }
+  return in;
+}
+
+RoundPolicy RecruitmentPolicyForGolden() {
+  RoundPolicy p;
+  p.recruitment.gender_mode = GenderMode::kEqualNumbers;
+  return p;
+}
+
 CountyInputs Shuffled(CountyInputs in) {
   std::mt19937_64 rng(kGoldenSeed);
   std::shuffle(in.schools.begin(), in.schools.end(), rng);
   std::shuffle(in.posts.begin(), in.posts.end(), rng);
   std::shuffle(in.teachers.begin(), in.teachers.end(), rng);
   std::shuffle(in.applications.begin(), in.applications.end(), rng);
+  std::shuffle(in.applicants.begin(), in.applicants.end(), rng);
+  std::shuffle(in.recruitment_posts.begin(), in.recruitment_posts.end(), rng);
   return in;
 }
 
@@ -94,6 +132,9 @@ TEST(RoundOutcomeGoldenTest, ExchangeRotation) {
   EXPECT_EQ(again->hash_hex, out->hash_hex) << "input order changed the hash";
   EXPECT_EQ(OutcomeHashHex(*again, kOutcomeEncodingV1),
             OutcomeHashHex(*out, kOutcomeEncodingV1));
+  // Version 1 still encodes exactly as before version 2.
+  EXPECT_EQ(OutcomeHashHex(*out, kOutcomeEncodingV1), kGoldenExchangeRotationV1)
+      << "version 1 of the exchange rotation golden run changed";
 }
 
 TEST(RoundOutcomeGoldenTest, CompetitiveHiring) {
@@ -107,6 +148,35 @@ TEST(RoundOutcomeGoldenTest, CompetitiveHiring) {
       RunCompetitiveHiring(Shuffled(HiringCounty()), RoundPolicy{});
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->hash_hex, out->hash_hex) << "input order changed the hash";
+  EXPECT_EQ(OutcomeHashHex(*out, kOutcomeEncodingV1),
+            kGoldenCompetitiveHiringV1)
+      << "version 1 of the competitive hiring golden run changed";
+}
+
+TEST(RoundOutcomeGoldenTest, Recruitment) {
+  absl::StatusOr<RoundOutcome> out =
+      RunRecruitment(RecruitmentCounty(), RecruitmentPolicyForGolden());
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->hash_hex, kGoldenRecruitment)
+      << "recruitment golden hash changed (see the comment above)";
+  // The county exercises hires, refusals, a lock and the gender rule.
+  EXPECT_GT(out->counts.moved, 0);
+  EXPECT_GT(out->counts.unplaced, 0);
+  EXPECT_GE(out->quotas.size(), 2u);
+  bool locked = false;
+  for (const Placement& p : out->placements) locked = locked || p.locked;
+  EXPECT_TRUE(locked);
+  absl::StatusOr<RoundOutcome> again = RunRecruitment(
+      Shuffled(RecruitmentCounty()), RecruitmentPolicyForGolden());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->hash_hex, out->hash_hex) << "input order changed the hash";
+  // The kind section (the per-post table and seat records) is in the hash.
+  RoundOutcome reseated = *out;
+  reseated.recruitment.applicants.front().seat =
+      reseated.recruitment.applicants.front().seat == SeatType::kOpen
+          ? SeatType::kReservedFemale
+          : SeatType::kOpen;
+  EXPECT_NE(OutcomeHashHex(reseated, kOutcomeEncodingV2), out->hash_hex);
 }
 
 // Every sentence the engine writes can be reworded (or translated) without
@@ -156,6 +226,37 @@ TEST(RoundOutcomeEncodingTest, SentencesAreNotInTheVersion2Hash) {
             OutcomeHashHex(*out, kOutcomeEncodingV2));
 }
 
+// The same for recruitment: its placements, per-post gender lines (sorted by
+// code and post, not by their translatable name) and notes.
+TEST(RoundOutcomeEncodingTest, RecruitmentSentencesAreNotInTheVersion2Hash) {
+  absl::StatusOr<RoundOutcome> out =
+      RunRecruitment(RecruitmentCounty(), RecruitmentPolicyForGolden());
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_GE(out->quotas.size(), 2u);
+  RoundOutcome reworded = *out;
+  for (Placement& p : reworded.placements) {
+    p.via = "换了说法 " + p.via;
+    p.reason = "换了说法";
+  }
+  // Names that sort in the opposite order of the posts.
+  for (size_t i = 0; i < reworded.quotas.size(); ++i) {
+    reworded.quotas[i].quota = std::string(reworded.quotas.size() - i, 'z');
+    reworded.quotas[i].reason = "reworded";
+  }
+  std::reverse(reworded.quotas.begin(), reworded.quotas.end());
+  for (std::string& n : reworded.notes) n = "性别规则";
+  reworded.mechanism = "reworded";
+  EXPECT_EQ(OutcomeHashHex(reworded, kOutcomeEncodingV2),
+            OutcomeHashHex(*out, kOutcomeEncodingV2));
+  EXPECT_NE(OutcomeHashHex(reworded, kOutcomeEncodingV1),
+            OutcomeHashHex(*out, kOutcomeEncodingV1));
+  // The post of a per-post line is a code and stays in.
+  RoundOutcome moved_line = *out;
+  moved_line.quotas.front().post += "x";
+  EXPECT_NE(OutcomeHashHex(moved_line, kOutcomeEncodingV2),
+            OutcomeHashHex(*out, kOutcomeEncodingV2));
+}
+
 TEST(RoundOutcomeEncodingTest, VersionByteAndVersion1StillEncodes) {
   absl::StatusOr<RoundOutcome> out =
       RunCompetitiveHiring(HiringCounty(), RoundPolicy{});
@@ -181,10 +282,12 @@ TEST(RoundOutcomeEncodingTest, VersionByteAndVersion1StillEncodes) {
 // Every placement carries a route and a reason code; via is the route's
 // sentence.
 TEST(RoundOutcomeEncodingTest, ViaIsTheRouteSentence) {
-  for (int kind = 0; kind < 2; ++kind) {
+  for (int kind = 0; kind < 3; ++kind) {
     absl::StatusOr<RoundOutcome> out =
         kind == 0 ? RunExchangeRotation(ExchangeCounty(), RoundPolicy{})
-                  : RunCompetitiveHiring(HiringCounty(), RoundPolicy{});
+        : kind == 1
+            ? RunCompetitiveHiring(HiringCounty(), RoundPolicy{})
+            : RunRecruitment(RecruitmentCounty(), RecruitmentPolicyForGolden());
     ASSERT_TRUE(out.ok()) << out.status();
     for (const Placement& p : out->placements) {
       EXPECT_EQ(p.via, RouteSentence(p.route)) << p.teacher;
@@ -194,7 +297,9 @@ TEST(RoundOutcomeEncodingTest, ViaIsTheRouteSentence) {
       EXPECT_NE(e.reason_code, Reason::kNone) << e.teacher << ": " << e.reason;
     }
     for (const QuotaLine& q : out->quotas) {
-      EXPECT_EQ(q.quota, QuotaName(q.quota_code));
+      EXPECT_NE(q.quota_code, QuotaCode::kNone) << q.quota;
+      const std::string name(QuotaName(q.quota_code));
+      EXPECT_EQ(q.quota, q.post.empty() ? name : name + " at post " + q.post);
     }
   }
 }
