@@ -439,14 +439,15 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
     if (converted != nullptr) {
       absl::MutexLock lock(&converted->mu);
       return RunEngine(converted->frozen, adjustments,
-                       record.summary().parameters(), nullptr, output);
+                       record.summary().parameters(), nullptr, output,
+                       record.summary().outcome_encoding());
     }
     google::protobuf::Arena arena;
     ROTA_ASSIGN_OR_RETURN(
         const rota::v1::RoundFrozen* f,
         ParseFrozen(event, v.round, FrozenParts::kEngineInputs, &arena));
     return RunEngine(*f, adjustments, record.summary().parameters(), nullptr,
-                     output);
+                     output, record.summary().outcome_encoding());
   };
   // The hash decides; the placements are converted (by a second run) only
   // to name the first difference when it does not match.

@@ -117,7 +117,8 @@ Rounds::ExplanationsOf(const Snapshot& s, const Round& round, int32_t run) {
   ROTA_ASSIGN_OR_RETURN(
       EngineResult result,
       RunEngine(inputs->frozen, adjustments, record.summary().parameters(),
-                nullptr, EngineOutput::kFull));
+                nullptr, EngineOutput::kFull,
+                record.summary().outcome_encoding()));
   if (result.result_hash != record.summary().result_hash()) {
     return absl::DataLossError(absl::StrCat(
         "run ", run, " of ", round.name(),

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
 #include "engine/rules/hard_rule.h"
+#include "engine/rules/round_outcome.h"
 #include "service/round_projection.h"
 
 namespace rota::service::round_internal {
@@ -198,6 +199,10 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   summary.set_run(LatestRun(round) + 1);
   *summary.mutable_parameters() = params;
   summary.set_result_hash(result.result_hash);
+  // Replay and explain re-encode with the version the hash was computed
+  // with (engine/rules/round_outcome.h).
+  summary.set_outcome_encoding(result.outcome_encoding);
+  summary.set_engine_version(std::string(engine::rules::kEngineVersion));
   summary.set_teachers(result.teachers);
   summary.set_moved(result.moved);
   summary.set_stayed(result.stayed);
