@@ -25,6 +25,7 @@
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/csv_file.h"
 #include "tools/rotactl/output.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
@@ -153,9 +154,11 @@ void PrintPlacementLine(const v1::Placement& p) {
               v1::Outcome_Name(p.outcome()).c_str(),
               Where(p.from_school(), p.from_post()).c_str(),
               Where(p.to_school(), p.to_post()).c_str());
-  if (!p.via().empty()) {
-    std::printf(" via %s [%s]", p.via().c_str(),
-                v1::Route_Name(p.route()).c_str());
+  // Runs recorded before routes existed have only the via sentence.
+  if (p.route() != v1::ROUTE_NONE) {
+    std::printf(" by %s", RouteWords(p.route()).c_str());
+  } else if (!p.via().empty()) {
+    std::printf(" via %s", p.via().c_str());
   }
   if (p.locked()) std::printf(" [locked]");
   if (p.overridden())
@@ -440,10 +443,11 @@ int Results(Context* ctx, const RoundOpts& o) {
   req.set_page_size(o.page_size > 0 ? o.page_size : (o.all ? 1000 : 50));
   ListPrinter out(
       ctx->format(),
-      {"TEACHER", "OUTCOME", "FROM", "TO", "CHOICE", "POINTS", "VIA", "NOTE"},
+      {"TEACHER", "OUTCOME", "FROM", "TO", "CHOICE", "POINTS", "ROUTE", "WHY",
+       "NOTE"},
       {"teacher", "from_school", "from_post", "to_school", "to_post", "outcome",
        "choice", "via", "route", "mandatory", "locked", "overridden",
-       "return_date", "points", "reason", "reason_code"});
+       "return_date", "points", "reason", "why"});
   std::string next;
   while (true) {
     v1::ListPlacementsResponse page;
@@ -462,21 +466,26 @@ int Results(Context* ctx, const RoundOpts& o) {
         notes.push_back("returns " + p.return_date());
       if (!p.reason().empty()) notes.push_back(p.reason());
       const std::string teacher(IdOf(p.teacher()));
-      out.Add(
-          p,
-          {teacher, v1::Outcome_Name(p.outcome()),
-           Where(p.from_school(), p.from_post()),
-           Where(p.to_school(), p.to_post()),
-           p.choice() > 0 ? std::to_string(p.choice()) : "-",
-           Points(p.points()), p.via(), absl::StrJoin(notes, "; ")},
-          {teacher, std::string(IdOf(p.from_school())),
-           std::string(IdOf(p.from_post())), std::string(IdOf(p.to_school())),
-           std::string(IdOf(p.to_post())), v1::Outcome_Name(p.outcome()),
-           std::to_string(p.choice()), p.via(), v1::Route_Name(p.route()),
-           p.mandatory() ? "true" : "false", p.locked() ? "true" : "false",
-           p.overridden() ? "true" : "false", p.return_date(),
-           std::to_string(p.points()), p.reason(),
-           v1::PlacementReason_Name(p.reason_code())});
+      // Runs recorded before routes existed have only the via sentence.
+      const std::string route = p.route() != v1::ROUTE_NONE
+                                    ? RouteWords(p.route())
+                                : p.via().empty() ? RouteWords(v1::ROUTE_NONE)
+                                                  : p.via();
+      const std::string why = ReasonWords(p.reason_code());
+      out.Add(p,
+              {teacher, v1::Outcome_Name(p.outcome()),
+               Where(p.from_school(), p.from_post()),
+               Where(p.to_school(), p.to_post()),
+               p.choice() > 0 ? std::to_string(p.choice()) : "-",
+               Points(p.points()), route, why.empty() ? "-" : why,
+               absl::StrJoin(notes, "; ")},
+              {teacher, std::string(IdOf(p.from_school())),
+               std::string(IdOf(p.from_post())),
+               std::string(IdOf(p.to_school())), std::string(IdOf(p.to_post())),
+               v1::Outcome_Name(p.outcome()), std::to_string(p.choice()),
+               p.via(), route, p.mandatory() ? "true" : "false",
+               p.locked() ? "true" : "false", p.overridden() ? "true" : "false",
+               p.return_date(), std::to_string(p.points()), p.reason(), why});
     }
     next = page.next_page_token();
     if (next.empty() || !o.all) break;
@@ -504,6 +513,8 @@ int Explain(Context* ctx, const RoundOpts& o) {
   }
   const v1::Placement& p = out.placement();
   PrintPlacementLine(p);
+  if (p.reason_code() != v1::REASON_UNSPECIFIED)
+    std::printf("  why: %s\n", ReasonWords(p.reason_code()).c_str());
   if (!p.reason().empty()) std::printf("  reason: %s\n", p.reason().c_str());
   if (p.choice() > 0) std::printf("  got choice %d\n", p.choice());
   std::printf("points %s:\n", Points(p.points()).c_str());
