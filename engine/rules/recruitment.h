@@ -42,7 +42,11 @@
 // strategy-proofness is not claimed with it either.
 //
 // Output: one placement per applicant (teacher = applicant id; kRecruited
-// or kNotRecruited), an explanation for each listed post, and
+// or kNotRecruited; route kRecruitment, kNotRecruited, kLock or kOverride;
+// reason code kRecruited, kPinned or why she was not hired: kInterviewFailed,
+// kBelowMinScore, kListedNoPost, kNoListedPostTookHer), an explanation for
+// each listed post, a kGenderRule quota line per post with reserved seats,
+// and
 // RoundOutcome::recruitment (recruitment_result.h): the per-post gender
 // table and seat records.
 //
