@@ -223,6 +223,18 @@ using RegistryBase = rota::v1::RegistryService::WithRawCallbackMethod_CreateCoun
                                                                 rota::v1::RegistryService::WithRawCallbackMethod_GetCountySummary<
                                                                     rota::v1::RegistryService::
                                                                         Service>>>>>>>>>>>>>>>>>>>>>>;
+// Recruitment applicants and posts.
+using RegistryWithRecruitmentBase = Compose<
+    RegistryBase,
+    rota::v1::RegistryService::WithRawCallbackMethod_CreateApplicant,
+    rota::v1::RegistryService::WithRawCallbackMethod_GetApplicant,
+    rota::v1::RegistryService::WithRawCallbackMethod_ListApplicants,
+    rota::v1::RegistryService::WithRawCallbackMethod_DeleteApplicant,
+    rota::v1::RegistryService::WithRawCallbackMethod_CreateRecruitmentPost,
+    rota::v1::RegistryService::WithRawCallbackMethod_GetRecruitmentPost,
+    rota::v1::RegistryService::WithRawCallbackMethod_ListRecruitmentPosts,
+    rota::v1::RegistryService::WithRawCallbackMethod_DeleteRecruitmentPost>::
+    type;
 
 // Reads a varint field 1 ("row") from a serialized import row.
 int64_t RowNumberOf(absl::string_view bytes) {
@@ -259,7 +271,7 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     int number = WireFormatLite::GetTagFieldNumber(tag);
     if (WireFormatLite::GetTagWireType(tag) !=
             WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
-        number < 1 || number > 5) {
+        number < 1 || (number > 5 && number != 8 && number != 9)) {
       if (!WireFormatLite::SkipField(&in, tag)) break;
       continue;
     }
@@ -277,12 +289,17 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     }
     Message* row = number == 3   ? static_cast<Message*>(chunk->add_schools())
                    : number == 4 ? static_cast<Message*>(chunk->add_posts())
-                                 : static_cast<Message*>(chunk->add_teachers());
+                   : number == 5 ? static_cast<Message*>(chunk->add_teachers())
+                   : number == 8
+                       ? static_cast<Message*>(chunk->add_applicants())
+                       : static_cast<Message*>(chunk->add_recruitment_posts());
     if (row->ParseFromString(value)) continue;
     const google::protobuf::Descriptor* d = row->GetDescriptor();
     if (number == 3) chunk->mutable_schools()->RemoveLast();
     if (number == 4) chunk->mutable_posts()->RemoveLast();
     if (number == 5) chunk->mutable_teachers()->RemoveLast();
+    if (number == 8) chunk->mutable_applicants()->RemoveLast();
+    if (number == 9) chunk->mutable_recruitment_posts()->RemoveLast();
     Violations v;
     FindInvalidUtf8(d, value, "", v);
     int64_t row_number = RowNumberOf(value);
@@ -445,7 +462,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   rota::v1::BulkImportResponse total_;
 };
 
-class RegistryGrpc final : public RegistryBase {
+class RegistryGrpc final : public RegistryWithRecruitmentBase {
  public:
   static constexpr char kService[] = "rota.v1.RegistryService";
   explicit RegistryGrpc(Backend* backend) : backend_(backend) {}
@@ -483,6 +500,23 @@ class RegistryGrpc final : public RegistryBase {
   // A summary scans the whole county: keep it off gRPC's threads.
   ROTA_REGISTRY_METHOD(GetCountySummary, GetCountySummaryRequest, CountySummary,
                        Mode::kPool)
+  // Recruitment applicants and posts.
+  ROTA_REGISTRY_METHOD(CreateApplicant, CreateApplicantRequest, Applicant,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(GetApplicant, GetApplicantRequest, Applicant,
+                       Mode::kInline)
+  ROTA_REGISTRY_METHOD(ListApplicants, ListApplicantsRequest,
+                       ListApplicantsResponse, Mode::kInline)
+  ROTA_REGISTRY_METHOD(DeleteApplicant, DeleteApplicantRequest, DeleteResponse,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(CreateRecruitmentPost, CreateRecruitmentPostRequest,
+                       RecruitmentPost, Mode::kPool)
+  ROTA_REGISTRY_METHOD(GetRecruitmentPost, GetRecruitmentPostRequest,
+                       RecruitmentPost, Mode::kInline)
+  ROTA_REGISTRY_METHOD(ListRecruitmentPosts, ListRecruitmentPostsRequest,
+                       ListRecruitmentPostsResponse, Mode::kInline)
+  ROTA_REGISTRY_METHOD(DeleteRecruitmentPost, DeleteRecruitmentPostRequest,
+                       DeleteResponse, Mode::kPool)
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* BulkImport(
       grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override {

@@ -23,6 +23,12 @@ std::string Post(absl::string_view id) { return absl::StrCat(kPostPrefix, id); }
 std::string Teacher(absl::string_view id) {
   return absl::StrCat(kTeacherPrefix, id);
 }
+std::string Applicant(absl::string_view id) {
+  return absl::StrCat(kApplicantPrefix, id);
+}
+std::string RecruitmentPost(absl::string_view id) {
+  return absl::StrCat(kRecruitmentPostPrefix, id);
+}
 std::string TeachersBySchoolPrefix(absl::string_view school) {
   return absl::StrCat("x/ts/", school, "/");
 }
@@ -116,6 +122,16 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
     DiffIndex(old ? TeacherIndexKeys(*old) : std::set<std::string>{},
               TeacherIndexKeys(t), out);
     out.push_back(ProjectionWrite::Put(key, e.payload));
+  } else if (e.type == kApplicantEvent) {
+    rota::v1::Applicant a;
+    if (!a.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(
+        ProjectionWrite::Put(keys::Applicant(IdOf(a.name())), e.payload));
+  } else if (e.type == kRecruitmentPostEvent) {
+    rota::v1::RecruitmentPost p;
+    if (!p.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(
+        ProjectionWrite::Put(keys::RecruitmentPost(IdOf(p.name())), e.payload));
   } else if (e.type == kDeleteEvent) {
     rota::v1::DeleteResponse d;
     if (!d.ParseFromString(e.payload)) return Corrupt(e);
@@ -133,6 +149,10 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
       ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Teacher>(before, key));
       if (old) DiffIndex(TeacherIndexKeys(*old), {}, out);
       out.push_back(ProjectionWrite::Delete(key));
+    } else if (auto a = ParseChildName(d.name(), kApplicants)) {
+      out.push_back(ProjectionWrite::Delete(keys::Applicant(a->id)));
+    } else if (auto r = ParseChildName(d.name(), kRecruitmentPosts)) {
+      out.push_back(ProjectionWrite::Delete(keys::RecruitmentPost(r->id)));
     } else {
       return Corrupt(e);
     }

@@ -5,6 +5,8 @@
 //   c                         the County
 //   s/{school}                a School           p/{post}   a Post
 //   t/{teacher}               a Teacher
+//   ap/{applicant}            an Applicant (recruitment)
+//   jp/{post}                 a RecruitmentPost
 //   x/ts/{school}/{teacher}   teachers by school (value empty)
 //   x/tj/{subject}/{teacher}  teachers by subject
 //   x/ps/{school}/{post}      posts by school
@@ -12,11 +14,11 @@
 //                             events: they hold the request digest; the "_"
 //                             prefix marks keys the projection check skips)
 //
-// Events: "rota.v1.County|School|Post|Teacher" carry the full resource as
-// stored (etag = the event's sequence); "rota.v1.Delete" carries a
-// DeleteResponse with the deleted resource's name. `ProjectEvent` is the only
-// code that maps an event to projection writes: the live write path and the
-// rebuild check both call it, so they cannot diverge.
+// Events: "rota.v1.County|School|Post|Teacher|Applicant|RecruitmentPost" carry
+// the full resource as stored (etag = the event's sequence); "rota.v1.Delete"
+// carries a DeleteResponse with the deleted resource's name. `ProjectEvent` is
+// the only code that maps an event to projection writes: the live write path
+// and the rebuild check both call it, so they cannot diverge.
 //
 // The rebuild check itself is storage::CheckProjections
 // (service/storage/projection_check.h) called with RegistryProjector().
@@ -46,11 +48,16 @@ inline constexpr char kCounty[] = "c";
 inline constexpr char kSchoolPrefix[] = "s/";
 inline constexpr char kPostPrefix[] = "p/";
 inline constexpr char kTeacherPrefix[] = "t/";
+inline constexpr char kApplicantPrefix[] = "ap/";
+// Not "rp/": round placements live there (round_projection.cc).
+inline constexpr char kRecruitmentPostPrefix[] = "jp/";
 inline constexpr char kIndexPrefix[] = "x/";
 inline constexpr char kRequestPrefix[] = "_r/";
 std::string School(absl::string_view id);
 std::string Post(absl::string_view id);
 std::string Teacher(absl::string_view id);
+std::string Applicant(absl::string_view id);
+std::string RecruitmentPost(absl::string_view id);
 std::string TeachersBySchoolPrefix(absl::string_view school);
 std::string TeachersBySubjectPrefix(absl::string_view subject);
 std::string PostsBySchoolPrefix(absl::string_view school);
@@ -62,6 +69,8 @@ inline constexpr char kCountyEvent[] = "rota.v1.County";
 inline constexpr char kSchoolEvent[] = "rota.v1.School";
 inline constexpr char kPostEvent[] = "rota.v1.Post";
 inline constexpr char kTeacherEvent[] = "rota.v1.Teacher";
+inline constexpr char kApplicantEvent[] = "rota.v1.Applicant";
+inline constexpr char kRecruitmentPostEvent[] = "rota.v1.RecruitmentPost";
 inline constexpr char kDeleteEvent[] = "rota.v1.Delete";
 
 // Projection writes caused by `event`, given the state before it.

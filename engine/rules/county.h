@@ -61,7 +61,8 @@ int32_t FullYearsBetween(int32_t from, int32_t to);
 // ---------------------------------------------------------------- enums
 enum class RoundKind : uint8_t {
   kExchangeRotation = 1,
-  kCompetitiveHiring = 2
+  kCompetitiveHiring = 2,
+  kRecruitment = 4,  // 新教师招聘 (recruitment.h)
 };
 enum class Stage : uint8_t {
   kUnspecified = 0,
@@ -133,10 +134,21 @@ enum class ObligationKind : uint8_t {
   kBundledRuralTerm = 3,  // 捆绑聘用: the first terms at a rural school
 };
 
+// How an applicant entered the recruitment (招聘渠道). Each applicant has
+// exactly one channel.
+enum class Channel : uint8_t {
+  kUnspecified = 0,
+  kOpen = 1,          // open recruitment (公开招聘)
+  kSpecialPost = 2,   // 特岗计划
+  kPublicFunded = 3,  // 公费师范生
+  kTalent = 4,        // 人才引进
+};
+
 std::string_view StageName(Stage s);            // "primary", ...
 std::string_view LocalityName(Locality l);      // "urban", "town", ...
 std::string_view TitleName(Title t);            // "senior", ...
 std::string_view GradeName(EvaluationGrade g);  // "excellent", ...
+std::string_view ChannelName(Channel c);        // "open", "special post"...
 // True if locality a is strictly lower than b (e.g. kRural below kUrban).
 inline bool LowerLocality(Locality a, Locality b) {
   return static_cast<int>(a) > static_cast<int>(b);
@@ -289,6 +301,39 @@ struct Override {
   std::string reason;
 };
 
+// A new-teacher applicant of a recruitment round (not a teacher yet; a
+// committed hire becomes one). Her preference list is part of the record.
+struct Applicant {
+  std::string id;  // county-unique, distinct from staff ids
+  std::string display_name;
+  Gender gender = Gender::kUnspecified;
+  int32_t birth_day = 0;
+  std::vector<std::string> subjects;  // subjects she may teach, first = main
+  std::vector<Stage> certificate_stages;  // 教师资格 stages
+  Channel channel = Channel::kUnspecified;
+  // Xining's "先面试、后笔试": the interview is a pass/fail gate
+  // (RecruitmentPolicy::interview_gate); the written score ranks.
+  bool interview_passed = false;
+  // Written exam score in centipoints: 0..10000 = 0.00..100.00.
+  int64_t written_score = 0;
+  std::vector<std::string> preferences;  // recruitment post ids, best first
+};
+
+// Seats a school recruits for in one subject and stage. A bundled post
+// (捆绑聘用, Gaotang) places the new teacher at `school` with her first
+// `bundled_term_years` served at `bundled_rural_school`.
+struct RecruitmentPost {
+  std::string id;      // county-unique among recruitment posts
+  std::string school;  // school id
+  std::string subject;
+  Stage stage = Stage::kUnspecified;  // kUnspecified = school's first stage
+  int32_t seats = 0;
+  std::string bundled_rural_school;  // school id; "" = not bundled
+  // Years at the rural school; 0 = the policy default
+  // (RecruitmentPolicy::default_bundled_term_years) when bundled.
+  int32_t bundled_term_years = 0;
+};
+
 struct CountyInputs {
   std::string county;         // county id, informational
   int32_t effective_day = 0;  // the round's effective date = "today"
@@ -297,8 +342,11 @@ struct CountyInputs {
   std::vector<Post> posts;
   std::vector<Teacher> teachers;
   std::vector<Application> applications;
-  std::vector<Lock> locks;
+  std::vector<Lock> locks;  // recruitment: teacher = applicant id
   std::vector<Override> overrides;
+  // Recruitment rounds only (empty otherwise).
+  std::vector<Applicant> applicants;
+  std::vector<RecruitmentPost> recruitment_posts;
 };
 
 // Sanity bounds of the inputs (the API rejects larger values first): the
@@ -323,6 +371,14 @@ inline constexpr int kMaxSchoolHeadcount = 100000;
 // without duplicates;
 // locks and overrides name known teachers and targets, at most one lock or
 // override per teacher.
+// kRecruitment also checks: applicants have a non-empty unique id, a gender,
+// at least one subject, known certificate stages, a channel, a written
+// score in [0, 10000], preferences naming known recruitment posts without
+// duplicates; recruitment posts have a non-empty unique id, a known school,
+// a subject, a known stage, seats in [0, kMaxPostCount], a bundled rural
+// school (if any) that is known, is not the post's school and is rural or a
+// teaching point, bundled_term_years in [0, 20] and 0 when not bundled;
+// locks and overrides name applicants and recruitment posts.
 absl::Status ValidateCountyInputs(const CountyInputs& inputs, RoundKind kind);
 
 }  // namespace rota::engine::rules

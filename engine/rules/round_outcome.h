@@ -25,7 +25,8 @@
 //   u32 n quota lines (scope "county" first, then schools by id; within a
 //     scope by quota name): str scope, str quota, i64 required,
 //     i64 achieved, bool holds, str reason;
-//   u32 n notes, each str.
+//   u32 n notes, each str;
+//   kRecruitment only: EncodeRecruitmentResult (recruitment_result.h).
 // Explanations and report counts are derived from these and are not encoded.
 // FinishOutcome sorts every list, so the encoding never depends on input
 // order.
@@ -41,18 +42,21 @@
 
 #include "common/sha256.h"
 #include "engine/rules/county.h"
+#include "engine/rules/recruitment_result.h"
 
 namespace rota::engine::rules {
 
 enum class Outcome : uint8_t {
   kUnspecified = 0,
-  kStayed = 1,     // keeps her school/post
-  kMoved = 2,      // placed at a new school/post
-  kUnplaced = 3,   // 待岗 (hiring) / mandatory mover who found no seat
-  kExempt = 4,     // exempt: never moved
-  kInspector = 5,  // principal near retirement: flagged for 专职督学
-  kDownHired = 6,  // placed in a lower title band (低聘)
-  kUpHired = 7,    // placed in a higher title band (低职高聘)
+  kStayed = 1,         // keeps her school/post
+  kMoved = 2,          // placed at a new school/post
+  kUnplaced = 3,       // 待岗 (hiring) / mandatory mover who found no seat
+  kExempt = 4,         // exempt: never moved
+  kInspector = 5,      // principal near retirement: flagged for 专职督学
+  kDownHired = 6,      // placed in a lower title band (低聘)
+  kUpHired = 7,        // placed in a higher title band (低职高聘)
+  kRecruited = 9,      // recruitment: an applicant hired at a recruitment post
+  kNotRecruited = 10,  // recruitment: an applicant not hired
 };
 std::string_view OutcomeName(Outcome o);  // "STAYED", "MOVED", ... (proto)
 
@@ -168,6 +172,8 @@ struct RoundOutcome {
   std::vector<QuotaLine> quotas;
   std::vector<std::string> notes;  // mode notes for the report
   ReportCounts counts;
+  // kRecruitment only: the per-post gender table and seat records.
+  RecruitmentResult recruitment;
   std::string canonical;  // encoding above
   Sha256Digest digest{};
   std::string hash_hex;  // ToHex(digest)

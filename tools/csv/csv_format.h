@@ -1,6 +1,7 @@
-// The CSV columns of schools.csv, posts.csv, teachers.csv and
-// applications.csv, and their conversion to and from rota.v1 resources.
-// docs/csv-format.md is the user-facing description of the same format.
+// The CSV columns of schools.csv, posts.csv, teachers.csv, applications.csv,
+// applicants.csv and recruitment_posts.csv, and their conversion to and from
+// rota.v1 resources. docs/csv-format.md is the user-facing description of the
+// same format.
 //
 // Columns are found by header name (any order; unknown names are an error so
 // a typo does not silently drop data). Multi-valued cells separate items with
@@ -32,7 +33,14 @@
 
 namespace rota::tools {
 
-enum class CsvTable { kSchools, kPosts, kTeachers, kApplications };
+enum class CsvTable {
+  kSchools,
+  kPosts,
+  kTeachers,
+  kApplications,
+  kApplicants,        // recruitment applicants
+  kRecruitmentPosts,  // recruitment posts
+};
 
 // The canonical columns of `table`, in the order rota-gen and `rotactl -o csv`
 // write them.
@@ -82,6 +90,17 @@ absl::Status TeacherFromCsv(const CsvHeader& header,
                             const std::vector<std::string>& record,
                             std::string_view county, rota::v1::Teacher* out,
                             std::string* field);
+// A written score is points with at most two decimals ("72.5", "72.50");
+// stored as centipoints (7250).
+absl::Status ApplicantFromCsv(const CsvHeader& header,
+                              const std::vector<std::string>& record,
+                              std::string_view county, rota::v1::Applicant* out,
+                              std::string* field);
+absl::Status RecruitmentPostFromCsv(const CsvHeader& header,
+                                    const std::vector<std::string>& record,
+                                    std::string_view county,
+                                    rota::v1::RecruitmentPost* out,
+                                    std::string* field);
 absl::Status ApplicationFromCsv(const CsvHeader& header,
                                 const std::vector<std::string>& record,
                                 Application* out, std::string* field);
@@ -90,6 +109,9 @@ absl::Status ApplicationFromCsv(const CsvHeader& header,
 std::vector<std::string> SchoolToCsv(const rota::v1::School& school);
 std::vector<std::string> PostToCsv(const rota::v1::Post& post);
 std::vector<std::string> TeacherToCsv(const rota::v1::Teacher& teacher);
+std::vector<std::string> ApplicantToCsv(const rota::v1::Applicant& applicant);
+std::vector<std::string> RecruitmentPostToCsv(
+    const rota::v1::RecruitmentPost& post);
 
 // The last segment of a resource name ("counties/a/schools/s1" -> "s1").
 std::string_view IdOf(std::string_view name);
@@ -104,6 +126,9 @@ std::string TitleName(rota::v1::Title v);
 std::string RoleName(rota::v1::Role v);
 std::string BackboneName(rota::v1::BackboneLevel v);
 std::string EmploymentName(rota::v1::Employment v);
+std::string ChannelName(rota::v1::RecruitmentChannel v);
+// Centipoints as points with two decimals: 7250 -> "72.50".
+std::string ScoreText(int64_t centipoints);
 
 // Escapes ';', '|', ':' and '\' with a backslash, for free text inside a
 // multi-valued cell.

@@ -54,6 +54,9 @@ struct CountyGenOptions {
   std::string as_of = "2026-09-01";
   // Also write applications.csv (preference lists, issue 5).
   bool applications = true;
+  // Recruitment: this many applicants plus recruitment posts at schools
+  // with vacancies (applicant_generator.h). 0 (default): no such files.
+  int64_t applicants = 0;
 };
 
 struct CountyGenStats {
@@ -62,6 +65,8 @@ struct CountyGenStats {
   int64_t post_seats = 0;
   int64_t teachers = 0;
   int64_t applications = 0;
+  int64_t applicants = 0;
+  int64_t recruitment_posts = 0;
   int64_t bytes = 0;
 };
 

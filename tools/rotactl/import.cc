@@ -1,4 +1,4 @@
-// rotactl import schools|posts|teachers FILE.csv
+// rotactl import schools|posts|teachers|applicants|recruitment-posts FILE.csv
 //
 // The whole file is checked first: a CSV syntax error (with row, line and
 // column), text that is not UTF-8, a control character in a cell or two rows
@@ -45,6 +45,10 @@ const char* TableName(CsvTable table) {
       return "posts";
     case CsvTable::kTeachers:
       return "teachers";
+    case CsvTable::kApplicants:
+      return "applicants";
+    case CsvTable::kRecruitmentPosts:
+      return "recruitment-posts";
     default:
       return "applications";
   }
@@ -118,6 +122,22 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
       if (!s.ok()) chunk->mutable_posts()->RemoveLast();
       break;
     }
+    case CsvTable::kApplicants: {
+      auto* r = chunk->add_applicants();
+      r->set_row(row);
+      s = rota::tools::ApplicantFromCsv(header, fields, county_id,
+                                        r->mutable_applicant(), field);
+      if (!s.ok()) chunk->mutable_applicants()->RemoveLast();
+      break;
+    }
+    case CsvTable::kRecruitmentPosts: {
+      auto* r = chunk->add_recruitment_posts();
+      r->set_row(row);
+      s = rota::tools::RecruitmentPostFromCsv(
+          header, fields, county_id, r->mutable_recruitment_post(), field);
+      if (!s.ok()) chunk->mutable_recruitment_posts()->RemoveLast();
+      break;
+    }
     default: {
       auto* r = chunk->add_teachers();
       r->set_row(row);
@@ -131,7 +151,8 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
 }
 
 int ChunkRows(const v1::BulkImportRequest& chunk) {
-  return chunk.schools_size() + chunk.posts_size() + chunk.teachers_size();
+  return chunk.schools_size() + chunk.posts_size() + chunk.teachers_size() +
+         chunk.applicants_size() + chunk.recruitment_posts_size();
 }
 
 // Encoded size of the row AddRow appended last (plus its tag and length).
@@ -141,6 +162,12 @@ size_t LastRowBytes(const v1::BulkImportRequest& chunk, CsvTable table) {
       return chunk.schools(chunk.schools_size() - 1).ByteSizeLong() + 6;
     case CsvTable::kPosts:
       return chunk.posts(chunk.posts_size() - 1).ByteSizeLong() + 6;
+    case CsvTable::kApplicants:
+      return chunk.applicants(chunk.applicants_size() - 1).ByteSizeLong() + 6;
+    case CsvTable::kRecruitmentPosts:
+      return chunk.recruitment_posts(chunk.recruitment_posts_size() - 1)
+                 .ByteSizeLong() +
+             6;
     default:
       return chunk.teachers(chunk.teachers_size() - 1).ByteSizeLong() + 6;
   }
@@ -301,15 +328,20 @@ void AddImportCommands(CLI::App* app, Context* ctx) {
   CLI::App* noun = app->add_subcommand("import",
                                        "Import a CSV file (docs/csv-format.md) "
                                        "into the county: schools, then posts, "
-                                       "then teachers");
+                                       "then teachers; recruitment-posts, "
+                                       "then applicants");
   noun->require_subcommand(1);
   noun->fallthrough();
   for (CsvTable table :
-       {CsvTable::kSchools, CsvTable::kPosts, CsvTable::kTeachers}) {
+       {CsvTable::kSchools, CsvTable::kPosts, CsvTable::kTeachers,
+        CsvTable::kRecruitmentPosts, CsvTable::kApplicants}) {
     auto o = std::make_shared<ImportOpts>();
     CLI::App* cmd = noun->add_subcommand(
         TableName(table),
-        std::string("Import ") + TableName(table) + ".csv (upsert by id)");
+        std::string("Import ") +
+            (table == CsvTable::kRecruitmentPosts ? "recruitment_posts"
+                                                  : TableName(table)) +
+            ".csv (upsert by id)");
     cmd->fallthrough();
     cmd->add_option("FILE", o->file, "CSV file, UTF-8 (BOM and CRLF accepted)")
         ->required();
