@@ -52,6 +52,15 @@ constexpr struct {
     {"rota.v1.RegistryService/ListTeachers", P::kRead},
     {"rota.v1.RegistryService/BulkImport", P::kRegistryWrite},
     {"rota.v1.RegistryService/GetCountySummary", P::kRead},
+    // Recruitment applicants and posts.
+    {"rota.v1.RegistryService/CreateApplicant", P::kRegistryWrite},
+    {"rota.v1.RegistryService/GetApplicant", P::kRead},
+    {"rota.v1.RegistryService/ListApplicants", P::kRead},
+    {"rota.v1.RegistryService/DeleteApplicant", P::kRegistryWrite},
+    {"rota.v1.RegistryService/CreateRecruitmentPost", P::kRegistryWrite},
+    {"rota.v1.RegistryService/GetRecruitmentPost", P::kRead},
+    {"rota.v1.RegistryService/ListRecruitmentPosts", P::kRead},
+    {"rota.v1.RegistryService/DeleteRecruitmentPost", P::kRegistryWrite},
     // rota.v1.AuditService
     {"rota.v1.AuditService/VerifyChain", P::kAudit},
     {"rota.v1.AuditService/ListEvents", P::kAudit},

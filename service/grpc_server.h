@@ -52,11 +52,11 @@ struct ServerOptions {
   // text. With `tls_client_ca` (PEM), client certificates are requested and,
   // when presented, must verify against it (clients with a bearer token may
   // come without one).
-  std::string tls_cert_pem;
-  std::string tls_key_pem;
-  std::string tls_client_ca_pem;
+  std::string tls_cert_pem = "";
+  std::string tls_key_pem = "";
+  std::string tls_client_ca_pem = "";
   // Who may call what; null = local mode (every caller is the operator).
-  std::shared_ptr<const AccessControl> access;
+  std::shared_ptr<const AccessControl> access = nullptr;
 };
 
 class RotaServer {
