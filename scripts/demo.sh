@@ -117,11 +117,12 @@ else
   ch=$("$ROTACTL" round create --kind competitive-hiring --year "$school_year" --effective "$as_of")
   echo "round $ch"
   "$ROTACTL" round freeze "$ch" --seed "$SEED"
-  "$ROTACTL" round run "$ch"
+  "$ROTACTL" round run "$ch" | tee "$DEMO_DIR/run-ch.txt"
+  ch_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-ch.txt")
   step "rotactl round report $ch"
   "$ROTACTL" round report "$ch"
-  step "rotactl round commit $ch"
-  "$ROTACTL" round commit "$ch"
+  step "rotactl round commit $ch --run-etag $ch_etag (the run just reviewed)"
+  "$ROTACTL" round commit "$ch" --run-etag "$ch_etag"
   step "rotactl audit replay $ch"
   "$ROTACTL" audit replay "$ch"
 
@@ -130,7 +131,8 @@ else
   echo "round $er"
   "$ROTACTL" round apply "$er" "$DEMO_DIR/applications.csv" --no-progress
   "$ROTACTL" round freeze "$er" --seed "$SEED"
-  "$ROTACTL" round run "$er"
+  "$ROTACTL" round run "$er" | tee "$DEMO_DIR/run-er.txt"
+  er_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-er.txt")
   step "rotactl round report $er"
   "$ROTACTL" round report "$er"
   step "rotactl round results $er --outcome MOVED (first page)"
@@ -143,8 +145,8 @@ else
     step "rotactl round explain $er $who"
     "$ROTACTL" round explain "$er" "$who"
   fi
-  step "rotactl round commit $er"
-  "$ROTACTL" round commit "$er"
+  step "rotactl round commit $er --run-etag $er_etag (the run just reviewed)"
+  "$ROTACTL" round commit "$er" --run-etag "$er_etag"
   step "rotactl audit replay $er"
   "$ROTACTL" audit replay "$er"
 

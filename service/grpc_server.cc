@@ -88,6 +88,8 @@ struct Backend {
   std::atomic<Policies*> policies{nullptr};
   std::atomic<Rounds*> rounds{nullptr};
   WorkerPool* pool = nullptr;
+  // Who may call what; never null.
+  std::shared_ptr<const AccessControl> access;
 };
 
 // Nests gRPC's WithRawCallbackMethod_X<Base> wrappers: Compose<Base, A, B>
@@ -142,18 +144,35 @@ void SerializeResponse(const Message& response, grpc::ByteBuffer* out) {
 
 enum class Mode { kInline, kPool };
 
+// The caller of `service`/`method` with the permission the method needs
+// (UNAUTHENTICATED / PERMISSION_DENIED before any work is done).
+absl::StatusOr<CallContext> Authenticate(const Backend* backend,
+                                         const grpc::CallbackServerContext* ctx,
+                                         absl::string_view service,
+                                         absl::string_view method) {
+  return backend->access->Authenticate(*ctx,
+                                       absl::StrCat(service, "/", method));
+}
+
 template <typename Req, typename Resp, typename Fn>
 grpc::ServerUnaryReactor* Serve(Backend* backend,
                                 grpc::CallbackServerContext* ctx,
                                 const grpc::ByteBuffer* in,
-                                grpc::ByteBuffer* out, Mode mode, Fn fn) {
+                                grpc::ByteBuffer* out, Mode mode,
+                                const char* service, const char* method,
+                                Fn fn) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  auto run = [backend, ctx, in, out, reactor, fn]() {
+  absl::StatusOr<CallContext> call =
+      Authenticate(backend, ctx, service, method);
+  if (!call.ok()) {
+    reactor->Finish(ToGrpcStatus(call.status()));
+    return reactor;
+  }
+  auto run = [backend, in, out, reactor, fn, call = *std::move(call)]() {
     absl::Status status;
     Req request;
     status = ParseRequest(*in, &request);
     if (status.ok()) {
-      CallContext call = CallContextFrom(*ctx);
       absl::StatusOr<Resp> response = fn(backend, call, request);
       if (response.ok()) {
         SerializeResponse(*response, out);
@@ -176,7 +195,7 @@ grpc::ServerUnaryReactor* Serve(Backend* backend,
                                    const grpc::ByteBuffer* in,           \
                                    grpc::ByteBuffer* out) override {     \
     return Serve<rota::v1::Req, rota::v1::Resp>(                         \
-        backend_, ctx, in, out, mode,                                    \
+        backend_, ctx, in, out, mode, kService, #Method,                 \
         [](Backend* b, const CallContext& call,                          \
            const rota::v1::Req& req) -> absl::StatusOr<rota::v1::Resp> { \
           Registry* r = b->registry.load(std::memory_order_acquire);     \
@@ -322,7 +341,15 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   ImportReactor(Backend* backend, grpc::CallbackServerContext* ctx,
                 grpc::ByteBuffer* response)
-      : backend_(backend), call_(CallContextFrom(*ctx)), response_(response) {
+      : backend_(backend), response_(response) {
+    absl::StatusOr<CallContext> call =
+        Authenticate(backend, ctx, "rota.v1.RegistryService", "BulkImport");
+    if (!call.ok()) {
+      finished_ = true;
+      Finish(ToGrpcStatus(call.status()));
+      return;
+    }
+    call_ = *std::move(call);
     StartRead(&buffer_);
   }
 
@@ -437,6 +464,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
 class RegistryGrpc final : public RegistryWithRecruitmentBase {
  public:
+  static constexpr char kService[] = "rota.v1.RegistryService";
   explicit RegistryGrpc(Backend* backend) : backend_(backend) {}
 
   ROTA_REGISTRY_METHOD(CreateCounty, CreateCountyRequest, County, Mode::kPool)
@@ -514,7 +542,7 @@ using AuditBase = Compose<
                                    const grpc::ByteBuffer* in,           \
                                    grpc::ByteBuffer* out) override {     \
     return Serve<rota::v1::Req, rota::v1::Resp>(                         \
-        backend_, ctx, in, out, mode,                                    \
+        backend_, ctx, in, out, mode, kService, #Method,                 \
         [](Backend* b, const CallContext& call,                          \
            const rota::v1::Req& req) -> absl::StatusOr<rota::v1::Resp> { \
           auto* impl = b->field.load(std::memory_order_acquire);         \
@@ -525,13 +553,14 @@ using AuditBase = Compose<
 
 class AuditGrpc final : public AuditBase {
  public:
+  static constexpr char kService[] = "rota.v1.AuditService";
   explicit AuditGrpc(Backend* backend) : backend_(backend) {}
 
   grpc::ServerUnaryReactor* VerifyChain(grpc::CallbackServerContext* ctx,
                                         const grpc::ByteBuffer* in,
                                         grpc::ByteBuffer* out) override {
     return Serve<rota::v1::VerifyChainRequest, rota::v1::VerifyChainResponse>(
-        backend_, ctx, in, out, Mode::kPool,
+        backend_, ctx, in, out, Mode::kPool, kService, "VerifyChain",
         [](Backend* b, const CallContext& call,
            const rota::v1::VerifyChainRequest& req)
             -> absl::StatusOr<rota::v1::VerifyChainResponse> {
@@ -544,7 +573,7 @@ class AuditGrpc final : public AuditBase {
                                        const grpc::ByteBuffer* in,
                                        grpc::ByteBuffer* out) override {
     return Serve<rota::v1::ListEventsRequest, rota::v1::ListEventsResponse>(
-        backend_, ctx, in, out, Mode::kInline,
+        backend_, ctx, in, out, Mode::kInline, kService, "ListEvents",
         [](Backend* b, const CallContext& call,
            const rota::v1::ListEventsRequest& req)
             -> absl::StatusOr<rota::v1::ListEventsResponse> {
@@ -571,6 +600,7 @@ using PolicyBase = Compose<
 
 class PolicyGrpc final : public PolicyBase {
  public:
+  static constexpr char kService[] = "rota.v1.PolicyService";
   explicit PolicyGrpc(Backend* backend) : backend_(backend) {}
   ROTA_UNARY_METHOD(policies, SetPolicy, SetPolicyRequest, Policy, Mode::kPool)
   ROTA_UNARY_METHOD(policies, GetPolicy, GetPolicyRequest, Policy,
@@ -588,7 +618,14 @@ class SubmitReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   SubmitReactor(Backend* backend, grpc::CallbackServerContext* ctx,
                 grpc::ByteBuffer* response)
-      : backend_(backend), call_(CallContextFrom(*ctx)), response_(response) {
+      : backend_(backend), response_(response) {
+    absl::StatusOr<CallContext> call = Authenticate(
+        backend, ctx, "rota.v1.RoundService", "SubmitApplications");
+    if (!call.ok()) {
+      Finish(ToGrpcStatus(call.status()));
+      return;
+    }
+    call_ = *std::move(call);
     StartRead(&chunk_);
   }
 
@@ -648,8 +685,14 @@ class SubmitReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 class RunReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   RunReactor(Backend* backend, grpc::CallbackServerContext* ctx,
-             const grpc::ByteBuffer* in)
-      : call_(CallContextFrom(*ctx)) {
+             const grpc::ByteBuffer* in) {
+    absl::StatusOr<CallContext> call =
+        Authenticate(backend, ctx, "rota.v1.RoundService", "RunRound");
+    if (!call.ok()) {
+      Finish(ToGrpcStatus(call.status()));
+      return;
+    }
+    call_ = *std::move(call);
     absl::Status parsed = ParseRequest(*in, &request_);
     if (!parsed.ok()) {
       Finish(ToGrpcStatus(parsed));
@@ -755,6 +798,7 @@ using RoundBase =
 
 class RoundGrpc final : public RoundBase {
  public:
+  static constexpr char kService[] = "rota.v1.RoundService";
   explicit RoundGrpc(Backend* backend) : backend_(backend) {}
   ROTA_UNARY_METHOD(rounds, CreateRound, CreateRoundRequest, Round, Mode::kPool)
   ROTA_UNARY_METHOD(rounds, GetRound, GetRoundRequest, Round, Mode::kInline)
@@ -825,9 +869,22 @@ absl::StatusOr<std::unique_ptr<RotaServer>> RotaServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  impl->backend.access =
+      options.access != nullptr ? options.access : AccessControl::Local();
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::InsecureServerCredentials();
+  if (!options.tls_cert_pem.empty()) {
+    grpc::SslServerCredentialsOptions ssl(
+        options.tls_client_ca_pem.empty()
+            ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+            : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+    ssl.pem_root_certs = options.tls_client_ca_pem;
+    ssl.pem_key_cert_pairs.push_back(
+        {options.tls_key_pem, options.tls_cert_pem});
+    credentials = grpc::SslServerCredentials(ssl);
+  }
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &port);
+  builder.AddListeningPort(options.listen, credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.RegisterService(impl->registry_grpc.get());
   builder.RegisterService(impl->audit_grpc.get());

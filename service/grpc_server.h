@@ -30,6 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/access.h"
 #include "service/storage/event_store.h"
 
 namespace rota::service {
@@ -47,6 +48,15 @@ struct ServerOptions {
   // larger message with RESOURCE_EXHAUSTED before it is parsed; oversized
   // fields within the limit reach validation (INVALID_ARGUMENT).
   int max_receive_message_bytes = 4 * 1024 * 1024;
+  // TLS: PEM server certificate chain and private key; both empty = plain
+  // text. With `tls_client_ca` (PEM), client certificates are requested and,
+  // when presented, must verify against it (clients with a bearer token may
+  // come without one).
+  std::string tls_cert_pem = "";
+  std::string tls_key_pem = "";
+  std::string tls_client_ca_pem = "";
+  // Who may call what; null = local mode (every caller is the operator).
+  std::shared_ptr<const AccessControl> access = nullptr;
 };
 
 class RotaServer {

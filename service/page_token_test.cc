@@ -45,5 +45,16 @@ TEST(PageTokenTest, MalformedTokensAreRejected) {
   }
 }
 
+TEST(PageTokenTest, TokenOfAnotherSecretIsRejected) {
+  ASSERT_TRUE(SetPageTokenSecret("first secret of sixteen+ bytes").ok());
+  std::string token = EncodePageToken("counties/a", "", "t1");
+  ASSERT_TRUE(DecodePageToken(token, "counties/a", "").ok());
+  ASSERT_TRUE(SetPageTokenSecret("another secret, also long enough").ok());
+  absl::Status s = DecodePageToken(token, "counties/a", "").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(s), kReasonInvalidPageToken);
+  EXPECT_FALSE(SetPageTokenSecret("short").ok());
+}
+
 }  // namespace
 }  // namespace rota::service

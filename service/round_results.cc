@@ -55,6 +55,7 @@ using round_internal::ReadView;
 using round_internal::RefId;
 using round_internal::Round;
 using round_internal::RoundName;
+using round_internal::RunEtag;
 using round_internal::StageRun;
 using round_internal::ValidateReason;
 using round_internal::WrongState;
@@ -295,6 +296,31 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
 
 // ---- commit / cancel --------------------------------------------------------
 
+namespace {
+
+// A commit applies the run that was reviewed: `run_etag` must be the
+// RunSummary.etag of the round's latest run.
+absl::Status CheckRunEtag(const Round& round, const std::string& run_etag) {
+  const rota::v1::RunSummary& latest = round.runs(round.runs_size() - 1);
+  if (run_etag.empty()) {
+    return PreconditionFailed(
+        "RUN_ETAG_REQUIRED", "run_etag",
+        absl::StrCat("is required: the etag of the run of ", round.name(),
+                     " that was reviewed (shown by `rotactl round run` and "
+                     "`rotactl round results`)"));
+  }
+  if (run_etag != RunEtag(round.name(), latest)) {
+    return PreconditionFailed(
+        "RUN_ETAG_STALE", "run_etag",
+        absl::StrCat("\"", run_etag, "\" is not the etag of run ", latest.run(),
+                     ", the latest run of ", round.name(),
+                     ": review the latest run and commit with its etag"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Round> Rounds::CommitRound(
     const CallContext& call, const rota::v1::CommitRoundRequest& req) {
   ROTA_ASSIGN_OR_RETURN(ChildName n,
@@ -313,6 +339,7 @@ absl::StatusOr<Round> Rounds::CommitRound(
         if (round.state() != rota::v1::PROPOSED)
           return WrongState(round, "PROPOSED (run the round first)");
         const int32_t run = LatestRun(round);
+        ROTA_RETURN_IF_ERROR(CheckRunEtag(round, req.run_etag()));
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
         google::protobuf::Arena arena;
         ROTA_ASSIGN_OR_RETURN(

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -300,11 +301,25 @@ class RoundServiceTest : public ::testing::Test {
     return out;
   }
 
-  grpc::Status Commit(const std::string& round, v1::Round* out) {
+  // Commits with `run_etag`; by default the latest run's (read first).
+  grpc::Status Commit(const std::string& round, v1::Round* out,
+                      std::optional<std::string> run_etag = std::nullopt) {
+    if (!run_etag.has_value()) {
+      grpc::ClientContext get_ctx;
+      v1::GetRoundRequest get;
+      get.set_name(round);
+      v1::Round current;
+      grpc::Status s = rounds_->GetRound(&get_ctx, get, &current);
+      if (!s.ok()) return s;
+      run_etag = current.runs().empty()
+                     ? ""
+                     : current.runs(current.runs_size() - 1).etag();
+    }
     grpc::ClientContext ctx;
     v1::CommitRoundRequest req;
     req.set_name(round);
-    req.set_request_id("commit-" + round);
+    req.set_request_id("commit-" + round + "-" + *run_etag);
+    req.set_run_etag(*run_etag);
     return rounds_->CommitRound(&ctx, req, out);
   }
 
@@ -564,7 +579,17 @@ TEST_F(RoundServiceTest, LifecycleCommitReplayAndAsOf) {
   }
 
   v1::Round committed;
-  s = Commit(frozen.name(), &committed);
+  // Without the reviewed run's etag, or with another, nothing is committed.
+  ASSERT_EQ(run.etag().size(), 32u);
+  s = Commit(frozen.name(), &committed, "");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("run_etag"), std::string::npos)
+      << s.error_message();
+  s = Commit(frozen.name(), &committed, "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("not the etag of run"), std::string::npos)
+      << s.error_message();
+  s = Commit(frozen.name(), &committed, run.etag());
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(committed.state(), v1::COMMITTED);
   EXPECT_EQ(committed.committed_result_hash(), run.result_hash());

@@ -447,6 +447,10 @@ TEST_F(RotactlTest, RoundLifecycleUpToAuditReplayMatch) {
       std::regex_search(run.out, m, std::regex("result hash ([0-9a-f]{64})")))
       << run.out;
   const std::string hash = m[1].str();
+  ASSERT_TRUE(
+      std::regex_search(run.out, m, std::regex("run etag ([0-9a-f]{32})")))
+      << run.out;
+  const std::string run_etag = m[1].str();
 
   const CliResult results = Rotactl(
       {"--county", "yongan", "-o", "json", "round", "results", round, "--all"});
@@ -465,8 +469,20 @@ TEST_F(RotactlTest, RoundLifecycleUpToAuditReplayMatch) {
   EXPECT_CONTAINS(report.out, "result hash " + hash);
   EXPECT_CONTAINS(report.out, "quotas");
 
-  const CliResult commit =
+  const CliResult table =
+      Rotactl({"--county", "yongan", "round", "results", round});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_CONTAINS(table.out, "run 1 etag " + run_etag);
+  const CliResult bare =
       Rotactl({"--county", "yongan", "round", "commit", round});
+  EXPECT_EQ(bare.exit_code, 2) << bare.out;
+  EXPECT_CONTAINS(bare.err, "--run-etag");
+  const CliResult stale = Rotactl({"--county", "yongan", "round", "commit",
+                                   round, "--run-etag", "0123abcd"});
+  EXPECT_EQ(stale.exit_code, 3) << stale.out;
+  EXPECT_CONTAINS(stale.err, "precondition RUN_ETAG_STALE run_etag");
+  const CliResult commit = Rotactl(
+      {"--county", "yongan", "round", "commit", round, "--run-etag", run_etag});
   ASSERT_EQ(commit.exit_code, 0) << commit.err;
   EXPECT_CONTAINS(commit.out, "result hash " + hash);
   const CliResult replay =
@@ -488,8 +504,8 @@ TEST_F(RotactlTest, WrongStateIsPrintedAsAPreconditionFailure) {
        "--year", "2025", "--effective", "2025-09-01", "--id", "ch"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   EXPECT_EQ(created.out, "ch\n");
-  const CliResult commit =
-      Rotactl({"--county", "yongan", "round", "commit", "ch"});
+  const CliResult commit = Rotactl(
+      {"--county", "yongan", "round", "commit", "ch", "--run-etag", "none"});
   EXPECT_EQ(commit.exit_code, 3);
   EXPECT_CONTAINS(commit.err, "round commit failed: FAILED_PRECONDITION");
   EXPECT_CONTAINS(commit.err,

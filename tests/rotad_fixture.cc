@@ -99,7 +99,7 @@ absl::Status RotadProcess::Launch() {
 
   std::vector<std::string> args = {options_.binary, "--data-dir",
                                    options_.data_dir, "--listen",
-                                   "127.0.0.1:0"};
+                                   options_.listen};
   args.insert(args.end(), options_.extra_args.begin(),
               options_.extra_args.end());
   std::vector<char*> argv;
@@ -206,7 +206,10 @@ std::shared_ptr<grpc::Channel> RotadProcess::NewChannel() const {
   args.SetMaxSendMessageSize(64 << 20);
   // Distinct channels must not share one TCP connection (load drivers).
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(),
+  return grpc::CreateCustomChannel(address_,
+                                   options_.credentials != nullptr
+                                       ? options_.credentials
+                                       : grpc::InsecureChannelCredentials(),
                                    args);
 }
 

@@ -56,6 +56,11 @@ struct RotadOptions {
   bool keep_data_dir = false;
   // Extra command-line arguments appended after --data-dir and --listen.
   std::vector<std::string> extra_args;
+  // The --listen address.
+  std::string listen = "127.0.0.1:0";
+  // Credentials of the fixture's channels (health wait and stubs); null =
+  // plain text. A TLS rotad needs TLS credentials trusting its certificate.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
   // How long to wait for the `listening` line and for SERVING.
   absl::Duration startup_timeout = absl::Seconds(60);
   // Forward rotad's stderr to ours (set false in load drivers to keep

@@ -422,8 +422,21 @@ absl::StatusOr<rota::v1::RoundReport> RoundClient::Report(
 
 absl::StatusOr<rota::v1::Round> RoundClient::Commit(const std::string& round,
                                                     absl::Duration timeout) {
+  absl::StatusOr<rota::v1::Round> current = Get(round);
+  if (!current.ok()) return current.status();
+  return Commit(round,
+                current->runs().empty()
+                    ? ""
+                    : current->runs(current->runs_size() - 1).etag(),
+                timeout);
+}
+
+absl::StatusOr<rota::v1::Round> RoundClient::Commit(const std::string& round,
+                                                    const std::string& run_etag,
+                                                    absl::Duration timeout) {
   rota::v1::CommitRoundRequest req;
   req.set_name(round);
+  req.set_run_etag(run_etag);
   rota::v1::Round out;
   ROTA_ROUND_CALL(CommitRound, req, out, timeout);
   return out;

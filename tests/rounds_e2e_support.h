@@ -122,6 +122,13 @@ class RoundClient {
                                                const std::string& reason);
   absl::StatusOr<rota::v1::RoundReport> Report(const std::string& round,
                                                int32_t run = 0);
+  // Commits the run whose RunSummary.etag is `run_etag` (refused unless it
+  // is the latest run; "" sends none).
+  absl::StatusOr<rota::v1::Round> Commit(
+      const std::string& round, const std::string& run_etag,
+      absl::Duration timeout = absl::Seconds(120));
+  // Commits the latest run, its etag read first (like rotactl round commit
+  // --latest-run).
   absl::StatusOr<rota::v1::Round> Commit(
       const std::string& round, absl::Duration timeout = absl::Seconds(120));
   absl::StatusOr<rota::v1::Round> Cancel(const std::string& round,

@@ -342,8 +342,19 @@ void RoundsE2eTest::Lifecycle(rota::v1::RoundKind kind) {
                  asof, &asof_before));
   EXPECT_EQ(asof_before.school(), mover->from_school());
 
-  // Commit.
-  ASSERT_OK_AND_ASSIGN(round, rc().Commit(name));
+  // Commit: only with the etag of the run that was reviewed (the latest).
+  ASSERT_FALSE(rerun.etag().empty());
+  EXPECT_FALSE(rc().Commit(name, "").ok());
+  EXPECT_TRUE(IsPreconditionFailure(rc().last_status(), "RUN_ETAG_REQUIRED",
+                                    "is required"));
+  ASSERT_OK_AND_ASSIGN(rota::v1::Round reviewed, rc().Get(name));
+  ASSERT_GE(reviewed.runs_size(), 2);
+  const std::string stale = reviewed.runs(0).etag();
+  EXPECT_NE(stale, rerun.etag());
+  EXPECT_FALSE(rc().Commit(name, stale).ok());
+  EXPECT_TRUE(IsPreconditionFailure(rc().last_status(), "RUN_ETAG_STALE",
+                                    "latest run"));
+  ASSERT_OK_AND_ASSIGN(round, rc().Commit(name, rerun.etag()));
   EXPECT_EQ(round.state(), rota::v1::COMMITTED);
   EXPECT_EQ(round.committed_result_hash(), rerun.result_hash());
   std::map<std::string, std::string> now = SchoolOfEveryTeacher();

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
+#include "common/sha256.h"
 #include "engine/rules/hard_rule.h"
 #include "engine/rules/round_outcome.h"
 #include "service/round_projection.h"
@@ -67,6 +68,13 @@ absl::StatusOr<ReadView> OpenRound(const storage::EventStore& store,
 
 int32_t LatestRun(const Round& r) {
   return r.runs_size() == 0 ? 0 : r.runs(r.runs_size() - 1).run();
+}
+
+std::string RunEtag(const std::string& round_name,
+                    const rota::v1::RunSummary& run) {
+  const std::string text = absl::StrCat("rota run etag\n", round_name, "\n",
+                                        run.run(), "\n", run.result_hash());
+  return ToHex(Sha256(text)).substr(0, 32);
 }
 
 // The run a read call means: 0 = latest. FAILED_PRECONDITION without runs.
@@ -209,6 +217,7 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   summary.set_unplaced(result.unplaced);
   summary.set_quota_violations(result.quota_violations);
   summary.set_run_time(w.now());
+  summary.set_etag(RunEtag(round.name(), summary));
   round.set_state(rota::v1::PROPOSED);
   *round.add_runs() = summary;
   round.set_etag(absl::StrCat(w.next_sequence()));

@@ -71,6 +71,11 @@ absl::StatusOr<ReadView> OpenRound(const storage::EventStore& store,
 
 int32_t LatestRun(const Round& r);
 
+// RunSummary.etag of `run` of the round `round_name`: the first 32 hex
+// digits of SHA-256 over the round name, the run number and the result hash.
+std::string RunEtag(const std::string& round_name,
+                    const rota::v1::RunSummary& run);
+
 // The run a read call means: 0 = latest. FAILED_PRECONDITION without runs.
 absl::StatusOr<int32_t> PickRun(const Round& r, int32_t run);
 

@@ -2,18 +2,46 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace rota::rotactl {
+namespace {
+
+// The contents of a PEM file ("" for no path); exits with a usage error when
+// the file cannot be read.
+std::string ReadPem(const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "rotactl: cannot read %s\n", path.c_str());
+    std::exit(kExitUsage);
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
 
 std::shared_ptr<grpc::Channel> Context::Channel() {
   if (channel_ == nullptr) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
-    channel_ = grpc::CreateCustomChannel(
-        server, grpc::InsecureChannelCredentials(), args);
+    std::shared_ptr<grpc::ChannelCredentials> credentials =
+        grpc::InsecureChannelCredentials();
+    if (tls || !ca.empty() || !cert.empty() || !key.empty()) {
+      grpc::SslCredentialsOptions ssl;
+      ssl.pem_root_certs = ReadPem(ca);
+      ssl.pem_cert_chain = ReadPem(cert);
+      ssl.pem_private_key = ReadPem(key);
+      credentials = grpc::SslCredentials(ssl);
+    }
+    channel_ = grpc::CreateCustomChannel(server, credentials, args);
   }
   return channel_;
 }
@@ -46,6 +74,7 @@ std::unique_ptr<grpc::ClientContext> Context::NewCall(double timeout_factor) {
   call->set_deadline(
       std::chrono::system_clock::now() +
       std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+  if (!token.empty()) call->AddMetadata("authorization", "Bearer " + token);
   if (!actor.empty()) {
     // Plain metadata values must be printable ASCII (gRPC aborts on other
     // bytes); any other name travels as UTF-8 bytes under the -bin key.

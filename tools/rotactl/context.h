@@ -41,6 +41,15 @@ struct Context {
   std::string output = "table";
   double timeout_seconds = 30;
   std::string actor;
+  // Security (docs/rotactl.md "Security"): TLS when `tls` or any of the PEM
+  // files is given; `ca` verifies rotad's certificate (default: the system
+  // roots); `cert`/`key` are the client certificate (mTLS); `token` is sent
+  // as `authorization: Bearer TOKEN`.
+  bool tls = false;
+  std::string ca;
+  std::string cert;
+  std::string key;
+  std::string token;
 
   // Set by the command that ran.
   int exit_code = kExitOk;

@@ -30,6 +30,12 @@ int main(int argc, char** argv) {
       "server error, "
       "4 server unavailable or deadline exceeded."};
   app.require_subcommand(1);
+  std::string config;
+  if (const char* home = std::getenv("HOME"))
+    config = std::string(home) + "/.config/rota/rotactl.conf";
+  app.set_config("--config", config,
+                 "file of `key = value` lines setting global flags (default "
+                 "~/.config/rota/rotactl.conf, if present)");
   app.add_option("--server", ctx.server, "rotad address HOST:PORT")
       ->envname("ROTA_SERVER")
       ->capture_default_str();
@@ -45,6 +51,22 @@ int main(int argc, char** argv) {
   app.add_option("--actor", ctx.actor,
                  "Who is acting (recorded in the event log)")
       ->envname("ROTA_ACTOR");
+
+  app.add_flag("--tls", ctx.tls,
+               "Connect with TLS (implied by --ca, --cert, --key)")
+      ->envname("ROTA_TLS");
+  app.add_option("--ca", ctx.ca,
+                 "PEM CA that signs rotad's certificate (default: system "
+                 "roots)")
+      ->envname("ROTA_CA");
+  app.add_option("--cert", ctx.cert, "PEM client certificate (mTLS)")
+      ->envname("ROTA_CERT");
+  app.add_option("--key", ctx.key, "PEM private key of --cert")
+      ->envname("ROTA_KEY");
+  app.add_option("--token", ctx.token,
+                 "Bearer token (prefer ROTA_TOKEN: command lines are visible "
+                 "to other users)")
+      ->envname("ROTA_TOKEN");
 
   AddCountyCommands(&app, &ctx);
   AddSchoolCommands(&app, &ctx);

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -63,6 +64,9 @@ struct RoundOpts {
   std::string reason;
   std::string etag;
   std::string request_id;
+  // commit
+  std::string run_etag;
+  bool latest_run = false;
 };
 
 // "counties/{c}/rounds/{id}" for a bare id; "" (usage error printed) if no
@@ -147,6 +151,32 @@ void PrintRunSummary(const v1::RunSummary& s) {
     std::printf("outcome encoding %d, %s\n", s.outcome_encoding(),
                 s.engine_version().c_str());
   }
+  if (!s.etag().empty()) std::printf("run etag %s\n", s.etag().c_str());
+}
+
+// The summary of run `run` (0 = the latest) of the round `name`; nullopt
+// (error printed, exit code set) when the round cannot be read or has no
+// such run.
+std::optional<v1::RunSummary> FindRun(Context* ctx, const std::string& name,
+                                      int run, const char* what) {
+  v1::GetRoundRequest req;
+  req.set_name(name);
+  v1::Round round;
+  auto call = ctx->NewCall();
+  const grpc::Status s = ctx->Rounds().GetRound(call.get(), req, &round);
+  if (!s.ok()) {
+    ctx->exit_code = ReportRpcError(s, what);
+    return std::nullopt;
+  }
+  for (const v1::RunSummary& r : round.runs()) {
+    if (r.run() == run ||
+        (run == 0 && r.run() == round.runs(round.runs_size() - 1).run()))
+      return r;
+  }
+  std::fprintf(stderr, "rotactl: %s: %s has no run %d\n", what, name.c_str(),
+               run);
+  ctx->exit_code = kExitServerError;
+  return std::nullopt;
 }
 
 void PrintPlacementLine(const v1::Placement& p) {
@@ -494,6 +524,13 @@ int Results(Context* ctx, const RoundOpts& o) {
   out.Finish();
   if (!next.empty() && ctx->format() == OutputFormat::kTable)
     std::fprintf(stderr, "(more placements: add --all)\n");
+  if (ctx->format() == OutputFormat::kTable) {
+    // The etag a commit of this run repeats (round commit --run-etag).
+    std::optional<v1::RunSummary> run =
+        FindRun(ctx, req.name(), o.run, "round results");
+    if (!run.has_value()) return ctx->exit_code;
+    std::printf("run %d etag %s\n", run->run(), run->etag().c_str());
+  }
   return kExitOk;
 }
 
@@ -635,6 +672,21 @@ int Finish(Context* ctx, const RoundOpts& o, bool commit) {
     v1::CommitRoundRequest req;
     req.set_name(name);
     req.set_etag(o.etag);
+    if (o.run_etag.empty() == !o.latest_run) {
+      std::fprintf(stderr,
+                   "rotactl: round commit: give --run-etag ETAG (the run etag "
+                   "`round run` and `round results` print for the run you "
+                   "reviewed) or, to commit whatever run is latest, "
+                   "--latest-run\n");
+      return kExitUsage;
+    }
+    req.set_run_etag(o.run_etag);
+    if (o.latest_run) {
+      std::optional<v1::RunSummary> latest =
+          FindRun(ctx, name, 0, "round commit");
+      if (!latest.has_value()) return ctx->exit_code;
+      req.set_run_etag(latest->etag());
+    }
     req.set_request_id(o.request_id);
     s = ctx->Rounds().CommitRound(call.get(), req, &out);
   } else {
@@ -799,8 +851,17 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
 
   CLI::App* commit = verb(
       "commit",
-      "Apply the latest run to the registry in one atomic batch (PROPOSED)",
+      "Apply the latest run to the registry in one atomic batch (PROPOSED). "
+      "Needs --run-etag: the run etag that `round run` / `round results` "
+      "printed for the run you reviewed; the commit is refused if a newer "
+      "run exists",
       true, false);
+  commit->add_option("--run-etag", o->run_etag,
+                     "Etag of the reviewed run (required unless --latest-run)");
+  commit->add_flag("--latest-run", o->latest_run,
+                   "Convenience: fetch the latest run's etag and commit that "
+                   "run, whichever it is (skips the check that the run you "
+                   "reviewed is the one committed)");
   commit->add_option("--etag", o->etag, "Fail if the round changed since");
   commit->add_option("--request-id", o->request_id, "Idempotency key");
   commit->callback([ctx, o] { ctx->exit_code = Finish(ctx, *o, true); });
