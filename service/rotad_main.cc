@@ -15,7 +15,7 @@
 
 #include "absl/time/time.h"
 #include "service/grpc_server.h"
-#include "service/storage/rocksdb_event_store.h"
+#include "service/storage/recovering_event_store.h"
 
 int main(int argc, char** argv) {
   std::string data_dir = "./rota-data";
@@ -58,14 +58,21 @@ int main(int argc, char** argv) {
     std::cerr << "rotad: " << server.status() << "\n";
     return 1;
   }
-  rota::storage::RocksDbEventStoreOptions store_options;
-  store_options.path = data_dir;
-  auto store = rota::storage::RocksDbEventStore::Open(std::move(store_options));
+  // A full or failing disk does not stop rotad: it serves reads read-only
+  // and resumes writes by itself (recovering_event_store.h).
+  rota::storage::RecoveringEventStoreOptions store_options;
+  store_options.store.path = data_dir;
+  auto store =
+      rota::storage::RecoveringEventStore::Open(std::move(store_options));
   if (!store.ok()) {
     std::cerr << "rotad: cannot open storage in " << data_dir << ": "
               << store.status() << "\n";
     (*server)->Shutdown(absl::ZeroDuration());
     return 1;
+  }
+  if (!(*store)->writable()) {
+    std::cerr << "rotad: serving read-only until writes work again: "
+              << (*store)->write_error() << "\n";
   }
   (*server)->AttachStore(std::move(*store));
   std::cout << "rotad listening on " << (*server)->address() << std::endl;
