@@ -30,6 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/server_limits.h"
 #include "service/storage/event_store.h"
 
 namespace rota::service {
@@ -47,6 +48,8 @@ struct ServerOptions {
   // larger message with RESOURCE_EXHAUSTED before it is parsed; oversized
   // fields within the limit reach validation (INVALID_ARGUMENT).
   int max_receive_message_bytes = 4 * 1024 * 1024;
+  // Connections, memory, long reads (server_limits.h).
+  ServerLimits limits = {};
 };
 
 class RotaServer {

@@ -70,6 +70,11 @@ void FaultInjectingEventStore::Clear() {
   any_nth_ = 0;
 }
 
+void FaultInjectingEventStore::SetHook(FaultOp op, std::function<void()> hook) {
+  std::lock_guard lock(mu_);
+  hooks_[static_cast<int>(op)] = std::move(hook);
+}
+
 int64_t FaultInjectingEventStore::calls(FaultOp op) const {
   std::lock_guard lock(mu_);
   return calls_[static_cast<int>(op)];
@@ -82,6 +87,12 @@ int64_t FaultInjectingEventStore::injected() const {
 
 absl::Status FaultInjectingEventStore::MaybeFail(
     FaultOp op, const std::string& what) const {
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mu_);
+    hook = hooks_[static_cast<int>(op)];
+  }
+  if (hook) hook();
   std::optional<FaultKind> kind;
   {
     std::lock_guard lock(mu_);

@@ -28,6 +28,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -61,6 +62,9 @@ class FaultInjectingEventStore final : public EventStore {
   void FailAll(FaultOp op, FaultKind kind);
   // No more faults.
   void Clear();
+  // Calls `hook` (outside any lock) at the start of every call of `op`, e.g.
+  // to hold a call until the test releases it; null removes it.
+  void SetHook(FaultOp op, std::function<void()> hook);
 
   // Calls of `op` seen (failed or not) since construction.
   int64_t calls(FaultOp op) const;
@@ -106,6 +110,7 @@ class FaultInjectingEventStore final : public EventStore {
   mutable FaultKind any_kind_ = FaultKind::kIoError;
   mutable std::array<int64_t, kFaultOpCount> calls_{};
   mutable int64_t injected_ = 0;
+  std::array<std::function<void()>, kFaultOpCount> hooks_;
 };
 
 }  // namespace rota::storage

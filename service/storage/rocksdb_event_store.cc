@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/cancellation.h"
 #include "common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
@@ -620,6 +621,9 @@ absl::StatusOr<ChainReport> RocksDbEventStore::VerifyChain(
   int64_t previous_time = std::numeric_limits<int64_t>::min();
   uint64_t expected = 1;
   for (it->Seek(prefix); it->Valid(); it->Next(), ++expected) {
+    if (expected % 1024 == 0) {
+      ROTA_RETURN_IF_ERROR(CheckNotCancelled("a chain verification"));
+    }
     std::optional<uint64_t> seq = keys::ParseEventKey(
         county, std::string_view(it->key().data(), it->key().size()));
     if (!seq) {
