@@ -15,6 +15,7 @@
 
 #include "absl/time/time.h"
 #include "service/grpc_server.h"
+#include "service/server_limits.h"
 #include "service/storage/recovering_event_store.h"
 
 int main(int argc, char** argv) {
@@ -53,6 +54,10 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Every connection costs a descriptor: use all the hard limit allows.
+  if (auto files = rota::service::RaiseOpenFileLimit(); !files.ok()) {
+    std::cerr << "rotad: " << files.status() << "\n";
+  }
   auto server = rota::service::RotaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "rotad: " << server.status() << "\n";
