@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace rota::storage {
@@ -73,15 +74,17 @@ class FaultyWritableFile final : public rocksdb::FSWritableFileOwnerWrapper {
   IOStatus Sync(const IOOptions& options, IODebugContext* dbg) override {
     IOStatus s = fs_->CheckWrite();
     if (!s.ok()) return s;
+    const uint64_t upto = fs_->SyncStarting(fname_);
     s = FSWritableFileOwnerWrapper::Sync(options, dbg);
-    if (s.ok()) fs_->Synced(fname_);
+    if (s.ok()) fs_->Synced(fname_, upto);
     return s;
   }
   IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
     IOStatus s = fs_->CheckWrite();
     if (!s.ok()) return s;
+    const uint64_t upto = fs_->SyncStarting(fname_);
     s = FSWritableFileOwnerWrapper::Fsync(options, dbg);
-    if (s.ok()) fs_->Synced(fname_);
+    if (s.ok()) fs_->Synced(fname_, upto);
     return s;
   }
   IOStatus RangeSync(uint64_t offset, uint64_t nbytes, const IOOptions& options,
@@ -145,11 +148,18 @@ void FaultyFileSystem::Appended(const std::string& fname, uint64_t new_size) {
   files_[fname].size = new_size;
 }
 
-void FaultyFileSystem::Synced(const std::string& fname) {
+uint64_t FaultyFileSystem::SyncStarting(const std::string& fname) {
   std::lock_guard lock(mu_);
-  if (power_cut_) return;
+  return files_[fname].size;
+}
+
+void FaultyFileSystem::Synced(const std::string& fname, uint64_t upto) {
+  // A sync that passed CheckWrite reached the disk even if the power was cut
+  // while it ran (its caller may have been told "durable"); it covers what
+  // was appended before it started.
+  std::lock_guard lock(mu_);
   FileState& f = files_[fname];
-  f.synced_size = f.size;
+  f.synced_size = std::max(f.synced_size, upto);
 }
 
 IOStatus FaultyFileSystem::NewWritableFile(

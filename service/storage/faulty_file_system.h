@@ -49,7 +49,9 @@ class FaultyFileSystem final : public rocksdb::FileSystemWrapper {
   // The checks, for the file wrappers.
   rocksdb::IOStatus CheckWrite();
   void Appended(const std::string& fname, uint64_t new_size);
-  void Synced(const std::string& fname);
+  // Size of `fname` when a sync starts; Synced records it as durable.
+  uint64_t SyncStarting(const std::string& fname);
+  void Synced(const std::string& fname, uint64_t upto);
 
   rocksdb::IOStatus NewWritableFile(
       const std::string& fname, const rocksdb::FileOptions& options,
