@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/cancellation.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
 #include "rota/v1/registry.pb.h"
@@ -122,6 +123,7 @@ absl::Status WalkLog(const storage::EventStore& store,
   uint64_t from = 1;
   constexpr size_t kBatch = 1000;
   while (from <= up_to) {
+    ROTA_RETURN_IF_ERROR(CheckNotCancelled("a walk of the log"));
     size_t n =
         static_cast<size_t>(std::min<uint64_t>(kBatch, up_to - from + 1));
     ROTA_ASSIGN_OR_RETURN(std::vector<storage::Event> events,

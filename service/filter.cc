@@ -174,6 +174,12 @@ std::string IdOf(absl::string_view name) {
 absl::StatusOr<Filter> ParseFilter(absl::string_view text, FilterKind kind,
                                    absl::string_view county) {
   Filter filter;
+  if (text.size() > kMaxFilterBytes) {
+    return InvalidField("filter",
+                        absl::StrCat("is ", text.size(), " bytes; at most ",
+                                     kMaxFilterBytes, " are allowed"),
+                        kReasonInvalidFilter);
+  }
   ROTA_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(text));
   const std::vector<FieldSpec> fields = FieldsOf(kind);
   size_t i = 0;
@@ -264,6 +270,11 @@ absl::StatusOr<Filter> ParseFilter(absl::string_view text, FilterKind kind,
       }
     }
     filter.terms_.push_back(std::move(term));
+    if (filter.terms_.size() > kMaxFilterTerms) {
+      return FilterError(
+          field.position,
+          absl::StrCat("a filter has at most ", kMaxFilterTerms, " terms"));
+    }
     const Token& next = tokens[i + 3];
     if (next.kind == TokenKind::kEnd) break;
     if (next.kind != TokenKind::kIdent ||

@@ -18,6 +18,9 @@
 // Enum values are their proto names (URBAN, FEMALE, SENIOR_TITLE, MOVED),
 // bare or quoted, or their numbers.
 //
+// A filter is at most kMaxFilterBytes bytes and kMaxFilterTerms terms (a
+// real query has a handful; the bounds keep one request from burning CPU).
+//
 // ParseFilter type-checks every term against the resource kind, so evaluation
 // cannot fail. Errors are INVALID_ARGUMENT on field `filter` (reason
 // INVALID_FILTER) and say at which character the problem starts.
@@ -45,6 +48,11 @@
 #include "rota/v1/rounds.pb.h"
 
 namespace rota::service {
+
+// Longest filter text accepted, in bytes.
+inline constexpr size_t kMaxFilterBytes = 4096;
+// Most terms ("field = value", joined by AND) in one filter.
+inline constexpr size_t kMaxFilterTerms = 32;
 
 enum class FilterKind {
   kSchool,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "service/grpc_status.h"
 
 namespace rota::service {
@@ -179,6 +180,31 @@ TEST(FilterTest, FieldsAreCheckedPerResourceKind) {
   EXPECT_FALSE(ParseFilter("gender = MALE", FilterKind::kSchool, "a").ok());
   EXPECT_FALSE(ParseFilter("locality = URBAN", FilterKind::kTeacher, "a").ok());
   EXPECT_TRUE(ParseFilter("locality = URBAN", FilterKind::kSchool, "a").ok());
+}
+
+// Oversized filters are refused before any work, naming `filter`: a 13 MB
+// filter used to burn CPU-seconds per request.
+TEST(FilterTest, SizeAndTermCountAreBounded) {
+  std::string many;
+  for (size_t i = 0; i <= kMaxFilterTerms; ++i)
+    absl::StrAppend(&many, i == 0 ? "" : " AND ", "subject = math");
+  std::string at_limit;
+  for (size_t i = 0; i < kMaxFilterTerms; ++i)
+    absl::StrAppend(&at_limit, i == 0 ? "" : " AND ", "subject = math");
+  EXPECT_TRUE(ParseFilter(at_limit, FilterKind::kTeacher, "a").ok());
+  const std::string huge = "subject = \"" + std::string(13 << 20, 'x') + "\"";
+  for (const auto& [text, expect] :
+       {std::pair{many, std::string("at most 32 terms")},
+        std::pair{huge, std::string("at most 4096 are allowed")}}) {
+    absl::Status s = ParseFilter(text, FilterKind::kTeacher, "a").status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    auto br = BadRequestOf(s);
+    ASSERT_EQ(br.field_violations_size(), 1);
+    EXPECT_EQ(br.field_violations(0).field(), "filter");
+    EXPECT_NE(br.field_violations(0).description().find(expect),
+              std::string::npos)
+        << br.field_violations(0).description();
+  }
 }
 
 }  // namespace

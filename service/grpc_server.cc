@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/cancellation.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "rota/v1/audit.grpc.pb.h"
@@ -46,6 +47,17 @@ class WorkerPool {
       tasks_.push_back(std::move(task));
     }
     cv_.notify_one();
+  }
+
+  // Submits unless `max_queued` tasks already wait; false if refused.
+  bool TrySubmit(std::function<void()>& task, size_t max_queued) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (tasks_.size() >= max_queued) return false;
+      tasks_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+    return true;
   }
 
   // Runs the queued tasks, then joins.
@@ -90,6 +102,9 @@ struct Backend {
   WorkerPool* pool = nullptr;
   // Who may call what; never null.
   std::shared_ptr<const AccessControl> access;
+  // Long reads (server_limits.h), and how many may wait.
+  WorkerPool* long_reads = nullptr;
+  size_t max_queued_long_reads = 0;
 };
 
 // Nests gRPC's WithRawCallbackMethod_X<Base> wrappers: Compose<Base, A, B>
@@ -142,7 +157,9 @@ void SerializeResponse(const Message& response, grpc::ByteBuffer* out) {
   *out = grpc::ByteBuffer(&slice, 1);
 }
 
-enum class Mode { kInline, kPool };
+// kInline: on gRPC's thread (short reads); kPool: the write threads;
+// kLongRead: the long-read threads (server_limits.h).
+enum class Mode { kInline, kPool, kLongRead };
 
 // The caller of `service`/`method` with the permission the method needs
 // (UNAUTHENTICATED / PERMISSION_DENIED before any work is done).
@@ -168,10 +185,12 @@ grpc::ServerUnaryReactor* Serve(Backend* backend,
     reactor->Finish(ToGrpcStatus(call.status()));
     return reactor;
   }
-  auto run = [backend, in, out, reactor, fn, call = *std::move(call)]() {
+  auto run = [backend, ctx, in, out, reactor, fn, call = *std::move(call)]() {
     absl::Status status;
     Req request;
     status = ParseRequest(*in, &request);
+    // Long loops stop when the client has gone (common/cancellation.h).
+    CancellationScope scope([ctx] { return ctx->IsCancelled(); });
     if (status.ok()) {
       absl::StatusOr<Resp> response = fn(backend, call, request);
       if (response.ok()) {
@@ -182,7 +201,14 @@ grpc::ServerUnaryReactor* Serve(Backend* backend,
     }
     reactor->Finish(ToGrpcStatus(status));
   };
-  if (mode == Mode::kPool && backend->pool != nullptr) {
+  if (mode == Mode::kLongRead && backend->long_reads != nullptr) {
+    std::function<void()> task = std::move(run);
+    if (!backend->long_reads->TrySubmit(task, backend->max_queued_long_reads)) {
+      reactor->Finish(ToGrpcStatus(absl::ResourceExhaustedError(
+          "too many long reads (chain verifications, replays, log walks) "
+          "are waiting; retry later")));
+    }
+  } else if (mode == Mode::kPool && backend->pool != nullptr) {
     backend->pool->Submit(std::move(run));
   } else {
     run();
@@ -499,7 +525,7 @@ class RegistryGrpc final : public RegistryWithRecruitmentBase {
                        Mode::kInline)
   // A summary scans the whole county: keep it off gRPC's threads.
   ROTA_REGISTRY_METHOD(GetCountySummary, GetCountySummaryRequest, CountySummary,
-                       Mode::kPool)
+                       Mode::kLongRead)
   // Recruitment applicants and posts.
   ROTA_REGISTRY_METHOD(CreateApplicant, CreateApplicantRequest, Applicant,
                        Mode::kPool)
@@ -560,7 +586,7 @@ class AuditGrpc final : public AuditBase {
                                         const grpc::ByteBuffer* in,
                                         grpc::ByteBuffer* out) override {
     return Serve<rota::v1::VerifyChainRequest, rota::v1::VerifyChainResponse>(
-        backend_, ctx, in, out, Mode::kPool, kService, "VerifyChain",
+        backend_, ctx, in, out, Mode::kLongRead, kService, "VerifyChain",
         [](Backend* b, const CallContext& call,
            const rota::v1::VerifyChainRequest& req)
             -> absl::StatusOr<rota::v1::VerifyChainResponse> {
@@ -573,7 +599,7 @@ class AuditGrpc final : public AuditBase {
                                        const grpc::ByteBuffer* in,
                                        grpc::ByteBuffer* out) override {
     return Serve<rota::v1::ListEventsRequest, rota::v1::ListEventsResponse>(
-        backend_, ctx, in, out, Mode::kInline, kService, "ListEvents",
+        backend_, ctx, in, out, Mode::kLongRead, kService, "ListEvents",
         [](Backend* b, const CallContext& call,
            const rota::v1::ListEventsRequest& req)
             -> absl::StatusOr<rota::v1::ListEventsResponse> {
@@ -584,9 +610,9 @@ class AuditGrpc final : public AuditBase {
   }
   // Walks the county's log: off gRPC's threads.
   ROTA_UNARY_METHOD(audit, GetTeacherAsOf, GetTeacherAsOfRequest, TeacherAsOf,
-                    Mode::kPool)
+                    Mode::kLongRead)
   ROTA_UNARY_METHOD(audit, ListTeacherHistory, ListTeacherHistoryRequest,
-                    TeacherHistory, Mode::kPool)
+                    TeacherHistory, Mode::kLongRead)
 
  private:
   Backend* backend_;
@@ -821,7 +847,7 @@ class RoundGrpc final : public RoundBase {
   ROTA_UNARY_METHOD(rounds, CancelRound, CancelRoundRequest, Round, Mode::kPool)
   // A replay recomputes the run: off gRPC's threads.
   ROTA_UNARY_METHOD(rounds, ReplayRound, ReplayRoundRequest,
-                    ReplayRoundResponse, Mode::kPool)
+                    ReplayRoundResponse, Mode::kLongRead)
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* SubmitApplications(
       grpc::CallbackServerContext* ctx, grpc::ByteBuffer* response) override {
@@ -843,6 +869,7 @@ class RoundGrpc final : public RoundBase {
 struct RotaServer::Impl {
   Backend backend;
   std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<WorkerPool> long_reads;
   std::unique_ptr<RegistryGrpc> registry_grpc;
   std::unique_ptr<AuditGrpc> audit_grpc;
   std::unique_ptr<PolicyGrpc> policy_grpc;
@@ -861,6 +888,11 @@ absl::StatusOr<std::unique_ptr<RotaServer>> RotaServer::Start(
   auto impl = std::make_unique<Impl>();
   impl->pool = std::make_unique<WorkerPool>(std::max(1, options.write_threads));
   impl->backend.pool = impl->pool.get();
+  impl->long_reads = std::make_unique<WorkerPool>(
+      std::max(1, options.limits.long_read_threads));
+  impl->backend.long_reads = impl->long_reads.get();
+  impl->backend.max_queued_long_reads =
+      static_cast<size_t>(std::max(0, options.limits.max_queued_long_reads));
   impl->registry_grpc = std::make_unique<RegistryGrpc>(&impl->backend);
   impl->audit_grpc = std::make_unique<AuditGrpc>(&impl->backend);
   impl->policy_grpc = std::make_unique<PolicyGrpc>(&impl->backend);
@@ -886,6 +918,7 @@ absl::StatusOr<std::unique_ptr<RotaServer>> RotaServer::Start(
   int port = 0;
   builder.AddListeningPort(options.listen, credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  ApplyServerLimits(options.limits, builder);
   builder.RegisterService(impl->registry_grpc.get());
   builder.RegisterService(impl->audit_grpc.get());
   builder.RegisterService(impl->policy_grpc.get());
@@ -935,6 +968,7 @@ void RotaServer::Shutdown(absl::Duration drain) {
   impl_->server->GetHealthCheckService()->SetServingStatus(false);
   impl_->server->Shutdown(absl::ToChronoTime(absl::Now() + drain));
   impl_->pool->Stop();
+  impl_->long_reads->Stop();
   impl_->server->Wait();
   impl_->backend.registry.store(nullptr);
   impl_->backend.audit.store(nullptr);

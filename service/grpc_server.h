@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "service/access.h"
+#include "service/server_limits.h"
 #include "service/storage/event_store.h"
 
 namespace rota::service {
@@ -57,6 +58,8 @@ struct ServerOptions {
   std::string tls_client_ca_pem = "";
   // Who may call what; null = local mode (every caller is the operator).
   std::shared_ptr<const AccessControl> access = nullptr;
+  // Connections, memory, long reads (server_limits.h).
+  ServerLimits limits = {};
 };
 
 class RotaServer {

@@ -40,7 +40,8 @@
 #include "service/access.h"
 #include "service/grpc_server.h"
 #include "service/page_token.h"
-#include "service/storage/rocksdb_event_store.h"
+#include "service/server_limits.h"
+#include "service/storage/recovering_event_store.h"
 
 namespace {
 
@@ -85,8 +86,13 @@ absl::StatusOr<std::string> PageTokenSecret(const std::string& file,
                            static_cast<ssize_t>(secret.size()) &&
                        ::fsync(fd) == 0;
   ::close(fd);
-  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0)
-    return absl::InternalError(absl::StrCat("cannot write ", path));
+  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    // A full disk must not stop a read-only start: this run keeps the drawn
+    // key, and page tokens it hands out end with it.
+    std::cerr << "rotad: cannot write " << path
+              << "; page tokens will not survive a restart\n";
+    ::unlink(tmp.c_str());
+  }
   return secret;
 }
 
@@ -217,14 +223,21 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Every connection costs a descriptor: use all the hard limit allows.
+  if (auto files = rota::service::RaiseOpenFileLimit(); !files.ok()) {
+    std::cerr << "rotad: " << files.status() << "\n";
+  }
   auto server = rota::service::RotaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "rotad: " << server.status() << "\n";
     return 1;
   }
-  rota::storage::RocksDbEventStoreOptions store_options;
-  store_options.path = data_dir;
-  auto store = rota::storage::RocksDbEventStore::Open(std::move(store_options));
+  // A full or failing disk does not stop rotad: it serves reads read-only
+  // and resumes writes by itself (recovering_event_store.h).
+  rota::storage::RecoveringEventStoreOptions store_options;
+  store_options.store.path = data_dir;
+  auto store =
+      rota::storage::RecoveringEventStore::Open(std::move(store_options));
   if (!store.ok()) {
     std::cerr << "rotad: cannot open storage in " << data_dir << ": "
               << store.status() << "\n";
@@ -239,6 +252,10 @@ int main(int argc, char** argv) {
     std::cerr << "rotad: page-token secret: " << secret_set << "\n";
     (*server)->Shutdown(absl::ZeroDuration());
     return 1;
+  }
+  if (!(*store)->writable()) {
+    std::cerr << "rotad: serving read-only until writes work again: "
+              << (*store)->write_error() << "\n";
   }
   (*server)->AttachStore(std::move(*store));
   std::cout << "rotad listening on " << (*server)->address() << std::endl;

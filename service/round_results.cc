@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/cancellation.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
 #include "engine/rules/county.h"
@@ -458,6 +459,7 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
   // the bytes); otherwise it parses and converts the stored bytes.
   ROTA_ASSIGN_OR_RETURN(storage::Event event,
                         ReadFrozenEvent(*store_, v.round));
+  ROTA_RETURN_IF_ERROR(CheckNotCancelled("a replay"));
   const Sha256Digest digest = Sha256(event.payload);
   std::shared_ptr<CachedFrozen> converted = FindCached(CacheKey(v.round));
   if (converted != nullptr && converted->payload_digest != digest)
@@ -484,6 +486,7 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
   out.set_replay_hash(r.result_hash);
   out.set_match(out.recorded_hash() == out.replay_hash());
   if (!out.match()) {
+    ROTA_RETURN_IF_ERROR(CheckNotCancelled("a replay"));
     ROTA_ASSIGN_OR_RETURN(r, recompute(EngineOutput::kFull));
     ROTA_ASSIGN_OR_RETURN(
         auto stored, LoadAll<rota::v1::Placement>(

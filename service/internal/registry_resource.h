@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "common/cancellation.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "rota/v1/registry.pb.h"
@@ -349,6 +350,7 @@ absl::Status ForEachRow(const Snapshot& s, const std::string& prefix, Fn fn) {
   std::string after;
   constexpr size_t kBatch = 1024;
   while (true) {
+    ROTA_RETURN_IF_ERROR(CheckNotCancelled("a scan of the county"));
     ROTA_ASSIGN_OR_RETURN(auto rows, s.Scan(prefix, after, kBatch));
     for (const auto& [k, v] : rows) ROTA_RETURN_IF_ERROR(fn(v));
     if (rows.size() < kBatch) return absl::OkStatus();
@@ -450,6 +452,7 @@ absl::Status ListChildren(const storage::EventStore& store,
   bool more = false;
   const size_t batch = std::clamp<size_t>(limit + 1, 64, 1024);
   while (!more) {
+    ROTA_RETURN_IF_ERROR(CheckNotCancelled("a filtered list"));
     ROTA_ASSIGN_OR_RETURN(auto rows, snapshot->Scan(prefix, cursor, batch));
     for (auto& [key, value] : rows) {
       cursor = key;

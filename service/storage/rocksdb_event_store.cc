@@ -2,15 +2,20 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/cancellation.h"
 #include "common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/snapshot.h"
@@ -119,6 +124,20 @@ absl::StatusOr<keys::Head> ReadHead(rocksdb::DB* db,
 
 std::string ShortHex(const Sha256Digest& d) { return ToHex(d).substr(0, 16); }
 
+// RocksDB's informational log on stderr, one line per message. Writing to
+// stderr cannot fail for lack of space in the data directory (RocksDB's own
+// file logger asserts when its write fails).
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    std::vsnprintf(line, sizeof(line), format, ap);
+    std::fprintf(stderr, "rocksdb: %s\n", line);
+  }
+};
+
 class RocksDbSnapshot final : public Snapshot {
  public:
   RocksDbSnapshot(std::shared_ptr<void> owner, rocksdb::DB* db,
@@ -187,7 +206,9 @@ class RocksDbSnapshot final : public Snapshot {
 struct RocksDbEventStore::DbOwner {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::unique_ptr<rocksdb::Env> env;  // over options.file_system, if any
   ~DbOwner() {
+    if (db == nullptr) return;
     for (rocksdb::ColumnFamilyHandle* h : handles) {
       db->DestroyColumnFamilyHandle(h);
     }
@@ -213,6 +234,18 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   db_options.enable_pipelined_write = options.pipelined_write;
   if (options.collect_statistics)
     db_options.statistics = rocksdb::CreateDBStatistics();
+  if (options.info_log_to_stderr) {
+    db_options.info_log = std::make_shared<StderrLogger>();
+  } else {
+    // RocksDB's LOG file in the directory, bounded.
+    db_options.max_log_file_size = 8 << 20;
+    db_options.keep_log_file_num = 4;
+  }
+  std::unique_ptr<rocksdb::Env> env;
+  if (options.file_system != nullptr) {
+    env = rocksdb::NewCompositeEnv(options.file_system);
+    db_options.env = env.get();
+  }
 
   std::shared_ptr<rocksdb::Cache> cache =
       rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -249,7 +282,11 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::Status s;
   try {
-    s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db);
+    s = options.read_only
+            ? rocksdb::DB::OpenForReadOnly(db_options, options.path,
+                                           descriptors, &handles, &db)
+            : rocksdb::DB::Open(db_options, options.path, descriptors, &handles,
+                                &db);
   } catch (const std::exception& e) {
     return absl::InternalError(
         absl::StrCat("open RocksDB at ", options.path, ": ", e.what()));
@@ -259,6 +296,7 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   auto owner = std::make_shared<DbOwner>();
   owner->db = db;
   owner->handles = std::move(handles);
+  owner->env = std::move(env);
   std::unique_ptr<RocksDbEventStore> store(new RocksDbEventStore(
       std::move(options), db_options.statistics, std::move(owner)));
 
@@ -266,6 +304,11 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   std::string format;
   s = db->Get(rocksdb::ReadOptions(), store->handles_[keys::kDefaultIndex],
               keys::kFormatKey, &format);
+  if (s.IsNotFound() && store->options_.read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store at ", store->options_.path,
+                     " has no layout version and cannot be created read-only"));
+  }
   if (s.IsNotFound()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
@@ -282,26 +325,42 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
     }
   }
 
-  // Recover every county's head.
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(
-      rocksdb::ReadOptions(), store->handles_[keys::kHeadsIndex]));
-  std::unique_lock lock(store->counties_mu_);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string county = it->key().ToString();
-    std::optional<keys::Head> head = keys::DecodeHead(it->value().ToString());
-    if (!head) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("head record of county \"", county, "\" is malformed"));
-    }
-    auto state = std::make_unique<CountyState>();
-    {
-      std::lock_guard head_lock(state->head_mu);
-      state->head = *head;
-    }
-    store->counties_.emplace(std::move(county), std::move(state));
-  }
-  ROTA_RETURN_IF_ERROR(FromRocksDb(it->status(), "recover heads"));
+  ROTA_RETURN_IF_ERROR(store->LoadHeads());
   return store;
+}
+
+absl::Status RocksDbEventStore::LoadHeads() {
+  std::vector<std::string> counties;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handles_[keys::kHeadsIndex]));
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+      counties.push_back(it->key().ToString());
+    ROTA_RETURN_IF_ERROR(FromRocksDb(it->status(), "recover heads"));
+  }
+  for (const std::string& county : counties) {
+    CountyState* state = GetOrCreateCounty(county);
+    // Waits for an append in flight, then reads the head it left.
+    std::lock_guard append_lock(state->append_mu);
+    absl::StatusOr<keys::Head> head =
+        ReadHead(db_, handles_[keys::kHeadsIndex], nullptr, county);
+    if (!head.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("recover the head of county \"", county,
+                       "\": ", head.status().message()));
+    }
+    std::lock_guard head_lock(state->head_mu);
+    state->head = *head;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbEventStore::Resume() {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError("the store is open read-only");
+  }
+  ROTA_RETURN_IF_ERROR(FromRocksDb(db_->Resume(), "resume writes"));
+  return LoadHeads();
 }
 
 RocksDbEventStore::RocksDbEventStore(
@@ -345,6 +404,10 @@ absl::StatusOr<std::vector<Event>> RocksDbEventStore::Append(
     const std::string& county, uint64_t expected_sequence,
     std::vector<EventDraft> drafts, std::vector<ProjectionWrite> writes) {
   ROTA_RETURN_IF_ERROR(ValidateCounty(county));
+  if (options_.read_only) {
+    return absl::UnavailableError(absl::StrCat(
+        "append to county \"", county, "\": the store is open read-only"));
+  }
   if (drafts.empty())
     return absl::InvalidArgumentError("append needs at least one event");
   for (const EventDraft& d : drafts) {
@@ -558,6 +621,9 @@ absl::StatusOr<ChainReport> RocksDbEventStore::VerifyChain(
   int64_t previous_time = std::numeric_limits<int64_t>::min();
   uint64_t expected = 1;
   for (it->Seek(prefix); it->Valid(); it->Next(), ++expected) {
+    if (expected % 1024 == 0) {
+      ROTA_RETURN_IF_ERROR(CheckNotCancelled("a chain verification"));
+    }
     std::optional<uint64_t> seq = keys::ParseEventKey(
         county, std::string_view(it->key().data(), it->key().size()));
     if (!seq) {

@@ -50,6 +50,7 @@
 
 namespace rocksdb {
 class DB;
+class FileSystem;
 class ColumnFamilyHandle;
 class Statistics;
 }  // namespace rocksdb
@@ -91,6 +92,20 @@ struct RocksDbEventStoreOptions {
   // Source of event times (UTC microseconds). Defaults to the system clock;
   // tests inject a fake clock.
   std::function<int64_t()> now_micros = nullptr;
+
+  // Opens the database read-only (no writes, no directory lock, nothing
+  // written to the directory): Append answers UNAVAILABLE. Used to keep
+  // serving reads when the disk is full or failing (recovering_event_store.h).
+  bool read_only = false;
+
+  // The file system under RocksDB; null = the local one. Tests pass a wrapper
+  // that injects errors (no space, I/O errors).
+  std::shared_ptr<rocksdb::FileSystem> file_system = nullptr;
+
+  // RocksDB's informational log goes to stderr (warnings and errors only),
+  // never to a LOG file in the data directory: a full disk must not make the
+  // log itself fail. false: RocksDB's default LOG file in the directory.
+  bool info_log_to_stderr = true;
 };
 
 // Counters of the write path, for benchmarks and metrics.
@@ -118,6 +133,15 @@ class RocksDbEventStore final : public EventStore {
 
   // Counters since Open; all zero unless options.collect_statistics.
   RocksDbEventStoreStats Stats() const;
+
+  // After a write error (no space, I/O error) RocksDB refuses writes until
+  // it recovers. Resume asks it to recover now (DB::Resume) and reloads
+  // every county's cached head from disk. OK if writes work again (also when
+  // there was no error); otherwise the error that still blocks them (a fatal
+  // one needs a close and reopen). FAILED_PRECONDITION when read-only.
+  absl::Status Resume();
+
+  bool read_only() const { return options_.read_only; }
 
   RocksDbEventStore(const RocksDbEventStore&) = delete;
   RocksDbEventStore& operator=(const RocksDbEventStore&) = delete;
@@ -158,6 +182,9 @@ class RocksDbEventStore final : public EventStore {
 
   // The state of `county`, created (head 0) if absent. Never null.
   CountyState* GetOrCreateCounty(const std::string& county) const;
+
+  // Reloads every county's cached head from the "heads" column family.
+  absl::Status LoadHeads();
 
   // DbOwner owns the rocksdb::DB and its column family handles; it is shared
   // with live snapshots so that the database closes only when the store and
