@@ -10,7 +10,14 @@
 //
 //   rounds_bench --teachers 2000 --schools 50 --kind exchange --repeat 5
 //   rounds_bench --teachers 100000 --schools 2000 --kind hiring --repeat 1
+//   rounds_bench --teachers 20000 --schools 600 --kind recruitment
+//       --applicants 20000 --repeat 1      (one line)
 //
+// --kind recruitment: rota-gen's applicants and recruitment posts are
+// imported too, the policy's gender mode is FLOOR_PER_POST (server and
+// engine), no applications are submitted (the applicants' own lists count),
+// and the commit creates the hired teachers (so --repeat is 1: repeat by
+// running the driver again).
 // The county is generated with rota-gen's library and imported through
 // BulkImport first (not timed). Each repetition creates a new round, submits
 // the applications (not timed), then times FreezeRound, RunRound (until the
@@ -32,6 +39,7 @@
 #include "engine/rules/county.h"
 #include "engine/rules/exchange_rotation.h"
 #include "engine/rules/policy.h"
+#include "engine/rules/recruitment.h"
 #include "service/round_inputs.h"
 #include "tests/registry_test_data.h"
 #include "tests/rotad_fixture.h"
@@ -61,7 +69,8 @@ absl::StatusOr<rules::CountyInputs> EngineInputs(
     const std::string& county, const std::vector<rota::v1::School>& schools,
     const std::vector<rota::v1::Post>& posts,
     const std::vector<rota::v1::Teacher>& teachers,
-    const std::vector<rota::v1::Application>& apps, uint64_t seed) {
+    const std::vector<rota::v1::Application>& apps, uint64_t seed,
+    const rota::testing::GeneratedCounty* recruitment = nullptr) {
   rota::v1::RoundFrozen frozen;
   frozen.mutable_round()->set_name(
       absl::StrCat("counties/", county, "/rounds/bench"));
@@ -71,6 +80,11 @@ absl::StatusOr<rules::CountyInputs> EngineInputs(
   for (const auto& x : posts) *frozen.add_posts() = x;
   for (const auto& x : teachers) *frozen.add_teachers() = x;
   for (const auto& x : apps) *frozen.add_applications() = x;
+  if (recruitment != nullptr) {
+    for (const auto& x : recruitment->applicants) *frozen.add_applicants() = x;
+    for (const auto& x : recruitment->recruitment_posts)
+      *frozen.add_recruitment_posts() = x;
+  }
   return rota::service::ToCountyInputs(frozen, {});
 }
 
@@ -83,10 +97,13 @@ std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
     return std::nullopt;
   }
   rules::RoundPolicy policy;
+  policy.recruitment.gender_mode = rules::GenderMode::kFloorPerPost;
   Clock::time_point e0 = Clock::now();
   absl::StatusOr<rules::RoundOutcome> outcome =
       kind == rota::v1::EXCHANGE_ROTATION
           ? rules::RunExchangeRotation(*inputs, policy)
+      : kind == rota::v1::RECRUITMENT
+          ? rules::RunRecruitment(*inputs, policy)
           : rules::RunCompetitiveHiring(*inputs, policy);
   Clock::time_point e1 = Clock::now();
   if (!outcome.ok()) {
@@ -99,7 +116,8 @@ std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
 
 int Usage() {
   std::cerr << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
-               "[--kind exchange|hiring] [--repeat R] [--engine-only]\n"
+               "[--kind exchange|hiring|recruitment] [--applicants N] "
+               "[--repeat R] [--engine-only]\n"
                "  --engine-only: no rotad; time engine/rules alone on the "
                "generated county\n";
   return 2;
@@ -146,6 +164,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   std::string kind_name = "exchange";
   int repeat = 3;
+  int64_t applicants = 20000;
   bool engine_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -163,23 +182,36 @@ int main(int argc, char** argv) {
       seed = std::strtoull(v.c_str(), nullptr, 10);
     } else if (a == "--kind") {
       kind_name = v;
+    } else if (a == "--applicants") {
+      applicants = std::atoll(v.c_str());
     } else if (a == "--repeat") {
       repeat = std::atoi(v.c_str());
     } else {
       return Usage();
     }
   }
-  if (kind_name != "exchange" && kind_name != "hiring") return Usage();
-  const rota::v1::RoundKind kind = kind_name == "exchange"
-                                       ? rota::v1::EXCHANGE_ROTATION
-                                       : rota::v1::COMPETITIVE_HIRING;
+  if (kind_name != "exchange" && kind_name != "hiring" &&
+      kind_name != "recruitment")
+    return Usage();
+  const rota::v1::RoundKind kind =
+      kind_name == "exchange"      ? rota::v1::EXCHANGE_ROTATION
+      : kind_name == "recruitment" ? rota::v1::RECRUITMENT
+                                   : rota::v1::COMPETITIVE_HIRING;
+  const bool recruitment = kind == rota::v1::RECRUITMENT;
+  if (recruitment && repeat != 1) {
+    // The commit turns the hires into teachers: a second round would find
+    // their staff ids taken. Repeat by running the driver again.
+    std::cerr << "--kind recruitment: --repeat must be 1 (run again to "
+                 "repeat)\n";
+    return 2;
+  }
 
   rota::tools::CountyGenOptions gen;
   gen.seed = seed;
   gen.schools = schools;
   gen.teachers = teachers;
   gen.as_of = "2026-08-15";
-  if (engine_only) return EngineOnly(gen, kind, repeat);
+  if (engine_only && !recruitment) return EngineOnly(gen, kind, repeat);
 
   RotadOptions options;
   options.forward_stderr = false;
@@ -191,20 +223,38 @@ int main(int argc, char** argv) {
   }
   Clock::time_point t0 = Clock::now();
   absl::StatusOr<GeneratedCounty> data =
-      GenerateAndImport(**rotad, "bench", gen);
+      GenerateAndImport(**rotad, "bench", gen, recruitment ? applicants : 0);
   if (!data.ok()) {
     std::cerr << "import: " << data.status() << "\n";
     return 1;
   }
+  std::vector<rota::v1::Application> apps =
+      recruitment ? std::vector<rota::v1::Application>()
+      : kind == rota::v1::EXCHANGE_ROTATION ? ExchangeApplications(*data)
+                                            : HiringApplications(*data);
+  int64_t seats = 0;
+  for (const auto& p : data->recruitment_posts) seats += p.seats();
   std::printf(
-      "county: %zu schools, %zu posts, %zu teachers, %zu "
-      "applications; generate+import %.0f ms\n",
+      "county: %zu schools, %zu posts, %zu teachers, %zu applications, %zu "
+      "applicants, %zu recruitment posts (%lld seats); generate+import %.0f "
+      "ms\n",
       data->schools.size(), data->posts.size(), data->teachers.size(),
-      data->applications.size(), Ms(t0, Clock::now()));
-  std::vector<rota::v1::Application> apps = kind == rota::v1::EXCHANGE_ROTATION
-                                                ? ExchangeApplications(*data)
-                                                : HiringApplications(*data);
+      apps.size(), data->applicants.size(), data->recruitment_posts.size(),
+      static_cast<long long>(seats), Ms(t0, Clock::now()));
   RoundClient rc((*rotad)->channel());
+  if (recruitment) {
+    rota::v1::SetPolicyRequest req;
+    req.set_parent("counties/bench");
+    req.mutable_policy()->set_school_year(2026);
+    req.mutable_policy()->mutable_recruitment()->set_gender_mode(
+        rota::v1::FLOOR_PER_POST);
+    rota::v1::Policy stored;
+    grpc::ClientContext ctx;
+    if (grpc::Status s = rc.policy().SetPolicy(&ctx, req, &stored); !s.ok()) {
+      std::cerr << "policy: " << s.error_message() << "\n";
+      return 1;
+    }
+  }
   std::string last_round;
   std::vector<double> engine_ms, freeze_ms, run_ms, replay_ms, commit_ms,
       total_ms;
@@ -222,8 +272,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::string hash;
-    std::optional<double> ms = TimeEngine(
-        EngineInputs("bench", *sch, *pst, *tch, apps, seed + r), kind, &hash);
+    std::optional<double> ms =
+        TimeEngine(EngineInputs("bench", *sch, *pst, *tch, apps, seed + r,
+                                recruitment ? &*data : nullptr),
+                   kind, &hash);
     if (!ms.has_value()) return 1;
     engine_ms.push_back(*ms);
     absl::StatusOr<rota::v1::Round> round =
@@ -235,7 +287,15 @@ int main(int argc, char** argv) {
       server_ok = false;
       continue;
     }
-    if (auto s = rc.Submit(round->name(), apps); !s.ok()) {
+    if (engine_only) {
+      std::printf("%-4d %10.1f\n", r, engine_ms.back());
+      continue;
+    }
+    if (auto s = recruitment
+                     ? absl::StatusOr<rota::v1::SubmitApplicationsResponse>(
+                           rota::v1::SubmitApplicationsResponse())
+                     : rc.Submit(round->name(), apps);
+        !s.ok()) {
       std::cerr << "submit: " << s.status() << "\n";
       return 1;
     }

@@ -2,7 +2,8 @@
 # Builds rotad and the rounds driver (Release) and runs freeze + run + commit
 # (server side, timed around each RPC) next to the replay of the same run, for
 # a 2,000-teacher county and a 100,000-teacher prefecture, both round kinds.
-# Goals (issue 5): < 200 ms county, < 5 s prefecture, replay within 1.1x of run.
+# Goals (issue 5): < 200 ms county, < 5 s prefecture, replay within 1.1x of run;
+# recruitment, 20,000 applicants / ~2,000 posts: < 2 s (docs/perf-recruitment.md).
 # Usage: bench/run_rounds_bench.sh [--quick]   (--quick: county only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,11 @@ df -hT "${TMPDIR:-/tmp}" | tail -1
 for kind in exchange hiring; do
   echo "== county: 2,000 teachers, 50 schools, $kind"
   ./build/bench/rounds_bench --teachers 2000 --schools 50 --kind "$kind" --repeat 5
+done
+echo "== recruitment: 20,000 applicants, ~2,000 recruitment posts (20,000 teachers, 600 schools)"
+for rep in 1 2 3; do
+  ./build/bench/rounds_bench --teachers 20000 --schools 600 --kind recruitment \
+    --applicants 20000 --repeat 1
 done
 if [[ "${1:-}" != "--quick" ]]; then
   for kind in exchange hiring; do

@@ -6,7 +6,10 @@
 # competitive hiring round (create, freeze, run, report, commit) and an
 # exchange rotation round (create, apply rota-gen's applications.csv, freeze
 # with a fixed seed, run, report, commit, audit replay => MATCH), printing
-# their reports; then stop rotad cleanly with SIGTERM.
+# their reports; a recruitment round (rota-gen --applicants: new-teacher
+# applicants and recruitment posts) with equal numbers of women and men per
+# post, printing the first rows of its per-post gender table; then stop rotad
+# cleanly with SIGTERM.
 #
 # Re-runnable: on an existing ./rota-data the county is kept, and the imports
 # replay (same files and the same --request-id => same chunk request ids =>
@@ -75,7 +78,7 @@ year=$(date -u +%Y)
 
 step "generate a sample county: 50 schools, 2,000 teachers, seed $SEED, as of $as_of -> $DEMO_DIR"
 "$ROTA_GEN" --seed "$SEED" --schools 50 --teachers 2000 --county "$COUNTY" --as-of "$as_of" \
-  --out "$DEMO_DIR"
+  --applicants 600 --out "$DEMO_DIR"
 county_name=$(sed -n 's/^display_name=//p' "$DEMO_DIR/county.txt")
 
 step "rotactl county create $COUNTY --name $county_name"
@@ -85,9 +88,10 @@ else
   "$ROTACTL" county create "$COUNTY" --name "$county_name" --region "rota-gen seed $SEED"
 fi
 
-for table in schools posts teachers; do
-  step "rotactl import $table $DEMO_DIR/$table.csv --request-id demo-seed-$SEED"
-  "$ROTACTL" import "$table" "$DEMO_DIR/$table.csv" --request-id "demo-seed-$SEED"
+for table in schools posts teachers recruitment-posts applicants; do
+  file=${table//-/_}
+  step "rotactl import $table $DEMO_DIR/$file.csv --request-id demo-seed-$SEED"
+  "$ROTACTL" import "$table" "$DEMO_DIR/$file.csv" --request-id "demo-seed-$SEED"
 done
 
 step "rotactl school list --filter 'locality = RURAL AND weak = true'"
@@ -149,6 +153,30 @@ else
   "$ROTACTL" round commit "$er" --run-etag "$er_etag"
   step "rotactl audit replay $er"
   "$ROTACTL" audit replay "$er"
+
+  step "recruitment round (新教师招聘), equal numbers of women and men per post, effective $as_of"
+  policy_file=$(mktemp)
+  printf 'school_year: %s\nrecruitment { gender_mode: EQUAL_NUMBERS }\n' "$school_year" >"$policy_file"
+  "$ROTACTL" policy set "$policy_file" >/dev/null
+  rm -f "$policy_file"
+  rr=$("$ROTACTL" round create --kind recruitment --year "$school_year" --effective "$as_of")
+  echo "round $rr"
+  "$ROTACTL" round freeze "$rr" --seed "$SEED"
+  "$ROTACTL" round run "$rr" | tee "$DEMO_DIR/run-rr.txt"
+  rr_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-rr.txt")
+  step "rotactl round report $rr (the per-post gender table, first rows)"
+  # awk reads to the end: an early exit would kill rotactl with SIGPIPE.
+  "$ROTACTL" round report "$rr" | awk 'NR <= 16'
+  who=$("$ROTACTL" -o csv round results "$rr" --outcome NOT_RECRUITED --all |
+        awk -F, 'NR > 1 && /ranked above/ && !found { print $1; found = 1 }')
+  if [ -n "$who" ]; then
+    step "rotactl round explain $rr $who"
+    "$ROTACTL" round explain "$rr" "$who"
+  fi
+  step "rotactl round commit $rr --run-etag $rr_etag (the hires become teachers)"
+  "$ROTACTL" round commit "$rr" --run-etag "$rr_etag"
+  step "rotactl audit replay $rr"
+  "$ROTACTL" audit replay "$rr"
 
   step "rotactl round list"
   "$ROTACTL" round list

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "engine/rules/county.h"
 #include "service/validation.h"
 
 namespace rota::service {
@@ -69,6 +71,55 @@ void ApplyCommittedPlacement(const rota::v1::Placement& p,
     if (!context.hiring) t->clear_post();
   }
   if (context.hiring) t->set_post(p.to_post());
+}
+
+rota::v1::Teacher NewTeacherOfHire(const rota::v1::Placement& p,
+                                   const rota::v1::Applicant& applicant,
+                                   const CommitContext& context) {
+  const std::string& effective = context.effective_date;
+  const std::string county =
+      p.to_school().substr(0, p.to_school().find("/schools/"));
+  const std::string id =
+      applicant.name().substr(applicant.name().rfind('/') + 1);
+  const bool bundled = !p.bundled_rural_school().empty();
+  const std::string& school =
+      bundled ? p.bundled_rural_school() : p.to_school();
+  rota::v1::Teacher t;
+  t.set_name(absl::StrCat(county, "/teachers/", id));
+  t.set_display_name(applicant.display_name());
+  t.set_gender(applicant.gender());
+  t.set_birth_date(applicant.birth_date());
+  t.set_career_start_date(effective);
+  t.set_school(school);
+  t.set_school_join_date(effective);
+  *t.mutable_subjects() = applicant.subjects();
+  *t.mutable_certificate_stages() = applicant.certificate_stages();
+  t.set_title(rota::v1::NO_TITLE);
+  t.set_role(rota::v1::TEACHER);
+  t.set_backbone_level(rota::v1::NOT_BACKBONE);
+  t.set_employment(rota::v1::ESTABLISHED);
+  auto* spell = t.add_service_history();
+  spell->set_school(school);
+  spell->set_start_date(effective);
+  if (context.schools != nullptr) {
+    auto it = context.schools->find(school);
+    if (it != context.schools->end()) {
+      spell->set_locality(it->second->locality());
+      spell->set_weak(it->second->weak());
+    }
+  }
+  if (bundled) {
+    namespace rules = ::rota::engine::rules;
+    const int32_t start = *rules::ParseDate(effective);
+    t.set_home_school(p.to_school());
+    t.set_term_end_date(
+        rules::FormatDate(rules::AddYears(start, p.bundled_term_years())));
+    auto* o = t.add_obligations();
+    o->set_kind(rota::v1::BUNDLED_RURAL_TERM);
+    o->set_required_rural_years(p.bundled_term_years());
+    o->set_start_date(effective);
+  }
+  return t;
 }
 
 }  // namespace rota::service

@@ -3,7 +3,8 @@
 // or post, and the term-exchange bookkeeping (Teacher.home_school,
 // Teacher.term_end_date). Rounds::CommitRound (round_service.h) calls it
 // for every placement that changes a school or post and writes the
-// records it returns as teacher events.
+// records it returns as teacher events; a recruitment round's hires become
+// new teachers (NewTeacherOfHire).
 //
 // Thread-safety: pure function.
 //
@@ -15,6 +16,7 @@
 #include <map>
 #include <string>
 
+#include "rota/v1/registry.pb.h"
 #include "rota/v1/resources.pb.h"
 #include "rota/v1/rounds.pb.h"
 
@@ -46,5 +48,21 @@ struct CommitContext {
 void ApplyCommittedPlacement(const rota::v1::Placement& p,
                              const CommitContext& context,
                              rota::v1::Teacher* t);
+
+// The teacher a hire of a recruitment round (outcome RECRUITED) becomes:
+// staff id = the applicant's id, her name, sex, birth date, subjects and
+// certificate stages; an established (编内) teacher without a title or a
+// post, whose career starts on the effective date. She starts at the post's
+// school (p.to_school); a bundled post (p.bundled_rural_school) places her
+// at the rural school first, her personnel relation staying at the post's
+// school (home_school = p.to_school, term_end_date = the effective date +
+// p.bundled_term_years: the first exchange rotation on or after it brings
+// her there), with a BUNDLED_RURAL_TERM obligation of those years from the
+// effective date, which keeps every round from moving her to a school that
+// is not rural before they are served (engine/rules/obligations.h).
+// REQUIRES: context.effective_date a valid date.
+rota::v1::Teacher NewTeacherOfHire(const rota::v1::Placement& p,
+                                   const rota::v1::Applicant& applicant,
+                                   const CommitContext& context);
 
 }  // namespace rota::service

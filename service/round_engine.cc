@@ -6,9 +6,11 @@
 #include "common/status_macros.h"
 #include "engine/rules/competitive_hiring.h"
 #include "engine/rules/exchange_rotation.h"
+#include "engine/rules/recruitment.h"
 #include "engine/rules/round_outcome.h"
 #include "service/round_inputs.h"
 #include "service/round_projection.h"
+#include "service/round_recruitment.h"
 
 namespace rota::service {
 namespace {
@@ -70,6 +72,8 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
   const rules::CountyInputs& in = frozen.inputs;
   const rules::RoundPolicy& policy = frozen.policy;
   std::vector<rota::v1::EligibilityEntry> out;
+  if (frozen.kind == rota::v1::RECRUITMENT)
+    return RecruitmentEligibility(frozen);
   if (frozen.kind != rota::v1::EXCHANGE_ROTATION) {
     // Competitive hiring: every teacher takes part; nobody is "selected".
     std::map<std::string, const rules::Teacher*> teachers;
@@ -150,10 +154,15 @@ absl::StatusOr<EngineResult> RunEngine(
   options.explanations = output == EngineOutput::kFull;
   report("matching", 1, 3);
   absl::StatusOr<rules::RoundOutcome> outcome;
-  if (frozen.kind == rota::v1::EXCHANGE_ROTATION) {
-    outcome = rules::RunExchangeRotation(in, policy, rp, options);
-  } else {
-    outcome = rules::RunCompetitiveHiring(in, policy, rp, options);
+  switch (frozen.kind) {
+    case rota::v1::EXCHANGE_ROTATION:
+      outcome = rules::RunExchangeRotation(in, policy, rp, options);
+      break;
+    case rota::v1::RECRUITMENT:
+      outcome = rules::RunRecruitment(in, policy, rp, options);
+      break;
+    default:
+      outcome = rules::RunCompetitiveHiring(in, policy, rp, options);
   }
   if (!outcome.ok()) return outcome.status();
   report("results", 2, 3);
@@ -169,14 +178,19 @@ absl::StatusOr<EngineResult> RunEngine(
   r.unplaced = o.counts.unplaced;
   r.quota_violations = o.counts.quota_violations;
   if (output == EngineOutput::kHashOnly) return r;
+  // Recruitment: applicants and recruitment posts in the place of teachers
+  // and posts.
+  const bool recruitment = frozen.kind == rota::v1::RECRUITMENT;
+  const char* people = recruitment ? "applicants" : "teachers";
+  const char* posts = recruitment ? "recruitment-posts" : "posts";
   r.placements.reserve(o.placements.size());
   for (const auto& p : o.placements) {
     rota::v1::Placement x;
-    x.set_teacher(Name(county, "teachers", p.teacher));
+    x.set_teacher(Name(county, people, p.teacher));
     x.set_from_school(Name(county, "schools", p.from_school));
-    x.set_from_post(Name(county, "posts", p.from_post));
+    x.set_from_post(Name(county, posts, p.from_post));
     x.set_to_school(Name(county, "schools", p.to_school));
-    x.set_to_post(Name(county, "posts", p.to_post));
+    x.set_to_post(Name(county, posts, p.to_post));
     x.set_outcome(static_cast<rota::v1::Outcome>(p.outcome));
     x.set_choice(p.choice);
     x.set_via(p.via);
@@ -193,7 +207,7 @@ absl::StatusOr<EngineResult> RunEngine(
     r.placements.push_back(std::move(x));
   }
   const char* choice_collection =
-      frozen.kind == rota::v1::COMPETITIVE_HIRING ? "posts" : "schools";
+      frozen.kind == rota::v1::EXCHANGE_ROTATION ? "schools" : posts;
   if (output == EngineOutput::kFull)
     r.explanations.reserve(o.explanations.size());
   for (size_t i = 0; output == EngineOutput::kFull && i < o.explanations.size();
@@ -202,7 +216,7 @@ absl::StatusOr<EngineResult> RunEngine(
     rota::v1::Explanation x;
     // Only the teacher: the placement is stored once, with the placements
     // (ExplainPlacement joins them, showing later adjustments too).
-    x.mutable_placement()->set_teacher(Name(county, "teachers", t.teacher));
+    x.mutable_placement()->set_teacher(Name(county, people, t.teacher));
     for (const auto& c : t.points_breakdown) {
       auto* pc = x.add_points_breakdown();
       pc->set_component(c.component);
@@ -215,7 +229,7 @@ absl::StatusOr<EngineResult> RunEngine(
       ce->set_verdict(std::string(rules::VerdictName(c.verdict)));
       ce->set_sentence(c.sentence);
       ce->set_competitor(
-          c.competitor.empty() ? "" : Name(county, "teachers", c.competitor));
+          c.competitor.empty() ? "" : Name(county, people, c.competitor));
       ce->set_competitor_points(c.competitor_points);
       ce->set_teacher_points(c.teacher_points);
       ce->set_admitted(c.admitted);
@@ -253,6 +267,7 @@ absl::StatusOr<EngineResult> RunEngine(
     if (p.outcome() == rota::v1::UNPLACED) *rep.add_unplaced() = p;
   }
   for (const auto& n : o.notes) rep.add_notes(n);
+  if (recruitment) AddRecruitmentResults(frozen, o, &r);
   report("results", 3, 3);
   return r;
 }

@@ -39,6 +39,9 @@ struct EngineResult {
   int64_t stayed = 0;
   int64_t unplaced = 0;
   int64_t quota_violations = 0;
+  // Recruitment (kPlacements and kFull): hires and seats left empty.
+  int64_t recruited = 0;
+  int64_t seats_unfilled = 0;
 };
 
 // Progress of a run: phase name, units done, units total.

@@ -50,6 +50,7 @@ using round_internal::NotFoundName;
 using round_internal::OpenRound;
 using round_internal::Page;
 using round_internal::ParseFrozen;
+using round_internal::PeopleOf;
 using round_internal::PickRun;
 using round_internal::ReadFrozenEvent;
 using round_internal::ReadView;
@@ -57,7 +58,9 @@ using round_internal::RefId;
 using round_internal::Round;
 using round_internal::RoundName;
 using round_internal::RunEtag;
+using round_internal::Snapshot;
 using round_internal::StageRun;
+using round_internal::TargetsOf;
 using round_internal::ValidateReason;
 using round_internal::WrongState;
 
@@ -87,12 +90,16 @@ absl::StatusOr<rota::v1::ListPlacementsResponse> Rounds::ListPlacements(
 absl::StatusOr<rota::v1::Explanation> Rounds::ExplainPlacement(
     const CallContext& call, const rota::v1::ExplainPlacementRequest& req) {
   ROTA_ASSIGN_OR_RETURN(ReadView v, OpenRound(*store_, call, req.name()));
+  const char* people = PeopleOf(v.round.kind());
   std::optional<std::string> teacher =
-      RefId(v.name.county, kTeachers, req.teacher());
+      RefId(v.name.county, people, req.teacher());
   if (!teacher.has_value())
-    return InvalidField("teacher",
-                        "must be a teacher id or resource name of "
-                        "the round's county");
+    return InvalidField(
+        "teacher",
+        absl::StrCat("must be ",
+                     people == kApplicants ? "an applicant" : "a teacher",
+                     " id or resource name of the round's "
+                     "county"));
   ROTA_ASSIGN_OR_RETURN(int32_t run, PickRun(v.round, req.run()));
   // Runs stored by earlier versions carry their explanations.
   ROTA_ASSIGN_OR_RETURN(
@@ -102,10 +109,11 @@ absl::StatusOr<rota::v1::Explanation> Rounds::ExplainPlacement(
     ROTA_ASSIGN_OR_RETURN(std::shared_ptr<const RunExplanations> all,
                           ExplanationsOf(*v.snapshot, v.round, run));
     auto it = all->by_teacher.find(
-        ChildResourceName(v.name.county, kTeachers, *teacher));
+        ChildResourceName(v.name.county, people, *teacher));
     if (it == all->by_teacher.end())
-      return NotFoundName(absl::StrCat("teacher ", *teacher, " in run ", run,
-                                       " of ", v.round.name()));
+      return NotFoundName(
+          absl::StrCat(people == kApplicants ? "applicant " : "teacher ",
+                       *teacher, " in run ", run, " of ", v.round.name()));
     x = it->second;
   }
   // The placement as it stands (locks and overrides).
@@ -141,9 +149,14 @@ absl::StatusOr<AdjustmentTarget> CheckAdjustment(
     const std::string& request_id) {
   Violations v;
   ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round_name));
+  // Teachers, or applicants in a recruitment round (the round is read
+  // later, under the county's lock).
   std::optional<std::string> teacher = RefId(n.county, kTeachers, teacher_ref);
+  if (!teacher.has_value()) teacher = RefId(n.county, kApplicants, teacher_ref);
   if (!teacher.has_value())
-    v.Add("teacher", "must be a teacher id or resource name of this county");
+    v.Add("teacher",
+          "must be a teacher (or applicant) id or resource name of this "
+          "county");
   ValidateReason(reason, v);
   ValidateRequestId(request_id, v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
@@ -184,6 +197,9 @@ absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
           case rota::v1::STAYED:
             to = hiring ? p->to_post() : "";
             break;
+          case rota::v1::RECRUITED:
+            to = p->to_post();
+            break;
           default:
             to = "";
         }
@@ -219,7 +235,9 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
         if (round.state() != rota::v1::PROPOSED)
           return WrongState(round, "PROPOSED (run the round first)");
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
-        const char* collection = hiring ? kPosts : kSchools;
+        const bool recruitment = round.kind() == rota::v1::RECRUITMENT;
+        const char* collection = TargetsOf(round.kind());
+        const char* people = PeopleOf(round.kind());
         ROTA_ASSIGN_OR_RETURN(std::shared_ptr<CachedFrozen> inputs,
                               EngineInputsOf(round));
         absl::MutexLock lock(&inputs->mu);
@@ -229,7 +247,10 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
           std::optional<std::string> id = RefId(n.county, collection, req.to());
           bool known = false;
           if (id.has_value()) {
-            if (hiring) {
+            if (recruitment) {
+              for (const auto& p : frozen.recruitment_posts)
+                known |= p.id == *id;
+            } else if (hiring) {
               for (const auto& p : frozen.posts) known |= p.id == *id;
             } else {
               for (const auto& s : frozen.schools) known |= s.id == *id;
@@ -237,17 +258,24 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
             to = ChildResourceName(n.county, collection, *id);
           }
           if (!known)
-            return InvalidField(
-                "to", absl::StrCat("must name a ", hiring ? "post" : "school",
-                                   " of the round's frozen inputs"));
+            return InvalidField("to",
+                                absl::StrCat("must name a ",
+                                             recruitment ? "recruitment post"
+                                             : hiring    ? "post"
+                                                         : "school",
+                                             " of the round's frozen inputs"));
         }
-        std::string teacher_name =
-            ChildResourceName(n.county, kTeachers, teacher);
+        std::string teacher_name = ChildResourceName(n.county, people, teacher);
         bool in_round = false;
-        for (const auto& t : frozen.teachers) in_round |= t.id == teacher;
+        if (recruitment) {
+          for (const auto& a : frozen.applicants) in_round |= a.id == teacher;
+        } else {
+          for (const auto& t : frozen.teachers) in_round |= t.id == teacher;
+        }
         if (!in_round)
           return NotFoundName(
-              absl::StrCat("teacher ", teacher, " in ", round.name()));
+              absl::StrCat(recruitment ? "applicant " : "teacher ", teacher,
+                           " in ", round.name()));
         ROTA_ASSIGN_OR_RETURN(auto adjustments, Adjustments(w.state(), n.id));
         rota::v1::PlacementAdjusted e;
         e.set_teacher(teacher_name);
@@ -269,7 +297,7 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
             Compute(inputs->frozen, with, params, nullptr);
         if (!result.ok()) {
           return HardRuleRefusal(result.status(), n.county,
-                                 "override refused: it breaks the ");
+                                 "override refused: it breaks the ", people);
         }
         rota::v1::Placement mine;
         bool found = false;
@@ -320,6 +348,50 @@ absl::Status CheckRunEtag(const Round& round, const std::string& run_etag) {
   return absl::OkStatus();
 }
 
+// A recruitment round's commit: every hire becomes a teacher
+// (NewTeacherOfHire). FAILED_PRECONDITION if a teacher with her id exists
+// or a school she is placed at was deleted since the freeze.
+absl::Status NewTeachersOfHires(
+    const Snapshot& state, const rota::v1::RoundFrozen& frozen,
+    const std::vector<rota::v1::Placement>& placements,
+    const CommitContext& context, std::vector<rota::v1::Teacher>* created,
+    rota::v1::RoundCommitted* c) {
+  std::map<std::string, const rota::v1::Applicant*> applicants;
+  for (const auto& a : frozen.applicants()) applicants[a.name()] = &a;
+  for (const auto& p : placements) {
+    if (p.outcome() != rota::v1::RECRUITED) continue;
+    auto a = applicants.find(p.teacher());
+    if (a == applicants.end())
+      return absl::DataLossError(absl::StrCat(
+          "hire ", p.teacher(), " is not among the round's frozen applicants"));
+    rota::v1::Teacher t = NewTeacherOfHire(p, *a->second, context);
+    ROTA_ASSIGN_OR_RETURN(auto existing,
+                          state.Get(keys::Teacher(IdOfName(t.name()))));
+    if (existing.has_value()) {
+      return PreconditionFailed(
+          "STAFF_ID_IN_USE", t.name(),
+          absl::StrCat("a teacher already has the staff id of applicant ",
+                       p.teacher(),
+                       "; cancel the round, change the applicant's id and "
+                       "open a new round"));
+    }
+    for (const std::string* school : {&p.to_school(), &t.school()}) {
+      ROTA_ASSIGN_OR_RETURN(auto s, state.Get(keys::School(IdOfName(*school))));
+      if (!s.has_value()) {
+        return PreconditionFailed(
+            "REGISTRY_CHANGED", *school,
+            absl::StrCat("the school of ", p.teacher(),
+                         "'s placement was deleted after the freeze; cancel "
+                         "and open a new round"));
+      }
+    }
+    c->add_teachers(t.name());
+    *c->add_placements() = p;
+    created->push_back(std::move(t));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Round> Rounds::CommitRound(
@@ -362,6 +434,11 @@ absl::StatusOr<Round> Rounds::CommitRound(
         context.schools = &schools;
         std::vector<rota::v1::Teacher> updated;
         rota::v1::RoundCommitted c;
+        if (round.kind() == rota::v1::RECRUITMENT) {
+          ROTA_RETURN_IF_ERROR(NewTeachersOfHires(w.state(), frozen, placements,
+                                                  context, &updated, &c));
+          placements.clear();
+        }
         for (const auto& p : placements) {
           const bool school_change =
               !p.to_school().empty() && p.to_school() != p.from_school();

@@ -148,8 +148,10 @@ absl::StatusOr<Round> Rounds::CreateRound(
   ValidateRequestId(req.request_id(), v);
   const Round& in = req.round();
   if (in.kind() != rota::v1::EXCHANGE_ROTATION &&
-      in.kind() != rota::v1::COMPETITIVE_HIRING)
-    v.Add("round.kind", "must be EXCHANGE_ROTATION or COMPETITIVE_HIRING");
+      in.kind() != rota::v1::COMPETITIVE_HIRING &&
+      in.kind() != rota::v1::RECRUITMENT)
+    v.Add("round.kind",
+          "must be EXCHANGE_ROTATION, COMPETITIVE_HIRING or RECRUITMENT");
   if (in.school_year() < 2000 || in.school_year() > 2100)
     v.Add("round.school_year", "must be a year between 2000 and 2100");
   if (in.policy_version() < 0)
@@ -259,6 +261,13 @@ absl::StatusOr<rota::v1::SubmitApplicationsResponse> Rounds::SubmitChunk(
         ROTA_ASSIGN_OR_RETURN(Round round, LoadRound(w.state(), *n));
         if (round.state() != rota::v1::DRAFT)
           return WrongState(round, "DRAFT (applications close at freeze)");
+        if (round.kind() == rota::v1::RECRUITMENT) {
+          return PreconditionFailed(
+              "ROUND_KIND", round.name(),
+              "a recruitment round takes no applications: each applicant's "
+              "preferences are part of her record (rotactl import "
+              "applicants)");
+        }
         const bool hiring = round.kind() == rota::v1::COMPETITIVE_HIRING;
         const char* collection = hiring ? kPosts : kSchools;
         rota::v1::SubmitApplicationsResponse resp;
@@ -374,6 +383,14 @@ absl::StatusOr<Round> Rounds::FreezeRound(
             LoadInto(s, keys::kTeacherPrefix, f.mutable_teachers()));
         ROTA_ASSIGN_OR_RETURN(auto apps, LoadAll<rota::v1::Application>(
                                              s, keys::ApplicationPrefix(n.id)));
+        if (round.kind() == rota::v1::RECRUITMENT) {
+          // The applicants (with their preferences) and the posts are part
+          // of the frozen inputs, so of the hash of every run.
+          ROTA_RETURN_IF_ERROR(
+              LoadInto(s, keys::kApplicantPrefix, f.mutable_applicants()));
+          ROTA_RETURN_IF_ERROR(LoadInto(s, keys::kRecruitmentPostPrefix,
+                                        f.mutable_recruitment_posts()));
+        }
         absl::flat_hash_set<absl::string_view> school_ids, post_ids,
             teacher_ids;
         for (const auto& x : f.schools()) school_ids.insert(x.name());
@@ -394,7 +411,8 @@ absl::StatusOr<Round> Rounds::FreezeRound(
             if (targets.contains(p)) clean.add_preferences(p);
           ++kept;
         }
-        round.set_applications(kept);
+        round.set_applications(
+            round.kind() == rota::v1::RECRUITMENT ? f.applicants_size() : kept);
         round.set_frozen_sequence(static_cast<int64_t>(w.head()));
         if (req.has_seed()) {
           round.set_seed(req.seed());
@@ -487,7 +505,8 @@ absl::StatusOr<rota::v1::RunSummary> Rounds::RunRound(
           return HardRuleRefusal(
               result.status(), n.county,
               "the run cannot keep the round's locks and overrides: one "
-              "breaks the ");
+              "breaks the ",
+              round_internal::PeopleOf(round.kind()));
         }
         if (progress) progress("storing", 0, 1);
         return StageRun(w, round, adjustments, req.parameters(),

@@ -16,6 +16,7 @@
 #include "tests/registry_test_data.h"
 #include "tools/csv/csv.h"
 #include "tools/csv/csv_format.h"
+#include "tools/gen/applicant_generator.h"
 
 namespace rota::testing {
 namespace {
@@ -83,7 +84,8 @@ GeneratedCounty::TeachersByName() const {
 }
 
 absl::StatusOr<GeneratedCounty> GenerateCountyData(
-    const rota::tools::CountyGenOptions& options, const std::string& county) {
+    const rota::tools::CountyGenOptions& options, const std::string& county,
+    int64_t applicants) {
   const char* tmp = std::getenv("TMPDIR");
   std::string dir =
       absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/rounds-e2e-gen-", getpid(),
@@ -145,6 +147,40 @@ absl::StatusOr<GeneratedCounty> GenerateCountyData(
           return st;
         });
   }
+  if (s.ok() && applicants > 0) {
+    rota::tools::RecruitmentGenOptions rgen;
+    rgen.seed = options.seed;
+    rgen.applicants = applicants;
+    rgen.as_of = options.as_of;
+    absl::StatusOr<rota::tools::RecruitmentGenStats> rstats =
+        rota::tools::GenerateRecruitment(rgen, dir);
+    s = rstats.status();
+  }
+  if (s.ok() && applicants > 0) {
+    s = ForEachRecord(
+        dir + "/recruitment_posts.csv",
+        rota::tools::CsvTable::kRecruitmentPosts,
+        [&](const rota::tools::CsvHeader& h, const std::vector<std::string>& r,
+            std::string* field) {
+          rota::v1::RecruitmentPost post;
+          absl::Status st =
+              rota::tools::RecruitmentPostFromCsv(h, r, county, &post, field);
+          if (st.ok()) out.recruitment_posts.push_back(std::move(post));
+          return st;
+        });
+  }
+  if (s.ok() && applicants > 0) {
+    s = ForEachRecord(
+        dir + "/applicants.csv", rota::tools::CsvTable::kApplicants,
+        [&](const rota::tools::CsvHeader& h, const std::vector<std::string>& r,
+            std::string* field) {
+          rota::v1::Applicant a;
+          absl::Status st =
+              rota::tools::ApplicantFromCsv(h, r, county, &a, field);
+          if (st.ok()) out.applicants.push_back(std::move(a));
+          return st;
+        });
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (!s.ok()) return s;
@@ -175,6 +211,29 @@ absl::Status ImportCounty(RotadProcess& rotad, const GeneratedCounty& data,
   for (auto& c : TeacherChunks(data.county, teachers, 1000, row)) {
     chunks.push_back(std::move(c));
   }
+  row += static_cast<int64_t>(teachers.size());
+  // Recruitment posts before the applicants who list them.
+  for (size_t i = 0; i < data.recruitment_posts.size(); i += 1000) {
+    rota::v1::BulkImportRequest c;
+    c.set_parent(CountyName(data.county));
+    for (size_t j = i; j < std::min(i + 1000, data.recruitment_posts.size());
+         ++j) {
+      auto* r = c.add_recruitment_posts();
+      r->set_row(row++);
+      *r->mutable_recruitment_post() = data.recruitment_posts[j];
+    }
+    chunks.push_back(std::move(c));
+  }
+  for (size_t i = 0; i < data.applicants.size(); i += 1000) {
+    rota::v1::BulkImportRequest c;
+    c.set_parent(CountyName(data.county));
+    for (size_t j = i; j < std::min(i + 1000, data.applicants.size()); ++j) {
+      auto* r = c.add_applicants();
+      r->set_row(row++);
+      *r->mutable_applicant() = data.applicants[j];
+    }
+    chunks.push_back(std::move(c));
+  }
   rota::v1::BulkImportResponse response;
   grpc::Status status =
       BulkImport(rotad.registry(), chunks, &response, absl::Seconds(600));
@@ -190,8 +249,9 @@ absl::Status ImportCounty(RotadProcess& rotad, const GeneratedCounty& data,
 
 absl::StatusOr<GeneratedCounty> GenerateAndImport(
     RotadProcess& rotad, const std::string& county,
-    const rota::tools::CountyGenOptions& options) {
-  absl::StatusOr<GeneratedCounty> data = GenerateCountyData(options, county);
+    const rota::tools::CountyGenOptions& options, int64_t applicants) {
+  absl::StatusOr<GeneratedCounty> data =
+      GenerateCountyData(options, county, applicants);
   if (!data.ok()) return data.status();
   absl::Status s = ImportCounty(rotad, *data);
   if (!s.ok()) return s;

@@ -47,6 +47,10 @@ struct GeneratedCounty {
     bool voluntary = false;
   };
   std::vector<App> applications;
+  // Recruitment (GenerateCountyData with applicants > 0): rota-gen's
+  // recruitment posts and applicants (full resource names).
+  std::vector<rota::v1::RecruitmentPost> recruitment_posts;
+  std::vector<rota::v1::Applicant> applicants;
 
   std::map<std::string, const rota::v1::School*> SchoolsByName() const;
   std::map<std::string, const rota::v1::Post*> PostsByName() const;
@@ -54,20 +58,22 @@ struct GeneratedCounty {
 };
 
 // Generates `options` with rota-gen's library into a temporary directory and
-// parses the CSV files (no server involved).
+// parses the CSV files (no server involved); `applicants` > 0 also generates
+// that many applicants and their recruitment posts (rota-gen --applicants).
 absl::StatusOr<GeneratedCounty> GenerateCountyData(
-    const rota::tools::CountyGenOptions& options, const std::string& county);
+    const rota::tools::CountyGenOptions& options, const std::string& county,
+    int64_t applicants = 0);
 
-// Creates `county` on `rotad` and imports schools, posts and teachers through
-// one BulkImport stream (teachers in the given order; `reverse_teachers`
-// sends them last-first, to show input order does not matter). Fails if any
-// row is rejected.
+// Creates `county` on `rotad` and imports schools, posts, teachers (and
+// recruitment posts and applicants, if any) through one BulkImport stream
+// (teachers in the given order; `reverse_teachers` sends them last-first, to
+// show input order does not matter). Fails if any row is rejected.
 absl::Status ImportCounty(RotadProcess& rotad, const GeneratedCounty& data,
                           bool reverse_teachers = false);
 
 absl::StatusOr<GeneratedCounty> GenerateAndImport(
     RotadProcess& rotad, const std::string& county,
-    const rota::tools::CountyGenOptions& options);
+    const rota::tools::CountyGenOptions& options, int64_t applicants = 0);
 
 // The PreconditionFailure rotad attached to `status`, if any.
 std::optional<google::rpc::PreconditionFailure> GetPreconditionFailure(

@@ -17,6 +17,7 @@
 #include "engine/deferred_acceptance.h"
 #include "engine/match_result.h"
 #include "engine/model.h"
+#include "engine/rules/hard_rule.h"
 #include "engine/rules/internal/strings.h"
 
 namespace rota::engine::rules {
@@ -176,26 +177,35 @@ absl::Status Run::Prepare() {
     if (pin.to.empty()) continue;
     const Applicant& a = *by_id.at(who);
     PostInfo& p = posts_[post_index_.at(pin.to)];
-    std::string what = absl::StrCat(pin.lock ? "lock" : "override", " of ",
-                                    Who(a), " at post ", pin.to, ": ");
+    auto refuse = [&](const char* rule, std::string sentence) {
+      return HardRuleError(
+          {.teacher = a.id,
+           .rule = rule,
+           .is_override = !pin.lock,
+           .sentence = absl::StrCat(Who(a), " at ", Where(p), ": ",
+                                    std::move(sentence))});
+    };
     if (!Qualified(a, p)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(what, "qualification: the post needs ", p.p->subject,
-                       " and a ", Sv(StageName(p.stage)), " certificate"));
+      return refuse("qualification",
+                    absl::StrCat("the post needs ", p.p->subject, " and a ",
+                                 Sv(StageName(p.stage)), " certificate"));
     }
     Gate g = GateOf(a);
     if (g == Gate::kInterview) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          what, "interview gate: ", He(a.gender), " failed the interview"));
+      return refuse("interview gate",
+                    absl::StrCat(He(a.gender), " did not pass the interview"));
     }
     if (g == Gate::kBelowFloor) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(what, "minimum score: ", Score(a.written_score),
+      return refuse(
+          "minimum score",
+          absl::StrCat(His(a.gender), " written score ", Score(a.written_score),
                        " is below ", Score(rp_.min_score)));
     }
     if (++p.pinned > p.p->seats) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(what, "capacity: the post has ", p.p->seats, " seats"));
+      return refuse("capacity",
+                    absl::StrCat("the post has ", p.p->seats,
+                                 " seats and all are placed by locks or "
+                                 "overrides"));
     }
   }
   for (PostInfo& p : posts_) p.free_seats = p.p->seats - p.pinned;

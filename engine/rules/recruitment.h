@@ -30,7 +30,9 @@
 //   7. Locks and overrides place an applicant directly at a post (or nowhere
 //      for to = ""), using one of its seats; they must respect the hard
 //      rules (qualification, capacity, interview gate, minimum score), else
-//      FailedPrecondition naming the rule. Reserves are computed on the
+//      the run is refused with HardRuleError (hard_rule.h) naming the rule
+//      ("qualification", "capacity", "interview gate", "minimum score")
+//      and the applicant. Reserves are computed on the
 //      seats left.
 // Stability, strategy-proofness: with every applicant in at most one
 // reserved group of a post (gender mode alone, or channel targets alone),

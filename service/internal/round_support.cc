@@ -11,8 +11,29 @@
 namespace rota::service::round_internal {
 
 const char* KindSlug(rota::v1::RoundKind kind) {
-  return kind == rota::v1::EXCHANGE_ROTATION ? "exchange-rotation"
-                                             : "competitive-hiring";
+  switch (kind) {
+    case rota::v1::EXCHANGE_ROTATION:
+      return "exchange-rotation";
+    case rota::v1::RECRUITMENT:
+      return "recruitment";
+    default:
+      return "competitive-hiring";
+  }
+}
+
+const char* PeopleOf(rota::v1::RoundKind kind) {
+  return kind == rota::v1::RECRUITMENT ? kApplicants : kTeachers;
+}
+
+const char* TargetsOf(rota::v1::RoundKind kind) {
+  switch (kind) {
+    case rota::v1::EXCHANGE_ROTATION:
+      return kSchools;
+    case rota::v1::RECRUITMENT:
+      return kRecruitmentPosts;
+    default:
+      return kPosts;
+  }
 }
 
 absl::Status NotFoundName(absl::string_view what) {
@@ -167,14 +188,14 @@ absl::StatusOr<std::vector<rota::v1::PlacementAdjusted>> Adjustments(
 // teacher named, the description `prefix` + the rule + the engine's sentence.
 // Other errors pass through.
 absl::Status HardRuleRefusal(const absl::Status& status,
-                             absl::string_view county,
-                             absl::string_view prefix) {
+                             absl::string_view county, absl::string_view prefix,
+                             absl::string_view people) {
   std::optional<engine::rules::HardRuleViolation> v =
       engine::rules::GetHardRuleViolation(status);
   if (!v.has_value()) return status;
   return PreconditionFailed(
       absl::StrReplaceAll(absl::AsciiStrToUpper(v->rule), {{" ", "_"}}),
-      ChildResourceName(county, kTeachers, v->teacher),
+      ChildResourceName(county, people, v->teacher),
       absl::StrCat(prefix, "\"", v->rule, "\" rule: ", status.message()));
 }
 
@@ -216,6 +237,8 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   summary.set_stayed(result.stayed);
   summary.set_unplaced(result.unplaced);
   summary.set_quota_violations(result.quota_violations);
+  summary.set_recruited(result.recruited);
+  summary.set_seats_unfilled(result.seats_unfilled);
   summary.set_run_time(w.now());
   summary.set_etag(RunEtag(round.name(), summary));
   round.set_state(rota::v1::PROPOSED);

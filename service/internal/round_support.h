@@ -42,6 +42,14 @@ inline constexpr char kRounds[] = "rounds";
 // round ids.
 const char* KindSlug(rota::v1::RoundKind kind);
 
+// The collection of the people a round places: applicants (recruitment) or
+// teachers (the other kinds).
+const char* PeopleOf(rota::v1::RoundKind kind);
+
+// The collection a round's preferences, overrides and locks name: schools
+// (exchange rotation), posts (competitive hiring) or recruitment posts.
+const char* TargetsOf(rota::v1::RoundKind kind);
+
 absl::Status NotFoundName(absl::string_view what);
 
 // FAILED_PRECONDITION with a ROUND_STATE PreconditionFailure naming the
@@ -116,11 +124,12 @@ absl::StatusOr<std::vector<rota::v1::PlacementAdjusted>> Adjustments(
 // typed violation (engine/rules/hard_rule.h). That becomes a
 // google.rpc.PreconditionFailure: type the rule in capitals (spaces as
 // underscores: "leadership cap" -> LEADERSHIP_CAP), subject the
-// teacher named, the description `prefix` + the rule + the engine's sentence.
+// teacher (or applicant: `people` is PeopleOf the round's kind) named, the
+// description `prefix` + the rule + the engine's sentence.
 // Other errors pass through.
 absl::Status HardRuleRefusal(const absl::Status& status,
-                             absl::string_view county,
-                             absl::string_view prefix);
+                             absl::string_view county, absl::string_view prefix,
+                             absl::string_view people = kTeachers);
 
 // Runs the engine; bad parameters become INVALID_ARGUMENT on their field.
 absl::StatusOr<EngineResult> Compute(

@@ -27,6 +27,7 @@
 #include "tools/rotactl/csv_file.h"
 #include "tools/rotactl/output.h"
 #include "tools/rotactl/round_words.h"
+#include "tools/rotactl/round_recruitment.h"
 
 namespace rota::rotactl {
 namespace {
@@ -84,6 +85,8 @@ const char* KindName(v1::RoundKind kind) {
       return "exchange-rotation";
     case v1::COMPETITIVE_HIRING:
       return "competitive-hiring";
+    case v1::RECRUITMENT:
+      return "recruitment";
     default:
       return "unspecified";
   }
@@ -135,6 +138,18 @@ void PrintRound(Context* ctx, const v1::Round& r) {
 }
 
 void PrintRunSummary(const v1::RunSummary& s) {
+  if (s.recruited() > 0 || s.seats_unfilled() > 0) {
+    std::printf(
+        "run %d: %lld applicants, %lld recruited, %lld not recruited, %lld "
+        "seats unfilled, %lld posts where the gender rule does not hold\n"
+        "result hash %s\n",
+        s.run(), static_cast<long long>(s.teachers()),
+        static_cast<long long>(s.recruited()),
+        static_cast<long long>(s.unplaced()),
+        static_cast<long long>(s.seats_unfilled()),
+        static_cast<long long>(s.quota_violations()), s.result_hash().c_str());
+    return;
+  }
   std::printf(
       "run %d (%s%s%s): %lld teachers, %lld moved, %lld stayed, %lld "
       "unplaced, %lld quota violations\nresult hash %s\n",
@@ -209,6 +224,7 @@ int Create(Context* ctx, const RoundOpts& o) {
   req.set_request_id(o.request_id);
   v1::Round* r = req.mutable_round();
   r->set_kind(o.kind == "exchange-rotation" ? v1::EXCHANGE_ROTATION
+              : o.kind == "recruitment"     ? v1::RECRUITMENT
                                             : v1::COMPETITIVE_HIRING);
   r->set_school_year(o.year);
   r->set_effective_date(o.effective);
@@ -494,6 +510,8 @@ int Results(Context* ctx, const RoundOpts& o) {
       if (p.overridden()) notes.push_back("overridden");
       if (!p.return_date().empty())
         notes.push_back("returns " + p.return_date());
+      if (std::string seat = RecruitmentSeatWords(p); !seat.empty())
+        notes.push_back(seat);
       if (!p.reason().empty()) notes.push_back(p.reason());
       const std::string teacher(IdOf(p.teacher()));
       // Runs recorded before routes existed have only the via sentence.
@@ -630,6 +648,10 @@ int Report(Context* ctx, const RoundOpts& o) {
   auto call = ctx->NewCall(5.0);
   const grpc::Status s = ctx->Rounds().GetRoundReport(call.get(), req, &out);
   if (!s.ok()) return ReportRpcError(s, "round report");
+  if (out.recruitment_posts_size() > 0) {
+    PrintRecruitmentReport(ctx->format(), out);
+    return kExitOk;
+  }
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(out).c_str());
     return kExitOk;
@@ -726,7 +748,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
     if (round_arg)
       cmd->add_option("ROUND", o->round, "Round id or full name")->required();
     if (teacher_arg)
-      cmd->add_option("TEACHER", o->teacher, "Teacher id or full name")
+      cmd->add_option("TEACHER", o->teacher,
+                      "Teacher id or full name (recruitment: the applicant)")
           ->required();
     return cmd;
   };
@@ -737,7 +760,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
                           false, false);
   create->add_option("--kind", o->kind, "Round kind")
       ->required()
-      ->check(CLI::IsMember({"exchange-rotation", "competitive-hiring"}));
+      ->check(CLI::IsMember(
+          {"exchange-rotation", "competitive-hiring", "recruitment"}));
   create->add_option("--year", o->year, "School year (e.g. 2026)")->required();
   create
       ->add_option("--effective", o->effective,
@@ -802,7 +826,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
                       "Only placements from or to this school");
   results->add_option("--outcome", o->outcome, "Only this outcome")
       ->check(CLI::IsMember({"STAYED", "MOVED", "UNPLACED", "EXEMPT",
-                             "INSPECTOR", "DOWN_HIRED", "UP_HIRED"}));
+                             "INSPECTOR", "DOWN_HIRED", "UP_HIRED", "RECRUITED",
+                             "NOT_RECRUITED"}));
   results->add_flag("--all", o->all, "Fetch every page");
   results->add_option("--page-size", o->page_size, "Placements per page");
   results->add_option("--run", o->run, "Run number (0 = latest)")
@@ -834,8 +859,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
       true, true);
   override_cmd->add_option(
       "--to", o->to,
-      "School (exchange rotation) or post (competitive hiring); empty = "
-      "stays / unplaced");
+      "School (exchange rotation), post (competitive hiring) or recruitment "
+      "post (recruitment); empty = stays / unplaced / not recruited");
   override_cmd->add_option("--reason", o->reason, "Why (recorded)")->required();
   override_cmd->add_option("--request-id", o->request_id, "Idempotency key");
   override_cmd->callback([ctx, o] { ctx->exit_code = Adjust(ctx, *o, true); });
@@ -843,7 +868,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
   CLI::App* report =
       verb("report",
            "Movers by direction and locality, quotas, rank distribution, the "
-           "unplaced with reasons, notes",
+           "unplaced with reasons, notes; recruitment: the per-post gender "
+           "table (-o csv: one row per post)",
            true, false);
   report->add_option("--run", o->run, "Run number (0 = latest)")
       ->capture_default_str();

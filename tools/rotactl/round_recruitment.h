@@ -1,0 +1,24 @@
+// rotactl's view of a recruitment round (新教师招聘): the per-post gender
+// table of `round report` (post, school, seats, hires and cutoffs by sex,
+// the gap, empty seats and why, whether the gender rule holds) as a table,
+// JSON (the whole RoundReport) or CSV (one row per post), and the words for
+// a hire's seat in `round results` and `round explain`.
+//
+// Thread-safety: not thread-safe; writes to stdout.
+#pragma once
+
+#include <string>
+
+#include "rota/v1/rounds.pb.h"
+#include "tools/rotactl/context.h"
+
+namespace rota::rotactl {
+
+// Prints `report` (a run of a RECRUITMENT round) in `format`.
+void PrintRecruitmentReport(OutputFormat format,
+                            const rota::v1::RoundReport& report);
+
+// "open seat", "seat reserved for women", ...; "" when not hired.
+std::string RecruitmentSeatWords(const rota::v1::Placement& p);
+
+}  // namespace rota::rotactl
