@@ -115,6 +115,13 @@ std::vector<FieldSpec> FieldsOf(FilterKind kind) {
           {"backbone_level", FieldType::kEnum,
            rota::v1::BackboneLevel_descriptor()},
           {"employment", FieldType::kEnum, rota::v1::Employment_descriptor()}};
+    case FilterKind::kPeriodRequirement:
+      return {{"school", FieldType::kSchoolRef, nullptr},
+              {"subject", FieldType::kString, nullptr},
+              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()}};
+    case FilterKind::kRoadDistance:
+      return {{"school_a", FieldType::kSchoolRef, nullptr},
+              {"school_b", FieldType::kSchoolRef, nullptr}};
   }
   return {};
 }
@@ -293,6 +300,34 @@ bool Filter::Matches(const rota::v1::Teacher& x) const {
       holds = x.backbone_level() == t.number;
     } else if (t.field == "employment") {
       holds = x.employment() == t.number;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::PeriodRequirement& r) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school") {
+      holds = SchoolId(r.school()) == t.text;
+    } else if (t.field == "subject") {
+      holds = r.subject() == t.text;
+    } else if (t.field == "stage") {
+      holds = r.stage() == t.number;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::RoadDistance& r) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school_a") {
+      holds = SchoolId(r.school_a()) == t.text;
+    } else if (t.field == "school_b") {
+      holds = SchoolId(r.school_b()) == t.text;
     }
     if (!Check(t, holds)) return false;
   }

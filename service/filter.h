@@ -39,7 +39,13 @@
 
 namespace rota::service {
 
-enum class FilterKind { kSchool, kPost, kTeacher };
+enum class FilterKind {
+  kSchool,
+  kPost,
+  kTeacher,
+  kPeriodRequirement,
+  kRoadDistance
+};
 
 class Filter {
  public:
@@ -54,6 +60,8 @@ class Filter {
   bool Matches(const rota::v1::School& school) const;
   bool Matches(const rota::v1::Post& post) const;
   bool Matches(const rota::v1::Teacher& teacher) const;
+  bool Matches(const rota::v1::PeriodRequirement& r) const;
+  bool Matches(const rota::v1::RoadDistance& r) const;
 
   // The value of a positive equality term on a string field, if any (for
   // choosing a secondary index).

@@ -23,6 +23,12 @@ std::string Post(absl::string_view id) { return absl::StrCat(kPostPrefix, id); }
 std::string Teacher(absl::string_view id) {
   return absl::StrCat(kTeacherPrefix, id);
 }
+std::string PeriodRequirement(absl::string_view id) {
+  return absl::StrCat(kPeriodRequirementPrefix, id);
+}
+std::string RoadDistance(absl::string_view id) {
+  return absl::StrCat(kRoadDistancePrefix, id);
+}
 std::string TeachersBySchoolPrefix(absl::string_view school) {
   return absl::StrCat("x/ts/", school, "/");
 }
@@ -116,6 +122,16 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
     DiffIndex(old ? TeacherIndexKeys(*old) : std::set<std::string>{},
               TeacherIndexKeys(t), out);
     out.push_back(ProjectionWrite::Put(key, e.payload));
+  } else if (e.type == kPeriodRequirementEvent) {
+    rota::v1::PeriodRequirement r;
+    if (!r.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(ProjectionWrite::Put(keys::PeriodRequirement(IdOf(r.name())),
+                                       e.payload));
+  } else if (e.type == kRoadDistanceEvent) {
+    rota::v1::RoadDistance r;
+    if (!r.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(
+        ProjectionWrite::Put(keys::RoadDistance(IdOf(r.name())), e.payload));
   } else if (e.type == kDeleteEvent) {
     rota::v1::DeleteResponse d;
     if (!d.ParseFromString(e.payload)) return Corrupt(e);
@@ -133,6 +149,10 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
       ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Teacher>(before, key));
       if (old) DiffIndex(TeacherIndexKeys(*old), {}, out);
       out.push_back(ProjectionWrite::Delete(key));
+    } else if (auto q = ParseChildName(d.name(), kPeriodRequirements)) {
+      out.push_back(ProjectionWrite::Delete(keys::PeriodRequirement(q->id)));
+    } else if (auto r = ParseChildName(d.name(), kRoadDistances)) {
+      out.push_back(ProjectionWrite::Delete(keys::RoadDistance(r->id)));
     } else {
       return Corrupt(e);
     }

@@ -1,0 +1,527 @@
+// Generic registry operations shared by the files of rota.v1.RegistryService
+// (registry_service.cc, registry_itinerant.cc): per-resource traits, create,
+// get, update, delete and list of a county's child resources. Private to
+// those files.
+//
+// Thread-safety: as Registry (the caller passes the county's writer mutex).
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/status_macros.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "rota/v1/registry.pb.h"
+#include "rota/v1/resources.pb.h"
+#include "service/access.h"
+#include "service/county_write.h"
+#include "service/filter.h"
+#include "service/grpc_status.h"
+#include "service/page_token.h"
+#include "service/projection.h"
+#include "service/validation.h"
+
+namespace rota::service::registry_internal {
+
+using google::protobuf::Message;
+using google::protobuf::util::FieldMaskUtil;
+using rota::v1::County;
+using rota::v1::PeriodRequirement;
+using rota::v1::Post;
+using rota::v1::RoadDistance;
+using rota::v1::School;
+using rota::v1::Teacher;
+using storage::EventDraft;
+using storage::ProjectionWrite;
+using storage::Snapshot;
+
+constexpr int32_t kDefaultPageSize = 50;
+constexpr int32_t kMaxPageSize = 1000;
+
+template <typename Proto>
+absl::StatusOr<std::optional<Proto>> Load(const Snapshot& s,
+                                          const std::string& key) {
+  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, s.Get(key));
+  if (!bytes.has_value()) return std::optional<Proto>();
+  Proto p;
+  if (!p.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("stored ", key, " does not parse"));
+  }
+  return std::optional<Proto>(std::move(p));
+}
+
+inline std::string Etag(uint64_t sequence) { return absl::StrCat(sequence); }
+
+inline absl::Status EtagMismatch(absl::string_view name, absl::string_view sent,
+                                 absl::string_view current) {
+  return WithReason(
+      absl::AbortedError(absl::StrCat("etag \"", sent, "\" of ", name,
+                                      " is stale; current etag is \"", current,
+                                      "\": re-read and retry")),
+      kReasonEtagMismatch);
+}
+
+inline absl::Status NotFound(absl::string_view name) {
+  return WithReason(absl::NotFoundError(absl::StrCat(name, " not found")),
+                    kReasonNotFound);
+}
+
+inline absl::StatusOr<bool> CountyExists(const Snapshot& s) {
+  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> c, s.Get(keys::kCounty));
+  return c.has_value();
+}
+
+// ---- per-resource traits ------------------------------------------------
+
+template <typename R>
+struct Traits;
+
+template <>
+struct Traits<School> {
+  static constexpr char kCollection[] = "schools";
+  static constexpr char kField[] = "school";
+  static constexpr char kEvent[] = "rota.v1.School";
+  static constexpr FilterKind kFilter = FilterKind::kSchool;
+  static std::string Key(absl::string_view id) { return keys::School(id); }
+  static absl::Status Validate(const School& s, absl::string_view,
+                               absl::string_view prefix, absl::CivilDay,
+                               const ExistsFn&, Violations& v) {
+    ValidateSchool(s, prefix, v);
+    return absl::OkStatus();
+  }
+};
+
+template <>
+struct Traits<Post> {
+  static constexpr char kCollection[] = "posts";
+  static constexpr char kField[] = "post";
+  static constexpr char kEvent[] = "rota.v1.Post";
+  static constexpr FilterKind kFilter = FilterKind::kPost;
+  static std::string Key(absl::string_view id) { return keys::Post(id); }
+  static absl::Status Validate(const Post& p, absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay,
+                               const ExistsFn& exists, Violations& v) {
+    return ValidatePost(p, county, prefix, exists, v);
+  }
+};
+
+template <>
+struct Traits<Teacher> {
+  static constexpr char kCollection[] = "teachers";
+  static constexpr char kField[] = "teacher";
+  static constexpr char kEvent[] = "rota.v1.Teacher";
+  static constexpr FilterKind kFilter = FilterKind::kTeacher;
+  static std::string Key(absl::string_view id) { return keys::Teacher(id); }
+  static absl::Status Validate(const Teacher& t, absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay today,
+                               const ExistsFn& exists, Violations& v) {
+    return ValidateTeacher(t, county, prefix, today, exists, v);
+  }
+};
+
+template <>
+struct Traits<PeriodRequirement> {
+  static constexpr char kCollection[] = "periodRequirements";
+  static constexpr char kField[] = "period_requirement";
+  static constexpr char kEvent[] = "rota.v1.PeriodRequirement";
+  static constexpr FilterKind kFilter = FilterKind::kPeriodRequirement;
+  static std::string Key(absl::string_view id) {
+    return keys::PeriodRequirement(id);
+  }
+  static absl::Status Validate(const PeriodRequirement& r,
+                               absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay,
+                               const ExistsFn& exists, Violations& v) {
+    return ValidatePeriodRequirement(r, county, prefix, exists, v);
+  }
+};
+
+template <>
+struct Traits<RoadDistance> {
+  static constexpr char kCollection[] = "roadDistances";
+  static constexpr char kField[] = "road_distance";
+  static constexpr char kEvent[] = "rota.v1.RoadDistance";
+  static constexpr FilterKind kFilter = FilterKind::kRoadDistance;
+  static std::string Key(absl::string_view id) {
+    return keys::RoadDistance(id);
+  }
+  static absl::Status Validate(const RoadDistance& r, absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay,
+                               const ExistsFn& exists, Violations& v) {
+    return ValidateRoadDistance(r, county, prefix, exists, v);
+  }
+};
+
+inline ExistsFn ExistsIn(const Snapshot& s) {
+  return [&s](absl::string_view collection,
+              absl::string_view id) -> absl::StatusOr<bool> {
+    std::string key = collection == kSchools ? keys::School(id)
+                      : collection == kPosts ? keys::Post(id)
+                                             : keys::Teacher(id);
+    ROTA_ASSIGN_OR_RETURN(std::optional<std::string> v, s.Get(key));
+    return v.has_value();
+  };
+}
+
+// Fills the output-only fields and records the upsert event.
+template <typename R>
+absl::Status Upsert(CountyWrite& ctx, R& resource,
+                    const std::string& create_time) {
+  resource.set_etag(Etag(ctx.next_sequence()));
+  resource.set_create_time(create_time.empty() ? ctx.now() : create_time);
+  resource.set_update_time(ctx.now());
+  return ctx.AddEvent(Traits<R>::kEvent, SerializeDeterministic(resource));
+}
+
+inline bool IsOutputOnly(absl::string_view path) {
+  return path == "name" || path == "etag" || path == "create_time" ||
+         path == "update_time";
+}
+
+inline void ValidateMask(const google::protobuf::FieldMask& mask,
+                         const google::protobuf::Descriptor* descriptor,
+                         Violations& v) {
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    if (IsOutputOnly(path)) continue;
+    if (!FieldMaskUtil::GetFieldDescriptors(descriptor, path, nullptr)) {
+      v.Add(absl::StrCat("update_mask.paths[", i, "]"),
+            absl::StrCat("\"", path.substr(0, 100), "\" is not a field of ",
+                         descriptor->name()));
+    }
+  }
+}
+
+// Applies `mask` (empty: every mutable field) of `update` onto `current`.
+template <typename R>
+R Merge(const R& current, const R& update,
+        const google::protobuf::FieldMask& mask) {
+  R merged = current;
+  google::protobuf::FieldMask effective;
+  for (const auto& p : mask.paths()) {
+    if (!IsOutputOnly(p)) effective.add_paths(p);
+  }
+  if (mask.paths_size() == 0) {
+    merged = update;
+    merged.set_name(current.name());
+    merged.set_create_time(current.create_time());
+  } else if (effective.paths_size() > 0) {
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    options.set_replace_repeated_fields(true);
+    FieldMaskUtil::MergeMessageTo(update, effective, options, &merged);
+  }
+  return merged;
+}
+
+// Parses the parent "counties/{county}" (violation on `parent` otherwise).
+inline std::optional<std::string> ParentCounty(const std::string& parent,
+                                               Violations& v) {
+  std::optional<std::string> county = ParseCountyName(parent);
+  if (!county.has_value()) {
+    v.Add("parent", parent.empty() ? "is required (counties/{county})"
+                                   : "must be counties/{county}");
+  }
+  return county;
+}
+
+template <typename R>
+absl::StatusOr<R> CreateChild(storage::EventStore& store, absl::Mutex& mu,
+                              const CallContext& call, const Message& request,
+                              const std::string& county,
+                              const std::string& id_field,
+                              const std::string& id, const R& resource,
+                              const std::string& request_id) {
+  using T = Traits<R>;
+  return WriteToCounty<R>(
+      store, mu, call, county, request, request_id,
+      [&](CountyWrite& ctx) -> absl::StatusOr<R> {
+        Violations v;
+        if (!IsValidId(id))
+          v.Add(id_field, "is required: [a-z0-9][a-z0-9_-]{0,62}");
+        ROTA_RETURN_IF_ERROR(T::Validate(resource, county,
+                                         absl::StrCat(T::kField, "."), Today(),
+                                         ExistsIn(ctx.state()), v));
+        ROTA_RETURN_IF_ERROR(v.ToStatus());
+        std::string name = ChildResourceName(county, T::kCollection, id);
+        ROTA_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                              ctx.state().Get(T::Key(id)));
+        if (existing.has_value()) {
+          return WithReason(
+              absl::AlreadyExistsError(absl::StrCat(name, " already exists")),
+              kReasonAlreadyExists);
+        }
+        R out = resource;
+        out.set_name(name);
+        ROTA_RETURN_IF_ERROR(Upsert(ctx, out, ""));
+        return out;
+      },
+      CountyCheck::kMustExist);
+}
+
+template <typename R>
+absl::StatusOr<R> GetChild(const storage::EventStore& store,
+                           const CallContext& call, const std::string& name) {
+  using T = Traits<R>;
+  std::optional<ChildName> parsed = ParseChildName(name, T::kCollection);
+  if (!parsed.has_value()) {
+    return InvalidField("name", absl::StrCat("must be counties/{county}/",
+                                             T::kCollection, "/{id}"));
+  }
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
+  ROTA_ASSIGN_OR_RETURN(
+      std::optional<std::string> bytes,
+      store.ReadProjection(parsed->county, T::Key(parsed->id)));
+  if (!bytes.has_value()) return NotFound(name);
+  R out;
+  if (!out.ParseFromString(*bytes))
+    return absl::DataLossError(absl::StrCat(name, " does not parse"));
+  return out;
+}
+
+// Shared by every Update: `lock` gives the county's writer mutex.
+template <typename R, typename LockFn>
+absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
+                                  const CallContext& call,
+                                  const Message& request, const R& update,
+                                  const google::protobuf::FieldMask& mask,
+                                  const std::string& request_id) {
+  using T = Traits<R>;
+  Violations v;
+  std::string name_field = absl::StrCat(T::kField, ".name");
+  std::optional<ChildName> parsed =
+      ParseChildName(update.name(), T::kCollection);
+  if (!parsed.has_value()) {
+    v.Add(name_field,
+          absl::StrCat("must be counties/{county}/", T::kCollection, "/{id}"));
+  }
+  ValidateMask(mask, R::descriptor(), v);
+  ValidateRequestId(request_id, v);
+  ROTA_RETURN_IF_ERROR(v.ToStatus());
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
+  const std::string& county = parsed->county;
+  return WriteToCounty<R>(
+      store, *lock(county), call, county, request, request_id,
+      [&](CountyWrite& ctx) -> absl::StatusOr<R> {
+        ROTA_ASSIGN_OR_RETURN(std::optional<R> current,
+                              Load<R>(ctx.state(), T::Key(parsed->id)));
+        if (!current.has_value()) return NotFound(update.name());
+        if (!update.etag().empty() && update.etag() != current->etag()) {
+          return EtagMismatch(update.name(), update.etag(), current->etag());
+        }
+        R merged = Merge(*current, update, mask);
+        Violations mv;
+        ROTA_RETURN_IF_ERROR(T::Validate(merged, county,
+                                         absl::StrCat(T::kField, "."), Today(),
+                                         ExistsIn(ctx.state()), mv));
+        ROTA_RETURN_IF_ERROR(mv.ToStatus());
+        ROTA_RETURN_IF_ERROR(Upsert(ctx, merged, current->create_time()));
+        return merged;
+      },
+      CountyCheck::kNone);
+}
+
+// Calls fn(bytes) for every row under `prefix`.
+template <typename Fn>
+absl::Status ForEachRow(const Snapshot& s, const std::string& prefix, Fn fn) {
+  std::string after;
+  constexpr size_t kBatch = 1024;
+  while (true) {
+    ROTA_ASSIGN_OR_RETURN(auto rows, s.Scan(prefix, after, kBatch));
+    for (const auto& [k, v] : rows) ROTA_RETURN_IF_ERROR(fn(v));
+    if (rows.size() < kBatch) return absl::OkStatus();
+    after = rows.back().first;
+  }
+}
+
+// References that block deleting a resource (FAILED_PRECONDITION if any).
+inline absl::Status CheckUnreferenced(const Snapshot& s,
+                                      absl::string_view collection,
+                                      const std::string& id,
+                                      const std::string& name) {
+  if (collection != kSchools) return absl::OkStatus();
+  ROTA_ASSIGN_OR_RETURN(auto teachers,
+                        s.Scan(keys::TeachersBySchoolPrefix(id), "", 1));
+  ROTA_ASSIGN_OR_RETURN(auto posts,
+                        s.Scan(keys::PostsBySchoolPrefix(id), "", 1));
+  if (!teachers.empty() || !posts.empty()) {
+    return PreconditionFailed(
+        "SCHOOL_IN_USE", name,
+        "teachers or posts still reference this school; move or delete "
+        "them first");
+  }
+  // Itinerant teaching requirements and roads naming the school (no index:
+  // deleting a school is rare).
+  for (const char* prefix :
+       {keys::kPeriodRequirementPrefix, keys::kRoadDistancePrefix}) {
+    ROTA_RETURN_IF_ERROR(
+        ForEachRow(s, prefix, [&](const std::string& bytes) -> absl::Status {
+          rota::v1::PeriodRequirement r;
+          rota::v1::RoadDistance d;
+          bool uses = prefix == keys::kPeriodRequirementPrefix
+                          ? r.ParseFromString(bytes) && r.school() == name
+                          : d.ParseFromString(bytes) &&
+                                (d.school_a() == name || d.school_b() == name);
+          if (!uses) return absl::OkStatus();
+          return PreconditionFailed(
+              "SCHOOL_IN_USE", name,
+              absl::StrCat(r.name().empty() ? d.name() : r.name(),
+                           " still names this school; delete it first"));
+        }));
+  }
+  // The home school of a teacher on a term exchange (no index: deleting a
+  // school is rare, so its county's teachers are read then).
+  return ForEachRow(
+      s, keys::kTeacherPrefix, [&](const std::string& bytes) -> absl::Status {
+        rota::v1::Teacher t;
+        if (!t.ParseFromString(bytes))
+          return absl::DataLossError("stored teacher does not parse");
+        if (t.home_school() != name) return absl::OkStatus();
+        return PreconditionFailed(
+            "SCHOOL_IN_USE", name,
+            absl::StrCat("it is the home school of ", t.name(),
+                         " (a term exchange until ", t.term_end_date(),
+                         "); end her term exchange first"));
+      });
+}
+
+template <typename R, typename LockFn>
+absl::StatusOr<rota::v1::DeleteResponse> DeleteChildImpl(
+    storage::EventStore& store, LockFn lock, const CallContext& call,
+    const Message& request, const std::string& name, const std::string& etag,
+    const std::string& request_id) {
+  using T = Traits<R>;
+  Violations v;
+  std::optional<ChildName> parsed = ParseChildName(name, T::kCollection);
+  if (!parsed.has_value()) {
+    v.Add("name",
+          absl::StrCat("must be counties/{county}/", T::kCollection, "/{id}"));
+  }
+  ValidateRequestId(request_id, v);
+  ROTA_RETURN_IF_ERROR(v.ToStatus());
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
+  return WriteToCounty<rota::v1::DeleteResponse>(
+      store, *lock(parsed->county), call, parsed->county, request, request_id,
+      [&](CountyWrite& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
+        ROTA_ASSIGN_OR_RETURN(std::optional<R> current,
+                              Load<R>(ctx.state(), T::Key(parsed->id)));
+        if (!current.has_value()) return NotFound(name);
+        if (!etag.empty() && etag != current->etag()) {
+          return EtagMismatch(name, etag, current->etag());
+        }
+        ROTA_RETURN_IF_ERROR(
+            CheckUnreferenced(ctx.state(), T::kCollection, parsed->id, name));
+        rota::v1::DeleteResponse response;
+        response.set_name(name);
+        ROTA_RETURN_IF_ERROR(
+            ctx.AddEvent(kDeleteEvent, SerializeDeterministic(response)));
+        return response;
+      },
+      CountyCheck::kNone);
+}
+
+// Pages through `county`'s resources of kind R in id order, optionally via a
+// secondary index prefix. Returns the page and the next page token.
+template <typename R>
+absl::Status ListChildren(const storage::EventStore& store,
+                          const CallContext& call, const std::string& parent,
+                          int32_t page_size, const std::string& page_token,
+                          const std::string& filter_text,
+                          google::protobuf::RepeatedPtrField<R>* out,
+                          std::string* next_token) {
+  using T = Traits<R>;
+  Violations v;
+  std::optional<std::string> county = ParentCounty(parent, v);
+  ValidatePageSize(page_size, v);
+  ROTA_RETURN_IF_ERROR(v.ToStatus());
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
+  ROTA_ASSIGN_OR_RETURN(Filter filter,
+                        ParseFilter(filter_text, T::kFilter, *county));
+  ROTA_ASSIGN_OR_RETURN(std::string last_id,
+                        DecodePageToken(page_token, parent, filter_text));
+  ROTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot,
+                        OpenCountySnapshot(store, *county));
+  ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
+  if (!exists) return NotFound(CountyName(*county));
+
+  size_t limit =
+      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+  // Pick the narrowest source: a secondary index or the primary keys.
+  std::string prefix = T::Key("");
+  bool via_index = false;
+  if constexpr (std::is_same_v<R, Teacher>) {
+    if (auto school = filter.EqualityValue("school")) {
+      prefix = keys::TeachersBySchoolPrefix(*school);
+      via_index = true;
+    } else if (auto subject = filter.EqualityValue("subject")) {
+      prefix = keys::TeachersBySubjectPrefix(*subject);
+      via_index = true;
+    }
+  } else if constexpr (std::is_same_v<R, Post>) {
+    if (auto school = filter.EqualityValue("school")) {
+      prefix = keys::PostsBySchoolPrefix(*school);
+      via_index = true;
+    }
+  }
+  std::string cursor = last_id.empty() ? "" : prefix + last_id;
+  std::string last_returned;
+  bool more = false;
+  const size_t batch = std::clamp<size_t>(limit + 1, 64, 1024);
+  while (!more) {
+    ROTA_ASSIGN_OR_RETURN(auto rows, snapshot->Scan(prefix, cursor, batch));
+    for (auto& [key, value] : rows) {
+      cursor = key;
+      std::string id = key.substr(prefix.size());
+      R item;
+      if (via_index) {
+        ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                              snapshot->Get(T::Key(id)));
+        if (!bytes.has_value()) continue;
+        if (!item.ParseFromString(*bytes))
+          return absl::DataLossError("stored row does not parse");
+      } else if (!item.ParseFromString(value)) {
+        return absl::DataLossError("stored row does not parse");
+      }
+      if (!filter.Matches(item)) continue;
+      if (static_cast<size_t>(out->size()) == limit) {
+        more = true;
+        break;
+      }
+      *out->Add() = std::move(item);
+      last_returned = id;
+    }
+    if (rows.size() < batch) break;
+  }
+  next_token->clear();
+  if (more) *next_token = EncodePageToken(parent, filter_text, last_returned);
+  return absl::OkStatus();
+}
+
+}  // namespace rota::service::registry_internal
+
+// Inside a Registry::Create<R> method: validates the parent and id, then
+// creates the child.
+#define ROTA_CREATE_CHILD(R, field)                                         \
+  Violations v;                                                             \
+  std::optional<std::string> county = ParentCounty(req.parent(), v);        \
+  ValidateRequestId(req.request_id(), v);                                   \
+  if (!county.has_value() || !IsValidId(req.field##_id())) {                \
+    if (!IsValidId(req.field##_id())) {                                     \
+      v.Add(#field "_id", "is required: [a-z0-9][a-z0-9_-]{0,62}");         \
+    }                                                                       \
+    return v.ToStatus();                                                    \
+  }                                                                         \
+  ROTA_RETURN_IF_ERROR(v.ToStatus());                                       \
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));                   \
+  return CreateChild<R>(*store_, *CountyMutex(*county), call, req, *county, \
+                        #field "_id", req.field##_id(), req.field(),        \
+                        req.request_id())
+
+// The county writer mutex of a Registry, inside its methods.
+#define ROTA_LOCK_FN [this](const std::string& c) { return CountyMutex(c); }
