@@ -25,7 +25,16 @@
 //   u32 n quota lines (scope "county" first, then schools by id; within a
 //     scope by quota name): str scope, str quota, i64 required,
 //     i64 achieved, bool holds, str reason;
-//   u32 n notes, each str.
+//   u32 n notes, each str;
+//   kItinerantTeaching only (EncodeItinerant): "ITIN", u32 n assignments
+//     (teacher, school, subject, stage order): str teacher, str school,
+//     str subject, u8 stage, i32 periods, bool own_school, i64 metres,
+//     i32 minutes, i64 subsidy; u32 n plans (teacher order): str teacher,
+//     10 x (str school, i32 periods), i32 itinerant periods, i32 own extra,
+//     i64 weekly travel metres, i64 subsidy; u32 n coverage lines (school,
+//     subject, stage order): str school, str subject, u8 stage, i32
+//     required, i32 own, i32 itinerant, i32 uncovered, u8 reason; i32
+//     replans. Ids, numbers and reason codes only, never sentences.
 // Explanations and report counts are derived from these and are not encoded.
 // FinishOutcome sorts every list, so the encoding never depends on input
 // order.
@@ -41,6 +50,7 @@
 
 #include "common/sha256.h"
 #include "engine/rules/county.h"
+#include "engine/rules/itinerant_result.h"
 
 namespace rota::engine::rules {
 
@@ -53,6 +63,7 @@ enum class Outcome : uint8_t {
   kInspector = 5,  // principal near retirement: flagged for 专职督学
   kDownHired = 6,  // placed in a lower title band (低聘)
   kUpHired = 7,    // placed in a higher title band (低职高聘)
+  kItinerant = 8,  // keeps her school, teaches periods elsewhere (走教)
 };
 std::string_view OutcomeName(Outcome o);  // "STAYED", "MOVED", ... (proto)
 
@@ -151,6 +162,7 @@ struct ReportCounts {
   int64_t unplaced = 0;
   int64_t exempt = 0;
   int64_t inspector = 0;
+  int64_t itinerant = 0;  // kItinerant placements
   int64_t quota_violations = 0;
   std::vector<CountLine> movers_by_direction;  // "urban-to-rural", ...
   std::vector<CountLine> movers_by_locality;   // "urban->rural", ...
@@ -167,6 +179,7 @@ struct RoundOutcome {
   std::vector<EligibilityEntry> eligibility;     // teacher id order
   std::vector<QuotaLine> quotas;
   std::vector<std::string> notes;  // mode notes for the report
+  ItinerantResult itinerant;       // kItinerantTeaching only
   ReportCounts counts;
   std::string canonical;  // encoding above
   Sha256Digest digest{};
@@ -185,6 +198,9 @@ void FinishOutcome(const CountyInputs& inputs, RoundOutcome* outcome);
 
 // The canonical encoding of `outcome` as documented above.
 std::string EncodeOutcome(const RoundOutcome& outcome);
+
+// The itinerant part of the encoding (above), appended by EncodeOutcome.
+std::string EncodeItinerant(const ItinerantResult& result);
 
 // The first placement (teacher id order) that differs between two outcomes,
 // in words ("teacher T7: to_school s3 vs s4"), or "" if all placements are
