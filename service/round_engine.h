@@ -37,6 +37,9 @@ struct EngineResult {
   int64_t stayed = 0;
   int64_t unplaced = 0;
   int64_t quota_violations = 0;
+  // Itinerant teaching: teachers with periods elsewhere; uncovered periods.
+  int64_t itinerant_teachers = 0;
+  int64_t uncovered_periods = 0;
 };
 
 // Progress of a run: phase name, units done, units total.

@@ -40,8 +40,9 @@ constexpr int32_t kMaxPageSize = 1000;
 constexpr char kRounds[] = "rounds";
 
 const char* KindSlug(rota::v1::RoundKind kind) {
-  return kind == rota::v1::EXCHANGE_ROTATION ? "exchange-rotation"
-                                             : "competitive-hiring";
+  return kind == rota::v1::EXCHANGE_ROTATION    ? "exchange-rotation"
+         : kind == rota::v1::ITINERANT_TEACHING ? "itinerant-teaching"
+                                                : "competitive-hiring";
 }
 
 absl::Status NotFoundName(absl::string_view what) {
@@ -184,11 +185,13 @@ absl::StatusOr<rota::v1::RoundFrozen*> ParseFrozen(
     const storage::Event& event, const Round& round, FrozenParts parts,
     google::protobuf::Arena* arena) {
   // Field numbers of rota.v1.RoundFrozen (round_events.proto).
-  constexpr int kPosts = 4, kTeachers = 5, kApplications = 6, kEligibility = 7;
+  constexpr int kPosts = 4, kTeachers = 5, kApplications = 6, kEligibility = 7,
+                kRequirements = 8, kRoads = 9;
   std::vector<int> skip;
   if (parts == FrozenParts::kEngineInputs) skip = {kEligibility};
   if (parts == FrozenParts::kSchools)
-    skip = {kPosts, kTeachers, kApplications, kEligibility};
+    skip = {kPosts,       kTeachers,     kApplications,
+            kEligibility, kRequirements, kRoads};
   auto* f =
       google::protobuf::Arena::CreateMessage<rota::v1::RoundFrozen>(arena);
   if (!ParseSkippingFields(event.payload, skip, f) ||
@@ -441,6 +444,8 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   summary.set_stayed(result.stayed);
   summary.set_unplaced(result.unplaced);
   summary.set_quota_violations(result.quota_violations);
+  summary.set_itinerant_teachers(result.itinerant_teachers);
+  summary.set_uncovered_periods(result.uncovered_periods);
   summary.set_run_time(w.now());
   round.set_state(rota::v1::PROPOSED);
   *round.add_runs() = summary;
@@ -565,8 +570,11 @@ absl::StatusOr<Round> Rounds::CreateRound(
   ValidateRequestId(req.request_id(), v);
   const Round& in = req.round();
   if (in.kind() != rota::v1::EXCHANGE_ROTATION &&
-      in.kind() != rota::v1::COMPETITIVE_HIRING)
-    v.Add("round.kind", "must be EXCHANGE_ROTATION or COMPETITIVE_HIRING");
+      in.kind() != rota::v1::COMPETITIVE_HIRING &&
+      in.kind() != rota::v1::ITINERANT_TEACHING)
+    v.Add("round.kind",
+          "must be EXCHANGE_ROTATION, COMPETITIVE_HIRING or "
+          "ITINERANT_TEACHING");
   if (in.school_year() < 2000 || in.school_year() > 2100)
     v.Add("round.school_year", "must be a year between 2000 and 2100");
   if (in.policy_version() < 0)
@@ -789,6 +797,12 @@ absl::StatusOr<Round> Rounds::FreezeRound(
         ROTA_RETURN_IF_ERROR(LoadInto(s, keys::kPostPrefix, f.mutable_posts()));
         ROTA_RETURN_IF_ERROR(
             LoadInto(s, keys::kTeacherPrefix, f.mutable_teachers()));
+        if (round.kind() == rota::v1::ITINERANT_TEACHING) {
+          ROTA_RETURN_IF_ERROR(LoadInto(s, keys::kPeriodRequirementPrefix,
+                                        f.mutable_period_requirements()));
+          ROTA_RETURN_IF_ERROR(LoadInto(s, keys::kRoadDistancePrefix,
+                                        f.mutable_road_distances()));
+        }
         ROTA_ASSIGN_OR_RETURN(auto apps, LoadAll<rota::v1::Application>(
                                              s, keys::ApplicationPrefix(n.id)));
         absl::flat_hash_set<absl::string_view> school_ids, post_ids,
@@ -1045,6 +1059,9 @@ absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
           case rota::v1::STAYED:
             to = hiring ? p->to_post() : "";
             break;
+          case rota::v1::ITINERANT:  // keeps her at the school she visits
+            to = p->to_school();
+            break;
           default:
             to = "";
         }
@@ -1198,6 +1215,12 @@ absl::StatusOr<Round> Rounds::CommitRound(
         std::vector<rota::v1::Teacher> updated;
         rota::v1::RoundCommitted c;
         for (const auto& p : placements) {
+          if (p.outcome() == rota::v1::ITINERANT) {
+            // 走教: she keeps her school and post; the committed placement
+            // (with her plan) is the record of her service.
+            *c.add_placements() = p;
+            continue;
+          }
           const bool school_change =
               !p.to_school().empty() && p.to_school() != p.from_school();
           const bool post_change = hiring && p.to_post() != p.from_post() &&

@@ -79,6 +79,8 @@ const char* KindName(v1::RoundKind kind) {
       return "exchange-rotation";
     case v1::COMPETITIVE_HIRING:
       return "competitive-hiring";
+    case v1::ITINERANT_TEACHING:
+      return "itinerant-teaching";
     default:
       return "unspecified";
   }
@@ -168,8 +170,9 @@ int Create(Context* ctx, const RoundOpts& o) {
   req.set_round_id(o.id);
   req.set_request_id(o.request_id);
   v1::Round* r = req.mutable_round();
-  r->set_kind(o.kind == "exchange-rotation" ? v1::EXCHANGE_ROTATION
-                                            : v1::COMPETITIVE_HIRING);
+  r->set_kind(o.kind == "exchange-rotation"    ? v1::EXCHANGE_ROTATION
+              : o.kind == "itinerant-teaching" ? v1::ITINERANT_TEACHING
+                                               : v1::COMPETITIVE_HIRING);
   r->set_school_year(o.year);
   r->set_effective_date(o.effective);
   r->set_policy_version(o.policy_version);
@@ -646,6 +649,7 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
       "(DRAFT -> FROZEN -> PROPOSED -> COMMITTED)");
   noun->require_subcommand(1);
   noun->fallthrough();
+  AddItinerantRoundCommands(noun, ctx);
   auto o = std::make_shared<RoundOpts>();
   auto verb = [&](const char* name, const char* help, bool round_arg,
                   bool teacher_arg) {
@@ -665,7 +669,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
                           false, false);
   create->add_option("--kind", o->kind, "Round kind")
       ->required()
-      ->check(CLI::IsMember({"exchange-rotation", "competitive-hiring"}));
+      ->check(CLI::IsMember(
+          {"exchange-rotation", "competitive-hiring", "itinerant-teaching"}));
   create->add_option("--year", o->year, "School year (e.g. 2026)")->required();
   create
       ->add_option("--effective", o->effective,
@@ -730,7 +735,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
                       "Only placements from or to this school");
   results->add_option("--outcome", o->outcome, "Only this outcome")
       ->check(CLI::IsMember({"STAYED", "MOVED", "UNPLACED", "EXEMPT",
-                             "INSPECTOR", "DOWN_HIRED", "UP_HIRED"}));
+                             "INSPECTOR", "DOWN_HIRED", "UP_HIRED",
+                             "ITINERANT"}));
   results->add_flag("--all", o->all, "Fetch every page");
   results->add_option("--page-size", o->page_size, "Placements per page");
   results->add_option("--run", o->run, "Run number (0 = latest)")
