@@ -10,6 +10,11 @@
 //
 //   rounds_bench --teachers 2000 --schools 50 --kind exchange --repeat 5
 //   rounds_bench --teachers 100000 --schools 2000 --kind hiring --repeat 1
+//   rounds_bench --teachers 2000 --schools 50 --kind itinerant --repeat 5
+//
+// --kind itinerant: an itinerant teaching (走教) round on the generated
+// county's period requirements and road distances (rota-gen's periods.csv
+// and roads.csv, imported after the county); no applications.
 //
 // The county is generated with rota-gen's library and imported through
 // BulkImport first (not timed). Each repetition creates a new round, submits
@@ -31,6 +36,7 @@
 #include "engine/rules/competitive_hiring.h"
 #include "engine/rules/county.h"
 #include "engine/rules/exchange_rotation.h"
+#include "engine/rules/itinerant_teaching.h"
 #include "engine/rules/policy.h"
 #include "service/round_inputs.h"
 #include "tests/registry_test_data.h"
@@ -61,7 +67,8 @@ absl::StatusOr<rules::CountyInputs> EngineInputs(
     const std::string& county, const std::vector<rota::v1::School>& schools,
     const std::vector<rota::v1::Post>& posts,
     const std::vector<rota::v1::Teacher>& teachers,
-    const std::vector<rota::v1::Application>& apps, uint64_t seed) {
+    const std::vector<rota::v1::Application>& apps, uint64_t seed,
+    const rota::testing::GeneratedCounty* itinerant = nullptr) {
   rota::v1::RoundFrozen frozen;
   frozen.mutable_round()->set_name(
       absl::StrCat("counties/", county, "/rounds/bench"));
@@ -71,6 +78,12 @@ absl::StatusOr<rules::CountyInputs> EngineInputs(
   for (const auto& x : posts) *frozen.add_posts() = x;
   for (const auto& x : teachers) *frozen.add_teachers() = x;
   for (const auto& x : apps) *frozen.add_applications() = x;
+  if (itinerant != nullptr) {
+    for (const auto& x : itinerant->period_requirements)
+      *frozen.add_period_requirements() = x;
+    for (const auto& x : itinerant->road_distances)
+      *frozen.add_road_distances() = x;
+  }
   return rota::service::ToCountyInputs(frozen, {});
 }
 
@@ -87,6 +100,8 @@ std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
   absl::StatusOr<rules::RoundOutcome> outcome =
       kind == rota::v1::EXCHANGE_ROTATION
           ? rules::RunExchangeRotation(*inputs, policy)
+      : kind == rota::v1::ITINERANT_TEACHING
+          ? rules::RunItinerantTeaching(*inputs, policy)
           : rules::RunCompetitiveHiring(*inputs, policy);
   Clock::time_point e1 = Clock::now();
   if (!outcome.ok()) {
@@ -94,14 +109,43 @@ std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
     return std::nullopt;
   }
   *hash = outcome->hash_hex;
+  static bool described = false;
+  if (kind == rota::v1::ITINERANT_TEACHING && !described) {
+    described = true;
+    int64_t lines = 0, needed = 0, periods = 0, covered = 0, uncovered = 0;
+    for (const rules::CoverageLine& c : outcome->itinerant.coverage) {
+      ++lines;
+      periods += c.required;
+      if (c.required > c.own) ++needed;
+      covered += c.itinerant;
+      uncovered += c.uncovered;
+    }
+    std::printf(
+        "itinerant: %lld coverage lines (%lld periods a week), %lld needing "
+        "teachers from other schools (the demands); %lld periods covered by "
+        "%zu itinerant teachers, %lld uncovered\n",
+        static_cast<long long>(lines), static_cast<long long>(periods),
+        static_cast<long long>(needed), static_cast<long long>(covered),
+        outcome->placements.size(), static_cast<long long>(uncovered));
+  }
   return Ms(e0, e1);
 }
 
+std::vector<rota::v1::Application> Applications(
+    const rota::testing::GeneratedCounty& data, rota::v1::RoundKind kind) {
+  if (kind == rota::v1::EXCHANGE_ROTATION)
+    return rota::testing::ExchangeApplications(data);
+  if (kind == rota::v1::COMPETITIVE_HIRING)
+    return rota::testing::HiringApplications(data);
+  return {};
+}
+
 int Usage() {
-  std::cerr << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
-               "[--kind exchange|hiring] [--repeat R] [--engine-only]\n"
-               "  --engine-only: no rotad; time engine/rules alone on the "
-               "generated county\n";
+  std::cerr
+      << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
+         "[--kind exchange|hiring|itinerant] [--repeat R] [--engine-only]\n"
+         "  --engine-only: no rotad; time engine/rules alone on the "
+         "generated county\n";
   return 2;
 }
 
@@ -114,19 +158,18 @@ int EngineOnly(const rota::tools::CountyGenOptions& gen,
     std::cerr << "generate: " << data.status() << "\n";
     return 1;
   }
-  std::vector<rota::v1::Application> apps = kind == rota::v1::EXCHANGE_ROTATION
-                                                ? ExchangeApplications(*data)
-                                                : HiringApplications(*data);
+  std::vector<rota::v1::Application> apps = Applications(*data, kind);
   std::printf(
-      "county: %zu schools, %zu posts, %zu teachers, %zu applications\n",
+      "county: %zu schools, %zu posts, %zu teachers, %zu applications, %zu "
+      "period requirements\n",
       data->schools.size(), data->posts.size(), data->teachers.size(),
-      apps.size());
+      apps.size(), data->period_requirements.size());
   std::vector<double> engine_ms;
   std::string hash;
   for (int r = 0; r < repeat; ++r) {
     std::optional<double> ms =
         TimeEngine(EngineInputs("bench", data->schools, data->posts,
-                                data->teachers, apps, gen.seed),
+                                data->teachers, apps, gen.seed, &*data),
                    kind, &hash);
     if (!ms.has_value()) return 1;
     engine_ms.push_back(*ms);
@@ -169,10 +212,13 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
-  if (kind_name != "exchange" && kind_name != "hiring") return Usage();
-  const rota::v1::RoundKind kind = kind_name == "exchange"
-                                       ? rota::v1::EXCHANGE_ROTATION
-                                       : rota::v1::COMPETITIVE_HIRING;
+  if (kind_name != "exchange" && kind_name != "hiring" &&
+      kind_name != "itinerant")
+    return Usage();
+  const rota::v1::RoundKind kind =
+      kind_name == "exchange"    ? rota::v1::EXCHANGE_ROTATION
+      : kind_name == "itinerant" ? rota::v1::ITINERANT_TEACHING
+                                 : rota::v1::COMPETITIVE_HIRING;
 
   rota::tools::CountyGenOptions gen;
   gen.seed = seed;
@@ -196,14 +242,21 @@ int main(int argc, char** argv) {
     std::cerr << "import: " << data.status() << "\n";
     return 1;
   }
+  const bool itinerant = kind == rota::v1::ITINERANT_TEACHING;
+  if (itinerant) {
+    if (absl::Status s = ImportItinerant(**rotad, *data); !s.ok()) {
+      std::cerr << "import itinerant: " << s << "\n";
+      return 1;
+    }
+  }
   std::printf(
       "county: %zu schools, %zu posts, %zu teachers, %zu "
-      "applications; generate+import %.0f ms\n",
+      "applications, %zu period requirements, %zu roads; generate+import "
+      "%.0f ms\n",
       data->schools.size(), data->posts.size(), data->teachers.size(),
-      data->applications.size(), Ms(t0, Clock::now()));
-  std::vector<rota::v1::Application> apps = kind == rota::v1::EXCHANGE_ROTATION
-                                                ? ExchangeApplications(*data)
-                                                : HiringApplications(*data);
+      data->applications.size(), data->period_requirements.size(),
+      data->road_distances.size(), Ms(t0, Clock::now()));
+  std::vector<rota::v1::Application> apps = Applications(*data, kind);
   RoundClient rc((*rotad)->channel());
   std::string last_round;
   std::vector<double> engine_ms, freeze_ms, run_ms, replay_ms, commit_ms,
@@ -222,8 +275,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::string hash;
-    std::optional<double> ms = TimeEngine(
-        EngineInputs("bench", *sch, *pst, *tch, apps, seed + r), kind, &hash);
+    std::optional<double> ms =
+        TimeEngine(EngineInputs("bench", *sch, *pst, *tch, apps, seed + r,
+                                itinerant ? &*data : nullptr),
+                   kind, &hash);
     if (!ms.has_value()) return 1;
     engine_ms.push_back(*ms);
     absl::StatusOr<rota::v1::Round> round =
@@ -235,9 +290,11 @@ int main(int argc, char** argv) {
       server_ok = false;
       continue;
     }
-    if (auto s = rc.Submit(round->name(), apps); !s.ok()) {
-      std::cerr << "submit: " << s.status() << "\n";
-      return 1;
+    if (!apps.empty()) {
+      if (auto s = rc.Submit(round->name(), apps); !s.ok()) {
+        std::cerr << "submit: " << s.status() << "\n";
+        return 1;
+      }
     }
     Clock::time_point a = Clock::now();
     absl::StatusOr<rota::v1::Round> frozen = rc.Freeze(round->name(), seed + r);

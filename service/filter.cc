@@ -86,7 +86,8 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
   return out;
 }
 
-enum class FieldType { kString, kBool, kEnum, kSchoolRef };
+// kSchoolRef / kTeacherRef: a bare id or a resource name of the county.
+enum class FieldType { kString, kBool, kEnum, kSchoolRef, kTeacherRef };
 
 struct FieldSpec {
   const char* name;
@@ -122,6 +123,32 @@ std::vector<FieldSpec> FieldsOf(FilterKind kind) {
     case FilterKind::kRoadDistance:
       return {{"school_a", FieldType::kSchoolRef, nullptr},
               {"school_b", FieldType::kSchoolRef, nullptr}};
+    case FilterKind::kApplicant:
+      return {{"gender", FieldType::kEnum, rota::v1::Gender_descriptor()},
+              {"channel", FieldType::kEnum,
+               rota::v1::RecruitmentChannel_descriptor()},
+              {"interview_passed", FieldType::kBool, nullptr},
+              {"subject", FieldType::kString, nullptr}};
+    case FilterKind::kRecruitmentPost:
+      return {{"school", FieldType::kSchoolRef, nullptr},
+              {"subject", FieldType::kString, nullptr},
+              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()}};
+    case FilterKind::kPlacement:
+      return {{"school", FieldType::kSchoolRef, nullptr},
+              {"from_school", FieldType::kSchoolRef, nullptr},
+              {"to_school", FieldType::kSchoolRef, nullptr},
+              {"teacher", FieldType::kTeacherRef, nullptr},
+              {"outcome", FieldType::kEnum, rota::v1::Outcome_descriptor()},
+              {"mandatory", FieldType::kBool, nullptr},
+              {"locked", FieldType::kBool, nullptr},
+              {"overridden", FieldType::kBool, nullptr}};
+    case FilterKind::kEligibility:
+      return {{"school", FieldType::kSchoolRef, nullptr},
+              {"teacher", FieldType::kTeacherRef, nullptr},
+              {"eligible", FieldType::kBool, nullptr},
+              {"mandatory", FieldType::kBool, nullptr},
+              {"voluntary", FieldType::kBool, nullptr},
+              {"exempt", FieldType::kBool, nullptr}};
   }
   return {};
 }
@@ -142,7 +169,8 @@ bool Contains(const Repeated& values, int64_t v) {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
 
-std::string SchoolId(absl::string_view name) {
+// The id at the end of a resource name ("counties/c/schools/s1" -> "s1").
+std::string IdOf(absl::string_view name) {
   size_t slash = name.rfind('/');
   return std::string(slash == absl::string_view::npos ? name
                                                       : name.substr(slash + 1));
@@ -180,24 +208,32 @@ absl::StatusOr<Filter> ParseFilter(absl::string_view text, FilterKind kind,
     term.negated = op.kind == TokenKind::kNe;
     switch (spec->type) {
       case FieldType::kString:
-      case FieldType::kSchoolRef: {
-        if (value.kind != TokenKind::kString) {
+      case FieldType::kSchoolRef:
+      case FieldType::kTeacherRef: {
+        if (value.kind != TokenKind::kString &&
+            value.kind != TokenKind::kIdent) {
           return FilterError(
               value.position,
               absl::StrCat("field \"", spec->name, "\" needs a quoted string"));
         }
         term.text = value.text;
-        if (spec->type == FieldType::kSchoolRef &&
+        const bool school = spec->type == FieldType::kSchoolRef;
+        if (spec->type != FieldType::kString &&
             value.text.find('/') != std::string::npos) {
-          std::optional<ChildName> ref = ParseChildName(value.text, kSchools);
+          std::optional<ChildName> ref =
+              ParseChildName(value.text, school ? kSchools : kTeachers);
           if (!ref.has_value()) {
             return FilterError(
                 value.position,
-                "school must be an id or counties/{county}/schools/{id}");
+                school
+                    ? "school must be an id or counties/{county}/schools/{id}"
+                    : "teacher must be an id or "
+                      "counties/{county}/teachers/{id}");
           }
           if (ref->county != county) {
-            return FilterError(value.position,
-                               "school belongs to another county");
+            return FilterError(
+                value.position,
+                absl::StrCat(spec->name, " belongs to another county"));
           }
           term.text = ref->id;
         }
@@ -271,7 +307,7 @@ bool Filter::Matches(const rota::v1::Post& p) const {
   for (const Term& t : terms_) {
     bool holds = false;
     if (t.field == "school") {
-      holds = SchoolId(p.school()) == t.text;
+      holds = IdOf(p.school()) == t.text;
     } else if (t.field == "subject") {
       holds = p.subject() == t.text;
     } else if (t.field == "title_band") {
@@ -286,7 +322,7 @@ bool Filter::Matches(const rota::v1::Teacher& x) const {
   for (const Term& t : terms_) {
     bool holds = false;
     if (t.field == "school") {
-      holds = SchoolId(x.school()) == t.text;
+      holds = IdOf(x.school()) == t.text;
     } else if (t.field == "subject") {
       holds = std::find(x.subjects().begin(), x.subjects().end(), t.text) !=
               x.subjects().end();
@@ -310,7 +346,7 @@ bool Filter::Matches(const rota::v1::PeriodRequirement& r) const {
   for (const Term& t : terms_) {
     bool holds = false;
     if (t.field == "school") {
-      holds = SchoolId(r.school()) == t.text;
+      holds = IdOf(r.school()) == t.text;
     } else if (t.field == "subject") {
       holds = r.subject() == t.text;
     } else if (t.field == "stage") {
@@ -321,13 +357,93 @@ bool Filter::Matches(const rota::v1::PeriodRequirement& r) const {
   return true;
 }
 
+bool Filter::Matches(const rota::v1::Applicant& a) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "gender") {
+      holds = a.gender() == t.number;
+    } else if (t.field == "channel") {
+      holds = a.channel() == t.number;
+    } else if (t.field == "interview_passed") {
+      holds = a.interview_passed() == (t.number != 0);
+    } else if (t.field == "subject") {
+      holds = std::find(a.subjects().begin(), a.subjects().end(), t.text) !=
+              a.subjects().end();
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::RecruitmentPost& p) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school") {
+      holds = IdOf(p.school()) == t.text;
+    } else if (t.field == "subject") {
+      holds = p.subject() == t.text;
+    } else if (t.field == "stage") {
+      holds = p.stage() == t.number;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
 bool Filter::Matches(const rota::v1::RoadDistance& r) const {
   for (const Term& t : terms_) {
     bool holds = false;
     if (t.field == "school_a") {
-      holds = SchoolId(r.school_a()) == t.text;
+      holds = IdOf(r.school_a()) == t.text;
     } else if (t.field == "school_b") {
-      holds = SchoolId(r.school_b()) == t.text;
+      holds = IdOf(r.school_b()) == t.text;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::Placement& p) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school") {
+      holds = IdOf(p.from_school()) == t.text ||
+              (!p.to_school().empty() && IdOf(p.to_school()) == t.text);
+    } else if (t.field == "from_school") {
+      holds = IdOf(p.from_school()) == t.text;
+    } else if (t.field == "to_school") {
+      holds = IdOf(p.to_school()) == t.text;
+    } else if (t.field == "teacher") {
+      holds = IdOf(p.teacher()) == t.text;
+    } else if (t.field == "outcome") {
+      holds = p.outcome() == t.number;
+    } else if (t.field == "mandatory") {
+      holds = p.mandatory() == (t.number != 0);
+    } else if (t.field == "locked") {
+      holds = p.locked() == (t.number != 0);
+    } else if (t.field == "overridden") {
+      holds = p.overridden() == (t.number != 0);
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::EligibilityEntry& e) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school") {
+      holds = IdOf(e.school()) == t.text;
+    } else if (t.field == "teacher") {
+      holds = IdOf(e.teacher()) == t.text;
+    } else if (t.field == "eligible") {
+      holds = e.eligible() == (t.number != 0);
+    } else if (t.field == "mandatory") {
+      holds = e.mandatory() == (t.number != 0);
+    } else if (t.field == "voluntary") {
+      holds = e.voluntary() == (t.number != 0);
+    } else if (t.field == "exempt") {
+      holds = e.exempt() == (t.number != 0);
     }
     if (!Check(t, holds)) return false;
   }

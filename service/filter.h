@@ -6,11 +6,17 @@
 //
 // Filterable fields: schools: locality, weak, zone, stage; posts: school,
 // subject, title_band; teachers: school, subject, gender, title, role,
-// backbone_level, employment. For repeated fields (a school's stages, a
-// teacher's subjects) `=` means "contains" and `!=` "does not contain".
-// `school` takes a bare id ("s12") or a full resource name of the same county.
-// Enum values are their proto names (URBAN, FEMALE, SENIOR_TITLE), bare or
-// quoted, or their numbers.
+// backbone_level, employment; applicants: gender, channel, interview_passed,
+// subject; recruitment posts: school, subject, stage; a round's placements
+// (rounds.proto): school (the school she leaves or the one she goes to),
+// from_school, to_school, teacher, outcome, mandatory, locked, overridden;
+// its eligibility list: school, teacher, eligible, mandatory, voluntary,
+// exempt. For repeated fields (a school's stages, a teacher's subjects) `=`
+// means "contains" and `!=` "does not contain". `school` and `teacher` take
+// a bare id ("s12") or a full resource name of the same county. String
+// values are quoted or, when they are plain identifiers (s12, music), bare.
+// Enum values are their proto names (URBAN, FEMALE, SENIOR_TITLE, MOVED),
+// bare or quoted, or their numbers.
 //
 // ParseFilter type-checks every term against the resource kind, so evaluation
 // cannot fail. Errors are INVALID_ARGUMENT on field `filter` (reason
@@ -36,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "rota/v1/resources.pb.h"
+#include "rota/v1/rounds.pb.h"
 
 namespace rota::service {
 
@@ -44,7 +51,11 @@ enum class FilterKind {
   kPost,
   kTeacher,
   kPeriodRequirement,
-  kRoadDistance
+  kRoadDistance,
+  kApplicant,
+  kRecruitmentPost,
+  kPlacement,
+  kEligibility
 };
 
 class Filter {
@@ -52,8 +63,9 @@ class Filter {
   struct Term {
     std::string field;
     bool negated = false;  // "!="
-    std::string text;      // string-valued fields (school id, subject, zone)
-    int64_t number = 0;    // enum and bool fields (bool: 0/1)
+    std::string
+        text;  // string-valued fields (school/teacher id, subject, zone)
+    int64_t number = 0;  // enum and bool fields (bool: 0/1)
   };
 
   // True if every term holds (an empty filter matches everything).
@@ -62,6 +74,10 @@ class Filter {
   bool Matches(const rota::v1::Teacher& teacher) const;
   bool Matches(const rota::v1::PeriodRequirement& r) const;
   bool Matches(const rota::v1::RoadDistance& r) const;
+  bool Matches(const rota::v1::Applicant& applicant) const;
+  bool Matches(const rota::v1::RecruitmentPost& post) const;
+  bool Matches(const rota::v1::Placement& placement) const;
+  bool Matches(const rota::v1::EligibilityEntry& entry) const;
 
   // The value of a positive equality term on a string field, if any (for
   // choosing a secondary index).

@@ -98,7 +98,7 @@ TEST(FilterTest, ErrorsNameFilterAndPosition) {
       {"school = \"s1\" OR subject = \"x\"", "expected AND"},
       {"school = \"s1\" AND", "expected a term after AND"},
       {"school = \"unterminated", "unterminated"},
-      {"school = s1", "needs a quoted string"},
+      {"school = 12", "needs a quoted string"},
       {"school = \"counties/b/schools/s1\"", "another county"},
       {"school ! \"x\"", "expected \"!=\""},
       {"# = 1", "unexpected character"},
@@ -114,6 +114,65 @@ TEST(FilterTest, ErrorsNameFilterAndPosition) {
               std::string::npos)
         << c.text << " -> " << br.field_violations(0).description();
   }
+}
+
+TEST(FilterTest, PlainIdentifiersNeedNoQuotes) {
+  absl::StatusOr<Filter> f_or =
+      ParseFilter("school = s1 AND subject = music", FilterKind::kTeacher, "a");
+  ASSERT_TRUE(f_or.ok()) << f_or.status();
+  const Filter& f = *f_or;
+  rota::v1::Teacher t;
+  t.set_school("counties/a/schools/s1");
+  t.add_subjects("music");
+  EXPECT_TRUE(f.Matches(t));
+  t.set_school("counties/a/schools/s2");
+  EXPECT_FALSE(f.Matches(t));
+}
+
+TEST(FilterTest, PlacementFields) {
+  rota::v1::Placement p;
+  p.set_teacher("counties/a/teachers/t7");
+  p.set_from_school("counties/a/schools/s1");
+  p.set_to_school("counties/a/schools/s2");
+  p.set_outcome(rota::v1::MOVED);
+  p.set_mandatory(true);
+  auto matches = [&](const char* text) {
+    absl::StatusOr<Filter> f = ParseFilter(text, FilterKind::kPlacement, "a");
+    EXPECT_TRUE(f.ok()) << text << ": " << f.status();
+    return f.ok() && f->Matches(p);
+  };
+  EXPECT_TRUE(matches("school = s1"));  // the school she leaves
+  EXPECT_TRUE(matches("school = \"counties/a/schools/s2\""));  // or joins
+  EXPECT_FALSE(matches("school = s3"));
+  EXPECT_TRUE(matches("from_school = s1 AND to_school != s1"));
+  EXPECT_TRUE(
+      matches("teacher = \"counties/a/teachers/t7\" AND outcome = MOVED"));
+  EXPECT_FALSE(matches("outcome = STAYED"));
+  EXPECT_TRUE(matches("mandatory = true AND locked = false"));
+  EXPECT_FALSE(ParseFilter("teacher = \"counties/b/teachers/t7\"",
+                           FilterKind::kPlacement, "a")
+                   .ok());
+  EXPECT_FALSE(
+      ParseFilter("eligible = true", FilterKind::kPlacement, "a").ok());
+}
+
+TEST(FilterTest, EligibilityFields) {
+  rota::v1::EligibilityEntry e;
+  e.set_teacher("counties/a/teachers/t7");
+  e.set_school("counties/a/schools/s1");
+  e.set_eligible(true);
+  e.set_voluntary(true);
+  absl::StatusOr<Filter> f_or =
+      ParseFilter("school = s1 AND eligible = true AND exempt = false",
+                  FilterKind::kEligibility, "a");
+  ASSERT_TRUE(f_or.ok()) << f_or.status();
+  const Filter& f = *f_or;
+  EXPECT_TRUE(f.Matches(e));
+  absl::StatusOr<Filter> g_or =
+      ParseFilter("mandatory = true", FilterKind::kEligibility, "a");
+  ASSERT_TRUE(g_or.ok()) << g_or.status();
+  const Filter& g = *g_or;
+  EXPECT_FALSE(g.Matches(e));
 }
 
 TEST(FilterTest, FieldsAreCheckedPerResourceKind) {

@@ -204,7 +204,6 @@ using RegistryCoreBase = rota::v1::RegistryService::WithRawCallbackMethod_Create
                                                                 rota::v1::RegistryService::WithRawCallbackMethod_GetCountySummary<
                                                                     rota::v1::RegistryService::
                                                                         Service>>>>>>>>>>>>>>>>>>>>>>;
-
 // Itinerant teaching (走教): period requirements and road distances.
 using RegistryBase = Compose<
     RegistryCoreBase,
@@ -214,6 +213,19 @@ using RegistryBase = Compose<
     rota::v1::RegistryService::WithRawCallbackMethod_CreateRoadDistance,
     rota::v1::RegistryService::WithRawCallbackMethod_ListRoadDistances,
     rota::v1::RegistryService::WithRawCallbackMethod_DeleteRoadDistance>::type;
+
+// Recruitment applicants and posts.
+using RegistryWithRecruitmentBase = Compose<
+    RegistryBase,
+    rota::v1::RegistryService::WithRawCallbackMethod_CreateApplicant,
+    rota::v1::RegistryService::WithRawCallbackMethod_GetApplicant,
+    rota::v1::RegistryService::WithRawCallbackMethod_ListApplicants,
+    rota::v1::RegistryService::WithRawCallbackMethod_DeleteApplicant,
+    rota::v1::RegistryService::WithRawCallbackMethod_CreateRecruitmentPost,
+    rota::v1::RegistryService::WithRawCallbackMethod_GetRecruitmentPost,
+    rota::v1::RegistryService::WithRawCallbackMethod_ListRecruitmentPosts,
+    rota::v1::RegistryService::WithRawCallbackMethod_DeleteRecruitmentPost>::
+    type;
 
 // Reads a varint field 1 ("row") from a serialized import row.
 int64_t RowNumberOf(absl::string_view bytes) {
@@ -250,7 +262,7 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     int number = WireFormatLite::GetTagFieldNumber(tag);
     if (WireFormatLite::GetTagWireType(tag) !=
             WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
-        number < 1 || number > 7) {
+        number < 1 || number > 9) {
       if (!WireFormatLite::SkipField(&in, tag)) break;
       continue;
     }
@@ -271,7 +283,11 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
                    : number == 5 ? static_cast<Message*>(chunk->add_teachers())
                    : number == 6
                        ? static_cast<Message*>(chunk->add_period_requirements())
-                       : static_cast<Message*>(chunk->add_road_distances());
+                   : number == 7
+                       ? static_cast<Message*>(chunk->add_road_distances())
+                   : number == 8
+                       ? static_cast<Message*>(chunk->add_applicants())
+                       : static_cast<Message*>(chunk->add_recruitment_posts());
     if (row->ParseFromString(value)) continue;
     const google::protobuf::Descriptor* d = row->GetDescriptor();
     if (number == 3) chunk->mutable_schools()->RemoveLast();
@@ -279,6 +295,8 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     if (number == 5) chunk->mutable_teachers()->RemoveLast();
     if (number == 6) chunk->mutable_period_requirements()->RemoveLast();
     if (number == 7) chunk->mutable_road_distances()->RemoveLast();
+    if (number == 8) chunk->mutable_applicants()->RemoveLast();
+    if (number == 9) chunk->mutable_recruitment_posts()->RemoveLast();
     Violations v;
     FindInvalidUtf8(d, value, "", v);
     int64_t row_number = RowNumberOf(value);
@@ -433,7 +451,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   rota::v1::BulkImportResponse total_;
 };
 
-class RegistryGrpc final : public RegistryBase {
+class RegistryGrpc final : public RegistryWithRecruitmentBase {
  public:
   explicit RegistryGrpc(Backend* backend) : backend_(backend) {}
 
@@ -481,6 +499,23 @@ class RegistryGrpc final : public RegistryBase {
   ROTA_REGISTRY_METHOD(ListRoadDistances, ListRoadDistancesRequest,
                        ListRoadDistancesResponse, Mode::kInline)
   ROTA_REGISTRY_METHOD(DeleteRoadDistance, DeleteRoadDistanceRequest,
+                       DeleteResponse, Mode::kPool)
+  // Recruitment applicants and posts.
+  ROTA_REGISTRY_METHOD(CreateApplicant, CreateApplicantRequest, Applicant,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(GetApplicant, GetApplicantRequest, Applicant,
+                       Mode::kInline)
+  ROTA_REGISTRY_METHOD(ListApplicants, ListApplicantsRequest,
+                       ListApplicantsResponse, Mode::kInline)
+  ROTA_REGISTRY_METHOD(DeleteApplicant, DeleteApplicantRequest, DeleteResponse,
+                       Mode::kPool)
+  ROTA_REGISTRY_METHOD(CreateRecruitmentPost, CreateRecruitmentPostRequest,
+                       RecruitmentPost, Mode::kPool)
+  ROTA_REGISTRY_METHOD(GetRecruitmentPost, GetRecruitmentPostRequest,
+                       RecruitmentPost, Mode::kInline)
+  ROTA_REGISTRY_METHOD(ListRecruitmentPosts, ListRecruitmentPostsRequest,
+                       ListRecruitmentPostsResponse, Mode::kInline)
+  ROTA_REGISTRY_METHOD(DeleteRecruitmentPost, DeleteRecruitmentPostRequest,
                        DeleteResponse, Mode::kPool)
 
   grpc::ServerReadReactor<grpc::ByteBuffer>* BulkImport(

@@ -109,6 +109,28 @@ rota::v1::Policy EffectivePolicy(const rota::v1::Policy& policy) {
   ROTA_FILL(pt, dp, hardship_disability);
   ROTA_FILL(pt, dp, hardship_other);
 
+  auto* rc = p.mutable_recruitment();
+  const auto& dr = d.recruitment;
+  if (rc->gender_mode() == rota::v1::RECRUITMENT_GENDER_MODE_UNSPECIFIED)
+    rc->set_gender_mode(
+        static_cast<rota::v1::RecruitmentGenderMode>(dr.gender_mode));
+  ROTA_FILL(rc, dr, gender_floor_percent);
+  ROTA_FILL(rc, dr, county_target_percent);
+  ROTA_FILL(rc, dr, min_score);
+  ROTA_FILL(rc, dr, min_score_within_of_open_cutoff);
+  if (rc->precedence() == rota::v1::RECRUITMENT_PRECEDENCE_UNSPECIFIED)
+    rc->set_precedence(
+        static_cast<rota::v1::RecruitmentPrecedence>(dr.precedence));
+  if (rc->channel_targets_size() == 0) {
+    for (const auto& t : dr.channel_targets) {
+      auto* out = rc->add_channel_targets();
+      out->set_channel(static_cast<rota::v1::RecruitmentChannel>(t.channel));
+      out->set_percent(t.percent);
+    }
+  }
+  ROTA_FILL(rc, dr, interview_gate);
+  ROTA_FILL(rc, dr, default_bundled_term_years);
+
   if (p.tie_chain_size() == 0) {
     for (auto t : d.tie_chain)
       p.add_tie_chain(static_cast<rota::v1::TieBreaker>(t));
@@ -235,6 +257,21 @@ rules::RoundPolicy ToRoundPolicy(const rota::v1::Policy& effective) {
   q.hardship_caring_for_parents = pp.hardship_caring_for_parents();
   q.hardship_disability = pp.hardship_disability();
   q.hardship_other = pp.hardship_other();
+  const auto& rc = p.recruitment();
+  auto& rr = r.recruitment;
+  rr.gender_mode = static_cast<rules::GenderMode>(rc.gender_mode());
+  rr.gender_floor_percent = rc.gender_floor_percent();
+  rr.county_target_percent = rc.county_target_percent();
+  rr.min_score = rc.min_score();
+  rr.min_score_within_of_open_cutoff = rc.min_score_within_of_open_cutoff();
+  rr.precedence = static_cast<rules::RecruitmentPrecedence>(rc.precedence());
+  rr.channel_targets.clear();
+  for (const auto& t : rc.channel_targets()) {
+    rr.channel_targets.push_back(
+        {static_cast<rules::Channel>(t.channel()), t.percent()});
+  }
+  rr.interview_gate = rc.interview_gate();
+  rr.default_bundled_term_years = rc.default_bundled_term_years();
   r.tie_chain.clear();
   for (int t : p.tie_chain())
     r.tie_chain.push_back(static_cast<rules::TieBreaker>(t));

@@ -57,6 +57,12 @@ constexpr Range kRanges[] = {
     {"itinerant_teaching.straight_line_factor_percent", 100, 1000, ""},
     {"itinerant_teaching.speed_kmh", 1, 200, ""},
     {"itinerant_teaching.points_per_year", -1000000, 1000000, " centipoints"},
+    {"recruitment.gender_floor_percent", 0, 50, ""},
+    {"recruitment.county_target_percent", 0, 50, ""},
+    {"recruitment.min_score", 0, 10000, " centipoints (0.00 to 100.00)"},
+    {"recruitment.min_score_within_of_open_cutoff", 0, 10000,
+     " centipoints (0.00 to 100.00)"},
+    {"recruitment.default_bundled_term_years", 1, 20, ""},
 };
 
 constexpr int64_t kMaxPointsMagnitude = 1000000;  // 10,000 points
@@ -205,6 +211,33 @@ void ValidatePolicyFields(const rota::v1::Policy& policy,
     v.Add(p + "competitive_hiring.up_hiring_highest_band",
           "must be a post band: JUNIOR_TITLE, INTERMEDIATE_TITLE or "
           "SENIOR_TITLE");
+  }
+  const auto& rc = policy.recruitment();
+  CheckEnum(rc.gender_mode(), rota::v1::RecruitmentGenderMode_IsValid,
+            p + "recruitment.gender_mode", v);
+  CheckEnum(rc.precedence(), rota::v1::RecruitmentPrecedence_IsValid,
+            p + "recruitment.precedence", v);
+  {
+    std::set<int> channels;
+    int64_t sum = 0;
+    for (int i = 0; i < rc.channel_targets_size(); ++i) {
+      const auto& t = rc.channel_targets(i);
+      std::string f = absl::StrCat(p, "recruitment.channel_targets[", i, "]");
+      if (t.channel() == 0 ||
+          !rota::v1::RecruitmentChannel_IsValid(t.channel())) {
+        v.Add(f + ".channel", "must be a known channel, not UNSPECIFIED");
+      } else if (!channels.insert(t.channel()).second) {
+        v.Add(f + ".channel", "names a channel that already has a target");
+      }
+      if (t.percent() < 0 || t.percent() > 100) {
+        v.Add(f + ".percent", "must be between 0 and 100");
+      }
+      sum += t.percent();
+    }
+    if (sum > 100) {
+      v.Add(p + "recruitment.channel_targets",
+            absl::StrCat("percents must sum to at most 100 (got ", sum, ")"));
+    }
   }
   CheckEnumList<rota::v1::TieBreaker>(policy.tie_chain(), p + "tie_chain",
                                       rota::v1::TieBreaker_IsValid, {}, "", v);

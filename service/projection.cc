@@ -29,6 +29,12 @@ std::string PeriodRequirement(absl::string_view id) {
 std::string RoadDistance(absl::string_view id) {
   return absl::StrCat(kRoadDistancePrefix, id);
 }
+std::string Applicant(absl::string_view id) {
+  return absl::StrCat(kApplicantPrefix, id);
+}
+std::string RecruitmentPost(absl::string_view id) {
+  return absl::StrCat(kRecruitmentPostPrefix, id);
+}
 std::string TeachersBySchoolPrefix(absl::string_view school) {
   return absl::StrCat("x/ts/", school, "/");
 }
@@ -132,6 +138,16 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
     if (!r.ParseFromString(e.payload)) return Corrupt(e);
     out.push_back(
         ProjectionWrite::Put(keys::RoadDistance(IdOf(r.name())), e.payload));
+  } else if (e.type == kApplicantEvent) {
+    rota::v1::Applicant a;
+    if (!a.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(
+        ProjectionWrite::Put(keys::Applicant(IdOf(a.name())), e.payload));
+  } else if (e.type == kRecruitmentPostEvent) {
+    rota::v1::RecruitmentPost p;
+    if (!p.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(
+        ProjectionWrite::Put(keys::RecruitmentPost(IdOf(p.name())), e.payload));
   } else if (e.type == kDeleteEvent) {
     rota::v1::DeleteResponse d;
     if (!d.ParseFromString(e.payload)) return Corrupt(e);
@@ -153,6 +169,10 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
       out.push_back(ProjectionWrite::Delete(keys::PeriodRequirement(q->id)));
     } else if (auto r = ParseChildName(d.name(), kRoadDistances)) {
       out.push_back(ProjectionWrite::Delete(keys::RoadDistance(r->id)));
+    } else if (auto a = ParseChildName(d.name(), kApplicants)) {
+      out.push_back(ProjectionWrite::Delete(keys::Applicant(a->id)));
+    } else if (auto j = ParseChildName(d.name(), kRecruitmentPosts)) {
+      out.push_back(ProjectionWrite::Delete(keys::RecruitmentPost(j->id)));
     } else {
       return Corrupt(e);
     }

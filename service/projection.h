@@ -7,6 +7,8 @@
 //   t/{teacher}               a Teacher
 //   preq/{id}                 a PeriodRequirement (itinerant teaching)
 //   road/{id}                 a RoadDistance
+//   ap/{applicant}            an Applicant (recruitment)
+//   jp/{post}                 a RecruitmentPost
 //   x/ts/{school}/{teacher}   teachers by school (value empty)
 //   x/tj/{subject}/{teacher}  teachers by subject
 //   x/ps/{school}/{post}      posts by school
@@ -15,11 +17,11 @@
 //                             prefix marks keys the projection check skips)
 //
 // Events: "rota.v1.County|School|Post|Teacher|PeriodRequirement|
-// RoadDistance" carry the full resource as
-// stored (etag = the event's sequence); "rota.v1.Delete" carries a
-// DeleteResponse with the deleted resource's name. `ProjectEvent` is the only
-// code that maps an event to projection writes: the live write path and the
-// rebuild check both call it, so they cannot diverge.
+// RoadDistance|Applicant|RecruitmentPost" carry
+// the full resource as stored (etag = the event's sequence); "rota.v1.Delete"
+// carries a DeleteResponse with the deleted resource's name. `ProjectEvent` is
+// the only code that maps an event to projection writes: the live write path
+// and the rebuild check both call it, so they cannot diverge.
 //
 // The rebuild check itself is storage::CheckProjections
 // (service/storage/projection_check.h) called with RegistryProjector().
@@ -51,6 +53,9 @@ inline constexpr char kPostPrefix[] = "p/";
 inline constexpr char kTeacherPrefix[] = "t/";
 inline constexpr char kPeriodRequirementPrefix[] = "preq/";
 inline constexpr char kRoadDistancePrefix[] = "road/";
+inline constexpr char kApplicantPrefix[] = "ap/";
+// Not "rp/": round placements live there (round_projection.cc).
+inline constexpr char kRecruitmentPostPrefix[] = "jp/";
 inline constexpr char kIndexPrefix[] = "x/";
 inline constexpr char kRequestPrefix[] = "_r/";
 std::string School(absl::string_view id);
@@ -58,6 +63,8 @@ std::string Post(absl::string_view id);
 std::string Teacher(absl::string_view id);
 std::string PeriodRequirement(absl::string_view id);
 std::string RoadDistance(absl::string_view id);
+std::string Applicant(absl::string_view id);
+std::string RecruitmentPost(absl::string_view id);
 std::string TeachersBySchoolPrefix(absl::string_view school);
 std::string TeachersBySubjectPrefix(absl::string_view subject);
 std::string PostsBySchoolPrefix(absl::string_view school);
@@ -71,6 +78,8 @@ inline constexpr char kPostEvent[] = "rota.v1.Post";
 inline constexpr char kTeacherEvent[] = "rota.v1.Teacher";
 inline constexpr char kPeriodRequirementEvent[] = "rota.v1.PeriodRequirement";
 inline constexpr char kRoadDistanceEvent[] = "rota.v1.RoadDistance";
+inline constexpr char kApplicantEvent[] = "rota.v1.Applicant";
+inline constexpr char kRecruitmentPostEvent[] = "rota.v1.RecruitmentPost";
 inline constexpr char kDeleteEvent[] = "rota.v1.Delete";
 
 // Projection writes caused by `event`, given the state before it.

@@ -18,15 +18,72 @@
 #include "service/county_write.h"
 #include "service/filter.h"
 #include "service/grpc_status.h"
-#include "service/internal/registry_children.h"
+#include "service/internal/registry_resource.h"
 #include "service/page_token.h"
 #include "service/projection.h"
 #include "service/validation.h"
 
 namespace rota::service {
 
-// The generic operations (service/internal/registry_children.h).
-using namespace registry_internal;  // NOLINT(build/namespaces)
+using registry_internal::CountyExists;
+using registry_internal::CreateChild;
+using registry_internal::DeleteChildImpl;
+using registry_internal::Etag;
+using registry_internal::EtagMismatch;
+using registry_internal::ForEachRow;
+using registry_internal::GetChild;
+using registry_internal::ImportRow;
+using registry_internal::kDefaultPageSize;
+using registry_internal::kMaxPageSize;
+using registry_internal::ListChildren;
+using registry_internal::Load;
+using registry_internal::Merge;
+using registry_internal::NotFound;
+using registry_internal::ParentCounty;
+using registry_internal::RejectDuplicateRows;
+using registry_internal::UpdateChildImpl;
+using registry_internal::Upsert;
+using registry_internal::ValidateMask;
+using rota::v1::County;
+using rota::v1::Post;
+using rota::v1::School;
+using rota::v1::Teacher;
+using storage::Snapshot;
+
+namespace registry_internal {
+
+absl::Status CheckUnreferenced(const Snapshot& s, absl::string_view collection,
+                               const std::string& id, const std::string& name) {
+  ROTA_RETURN_IF_ERROR(CheckRecruitmentReferences(s, collection, name));
+  ROTA_RETURN_IF_ERROR(CheckItinerantReferences(s, collection, name));
+  if (collection != kSchools) return absl::OkStatus();
+  ROTA_ASSIGN_OR_RETURN(auto teachers,
+                        s.Scan(keys::TeachersBySchoolPrefix(id), "", 1));
+  ROTA_ASSIGN_OR_RETURN(auto posts,
+                        s.Scan(keys::PostsBySchoolPrefix(id), "", 1));
+  if (!teachers.empty() || !posts.empty()) {
+    return PreconditionFailed(
+        "SCHOOL_IN_USE", name,
+        "teachers or posts still reference this school; move or delete "
+        "them first");
+  }
+  // The home school of a teacher on a term exchange (no index: deleting a
+  // school is rare, so its county's teachers are read then).
+  return ForEachRow(
+      s, keys::kTeacherPrefix, [&](const std::string& bytes) -> absl::Status {
+        rota::v1::Teacher t;
+        if (!t.ParseFromString(bytes))
+          return absl::DataLossError("stored teacher does not parse");
+        if (t.home_school() != name) return absl::OkStatus();
+        return PreconditionFailed(
+            "SCHOOL_IN_USE", name,
+            absl::StrCat("it is the home school of ", t.name(),
+                         " (a term exchange until ", t.term_end_date(),
+                         "); end her term exchange first"));
+      });
+}
+
+}  // namespace registry_internal
 
 absl::Mutex* Registry::CountyMutex(const std::string& county) {
   absl::MutexLock lock(&locks_mu_);
@@ -212,6 +269,8 @@ absl::StatusOr<Teacher> Registry::GetTeacher(
   return GetChild<Teacher>(*store_, call, req.name());
 }
 
+#define ROTA_LOCK_FN [this](const std::string& c) { return CountyMutex(c); }
+
 absl::StatusOr<School> Registry::UpdateSchool(
     const CallContext& call, const rota::v1::UpdateSchoolRequest& req) {
   return UpdateChildImpl<School>(*store_, ROTA_LOCK_FN, call, req, req.school(),
@@ -244,6 +303,7 @@ absl::StatusOr<rota::v1::DeleteResponse> Registry::DeleteTeacher(
   return DeleteChildImpl<Teacher>(*store_, ROTA_LOCK_FN, call, req, req.name(),
                                   req.etag(), req.request_id());
 }
+#undef ROTA_LOCK_FN
 
 absl::StatusOr<rota::v1::ListSchoolsResponse> Registry::ListSchools(
     const CallContext& call, const rota::v1::ListSchoolsRequest& req) {
@@ -274,79 +334,6 @@ absl::StatusOr<rota::v1::ListTeachersResponse> Registry::ListTeachers(
 }
 
 // ---- bulk import ----------------------------------------------------------
-
-namespace {
-
-// Validates one import row against the chunk's state so far and, if valid,
-// records its upsert. Violations become row errors.
-template <typename R>
-absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
-                       const R& resource,
-                       rota::v1::BulkImportResponse& response) {
-  using T = Traits<R>;
-  Violations v;
-  std::string prefix = absl::StrCat(T::kField, ".");
-  std::optional<ChildName> parsed =
-      ParseChildName(resource.name(), T::kCollection);
-  if (!parsed.has_value()) {
-    v.Add(prefix + "name", absl::StrCat("must be counties/", county, "/",
-                                        T::kCollection, "/{id}"));
-  } else if (parsed->county != county) {
-    v.Add(prefix + "name",
-          absl::StrCat("belongs to another county than the import's parent"),
-          kReasonCrossCounty);
-  }
-  ROTA_RETURN_IF_ERROR(
-      T::Validate(resource, county, prefix, Today(), ExistsIn(ctx.state()), v));
-  if (!v.empty()) {
-    response.set_rows_rejected(response.rows_rejected() + 1);
-    for (const auto& fv : v.bad_request().field_violations()) {
-      auto* e = response.add_errors();
-      e->set_row(row);
-      e->set_field(fv.field());
-      e->set_reason(fv.description());
-    }
-    return absl::OkStatus();
-  }
-  ROTA_ASSIGN_OR_RETURN(std::optional<R> existing,
-                        Load<R>(ctx.state(), T::Key(parsed->id)));
-  R out = resource;
-  ROTA_RETURN_IF_ERROR(
-      Upsert(ctx, out, existing ? existing->create_time() : ""));
-  response.set_rows_applied(response.rows_applied() + 1);
-  return absl::OkStatus();
-}
-
-// Rows of one kind in one chunk that name the same resource would silently
-// overwrite each other (a teacher disappears): every such row is rejected,
-// naming the rows it collides with. Returns, by index, the rows to skip.
-template <typename Row, typename Get>
-std::vector<bool> RejectDuplicateRows(
-    const google::protobuf::RepeatedPtrField<Row>& rows, Get resource_of,
-    absl::string_view field, rota::v1::BulkImportResponse& response) {
-  std::map<std::string, std::vector<int64_t>> rows_by_name;
-  for (const Row& r : rows) {
-    const std::string& name = resource_of(r).name();
-    if (!name.empty()) rows_by_name[name].push_back(r.row());
-  }
-  std::vector<bool> skip(rows.size(), false);
-  for (int i = 0; i < rows.size(); ++i) {
-    const Row& r = rows[i];
-    auto it = rows_by_name.find(resource_of(r).name());
-    if (it == rows_by_name.end() || it->second.size() < 2) continue;
-    skip[i] = true;
-    response.set_rows_rejected(response.rows_rejected() + 1);
-    auto* e = response.add_errors();
-    e->set_row(r.row());
-    e->set_field(std::string(field));
-    e->set_reason(absl::StrCat("rows ", absl::StrJoin(it->second, ", "),
-                               " of this chunk all name ", it->first,
-                               "; each may appear once"));
-  }
-  return skip;
-}
-
-}  // namespace
 
 absl::StatusOr<rota::v1::BulkImportResponse> Registry::ImportChunk(
     const CallContext& call, const rota::v1::BulkImportRequest& req) {
@@ -409,9 +396,11 @@ Registry::ImportChunks(const CallContext& call,
     response.set_chunks(1);
     response.set_rows_received(
         req.schools_size() + req.posts_size() + req.teachers_size() +
-        req.period_requirements_size() + req.road_distances_size());
-    // Schools first, then posts, then teachers, so rows can reference
-    // resources created earlier in the same chunk (or batch).
+        req.period_requirements_size() + req.road_distances_size() +
+        req.applicants_size() + req.recruitment_posts_size());
+    // Schools first, then posts, teachers, period requirements, roads,
+    // recruitment posts, applicants, so rows can reference resources created
+    // earlier in the same chunk (or batch).
     const std::vector<bool> skip_schools = RejectDuplicateRows(
         req.schools(), [](const auto& r) -> const auto& { return r.school(); },
         "school.name", response);
@@ -430,6 +419,14 @@ Registry::ImportChunks(const CallContext& call,
         req.road_distances(),
         [](const auto& r) -> const auto& { return r.road_distance(); },
         "road_distance.name", response);
+    const std::vector<bool> skip_recruitment_posts = RejectDuplicateRows(
+        req.recruitment_posts(),
+        [](const auto& r) -> const auto& { return r.recruitment_post(); },
+        "recruitment_post.name", response);
+    const std::vector<bool> skip_applicants = RejectDuplicateRows(
+        req.applicants(),
+        [](const auto& r) -> const auto& { return r.applicant(); },
+        "applicant.name", response);
     for (int k = 0; k < req.schools_size(); ++k) {
       if (skip_schools[k]) continue;
       const auto& r = req.schools(k);
@@ -459,6 +456,18 @@ Registry::ImportChunks(const CallContext& call,
       const auto& r = req.road_distances(k);
       ROTA_RETURN_IF_ERROR(
           ImportRow(ctx, *county, r.row(), r.road_distance(), response));
+    }
+    for (int k = 0; k < req.recruitment_posts_size(); ++k) {
+      if (skip_recruitment_posts[k]) continue;
+      const auto& r = req.recruitment_posts(k);
+      ROTA_RETURN_IF_ERROR(
+          ImportRow(ctx, *county, r.row(), r.recruitment_post(), response));
+    }
+    for (int k = 0; k < req.applicants_size(); ++k) {
+      if (skip_applicants[k]) continue;
+      const auto& r = req.applicants(k);
+      ROTA_RETURN_IF_ERROR(
+          ImportRow(ctx, *county, r.row(), r.applicant(), response));
     }
     if (!request_id.empty() && ctx.drafts().size() > drafts_before) {
       ctx.AddRecord(keys::Request(request_id),

@@ -116,6 +116,28 @@ class Registry {
   absl::StatusOr<rota::v1::CountySummary> GetCountySummary(
       const CallContext& call, const rota::v1::GetCountySummaryRequest& req);
 
+  // Recruitment applicants and posts (registry_recruitment.cc). Deleting a
+  // recruitment post that an applicant lists is FAILED_PRECONDITION.
+  absl::StatusOr<rota::v1::Applicant> CreateApplicant(
+      const CallContext& call, const rota::v1::CreateApplicantRequest& req);
+  absl::StatusOr<rota::v1::Applicant> GetApplicant(
+      const CallContext& call, const rota::v1::GetApplicantRequest& req);
+  absl::StatusOr<rota::v1::ListApplicantsResponse> ListApplicants(
+      const CallContext& call, const rota::v1::ListApplicantsRequest& req);
+  absl::StatusOr<rota::v1::DeleteResponse> DeleteApplicant(
+      const CallContext& call, const rota::v1::DeleteApplicantRequest& req);
+  absl::StatusOr<rota::v1::RecruitmentPost> CreateRecruitmentPost(
+      const CallContext& call,
+      const rota::v1::CreateRecruitmentPostRequest& req);
+  absl::StatusOr<rota::v1::RecruitmentPost> GetRecruitmentPost(
+      const CallContext& call, const rota::v1::GetRecruitmentPostRequest& req);
+  absl::StatusOr<rota::v1::ListRecruitmentPostsResponse> ListRecruitmentPosts(
+      const CallContext& call,
+      const rota::v1::ListRecruitmentPostsRequest& req);
+  absl::StatusOr<rota::v1::DeleteResponse> DeleteRecruitmentPost(
+      const CallContext& call,
+      const rota::v1::DeleteRecruitmentPostRequest& req);
+
   // Serialises the writers of one county. Shared with the policy and round
   // services so that every writer of a county takes the same mutex. Never
   // null; valid for the Registry's life.

@@ -202,10 +202,10 @@ absl::StatusOr<EngineResult> RunEngine(
   const rules::RoundPolicy& policy = frozen.policy;
   rules::OutcomeOptions options;
   // Itinerant teaching: the coverage sentences and placement reasons are
-  // part of the stored report (cheap to derive; never in the hash).
+  // part of the stored report (cheap to derive), so every output, the hash
+  // alone included, derives them: a replay must hash what the run hashed.
   options.explanations = output == EngineOutput::kFull ||
-                         (output == EngineOutput::kPlacements &&
-                          frozen.kind == rota::v1::ITINERANT_TEACHING);
+                         frozen.kind == rota::v1::ITINERANT_TEACHING;
   report("matching", 1, 3);
   absl::StatusOr<rules::RoundOutcome> outcome;
   if (frozen.kind == rota::v1::EXCHANGE_ROTATION) {

@@ -106,6 +106,13 @@ absl::StatusOr<rules::Teacher> ToTeacher(const rota::v1::Teacher& t) {
     o.free_half_days |= static_cast<uint16_t>(1u << *bit);
   }
   o.itinerant_volunteer = t.itinerant_volunteer();
+  for (const auto& y : t.itinerant_service()) {
+    rules::ItinerantServiceYear x;
+    x.school_year = y.school_year();
+    ROTA_ASSIGN_OR_RETURN(x.start_day, Day(y.start_date(), what));
+    x.weekly_periods = y.weekly_periods();
+    o.itinerant_service.push_back(x);
+  }
   return o;
 }
 
@@ -167,6 +174,33 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
     for (const auto& p : a.preferences()) o.preferences.push_back(IdOfName(p));
     o.voluntary = a.voluntary();
     in.applications.push_back(std::move(o));
+  }
+  for (const auto& a : frozen.applicants()) {
+    rules::Applicant o;
+    o.id = IdOfName(a.name());
+    o.display_name = a.display_name();
+    o.gender = static_cast<rules::Gender>(a.gender());
+    ROTA_ASSIGN_OR_RETURN(
+        o.birth_day, Day(a.birth_date(), absl::StrCat("applicant ", o.id)));
+    o.subjects.assign(a.subjects().begin(), a.subjects().end());
+    o.certificate_stages = Enums<rules::Stage>(a.certificate_stages());
+    o.channel = static_cast<rules::Channel>(a.channel());
+    o.interview_passed = a.interview_passed();
+    o.written_score = a.written_score();
+    for (const auto& p : a.preferences()) o.preferences.push_back(IdOfName(p));
+    in.applicants.push_back(std::move(o));
+  }
+  for (const auto& p : frozen.recruitment_posts()) {
+    rules::RecruitmentPost o;
+    o.id = IdOfName(p.name());
+    o.school = IdOfName(p.school());
+    o.subject = p.subject();
+    o.stage = static_cast<rules::Stage>(p.stage());
+    o.seats = p.seats();
+    if (!p.bundled_rural_school().empty())
+      o.bundled_rural_school = IdOfName(p.bundled_rural_school());
+    o.bundled_term_years = p.bundled_term_years();
+    in.recruitment_posts.push_back(std::move(o));
   }
   AddAdjustments(adjustments, &in);
   return in;

@@ -1,6 +1,7 @@
 #include "service/validation.h"
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -340,6 +341,21 @@ void ValidateItinerantFields(const Teacher& t, absl::string_view prefix,
       seen |= 1u << *bit;
     }
   }
+  ValidateCount(F(prefix, "itinerant_service"), t.itinerant_service_size(),
+                kMaxItinerantServiceYears, v);
+  for (int i = 0;
+       i < std::min(t.itinerant_service_size(), kMaxItinerantServiceYears);
+       ++i) {
+    const auto& y = t.itinerant_service(i);
+    std::string p = absl::StrCat(Fi(prefix, "itinerant_service", i), ".");
+    if (y.school_year() < 2000 || y.school_year() > 2100)
+      v.Add(F(p, "school_year"), "must be a year between 2000 and 2100");
+    ValidateDate(F(p, "start_date"), y.start_date(), true, std::nullopt, v);
+    if (y.weekly_periods() < 0 || y.weekly_periods() > kMaxWeeklyPeriods) {
+      v.Add(F(p, "weekly_periods"),
+            absl::StrCat("must be between 0 and ", kMaxWeeklyPeriods));
+    }
+  }
 }
 
 }  // namespace
@@ -551,6 +567,105 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
             absl::StrCat("must be between 0 and ", kMaxRequiredRuralYears));
     }
     ValidateDate(F(p, "start_date"), o.start_date(), false, std::nullopt, v);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateApplicant(const rota::v1::Applicant& a,
+                               absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay today,
+                               const ExistsFn& exists, Violations& v) {
+  ValidateDisplayName(F(prefix, "display_name"), a.display_name(), v);
+  ValidateEnum(F(prefix, "gender"), a.gender(), true, rota::v1::Gender_IsValid,
+               v);
+  auto birth =
+      ValidateDate(F(prefix, "birth_date"), a.birth_date(), true, today, v);
+  if (birth.has_value() &&
+      absl::CivilDay(birth->year() + kMinCareerStartAge, birth->month(),
+                     birth->day()) > today) {
+    v.Add(F(prefix, "birth_date"),
+          absl::StrCat("an applicant must be at least ", kMinCareerStartAge,
+                       " years old"));
+  }
+  if (a.subjects_size() == 0)
+    v.Add(F(prefix, "subjects"), "needs at least one subject");
+  ValidateCount(F(prefix, "subjects"), a.subjects_size(), kMaxSubjects, v);
+  for (int i = 0; i < std::min(a.subjects_size(), kMaxSubjects); ++i) {
+    ValidateSubject(Fi(prefix, "subjects", i), a.subjects(i), v);
+  }
+  ValidateCount(F(prefix, "certificate_stages"), a.certificate_stages_size(),
+                kMaxStages, v);
+  for (int i = 0; i < std::min(a.certificate_stages_size(), kMaxStages); ++i) {
+    ValidateEnum(Fi(prefix, "certificate_stages", i), a.certificate_stages(i),
+                 true, rota::v1::Stage_IsValid, v);
+  }
+  ValidateEnum(F(prefix, "channel"), a.channel(), true,
+               rota::v1::RecruitmentChannel_IsValid, v);
+  if (a.written_score() < 0 || a.written_score() > kMaxWrittenScore) {
+    v.Add(F(prefix, "written_score"),
+          absl::StrCat("must be between 0 and ", kMaxWrittenScore,
+                       " centipoints (0.00 to 100.00 points; got ",
+                       a.written_score(), ")"));
+  }
+  ValidateCount(F(prefix, "preferences"), a.preferences_size(),
+                kMaxApplicantPreferences, v);
+  std::set<std::string> seen;
+  for (int i = 0; i < std::min(a.preferences_size(), kMaxApplicantPreferences);
+       ++i) {
+    std::string field = Fi(prefix, "preferences", i);
+    auto post = ValidateReference(field, a.preferences(i), county,
+                                  kRecruitmentPosts, true, v);
+    if (post.has_value() && !seen.insert(*post).second) {
+      v.Add(field, absl::StrCat("lists recruitment post \"", *post,
+                                "\" more than once"));
+      continue;
+    }
+    ROTA_RETURN_IF_ERROR(
+        CheckExists(field, kRecruitmentPosts, post, exists, v));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRecruitmentPost(const rota::v1::RecruitmentPost& post,
+                                     absl::string_view county,
+                                     absl::string_view prefix,
+                                     const ExistsFn& exists, Violations& v) {
+  std::string school_field = F(prefix, "school");
+  auto school =
+      ValidateReference(school_field, post.school(), county, kSchools, true, v);
+  ROTA_RETURN_IF_ERROR(CheckExists(school_field, kSchools, school, exists, v));
+  ValidateSubject(F(prefix, "subject"), post.subject(), v);
+  ValidateEnum(F(prefix, "stage"), post.stage(), false, rota::v1::Stage_IsValid,
+               v);
+  if (post.seats() < 1 || post.seats() > kMaxRecruitmentSeats) {
+    v.Add(F(prefix, "seats"),
+          absl::StrCat("must be between 1 and ", kMaxRecruitmentSeats, " (got ",
+                       post.seats(), ")"));
+  }
+  std::string rural_field = F(prefix, "bundled_rural_school");
+  auto rural = ValidateReference(rural_field, post.bundled_rural_school(),
+                                 county, kSchools, false, v);
+  if (rural.has_value() && exists) {
+    ROTA_ASSIGN_OR_RETURN(bool is_rural, exists(kRuralSchools, *rural));
+    if (!is_rural) {
+      v.Add(rural_field,
+            absl::StrCat("refers to school \"", *rural,
+                         "\", which does not exist or is not rural (a rural "
+                         "school or a teaching point)"));
+    }
+  }
+  if (rural.has_value() && school.has_value() && *rural == *school) {
+    v.Add(rural_field, "must differ from school");
+  }
+  if (post.bundled_rural_school().empty() && post.bundled_term_years() != 0) {
+    v.Add(F(prefix, "bundled_term_years"),
+          "is set only with bundled_rural_school");
+  } else if (post.bundled_term_years() < 0 ||
+             post.bundled_term_years() > kMaxBundledTermYears) {
+    v.Add(F(prefix, "bundled_term_years"),
+          absl::StrCat("must be between 0 (the policy default) and ",
+                       kMaxBundledTermYears, " (got ",
+                       post.bundled_term_years(), ")"));
   }
   return absl::OkStatus();
 }

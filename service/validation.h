@@ -56,6 +56,7 @@ inline constexpr int kMaxPostCount = engine::rules::kMaxPostCount;
 inline constexpr int kMaxSchoolHeadcount = engine::rules::kMaxSchoolHeadcount;
 // Weekly periods of a teacher's own load or of a period requirement.
 inline constexpr int kMaxWeeklyPeriods = engine::rules::kMaxWeeklyPeriods;
+inline constexpr int kMaxItinerantServiceYears = 60;
 
 // Collections of a county.
 inline constexpr char kSchools[] = "schools";
@@ -69,6 +70,18 @@ inline constexpr char kRoadDistances[] = "roadDistances";
 // HalfDayName: "" for a bit outside 0..9.
 std::optional<int> ParseHalfDay(absl::string_view text);
 absl::string_view HalfDayName(int bit);
+inline constexpr char kApplicants[] = "applicants";
+inline constexpr char kRecruitmentPosts[] = "recruitment-posts";
+// Not a collection: ExistsFn("rural-schools", id) asks whether school `id`
+// exists and is rural or a teaching point (a bundled rural term's school).
+inline constexpr char kRuralSchools[] = "rural-schools";
+
+// Recruitment: an applicant's preference list, a recruitment post's seats,
+// a bundled rural term, a written score (centipoints, 100.00 points).
+inline constexpr int kMaxApplicantPreferences = 20;
+inline constexpr int kMaxRecruitmentSeats = kMaxPostCount;
+inline constexpr int kMaxBundledTermYears = 20;
+inline constexpr int kMaxWrittenScore = 10000;
 
 // True for `[a-z0-9][a-z0-9_-]{0,62}`.
 bool IsValidId(absl::string_view id);
@@ -154,6 +167,20 @@ absl::Status ValidateRoadDistance(const rota::v1::RoadDistance& r,
                                   absl::string_view county,
                                   absl::string_view prefix,
                                   const ExistsFn& exists, Violations& v);
+// Recruitment resources. An applicant is personal data held to a teacher's
+// bounds (name, gender, birth date at least 16 years ago, subjects,
+// certificate stages); her preferences name existing recruitment posts
+// without repeats. A recruitment post names an existing school; a bundled
+// rural school, if any, must exist and be rural or a teaching point;
+// bundled_term_years (0 = the policy default) only with it.
+absl::Status ValidateApplicant(const rota::v1::Applicant& applicant,
+                               absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay today,
+                               const ExistsFn& exists, Violations& v);
+absl::Status ValidateRecruitmentPost(const rota::v1::RecruitmentPost& post,
+                                     absl::string_view county,
+                                     absl::string_view prefix,
+                                     const ExistsFn& exists, Violations& v);
 
 // Walks the protobuf wire encoding `bytes` of a `descriptor` message and adds
 // a violation for every string field (at any depth) that is not valid UTF-8,

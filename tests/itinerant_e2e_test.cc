@@ -1,7 +1,8 @@
-// End-to-end tests of itinerant teaching (走教) data through the real rotactl
-// and the real rotad: `rotactl import teachers|periods|roads` with the new
+// End-to-end tests of itinerant teaching (走教) through the real rotactl and
+// the real rotad: `rotactl import teachers|periods|roads` with the new
 // columns and files, read back through RegistryService, and bad input
-// (INVALID_ARGUMENT or a rejected row naming the field; nothing changed).
+// (INVALID_ARGUMENT or a rejected row naming the field; nothing changed);
+// a round from create to commit, replay and as-of.
 //
 // The county has three zones (学区):
 //   z1: s-town1 (town, primary+junior), s-v1, s-v2 (rural primary)
@@ -240,8 +241,12 @@ TEST_F(ItinerantE2eTest, BadInputNamesTheFieldAndChangesNothing) {
 
 // A round: t-music1 (s-town1, free Tue/Thu) covers the music of the two
 // villages of z1, t-pe1 the PE of s-v1, t-art2 (z2) the art of s-v3; the
-// teaching point's music (z3) has nobody in its zone.
-TEST_F(ItinerantE2eTest, DISABLED_RoundPlanCoverageCommitReplay) {
+// teaching point's music (z3) has nobody in its zone. Then a lock, an
+// override that keeps t-pe1 at home (his PE at s-v1 goes uncovered, the
+// reason names the override; a lock keeps t-art2 at the one school she
+// visits), commit (her 走教 year recorded on her
+// record), replay MATCH and her record as of a date.
+TEST_F(ItinerantE2eTest, RoundPlanCoverageLockOverrideCommitReplayAsOf) {
   const std::string round = "2026-itinerant-teaching-1";
   CliResult r = Rotactl({"round", "create", "--kind", "itinerant-teaching",
                          "--year", "2026", "--effective", "2026-09-01"});
@@ -254,40 +259,88 @@ TEST_F(ItinerantE2eTest, DISABLED_RoundPlanCoverageCommitReplay) {
 
   r = Rotactl({"round", "plan", round, "t-music1"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "Weekly plan of 李音 (t-music1)");
+  EXPECT_CONTAINS(r.out, "一镇中心学校 (s-town1)");
   EXPECT_CONTAINS(r.out, "一村小学 (s-v1)");
   EXPECT_CONTAINS(r.out, "二村小学 (s-v2)");
+  EXPECT_CONTAINS(r.out, "Tue 周二");
   EXPECT_CONTAINS(r.out, "10 own load + 8 at other schools");
+  EXPECT_CONTAINS(r.out, "extra at her own school");
   r = Rotactl({"-o", "csv", "round", "plan", round, "t-music1"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_CONTAINS(r.out, "teacher,half_day,school,school_name,periods\n");
   EXPECT_CONTAINS(r.out, "t-music1,tue-");
+  r = Rotactl({"-o", "json", "round", "plan", round, "t-pe1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "\"half_day\":\"mon-pm\"");
+
+  r = Rotactl({"round", "explain", round, "t-pe1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "王体 (t-pe1) teaches 6 periods at 一村小学 (s-v1)");
+  EXPECT_CONTAINS(r.out, "Why him: he teaches 12 periods at");
+  EXPECT_EQ(r.out.find("ITINERANT"), std::string::npos) << r.out;
 
   r = Rotactl({"round", "coverage", round});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_CONTAINS(r.out, "山头教学点 (s-point)");
+  EXPECT_CONTAINS(r.out, "no teacher of its zone teaches music");
   EXPECT_CONTAINS(r.out, "t-art2");
+  EXPECT_EQ(r.out.find("NO_QUALIFIED_TEACHER"), std::string::npos) << r.out;
   r = Rotactl({"-o", "csv", "round", "coverage", round});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_CONTAINS(r.out,
                   "s-point,山头教学点,music,primary,2,0,0,2,"
                   "NO_QUALIFIED_TEACHER,");
   EXPECT_CONTAINS(r.out, "s-v1,一村小学,music,primary,4,0,4,0,,t-music1");
+  EXPECT_CONTAINS(r.out, "s-v1,一村小学,pe,primary,6,0,6,0,,t-pe1");
   r = Rotactl({"-o", "json", "round", "coverage", round});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_CONTAINS(r.out, "\"uncovered\":2");
 
+  r = Rotactl({"round", "lock", round, "t-art2", "--reason", "agreed"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = Rotactl(
+      {"round", "override", round, "t-pe1", "--reason", "caring for a parent"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = Rotactl({"-o", "csv", "round", "coverage", round});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "s-v1,一村小学,pe,primary,6,0,0,6,EXCLUDED,");
+  EXPECT_CONTAINS(r.out, "s-v1,一村小学,music,primary,4,0,4,0,,t-music1");
+  EXPECT_CONTAINS(r.out, "s-v3,三村小学,art,primary,4,0,4,0,,t-art2");
+
   r = Rotactl({"round", "commit", round});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  // 走教 keeps her school.
+  // 走教 keeps her school and is recorded as her service.
   v1::GetTeacherRequest get;
   get.set_name("counties/zj/teachers/t-music1");
   v1::Teacher t;
   auto ctx = NewContext();
   ASSERT_TRUE(registry_->GetTeacher(ctx.get(), get, &t).ok());
   EXPECT_EQ(t.school(), "counties/zj/schools/s-town1");
+  ASSERT_EQ(t.itinerant_service_size(), 1);
+  EXPECT_EQ(t.itinerant_service(0).school_year(), 2026);
+  EXPECT_EQ(t.itinerant_service(0).start_date(), "2026-09-01");
+  EXPECT_EQ(t.itinerant_service(0).weekly_periods(), 8);
+  EXPECT_EQ(t.itinerant_service(0).round(), "counties/zj/rounds/" + round);
+  ASSERT_EQ(t.itinerant_service(0).schools_size(), 2);
+  EXPECT_EQ(t.itinerant_service(0).schools(0), "counties/zj/schools/s-v1");
+  get.set_name("counties/zj/teachers/t-pe1");
+  auto ctx2 = NewContext();
+  ASSERT_TRUE(registry_->GetTeacher(ctx2.get(), get, &t).ok());
+  EXPECT_EQ(t.itinerant_service_size(), 0);  // overridden: stays home
+
   r = Rotactl({"audit", "replay", round});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_CONTAINS(r.out, "replay MATCH");
+  r = Rotactl({"audit", "as-of", "2026-10-01", "t-music1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "school s-town1");
+  EXPECT_CONTAINS(r.out,
+                  "itinerant teaching (走教), school year 2026 from "
+                  "2026-09-01: 8 periods a week at s-v1, s-v2");
+  r = Rotactl({"audit", "as-of", "2026-08-01", "t-music1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("走教"), std::string::npos) << r.out;
 }
 
 TEST_F(ItinerantE2eTest, PolicyFieldsAreValidatedAndShownWithDefaults) {

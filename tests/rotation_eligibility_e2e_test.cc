@@ -6,45 +6,20 @@
 // school carries no share, a service obligation keeps its teacher rural
 // (an override breaking it is refused), and retirement follows the delay
 // schedule.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli_runner.h"
 #include "tests/rotad_fixture.h"
 #include "tests/status_matchers.h"
 
 namespace rota::testing {
 namespace {
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
 
 #define EXPECT_CONTAINS(haystack, needle)               \
   EXPECT_NE((haystack).find(needle), std::string::npos) \
@@ -145,44 +120,8 @@ class RotationEligibilityE2eTest : public ::testing::Test {
 
   // Runs rotactl with `args` against our rotad (stdout and stderr in files).
   CliResult Rotactl(const std::vector<std::string>& args) {
-    const std::string out_path = dir_ + "/stdout", err_path = dir_ + "/stderr";
-    std::vector<std::string> env;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string kv = *e;
-      if (kv.rfind("ROTA_SERVER=", 0) == 0 || kv.rfind("ROTA_COUNTY=", 0) == 0)
-        continue;
-      env.push_back(kv);
-    }
-    env.push_back("ROTA_SERVER=" + rotad_->address());
-    std::vector<char*> envp, argv;
-    for (std::string& kv : env) envp.push_back(kv.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> argv_strings = {ROTA_ROTACTL_PATH};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    for (std::string& a : argv_strings) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = -1;
-    const int spawned = posix_spawn(&pid, ROTA_ROTACTL_PATH, &actions, nullptr,
-                                    argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    CliResult r;
-    if (spawned != 0) {
-      ADD_FAILURE() << "cannot run rotactl: " << strerror(spawned);
-      return r;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    r.exit_code =
-        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = ReadFile(out_path);
-    r.err = ReadFile(err_path);
-    return r;
+    return RunCli(ROTA_ROTACTL_PATH, args, dir_,
+                  {"ROTA_SERVER=" + rotad_->address()});
   }
 
   // Creates, fills, freezes and runs an exchange rotation round; returns its

@@ -201,6 +201,22 @@ std::string_view GradeName(EvaluationGrade g) {
   return "unknown";
 }
 
+std::string_view ChannelName(Channel c) {
+  switch (c) {
+    case Channel::kUnspecified:
+      return "unspecified";
+    case Channel::kOpen:
+      return "open";
+    case Channel::kSpecialPost:
+      return "special post";
+    case Channel::kPublicFunded:
+      return "public-funded graduate";
+    case Channel::kTalent:
+      return "talent";
+  }
+  return "unknown";
+}
+
 namespace {
 
 absl::Status Bad(std::string field, std::string_view what) {
@@ -309,10 +325,117 @@ absl::Status ValidateItinerantInputs(
   return absl::OkStatus();
 }
 
+// The recruitment records (kRecruitment): applicants and recruitment posts.
+absl::Status ValidateRecruitment(
+    const CountyInputs& in,
+    const std::map<std::string_view, const School*>& schools) {
+  std::set<std::string_view> posts;
+  for (const RecruitmentPost* p : ById(in.recruitment_posts)) {
+    if (p->id.empty()) {
+      return Bad("recruitment_posts[].id", "must not be empty");
+    }
+    std::string f = Item("recruitment_posts", p->id);
+    if (!posts.insert(p->id).second) return Bad(f, "duplicate id");
+    if (!schools.count(p->school)) {
+      return Bad(f + ".school",
+                 absl::StrCat("unknown school \"", p->school, "\""));
+    }
+    if (p->subject.empty()) return Bad(f + ".subject", "required");
+    if (!EnumIn(p->stage, 0, 5)) return Bad(f + ".stage", "unknown stage");
+    if (p->seats < 0 || p->seats > kMaxPostCount) {
+      return Bad(f + ".seats",
+                 absl::StrCat("must be in [0, ", kMaxPostCount, "]"));
+    }
+    if (!p->bundled_rural_school.empty()) {
+      auto it = schools.find(p->bundled_rural_school);
+      if (it == schools.end()) {
+        return Bad(
+            f + ".bundled_rural_school",
+            absl::StrCat("unknown school \"", p->bundled_rural_school, "\""));
+      }
+      if (p->bundled_rural_school == p->school) {
+        return Bad(f + ".bundled_rural_school",
+                   "must differ from the post's school");
+      }
+      if (it->second->locality != Locality::kRural &&
+          it->second->locality != Locality::kTeachingPoint) {
+        return Bad(f + ".bundled_rural_school",
+                   "must be a rural school or a teaching point");
+      }
+    }
+    if (p->bundled_term_years < 0 || p->bundled_term_years > 20) {
+      return Bad(f + ".bundled_term_years", "must be in [0, 20]");
+    }
+    if (p->bundled_term_years > 0 && p->bundled_rural_school.empty()) {
+      return Bad(f + ".bundled_term_years",
+                 "set without a bundled_rural_school");
+    }
+  }
+  std::set<std::string_view> applicants;
+  for (const Applicant* a : ById(in.applicants)) {
+    if (a->id.empty()) return Bad("applicants[].id", "must not be empty");
+    std::string f = Item("applicants", a->id);
+    if (!applicants.insert(a->id).second) return Bad(f, "duplicate id");
+    if (!EnumIn(a->gender, 1, 2)) return Bad(f + ".gender", "required");
+    if (a->subjects.empty() || a->subjects[0].empty()) {
+      return Bad(f + ".subjects", "at least one subject");
+    }
+    for (Stage st : a->certificate_stages) {
+      if (!EnumIn(st, 1, 5)) {
+        return Bad(f + ".certificate_stages", "unknown stage");
+      }
+    }
+    if (!EnumIn(a->channel, 1, 4)) return Bad(f + ".channel", "required");
+    if (a->written_score < 0 || a->written_score > 10000) {
+      return Bad(f + ".written_score",
+                 "must be in [0, 10000] centipoints (0.00..100.00)");
+    }
+    std::set<std::string_view> seen;
+    for (size_t i = 0; i < a->preferences.size(); ++i) {
+      const std::string& p = a->preferences[i];
+      std::string pf = absl::StrCat(f, ".preferences[", i, "]");
+      if (!posts.count(p)) {
+        return Bad(pf, absl::StrCat("unknown recruitment post \"", p, "\""));
+      }
+      if (!seen.insert(p).second) {
+        return Bad(pf, absl::StrCat("\"", p, "\" listed twice"));
+      }
+    }
+  }
+  std::set<std::string_view> pinned;
+  auto check_pin = [&](std::string_view list, const std::string& who,
+                       const std::string& to) -> absl::Status {
+    std::string f = Item(list, who);
+    if (!applicants.count(who)) {
+      return Bad(f + ".teacher",
+                 absl::StrCat("unknown applicant \"", who, "\""));
+    }
+    if (!pinned.insert(who).second) {
+      return Bad(f, "applicant has more than one lock or override");
+    }
+    if (!to.empty() && !posts.count(to)) {
+      return Bad(f + ".to",
+                 absl::StrCat("unknown recruitment post \"", to, "\""));
+    }
+    return absl::OkStatus();
+  };
+  for (const Lock* l : ByTeacher(in.locks)) {
+    if (absl::Status s = check_pin("locks", l->teacher, l->to); !s.ok()) {
+      return s;
+    }
+  }
+  for (const Override* o : ByTeacher(in.overrides)) {
+    if (absl::Status s = check_pin("overrides", o->teacher, o->to); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
-  if (!EnumIn(kind, 1, 3)) {
+  if (!EnumIn(kind, 1, 4)) {
     return Bad("kind", absl::StrCat("unknown value ", static_cast<int>(kind)));
   }
   std::map<std::string_view, const School*> schools;
@@ -493,6 +616,7 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
       }
     }
   }
+  if (kind == RoundKind::kRecruitment) return ValidateRecruitment(in, schools);
   std::set<std::string_view> pinned;
   auto check_pin = [&](std::string_view list, const std::string& teacher,
                        const std::string& to) -> absl::Status {

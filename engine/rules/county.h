@@ -63,6 +63,7 @@ enum class RoundKind : uint8_t {
   kExchangeRotation = 1,
   kCompetitiveHiring = 2,
   kItinerantTeaching = 3,  // 走教 (itinerant_teaching.h)
+  kRecruitment = 4,  // 新教师招聘 (recruitment.h)
 };
 enum class Stage : uint8_t {
   kUnspecified = 0,
@@ -134,10 +135,21 @@ enum class ObligationKind : uint8_t {
   kBundledRuralTerm = 3,  // 捆绑聘用: the first terms at a rural school
 };
 
+// How an applicant entered the recruitment (招聘渠道). Each applicant has
+// exactly one channel.
+enum class Channel : uint8_t {
+  kUnspecified = 0,
+  kOpen = 1,          // open recruitment (公开招聘)
+  kSpecialPost = 2,   // 特岗计划
+  kPublicFunded = 3,  // 公费师范生
+  kTalent = 4,        // 人才引进
+};
+
 std::string_view StageName(Stage s);            // "primary", ...
 std::string_view LocalityName(Locality l);      // "urban", "town", ...
 std::string_view TitleName(Title t);            // "senior", ...
 std::string_view GradeName(EvaluationGrade g);  // "excellent", ...
+std::string_view ChannelName(Channel c);        // "open", "special post"...
 // True if locality a is strictly lower than b (e.g. kRural below kUrban).
 inline bool LowerLocality(Locality a, Locality b) {
   return static_cast<int>(a) > static_cast<int>(b);
@@ -189,6 +201,13 @@ struct Post {
 struct Evaluation {
   int32_t year = 0;
   EvaluationGrade grade = EvaluationGrade::kUnspecified;
+};
+
+// One school year of 走教 service, committed by an itinerant teaching round.
+struct ItinerantServiceYear {
+  int32_t school_year = 0;
+  int32_t start_day = 0;       // the round's effective date
+  int32_t weekly_periods = 0;  // periods taught at other schools each week
 };
 
 // One spell at one school; the current spell has no end.
@@ -265,6 +284,9 @@ struct Teacher {
   // h = 0 morning, 1 afternoon (bits 0..9; 0 = never free).
   uint16_t free_half_days = 0;
   bool itinerant_volunteer = false;  // she volunteers for 走教
+  // Her committed 走教 service, one entry per school year (points.h counts
+  // the years begun before the effective date).
+  std::vector<ItinerantServiceYear> itinerant_service;
 };
 
 // Half-day helpers for Teacher::free_half_days (d = 0 Monday .. 4 Friday,
@@ -323,6 +345,39 @@ struct RoadDistance {
   int32_t minutes = 0;
 };
 
+// A new-teacher applicant of a recruitment round (not a teacher yet; a
+// committed hire becomes one). Her preference list is part of the record.
+struct Applicant {
+  std::string id;  // county-unique, distinct from staff ids
+  std::string display_name;
+  Gender gender = Gender::kUnspecified;
+  int32_t birth_day = 0;
+  std::vector<std::string> subjects;  // subjects she may teach, first = main
+  std::vector<Stage> certificate_stages;  // 教师资格 stages
+  Channel channel = Channel::kUnspecified;
+  // Xining's "先面试、后笔试": the interview is a pass/fail gate
+  // (RecruitmentPolicy::interview_gate); the written score ranks.
+  bool interview_passed = false;
+  // Written exam score in centipoints: 0..10000 = 0.00..100.00.
+  int64_t written_score = 0;
+  std::vector<std::string> preferences;  // recruitment post ids, best first
+};
+
+// Seats a school recruits for in one subject and stage. A bundled post
+// (捆绑聘用, Gaotang) places the new teacher at `school` with her first
+// `bundled_term_years` served at `bundled_rural_school`.
+struct RecruitmentPost {
+  std::string id;      // county-unique among recruitment posts
+  std::string school;  // school id
+  std::string subject;
+  Stage stage = Stage::kUnspecified;  // kUnspecified = school's first stage
+  int32_t seats = 0;
+  std::string bundled_rural_school;  // school id; "" = not bundled
+  // Years at the rural school; 0 = the policy default
+  // (RecruitmentPolicy::default_bundled_term_years) when bundled.
+  int32_t bundled_term_years = 0;
+};
+
 struct CountyInputs {
   std::string county;         // county id, informational
   int32_t effective_day = 0;  // the round's effective date = "today"
@@ -331,11 +386,14 @@ struct CountyInputs {
   std::vector<Post> posts;
   std::vector<Teacher> teachers;
   std::vector<Application> applications;
-  std::vector<Lock> locks;
+  std::vector<Lock> locks;  // recruitment: teacher = applicant id
   std::vector<Override> overrides;
   // Itinerant teaching only (other kinds ignore them).
   std::vector<PeriodRequirement> period_requirements;
   std::vector<RoadDistance> road_distances;
+  // Recruitment rounds only (empty otherwise).
+  std::vector<Applicant> applicants;
+  std::vector<RecruitmentPost> recruitment_posts;
 };
 
 // Sanity bounds of the inputs (the API rejects larger values first): the
@@ -372,6 +430,14 @@ inline constexpr int32_t kMaxRoadMinutes = 10080;
 // [0, kMaxRoadMetres], minutes in [0, kMaxRoadMinutes], at most one row per
 // unordered pair. For kItinerantTeaching, preferences, locks and overrides
 // name schools (as for kExchangeRotation).
+// kRecruitment also checks: applicants have a non-empty unique id, a gender,
+// at least one subject, known certificate stages, a channel, a written
+// score in [0, 10000], preferences naming known recruitment posts without
+// duplicates; recruitment posts have a non-empty unique id, a known school,
+// a subject, a known stage, seats in [0, kMaxPostCount], a bundled rural
+// school (if any) that is known, is not the post's school and is rural or a
+// teaching point, bundled_term_years in [0, 20] and 0 when not bundled;
+// locks and overrides name applicants and recruitment posts.
 absl::Status ValidateCountyInputs(const CountyInputs& inputs, RoundKind kind);
 
 }  // namespace rota::engine::rules

@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "engine/min_cost_flow.h"
+#include "engine/rules/internal/itinerant_network.h"
 #include "engine/rules/internal/strings.h"
 
 namespace rota::engine::rules {
@@ -23,7 +24,7 @@ namespace {
 
 using internal::Sv;
 
-constexpr int kStages = 4;
+constexpr int kStages = internal::kItinerantObjectives;
 
 Trip StraightLineTrip(const ItinerantTeachingPolicy& policy, const School& a,
                       const School& b) {
@@ -84,11 +85,7 @@ struct Cut {
   UncoveredReason why = UncoveredReason::kNone;
 };
 
-struct Arc {
-  int tail, head;
-  int64_t lower, upper;
-  std::array<int64_t, kStages> cost{};
-};
+using Arc = internal::ItinerantArc;
 
 class Run {
  public:
@@ -97,13 +94,20 @@ class Run {
       : in_(in), pol_(policy.itinerant_teaching), options_(options) {}
 
   absl::StatusOr<RoundOutcome> Go();
+  // Records each zone's final network (internal/itinerant_network.h).
+  void CaptureNetworks(std::vector<internal::ItinerantZoneNetwork>* out) {
+    capture_ = out;
+  }
 
  private:
   void Prepare();
-  absl::Status SolveZone(const std::vector<int>& lines,
+  absl::Status SolveZone(const std::string& zone, const std::vector<int>& lines,
                          const std::vector<int>& cands);
   void Finish(RoundOutcome* out);
   UncoveredReason ReasonFor(int line) const;
+  // "一村小学 (s-v1)".
+  std::string SchoolName(const std::string& id) const;
+  std::string ReasonSentence(UncoveredReason r, const CoverageLine& c) const;
   std::string Name(const Teacher& t) const {
     return absl::StrCat(t.display_name.empty() ? t.id : t.display_name, " (",
                         t.id, ")");
@@ -147,6 +151,7 @@ class Run {
   // school.
   std::vector<int32_t> used_;
   std::vector<std::map<std::string, int32_t>> visits_;
+  std::vector<internal::ItinerantZoneNetwork>* capture_ = nullptr;
 };
 
 void Run::Prepare() {
@@ -235,7 +240,8 @@ void Run::Prepare() {
   }
 }
 
-absl::Status Run::SolveZone(const std::vector<int>& lines,
+absl::Status Run::SolveZone(const std::string& zone,
+                            const std::vector<int>& lines,
                             const std::vector<int>& cands) {
   const int32_t P = pol_.periods_per_half_day;
   for (;;) {
@@ -294,6 +300,8 @@ absl::Status Run::SolveZone(const std::vector<int>& lines,
       }
     }
     arcs.push_back({0, 1, 0, total, {}});
+    internal::ItinerantZoneNetwork network;
+    if (capture_ != nullptr) network = {zone, nodes, total, arcs, {}};
     std::vector<int64_t> flow;
     for (int stage = 0; stage < kStages; ++stage) {
       MinCostFlowProblem p;
@@ -373,7 +381,13 @@ absl::Status Run::SolveZone(const std::vector<int>& lines,
       ++replans_;
       again = true;
     }
-    if (!again) return absl::OkStatus();
+    if (!again) {
+      if (capture_ != nullptr) {
+        network.flow = flow;
+        capture_->push_back(std::move(network));
+      }
+      return absl::OkStatus();
+    }
   }
 }
 
@@ -434,37 +448,55 @@ UncoveredReason Run::ReasonFor(int li) const {
 std::string Pronoun(const Teacher& t) {
   return t.gender == Gender::kMale ? "he" : "she";
 }
+std::string Object(const Teacher& t) {
+  return t.gender == Gender::kMale ? "him" : "her";
+}
+std::string Capital(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = s[0] - 'a' + 'A';
+  return s;
+}
 
-std::string ReasonSentence(UncoveredReason r, const CoverageLine& c) {
-  std::string what = absl::StrCat(c.uncovered, " weekly period(s) of ",
-                                  c.subject, " (", Sv(StageName(c.stage)),
-                                  ") at ", c.school, " stay uncovered: ");
+std::string Run::SchoolName(const std::string& id) const {
+  const School& s = SchoolOf(id);
+  if (s.display_name.empty()) return s.id;
+  return absl::StrCat(s.display_name, " (", s.id, ")");
+}
+
+std::string Run::ReasonSentence(UncoveredReason r,
+                                const CoverageLine& c) const {
+  std::string what = absl::StrCat(
+      c.uncovered, c.uncovered == 1 ? " weekly period" : " weekly periods",
+      " of ", c.subject, " (", Sv(StageName(c.stage)), ") at ",
+      SchoolName(c.school), " stay uncovered: ");
   switch (r) {
     case UncoveredReason::kNoQualifiedTeacher:
-      return what +
-             "no teacher in the zone teaches this subject at this "
-             "stage (subject and certificate rule).";
+      return what + "no teacher of its zone teaches " + c.subject +
+             " with a certificate for this stage.";
     case UncoveredReason::kTravelCap:
-      return what +
-             "every qualified teacher of the zone is farther than the "
-             "trip-time cap (max_trip_minutes).";
+      return absl::StrCat(what,
+                          "every teacher of its zone who could teach them is "
+                          "more than ",
+                          pol_.max_trip_minutes,
+                          " minutes away (the trip-time cap).");
     case UncoveredReason::kPeriodCap:
-      return what +
-             "every qualified teacher within reach already teaches "
-             "the most weekly periods allowed (max_weekly_periods).";
+      return absl::StrCat(what,
+                          "every qualified teacher within reach already "
+                          "teaches the most periods a week allowed (",
+                          pol_.max_weekly_periods, ").");
     case UncoveredReason::kHalfDayClash:
       return what +
              "the qualified teachers with spare periods have no free "
-             "half-day left for another visit (one school per "
-             "half-day).";
+             "half-day left for another visit (one school per half-day).";
     case UncoveredReason::kSchoolCap:
-      return what +
-             "the qualified teachers with spare periods already teach "
-             "at the most schools allowed (max_schools_per_teacher).";
+      return absl::StrCat(what,
+                          "the qualified teachers with spare periods already "
+                          "teach at the most schools allowed (",
+                          pol_.max_schools_per_teacher,
+                          ", their own school included).");
     case UncoveredReason::kExcluded:
       return what +
-             "the only qualified teachers within reach are exempt or "
-             "pinned elsewhere by a lock or override.";
+             "the only qualified teachers within reach are exempt or held "
+             "elsewhere by a lock or an override.";
     case UncoveredReason::kNone:
       break;
   }
@@ -575,28 +607,30 @@ void Run::Finish(RoundOutcome* out) {
         std::vector<std::string> parts;
         for (const auto& [school, x] : visits) {
           Trip trip = TripOf(c, school);
-          parts.push_back(absl::StrCat(x, " period(s) at ", school, " (",
-                                       trip.metres, " m, ", trip.minutes,
-                                       " min)"));
+          parts.push_back(absl::StrCat(
+              x, x == 1 ? " period" : " periods", " at ", SchoolName(school),
+              ", ", trip.metres, " m and ", trip.minutes, " minutes away"));
         }
         p.reason =
-            absl::StrCat(Name(t), " teaches ", absl::StrJoin(parts, ", "),
-                         " each week by itinerant assignment.");
+            absl::StrCat(Name(t), " teaches ", absl::StrJoin(parts, "; "),
+                         " each week by itinerant teaching (走教).");
         e.notes.push_back(p.reason);
         e.notes.push_back(absl::StrCat(
-            "Why ", Pronoun(t), ": ",
+            "Why ", Object(t), ": ",
             c.volunteer ? absl::StrCat(Pronoun(t), " volunteered; ") : "",
-            Pronoun(t), " teaches ", t.weekly_load, " periods at ", t.school,
-            " and had ", c.spare, " spare of ", pol_.max_weekly_periods,
-            " (max_weekly_periods); ", Pronoun(t),
-            " is a qualified teacher of the zone within ",
+            Pronoun(t), " teaches ", t.weekly_load, " periods at ",
+            SchoolName(t.school), " and had ", c.spare,
+            " to spare below the cap of ", pol_.max_weekly_periods,
+            " periods a week; ", Pronoun(t),
+            " is qualified for these classes and lives within ",
             pol_.max_trip_minutes,
-            " minutes, chosen to cover every period first, then "
-            "volunteers first, then the least travel, then balanced loads."));
+            " minutes of them. The assignment first covers as many required "
+            "periods as it can, then prefers volunteers, then the least "
+            "travel, then the most even loads."));
         if (plan.own_extra_periods > 0) {
-          e.notes.push_back(
-              absl::StrCat(Pronoun(t), " also teaches ", plan.own_extra_periods,
-                           " extra period(s) at ", t.school, "."));
+          e.notes.push_back(absl::StrCat(
+              Capital(Pronoun(t)), " also teaches ", plan.own_extra_periods,
+              " extra period(s) at ", SchoolName(t.school), "."));
         }
       }
       out->placements.push_back(std::move(p));
@@ -611,10 +645,12 @@ void Run::Finish(RoundOutcome* out) {
             });
   int64_t uncovered = 0;
   for (const CoverageLine& c : res.coverage) uncovered += c.uncovered;
-  out->notes.push_back(absl::StrCat(
-      "itinerant teaching: ", res.coverage.size(), " coverage lines, ",
-      uncovered, " period(s) uncovered, ", out->placements.size(),
-      " teacher(s) assigned, ", res.replans, " re-plan(s)"));
+  out->notes.push_back(
+      absl::StrCat("itinerant teaching (走教): ", res.coverage.size(),
+                   " required subject lines, ", uncovered,
+                   " period(s) a week left uncovered, ", out->placements.size(),
+                   " teacher(s) teach at other schools, ", res.replans,
+                   " visit(s) re-planned to fit the caps"));
 }
 
 absl::StatusOr<RoundOutcome> Run::Go() {
@@ -629,7 +665,7 @@ absl::StatusOr<RoundOutcome> Run::Go() {
   }
   for (const auto& [key, zone] : zones) {
     if (zone.first.empty() || zone.second.empty()) continue;
-    ROTA_RETURN_IF_ERROR(SolveZone(zone.first, zone.second));
+    ROTA_RETURN_IF_ERROR(SolveZone(key, zone.first, zone.second));
   }
   RoundOutcome out;
   out.kind = RoundKind::kItinerantTeaching;
@@ -663,6 +699,24 @@ int64_t SubsidyFor(const ItinerantTeachingPolicy& policy, int64_t metres) {
              ? 0
              : policy.subsidy_tiers.back().yuan_per_month;
 }
+
+namespace internal {
+
+absl::StatusOr<std::vector<ItinerantZoneNetwork>> ItinerantZoneNetworks(
+    const CountyInputs& inputs, const RoundPolicy& policy) {
+  ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
+  ROTA_RETURN_IF_ERROR(
+      ValidateCountyInputs(inputs, RoundKind::kItinerantTeaching));
+  std::vector<ItinerantZoneNetwork> out;
+  OutcomeOptions options;
+  options.explanations = false;
+  Run run(inputs, policy, options);
+  run.CaptureNetworks(&out);
+  ROTA_RETURN_IF_ERROR(run.Go().status());
+  return out;
+}
+
+}  // namespace internal
 
 absl::StatusOr<RoundOutcome> RunItinerantTeaching(
     const CountyInputs& inputs, const RoundPolicy& policy,

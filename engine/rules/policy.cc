@@ -137,6 +137,67 @@ std::string_view StageModeName(StageMode m) {
   return "unknown";
 }
 
+std::string_view GenderModeName(GenderMode m) {
+  switch (m) {
+    case GenderMode::kOff:
+      return "off";
+    case GenderMode::kSameRate:
+      return "same admission rate";
+    case GenderMode::kEqualNumbers:
+      return "equal numbers";
+    case GenderMode::kFloorPerPost:
+      return "floor per post";
+    case GenderMode::kCountyBalance:
+      return "county balance";
+  }
+  return "unknown";
+}
+
+namespace {
+
+absl::Status ValidateRecruitmentPolicy(const RecruitmentPolicy& r) {
+  int gm = static_cast<int>(r.gender_mode);
+  if (gm < 1 || gm > 5) {
+    return Bad("recruitment.gender_mode", absl::StrCat("unknown value ", gm));
+  }
+  ROTA_RETURN_IF_ERROR(
+      Range("recruitment.gender_floor_percent", r.gender_floor_percent, 0, 50));
+  ROTA_RETURN_IF_ERROR(Range("recruitment.county_target_percent",
+                             r.county_target_percent, 0, 50));
+  ROTA_RETURN_IF_ERROR(Range("recruitment.min_score", r.min_score, 0, 10000));
+  ROTA_RETURN_IF_ERROR(Range("recruitment.min_score_within_of_open_cutoff",
+                             r.min_score_within_of_open_cutoff, 0, 10000));
+  int pr = static_cast<int>(r.precedence);
+  if (pr < 1 || pr > 2) {
+    return Bad("recruitment.precedence", absl::StrCat("unknown value ", pr));
+  }
+  uint32_t seen = 0;
+  int64_t sum = 0;
+  for (size_t i = 0; i < r.channel_targets.size(); ++i) {
+    const ChannelTarget& t = r.channel_targets[i];
+    std::string f = absl::StrCat("recruitment.channel_targets[", i, "]");
+    int c = static_cast<int>(t.channel);
+    if (c < 1 || c > 4) {
+      return Bad(f + ".channel", absl::StrCat("unknown value ", c));
+    }
+    if ((seen >> c) & 1) {
+      return Bad(f + ".channel", absl::StrCat("duplicate value ", c));
+    }
+    seen |= uint32_t{1} << c;
+    ROTA_RETURN_IF_ERROR(Range(f + ".percent", t.percent, 0, 100));
+    sum += t.percent;
+  }
+  if (sum > 100) {
+    return Bad("recruitment.channel_targets",
+               absl::StrCat("percents sum to ", sum, ", more than 100"));
+  }
+  ROTA_RETURN_IF_ERROR(Range("recruitment.default_bundled_term_years",
+                             r.default_bundled_term_years, 1, 20));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidatePolicy(const RoundPolicy& p) {
   const auto& r = p.retirement;
   ROTA_RETURN_IF_ERROR(Range("retirement.male_age", r.male_age, 16, 80));
@@ -273,7 +334,9 @@ absl::Status ValidatePolicy(const RoundPolicy& p) {
   ROTA_RETURN_IF_ERROR(
       Range("points.evaluation_years", pt.evaluation_years, 0, 50));
   ROTA_RETURN_IF_ERROR(EnumList("tie_chain", p.tie_chain, 1, 5));
-  return ValidateItinerantPolicy(p.itinerant_teaching);
+  ROTA_RETURN_IF_ERROR(ValidateItinerantPolicy(p.itinerant_teaching));
+  ROTA_RETURN_IF_ERROR(ValidateRecruitmentPolicy(p.recruitment));
+  return absl::OkStatus();
 }
 
 }  // namespace rota::engine::rules

@@ -275,6 +275,73 @@ struct PointsPolicy {
   int64_t hardship_other = 100;
 };
 
+// proto RecruitmentGenderMode: how a recruitment round balances the sexes.
+// Every mode works through horizontal reserves with the score floor
+// (recruitment.h): never a sex-only post, never separate lists.
+enum class GenderMode {
+  kOff = 1,  // no gender rule
+  // Same admission rate: each sex's share of a post's seats is its share of
+  // the post's eligible applicant pool (those who list the post, qualify,
+  // passed the interview and reach the floor); both sexes get
+  // floor(seats x share) reserved seats.
+  kSameRate = 2,
+  // Equal numbers: floor(seats / 2) seats reserved for each sex, as far as
+  // qualified applicants allow.
+  kEqualNumbers = 3,
+  // At least gender_floor_percent of a post's seats to each sex when
+  // qualified applicants exist: min(ceil(seats x percent / 100),
+  // floor(seats / 2)) reserved for each sex.
+  kFloorPerPost = 4,
+  // Toward a county-wide share: the sex below county_target_percent of the
+  // county's staff (the round's teachers) gets reserved seats, spread over
+  // the posts by seats, to close the gap as far as this round's seats can.
+  kCountyBalance = 5,
+};
+
+// proto RecruitmentPrecedence: which seats of a post are filled first.
+enum class RecruitmentPrecedence {
+  // Reserved seats first: the reserve is a minimum guarantee (a woman hired
+  // on her score counts toward the women's reserve), the horizontal
+  // reservation of Sönmez and Yenmez (2022).
+  kReserveFirst = 1,
+  // Open seats first: the reserve comes over and above those hired on their
+  // score (the vertical reading; most seats for the reserved group, Dur,
+  // Kominers, Pathak and Sönmez 2018).
+  kOpenFirst = 2,
+};
+
+std::string_view GenderModeName(GenderMode m);  // "off", "same rate", ...
+
+// A channel's target share of each post's seats (reserved, soft).
+struct ChannelTarget {
+  Channel channel = Channel::kUnspecified;
+  int32_t percent = 0;  // floor(seats x percent / 100) reserved seats
+};
+
+struct RecruitmentPolicy {
+  GenderMode gender_mode = GenderMode::kOff;
+  // kFloorPerPost: each sex's share of a post's seats, 0..50.
+  int32_t gender_floor_percent = 40;
+  // kCountyBalance: target share of each sex in the county's staff, 0..50.
+  int32_t county_target_percent = 40;
+  // No seat to an applicant below this written score (centipoints; 6000 =
+  // 60.00 of 100), open or reserved.
+  int64_t min_score = 6000;
+  // A reserved seat of a post needs a written score of at least (lowest
+  // score on an open seat of that post) - this (centipoints, 1000 = 10.00
+  // points): Xiamen's 20.13 vs 56 gap cannot happen. 0 = not used.
+  int64_t min_score_within_of_open_cutoff = 1000;
+  RecruitmentPrecedence precedence = RecruitmentPrecedence::kReserveFirst;
+  // Channel targets (特岗, 公费师范生, 人才引进, ...); empty = none. Sum of
+  // percents <= 100, at most one per channel.
+  std::vector<ChannelTarget> channel_targets;
+  // An applicant who failed the interview takes no seat (Xining).
+  bool interview_gate = true;
+  // Years a bundled post's new teacher serves first at its rural school
+  // when the post names none (Gaotang: the first two 聘期 bundled).
+  int32_t default_bundled_term_years = 3;
+};
+
 struct RoundPolicy {
   int32_t school_year = 0;  // informational
   int64_t version = 0;      // informational: the stored policy version
@@ -283,6 +350,7 @@ struct RoundPolicy {
   CompetitiveHiringPolicy competitive_hiring;
   PointsPolicy points;
   ItinerantTeachingPolicy itinerant_teaching;
+  RecruitmentPolicy recruitment;
   // Tie chain after points, first criterion first; then the seeded lottery.
   std::vector<TieBreaker> tie_chain = {TieBreaker::kLongerService,
                                        TieBreaker::kLongerAtSchool,
@@ -303,7 +371,11 @@ struct RoundPolicy {
 // 0..600, periods_per_half_day 1..10, visit_days 0..4 without duplicates,
 // straight_line_factor_percent 100..1000, speed_kmh 1..200, subsidy tiers
 // with strictly increasing up_to_metres in 1..10^7 and yuan 0..10^6,
-// points_per_year within +-10^9.
+// points_per_year within +-10^9; recruitment:
+// gender_mode 1..5, gender_floor_percent and county_target_percent 0..50,
+// min_score 0..10000, min_score_within_of_open_cutoff 0..10000, precedence
+// 1..2, channel targets with a known channel, percent 0..100, no channel
+// twice, percents summing to at most 100, default_bundled_term_years 1..20.
 absl::Status ValidatePolicy(const RoundPolicy& policy);
 
 }  // namespace rota::engine::rules

@@ -30,6 +30,10 @@ std::string_view OutcomeName(Outcome o) {
       return "UP_HIRED";
     case Outcome::kItinerant:
       return "ITINERANT";
+    case Outcome::kRecruited:
+      return "RECRUITED";
+    case Outcome::kNotRecruited:
+      return "NOT_RECRUITED";
   }
   return "UNKNOWN";
 }
@@ -103,7 +107,7 @@ class Writer {
 // Placed at a post by the round (possibly her own, by the band rules).
 bool IsHire(Outcome o) {
   return o == Outcome::kMoved || o == Outcome::kDownHired ||
-         o == Outcome::kUpHired;
+         o == Outcome::kUpHired || o == Outcome::kRecruited;
 }
 
 bool IsMove(const Placement& p) {
@@ -165,6 +169,9 @@ std::string EncodeOutcome(const RoundOutcome& o) {
   if (o.kind == RoundKind::kItinerantTeaching) {
     out += EncodeItinerant(o.itinerant);
   }
+  if (o.kind == RoundKind::kRecruitment) {
+    out += EncodeRecruitmentResult(o.recruitment);
+  }
   return out;
 }
 
@@ -207,6 +214,43 @@ std::string EncodeItinerant(const ItinerantResult& r) {
     w.U8(static_cast<uint8_t>(c.reason));
   }
   w.I32(r.replans);
+  return w.Take();
+}
+
+std::string EncodeRecruitmentResult(const RecruitmentResult& r) {
+  Writer w;
+  w.U32(static_cast<uint32_t>(r.posts.size()));
+  for (const RecruitmentPostResult& p : r.posts) {
+    w.Str(p.post);
+    w.Str(p.school);
+    w.I32(p.seats);
+    w.I32(p.reserved_female);
+    w.I32(p.reserved_male);
+    w.I32(p.reserved_channel);
+    w.I32(p.hired_female);
+    w.I32(p.hired_male);
+    w.I64(p.cutoff_female);
+    w.I64(p.cutoff_male);
+    w.I64(p.cutoff_gap);
+    w.I64(p.open_cutoff);
+    w.I32(p.unfilled);
+    w.U8(static_cast<uint8_t>(p.unfilled_reason));
+    w.Bool(p.gender_rule_applies);
+    w.Bool(p.gender_rule_holds);
+  }
+  w.U32(static_cast<uint32_t>(r.applicants.size()));
+  for (const RecruitmentApplicantResult& a : r.applicants) {
+    w.Str(a.applicant);
+    w.Str(a.post);
+    w.U8(static_cast<uint8_t>(a.seat));
+    w.U8(static_cast<uint8_t>(a.seat_channel));
+    w.U32(static_cast<uint32_t>(a.beaten.size()));
+    for (const BeatenAt& b : a.beaten) {
+      w.Str(b.post);
+      w.Str(b.competitor);
+      w.I64(b.competitor_score);
+    }
+  }
   return w.Take();
 }
 
@@ -276,9 +320,13 @@ void FinishOutcome(const CountyInputs& inputs, RoundOutcome* o) {
           ++c.stayed;
         }
         break;
+      case Outcome::kRecruited:
+        ++c.moved;
+        break;
       case Outcome::kStayed:
         ++c.stayed;
         break;
+      case Outcome::kNotRecruited:
       case Outcome::kUnplaced:
         ++c.unplaced;
         break;

@@ -35,6 +35,7 @@
 //     subject, stage order): str school, str subject, u8 stage, i32
 //     required, i32 own, i32 itinerant, i32 uncovered, u8 reason; i32
 //     replans. Ids, numbers and reason codes only, never sentences.
+//   kRecruitment only: EncodeRecruitmentResult (recruitment_result.h).
 // Explanations and report counts are derived from these and are not encoded.
 // FinishOutcome sorts every list, so the encoding never depends on input
 // order.
@@ -51,6 +52,7 @@
 #include "common/sha256.h"
 #include "engine/rules/county.h"
 #include "engine/rules/itinerant_result.h"
+#include "engine/rules/recruitment_result.h"
 
 namespace rota::engine::rules {
 
@@ -64,6 +66,8 @@ enum class Outcome : uint8_t {
   kDownHired = 6,  // placed in a lower title band (低聘)
   kUpHired = 7,    // placed in a higher title band (低职高聘)
   kItinerant = 8,  // keeps her school, teaches periods elsewhere (走教)
+  kRecruited = 9,      // recruitment: an applicant hired at a recruitment post
+  kNotRecruited = 10,  // recruitment: an applicant not hired
 };
 std::string_view OutcomeName(Outcome o);  // "STAYED", "MOVED", ... (proto)
 
@@ -181,6 +185,8 @@ struct RoundOutcome {
   std::vector<std::string> notes;  // mode notes for the report
   ItinerantResult itinerant;       // kItinerantTeaching only
   ReportCounts counts;
+  // kRecruitment only: the per-post gender table and seat records.
+  RecruitmentResult recruitment;
   std::string canonical;  // encoding above
   Sha256Digest digest{};
   std::string hash_hex;  // ToHex(digest)

@@ -112,6 +112,12 @@ constexpr EnumName kObligations[] = {
     {v1::SPECIAL_POST_PLAN, "special_post_plan", "SPECIAL_POST_PLAN"},
     {v1::BUNDLED_RURAL_TERM, "bundled_rural_term", "BUNDLED_RURAL_TERM"}};
 
+constexpr EnumName kChannels[] = {
+    {v1::CHANNEL_OPEN, "open", "CHANNEL_OPEN"},
+    {v1::CHANNEL_SPECIAL_POST, "special_post", "CHANNEL_SPECIAL_POST"},
+    {v1::CHANNEL_PUBLIC_FUNDED, "public_funded", "CHANNEL_PUBLIC_FUNDED"},
+    {v1::CHANNEL_TALENT, "talent", "CHANNEL_TALENT"}};
+
 // Empty text is 0 (the UNSPECIFIED value); the server decides if it is
 // required.
 absl::StatusOr<int> ParseEnum(std::span<const EnumName> table,
@@ -178,6 +184,35 @@ absl::StatusOr<double> ParseDouble(std::string_view text) {
         absl::StrCat(Quoted(text), " is not a number"));
   }
   return v;
+}
+
+// Points with at most two decimals -> centipoints ("72.5" -> 7250).
+absl::StatusOr<int32_t> ParseScore(std::string_view text) {
+  text = Trim(text);
+  if (text.empty()) return 0;
+  const size_t dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  std::string_view frac =
+      dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Quoted(text),
+                     " is not a score in points with at most two decimals "
+                     "(e.g. 72.5)"));
+  };
+  if (whole.empty() || whole.size() > 6 || frac.size() > 2) return bad();
+  int32_t value = 0;
+  for (char c : whole) {
+    if (c < '0' || c > '9') return bad();
+    value = value * 10 + (c - '0');
+  }
+  int32_t cents = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    const char c = i < frac.size() ? frac[i] : '0';
+    if (c < '0' || c > '9') return bad();
+    cents = cents * 10 + (c - '0');
+  }
+  return value * 100 + cents;
 }
 
 // Splits on unescaped `sep`, keeping escapes for a later Unescape. Items are
@@ -302,6 +337,19 @@ const std::vector<std::string>& CsvColumns(CsvTable table) {
       "school", "subject", "stage", "periods", "id"};
   static const auto* kRoadCols = new std::vector<std::string>{
       "school_a", "school_b", "metres", "minutes", "id"};
+  static const auto* kApplicantCols = new std::vector<std::string>{
+      "id",         "display_name",     "gender",
+      "birth_date", "subjects",         "certificate_stages",
+      "channel",    "interview_passed", "written_score",
+      "preferences"};
+  static const auto* kRecruitmentPostCols =
+      new std::vector<std::string>{"id",
+                                   "school",
+                                   "subject",
+                                   "stage",
+                                   "seats",
+                                   "bundled_rural_school",
+                                   "bundled_term_years"};
   switch (table) {
     case CsvTable::kSchools:
       return *kSchoolCols;
@@ -315,6 +363,10 @@ const std::vector<std::string>& CsvColumns(CsvTable table) {
       return *kPeriodCols;
     case CsvTable::kRoadDistances:
       return *kRoadCols;
+    case CsvTable::kApplicants:
+      return *kApplicantCols;
+    case CsvTable::kRecruitmentPosts:
+      return *kRecruitmentPostCols;
   }
   return *kSchoolCols;
 }
@@ -633,6 +685,69 @@ absl::Status RoadDistanceFromCsv(const CsvHeader& h,
   return absl::OkStatus();
 }
 
+absl::Status ApplicantFromCsv(const CsvHeader& h,
+                              const std::vector<std::string>& r,
+                              std::string_view county, v1::Applicant* out,
+                              std::string* field) {
+  out->Clear();
+  out->set_name(ResourceName(county, "applicants", h.Get(r, "id")));
+  out->set_display_name(std::string(h.Get(r, "display_name")));
+  int e = 0;
+  ROTA_CSV_ASSIGN(e, ParseEnum(kGenders, h.Get(r, "gender")),
+                  "applicant.gender");
+  out->set_gender(static_cast<v1::Gender>(e));
+  out->set_birth_date(std::string(Trim(h.Get(r, "birth_date"))));
+  for (const std::string& s : SplitEscaped(h.Get(r, "subjects"), ';', true)) {
+    out->add_subjects(Unescape(s));
+  }
+  if (absl::Status s = ParseStages(h.Get(r, "certificate_stages"),
+                                   out->mutable_certificate_stages());
+      !s.ok()) {
+    return Fail(field, "applicant.certificate_stages", s);
+  }
+  ROTA_CSV_ASSIGN(e, ParseEnum(kChannels, h.Get(r, "channel")),
+                  "applicant.channel");
+  out->set_channel(static_cast<v1::RecruitmentChannel>(e));
+  bool passed = false;
+  ROTA_CSV_ASSIGN(passed, ParseBool(h.Get(r, "interview_passed")),
+                  "applicant.interview_passed");
+  out->set_interview_passed(passed);
+  int32_t score = 0;
+  ROTA_CSV_ASSIGN(score, ParseScore(h.Get(r, "written_score")),
+                  "applicant.written_score");
+  out->set_written_score(score);
+  for (const std::string& s :
+       SplitEscaped(h.Get(r, "preferences"), ';', true)) {
+    out->add_preferences(
+        ResourceName(county, "recruitment-posts", Unescape(s)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecruitmentPostFromCsv(const CsvHeader& h,
+                                    const std::vector<std::string>& r,
+                                    std::string_view county,
+                                    v1::RecruitmentPost* out,
+                                    std::string* field) {
+  out->Clear();
+  out->set_name(ResourceName(county, "recruitment-posts", h.Get(r, "id")));
+  out->set_school(ResourceName(county, "schools", h.Get(r, "school")));
+  out->set_subject(std::string(Trim(h.Get(r, "subject"))));
+  int stage = 0;
+  ROTA_CSV_ASSIGN(stage, ParseEnum(kStages, h.Get(r, "stage")),
+                  "recruitment_post.stage");
+  out->set_stage(static_cast<v1::Stage>(stage));
+  int32_t n = 0;
+  ROTA_CSV_ASSIGN(n, ParseInt(h.Get(r, "seats")), "recruitment_post.seats");
+  out->set_seats(n);
+  out->set_bundled_rural_school(
+      ResourceName(county, "schools", h.Get(r, "bundled_rural_school")));
+  ROTA_CSV_ASSIGN(n, ParseInt(h.Get(r, "bundled_term_years")),
+                  "recruitment_post.bundled_term_years");
+  out->set_bundled_term_years(n);
+  return absl::OkStatus();
+}
+
 absl::Status ApplicationFromCsv(const CsvHeader& h,
                                 const std::vector<std::string>& r,
                                 Application* out, std::string* field) {
@@ -762,6 +877,40 @@ std::vector<std::string> RoadDistanceToCsv(const v1::RoadDistance& r) {
           std::string(IdOf(r.name()))};
 }
 
+std::vector<std::string> ApplicantToCsv(const v1::Applicant& a) {
+  std::vector<std::string> subjects, preferences;
+  for (const std::string& s : a.subjects())
+    subjects.push_back(EscapeListText(s));
+  for (const std::string& p : a.preferences())
+    preferences.push_back(EscapeListText(IdOf(p)));
+  return {
+      std::string(IdOf(a.name())),         a.display_name(),
+      EnumCsvName(kGenders, a.gender()),   a.birth_date(),
+      absl::StrJoin(subjects, ";"),        JoinStages(a.certificate_stages()),
+      EnumCsvName(kChannels, a.channel()), BoolCell(a.interview_passed()),
+      ScoreText(a.written_score()),        absl::StrJoin(preferences, ";")};
+}
+
+std::vector<std::string> RecruitmentPostToCsv(const v1::RecruitmentPost& p) {
+  return {
+      std::string(IdOf(p.name())),
+      std::string(IdOf(p.school())),
+      p.subject(),
+      EnumCsvName(kStages, p.stage()),
+      absl::StrCat(p.seats()),
+      std::string(IdOf(p.bundled_rural_school())),
+      p.bundled_term_years() == 0 ? "" : absl::StrCat(p.bundled_term_years())};
+}
+
+std::string ScoreText(int64_t centipoints) {
+  const char* sign = centipoints < 0 ? "-" : "";
+  const int64_t v = centipoints < 0 ? -centipoints : centipoints;
+  return absl::StrFormat("%s%d.%02d", sign, v / 100, v % 100);
+}
+
+std::string ChannelName(v1::RecruitmentChannel v) {
+  return EnumCsvName(kChannels, v);
+}
 std::string StageName(v1::Stage v) { return EnumCsvName(kStages, v); }
 std::string LocalityName(v1::Locality v) { return EnumCsvName(kLocalities, v); }
 std::string GenderName(v1::Gender v) { return EnumCsvName(kGenders, v); }

@@ -1,7 +1,7 @@
 // The CSV columns of schools.csv, posts.csv, teachers.csv, applications.csv,
-// periods.csv and roads.csv (itinerant teaching), and their conversion to and
-// from rota.v1 resources. docs/csv-format.md is the user-facing description of
-// the same format.
+// periods.csv and roads.csv (itinerant teaching), applicants.csv and
+// recruitment_posts.csv, and their conversion to and from rota.v1 resources.
+// docs/csv-format.md is the user-facing description of the same format.
 //
 // Columns are found by header name (any order; unknown names are an error so
 // a typo does not silently drop data). Multi-valued cells separate items with
@@ -40,6 +40,8 @@ enum class CsvTable {
   kApplications,
   kPeriodRequirements,  // periods.csv
   kRoadDistances,       // roads.csv
+  kApplicants,        // recruitment applicants
+  kRecruitmentPosts,  // recruitment posts
 };
 
 // The canonical columns of `table`, in the order rota-gen and `rotactl -o csv`
@@ -105,6 +107,17 @@ absl::Status RoadDistanceFromCsv(const CsvHeader& header,
                                  std::string_view county,
                                  rota::v1::RoadDistance* out,
                                  std::string* field);
+// A written score is points with at most two decimals ("72.5", "72.50");
+// stored as centipoints (7250).
+absl::Status ApplicantFromCsv(const CsvHeader& header,
+                              const std::vector<std::string>& record,
+                              std::string_view county, rota::v1::Applicant* out,
+                              std::string* field);
+absl::Status RecruitmentPostFromCsv(const CsvHeader& header,
+                                    const std::vector<std::string>& record,
+                                    std::string_view county,
+                                    rota::v1::RecruitmentPost* out,
+                                    std::string* field);
 absl::Status ApplicationFromCsv(const CsvHeader& header,
                                 const std::vector<std::string>& record,
                                 Application* out, std::string* field);
@@ -116,6 +129,9 @@ std::vector<std::string> TeacherToCsv(const rota::v1::Teacher& teacher);
 std::vector<std::string> PeriodRequirementToCsv(
     const rota::v1::PeriodRequirement& requirement);
 std::vector<std::string> RoadDistanceToCsv(const rota::v1::RoadDistance& road);
+std::vector<std::string> ApplicantToCsv(const rota::v1::Applicant& applicant);
+std::vector<std::string> RecruitmentPostToCsv(
+    const rota::v1::RecruitmentPost& post);
 
 // The last segment of a resource name ("counties/a/schools/s1" -> "s1").
 std::string_view IdOf(std::string_view name);
@@ -130,6 +146,9 @@ std::string TitleName(rota::v1::Title v);
 std::string RoleName(rota::v1::Role v);
 std::string BackboneName(rota::v1::BackboneLevel v);
 std::string EmploymentName(rota::v1::Employment v);
+std::string ChannelName(rota::v1::RecruitmentChannel v);
+// Centipoints as points with two decimals: 7250 -> "72.50".
+std::string ScoreText(int64_t centipoints);
 
 // Escapes ';', '|', ':' and '\' with a backslash, for free text inside a
 // multi-valued cell.

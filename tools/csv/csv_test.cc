@@ -257,5 +257,73 @@ TEST(CsvFormatTest, SpellingsAndErrors) {
   EXPECT_EQ(field, "teacher.evaluations[1]");
 }
 
+TEST(CsvFormatTest, ApplicantRoundTripsAndNamesBadCells) {
+  absl::StatusOr<CsvHeader> h = CsvHeader::Parse(
+      CsvTable::kApplicants, CsvColumns(CsvTable::kApplicants));
+  ASSERT_TRUE(h.ok());
+  const std::vector<std::string> row = {"a7",
+                                        "王芳",
+                                        "female",
+                                        "2001-03-04",
+                                        "chinese;music",
+                                        "primary",
+                                        "special_post",
+                                        "yes",
+                                        "72.5",
+                                        "r1;counties/c/recruitment-posts/r2"};
+  rota::v1::Applicant a;
+  std::string field;
+  ASSERT_TRUE(ApplicantFromCsv(*h, row, "c", &a, &field).ok()) << field;
+  EXPECT_EQ(a.name(), "counties/c/applicants/a7");
+  EXPECT_EQ(a.gender(), rota::v1::FEMALE);
+  EXPECT_EQ(a.channel(), rota::v1::CHANNEL_SPECIAL_POST);
+  EXPECT_TRUE(a.interview_passed());
+  EXPECT_EQ(a.written_score(), 7250);
+  ASSERT_EQ(a.preferences_size(), 2);
+  EXPECT_EQ(a.preferences(0), "counties/c/recruitment-posts/r1");
+  EXPECT_EQ(a.preferences(1), "counties/c/recruitment-posts/r2");
+  std::vector<std::string> out = ApplicantToCsv(a);
+  EXPECT_EQ(out[8], "72.50");
+  EXPECT_EQ(out[9], "r1;r2");
+  rota::v1::Applicant back;
+  ASSERT_TRUE(ApplicantFromCsv(*h, out, "c", &back, &field).ok());
+  EXPECT_EQ(back.SerializeAsString(), a.SerializeAsString());
+
+  std::vector<std::string> bad = row;
+  bad[8] = "72.555";
+  EXPECT_FALSE(ApplicantFromCsv(*h, bad, "c", &a, &field).ok());
+  EXPECT_EQ(field, "applicant.written_score");
+  bad = row;
+  bad[6] = "lottery";
+  EXPECT_FALSE(ApplicantFromCsv(*h, bad, "c", &a, &field).ok());
+  EXPECT_EQ(field, "applicant.channel");
+  EXPECT_EQ(ScoreText(6000), "60.00");
+  EXPECT_EQ(ScoreText(5), "0.05");
+}
+
+TEST(CsvFormatTest, RecruitmentPostRoundTrips) {
+  absl::StatusOr<CsvHeader> h = CsvHeader::Parse(
+      CsvTable::kRecruitmentPosts, CsvColumns(CsvTable::kRecruitmentPosts));
+  ASSERT_TRUE(h.ok());
+  rota::v1::RecruitmentPost p;
+  std::string field;
+  ASSERT_TRUE(
+      RecruitmentPostFromCsv(*h, {"r1", "s1", "math", "junior", "3", "s9", "2"},
+                             "c", &p, &field)
+          .ok());
+  EXPECT_EQ(p.school(), "counties/c/schools/s1");
+  EXPECT_EQ(p.bundled_rural_school(), "counties/c/schools/s9");
+  EXPECT_EQ(p.seats(), 3);
+  EXPECT_EQ(p.bundled_term_years(), 2);
+  EXPECT_EQ(
+      RecruitmentPostToCsv(p),
+      (std::vector<std::string>{"r1", "s1", "math", "junior", "3", "s9", "2"}));
+  EXPECT_FALSE(
+      RecruitmentPostFromCsv(
+          *h, {"r1", "s1", "math", "junior", "three", "", ""}, "c", &p, &field)
+          .ok());
+  EXPECT_EQ(field, "recruitment_post.seats");
+}
+
 }  // namespace
 }  // namespace rota::tools

@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "tools/csv/csv.h"
+#include "tools/gen/applicant_generator.h"
 #include "tools/gen/civil_date.h"
 #include "tools/gen/itinerant_generator.h"
 #include "tools/gen/random.h"
@@ -1435,7 +1436,18 @@ absl::StatusOr<CountyGenStats> GenerateCounty(const CountyGenOptions& options,
         absl::StrCat("cannot create ", out_dir, ": ", ec.message()));
   }
   Generator generator(options, as_of);
-  return generator.Run(out_dir);
+  absl::StatusOr<CountyGenStats> stats = generator.Run(out_dir);
+  if (!stats.ok() || options.applicants == 0) return stats;
+  RecruitmentGenOptions recruitment;
+  recruitment.seed = options.seed;
+  recruitment.applicants = options.applicants;
+  recruitment.as_of = options.as_of;
+  absl::StatusOr<RecruitmentGenStats> r =
+      GenerateRecruitment(recruitment, out_dir);
+  if (!r.ok()) return r.status();
+  stats->applicants = r->applicants;
+  stats->recruitment_posts = r->recruitment_posts;
+  return stats;
 }
 
 }  // namespace rota::tools

@@ -55,6 +55,9 @@ struct CountyGenOptions {
   std::string as_of = "2026-09-01";
   // Also write applications.csv (preference lists, issue 5).
   bool applications = true;
+  // Recruitment: this many applicants plus recruitment posts at schools
+  // with vacancies (applicant_generator.h). 0 (default): no such files.
+  int64_t applicants = 0;
 };
 
 struct CountyGenStats {
@@ -66,6 +69,8 @@ struct CountyGenStats {
   // Itinerant teaching: periods.csv and roads.csv rows.
   int64_t period_requirements = 0;
   int64_t road_distances = 0;
+  int64_t applicants = 0;
+  int64_t recruitment_posts = 0;
   int64_t bytes = 0;
 };
 

@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
          "--as-of", options.as_of,
          "The data's 'today' (YYYY-MM-DD): ages and tenures are relative to it")
       ->capture_default_str();
+  app.add_option("--applicants", options.applicants,
+                 "Recruitment: applicants.csv with this many applicants and "
+                 "recruitment_posts.csv (0: none)")
+      ->capture_default_str();
   app.add_flag("--no-applications", no_applications,
                "Do not write applications.csv");
   app.add_flag("-q,--quiet", quiet, "Print nothing on success");
@@ -56,13 +60,15 @@ int main(int argc, char** argv) {
   if (!quiet) {
     std::printf(
         "rota-gen: %lld schools, %lld posts (%lld seats), %lld teachers, %lld "
-        "applications, "
+        "applications, %lld applicants, %lld recruitment posts, "
         "%.1f MB in %.2f s -> %s\n",
         static_cast<long long>(stats->schools),
         static_cast<long long>(stats->posts),
         static_cast<long long>(stats->post_seats),
         static_cast<long long>(stats->teachers),
-        static_cast<long long>(stats->applications), stats->bytes / 1e6,
+        static_cast<long long>(stats->applications),
+        static_cast<long long>(stats->applicants),
+        static_cast<long long>(stats->recruitment_posts), stats->bytes / 1e6,
         seconds, out_dir.c_str());
   }
   return 0;

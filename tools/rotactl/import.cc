@@ -1,4 +1,5 @@
-// rotactl import schools|posts|teachers|periods|roads FILE.csv
+// rotactl import schools|posts|teachers|periods|roads|applicants|
+//   recruitment-posts FILE.csv
 //
 // The whole file is checked first: a CSV syntax error (with row, line and
 // column), text that is not UTF-8, a control character in a cell or two rows
@@ -49,6 +50,10 @@ const char* TableName(CsvTable table) {
       return "periods";
     case CsvTable::kRoadDistances:
       return "roads";
+    case CsvTable::kApplicants:
+      return "applicants";
+    case CsvTable::kRecruitmentPosts:
+      return "recruitment-posts";
     default:
       return "applications";
   }
@@ -138,6 +143,22 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
       if (!s.ok()) chunk->mutable_road_distances()->RemoveLast();
       break;
     }
+    case CsvTable::kApplicants: {
+      auto* r = chunk->add_applicants();
+      r->set_row(row);
+      s = rota::tools::ApplicantFromCsv(header, fields, county_id,
+                                        r->mutable_applicant(), field);
+      if (!s.ok()) chunk->mutable_applicants()->RemoveLast();
+      break;
+    }
+    case CsvTable::kRecruitmentPosts: {
+      auto* r = chunk->add_recruitment_posts();
+      r->set_row(row);
+      s = rota::tools::RecruitmentPostFromCsv(
+          header, fields, county_id, r->mutable_recruitment_post(), field);
+      if (!s.ok()) chunk->mutable_recruitment_posts()->RemoveLast();
+      break;
+    }
     default: {
       auto* r = chunk->add_teachers();
       r->set_row(row);
@@ -152,7 +173,8 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
 
 int ChunkRows(const v1::BulkImportRequest& chunk) {
   return chunk.schools_size() + chunk.posts_size() + chunk.teachers_size() +
-         chunk.period_requirements_size() + chunk.road_distances_size();
+         chunk.period_requirements_size() + chunk.road_distances_size() +
+         chunk.applicants_size() + chunk.recruitment_posts_size();
 }
 
 // Encoded size of the row AddRow appended last (plus its tag and length).
@@ -168,6 +190,12 @@ size_t LastRowBytes(const v1::BulkImportRequest& chunk, CsvTable table) {
              6;
     case CsvTable::kRoadDistances:
       return chunk.road_distances(chunk.road_distances_size() - 1)
+                 .ByteSizeLong() +
+             6;
+    case CsvTable::kApplicants:
+      return chunk.applicants(chunk.applicants_size() - 1).ByteSizeLong() + 6;
+    case CsvTable::kRecruitmentPosts:
+      return chunk.recruitment_posts(chunk.recruitment_posts_size() - 1)
                  .ByteSizeLong() +
              6;
     default:
@@ -331,16 +359,21 @@ void AddImportCommands(CLI::App* app, Context* ctx) {
                                        "Import a CSV file (docs/csv-format.md) "
                                        "into the county: schools, then posts, "
                                        "then teachers; for itinerant "
-                                       "teaching, periods and roads");
+                                       "teaching, periods and roads; "
+                                       "recruitment-posts, then applicants");
   noun->require_subcommand(1);
   noun->fallthrough();
   for (CsvTable table :
        {CsvTable::kSchools, CsvTable::kPosts, CsvTable::kTeachers,
-        CsvTable::kPeriodRequirements, CsvTable::kRoadDistances}) {
+        CsvTable::kPeriodRequirements, CsvTable::kRoadDistances,
+        CsvTable::kRecruitmentPosts, CsvTable::kApplicants}) {
     auto o = std::make_shared<ImportOpts>();
     CLI::App* cmd = noun->add_subcommand(
         TableName(table),
-        std::string("Import ") + TableName(table) + ".csv (upsert by id)");
+        std::string("Import ") +
+            (table == CsvTable::kRecruitmentPosts ? "recruitment_posts"
+                                                  : TableName(table)) +
+            ".csv (upsert by id)");
     cmd->fallthrough();
     cmd->add_option("FILE", o->file, "CSV file, UTF-8 (BOM and CRLF accepted)")
         ->required();

@@ -147,9 +147,12 @@ void PrintRunSummary(const v1::RunSummary& s) {
 }
 
 void PrintPlacementLine(const v1::Placement& p) {
+  // 走教 in words (the other kinds' outcome names are kept as they were).
+  const std::string outcome = p.outcome() == v1::ITINERANT
+                                  ? "teaches at other schools (走教) from"
+                                  : v1::Outcome_Name(p.outcome());
   std::printf("%s: %s %s -> %s", std::string(IdOf(p.teacher())).c_str(),
-              v1::Outcome_Name(p.outcome()).c_str(),
-              Where(p.from_school(), p.from_post()).c_str(),
+              outcome.c_str(), Where(p.from_school(), p.from_post()).c_str(),
               Where(p.to_school(), p.to_post()).c_str());
   if (!p.via().empty()) std::printf(" via %s", p.via().c_str());
   if (p.locked()) std::printf(" [locked]");
@@ -734,9 +737,9 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
   results->add_option("--school", o->school,
                       "Only placements from or to this school");
   results->add_option("--outcome", o->outcome, "Only this outcome")
-      ->check(CLI::IsMember({"STAYED", "MOVED", "UNPLACED", "EXEMPT",
-                             "INSPECTOR", "DOWN_HIRED", "UP_HIRED",
-                             "ITINERANT"}));
+      ->check(
+          CLI::IsMember({"STAYED", "MOVED", "UNPLACED", "EXEMPT", "INSPECTOR",
+                         "DOWN_HIRED", "UP_HIRED", "ITINERANT"}));
   results->add_flag("--all", o->all, "Fetch every page");
   results->add_option("--page-size", o->page_size, "Placements per page");
   results->add_option("--run", o->run, "Run number (0 = latest)")

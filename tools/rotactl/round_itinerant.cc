@@ -35,7 +35,7 @@ std::string RoundNameOf(Context* ctx, const std::string& round) {
   return county + "/rounds/" + round;
 }
 
-// "山头教学点 (s-point)".
+// "山头教学点 (s-point)" (a teacher's too: "李音 (t-music1)").
 std::string SchoolLabel(const std::string& name, const std::string& school) {
   const std::string id(IdOf(school));
   return name.empty() ? id : absl::StrCat(name, " (", id, ")");
@@ -66,12 +66,34 @@ int Plan(Context* ctx, const ItinerantOpts& o) {
     printer.Finish();
     return kExitOk;
   }
-  std::printf("weekly plan of %s (home school %s)\n",
-              std::string(IdOf(p.teacher())).c_str(),
-              std::string(IdOf(p.from_school())).c_str());
+  // Names beside ids, from the registry (ids alone if it cannot be read).
+  std::string teacher(IdOf(p.teacher()));
+  std::string home(IdOf(p.from_school()));
+  bool male = false;
+  {
+    v1::GetTeacherRequest get;
+    get.set_name(p.teacher());
+    v1::Teacher t;
+    auto c = ctx->NewCall(5.0);
+    if (ctx->Registry().GetTeacher(c.get(), get, &t).ok()) {
+      teacher = SchoolLabel(t.display_name(), t.name());
+      male = t.gender() == v1::MALE;
+    }
+    v1::GetSchoolRequest gs;
+    gs.set_name(p.from_school());
+    v1::School school;
+    auto c2 = ctx->NewCall(5.0);
+    if (!p.from_school().empty() &&
+        ctx->Registry().GetSchool(c2.get(), gs, &school).ok()) {
+      home = SchoolLabel(school.display_name(), school.name());
+    }
+  }
+  std::printf("Weekly plan of %s, whose own school is %s\n", teacher.c_str(),
+              home.c_str());
   if (plan.visits().empty()) {
-    std::printf("  no itinerant periods: %s\n",
-                p.reason().empty() ? "(no reason given)" : p.reason().c_str());
+    std::printf("  %s teaches no periods at other schools in this round%s%s\n",
+                male ? "He" : "She", p.reason().empty() ? "" : ": ",
+                p.reason().c_str());
     return kExitOk;
   }
   std::map<std::string, std::string> cells;
@@ -95,9 +117,10 @@ int Plan(Context* ctx, const ItinerantOpts& o) {
   }
   PrintTable({"  DAY", "MORNING 上午", "AFTERNOON 下午"}, rows);
   std::printf(
-      "periods a week: %d own load + %d at other schools + %d extra at home; "
-      "travel %.1f km a week; subsidy %lld yuan a month\n",
+      "Periods a week: %d own load + %d at other schools + %d extra at %s "
+      "own school; travel %.1f km a week; subsidy %lld yuan a month\n",
       plan.own_load(), plan.itinerant_periods(), plan.own_extra_periods(),
+      male ? "his" : "her",
       static_cast<double>(plan.weekly_travel_metres()) / 1000.0,
       static_cast<long long>(plan.subsidy_yuan_per_month()));
   return kExitOk;

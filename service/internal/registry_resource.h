@@ -1,39 +1,47 @@
-// Generic registry operations shared by the files of rota.v1.RegistryService
-// (registry_service.cc, registry_itinerant.cc): per-resource traits, create,
-// get, update, delete and list of a county's child resources. Private to
-// those files.
+// The generic code behind RegistryService's child resources (schools, posts,
+// teachers, period requirements, road distances, applicants, recruitment
+// posts): per-resource traits (collection,
+// key, event type, validation) and the create / get / update / delete / list
+// / import-row operations every resource shares. Private to service/: the
+// registry's .cc files include it; nothing else should.
 //
-// Thread-safety: as Registry (the caller passes the county's writer mutex).
+// Thread-safety: as Registry (registry_service.h): writes run under the
+// county's writer mutex passed in by the caller.
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "rota/v1/registry.pb.h"
-#include "rota/v1/resources.pb.h"
 #include "service/access.h"
 #include "service/county_write.h"
 #include "service/filter.h"
 #include "service/grpc_status.h"
 #include "service/page_token.h"
 #include "service/projection.h"
+#include "service/storage/event_store.h"
 #include "service/validation.h"
 
 namespace rota::service::registry_internal {
 
 using google::protobuf::Message;
 using google::protobuf::util::FieldMaskUtil;
+using rota::v1::Applicant;
 using rota::v1::County;
 using rota::v1::PeriodRequirement;
 using rota::v1::Post;
+using rota::v1::RecruitmentPost;
 using rota::v1::RoadDistance;
 using rota::v1::School;
 using rota::v1::Teacher;
@@ -158,12 +166,54 @@ struct Traits<RoadDistance> {
   }
 };
 
+template <>
+struct Traits<Applicant> {
+  static constexpr char kCollection[] = "applicants";
+  static constexpr char kField[] = "applicant";
+  static constexpr char kEvent[] = "rota.v1.Applicant";
+  static constexpr FilterKind kFilter = FilterKind::kApplicant;
+  static std::string Key(absl::string_view id) { return keys::Applicant(id); }
+  static absl::Status Validate(const Applicant& a, absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay today,
+                               const ExistsFn& exists, Violations& v) {
+    return ValidateApplicant(a, county, prefix, today, exists, v);
+  }
+};
+
+template <>
+struct Traits<RecruitmentPost> {
+  static constexpr char kCollection[] = "recruitment-posts";
+  static constexpr char kField[] = "recruitment_post";
+  static constexpr char kEvent[] = "rota.v1.RecruitmentPost";
+  static constexpr FilterKind kFilter = FilterKind::kRecruitmentPost;
+  static std::string Key(absl::string_view id) {
+    return keys::RecruitmentPost(id);
+  }
+  static absl::Status Validate(const RecruitmentPost& p,
+                               absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay,
+                               const ExistsFn& exists, Violations& v) {
+    return ValidateRecruitmentPost(p, county, prefix, exists, v);
+  }
+};
+
+// Existence of a county's resources for validation, plus the pseudo
+// collection kRuralSchools (a school that is rural or a teaching point).
 inline ExistsFn ExistsIn(const Snapshot& s) {
   return [&s](absl::string_view collection,
               absl::string_view id) -> absl::StatusOr<bool> {
-    std::string key = collection == kSchools ? keys::School(id)
-                      : collection == kPosts ? keys::Post(id)
-                                             : keys::Teacher(id);
+    if (collection == kRuralSchools) {
+      ROTA_ASSIGN_OR_RETURN(std::optional<School> school,
+                            Load<School>(s, keys::School(id)));
+      return school.has_value() &&
+             (school->locality() == rota::v1::RURAL ||
+              school->locality() == rota::v1::TEACHING_POINT);
+    }
+    std::string key = collection == kSchools      ? keys::School(id)
+                      : collection == kPosts      ? keys::Post(id)
+                      : collection == kTeachers   ? keys::Teacher(id)
+                      : collection == kApplicants ? keys::Applicant(id)
+                                                  : keys::RecruitmentPost(id);
     ROTA_ASSIGN_OR_RETURN(std::optional<std::string> v, s.Get(key));
     return v.has_value();
   };
@@ -219,6 +269,8 @@ R Merge(const R& current, const R& update,
   }
   return merged;
 }
+
+// ---- generic child-resource operations -----------------------------------
 
 // Parses the parent "counties/{county}" (violation on `parent` otherwise).
 inline std::optional<std::string> ParentCounty(const std::string& parent,
@@ -340,56 +392,22 @@ absl::Status ForEachRow(const Snapshot& s, const std::string& prefix, Fn fn) {
   }
 }
 
-// References that block deleting a resource (FAILED_PRECONDITION if any).
-inline absl::Status CheckUnreferenced(const Snapshot& s,
+// References that block deleting a resource (FAILED_PRECONDITION if any):
+// teachers, posts, period requirements, road distances, recruitment posts at
+// a school; applicants listing a recruitment post. Defined in
+// registry_service.cc.
+absl::Status CheckUnreferenced(const Snapshot& s, absl::string_view collection,
+                               const std::string& id, const std::string& name);
+// The recruitment part of it (registry_recruitment.cc): recruitment posts at
+// a school (or bundled with it), applicants listing a recruitment post.
+absl::Status CheckRecruitmentReferences(const Snapshot& s,
+                                        absl::string_view collection,
+                                        const std::string& name);
+// The itinerant teaching part (registry_itinerant.cc): period requirements
+// and road distances naming a school.
+absl::Status CheckItinerantReferences(const Snapshot& s,
                                       absl::string_view collection,
-                                      const std::string& id,
-                                      const std::string& name) {
-  if (collection != kSchools) return absl::OkStatus();
-  ROTA_ASSIGN_OR_RETURN(auto teachers,
-                        s.Scan(keys::TeachersBySchoolPrefix(id), "", 1));
-  ROTA_ASSIGN_OR_RETURN(auto posts,
-                        s.Scan(keys::PostsBySchoolPrefix(id), "", 1));
-  if (!teachers.empty() || !posts.empty()) {
-    return PreconditionFailed(
-        "SCHOOL_IN_USE", name,
-        "teachers or posts still reference this school; move or delete "
-        "them first");
-  }
-  // Itinerant teaching requirements and roads naming the school (no index:
-  // deleting a school is rare).
-  for (const char* prefix :
-       {keys::kPeriodRequirementPrefix, keys::kRoadDistancePrefix}) {
-    ROTA_RETURN_IF_ERROR(
-        ForEachRow(s, prefix, [&](const std::string& bytes) -> absl::Status {
-          rota::v1::PeriodRequirement r;
-          rota::v1::RoadDistance d;
-          bool uses = prefix == keys::kPeriodRequirementPrefix
-                          ? r.ParseFromString(bytes) && r.school() == name
-                          : d.ParseFromString(bytes) &&
-                                (d.school_a() == name || d.school_b() == name);
-          if (!uses) return absl::OkStatus();
-          return PreconditionFailed(
-              "SCHOOL_IN_USE", name,
-              absl::StrCat(r.name().empty() ? d.name() : r.name(),
-                           " still names this school; delete it first"));
-        }));
-  }
-  // The home school of a teacher on a term exchange (no index: deleting a
-  // school is rare, so its county's teachers are read then).
-  return ForEachRow(
-      s, keys::kTeacherPrefix, [&](const std::string& bytes) -> absl::Status {
-        rota::v1::Teacher t;
-        if (!t.ParseFromString(bytes))
-          return absl::DataLossError("stored teacher does not parse");
-        if (t.home_school() != name) return absl::OkStatus();
-        return PreconditionFailed(
-            "SCHOOL_IN_USE", name,
-            absl::StrCat("it is the home school of ", t.name(),
-                         " (a term exchange until ", t.term_end_date(),
-                         "); end her term exchange first"));
-      });
-}
+                                      const std::string& name);
 
 template <typename R, typename LockFn>
 absl::StatusOr<rota::v1::DeleteResponse> DeleteChildImpl(
@@ -503,10 +521,84 @@ absl::Status ListChildren(const storage::EventStore& store,
   return absl::OkStatus();
 }
 
+// ---- bulk import rows -----------------------------------------------------
+
+// Validates one import row against the chunk's state so far and, if valid,
+// records its upsert. Violations become row errors.
+template <typename R>
+absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
+                       const R& resource,
+                       rota::v1::BulkImportResponse& response) {
+  using T = Traits<R>;
+  Violations v;
+  std::string prefix = absl::StrCat(T::kField, ".");
+  std::optional<ChildName> parsed =
+      ParseChildName(resource.name(), T::kCollection);
+  if (!parsed.has_value()) {
+    v.Add(prefix + "name", absl::StrCat("must be counties/", county, "/",
+                                        T::kCollection, "/{id}"));
+  } else if (parsed->county != county) {
+    v.Add(prefix + "name",
+          absl::StrCat("belongs to another county than the import's parent"),
+          kReasonCrossCounty);
+  }
+  ROTA_RETURN_IF_ERROR(
+      T::Validate(resource, county, prefix, Today(), ExistsIn(ctx.state()), v));
+  if (!v.empty()) {
+    response.set_rows_rejected(response.rows_rejected() + 1);
+    for (const auto& fv : v.bad_request().field_violations()) {
+      auto* e = response.add_errors();
+      e->set_row(row);
+      e->set_field(fv.field());
+      e->set_reason(fv.description());
+    }
+    return absl::OkStatus();
+  }
+  ROTA_ASSIGN_OR_RETURN(std::optional<R> existing,
+                        Load<R>(ctx.state(), T::Key(parsed->id)));
+  R out = resource;
+  ROTA_RETURN_IF_ERROR(
+      Upsert(ctx, out, existing ? existing->create_time() : ""));
+  response.set_rows_applied(response.rows_applied() + 1);
+  return absl::OkStatus();
+}
+
+// Rows of one kind in one chunk that name the same resource would silently
+// overwrite each other (a teacher disappears): every such row is rejected,
+// naming the rows it collides with. Returns, by index, the rows to skip.
+template <typename Row, typename Get>
+std::vector<bool> RejectDuplicateRows(
+    const google::protobuf::RepeatedPtrField<Row>& rows, Get resource_of,
+    absl::string_view field, rota::v1::BulkImportResponse& response) {
+  std::map<std::string, std::vector<int64_t>> rows_by_name;
+  for (const Row& r : rows) {
+    const std::string& name = resource_of(r).name();
+    if (!name.empty()) rows_by_name[name].push_back(r.row());
+  }
+  std::vector<bool> skip(rows.size(), false);
+  for (int i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    auto it = rows_by_name.find(resource_of(r).name());
+    if (it == rows_by_name.end() || it->second.size() < 2) continue;
+    skip[i] = true;
+    response.set_rows_rejected(response.rows_rejected() + 1);
+    auto* e = response.add_errors();
+    e->set_row(r.row());
+    e->set_field(std::string(field));
+    e->set_reason(absl::StrCat("rows ", absl::StrJoin(it->second, ", "),
+                               " of this chunk all name ", it->first,
+                               "; each may appear once"));
+  }
+  return skip;
+}
+
 }  // namespace rota::service::registry_internal
 
-// Inside a Registry::Create<R> method: validates the parent and id, then
-// creates the child.
+// The body of Registry::Create<Resource>(call, req) for a resource of a
+// county (schools, posts, teachers, period requirements, road distances,
+// applicants, recruitment posts): parent,
+// request id and `field`_id checked, then the caller's access, then
+// CreateChild. Used inside Registry members (store_, CountyMutex).
 #define ROTA_CREATE_CHILD(R, field)                                         \
   Violations v;                                                             \
   std::optional<std::string> county = ParentCounty(req.parent(), v);        \
@@ -522,6 +614,3 @@ absl::Status ListChildren(const storage::EventStore& store,
   return CreateChild<R>(*store_, *CountyMutex(*county), call, req, *county, \
                         #field "_id", req.field##_id(), req.field(),        \
                         req.request_id())
-
-// The county writer mutex of a Registry, inside its methods.
-#define ROTA_LOCK_FN [this](const std::string& c) { return CountyMutex(c); }
