@@ -176,22 +176,29 @@ absl::StatusOr<GeneratedCounty> GenerateCountyData(
 }
 
 absl::Status ImportItinerant(RotadProcess& rotad, const GeneratedCounty& data) {
-  rota::v1::BulkImportRequest chunk;
-  chunk.set_parent(CountyName(data.county));
+  // Chunks of at most 5,000 rows (a chunk is one gRPC message).
+  std::vector<rota::v1::BulkImportRequest> chunks;
   int64_t row = 1;
+  auto chunk = [&]() -> rota::v1::BulkImportRequest& {
+    if (chunks.empty() || (row - 1) % 5000 == 0) {
+      chunks.emplace_back();
+      chunks.back().set_parent(CountyName(data.county));
+    }
+    return chunks.back();
+  };
   for (const auto& x : data.period_requirements) {
-    auto* r = chunk.add_period_requirements();
+    auto* r = chunk().add_period_requirements();
     r->set_row(row++);
     *r->mutable_period_requirement() = x;
   }
   for (const auto& x : data.road_distances) {
-    auto* r = chunk.add_road_distances();
+    auto* r = chunk().add_road_distances();
     r->set_row(row++);
     *r->mutable_road_distance() = x;
   }
   rota::v1::BulkImportResponse response;
   grpc::Status status =
-      BulkImport(rotad.registry(), {chunk}, &response, absl::Seconds(600));
+      BulkImport(rotad.registry(), chunks, &response, absl::Seconds(600));
   if (!status.ok()) return ToAbsl(status);
   if (response.rows_rejected() != 0) {
     const auto& e = response.errors(0);
