@@ -12,6 +12,11 @@
 //   rounds_bench --teachers 100000 --schools 2000 --kind hiring --repeat 1
 //   rounds_bench --teachers 20000 --schools 600 --kind recruitment
 //       --applicants 20000 --repeat 1      (one line)
+//   rounds_bench --teachers 2000 --schools 50 --kind itinerant --repeat 5
+//
+// --kind itinerant: an itinerant teaching (走教) round on the generated
+// county's period requirements and road distances (rota-gen's periods.csv
+// and roads.csv, imported after the county); no applications.
 //
 // --kind recruitment: rota-gen's applicants and recruitment posts are
 // imported too, the policy's gender mode is FLOOR_PER_POST (server and
@@ -38,6 +43,7 @@
 #include "engine/rules/competitive_hiring.h"
 #include "engine/rules/county.h"
 #include "engine/rules/exchange_rotation.h"
+#include "engine/rules/itinerant_teaching.h"
 #include "engine/rules/policy.h"
 #include "engine/rules/recruitment.h"
 #include "service/round_inputs.h"
@@ -70,7 +76,7 @@ absl::StatusOr<rules::CountyInputs> EngineInputs(
     const std::vector<rota::v1::Post>& posts,
     const std::vector<rota::v1::Teacher>& teachers,
     const std::vector<rota::v1::Application>& apps, uint64_t seed,
-    const rota::testing::GeneratedCounty* recruitment = nullptr) {
+    const rota::testing::GeneratedCounty* generated = nullptr) {
   rota::v1::RoundFrozen frozen;
   frozen.mutable_round()->set_name(
       absl::StrCat("counties/", county, "/rounds/bench"));
@@ -80,10 +86,14 @@ absl::StatusOr<rules::CountyInputs> EngineInputs(
   for (const auto& x : posts) *frozen.add_posts() = x;
   for (const auto& x : teachers) *frozen.add_teachers() = x;
   for (const auto& x : apps) *frozen.add_applications() = x;
-  if (recruitment != nullptr) {
-    for (const auto& x : recruitment->applicants) *frozen.add_applicants() = x;
-    for (const auto& x : recruitment->recruitment_posts)
+  if (generated != nullptr) {
+    for (const auto& x : generated->applicants) *frozen.add_applicants() = x;
+    for (const auto& x : generated->recruitment_posts)
       *frozen.add_recruitment_posts() = x;
+    for (const auto& x : generated->period_requirements)
+      *frozen.add_period_requirements() = x;
+    for (const auto& x : generated->road_distances)
+      *frozen.add_road_distances() = x;
   }
   return rota::service::ToCountyInputs(frozen, {});
 }
@@ -102,8 +112,9 @@ std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
   absl::StatusOr<rules::RoundOutcome> outcome =
       kind == rota::v1::EXCHANGE_ROTATION
           ? rules::RunExchangeRotation(*inputs, policy)
-      : kind == rota::v1::RECRUITMENT
-          ? rules::RunRecruitment(*inputs, policy)
+      : kind == rota::v1::RECRUITMENT ? rules::RunRecruitment(*inputs, policy)
+      : kind == rota::v1::ITINERANT_TEACHING
+          ? rules::RunItinerantTeaching(*inputs, policy)
           : rules::RunCompetitiveHiring(*inputs, policy);
   Clock::time_point e1 = Clock::now();
   if (!outcome.ok()) {
@@ -111,15 +122,44 @@ std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
     return std::nullopt;
   }
   *hash = outcome->hash_hex;
+  static bool described = false;
+  if (kind == rota::v1::ITINERANT_TEACHING && !described) {
+    described = true;
+    int64_t lines = 0, needed = 0, periods = 0, covered = 0, uncovered = 0;
+    for (const rules::CoverageLine& c : outcome->itinerant.coverage) {
+      ++lines;
+      periods += c.required;
+      if (c.required > c.own) ++needed;
+      covered += c.itinerant;
+      uncovered += c.uncovered;
+    }
+    std::printf(
+        "itinerant: %lld coverage lines (%lld periods a week), %lld needing "
+        "teachers from other schools (the demands); %lld periods covered by "
+        "%zu itinerant teachers, %lld uncovered\n",
+        static_cast<long long>(lines), static_cast<long long>(periods),
+        static_cast<long long>(needed), static_cast<long long>(covered),
+        outcome->placements.size(), static_cast<long long>(uncovered));
+  }
   return Ms(e0, e1);
 }
 
+std::vector<rota::v1::Application> Applications(
+    const rota::testing::GeneratedCounty& data, rota::v1::RoundKind kind) {
+  if (kind == rota::v1::EXCHANGE_ROTATION)
+    return rota::testing::ExchangeApplications(data);
+  if (kind == rota::v1::COMPETITIVE_HIRING)
+    return rota::testing::HiringApplications(data);
+  return {};
+}
+
 int Usage() {
-  std::cerr << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
-               "[--kind exchange|hiring|recruitment] [--applicants N] "
-               "[--repeat R] [--engine-only]\n"
-               "  --engine-only: no rotad; time engine/rules alone on the "
-               "generated county\n";
+  std::cerr
+      << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
+         "[--kind exchange|hiring|itinerant|recruitment] [--applicants N] "
+         "[--repeat R] [--engine-only]\n"
+         "  --engine-only: no rotad; time engine/rules alone on the "
+         "generated county\n";
   return 2;
 }
 
@@ -132,19 +172,18 @@ int EngineOnly(const rota::tools::CountyGenOptions& gen,
     std::cerr << "generate: " << data.status() << "\n";
     return 1;
   }
-  std::vector<rota::v1::Application> apps = kind == rota::v1::EXCHANGE_ROTATION
-                                                ? ExchangeApplications(*data)
-                                                : HiringApplications(*data);
+  std::vector<rota::v1::Application> apps = Applications(*data, kind);
   std::printf(
-      "county: %zu schools, %zu posts, %zu teachers, %zu applications\n",
+      "county: %zu schools, %zu posts, %zu teachers, %zu applications, %zu "
+      "period requirements\n",
       data->schools.size(), data->posts.size(), data->teachers.size(),
-      apps.size());
+      apps.size(), data->period_requirements.size());
   std::vector<double> engine_ms;
   std::string hash;
   for (int r = 0; r < repeat; ++r) {
     std::optional<double> ms =
         TimeEngine(EngineInputs("bench", data->schools, data->posts,
-                                data->teachers, apps, gen.seed),
+                                data->teachers, apps, gen.seed, &*data),
                    kind, &hash);
     if (!ms.has_value()) return 1;
     engine_ms.push_back(*ms);
@@ -191,13 +230,15 @@ int main(int argc, char** argv) {
     }
   }
   if (kind_name != "exchange" && kind_name != "hiring" &&
-      kind_name != "recruitment")
+      kind_name != "itinerant" && kind_name != "recruitment")
     return Usage();
   const rota::v1::RoundKind kind =
       kind_name == "exchange"      ? rota::v1::EXCHANGE_ROTATION
+      : kind_name == "itinerant"   ? rota::v1::ITINERANT_TEACHING
       : kind_name == "recruitment" ? rota::v1::RECRUITMENT
                                    : rota::v1::COMPETITIVE_HIRING;
   const bool recruitment = kind == rota::v1::RECRUITMENT;
+  const bool itinerant = kind == rota::v1::ITINERANT_TEACHING;
   if (recruitment && repeat != 1) {
     // The commit turns the hires into teachers: a second round would find
     // their staff ids taken. Repeat by running the driver again.
@@ -228,19 +269,24 @@ int main(int argc, char** argv) {
     std::cerr << "import: " << data.status() << "\n";
     return 1;
   }
-  std::vector<rota::v1::Application> apps =
-      recruitment ? std::vector<rota::v1::Application>()
-      : kind == rota::v1::EXCHANGE_ROTATION ? ExchangeApplications(*data)
-                                            : HiringApplications(*data);
+  if (itinerant) {
+    if (absl::Status s = ImportItinerant(**rotad, *data); !s.ok()) {
+      std::cerr << "import itinerant: " << s << "\n";
+      return 1;
+    }
+  }
+  std::vector<rota::v1::Application> apps = Applications(*data, kind);
   int64_t seats = 0;
   for (const auto& p : data->recruitment_posts) seats += p.seats();
   std::printf(
       "county: %zu schools, %zu posts, %zu teachers, %zu applications, %zu "
-      "applicants, %zu recruitment posts (%lld seats); generate+import %.0f "
-      "ms\n",
+      "period requirements, %zu roads, %zu applicants, %zu recruitment posts "
+      "(%lld seats); generate+import %.0f ms\n",
       data->schools.size(), data->posts.size(), data->teachers.size(),
-      apps.size(), data->applicants.size(), data->recruitment_posts.size(),
-      static_cast<long long>(seats), Ms(t0, Clock::now()));
+      apps.size(), data->period_requirements.size(),
+      data->road_distances.size(), data->applicants.size(),
+      data->recruitment_posts.size(), static_cast<long long>(seats),
+      Ms(t0, Clock::now()));
   RoundClient rc((*rotad)->channel());
   if (recruitment) {
     rota::v1::SetPolicyRequest req;
@@ -274,7 +320,7 @@ int main(int argc, char** argv) {
     std::string hash;
     std::optional<double> ms =
         TimeEngine(EngineInputs("bench", *sch, *pst, *tch, apps, seed + r,
-                                recruitment ? &*data : nullptr),
+                                recruitment || itinerant ? &*data : nullptr),
                    kind, &hash);
     if (!ms.has_value()) return 1;
     engine_ms.push_back(*ms);
@@ -291,13 +337,11 @@ int main(int argc, char** argv) {
       std::printf("%-4d %10.1f\n", r, engine_ms.back());
       continue;
     }
-    if (auto s = recruitment
-                     ? absl::StatusOr<rota::v1::SubmitApplicationsResponse>(
-                           rota::v1::SubmitApplicationsResponse())
-                     : rc.Submit(round->name(), apps);
-        !s.ok()) {
-      std::cerr << "submit: " << s.status() << "\n";
-      return 1;
+    if (!apps.empty()) {
+      if (auto s = rc.Submit(round->name(), apps); !s.ok()) {
+        std::cerr << "submit: " << s.status() << "\n";
+        return 1;
+      }
     }
     Clock::time_point a = Clock::now();
     absl::StatusOr<rota::v1::Round> frozen = rc.Freeze(round->name(), seed + r);

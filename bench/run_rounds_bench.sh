@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds rotad and the rounds driver (Release) and runs freeze + run + commit
 # (server side, timed around each RPC) next to the replay of the same run, for
-# a 2,000-teacher county and a 100,000-teacher prefecture, both round kinds.
-# Goals (issue 5): < 200 ms county, < 5 s prefecture, replay within 1.1x of run;
+# a 2,000-teacher county and a 100,000-teacher prefecture, for exchange
+# rotation, competitive hiring and itinerant teaching (走教): each kind's
+# engine-only time and replay are measured in the same run, and exchange
+# rotation is the reference for the other kinds.
+# Goals: < 200 ms county, < 5 s prefecture, replay within 1.1x of run;
 # recruitment, 20,000 applicants / ~2,000 posts: < 2 s (docs/perf-recruitment.md).
 # Usage: bench/run_rounds_bench.sh [--quick]   (--quick: county only)
 set -euo pipefail
@@ -12,7 +15,7 @@ ninja -C build rotad rounds_bench
 echo "== machine"
 lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core)' || true
 df -hT "${TMPDIR:-/tmp}" | tail -1
-for kind in exchange hiring; do
+for kind in exchange hiring itinerant; do
   echo "== county: 2,000 teachers, 50 schools, $kind"
   ./build/bench/rounds_bench --teachers 2000 --schools 50 --kind "$kind" --repeat 5
 done
@@ -22,7 +25,7 @@ for rep in 1 2 3; do
     --applicants 20000 --repeat 1
 done
 if [[ "${1:-}" != "--quick" ]]; then
-  for kind in exchange hiring; do
+  for kind in exchange hiring itinerant; do
     echo "== prefecture: 100,000 teachers, 2,000 schools, $kind"
     ./build/bench/rounds_bench --teachers 100000 --schools 2000 --kind "$kind" --repeat 3
   done

@@ -6,10 +6,12 @@
 # competitive hiring round (create, freeze, run, report, commit) and an
 # exchange rotation round (create, apply rota-gen's applications.csv, freeze
 # with a fixed seed, run, report, commit, audit replay => MATCH), printing
-# their reports; a recruitment round (rota-gen --applicants: new-teacher
-# applicants and recruitment posts) with equal numbers of women and men per
-# post, printing the first rows of its per-post gender table; then stop rotad
-# cleanly with SIGTERM.
+# their reports; an itinerant teaching round (走教: rota-gen's periods.csv
+# and roads.csv; one teacher's weekly plan and one school's coverage); a
+# recruitment round (rota-gen --applicants: new-teacher applicants and
+# recruitment posts) with equal numbers of women and men per post, printing
+# the first rows of its per-post gender table; then stop rotad cleanly with
+# SIGTERM.
 #
 # Re-runnable: on an existing ./rota-data the county is kept, and the imports
 # replay (same files and the same --request-id => same chunk request ids =>
@@ -88,7 +90,7 @@ else
   "$ROTACTL" county create "$COUNTY" --name "$county_name" --region "rota-gen seed $SEED"
 fi
 
-for table in schools posts teachers recruitment-posts applicants; do
+for table in schools posts teachers periods roads recruitment-posts applicants; do
   file=${table//-/_}
   step "rotactl import $table $DEMO_DIR/$file.csv --request-id demo-seed-$SEED"
   "$ROTACTL" import "$table" "$DEMO_DIR/$file.csv" --request-id "demo-seed-$SEED"
@@ -153,6 +155,28 @@ else
   "$ROTACTL" round commit "$er" --run-etag "$er_etag"
   step "rotactl audit replay $er"
   "$ROTACTL" audit replay "$er"
+
+  step "itinerant teaching round (走教), effective $as_of"
+  it=$("$ROTACTL" round create --kind itinerant-teaching --year "$school_year" --effective "$as_of")
+  echo "round $it"
+  "$ROTACTL" round freeze "$it" --seed "$SEED"
+  "$ROTACTL" round run "$it" | tee "$DEMO_DIR/run-it.txt"
+  it_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-it.txt")
+  who=$("$ROTACTL" -o csv round results "$it" --outcome ITINERANT --all |
+        awk -F, 'NR == 2 { print $1 }')
+  if [ -n "$who" ]; then
+    step "rotactl round plan $it $who"
+    "$ROTACTL" round plan "$it" "$who"
+  fi
+  school=$("$ROTACTL" -o csv round coverage "$it" |
+           awk -F, 'NR > 1 && $7 > 0 && !found { print $1; found = 1 }')
+  if [ -n "$school" ]; then
+    step "rotactl round coverage $it (the lines of $school)"
+    "$ROTACTL" round coverage "$it" | awk -v s="($school)" 'NR == 1 || index($0, s)'
+  fi
+  step "rotactl round commit $it --run-etag $it_etag"
+  "$ROTACTL" round commit "$it" --run-etag "$it_etag"
+  "$ROTACTL" audit replay "$it"
 
   step "recruitment round (新教师招聘), equal numbers of women and men per post, effective $as_of"
   policy_file=$(mktemp)

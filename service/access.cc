@@ -61,6 +61,12 @@ constexpr struct {
     {"rota.v1.RegistryService/GetRecruitmentPost", P::kRead},
     {"rota.v1.RegistryService/ListRecruitmentPosts", P::kRead},
     {"rota.v1.RegistryService/DeleteRecruitmentPost", P::kRegistryWrite},
+    {"rota.v1.RegistryService/CreatePeriodRequirement", P::kRegistryWrite},
+    {"rota.v1.RegistryService/ListPeriodRequirements", P::kRead},
+    {"rota.v1.RegistryService/DeletePeriodRequirement", P::kRegistryWrite},
+    {"rota.v1.RegistryService/CreateRoadDistance", P::kRegistryWrite},
+    {"rota.v1.RegistryService/ListRoadDistances", P::kRead},
+    {"rota.v1.RegistryService/DeleteRoadDistance", P::kRegistryWrite},
     // rota.v1.AuditService
     {"rota.v1.AuditService/VerifyChain", P::kAudit},
     {"rota.v1.AuditService/ListEvents", P::kAudit},

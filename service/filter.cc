@@ -116,6 +116,13 @@ std::vector<FieldSpec> FieldsOf(FilterKind kind) {
           {"backbone_level", FieldType::kEnum,
            rota::v1::BackboneLevel_descriptor()},
           {"employment", FieldType::kEnum, rota::v1::Employment_descriptor()}};
+    case FilterKind::kPeriodRequirement:
+      return {{"school", FieldType::kSchoolRef, nullptr},
+              {"subject", FieldType::kString, nullptr},
+              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()}};
+    case FilterKind::kRoadDistance:
+      return {{"school_a", FieldType::kSchoolRef, nullptr},
+              {"school_b", FieldType::kSchoolRef, nullptr}};
     case FilterKind::kApplicant:
       return {{"gender", FieldType::kEnum, rota::v1::Gender_descriptor()},
               {"channel", FieldType::kEnum,
@@ -346,6 +353,21 @@ bool Filter::Matches(const rota::v1::Teacher& x) const {
   return true;
 }
 
+bool Filter::Matches(const rota::v1::PeriodRequirement& r) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school") {
+      holds = IdOf(r.school()) == t.text;
+    } else if (t.field == "subject") {
+      holds = r.subject() == t.text;
+    } else if (t.field == "stage") {
+      holds = r.stage() == t.number;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
 bool Filter::Matches(const rota::v1::Applicant& a) const {
   for (const Term& t : terms_) {
     bool holds = false;
@@ -373,6 +395,19 @@ bool Filter::Matches(const rota::v1::RecruitmentPost& p) const {
       holds = p.subject() == t.text;
     } else if (t.field == "stage") {
       holds = p.stage() == t.number;
+    }
+    if (!Check(t, holds)) return false;
+  }
+  return true;
+}
+
+bool Filter::Matches(const rota::v1::RoadDistance& r) const {
+  for (const Term& t : terms_) {
+    bool holds = false;
+    if (t.field == "school_a") {
+      holds = IdOf(r.school_a()) == t.text;
+    } else if (t.field == "school_b") {
+      holds = IdOf(r.school_b()) == t.text;
     }
     if (!Check(t, holds)) return false;
   }

@@ -58,6 +58,8 @@ enum class FilterKind {
   kSchool,
   kPost,
   kTeacher,
+  kPeriodRequirement,
+  kRoadDistance,
   kApplicant,
   kRecruitmentPost,
   kPlacement,
@@ -78,6 +80,8 @@ class Filter {
   bool Matches(const rota::v1::School& school) const;
   bool Matches(const rota::v1::Post& post) const;
   bool Matches(const rota::v1::Teacher& teacher) const;
+  bool Matches(const rota::v1::PeriodRequirement& r) const;
+  bool Matches(const rota::v1::RoadDistance& r) const;
   bool Matches(const rota::v1::Applicant& applicant) const;
   bool Matches(const rota::v1::RecruitmentPost& post) const;
   bool Matches(const rota::v1::Placement& placement) const;

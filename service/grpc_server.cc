@@ -230,7 +230,7 @@ grpc::ServerUnaryReactor* Serve(Backend* backend,
         });                                                              \
   }
 
-using RegistryBase = rota::v1::RegistryService::WithRawCallbackMethod_CreateCounty<
+using RegistryCoreBase = rota::v1::RegistryService::WithRawCallbackMethod_CreateCounty<
     rota::v1::RegistryService::WithRawCallbackMethod_GetCounty<rota::v1::RegistryService::WithRawCallbackMethod_UpdateCounty<
         rota::v1::RegistryService::WithRawCallbackMethod_DeleteCounty<rota::v1::RegistryService::WithRawCallbackMethod_ListCounties<
             rota::v1::RegistryService::WithRawCallbackMethod_CreateSchool<rota::v1::RegistryService::WithRawCallbackMethod_GetSchool<
@@ -249,6 +249,16 @@ using RegistryBase = rota::v1::RegistryService::WithRawCallbackMethod_CreateCoun
                                                                 rota::v1::RegistryService::WithRawCallbackMethod_GetCountySummary<
                                                                     rota::v1::RegistryService::
                                                                         Service>>>>>>>>>>>>>>>>>>>>>>;
+// Itinerant teaching (走教): period requirements and road distances.
+using RegistryBase = Compose<
+    RegistryCoreBase,
+    rota::v1::RegistryService::WithRawCallbackMethod_CreatePeriodRequirement,
+    rota::v1::RegistryService::WithRawCallbackMethod_ListPeriodRequirements,
+    rota::v1::RegistryService::WithRawCallbackMethod_DeletePeriodRequirement,
+    rota::v1::RegistryService::WithRawCallbackMethod_CreateRoadDistance,
+    rota::v1::RegistryService::WithRawCallbackMethod_ListRoadDistances,
+    rota::v1::RegistryService::WithRawCallbackMethod_DeleteRoadDistance>::type;
+
 // Recruitment applicants and posts.
 using RegistryWithRecruitmentBase = Compose<
     RegistryBase,
@@ -297,7 +307,7 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     int number = WireFormatLite::GetTagFieldNumber(tag);
     if (WireFormatLite::GetTagWireType(tag) !=
             WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
-        number < 1 || (number > 5 && number != 8 && number != 9)) {
+        number < 1 || number > 9) {
       if (!WireFormatLite::SkipField(&in, tag)) break;
       continue;
     }
@@ -316,6 +326,10 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     Message* row = number == 3   ? static_cast<Message*>(chunk->add_schools())
                    : number == 4 ? static_cast<Message*>(chunk->add_posts())
                    : number == 5 ? static_cast<Message*>(chunk->add_teachers())
+                   : number == 6
+                       ? static_cast<Message*>(chunk->add_period_requirements())
+                   : number == 7
+                       ? static_cast<Message*>(chunk->add_road_distances())
                    : number == 8
                        ? static_cast<Message*>(chunk->add_applicants())
                        : static_cast<Message*>(chunk->add_recruitment_posts());
@@ -324,6 +338,8 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     if (number == 3) chunk->mutable_schools()->RemoveLast();
     if (number == 4) chunk->mutable_posts()->RemoveLast();
     if (number == 5) chunk->mutable_teachers()->RemoveLast();
+    if (number == 6) chunk->mutable_period_requirements()->RemoveLast();
+    if (number == 7) chunk->mutable_road_distances()->RemoveLast();
     if (number == 8) chunk->mutable_applicants()->RemoveLast();
     if (number == 9) chunk->mutable_recruitment_posts()->RemoveLast();
     Violations v;
@@ -526,6 +542,18 @@ class RegistryGrpc final : public RegistryWithRecruitmentBase {
   // A summary scans the whole county: keep it off gRPC's threads.
   ROTA_REGISTRY_METHOD(GetCountySummary, GetCountySummaryRequest, CountySummary,
                        Mode::kLongRead)
+  ROTA_REGISTRY_METHOD(CreatePeriodRequirement, CreatePeriodRequirementRequest,
+                       PeriodRequirement, Mode::kPool)
+  ROTA_REGISTRY_METHOD(ListPeriodRequirements, ListPeriodRequirementsRequest,
+                       ListPeriodRequirementsResponse, Mode::kInline)
+  ROTA_REGISTRY_METHOD(DeletePeriodRequirement, DeletePeriodRequirementRequest,
+                       DeleteResponse, Mode::kPool)
+  ROTA_REGISTRY_METHOD(CreateRoadDistance, CreateRoadDistanceRequest,
+                       RoadDistance, Mode::kPool)
+  ROTA_REGISTRY_METHOD(ListRoadDistances, ListRoadDistancesRequest,
+                       ListRoadDistancesResponse, Mode::kInline)
+  ROTA_REGISTRY_METHOD(DeleteRoadDistance, DeleteRoadDistanceRequest,
+                       DeleteResponse, Mode::kPool)
   // Recruitment applicants and posts.
   ROTA_REGISTRY_METHOD(CreateApplicant, CreateApplicantRequest, Applicant,
                        Mode::kPool)

@@ -135,6 +135,33 @@ rota::v1::Policy EffectivePolicy(const rota::v1::Policy& policy) {
     for (auto t : d.tie_chain)
       p.add_tie_chain(static_cast<rota::v1::TieBreaker>(t));
   }
+
+  auto* it = p.mutable_itinerant_teaching();
+  const auto& di = d.itinerant_teaching;
+  if (it->shortage_subjects_size() == 0) {
+    for (const auto& s : di.shortage_subjects) it->add_shortage_subjects(s);
+  }
+  ROTA_FILL(it, di, same_zone_only);
+  ROTA_FILL(it, di, max_schools_per_teacher);
+  ROTA_FILL(it, di, max_weekly_periods);
+  ROTA_FILL(it, di, max_trip_minutes);
+  ROTA_FILL(it, di, periods_per_half_day);
+  if (it->visit_days_size() == 0) {
+    // Weekday numbers are 1 = MONDAY in the proto, 0 = Monday in the engine.
+    for (int32_t day : di.visit_days)
+      it->add_visit_days(static_cast<rota::v1::Weekday>(day + 1));
+  }
+  ROTA_FILL(it, di, straight_line_factor_percent);
+  ROTA_FILL(it, di, speed_kmh);
+  if (it->subsidy_tiers_size() == 0) {
+    for (const auto& t : di.subsidy_tiers) {
+      auto* tier = it->add_subsidy_tiers();
+      tier->set_up_to_metres(t.up_to_metres);
+      tier->set_yuan_per_month(t.yuan_per_month);
+    }
+  }
+  ROTA_FILL(it, di, volunteers_first);
+  ROTA_FILL(it, di, points_per_year);
   return p;
 }
 
@@ -248,6 +275,24 @@ rules::RoundPolicy ToRoundPolicy(const rota::v1::Policy& effective) {
   r.tie_chain.clear();
   for (int t : p.tie_chain())
     r.tie_chain.push_back(static_cast<rules::TieBreaker>(t));
+  const auto& pi = p.itinerant_teaching();
+  auto& i = r.itinerant_teaching;
+  i.shortage_subjects.assign(pi.shortage_subjects().begin(),
+                             pi.shortage_subjects().end());
+  i.same_zone_only = pi.same_zone_only();
+  i.max_schools_per_teacher = pi.max_schools_per_teacher();
+  i.max_weekly_periods = pi.max_weekly_periods();
+  i.max_trip_minutes = pi.max_trip_minutes();
+  i.periods_per_half_day = pi.periods_per_half_day();
+  i.visit_days.clear();
+  for (int day : pi.visit_days()) i.visit_days.push_back(day - 1);
+  i.straight_line_factor_percent = pi.straight_line_factor_percent();
+  i.speed_kmh = pi.speed_kmh();
+  i.subsidy_tiers.clear();
+  for (const auto& t : pi.subsidy_tiers())
+    i.subsidy_tiers.push_back({t.up_to_metres(), t.yuan_per_month()});
+  i.volunteers_first = pi.volunteers_first();
+  i.points_per_year = pi.points_per_year();
   return r;
 }
 

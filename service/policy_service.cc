@@ -1,5 +1,6 @@
 #include "service/policy_service.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +50,13 @@ constexpr Range kRanges[] = {
     {"competitive_hiring.allocation_cost_per_km", 0, 1000000, ""},
     {"competitive_hiring.allocation_secondary_subject_cost", 0, 1000000, ""},
     {"points.evaluation_years", 0, 30, ""},
+    {"itinerant_teaching.max_schools_per_teacher", 1, 10, ""},
+    {"itinerant_teaching.max_weekly_periods", 0, 60, ""},
+    {"itinerant_teaching.max_trip_minutes", 0, 600, ""},
+    {"itinerant_teaching.periods_per_half_day", 1, 10, ""},
+    {"itinerant_teaching.straight_line_factor_percent", 100, 1000, ""},
+    {"itinerant_teaching.speed_kmh", 1, 200, ""},
+    {"itinerant_teaching.points_per_year", -1000000, 1000000, " centipoints"},
     {"recruitment.gender_floor_percent", 0, 50, ""},
     {"recruitment.county_target_percent", 0, 50, ""},
     {"recruitment.min_score", 0, 10000, " centipoints (0.00 to 100.00)"},
@@ -93,6 +101,39 @@ void CheckEnumList(const google::protobuf::RepeatedField<int>& values,
 void CheckEnum(int value, bool (*is_valid)(int), const std::string& path,
                Violations& v) {
   if (!is_valid(value)) v.Add(path, "is not a known value");
+}
+
+// The lists of ItinerantTeachingPolicy (its scalars are in kRanges).
+void ValidateItinerantPolicy(const rota::v1::ItinerantTeachingPolicy& it,
+                             const std::string& p, Violations& v) {
+  std::set<std::string> subjects;
+  for (int i = 0; i < it.shortage_subjects_size(); ++i) {
+    const std::string& s = it.shortage_subjects(i);
+    std::string field = absl::StrCat(p, "shortage_subjects[", i, "]");
+    if (!IsValidId(s)) {
+      v.Add(field, "must be a subject code: [a-z0-9][a-z0-9_-]{0,62}");
+    } else if (!subjects.insert(s).second) {
+      v.Add(field, "is listed twice");
+    }
+  }
+  CheckEnumList<rota::v1::Weekday>(it.visit_days(), p + "visit_days",
+                                   rota::v1::Weekday_IsValid, {}, "", v);
+  int64_t last = 0;
+  for (int i = 0; i < it.subsidy_tiers_size(); ++i) {
+    const auto& t = it.subsidy_tiers(i);
+    std::string field = absl::StrCat(p, "subsidy_tiers[", i, "].");
+    if (t.up_to_metres() < 1 || t.up_to_metres() > 10000000) {
+      v.Add(field + "up_to_metres", "must be between 1 and 10000000");
+    } else if (t.up_to_metres() <= last) {
+      v.Add(field + "up_to_metres",
+            "must be greater than the tier before it (tiers in increasing "
+            "distance)");
+    }
+    last = std::max(last, t.up_to_metres());
+    if (t.yuan_per_month() < 0 || t.yuan_per_month() > 1000000) {
+      v.Add(field + "yuan_per_month", "must be between 0 and 1000000");
+    }
+  }
 }
 
 }  // namespace
@@ -200,6 +241,8 @@ void ValidatePolicyFields(const rota::v1::Policy& policy,
   }
   CheckEnumList<rota::v1::TieBreaker>(policy.tie_chain(), p + "tie_chain",
                                       rota::v1::TieBreaker_IsValid, {}, "", v);
+  ValidateItinerantPolicy(policy.itinerant_teaching(),
+                          p + "itinerant_teaching.", v);
   const auto& rt = policy.retirement();
   if (rt.has_female_age() && rt.has_female_senior_title_age() &&
       rt.female_senior_title_age() < rt.female_age()) {

@@ -23,6 +23,12 @@ std::string Post(absl::string_view id) { return absl::StrCat(kPostPrefix, id); }
 std::string Teacher(absl::string_view id) {
   return absl::StrCat(kTeacherPrefix, id);
 }
+std::string PeriodRequirement(absl::string_view id) {
+  return absl::StrCat(kPeriodRequirementPrefix, id);
+}
+std::string RoadDistance(absl::string_view id) {
+  return absl::StrCat(kRoadDistancePrefix, id);
+}
 std::string Applicant(absl::string_view id) {
   return absl::StrCat(kApplicantPrefix, id);
 }
@@ -122,6 +128,16 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
     DiffIndex(old ? TeacherIndexKeys(*old) : std::set<std::string>{},
               TeacherIndexKeys(t), out);
     out.push_back(ProjectionWrite::Put(key, e.payload));
+  } else if (e.type == kPeriodRequirementEvent) {
+    rota::v1::PeriodRequirement r;
+    if (!r.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(ProjectionWrite::Put(keys::PeriodRequirement(IdOf(r.name())),
+                                       e.payload));
+  } else if (e.type == kRoadDistanceEvent) {
+    rota::v1::RoadDistance r;
+    if (!r.ParseFromString(e.payload)) return Corrupt(e);
+    out.push_back(
+        ProjectionWrite::Put(keys::RoadDistance(IdOf(r.name())), e.payload));
   } else if (e.type == kApplicantEvent) {
     rota::v1::Applicant a;
     if (!a.ParseFromString(e.payload)) return Corrupt(e);
@@ -149,10 +165,14 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
       ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Teacher>(before, key));
       if (old) DiffIndex(TeacherIndexKeys(*old), {}, out);
       out.push_back(ProjectionWrite::Delete(key));
+    } else if (auto q = ParseChildName(d.name(), kPeriodRequirements)) {
+      out.push_back(ProjectionWrite::Delete(keys::PeriodRequirement(q->id)));
+    } else if (auto r = ParseChildName(d.name(), kRoadDistances)) {
+      out.push_back(ProjectionWrite::Delete(keys::RoadDistance(r->id)));
     } else if (auto a = ParseChildName(d.name(), kApplicants)) {
       out.push_back(ProjectionWrite::Delete(keys::Applicant(a->id)));
-    } else if (auto r = ParseChildName(d.name(), kRecruitmentPosts)) {
-      out.push_back(ProjectionWrite::Delete(keys::RecruitmentPost(r->id)));
+    } else if (auto j = ParseChildName(d.name(), kRecruitmentPosts)) {
+      out.push_back(ProjectionWrite::Delete(keys::RecruitmentPost(j->id)));
     } else {
       return Corrupt(e);
     }

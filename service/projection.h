@@ -5,6 +5,8 @@
 //   c                         the County
 //   s/{school}                a School           p/{post}   a Post
 //   t/{teacher}               a Teacher
+//   preq/{id}                 a PeriodRequirement (itinerant teaching)
+//   road/{id}                 a RoadDistance
 //   ap/{applicant}            an Applicant (recruitment)
 //   jp/{post}                 a RecruitmentPost
 //   x/ts/{school}/{teacher}   teachers by school (value empty)
@@ -14,7 +16,8 @@
 //                             events: they hold the request digest; the "_"
 //                             prefix marks keys the projection check skips)
 //
-// Events: "rota.v1.County|School|Post|Teacher|Applicant|RecruitmentPost" carry
+// Events: "rota.v1.County|School|Post|Teacher|PeriodRequirement|
+// RoadDistance|Applicant|RecruitmentPost" carry
 // the full resource as stored (etag = the event's sequence); "rota.v1.Delete"
 // carries a DeleteResponse with the deleted resource's name. `ProjectEvent` is
 // the only code that maps an event to projection writes: the live write path
@@ -48,6 +51,8 @@ inline constexpr char kCounty[] = "c";
 inline constexpr char kSchoolPrefix[] = "s/";
 inline constexpr char kPostPrefix[] = "p/";
 inline constexpr char kTeacherPrefix[] = "t/";
+inline constexpr char kPeriodRequirementPrefix[] = "preq/";
+inline constexpr char kRoadDistancePrefix[] = "road/";
 inline constexpr char kApplicantPrefix[] = "ap/";
 // Not "rp/": round placements live there (round_projection.cc).
 inline constexpr char kRecruitmentPostPrefix[] = "jp/";
@@ -56,6 +61,8 @@ inline constexpr char kRequestPrefix[] = "_r/";
 std::string School(absl::string_view id);
 std::string Post(absl::string_view id);
 std::string Teacher(absl::string_view id);
+std::string PeriodRequirement(absl::string_view id);
+std::string RoadDistance(absl::string_view id);
 std::string Applicant(absl::string_view id);
 std::string RecruitmentPost(absl::string_view id);
 std::string TeachersBySchoolPrefix(absl::string_view school);
@@ -69,6 +76,8 @@ inline constexpr char kCountyEvent[] = "rota.v1.County";
 inline constexpr char kSchoolEvent[] = "rota.v1.School";
 inline constexpr char kPostEvent[] = "rota.v1.Post";
 inline constexpr char kTeacherEvent[] = "rota.v1.Teacher";
+inline constexpr char kPeriodRequirementEvent[] = "rota.v1.PeriodRequirement";
+inline constexpr char kRoadDistanceEvent[] = "rota.v1.RoadDistance";
 inline constexpr char kApplicantEvent[] = "rota.v1.Applicant";
 inline constexpr char kRecruitmentPostEvent[] = "rota.v1.RecruitmentPost";
 inline constexpr char kDeleteEvent[] = "rota.v1.Delete";

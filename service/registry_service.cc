@@ -55,6 +55,7 @@ namespace registry_internal {
 absl::Status CheckUnreferenced(const Snapshot& s, absl::string_view collection,
                                const std::string& id, const std::string& name) {
   ROTA_RETURN_IF_ERROR(CheckRecruitmentReferences(s, collection, name));
+  ROTA_RETURN_IF_ERROR(CheckItinerantReferences(s, collection, name));
   if (collection != kSchools) return absl::OkStatus();
   ROTA_ASSIGN_OR_RETURN(auto teachers,
                         s.Scan(keys::TeachersBySchoolPrefix(id), "", 1));
@@ -191,7 +192,8 @@ absl::StatusOr<rota::v1::DeleteResponse> Registry::DeleteCounty(
           return EtagMismatch(req.name(), req.etag(), current->etag());
         }
         for (const char* prefix :
-             {keys::kSchoolPrefix, keys::kPostPrefix, keys::kTeacherPrefix}) {
+             {keys::kSchoolPrefix, keys::kPostPrefix, keys::kTeacherPrefix,
+              keys::kPeriodRequirementPrefix, keys::kRoadDistancePrefix}) {
           ROTA_ASSIGN_OR_RETURN(auto rows, ctx.state().Scan(prefix, "", 1));
           if (!rows.empty()) {
             return PreconditionFailed(
@@ -392,12 +394,13 @@ Registry::ImportChunks(const CallContext& call,
     ctx.set_request_id(request_id);
     size_t drafts_before = ctx.drafts().size();
     response.set_chunks(1);
-    response.set_rows_received(req.schools_size() + req.posts_size() +
-                               req.teachers_size() + req.applicants_size() +
-                               req.recruitment_posts_size());
-    // Schools first, then posts, teachers, recruitment posts, applicants, so
-    // rows can reference resources created earlier in the same chunk (or
-    // batch).
+    response.set_rows_received(
+        req.schools_size() + req.posts_size() + req.teachers_size() +
+        req.period_requirements_size() + req.road_distances_size() +
+        req.applicants_size() + req.recruitment_posts_size());
+    // Schools first, then posts, teachers, period requirements, roads,
+    // recruitment posts, applicants, so rows can reference resources created
+    // earlier in the same chunk (or batch).
     const std::vector<bool> skip_schools = RejectDuplicateRows(
         req.schools(), [](const auto& r) -> const auto& { return r.school(); },
         "school.name", response);
@@ -408,6 +411,14 @@ Registry::ImportChunks(const CallContext& call,
         req.teachers(),
         [](const auto& r) -> const auto& { return r.teacher(); },
         "teacher.name", response);
+    const std::vector<bool> skip_requirements = RejectDuplicateRows(
+        req.period_requirements(),
+        [](const auto& r) -> const auto& { return r.period_requirement(); },
+        "period_requirement.name", response);
+    const std::vector<bool> skip_roads = RejectDuplicateRows(
+        req.road_distances(),
+        [](const auto& r) -> const auto& { return r.road_distance(); },
+        "road_distance.name", response);
     const std::vector<bool> skip_recruitment_posts = RejectDuplicateRows(
         req.recruitment_posts(),
         [](const auto& r) -> const auto& { return r.recruitment_post(); },
@@ -433,6 +444,18 @@ Registry::ImportChunks(const CallContext& call,
       const auto& r = req.teachers(k);
       ROTA_RETURN_IF_ERROR(
           ImportRow(ctx, *county, r.row(), r.teacher(), response));
+    }
+    for (int k = 0; k < req.period_requirements_size(); ++k) {
+      if (skip_requirements[k]) continue;
+      const auto& r = req.period_requirements(k);
+      ROTA_RETURN_IF_ERROR(
+          ImportRow(ctx, *county, r.row(), r.period_requirement(), response));
+    }
+    for (int k = 0; k < req.road_distances_size(); ++k) {
+      if (skip_roads[k]) continue;
+      const auto& r = req.road_distances(k);
+      ROTA_RETURN_IF_ERROR(
+          ImportRow(ctx, *county, r.row(), r.road_distance(), response));
     }
     for (int k = 0; k < req.recruitment_posts_size(); ++k) {
       if (skip_recruitment_posts[k]) continue;

@@ -95,6 +95,24 @@ class Registry {
       const CallContext& call,
       const std::vector<rota::v1::BulkImportRequest>& chunks);
 
+  // Itinerant teaching (走教): period requirements and road distances
+  // (registry_itinerant.cc).
+  absl::StatusOr<rota::v1::PeriodRequirement> CreatePeriodRequirement(
+      const CallContext& call,
+      const rota::v1::CreatePeriodRequirementRequest& req);
+  absl::StatusOr<rota::v1::ListPeriodRequirementsResponse>
+  ListPeriodRequirements(const CallContext& call,
+                         const rota::v1::ListPeriodRequirementsRequest& req);
+  absl::StatusOr<rota::v1::DeleteResponse> DeletePeriodRequirement(
+      const CallContext& call,
+      const rota::v1::DeletePeriodRequirementRequest& req);
+  absl::StatusOr<rota::v1::RoadDistance> CreateRoadDistance(
+      const CallContext& call, const rota::v1::CreateRoadDistanceRequest& req);
+  absl::StatusOr<rota::v1::ListRoadDistancesResponse> ListRoadDistances(
+      const CallContext& call, const rota::v1::ListRoadDistancesRequest& req);
+  absl::StatusOr<rota::v1::DeleteResponse> DeleteRoadDistance(
+      const CallContext& call, const rota::v1::DeleteRoadDistanceRequest& req);
+
   absl::StatusOr<rota::v1::CountySummary> GetCountySummary(
       const CallContext& call, const rota::v1::GetCountySummaryRequest& req);
 

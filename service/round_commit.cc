@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -120,6 +122,35 @@ rota::v1::Teacher NewTeacherOfHire(const rota::v1::Placement& p,
     o->set_start_date(effective);
   }
   return t;
+}
+
+void RecordItinerantService(const rota::v1::Placement& p,
+                            const rota::v1::Round& round,
+                            rota::v1::Teacher* t) {
+  auto* service = t->mutable_itinerant_service();
+  service->erase(std::remove_if(service->begin(), service->end(),
+                                [&](const rota::v1::ItinerantServiceYear& y) {
+                                  return y.school_year() == round.school_year();
+                                }),
+                 service->end());
+  std::set<std::string> schools;
+  int32_t periods = 0;
+  for (const auto& a : p.itinerant_assignments()) {
+    if (a.own_school()) continue;
+    schools.insert(a.school());
+    periods += a.periods();
+  }
+  auto* y = t->add_itinerant_service();
+  y->set_school_year(round.school_year());
+  y->set_start_date(round.effective_date());
+  y->set_round(round.name());
+  y->set_weekly_periods(periods);
+  for (const std::string& s : schools) y->add_schools(s);
+  std::sort(service->begin(), service->end(),
+            [](const rota::v1::ItinerantServiceYear& a,
+               const rota::v1::ItinerantServiceYear& b) {
+              return a.school_year() < b.school_year();
+            });
 }
 
 }  // namespace rota::service

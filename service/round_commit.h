@@ -2,9 +2,10 @@
 // change of school (closing her open service spell, opening the new one)
 // or post, and the term-exchange bookkeeping (Teacher.home_school,
 // Teacher.term_end_date). Rounds::CommitRound (round_service.h) calls it
-// for every placement that changes a school or post and writes the
-// records it returns as teacher events; a recruitment round's hires become
-// new teachers (NewTeacherOfHire).
+// for every placement that changes a school or post, and
+// RecordItinerantService for every 走教 placement, and writes the records
+// they return as teacher events; a recruitment round's hires become new
+// teachers (NewTeacherOfHire).
 //
 // Thread-safety: pure function.
 //
@@ -64,5 +65,13 @@ void ApplyCommittedPlacement(const rota::v1::Placement& p,
 rota::v1::Teacher NewTeacherOfHire(const rota::v1::Placement& p,
                                    const rota::v1::Applicant& applicant,
                                    const CommitContext& context);
+
+// Itinerant teaching (outcome ITINERANT): records her 走教 as service
+// history, one Teacher.itinerant_service entry for `round`'s school year
+// (replacing an entry of the same school year, which an earlier round of
+// that year wrote): the effective date, the round, her weekly periods at
+// other schools and those schools. Her school and post do not change.
+void RecordItinerantService(const rota::v1::Placement& p,
+                            const rota::v1::Round& round, rota::v1::Teacher* t);
 
 }  // namespace rota::service

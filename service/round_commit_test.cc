@@ -98,5 +98,51 @@ TEST(RoundCommitTest, TransferAndHiringMovesEndATermExchange) {
   EXPECT_EQ(stays.service_history_size(), 0);
 }
 
+// 走教: one itinerant service year per school year, her school and post
+// unchanged; a later round of the same year replaces the entry.
+TEST(RoundCommitTest, ItinerantTeachingRecordsAServiceYear) {
+  rota::v1::Round round;
+  round.set_name("counties/c/rounds/2026-itinerant-teaching-1");
+  round.set_school_year(2026);
+  round.set_effective_date("2026-09-01");
+  rota::v1::Placement p = Move(kA, kB, "");
+  p.set_outcome(rota::v1::ITINERANT);
+  auto add = [&p](const char* school, int periods, bool own) {
+    auto* a = p.add_itinerant_assignments();
+    a->set_school(school);
+    a->set_periods(periods);
+    a->set_own_school(own);
+  };
+  add(kC, 2, false);
+  add(kB, 4, false);
+  add(kB, 2, false);
+  add(kA, 3, true);  // extra periods at her own school: not 走教
+  rota::v1::Teacher t = AtA();
+  t.add_itinerant_service()->set_school_year(2025);
+  RecordItinerantService(p, round, &t);
+  EXPECT_EQ(t.school(), kA);
+  EXPECT_EQ(t.post(), "counties/c/posts/a-math");
+  EXPECT_EQ(t.service_history_size(), 0);
+  ASSERT_EQ(t.itinerant_service_size(), 2);
+  const auto& y = t.itinerant_service(1);
+  EXPECT_EQ(y.school_year(), 2026);
+  EXPECT_EQ(y.start_date(), "2026-09-01");
+  EXPECT_EQ(y.round(), round.name());
+  EXPECT_EQ(y.weekly_periods(), 8);
+  ASSERT_EQ(y.schools_size(), 2);
+  EXPECT_EQ(y.schools(0), kB);
+  EXPECT_EQ(y.schools(1), kC);
+
+  rota::v1::Placement fewer = Move(kA, kB, "");
+  auto* a = fewer.add_itinerant_assignments();
+  a->set_school(kB);
+  a->set_periods(2);
+  round.set_name("counties/c/rounds/2026-itinerant-teaching-2");
+  RecordItinerantService(fewer, round, &t);
+  ASSERT_EQ(t.itinerant_service_size(), 2);
+  EXPECT_EQ(t.itinerant_service(1).weekly_periods(), 2);
+  EXPECT_EQ(t.itinerant_service(1).round(), round.name());
+}
+
 }  // namespace
 }  // namespace rota::service

@@ -6,11 +6,13 @@
 #include "common/status_macros.h"
 #include "engine/rules/competitive_hiring.h"
 #include "engine/rules/exchange_rotation.h"
+#include "engine/rules/itinerant_teaching.h"
 #include "engine/rules/recruitment.h"
 #include "engine/rules/round_outcome.h"
 #include "service/round_inputs.h"
 #include "service/round_projection.h"
 #include "service/round_recruitment.h"
+#include "service/validation.h"
 
 namespace rota::service {
 namespace {
@@ -52,6 +54,67 @@ absl::StatusOr<rules::RunParameters> ToParams(
 
 std::string CountyOf(const rota::v1::Round& round) {
   return IdOfName(round.name().substr(0, round.name().find("/rounds/")));
+}
+
+// Itinerant teaching: each teacher's assignments and weekly plan on her
+// placement (teacher id order on both sides), the coverage lines on the
+// report.
+void AddItinerant(const std::string& county, const rules::CountyInputs& in,
+                  const rules::ItinerantResult& it, EngineResult* r) {
+  std::map<std::string, std::string> names;
+  for (const auto& s : in.schools) names[s.id] = s.display_name;
+  std::map<std::string, rota::v1::Placement*> by_teacher;
+  for (auto& p : r->placements) by_teacher[IdOfName(p.teacher())] = &p;
+  for (const auto& a : it.assignments) {
+    auto found = by_teacher.find(a.teacher);
+    if (found == by_teacher.end()) continue;
+    auto* x = found->second->add_itinerant_assignments();
+    x->set_school(Name(county, "schools", a.school));
+    x->set_subject(a.subject);
+    x->set_stage(static_cast<rota::v1::Stage>(a.stage));
+    x->set_periods(a.periods);
+    x->set_own_school(a.own_school);
+    x->set_metres(a.metres);
+    x->set_minutes(a.minutes);
+  }
+  for (const auto& plan : it.plans) {
+    auto found = by_teacher.find(plan.teacher);
+    if (found == by_teacher.end()) continue;
+    auto* x = found->second->mutable_itinerant_plan();
+    x->set_home_school(Name(county, "schools", plan.home_school));
+    for (int slot = 0; slot < rules::kHalfDaysPerWeek; ++slot) {
+      const rules::HalfDaySlot& h = plan.slots[slot];
+      if (h.school.empty()) continue;
+      auto* v = x->add_visits();
+      v->set_half_day(std::string(HalfDayName(slot)));
+      v->set_school(Name(county, "schools", h.school));
+      v->set_school_name(names[h.school]);
+      v->set_periods(h.periods);
+    }
+    x->set_own_load(plan.own_load);
+    x->set_itinerant_periods(plan.itinerant_periods);
+    x->set_own_extra_periods(plan.own_extra_periods);
+    x->set_weekly_travel_metres(plan.weekly_travel_metres);
+    x->set_subsidy_yuan_per_month(plan.subsidy_yuan_per_month);
+  }
+  for (const auto& c : it.coverage) {
+    auto* x = r->report.add_coverage();
+    x->set_school(Name(county, "schools", c.school));
+    x->set_school_name(names[c.school]);
+    x->set_subject(c.subject);
+    x->set_stage(static_cast<rota::v1::Stage>(c.stage));
+    x->set_required(c.required);
+    x->set_own(c.own);
+    x->set_itinerant(c.itinerant);
+    x->set_uncovered(c.uncovered);
+    x->set_reason(std::string(rules::UncoveredReasonCode(c.reason)));
+    x->set_sentence(c.sentence);
+    for (const auto& a : it.assignments) {
+      if (!a.own_school && a.school == c.school && a.subject == c.subject &&
+          a.stage == c.stage)
+        x->add_teachers(Name(county, "teachers", a.teacher));
+    }
+  }
 }
 
 }  // namespace
@@ -151,12 +214,19 @@ absl::StatusOr<EngineResult> RunEngine(
   } restore{in};
   const rules::RoundPolicy& policy = frozen.policy;
   rules::OutcomeOptions options;
-  options.explanations = output == EngineOutput::kFull;
+  // Itinerant teaching: the coverage sentences and placement reasons are
+  // part of the stored report (cheap to derive), so every output, the hash
+  // alone included, derives them: a replay must hash what the run hashed.
+  options.explanations = output == EngineOutput::kFull ||
+                         frozen.kind == rota::v1::ITINERANT_TEACHING;
   report("matching", 1, 3);
   absl::StatusOr<rules::RoundOutcome> outcome;
   switch (frozen.kind) {
     case rota::v1::EXCHANGE_ROTATION:
       outcome = rules::RunExchangeRotation(in, policy, rp, options);
+      break;
+    case rota::v1::ITINERANT_TEACHING:
+      outcome = rules::RunItinerantTeaching(in, policy, rp, options);
       break;
     case rota::v1::RECRUITMENT:
       outcome = rules::RunRecruitment(in, policy, rp, options);
@@ -177,6 +247,8 @@ absl::StatusOr<EngineResult> RunEngine(
   r.stayed = o.counts.stayed;
   r.unplaced = o.counts.unplaced;
   r.quota_violations = o.counts.quota_violations;
+  r.itinerant_teachers = o.counts.itinerant;
+  for (const auto& c : o.itinerant.coverage) r.uncovered_periods += c.uncovered;
   if (output == EngineOutput::kHashOnly) return r;
   // Recruitment: applicants and recruitment posts in the place of teachers
   // and posts.
@@ -206,8 +278,11 @@ absl::StatusOr<EngineResult> RunEngine(
     x.set_reason(p.reason);
     r.placements.push_back(std::move(x));
   }
+  if (frozen.kind == rota::v1::ITINERANT_TEACHING)
+    AddItinerant(county, in, o.itinerant, &r);
   const char* choice_collection =
-      frozen.kind == rota::v1::EXCHANGE_ROTATION ? "schools" : posts;
+      frozen.kind == rota::v1::COMPETITIVE_HIRING || recruitment ? posts
+                                                                 : "schools";
   if (output == EngineOutput::kFull)
     r.explanations.reserve(o.explanations.size());
   for (size_t i = 0; output == EngineOutput::kFull && i < o.explanations.size();

@@ -42,6 +42,9 @@ struct EngineResult {
   // Recruitment (kPlacements and kFull): hires and seats left empty.
   int64_t recruited = 0;
   int64_t seats_unfilled = 0;
+  // Itinerant teaching: teachers with periods elsewhere; uncovered periods.
+  int64_t itinerant_teachers = 0;
+  int64_t uncovered_periods = 0;
 };
 
 // Progress of a run: phase name, units done, units total.

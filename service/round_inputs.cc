@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "service/round_projection.h"
+#include "service/validation.h"
 
 namespace rota::service {
 namespace {
@@ -94,6 +95,24 @@ absl::StatusOr<rules::Teacher> ToTeacher(const rota::v1::Teacher& t) {
   }
   if (!t.home_school().empty()) o.home_school = IdOfName(t.home_school());
   ROTA_ASSIGN_OR_RETURN(o.term_end_day, OptionalDay(t.term_end_date(), what));
+  o.weekly_load = t.weekly_load();
+  for (const auto& h : t.free_half_days()) {
+    std::optional<int> bit = ParseHalfDay(h);
+    if (!bit.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ": free half-day \"",
+                                                     h, "\" is not one of ",
+                                                     "mon-am .. fri-pm"));
+    }
+    o.free_half_days |= static_cast<uint16_t>(1u << *bit);
+  }
+  o.itinerant_volunteer = t.itinerant_volunteer();
+  for (const auto& y : t.itinerant_service()) {
+    rules::ItinerantServiceYear x;
+    x.school_year = y.school_year();
+    ROTA_ASSIGN_OR_RETURN(x.start_day, Day(y.start_date(), what));
+    x.weekly_periods = y.weekly_periods();
+    o.itinerant_service.push_back(x);
+  }
   return o;
 }
 
@@ -121,6 +140,18 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
     o.longitude = s.location().longitude();
     o.headcount = s.headcount();
     in.schools.push_back(std::move(o));
+  }
+  for (const auto& r : frozen.period_requirements()) {
+    rules::PeriodRequirement o;
+    o.school = IdOfName(r.school());
+    o.subject = r.subject();
+    o.stage = static_cast<rules::Stage>(r.stage());
+    o.periods = r.periods();
+    in.period_requirements.push_back(std::move(o));
+  }
+  for (const auto& r : frozen.road_distances()) {
+    in.road_distances.push_back({IdOfName(r.school_a()), IdOfName(r.school_b()),
+                                 r.metres(), r.minutes()});
   }
   for (const auto& p : frozen.posts()) {
     rules::Post o;

@@ -200,6 +200,9 @@ absl::StatusOr<rota::v1::Placement> Rounds::LockPlacement(
           case rota::v1::RECRUITED:
             to = p->to_post();
             break;
+          case rota::v1::ITINERANT:  // keeps her at the school she visits
+            to = p->to_school();
+            break;
           default:
             to = "";
         }
@@ -304,6 +307,21 @@ absl::StatusOr<rota::v1::Placement> Rounds::OverridePlacement(
         for (const auto& p : result->placements) {
           if (p.teacher() == teacher_name) {
             mine = p;
+            found = true;
+          }
+        }
+        if (!found && round.kind() == rota::v1::ITINERANT_TEACHING) {
+          // 走教 lists only teachers who teach elsewhere: one kept at home
+          // by the override stays at her school.
+          for (const auto& t : frozen.teachers) {
+            if (t.id != teacher) continue;
+            mine.set_teacher(teacher_name);
+            mine.set_from_school(
+                ChildResourceName(n.county, kSchools, t.school));
+            mine.set_to_school(mine.from_school());
+            mine.set_outcome(rota::v1::STAYED);
+            mine.set_overridden(true);
+            mine.set_override_reason(req.reason());
             found = true;
           }
         }
@@ -440,6 +458,25 @@ absl::StatusOr<Round> Rounds::CommitRound(
           placements.clear();
         }
         for (const auto& p : placements) {
+          if (p.outcome() == rota::v1::ITINERANT) {
+            // 走教: she keeps her school and post; her record gains the
+            // school year of 走教 (the service history points read).
+            ROTA_ASSIGN_OR_RETURN(
+                auto t, LoadProto<rota::v1::Teacher>(
+                            w.state(), keys::Teacher(IdOfName(p.teacher()))));
+            if (!t.has_value()) {
+              return PreconditionFailed(
+                  "REGISTRY_CHANGED", p.teacher(),
+                  "the teacher was deleted after the freeze; cancel and "
+                  "open a new round");
+            }
+            rota::v1::Teacher nt = *t;
+            RecordItinerantService(p, round, &nt);
+            updated.push_back(std::move(nt));
+            c.add_teachers(p.teacher());
+            *c.add_placements() = p;
+            continue;
+          }
           const bool school_change =
               !p.to_school().empty() && p.to_school() != p.from_school();
           const bool post_change = hiring && p.to_post() != p.from_post() &&

@@ -149,9 +149,11 @@ absl::StatusOr<Round> Rounds::CreateRound(
   const Round& in = req.round();
   if (in.kind() != rota::v1::EXCHANGE_ROTATION &&
       in.kind() != rota::v1::COMPETITIVE_HIRING &&
+      in.kind() != rota::v1::ITINERANT_TEACHING &&
       in.kind() != rota::v1::RECRUITMENT)
     v.Add("round.kind",
-          "must be EXCHANGE_ROTATION, COMPETITIVE_HIRING or RECRUITMENT");
+          "must be EXCHANGE_ROTATION, COMPETITIVE_HIRING, ITINERANT_TEACHING "
+          "or RECRUITMENT");
   if (in.school_year() < 2000 || in.school_year() > 2100)
     v.Add("round.school_year", "must be a year between 2000 and 2100");
   if (in.policy_version() < 0)
@@ -381,6 +383,12 @@ absl::StatusOr<Round> Rounds::FreezeRound(
         ROTA_RETURN_IF_ERROR(LoadInto(s, keys::kPostPrefix, f.mutable_posts()));
         ROTA_RETURN_IF_ERROR(
             LoadInto(s, keys::kTeacherPrefix, f.mutable_teachers()));
+        if (round.kind() == rota::v1::ITINERANT_TEACHING) {
+          ROTA_RETURN_IF_ERROR(LoadInto(s, keys::kPeriodRequirementPrefix,
+                                        f.mutable_period_requirements()));
+          ROTA_RETURN_IF_ERROR(LoadInto(s, keys::kRoadDistancePrefix,
+                                        f.mutable_road_distances()));
+        }
         ROTA_ASSIGN_OR_RETURN(auto apps, LoadAll<rota::v1::Application>(
                                              s, keys::ApplicationPrefix(n.id)));
         if (round.kind() == rota::v1::RECRUITMENT) {

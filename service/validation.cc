@@ -314,6 +314,112 @@ absl::Status ValidatePost(const Post& post, absl::string_view county,
   return absl::OkStatus();
 }
 
+namespace {
+
+// Teacher fields of itinerant teaching (走教).
+void ValidateItinerantFields(const Teacher& t, absl::string_view prefix,
+                             Violations& v) {
+  if (t.weekly_load() < 0 || t.weekly_load() > kMaxWeeklyPeriods) {
+    v.Add(F(prefix, "weekly_load"),
+          absl::StrCat("must be between 0 and ", kMaxWeeklyPeriods,
+                       " periods a week (got ", t.weekly_load(), ")"));
+  }
+  ValidateCount(F(prefix, "free_half_days"), t.free_half_days_size(),
+                engine::rules::kHalfDaysPerWeek, v);
+  uint32_t seen = 0;
+  for (int i = 0;
+       i < std::min(t.free_half_days_size(), engine::rules::kHalfDaysPerWeek);
+       ++i) {
+    std::optional<int> bit = ParseHalfDay(t.free_half_days(i));
+    if (!bit.has_value()) {
+      v.Add(Fi(prefix, "free_half_days", i),
+            absl::StrCat("\"", t.free_half_days(i).substr(0, 20),
+                         "\" is not a half-day: mon-am, mon-pm, ..., fri-pm"));
+    } else if (seen & (1u << *bit)) {
+      v.Add(Fi(prefix, "free_half_days", i), "is listed twice");
+    } else {
+      seen |= 1u << *bit;
+    }
+  }
+  ValidateCount(F(prefix, "itinerant_service"), t.itinerant_service_size(),
+                kMaxItinerantServiceYears, v);
+  for (int i = 0;
+       i < std::min(t.itinerant_service_size(), kMaxItinerantServiceYears);
+       ++i) {
+    const auto& y = t.itinerant_service(i);
+    std::string p = absl::StrCat(Fi(prefix, "itinerant_service", i), ".");
+    if (y.school_year() < 2000 || y.school_year() > 2100)
+      v.Add(F(p, "school_year"), "must be a year between 2000 and 2100");
+    ValidateDate(F(p, "start_date"), y.start_date(), true, std::nullopt, v);
+    if (y.weekly_periods() < 0 || y.weekly_periods() > kMaxWeeklyPeriods) {
+      v.Add(F(p, "weekly_periods"),
+            absl::StrCat("must be between 0 and ", kMaxWeeklyPeriods));
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<int> ParseHalfDay(absl::string_view text) {
+  for (int bit = 0; bit < engine::rules::kHalfDaysPerWeek; ++bit) {
+    if (text == HalfDayName(bit)) return bit;
+  }
+  return std::nullopt;
+}
+
+absl::string_view HalfDayName(int bit) {
+  static constexpr absl::string_view kNames[] = {
+      "mon-am", "mon-pm", "tue-am", "tue-pm", "wed-am",
+      "wed-pm", "thu-am", "thu-pm", "fri-am", "fri-pm"};
+  if (bit < 0 || bit >= engine::rules::kHalfDaysPerWeek) return "";
+  return kNames[bit];
+}
+
+absl::Status ValidatePeriodRequirement(const rota::v1::PeriodRequirement& r,
+                                       absl::string_view county,
+                                       absl::string_view prefix,
+                                       const ExistsFn& exists, Violations& v) {
+  std::string school_field = F(prefix, "school");
+  auto school =
+      ValidateReference(school_field, r.school(), county, kSchools, true, v);
+  ROTA_RETURN_IF_ERROR(CheckExists(school_field, kSchools, school, exists, v));
+  ValidateSubject(F(prefix, "subject"), r.subject(), v);
+  ValidateEnum(F(prefix, "stage"), r.stage(), true, rota::v1::Stage_IsValid, v);
+  if (r.periods() < 0 || r.periods() > kMaxWeeklyPeriods) {
+    v.Add(F(prefix, "periods"),
+          absl::StrCat("must be between 0 and ", kMaxWeeklyPeriods,
+                       " periods a week (got ", r.periods(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRoadDistance(const rota::v1::RoadDistance& r,
+                                  absl::string_view county,
+                                  absl::string_view prefix,
+                                  const ExistsFn& exists, Violations& v) {
+  for (const char* field : {"school_a", "school_b"}) {
+    const std::string& value =
+        std::string_view(field) == "school_a" ? r.school_a() : r.school_b();
+    std::string path = F(prefix, field);
+    auto school = ValidateReference(path, value, county, kSchools, true, v);
+    ROTA_RETURN_IF_ERROR(CheckExists(path, kSchools, school, exists, v));
+  }
+  if (!r.school_a().empty() && r.school_a() == r.school_b()) {
+    v.Add(F(prefix, "school_b"), "must differ from school_a");
+  }
+  if (r.metres() < 0 || r.metres() > engine::rules::kMaxRoadMetres) {
+    v.Add(F(prefix, "metres"),
+          absl::StrCat("must be between 0 and ", engine::rules::kMaxRoadMetres,
+                       " (got ", r.metres(), ")"));
+  }
+  if (r.minutes() < 0 || r.minutes() > engine::rules::kMaxRoadMinutes) {
+    v.Add(F(prefix, "minutes"),
+          absl::StrCat("must be between 0 and ", engine::rules::kMaxRoadMinutes,
+                       " (got ", r.minutes(), ")"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
                              absl::string_view prefix, absl::CivilDay today,
                              const ExistsFn& exists, Violations& v) {
@@ -369,6 +475,8 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
   if (!t.home_school().empty() && t.home_school() == t.school()) {
     v.Add(home_field, "must differ from school (she serves away from home)");
   }
+
+  ValidateItinerantFields(t, prefix, v);
 
   if (t.subjects_size() == 0)
     v.Add(F(prefix, "subjects"), "needs at least one subject");

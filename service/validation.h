@@ -54,11 +54,22 @@ inline constexpr int kMaxRequiredRuralYears = 50;
 // Post count (岗位职数) and school headcount (编制数): the engine's bounds.
 inline constexpr int kMaxPostCount = engine::rules::kMaxPostCount;
 inline constexpr int kMaxSchoolHeadcount = engine::rules::kMaxSchoolHeadcount;
+// Weekly periods of a teacher's own load or of a period requirement.
+inline constexpr int kMaxWeeklyPeriods = engine::rules::kMaxWeeklyPeriods;
+inline constexpr int kMaxItinerantServiceYears = 60;
 
 // Collections of a county.
 inline constexpr char kSchools[] = "schools";
 inline constexpr char kPosts[] = "posts";
 inline constexpr char kTeachers[] = "teachers";
+inline constexpr char kPeriodRequirements[] = "periodRequirements";
+inline constexpr char kRoadDistances[] = "roadDistances";
+
+// Half-days of Teacher.free_half_days: "mon-am" .. "fri-pm" <-> the engine's
+// bit 2*d+h (engine/rules/county.h). ParseHalfDay: nullopt for other text;
+// HalfDayName: "" for a bit outside 0..9.
+std::optional<int> ParseHalfDay(absl::string_view text);
+absl::string_view HalfDayName(int bit);
 inline constexpr char kApplicants[] = "applicants";
 inline constexpr char kRecruitmentPosts[] = "recruitment-posts";
 // Not a collection: ExistsFn("rural-schools", id) asks whether school `id`
@@ -145,6 +156,17 @@ absl::Status ValidateTeacher(const rota::v1::Teacher& teacher,
                              absl::CivilDay today, const ExistsFn& exists,
                              Violations& v);
 
+// Itinerant teaching (走教) resources: a known school, a subject code, a
+// stage, periods 0..60 / two different known schools, metres and minutes in
+// the engine's bounds.
+absl::Status ValidatePeriodRequirement(const rota::v1::PeriodRequirement& r,
+                                       absl::string_view county,
+                                       absl::string_view prefix,
+                                       const ExistsFn& exists, Violations& v);
+absl::Status ValidateRoadDistance(const rota::v1::RoadDistance& r,
+                                  absl::string_view county,
+                                  absl::string_view prefix,
+                                  const ExistsFn& exists, Violations& v);
 // Recruitment resources. An applicant is personal data held to a teacher's
 // bounds (name, gender, birth date at least 16 years ago, subjects,
 // certificate stages); her preferences name existing recruitment posts

@@ -233,6 +233,17 @@ TEST_F(RegistryE2eTest, TeacherEveryFieldRoundTripsAndUpdatesByMask) {
   input.set_term_end_date("2028-08-31");
   // Took up her role when she joined s1.
   input.set_role_start_date(input.school_join_date());
+  // Itinerant teaching (走教): her load, free half-days, a committed year.
+  input.set_weekly_load(12);
+  input.add_free_half_days("tue-am");
+  input.add_free_half_days("thu-pm");
+  input.set_itinerant_volunteer(true);
+  auto* year = input.add_itinerant_service();
+  year->set_school_year(2025);
+  year->set_start_date("2025-09-01");
+  year->set_round(absl::StrCat("counties/", kCounty, "/rounds/r1"));
+  year->set_weekly_periods(4);
+  year->add_schools(SchoolName(kCounty, "s2"));
   // Every field of the message is populated (the test would be weak otherwise).
   for (int i = 0; i < rota::v1::Teacher::descriptor()->field_count(); ++i) {
     const auto* field = rota::v1::Teacher::descriptor()->field(i);

@@ -181,10 +181,68 @@ absl::StatusOr<GeneratedCounty> GenerateCountyData(
           return st;
         });
   }
+  if (s.ok()) {
+    s = ForEachRecord(
+        dir + "/periods.csv", rota::tools::CsvTable::kPeriodRequirements,
+        [&](const rota::tools::CsvHeader& h, const std::vector<std::string>& r,
+            std::string* field) {
+          rota::v1::PeriodRequirement x;
+          absl::Status st =
+              rota::tools::PeriodRequirementFromCsv(h, r, county, &x, field);
+          if (st.ok()) out.period_requirements.push_back(std::move(x));
+          return st;
+        });
+  }
+  if (s.ok()) {
+    s = ForEachRecord(
+        dir + "/roads.csv", rota::tools::CsvTable::kRoadDistances,
+        [&](const rota::tools::CsvHeader& h, const std::vector<std::string>& r,
+            std::string* field) {
+          rota::v1::RoadDistance x;
+          absl::Status st =
+              rota::tools::RoadDistanceFromCsv(h, r, county, &x, field);
+          if (st.ok()) out.road_distances.push_back(std::move(x));
+          return st;
+        });
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (!s.ok()) return s;
   return out;
+}
+
+absl::Status ImportItinerant(RotadProcess& rotad, const GeneratedCounty& data) {
+  // Chunks of at most 5,000 rows (a chunk is one gRPC message).
+  std::vector<rota::v1::BulkImportRequest> chunks;
+  int64_t row = 1;
+  auto chunk = [&]() -> rota::v1::BulkImportRequest& {
+    if (chunks.empty() || (row - 1) % 5000 == 0) {
+      chunks.emplace_back();
+      chunks.back().set_parent(CountyName(data.county));
+    }
+    return chunks.back();
+  };
+  for (const auto& x : data.period_requirements) {
+    auto* r = chunk().add_period_requirements();
+    r->set_row(row++);
+    *r->mutable_period_requirement() = x;
+  }
+  for (const auto& x : data.road_distances) {
+    auto* r = chunk().add_road_distances();
+    r->set_row(row++);
+    *r->mutable_road_distance() = x;
+  }
+  rota::v1::BulkImportResponse response;
+  grpc::Status status =
+      BulkImport(rotad.registry(), chunks, &response, absl::Seconds(600));
+  if (!status.ok()) return ToAbsl(status);
+  if (response.rows_rejected() != 0) {
+    const auto& e = response.errors(0);
+    return absl::InternalError(
+        absl::StrCat(response.rows_rejected(), " rows rejected; first: row ",
+                     e.row(), " ", e.field(), ": ", e.reason()));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ImportCounty(RotadProcess& rotad, const GeneratedCounty& data,

@@ -51,6 +51,10 @@ struct GeneratedCounty {
   // recruitment posts and applicants (full resource names).
   std::vector<rota::v1::RecruitmentPost> recruitment_posts;
   std::vector<rota::v1::Applicant> applicants;
+  // Itinerant teaching (periods.csv, roads.csv); ImportCounty leaves them
+  // out, ImportItinerant imports them.
+  std::vector<rota::v1::PeriodRequirement> period_requirements;
+  std::vector<rota::v1::RoadDistance> road_distances;
 
   std::map<std::string, const rota::v1::School*> SchoolsByName() const;
   std::map<std::string, const rota::v1::Post*> PostsByName() const;
@@ -70,6 +74,10 @@ absl::StatusOr<GeneratedCounty> GenerateCountyData(
 // show input order does not matter). Fails if any row is rejected.
 absl::Status ImportCounty(RotadProcess& rotad, const GeneratedCounty& data,
                           bool reverse_teachers = false);
+
+// Imports `data`'s period requirements and road distances (after
+// ImportCounty). Fails if any row is rejected.
+absl::Status ImportItinerant(RotadProcess& rotad, const GeneratedCounty& data);
 
 absl::StatusOr<GeneratedCounty> GenerateAndImport(
     RotadProcess& rotad, const std::string& county,

@@ -6,9 +6,13 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/status_macros.h"
 #include "engine/rules/internal/strings.h"
 
 namespace rota::engine::rules {
@@ -253,6 +257,74 @@ std::vector<const T*> ByTeacher(const std::vector<T>& items) {
   return out;
 }
 
+absl::Status ValidateItinerantInputs(
+    const CountyInputs& in,
+    const std::map<std::string_view, const School*>& schools) {
+  std::vector<const PeriodRequirement*> reqs;
+  for (const PeriodRequirement& r : in.period_requirements) reqs.push_back(&r);
+  std::stable_sort(reqs.begin(), reqs.end(),
+                   [](const PeriodRequirement* a, const PeriodRequirement* b) {
+                     return std::tie(a->school, a->subject, a->stage) <
+                            std::tie(b->school, b->subject, b->stage);
+                   });
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    const PeriodRequirement& r = *reqs[i];
+    std::string f =
+        absl::StrCat("period_requirements[\"", r.school, "/", r.subject, "/",
+                     internal::Sv(StageName(r.stage)), "\"]");
+    if (!schools.count(r.school)) {
+      return Bad(f + ".school",
+                 absl::StrCat("unknown school \"", r.school, "\""));
+    }
+    if (r.subject.empty()) return Bad(f + ".subject", "required");
+    if (!EnumIn(r.stage, 1, 5)) return Bad(f + ".stage", "required");
+    if (r.periods < 0 || r.periods > kMaxWeeklyPeriods) {
+      return Bad(f + ".periods",
+                 absl::StrCat("must be in [0, ", kMaxWeeklyPeriods, "]"));
+    }
+    if (i > 0 && reqs[i - 1]->school == r.school &&
+        reqs[i - 1]->subject == r.subject && reqs[i - 1]->stage == r.stage) {
+      return Bad(f, "duplicate school x subject x stage");
+    }
+  }
+  std::vector<const RoadDistance*> roads;
+  for (const RoadDistance& r : in.road_distances) roads.push_back(&r);
+  auto key = [](const RoadDistance* r) {
+    return r->school_a < r->school_b
+               ? std::pair<std::string_view, std::string_view>(r->school_a,
+                                                               r->school_b)
+               : std::pair<std::string_view, std::string_view>(r->school_b,
+                                                               r->school_a);
+  };
+  std::stable_sort(roads.begin(), roads.end(),
+                   [&](const RoadDistance* a, const RoadDistance* b) {
+                     return key(a) < key(b);
+                   });
+  for (size_t i = 0; i < roads.size(); ++i) {
+    const RoadDistance& r = *roads[i];
+    std::string f =
+        absl::StrCat("road_distances[\"", r.school_a, "/", r.school_b, "\"]");
+    for (const std::string* s : {&r.school_a, &r.school_b}) {
+      if (!schools.count(*s)) {
+        return Bad(f, absl::StrCat("unknown school \"", *s, "\""));
+      }
+    }
+    if (r.school_a == r.school_b) return Bad(f, "the two schools must differ");
+    if (r.metres < 0 || r.metres > kMaxRoadMetres) {
+      return Bad(f + ".metres",
+                 absl::StrCat("must be in [0, ", kMaxRoadMetres, "]"));
+    }
+    if (r.minutes < 0 || r.minutes > kMaxRoadMinutes) {
+      return Bad(f + ".minutes",
+                 absl::StrCat("must be in [0, ", kMaxRoadMinutes, "]"));
+    }
+    if (i > 0 && key(roads[i - 1]) == key(&r)) {
+      return Bad(f, "duplicate pair of schools");
+    }
+  }
+  return absl::OkStatus();
+}
+
 // The recruitment records (kRecruitment): applicants and recruitment posts.
 absl::Status ValidateRecruitment(
     const CountyInputs& in,
@@ -363,7 +435,7 @@ absl::Status ValidateRecruitment(
 }  // namespace
 
 absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
-  if (!EnumIn(kind, 1, 2) && kind != RoundKind::kRecruitment) {
+  if (!EnumIn(kind, 1, 4)) {
     return Bad("kind", absl::StrCat("unknown value ", static_cast<int>(kind)));
   }
   std::map<std::string_view, const School*> schools;
@@ -506,7 +578,16 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
         return Bad(absl::StrCat(f, ".hardships[", i, "].kind"), "required");
       }
     }
+    if (t->weekly_load < 0 || t->weekly_load > kMaxWeeklyPeriods) {
+      return Bad(f + ".weekly_load",
+                 absl::StrCat("must be in [0, ", kMaxWeeklyPeriods, "]"));
+    }
+    if ((t->free_half_days & ~kAllHalfDays) != 0) {
+      return Bad(f + ".free_half_days",
+                 "only bits 0..9 (Monday morning .. Friday afternoon)");
+    }
   }
+  ROTA_RETURN_IF_ERROR(ValidateItinerantInputs(in, schools));
   std::set<std::string_view> applied;
   for (const Application* a : ByTeacher(in.applications)) {
     std::string f = Item("applications", a->teacher);
@@ -521,14 +602,14 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
     for (size_t i = 0; i < a->preferences.size(); ++i) {
       const std::string& p = a->preferences[i];
       std::string pf = absl::StrCat(f, ".preferences[", i, "]");
-      bool known = kind == RoundKind::kExchangeRotation ? schools.count(p) > 0
-                                                        : posts.count(p) > 0;
+      bool known = kind != RoundKind::kCompetitiveHiring ? schools.count(p) > 0
+                                                         : posts.count(p) > 0;
       if (!known) {
-        return Bad(pf,
-                   absl::StrCat(
-                       "unknown ",
-                       kind == RoundKind::kExchangeRotation ? "school" : "post",
-                       " \"", p, "\""));
+        return Bad(
+            pf, absl::StrCat(
+                    "unknown ",
+                    kind != RoundKind::kCompetitiveHiring ? "school" : "post",
+                    " \"", p, "\""));
       }
       if (!seen.insert(p).second) {
         return Bad(pf, absl::StrCat("\"", p, "\" listed twice"));
@@ -548,14 +629,14 @@ absl::Status ValidateCountyInputs(const CountyInputs& in, RoundKind kind) {
       return Bad(f, "teacher has more than one lock or override");
     }
     if (!to.empty()) {
-      bool known = kind == RoundKind::kExchangeRotation ? schools.count(to) > 0
-                                                        : posts.count(to) > 0;
+      bool known = kind != RoundKind::kCompetitiveHiring ? schools.count(to) > 0
+                                                         : posts.count(to) > 0;
       if (!known) {
         return Bad(f + ".to",
-                   absl::StrCat(
-                       "unknown ",
-                       kind == RoundKind::kExchangeRotation ? "school" : "post",
-                       " \"", to, "\""));
+                   absl::StrCat("unknown ",
+                                kind != RoundKind::kCompetitiveHiring ? "school"
+                                                                      : "post",
+                                " \"", to, "\""));
       }
     }
     return absl::OkStatus();

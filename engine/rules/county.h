@@ -62,6 +62,7 @@ int32_t FullYearsBetween(int32_t from, int32_t to);
 enum class RoundKind : uint8_t {
   kExchangeRotation = 1,
   kCompetitiveHiring = 2,
+  kItinerantTeaching = 3,  // 走教 (itinerant_teaching.h)
   kRecruitment = 4,  // 新教师招聘 (recruitment.h)
 };
 enum class Stage : uint8_t {
@@ -202,6 +203,13 @@ struct Evaluation {
   EvaluationGrade grade = EvaluationGrade::kUnspecified;
 };
 
+// One school year of 走教 service, committed by an itinerant teaching round.
+struct ItinerantServiceYear {
+  int32_t school_year = 0;
+  int32_t start_day = 0;       // the round's effective date
+  int32_t weekly_periods = 0;  // periods taught at other schools each week
+};
+
 // One spell at one school; the current spell has no end.
 struct ServiceSpell {
   std::string school;
@@ -269,7 +277,23 @@ struct Teacher {
   // (exchange_rotation.h, "returns").
   std::string home_school;  // school id; "" = not on a term exchange
   std::optional<int32_t> term_end_day;
+  // Itinerant teaching (走教, itinerant_teaching.h):
+  // Weekly periods she teaches at her own school, in [0, 60].
+  int32_t weekly_load = 0;
+  // Half-days she is free to travel: bit 2*d+h, d = 0 Monday .. 4 Friday,
+  // h = 0 morning, 1 afternoon (bits 0..9; 0 = never free).
+  uint16_t free_half_days = 0;
+  bool itinerant_volunteer = false;  // she volunteers for 走教
+  // Her committed 走教 service, one entry per school year (points.h counts
+  // the years begun before the effective date).
+  std::vector<ItinerantServiceYear> itinerant_service;
 };
+
+// Half-day helpers for Teacher::free_half_days (d = 0 Monday .. 4 Friday,
+// h = 0 morning, 1 afternoon).
+inline constexpr int kHalfDaysPerWeek = 10;
+inline constexpr uint16_t kAllHalfDays = (1u << kHalfDaysPerWeek) - 1;
+inline constexpr int HalfDayBit(int day, int half) { return 2 * day + half; }
 
 // A teacher's preference list (志愿) for the round.
 struct Application {
@@ -299,6 +323,26 @@ struct Override {
   std::string teacher;
   std::string to;  // as Lock::to
   std::string reason;
+};
+
+// Itinerant teaching demand: the weekly periods of `subject` at `stage` the
+// school must teach (开齐开足), whoever teaches them.
+struct PeriodRequirement {
+  std::string school;  // school id
+  std::string subject;
+  Stage stage = Stage::kUnspecified;
+  int32_t periods = 0;  // weekly periods, in [0, 60]
+};
+
+// Road distance and travel time between two schools, imported by a county;
+// symmetric (one row serves both directions). A pair without a row falls
+// back to SchoolDistanceMetres x the policy's straight-line factor, with the
+// time from the policy's speed (ItinerantTeachingPolicy).
+struct RoadDistance {
+  std::string school_a;
+  std::string school_b;
+  int64_t metres = 0;
+  int32_t minutes = 0;
 };
 
 // A new-teacher applicant of a recruitment round (not a teacher yet; a
@@ -344,6 +388,9 @@ struct CountyInputs {
   std::vector<Application> applications;
   std::vector<Lock> locks;  // recruitment: teacher = applicant id
   std::vector<Override> overrides;
+  // Itinerant teaching only (other kinds ignore them).
+  std::vector<PeriodRequirement> period_requirements;
+  std::vector<RoadDistance> road_distances;
   // Recruitment rounds only (empty otherwise).
   std::vector<Applicant> applicants;
   std::vector<RecruitmentPost> recruitment_posts;
@@ -354,6 +401,11 @@ struct CountyInputs {
 // refused, not attempted.
 inline constexpr int kMaxPostCount = 10000;
 inline constexpr int kMaxSchoolHeadcount = 100000;
+// Weekly periods of a requirement or a teacher's own load.
+inline constexpr int kMaxWeeklyPeriods = 60;
+// A road distance (10,000 km) and travel time (one week).
+inline constexpr int64_t kMaxRoadMetres = 10000000;
+inline constexpr int32_t kMaxRoadMinutes = 10080;
 
 // Structural validation shared by all round kinds. InvalidArgument naming
 // the field, e.g. `teachers["T7"].school: unknown school "s9"`. Checks:
@@ -370,7 +422,14 @@ inline constexpr int kMaxSchoolHeadcount = 100000;
 // preferences known schools (kExchangeRotation) or posts (kCompetitiveHiring)
 // without duplicates;
 // locks and overrides name known teachers and targets, at most one lock or
-// override per teacher.
+// override per teacher. Itinerant teaching: teachers' weekly_load in
+// [0, kMaxWeeklyPeriods] and free_half_days within kAllHalfDays (checked for
+// every kind); period requirements name known schools, a subject and a
+// stage, periods in [0, kMaxWeeklyPeriods], at most one per school x subject
+// x stage; road distances name two different known schools, metres in
+// [0, kMaxRoadMetres], minutes in [0, kMaxRoadMinutes], at most one row per
+// unordered pair. For kItinerantTeaching, preferences, locks and overrides
+// name schools (as for kExchangeRotation).
 // kRecruitment also checks: applicants have a non-empty unique id, a gender,
 // at least one subject, known certificate stages, a channel, a written
 // score in [0, 10000], preferences naming known recruitment posts without

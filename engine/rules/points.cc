@@ -129,6 +129,17 @@ std::vector<Evaluation> RecentEvaluations(const Teacher& t,
   return evals;
 }
 
+int32_t ItinerantServiceYears(const Teacher& t, int32_t effective_day) {
+  std::vector<int32_t> years;
+  for (const ItinerantServiceYear& y : t.itinerant_service) {
+    if (y.weekly_periods > 0 && y.start_day < effective_day)
+      years.push_back(y.school_year);
+  }
+  std::sort(years.begin(), years.end());
+  return static_cast<int32_t>(std::unique(years.begin(), years.end()) -
+                              years.begin());
+}
+
 PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
                               const RoundPolicy& policy,
                               int32_t effective_day) {
@@ -153,6 +164,9 @@ PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
       b.rural_years * pp.per_rural_year);
   add(absl::StrCat("weak-school years (", b.weak_school_years, ")"),
       b.weak_school_years * pp.per_weak_school_year);
+  b.itinerant_years = ItinerantServiceYears(t, effective_day);
+  add(absl::StrCat("itinerant teaching years (", b.itinerant_years, ")"),
+      b.itinerant_years * policy.itinerant_teaching.points_per_year);
 
   for (const Evaluation& e :
        RecentEvaluations(t, effective_day, pp.evaluation_years)) {

@@ -4,8 +4,13 @@
 // Points are in centipoints (100 = 1 point). Components, each only when
 // non-zero:
 //   "service years (N)"       N full years since career start x
-//   per_service_year "rural years (N)"         N full years at rural schools /
-//   teaching points "weak-school years (N)"   N full years at weak schools
+//                             per_service_year
+//   "rural years (N)"         N full years at rural schools / teaching points
+//   "weak-school years (N)"   N full years at weak schools
+//   "itinerant teaching years (N)"
+//                             N school years of committed 走教 service begun
+//                             before the effective date (each year once) x
+//                             itinerant_teaching.points_per_year
 //   "evaluation Y: grade"     each evaluation of the last `evaluation_years`
 //                             years before the effective date's year
 //   "backbone: county|city|province"
@@ -40,6 +45,7 @@ struct PointsBreakdown {
   int32_t service_years = 0;
   int32_t rural_years = 0;
   int32_t weak_school_years = 0;
+  int32_t itinerant_years = 0;
 };
 
 // `current_school` is the teacher's current school (for the implicit spell
@@ -66,6 +72,10 @@ std::vector<int64_t> TieChainValues(const Teacher& teacher,
 // (`current_school` as in ComputePoints).
 int32_t RuralServiceYears(const Teacher& teacher, const School* current_school,
                           int32_t from, int32_t to);
+
+// School years of committed 走教 service (Teacher::itinerant_service) begun
+// before `effective_day`, each year once, only years with periods.
+int32_t ItinerantServiceYears(const Teacher& teacher, int32_t effective_day);
 
 // Retirement age in months, by sex, title and birth date: the base age
 // (male_age, female_age, or female_senior_title_age for women with a senior

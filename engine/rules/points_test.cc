@@ -84,6 +84,28 @@ TEST(PointsTest, EmptyHistoryUsesCurrentSchoolAndPolicyWeights) {
   EXPECT_EQ(Component(b, "weak-school years (9)"), 900);
 }
 
+// 走教 service committed by itinerant teaching rounds: each school year
+// begun before the effective date counts once (a year without periods or
+// starting on the effective date does not), times points_per_year.
+TEST(PointsTest, ItinerantTeachingYearsCountPerSchoolYear) {
+  RoundPolicy policy;
+  Teacher t = Base();
+  t.itinerant_service = {{2024, D("2024-09-01"), 8},
+                         {2025, D("2025-09-01"), 6},
+                         {2025, D("2025-09-01"), 6},
+                         {2023, D("2023-09-01"), 0},
+                         {2026, D("2026-09-01"), 4}};
+  EXPECT_EQ(ItinerantServiceYears(t, D("2026-09-01")), 2);
+  PointsBreakdown off = ComputePoints(t, nullptr, policy, D("2026-09-01"));
+  EXPECT_EQ(off.itinerant_years, 2);
+  EXPECT_EQ(Component(off, "itinerant teaching years (2)"), 0);  // default 0
+  policy.itinerant_teaching.points_per_year = 150;
+  PointsBreakdown on = ComputePoints(t, nullptr, policy, D("2026-09-01"));
+  EXPECT_EQ(Component(on, "itinerant teaching years (2)"), 300);
+  EXPECT_EQ(on.total, off.total + 300);
+  EXPECT_EQ(ItinerantServiceYears(t, D("2026-09-02")), 3);
+}
+
 TEST(PointsTest, TieChainAndRetirement) {
   RoundPolicy policy;
   policy.tie_chain = {TieBreaker::kHigherTitle, TieBreaker::kOlder,

@@ -1,7 +1,9 @@
 #include "engine/rules/policy.h"
 
 #include <cstdint>
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -40,6 +42,53 @@ absl::Status EnumList(std::string_view field, const std::vector<E>& values,
     seen |= uint64_t{1} << v;
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateItinerantPolicy(const ItinerantTeachingPolicy& it) {
+  std::set<std::string_view> subjects;
+  for (size_t i = 0; i < it.shortage_subjects.size(); ++i) {
+    std::string f =
+        absl::StrCat("itinerant_teaching.shortage_subjects[", i, "]");
+    if (it.shortage_subjects[i].empty()) return Bad(f, "must not be empty");
+    if (!subjects.insert(it.shortage_subjects[i]).second) {
+      return Bad(f, absl::StrCat("duplicate subject \"",
+                                 it.shortage_subjects[i], "\""));
+    }
+  }
+  ROTA_RETURN_IF_ERROR(Range("itinerant_teaching.max_schools_per_teacher",
+                             it.max_schools_per_teacher, 1, 10));
+  ROTA_RETURN_IF_ERROR(Range("itinerant_teaching.max_weekly_periods",
+                             it.max_weekly_periods, 0, 60));
+  ROTA_RETURN_IF_ERROR(Range("itinerant_teaching.max_trip_minutes",
+                             it.max_trip_minutes, 0, 600));
+  ROTA_RETURN_IF_ERROR(Range("itinerant_teaching.periods_per_half_day",
+                             it.periods_per_half_day, 1, 10));
+  uint32_t days = 0;
+  for (size_t i = 0; i < it.visit_days.size(); ++i) {
+    std::string f = absl::StrCat("itinerant_teaching.visit_days[", i, "]");
+    ROTA_RETURN_IF_ERROR(Range(f, it.visit_days[i], 0, 4));
+    if ((days >> it.visit_days[i]) & 1) {
+      return Bad(f, absl::StrCat("duplicate day ", it.visit_days[i]));
+    }
+    days |= 1u << it.visit_days[i];
+  }
+  ROTA_RETURN_IF_ERROR(Range("itinerant_teaching.straight_line_factor_percent",
+                             it.straight_line_factor_percent, 100, 1000));
+  ROTA_RETURN_IF_ERROR(
+      Range("itinerant_teaching.speed_kmh", it.speed_kmh, 1, 200));
+  for (size_t i = 0; i < it.subsidy_tiers.size(); ++i) {
+    std::string f = absl::StrCat("itinerant_teaching.subsidy_tiers[", i, "]");
+    const SubsidyTier& t = it.subsidy_tiers[i];
+    ROTA_RETURN_IF_ERROR(
+        Range(f + ".up_to_metres", t.up_to_metres, 1, 10000000));
+    ROTA_RETURN_IF_ERROR(
+        Range(f + ".yuan_per_month", t.yuan_per_month, 0, 1000000));
+    if (i > 0 && t.up_to_metres <= it.subsidy_tiers[i - 1].up_to_metres) {
+      return Bad(f + ".up_to_metres", "tiers must increase strictly");
+    }
+  }
+  return Range("itinerant_teaching.points_per_year", it.points_per_year,
+               -kMaxMagnitude, kMaxMagnitude);
 }
 
 }  // namespace
@@ -285,6 +334,7 @@ absl::Status ValidatePolicy(const RoundPolicy& p) {
   ROTA_RETURN_IF_ERROR(
       Range("points.evaluation_years", pt.evaluation_years, 0, 50));
   ROTA_RETURN_IF_ERROR(EnumList("tie_chain", p.tie_chain, 1, 5));
+  ROTA_RETURN_IF_ERROR(ValidateItinerantPolicy(p.itinerant_teaching));
   ROTA_RETURN_IF_ERROR(ValidateRecruitmentPolicy(p.recruitment));
   return absl::OkStatus();
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -197,6 +198,60 @@ struct CompetitiveHiringPolicy {
   int32_t up_hiring_competent_years = 3;
 };
 
+// One travel subsidy tier of itinerant teaching: a trip (one way) of at
+// most up_to_metres earns yuan_per_month (the first tier, in up_to_metres
+// order, that holds; beyond the last tier, the last tier's amount).
+struct SubsidyTier {
+  int64_t up_to_metres = 0;
+  int64_t yuan_per_month = 0;
+};
+
+// Itinerant teaching (走教, itinerant_teaching.h): teachers of shortage
+// subjects teach periods at other schools of their zone (学区) so that every
+// school teaches the full curriculum (开齐开足). One school per half-day is
+// structural (no field).
+struct ItinerantTeachingPolicy {
+  // Subject codes whose required periods other schools' teachers may cover
+  // (音体美, 劳动, 信息科技, 心理健康, 道德与法治); other subjects' periods
+  // are left to the schools' own staff and are not part of the round.
+  std::vector<std::string> shortage_subjects = {
+      "music", "pe", "art", "labour", "it", "mental_health", "morality"};
+  // A teacher visits only schools of her own school's zone (学区); schools
+  // without a zone form no zone with anyone. false: any school of the county
+  // within the trip cap.
+  bool same_zone_only = true;
+  // At most this many schools per itinerant teacher, her own school
+  // included (so 3 = her own + two visited).
+  int32_t max_schools_per_teacher = 3;
+  // At most this many weekly periods in total: her own school's load plus
+  // every itinerant period.
+  int32_t max_weekly_periods = 18;
+  // A trip from her school to a visited school takes at most this many
+  // minutes (road time, or the fallback below).
+  int32_t max_trip_minutes = 40;
+  // Periods one half-day visit can hold.
+  int32_t periods_per_half_day = 4;
+  // Weekdays on which visits may take place, 0 = Monday .. 4 = Friday (e.g.
+  // {1, 3}: Tuesdays and Thursdays); empty = any weekday.
+  std::vector<int32_t> visit_days;
+  // Fallback when the county imports no road distance for a pair: road
+  // metres = straight-line metres x this / 100, minutes at speed_kmh.
+  int32_t straight_line_factor_percent = 140;
+  int32_t speed_kmh = 30;
+  // Monthly travel subsidy by the distance of her longest trip, tiers in
+  // increasing up_to_metres. Empty: no subsidy. Defaults: a county's
+  // illustrative schedule (the texts leave the amounts to counties).
+  std::vector<SubsidyTier> subsidy_tiers = {
+      {5000, 100}, {15000, 200}, {30000, 300}};
+  // Volunteers (Teacher::itinerant_volunteer) are assigned before
+  // non-volunteers: among optimal assignments, the one with the fewest
+  // non-volunteer periods (after coverage, before travel).
+  bool volunteers_first = true;
+  // Points (centipoints) per school year of 走教 service, for the points
+  // item that credits it; 0 (the texts say 倾斜 but give no number).
+  int64_t points_per_year = 0;
+};
+
 // All in centipoints.
 struct PointsPolicy {
   int64_t per_service_year = 100;      // per full year since career start
@@ -294,6 +349,7 @@ struct RoundPolicy {
   ExchangeRotationPolicy exchange_rotation;
   CompetitiveHiringPolicy competitive_hiring;
   PointsPolicy points;
+  ItinerantTeachingPolicy itinerant_teaching;
   RecruitmentPolicy recruitment;
   // Tie chain after points, first criterion first; then the seeded lottery.
   std::vector<TieBreaker> tie_chain = {TieBreaker::kLongerService,
@@ -309,7 +365,13 @@ struct RoundPolicy {
 // percentages 0..100, enum values in range, no duplicates in
 // mandatory_directions / leader_directions / selection_order / tie_chain /
 // stage_scope / share_localities, evaluation_years
-// 0..50, costs and points within +-10^9, max_bands_down 0..2; recruitment:
+// 0..50, costs and points within +-10^9, max_bands_down 0..2;
+// itinerant_teaching: shortage subjects non-empty codes without duplicates,
+// max_schools_per_teacher 1..10, max_weekly_periods 0..60, max_trip_minutes
+// 0..600, periods_per_half_day 1..10, visit_days 0..4 without duplicates,
+// straight_line_factor_percent 100..1000, speed_kmh 1..200, subsidy tiers
+// with strictly increasing up_to_metres in 1..10^7 and yuan 0..10^6,
+// points_per_year within +-10^9; recruitment:
 // gender_mode 1..5, gender_floor_percent and county_target_percent 0..50,
 // min_score 0..10000, min_score_within_of_open_cutoff 0..10000, precedence
 // 1..2, channel targets with a known channel, percent 0..100, no channel

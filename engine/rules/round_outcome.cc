@@ -29,6 +29,8 @@ std::string_view OutcomeName(Outcome o) {
       return "DOWN_HIRED";
     case Outcome::kUpHired:
       return "UP_HIRED";
+    case Outcome::kItinerant:
+      return "ITINERANT";
     case Outcome::kRecruited:
       return "RECRUITED";
     case Outcome::kNotRecruited:
@@ -99,6 +101,8 @@ std::string_view RouteName(Route r) {
       return "RECRUITMENT";
     case Route::kNotRecruited:
       return "NOT_RECRUITED";
+    case Route::kItinerantAssignment:
+      return "ITINERANT_ASSIGNMENT";
   }
   return "UNKNOWN";
 }
@@ -141,6 +145,8 @@ std::string_view RouteSentence(Route r) {
       return "recruitment (applicant-proposing da with reserves)";
     case Route::kNotRecruited:
       return "not recruited";
+    case Route::kItinerantAssignment:
+      return "itinerant assignment";
   }
   return "";
 }
@@ -223,6 +229,8 @@ std::string_view ReasonName(Reason r) {
       return "LISTED_NO_POST";
     case Reason::kNoListedPostTookHer:
       return "NO_LISTED_POST_TOOK_HER";
+    case Reason::kItinerantAssigned:
+      return "ITINERANT_ASSIGNED";
   }
   return "UNKNOWN";
 }
@@ -347,6 +355,9 @@ void EncodeV1(const RoundOutcome& o, Writer& w) {
   }
   w.U32(static_cast<uint32_t>(o.notes.size()));
   for (const std::string& n : o.notes) w.Str(n);
+  if (o.kind == RoundKind::kItinerantTeaching) {
+    w.Raw(EncodeItinerant(o.itinerant));
+  }
   if (o.kind == RoundKind::kRecruitment) {
     w.Raw(EncodeRecruitmentResult(o.recruitment));
   }
@@ -426,6 +437,9 @@ void EncodeKindSection(const RoundOutcome& o, Writer& w) {
     case RoundKind::kExchangeRotation:
     case RoundKind::kCompetitiveHiring:
       break;  // everything is in the common sections
+    case RoundKind::kItinerantTeaching:
+      w.Raw(EncodeItinerant(o.itinerant));
+      break;
     case RoundKind::kRecruitment:
       w.Raw(EncodeRecruitmentResult(o.recruitment));
       break;
@@ -448,6 +462,48 @@ std::string EncodeOutcome(const RoundOutcome& o, int32_t version) {
     EncodeCommonSections(o, w);
     EncodeKindSection(o, w);
   }
+  return w.Take();
+}
+
+std::string EncodeItinerant(const ItinerantResult& r) {
+  Writer w;
+  w.Raw("ITIN");
+  w.U32(static_cast<uint32_t>(r.assignments.size()));
+  for (const ItinerantAssignment& a : r.assignments) {
+    w.Str(a.teacher);
+    w.Str(a.school);
+    w.Str(a.subject);
+    w.U8(static_cast<uint8_t>(a.stage));
+    w.I32(a.periods);
+    w.Bool(a.own_school);
+    w.I64(a.metres);
+    w.I32(a.minutes);
+    w.I64(a.subsidy_yuan_per_month);
+  }
+  w.U32(static_cast<uint32_t>(r.plans.size()));
+  for (const ItinerantPlan& p : r.plans) {
+    w.Str(p.teacher);
+    for (const HalfDaySlot& s : p.slots) {
+      w.Str(s.school);
+      w.I32(s.periods);
+    }
+    w.I32(p.itinerant_periods);
+    w.I32(p.own_extra_periods);
+    w.I64(p.weekly_travel_metres);
+    w.I64(p.subsidy_yuan_per_month);
+  }
+  w.U32(static_cast<uint32_t>(r.coverage.size()));
+  for (const CoverageLine& c : r.coverage) {
+    w.Str(c.school);
+    w.Str(c.subject);
+    w.U8(static_cast<uint8_t>(c.stage));
+    w.I32(c.required);
+    w.I32(c.own);
+    w.I32(c.itinerant);
+    w.I32(c.uncovered);
+    w.U8(static_cast<uint8_t>(c.reason));
+  }
+  w.I32(r.replans);
   return w.Take();
 }
 
@@ -490,6 +546,34 @@ std::string EncodeRecruitmentResult(const RecruitmentResult& r) {
 
 std::string OutcomeHashHex(const RoundOutcome& o, int32_t version) {
   return ToHex(Sha256(EncodeOutcome(o, version)));
+}
+
+std::string_view UncoveredReasonCode(UncoveredReason r) {
+  switch (r) {
+    case UncoveredReason::kNone:
+      return "";
+    case UncoveredReason::kNoQualifiedTeacher:
+      return "NO_QUALIFIED_TEACHER";
+    case UncoveredReason::kTravelCap:
+      return "TRAVEL_CAP";
+    case UncoveredReason::kPeriodCap:
+      return "PERIOD_CAP";
+    case UncoveredReason::kHalfDayClash:
+      return "HALF_DAY_CLASH";
+    case UncoveredReason::kSchoolCap:
+      return "SCHOOL_CAP";
+    case UncoveredReason::kExcluded:
+      return "EXCLUDED";
+  }
+  return "UNKNOWN";
+}
+
+const ItinerantPlan* ItinerantResult::FindPlan(std::string_view teacher) const {
+  auto it = std::lower_bound(plans.begin(), plans.end(), teacher,
+                             [](const ItinerantPlan& p, std::string_view id) {
+                               return p.teacher < id;
+                             });
+  return it != plans.end() && it->teacher == teacher ? &*it : nullptr;
 }
 
 void FinishOutcome(const CountyInputs& inputs, RoundOutcome* o) {
@@ -545,6 +629,9 @@ void FinishOutcome(const CountyInputs& inputs, RoundOutcome* o) {
         break;
       case Outcome::kInspector:
         ++c.inspector;
+        break;
+      case Outcome::kItinerant:
+        ++c.itinerant;
         break;
       case Outcome::kUnspecified:
         break;

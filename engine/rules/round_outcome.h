@@ -53,7 +53,16 @@
 //   quota lines (same order, by quota name): str scope, str quota,
 //     i64 required, i64 achieved, bool holds, str reason;
 //   u32 n notes, each str;
-//   kRecruitment only: EncodeRecruitmentResult.
+//   kItinerantTeaching only (EncodeItinerant): "ITIN", u32 n assignments
+//     (teacher, school, subject, stage order): str teacher, str school,
+//     str subject, u8 stage, i32 periods, bool own_school, i64 metres,
+//     i32 minutes, i64 subsidy; u32 n plans (teacher order): str teacher,
+//     10 x (str school, i32 periods), i32 itinerant periods, i32 own extra,
+//     i64 weekly travel metres, i64 subsidy; u32 n coverage lines (school,
+//     subject, stage order): str school, str subject, u8 stage, i32
+//     required, i32 own, i32 itinerant, i32 uncovered, u8 reason; i32
+//     replans. Ids, numbers and reason codes only, never sentences.
+//   kRecruitment only: EncodeRecruitmentResult (recruitment_result.h).
 // Explanations and report counts are derived from these and are not encoded.
 // FinishOutcome sorts every list, so the encoding never depends on input
 // order.
@@ -69,6 +78,7 @@
 
 #include "common/sha256.h"
 #include "engine/rules/county.h"
+#include "engine/rules/itinerant_result.h"
 #include "engine/rules/recruitment_result.h"
 
 namespace rota::engine::rules {
@@ -82,6 +92,7 @@ enum class Outcome : uint8_t {
   kInspector = 5,      // principal near retirement: flagged for 专职督学
   kDownHired = 6,      // placed in a lower title band (低聘)
   kUpHired = 7,        // placed in a higher title band (低职高聘)
+  kItinerant = 8,      // keeps her school, teaches periods elsewhere (走教)
   kRecruited = 9,      // recruitment: an applicant hired at a recruitment post
   kNotRecruited = 10,  // recruitment: an applicant not hired
 };
@@ -119,6 +130,7 @@ enum class Route : uint8_t {
   kUnplaced = 15,              // hiring: no step placed her (待岗)
   kRecruitment = 16,           // recruitment: applicant-proposing DA
   kNotRecruited = 17,          // recruitment: no post took her
+  kItinerantAssignment = 18,   // 走教: the min-cost flow gave her periods
 };
 std::string_view RouteName(Route r);      // "LOCK", ... (proto, no prefix)
 std::string_view RouteSentence(Route r);  // Placement.via
@@ -177,6 +189,8 @@ enum class Reason : uint8_t {
   // by reserves, below her qualification or beyond the relative floor
   // (each choice's verdict says which).
   kNoListedPostTookHer = 55,
+  // Itinerant teaching.
+  kItinerantAssigned = 56,  // teaches periods at other schools (走教)
 };
 std::string_view ReasonName(Reason r);  // "ELIGIBLE", "PINNED", ...
 
@@ -295,6 +309,7 @@ struct ReportCounts {
   int64_t unplaced = 0;
   int64_t exempt = 0;
   int64_t inspector = 0;
+  int64_t itinerant = 0;  // kItinerant placements
   int64_t quota_violations = 0;
   std::vector<CountLine> movers_by_direction;  // "urban-to-rural", ...
   std::vector<CountLine> movers_by_locality;   // "urban->rural", ...
@@ -314,6 +329,7 @@ struct RoundOutcome {
   std::vector<EligibilityEntry> eligibility;     // teacher id order
   std::vector<QuotaLine> quotas;
   std::vector<std::string> notes;  // mode notes for the report
+  ItinerantResult itinerant;       // kItinerantTeaching only
   ReportCounts counts;
   // kRecruitment only: the per-post gender table and seat records.
   RecruitmentResult recruitment;
@@ -344,6 +360,9 @@ bool KnownOutcomeEncoding(int32_t version);
 // Hex SHA-256 of EncodeOutcome(outcome, version): the result hash of a run
 // recorded with that encoding.
 std::string OutcomeHashHex(const RoundOutcome& outcome, int32_t version);
+
+// The itinerant part of the encoding (above), appended by EncodeOutcome.
+std::string EncodeItinerant(const ItinerantResult& result);
 
 // The first placement (teacher id order) that differs between two outcomes,
 // in words ("teacher T7: to_school s3 vs s4"), or "" if all placements are

@@ -1,5 +1,6 @@
 // The generic code behind RegistryService's child resources (schools, posts,
-// teachers, applicants, recruitment posts): per-resource traits (collection,
+// teachers, period requirements, road distances, applicants, recruitment
+// posts): per-resource traits (collection,
 // key, event type, validation) and the create / get / update / delete / list
 // / import-row operations every resource shares. Private to service/: the
 // registry's .cc files include it; nothing else should.
@@ -39,8 +40,10 @@ using google::protobuf::Message;
 using google::protobuf::util::FieldMaskUtil;
 using rota::v1::Applicant;
 using rota::v1::County;
+using rota::v1::PeriodRequirement;
 using rota::v1::Post;
 using rota::v1::RecruitmentPost;
+using rota::v1::RoadDistance;
 using rota::v1::School;
 using rota::v1::Teacher;
 using storage::EventDraft;
@@ -128,6 +131,39 @@ struct Traits<Teacher> {
                                absl::string_view prefix, absl::CivilDay today,
                                const ExistsFn& exists, Violations& v) {
     return ValidateTeacher(t, county, prefix, today, exists, v);
+  }
+};
+
+template <>
+struct Traits<PeriodRequirement> {
+  static constexpr char kCollection[] = "periodRequirements";
+  static constexpr char kField[] = "period_requirement";
+  static constexpr char kEvent[] = "rota.v1.PeriodRequirement";
+  static constexpr FilterKind kFilter = FilterKind::kPeriodRequirement;
+  static std::string Key(absl::string_view id) {
+    return keys::PeriodRequirement(id);
+  }
+  static absl::Status Validate(const PeriodRequirement& r,
+                               absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay,
+                               const ExistsFn& exists, Violations& v) {
+    return ValidatePeriodRequirement(r, county, prefix, exists, v);
+  }
+};
+
+template <>
+struct Traits<RoadDistance> {
+  static constexpr char kCollection[] = "roadDistances";
+  static constexpr char kField[] = "road_distance";
+  static constexpr char kEvent[] = "rota.v1.RoadDistance";
+  static constexpr FilterKind kFilter = FilterKind::kRoadDistance;
+  static std::string Key(absl::string_view id) {
+    return keys::RoadDistance(id);
+  }
+  static absl::Status Validate(const RoadDistance& r, absl::string_view county,
+                               absl::string_view prefix, absl::CivilDay,
+                               const ExistsFn& exists, Violations& v) {
+    return ValidateRoadDistance(r, county, prefix, exists, v);
   }
 };
 
@@ -359,8 +395,9 @@ absl::Status ForEachRow(const Snapshot& s, const std::string& prefix, Fn fn) {
 }
 
 // References that block deleting a resource (FAILED_PRECONDITION if any):
-// teachers, posts, recruitment posts at a school; applicants listing a
-// recruitment post. Defined in registry_service.cc.
+// teachers, posts, period requirements, road distances, recruitment posts at
+// a school; applicants listing a recruitment post. Defined in
+// registry_service.cc.
 absl::Status CheckUnreferenced(const Snapshot& s, absl::string_view collection,
                                const std::string& id, const std::string& name);
 // The recruitment part of it (registry_recruitment.cc): recruitment posts at
@@ -368,6 +405,11 @@ absl::Status CheckUnreferenced(const Snapshot& s, absl::string_view collection,
 absl::Status CheckRecruitmentReferences(const Snapshot& s,
                                         absl::string_view collection,
                                         const std::string& name);
+// The itinerant teaching part (registry_itinerant.cc): period requirements
+// and road distances naming a school.
+absl::Status CheckItinerantReferences(const Snapshot& s,
+                                      absl::string_view collection,
+                                      const std::string& name);
 
 template <typename R, typename LockFn>
 absl::StatusOr<rota::v1::DeleteResponse> DeleteChildImpl(
@@ -556,7 +598,8 @@ std::vector<bool> RejectDuplicateRows(
 }  // namespace rota::service::registry_internal
 
 // The body of Registry::Create<Resource>(call, req) for a resource of a
-// county (schools, posts, teachers, applicants, recruitment posts): parent,
+// county (schools, posts, teachers, period requirements, road distances,
+// applicants, recruitment posts): parent,
 // request id and `field`_id checked, then the caller's access, then
 // CreateChild. Used inside Registry members (store_, CountyMutex).
 #define ROTA_CREATE_CHILD(R, field)                                         \

@@ -14,6 +14,8 @@ const char* KindSlug(rota::v1::RoundKind kind) {
   switch (kind) {
     case rota::v1::EXCHANGE_ROTATION:
       return "exchange-rotation";
+    case rota::v1::ITINERANT_TEACHING:
+      return "itinerant-teaching";
     case rota::v1::RECRUITMENT:
       return "recruitment";
     default:
@@ -28,6 +30,7 @@ const char* PeopleOf(rota::v1::RoundKind kind) {
 const char* TargetsOf(rota::v1::RoundKind kind) {
   switch (kind) {
     case rota::v1::EXCHANGE_ROTATION:
+    case rota::v1::ITINERANT_TEACHING:
       return kSchools;
     case rota::v1::RECRUITMENT:
       return kRecruitmentPosts;
@@ -130,11 +133,13 @@ absl::StatusOr<rota::v1::RoundFrozen*> ParseFrozen(
     const storage::Event& event, const Round& round, FrozenParts parts,
     google::protobuf::Arena* arena) {
   // Field numbers of rota.v1.RoundFrozen (round_events.proto).
-  constexpr int kPosts = 4, kTeachers = 5, kApplications = 6, kEligibility = 7;
+  constexpr int kPosts = 4, kTeachers = 5, kApplications = 6, kEligibility = 7,
+                kRequirements = 8, kRoads = 9;
   std::vector<int> skip;
   if (parts == FrozenParts::kEngineInputs) skip = {kEligibility};
   if (parts == FrozenParts::kSchools)
-    skip = {kPosts, kTeachers, kApplications, kEligibility};
+    skip = {kPosts,       kTeachers,     kApplications,
+            kEligibility, kRequirements, kRoads};
   auto* f =
       google::protobuf::Arena::CreateMessage<rota::v1::RoundFrozen>(arena);
   if (!ParseSkippingFields(event.payload, skip, f) ||
@@ -239,6 +244,8 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
   summary.set_quota_violations(result.quota_violations);
   summary.set_recruited(result.recruited);
   summary.set_seats_unfilled(result.seats_unfilled);
+  summary.set_itinerant_teachers(result.itinerant_teachers);
+  summary.set_uncovered_periods(result.uncovered_periods);
   summary.set_run_time(w.now());
   summary.set_etag(RunEtag(round.name(), summary));
   round.set_state(rota::v1::PROPOSED);

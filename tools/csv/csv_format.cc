@@ -327,9 +327,16 @@ const std::vector<std::string>& CsvColumns(CsvTable table) {
                                    "hardships",
                                    "obligations",
                                    "home_school",
-                                   "term_end_date"};
+                                   "term_end_date",
+                                   "weekly_load",
+                                   "free_half_days",
+                                   "itinerant_volunteer"};
   static const auto* kApplicationCols =
       new std::vector<std::string>{"teacher", "preferences", "voluntary"};
+  static const auto* kPeriodCols = new std::vector<std::string>{
+      "school", "subject", "stage", "periods", "id"};
+  static const auto* kRoadCols = new std::vector<std::string>{
+      "school_a", "school_b", "metres", "minutes", "id"};
   static const auto* kApplicantCols = new std::vector<std::string>{
       "id",         "display_name",     "gender",
       "birth_date", "subjects",         "certificate_stages",
@@ -352,6 +359,10 @@ const std::vector<std::string>& CsvColumns(CsvTable table) {
       return *kTeacherCols;
     case CsvTable::kApplications:
       return *kApplicationCols;
+    case CsvTable::kPeriodRequirements:
+      return *kPeriodCols;
+    case CsvTable::kRoadDistances:
+      return *kRoadCols;
     case CsvTable::kApplicants:
       return *kApplicantCols;
     case CsvTable::kRecruitmentPosts:
@@ -604,6 +615,73 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
   out->set_home_school(
       ResourceName(county, "schools", h.Get(r, "home_school")));
   out->set_term_end_date(std::string(Trim(h.Get(r, "term_end_date"))));
+  int32_t load = 0;
+  ROTA_CSV_ASSIGN(load, ParseInt(h.Get(r, "weekly_load")),
+                  "teacher.weekly_load");
+  out->set_weekly_load(load);
+  const std::string_view free = Trim(h.Get(r, "free_half_days"));
+  if (IEquals(free, "all")) {
+    for (const char* d : {"mon", "tue", "wed", "thu", "fri"}) {
+      for (const char* half : {"am", "pm"})
+        out->add_free_half_days(absl::StrCat(d, "-", half));
+    }
+  } else {
+    for (const std::string& item : SplitEscaped(free, ';', true))
+      out->add_free_half_days(Lower(Trim(Unescape(item))));
+  }
+  bool volunteer = false;
+  ROTA_CSV_ASSIGN(volunteer, ParseBool(h.Get(r, "itinerant_volunteer")),
+                  "teacher.itinerant_volunteer");
+  out->set_itinerant_volunteer(volunteer);
+  return absl::OkStatus();
+}
+
+absl::Status PeriodRequirementFromCsv(const CsvHeader& h,
+                                      const std::vector<std::string>& r,
+                                      std::string_view county,
+                                      v1::PeriodRequirement* out,
+                                      std::string* field) {
+  out->Clear();
+  const std::string school(IdOf(Trim(h.Get(r, "school"))));
+  out->set_school(ResourceName(county, "schools", school));
+  out->set_subject(std::string(Trim(h.Get(r, "subject"))));
+  int stage = 0;
+  ROTA_CSV_ASSIGN(stage, ParseEnum(kStages, h.Get(r, "stage")),
+                  "period_requirement.stage");
+  out->set_stage(static_cast<v1::Stage>(stage));
+  int32_t periods = 0;
+  ROTA_CSV_ASSIGN(periods, ParseInt(h.Get(r, "periods")),
+                  "period_requirement.periods");
+  out->set_periods(periods);
+  std::string id(Trim(h.Get(r, "id")));
+  if (id.empty()) {
+    id = absl::StrCat(school, "-", out->subject(), "-",
+                      EnumCsvName(kStages, stage));
+  }
+  out->set_name(ResourceName(county, "periodRequirements", id));
+  return absl::OkStatus();
+}
+
+absl::Status RoadDistanceFromCsv(const CsvHeader& h,
+                                 const std::vector<std::string>& r,
+                                 std::string_view county, v1::RoadDistance* out,
+                                 std::string* field) {
+  out->Clear();
+  std::string a(IdOf(Trim(h.Get(r, "school_a"))));
+  std::string b(IdOf(Trim(h.Get(r, "school_b"))));
+  out->set_school_a(ResourceName(county, "schools", a));
+  out->set_school_b(ResourceName(county, "schools", b));
+  int32_t metres = 0;
+  ROTA_CSV_ASSIGN(metres, ParseInt(h.Get(r, "metres")), "road_distance.metres");
+  out->set_metres(metres);
+  int32_t minutes = 0;
+  ROTA_CSV_ASSIGN(minutes, ParseInt(h.Get(r, "minutes")),
+                  "road_distance.minutes");
+  out->set_minutes(minutes);
+  std::string id(Trim(h.Get(r, "id")));
+  if (id.empty())
+    id = a < b ? absl::StrCat(a, "-", b) : absl::StrCat(b, "-", a);
+  out->set_name(ResourceName(county, "roadDistances", id));
   return absl::OkStatus();
 }
 
@@ -780,7 +858,23 @@ std::vector<std::string> TeacherToCsv(const v1::Teacher& t) {
           absl::StrJoin(hardships, ";"),
           absl::StrJoin(obligations, ";"),
           std::string(IdOf(t.home_school())),
-          t.term_end_date()};
+          t.term_end_date(),
+          t.weekly_load() == 0 ? "" : absl::StrCat(t.weekly_load()),
+          absl::StrJoin(t.free_half_days(), ";"),
+          t.itinerant_volunteer() ? "true" : ""};
+}
+
+std::vector<std::string> PeriodRequirementToCsv(
+    const v1::PeriodRequirement& r) {
+  return {std::string(IdOf(r.school())), r.subject(),
+          EnumCsvName(kStages, r.stage()), absl::StrCat(r.periods()),
+          std::string(IdOf(r.name()))};
+}
+
+std::vector<std::string> RoadDistanceToCsv(const v1::RoadDistance& r) {
+  return {std::string(IdOf(r.school_a())), std::string(IdOf(r.school_b())),
+          absl::StrCat(r.metres()), absl::StrCat(r.minutes()),
+          std::string(IdOf(r.name()))};
 }
 
 std::vector<std::string> ApplicantToCsv(const v1::Applicant& a) {

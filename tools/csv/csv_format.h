@@ -1,7 +1,7 @@
 // The CSV columns of schools.csv, posts.csv, teachers.csv, applications.csv,
-// applicants.csv and recruitment_posts.csv, and their conversion to and from
-// rota.v1 resources. docs/csv-format.md is the user-facing description of the
-// same format.
+// periods.csv and roads.csv (itinerant teaching), applicants.csv and
+// recruitment_posts.csv, and their conversion to and from rota.v1 resources.
+// docs/csv-format.md is the user-facing description of the same format.
 //
 // Columns are found by header name (any order; unknown names are an error so
 // a typo does not silently drop data). Multi-valued cells separate items with
@@ -38,6 +38,8 @@ enum class CsvTable {
   kPosts,
   kTeachers,
   kApplications,
+  kPeriodRequirements,  // periods.csv
+  kRoadDistances,       // roads.csv
   kApplicants,        // recruitment applicants
   kRecruitmentPosts,  // recruitment posts
 };
@@ -49,9 +51,10 @@ const std::vector<std::string>& CsvColumns(CsvTable table);
 // Column positions of one file's header.
 class CsvHeader {
  public:
-  // INVALID_ARGUMENT if a name is unknown or repeated or "id" ("teacher" for
-  // applications) is missing. Output-only columns (etag, create_time,
-  // update_time) are accepted and ignored.
+  // INVALID_ARGUMENT if a name is unknown or repeated or the first canonical
+  // column ("id"; "teacher" for applications, "school" for periods.csv,
+  // "school_a" for roads.csv) is missing. Output-only columns (etag,
+  // create_time, update_time) are accepted and ignored.
   static absl::StatusOr<CsvHeader> Parse(CsvTable table,
                                          const std::vector<std::string>& names);
 
@@ -90,6 +93,20 @@ absl::Status TeacherFromCsv(const CsvHeader& header,
                             const std::vector<std::string>& record,
                             std::string_view county, rota::v1::Teacher* out,
                             std::string* field);
+// periods.csv: school, subject, stage, periods, optional id (default
+// "{school}-{subject}-{stage}").
+absl::Status PeriodRequirementFromCsv(const CsvHeader& header,
+                                      const std::vector<std::string>& record,
+                                      std::string_view county,
+                                      rota::v1::PeriodRequirement* out,
+                                      std::string* field);
+// roads.csv: school_a, school_b, metres, minutes, optional id (default the
+// two school ids in order, joined by "-").
+absl::Status RoadDistanceFromCsv(const CsvHeader& header,
+                                 const std::vector<std::string>& record,
+                                 std::string_view county,
+                                 rota::v1::RoadDistance* out,
+                                 std::string* field);
 // A written score is points with at most two decimals ("72.5", "72.50");
 // stored as centipoints (7250).
 absl::Status ApplicantFromCsv(const CsvHeader& header,
@@ -109,6 +126,9 @@ absl::Status ApplicationFromCsv(const CsvHeader& header,
 std::vector<std::string> SchoolToCsv(const rota::v1::School& school);
 std::vector<std::string> PostToCsv(const rota::v1::Post& post);
 std::vector<std::string> TeacherToCsv(const rota::v1::Teacher& teacher);
+std::vector<std::string> PeriodRequirementToCsv(
+    const rota::v1::PeriodRequirement& requirement);
+std::vector<std::string> RoadDistanceToCsv(const rota::v1::RoadDistance& road);
 std::vector<std::string> ApplicantToCsv(const rota::v1::Applicant& applicant);
 std::vector<std::string> RecruitmentPostToCsv(
     const rota::v1::RecruitmentPost& post);

@@ -16,6 +16,7 @@
 #include "tools/csv/csv.h"
 #include "tools/gen/applicant_generator.h"
 #include "tools/gen/civil_date.h"
+#include "tools/gen/itinerant_generator.h"
 #include "tools/gen/random.h"
 
 namespace rota::tools {
@@ -400,13 +401,15 @@ class Generator {
     if (o_.applications)
       ROTA_RETURN_IF_ERROR(applications.Open(dir + "/applications.csv"));
     posts.buf()->append("id,school,subject,title_band,count,stage\n");
-    teachers.buf()->append(
+    absl::StrAppend(
+        teachers.buf(),
         "id,display_name,gender,birth_date,career_start_date,school,school_"
         "join_date,post,"
         "subjects,certificate_stages,title,role,role_start_date,"
         "backbone_level,employment,"
         "evaluations,"
-        "service_history,exemptions,hardships,obligations\n");
+        "service_history,exemptions,hardships,obligations",
+        kItinerantTeacherHeader, "\n");
     if (o_.applications)
       applications.buf()->append("teacher,preferences,voluntary\n");
 
@@ -441,6 +444,7 @@ class Generator {
     ROTA_RETURN_IF_ERROR(schools.Open(dir + "/schools.csv"));
     WriteSchools(schools.buf());
     ROTA_RETURN_IF_ERROR(schools.Close(&stats_.bytes));
+    ROTA_RETURN_IF_ERROR(WriteItinerant(dir));
 
     OutFile county;
     ROTA_RETURN_IF_ERROR(county.Open(dir + "/county.txt"));
@@ -1279,6 +1283,9 @@ class Generator {
                       "|");
       AppendDate(cell, t.obligations[i].start);
     }
+    AppendItinerantTeacherCells(o_.seed, t.id,
+                                t.subjects.empty() ? nullptr : t.subjects[0],
+                                t.role != kTeacherRole, out);
     row.End();
   }
 
@@ -1346,6 +1353,29 @@ class Generator {
     }
     row.Raw(voluntary ? "true" : "false").End();
     ++stats_.applications;
+  }
+
+  // periods.csv and roads.csv (itinerant_generator.h).
+  absl::Status WriteItinerant(const std::string& dir) {
+    std::vector<ItinerantSchool> schools;
+    schools.reserve(schools_.size());
+    for (const School& s : schools_) {
+      ItinerantSchool x;
+      x.id = s.id;
+      x.zone = PaddedId('z', s.zone, zone_width_);
+      for (int i = 0; i < s.num_stages; ++i) x.stages.push_back(s.stages[i]);
+      x.locality = s.locality;
+      x.x_km = s.x_km;
+      x.y_km = s.y_km;
+      x.staff = s.staff;
+      schools.push_back(std::move(x));
+    }
+    ROTA_ASSIGN_OR_RETURN(ItinerantGenStats it,
+                          WriteItinerantFiles(o_.seed, schools, dir));
+    stats_.period_requirements = it.period_requirements;
+    stats_.road_distances = it.road_distances;
+    stats_.bytes += it.bytes;
+    return absl::OkStatus();
   }
 
   void WriteSchools(std::string* out) {

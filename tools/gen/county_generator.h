@@ -1,5 +1,6 @@
 // rota-gen's engine: a synthetic but realistic county (or province) written
-// as schools.csv, posts.csv, teachers.csv and applications.csv in the format
+// as schools.csv, posts.csv, teachers.csv, applications.csv, periods.csv and
+// roads.csv (itinerant teaching, itinerant_generator.h) in the format
 // of docs/csv-format.md, plus county.txt (id, display name, seed, as-of date).
 //
 // The output is a pure function of the options: every random choice comes
@@ -65,6 +66,9 @@ struct CountyGenStats {
   int64_t post_seats = 0;
   int64_t teachers = 0;
   int64_t applications = 0;
+  // Itinerant teaching: periods.csv and roads.csv rows.
+  int64_t period_requirements = 0;
+  int64_t road_distances = 0;
   int64_t applicants = 0;
   int64_t recruitment_posts = 0;
   int64_t bytes = 0;

@@ -7,7 +7,11 @@
 // and what the log says happened to her.
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/output.h"
@@ -67,6 +71,17 @@ std::string SpellText(const v1::ServiceSpell& spell) {
   return out;
 }
 
+// "2026: 8 periods a week at s-v1, s-v2 (round 2026-itinerant-teaching-1)".
+std::string ItinerantText(const v1::ItinerantServiceYear& y) {
+  std::vector<std::string> schools;
+  for (const std::string& s : y.schools())
+    schools.emplace_back(rota::tools::IdOf(s));
+  return absl::StrCat("school year ", y.school_year(), " from ", y.start_date(),
+                      ": ", y.weekly_periods(), " periods a week at ",
+                      absl::StrJoin(schools, ", "), " (round ",
+                      std::string(rota::tools::IdOf(y.round())), ")");
+}
+
 int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
   v1::GetTeacherAsOfRequest req;
   req.set_teacher(FullName(ctx, o.teacher, "teachers"));
@@ -94,6 +109,10 @@ int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
   if (!out.teacher().post().empty())
     std::printf("  post: %s\n",
                 std::string(rota::tools::IdOf(out.teacher().post())).c_str());
+  for (const v1::ItinerantServiceYear& y : out.teacher().itinerant_service()) {
+    if (!by_sequence && y.start_date() > o.date) continue;
+    std::printf("  itinerant teaching (走教), %s\n", ItinerantText(y).c_str());
+  }
   return kExitOk;
 }
 

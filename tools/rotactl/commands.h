@@ -18,5 +18,7 @@ void AddSummaryCommands(CLI::App* app, Context* ctx);
 void AddAuditCommands(CLI::App* app, Context* ctx);
 void AddPolicyCommands(CLI::App* app, Context* ctx);
 void AddRoundCommands(CLI::App* app, Context* ctx);
+// `round plan` and `round coverage` (itinerant teaching), under `round`.
+void AddItinerantRoundCommands(CLI::App* round, Context* ctx);
 
 }  // namespace rota::rotactl

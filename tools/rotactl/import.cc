@@ -1,4 +1,5 @@
-// rotactl import schools|posts|teachers|applicants|recruitment-posts FILE.csv
+// rotactl import schools|posts|teachers|periods|roads|applicants|
+//   recruitment-posts FILE.csv
 //
 // The whole file is checked first: a CSV syntax error (with row, line and
 // column), text that is not UTF-8, a control character in a cell or two rows
@@ -45,6 +46,10 @@ const char* TableName(CsvTable table) {
       return "posts";
     case CsvTable::kTeachers:
       return "teachers";
+    case CsvTable::kPeriodRequirements:
+      return "periods";
+    case CsvTable::kRoadDistances:
+      return "roads";
     case CsvTable::kApplicants:
       return "applicants";
     case CsvTable::kRecruitmentPosts:
@@ -122,6 +127,22 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
       if (!s.ok()) chunk->mutable_posts()->RemoveLast();
       break;
     }
+    case CsvTable::kPeriodRequirements: {
+      auto* r = chunk->add_period_requirements();
+      r->set_row(row);
+      s = rota::tools::PeriodRequirementFromCsv(
+          header, fields, county_id, r->mutable_period_requirement(), field);
+      if (!s.ok()) chunk->mutable_period_requirements()->RemoveLast();
+      break;
+    }
+    case CsvTable::kRoadDistances: {
+      auto* r = chunk->add_road_distances();
+      r->set_row(row);
+      s = rota::tools::RoadDistanceFromCsv(header, fields, county_id,
+                                           r->mutable_road_distance(), field);
+      if (!s.ok()) chunk->mutable_road_distances()->RemoveLast();
+      break;
+    }
     case CsvTable::kApplicants: {
       auto* r = chunk->add_applicants();
       r->set_row(row);
@@ -152,6 +173,7 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
 
 int ChunkRows(const v1::BulkImportRequest& chunk) {
   return chunk.schools_size() + chunk.posts_size() + chunk.teachers_size() +
+         chunk.period_requirements_size() + chunk.road_distances_size() +
          chunk.applicants_size() + chunk.recruitment_posts_size();
 }
 
@@ -162,6 +184,14 @@ size_t LastRowBytes(const v1::BulkImportRequest& chunk, CsvTable table) {
       return chunk.schools(chunk.schools_size() - 1).ByteSizeLong() + 6;
     case CsvTable::kPosts:
       return chunk.posts(chunk.posts_size() - 1).ByteSizeLong() + 6;
+    case CsvTable::kPeriodRequirements:
+      return chunk.period_requirements(chunk.period_requirements_size() - 1)
+                 .ByteSizeLong() +
+             6;
+    case CsvTable::kRoadDistances:
+      return chunk.road_distances(chunk.road_distances_size() - 1)
+                 .ByteSizeLong() +
+             6;
     case CsvTable::kApplicants:
       return chunk.applicants(chunk.applicants_size() - 1).ByteSizeLong() + 6;
     case CsvTable::kRecruitmentPosts:
@@ -328,12 +358,14 @@ void AddImportCommands(CLI::App* app, Context* ctx) {
   CLI::App* noun = app->add_subcommand("import",
                                        "Import a CSV file (docs/csv-format.md) "
                                        "into the county: schools, then posts, "
-                                       "then teachers; recruitment-posts, "
-                                       "then applicants");
+                                       "then teachers; for itinerant "
+                                       "teaching, periods and roads; "
+                                       "recruitment-posts, then applicants");
   noun->require_subcommand(1);
   noun->fallthrough();
   for (CsvTable table :
        {CsvTable::kSchools, CsvTable::kPosts, CsvTable::kTeachers,
+        CsvTable::kPeriodRequirements, CsvTable::kRoadDistances,
         CsvTable::kRecruitmentPosts, CsvTable::kApplicants}) {
     auto o = std::make_shared<ImportOpts>();
     CLI::App* cmd = noun->add_subcommand(

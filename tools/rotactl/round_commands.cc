@@ -26,8 +26,8 @@
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/csv_file.h"
 #include "tools/rotactl/output.h"
-#include "tools/rotactl/round_words.h"
 #include "tools/rotactl/round_recruitment.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
@@ -85,6 +85,8 @@ const char* KindName(v1::RoundKind kind) {
       return "exchange-rotation";
     case v1::COMPETITIVE_HIRING:
       return "competitive-hiring";
+    case v1::ITINERANT_TEACHING:
+      return "itinerant-teaching";
     case v1::RECRUITMENT:
       return "recruitment";
     default:
@@ -195,9 +197,12 @@ std::optional<v1::RunSummary> FindRun(Context* ctx, const std::string& name,
 }
 
 void PrintPlacementLine(const v1::Placement& p) {
+  // 走教 in words (the other kinds' outcome names are kept as they were).
+  const std::string outcome = p.outcome() == v1::ITINERANT
+                                  ? "teaches at other schools (走教) from"
+                                  : v1::Outcome_Name(p.outcome());
   std::printf("%s: %s %s -> %s", std::string(IdOf(p.teacher())).c_str(),
-              v1::Outcome_Name(p.outcome()).c_str(),
-              Where(p.from_school(), p.from_post()).c_str(),
+              outcome.c_str(), Where(p.from_school(), p.from_post()).c_str(),
               Where(p.to_school(), p.to_post()).c_str());
   // Runs recorded before routes existed have only the via sentence.
   if (p.route() != v1::ROUTE_NONE) {
@@ -223,9 +228,10 @@ int Create(Context* ctx, const RoundOpts& o) {
   req.set_round_id(o.id);
   req.set_request_id(o.request_id);
   v1::Round* r = req.mutable_round();
-  r->set_kind(o.kind == "exchange-rotation" ? v1::EXCHANGE_ROTATION
-              : o.kind == "recruitment"     ? v1::RECRUITMENT
-                                            : v1::COMPETITIVE_HIRING);
+  r->set_kind(o.kind == "exchange-rotation"    ? v1::EXCHANGE_ROTATION
+              : o.kind == "itinerant-teaching" ? v1::ITINERANT_TEACHING
+              : o.kind == "recruitment"        ? v1::RECRUITMENT
+                                               : v1::COMPETITIVE_HIRING);
   r->set_school_year(o.year);
   r->set_effective_date(o.effective);
   r->set_policy_version(o.policy_version);
@@ -740,6 +746,7 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
       "(DRAFT -> FROZEN -> PROPOSED -> COMMITTED)");
   noun->require_subcommand(1);
   noun->fallthrough();
+  AddItinerantRoundCommands(noun, ctx);
   auto o = std::make_shared<RoundOpts>();
   auto verb = [&](const char* name, const char* help, bool round_arg,
                   bool teacher_arg) {
@@ -760,8 +767,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
                           false, false);
   create->add_option("--kind", o->kind, "Round kind")
       ->required()
-      ->check(CLI::IsMember(
-          {"exchange-rotation", "competitive-hiring", "recruitment"}));
+      ->check(CLI::IsMember({"exchange-rotation", "competitive-hiring",
+                             "itinerant-teaching", "recruitment"}));
   create->add_option("--year", o->year, "School year (e.g. 2026)")->required();
   create
       ->add_option("--effective", o->effective,
@@ -826,8 +833,8 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
                       "Only placements from or to this school");
   results->add_option("--outcome", o->outcome, "Only this outcome")
       ->check(CLI::IsMember({"STAYED", "MOVED", "UNPLACED", "EXEMPT",
-                             "INSPECTOR", "DOWN_HIRED", "UP_HIRED", "RECRUITED",
-                             "NOT_RECRUITED"}));
+                             "INSPECTOR", "DOWN_HIRED", "UP_HIRED", "ITINERANT",
+                             "RECRUITED", "NOT_RECRUITED"}));
   results->add_flag("--all", o->all, "Fetch every page");
   results->add_option("--page-size", o->page_size, "Placements per page");
   results->add_option("--run", o->run, "Run number (0 = latest)")

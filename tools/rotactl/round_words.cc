@@ -45,6 +45,8 @@ std::string RouteWords(v1::Route route) {
       return "recruited to a post (招聘录用)";
     case v1::ROUTE_NOT_RECRUITED:
       return "not recruited (未录用)";
+    case v1::ROUTE_ITINERANT_ASSIGNMENT:
+      return "itinerant teaching assignment (走教安排)";
     default:
       break;
   }
@@ -132,6 +134,8 @@ std::string ReasonWords(v1::PlacementReason reason) {
       return "listed no post (未填报岗位)";
     case v1::REASON_NO_LISTED_POST_TOOK_HER:
       return "no listed post took the applicant (所报岗位均未录取)";
+    case v1::REASON_ITINERANT_ASSIGNED:
+      return "teaches periods at other schools (走教)";
     default:
       break;
   }

@@ -271,4 +271,87 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
   return in;
 }
 
+// Itinerant teaching data on top of a SyntheticCounty (a separate random
+// stream, so the county's other fields stay as they were): schools grouped
+// into zones (学区) of about `zone_size` nearby schools, teachers' weekly
+// loads, free half-days and volunteering, a rural shortage (few music, PE
+// and art teachers: one may serve several village schools), period
+// requirements of music, pe, art (and labour now and then, which nobody
+// teaches) per school and stage, and imported road distances for some pairs
+// of a zone.
+struct ItinerantOptions {
+  int zone_size = 5;
+  int shortage_teacher_percent = 6;  // teachers whose subject is music/pe/art
+  int second_shortage_percent = 5;   // others who can also teach one
+  int volunteer_percent = 40;
+  int road_percent = 50;    // pairs of a zone with an imported road row
+  int no_zone_percent = 5;  // schools without a zone
+  int labour_percent = 10;  // schools that must teach labour
+  int max_periods = 6;      // a requirement's periods: 1..max_periods
+};
+
+inline void AddItinerantData(uint64_t seed, const ItinerantOptions& o,
+                             CountyInputs* in) {
+  SyntheticRng rng(seed ^ 0x17e7a27ULL);
+  static const char* kShortage[] = {"music", "pe", "art"};
+  static const char* kOther[] = {"chinese", "math", "english"};
+  const int n = static_cast<int>(in->schools.size());
+  for (int i = 0; i < n; ++i) {
+    School& s = in->schools[i];
+    const int z = i / std::max(1, o.zone_size);
+    s.zone = rng.Percent(o.no_zone_percent) ? "" : absl::StrFormat("z%02d", z);
+    s.has_location = true;
+    s.latitude = 30 + 0.2 * (z % 5) + (rng.Uniform(1201) - 600) / 10000.0;
+    s.longitude = 110 + 0.2 * (z / 5) + (rng.Uniform(1201) - 600) / 10000.0;
+  }
+  for (Teacher& t : in->teachers) {
+    const bool shortage = rng.Percent(o.shortage_teacher_percent);
+    if (shortage) {
+      t.subjects = {kShortage[rng.Uniform(3)]};
+      t.weekly_load = 6 + rng.Uniform(11);
+    } else {
+      t.subjects = {kOther[rng.Uniform(3)]};
+      if (rng.Percent(o.second_shortage_percent)) {
+        t.subjects.push_back(kShortage[rng.Uniform(3)]);
+      }
+      t.weekly_load = 12 + rng.Uniform(7);
+    }
+    t.free_half_days = static_cast<uint16_t>(rng.Next() & kAllHalfDays);
+    t.itinerant_volunteer = rng.Percent(o.volunteer_percent);
+  }
+  for (const School& s : in->schools) {
+    for (Stage st : s.stages) {
+      for (const char* subject : kShortage) {
+        PeriodRequirement r;
+        r.school = s.id;
+        r.subject = subject;
+        r.stage = st;
+        r.periods = 1 + rng.Uniform(o.max_periods);
+        in->period_requirements.push_back(r);
+      }
+      if (rng.Percent(o.labour_percent)) {
+        in->period_requirements.push_back(
+            {s.id, "labour", st, 1 + rng.Uniform(2)});
+      }
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    for (int j = i + 1; j < n; ++j) {
+      const School& a = in->schools[i];
+      const School& b = in->schools[j];
+      if (a.zone.empty() || a.zone != b.zone || !rng.Percent(o.road_percent)) {
+        continue;
+      }
+      RoadDistance r;
+      r.school_a = a.id;
+      r.school_b = b.id;
+      r.metres = SchoolDistanceMetres(a, b) * (120 + rng.Uniform(61)) / 100;
+      r.minutes = static_cast<int32_t>(r.metres * 60 /
+                                       ((25 + rng.Uniform(16)) * 1000)) +
+                  1;
+      in->road_distances.push_back(r);
+    }
+  }
+}
+
 }  // namespace rota::engine::rules::internal

@@ -1,0 +1,735 @@
+// Itinerant teaching (走教): see itinerant_teaching.h for the mechanism.
+#include "engine/rules/itinerant_teaching.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "engine/min_cost_flow.h"
+#include "engine/rules/internal/itinerant_network.h"
+#include "engine/rules/internal/strings.h"
+
+namespace rota::engine::rules {
+namespace {
+
+using internal::Sv;
+
+constexpr int kStages = internal::kItinerantObjectives;
+
+Trip StraightLineTrip(const ItinerantTeachingPolicy& policy, const School& a,
+                      const School& b) {
+  Trip t;
+  t.metres =
+      SchoolDistanceMetres(a, b) * policy.straight_line_factor_percent / 100;
+  const int64_t per_hour = int64_t{policy.speed_kmh} * 1000;
+  t.minutes = static_cast<int32_t>((t.metres * 60 + per_hour - 1) / per_hour);
+  return t;
+}  // coverage, volunteers, travel, balance
+
+bool Qualifies(const Teacher& t, const PeriodRequirement& r) {
+  return std::find(t.subjects.begin(), t.subjects.end(), r.subject) !=
+             t.subjects.end() &&
+         std::find(t.certificate_stages.begin(), t.certificate_stages.end(),
+                   r.stage) != t.certificate_stages.end();
+}
+
+bool ExemptOn(const Teacher& t, int32_t day) {
+  for (const Exemption& e : t.exemptions) {
+    if (e.ActiveOn(day)) return true;
+  }
+  return false;
+}
+
+int PopCount(uint32_t v) {
+  int n = 0;
+  for (; v != 0; v &= v - 1) ++n;
+  return n;
+}
+
+int32_t CeilDiv(int32_t a, int32_t b) { return (a + b - 1) / b; }
+
+// A coverage line in the making.
+struct Line {
+  const PeriodRequirement* req = nullptr;
+  int32_t load_cover = 0;  // from own teachers' loads
+  int32_t need = 0;        // required - load_cover
+  int32_t own_spare = 0;   // own teachers' spare periods (flow)
+  int32_t itinerant = 0;   // other schools' teachers (flow)
+};
+
+struct Candidate {
+  const Teacher* t = nullptr;
+  int32_t spare = 0;
+  int32_t half_days = 0;  // usable (free and on a visit day)
+  uint16_t usable_mask = 0;
+  bool volunteer = false;
+  std::string only_school;  // pinned to this school ("" = any)
+  bool locked = false, overridden = false;
+  std::string pin_reason;
+};
+
+// Per teacher and visited school: the cap set by a re-plan (-1 = none) and
+// why.
+struct Cut {
+  int32_t cap = -1;
+  UncoveredReason why = UncoveredReason::kNone;
+};
+
+using Arc = internal::ItinerantArc;
+
+class Run {
+ public:
+  Run(const CountyInputs& in, const RoundPolicy& policy,
+      const OutcomeOptions& options)
+      : in_(in), pol_(policy.itinerant_teaching), options_(options) {}
+
+  absl::StatusOr<RoundOutcome> Go();
+  // Records each zone's final network (internal/itinerant_network.h).
+  void CaptureNetworks(std::vector<internal::ItinerantZoneNetwork>* out) {
+    capture_ = out;
+  }
+
+ private:
+  void Prepare();
+  absl::Status SolveZone(const std::string& zone, const std::vector<int>& lines,
+                         const std::vector<int>& cands);
+  void Finish(RoundOutcome* out);
+  UncoveredReason ReasonFor(int line) const;
+  // "一村小学 (s-v1)".
+  std::string SchoolName(const std::string& id) const;
+  std::string ReasonSentence(UncoveredReason r, const CoverageLine& c) const;
+  std::string Name(const Teacher& t) const {
+    return absl::StrCat(t.display_name.empty() ? t.id : t.display_name, " (",
+                        t.id, ")");
+  }
+  const School& SchoolOf(const std::string& id) const {
+    return *schools_.at(id);
+  }
+  Trip TravelOf(const std::string& a, const std::string& b) const {
+    if (a == b) return {};
+    auto it = roads_.find(a < b ? std::make_pair(a, b) : std::make_pair(b, a));
+    if (it != roads_.end()) return it->second;
+    return StraightLineTrip(pol_, SchoolOf(a), SchoolOf(b));
+  }
+  Trip TripOf(const Candidate& c, const std::string& school) const {
+    return TravelOf(c.t->school, school);
+  }
+  bool Reachable(const Teacher& t, const std::string& school) const {
+    return t.school == school ||
+           TravelOf(t.school, school).minutes <= pol_.max_trip_minutes;
+  }
+  std::string ZoneKey(const School& s) const {
+    if (!pol_.same_zone_only) return "";
+    return s.zone.empty() ? absl::StrCat("\x01", s.id) : s.zone;
+  }
+
+  const CountyInputs& in_;
+  const ItinerantTeachingPolicy& pol_;
+  const OutcomeOptions& options_;
+  std::map<std::string, const School*> schools_;
+  std::map<std::pair<std::string, std::string>, Trip> roads_;  // a < b
+  std::vector<const Teacher*> teachers_;                       // by id
+  std::vector<Line> lines_;             // school, subject, stage order
+  std::vector<Candidate> cands_;        // by teacher id
+  std::map<std::string, int> cand_of_;  // teacher id -> index
+  std::set<std::string> excluded_;      // exempt or pinned out
+  // (candidate, school) -> periods per line, from the final flow.
+  std::map<std::pair<int, int>, int32_t> flow_;  // (cand, line) -> periods
+  std::map<std::pair<int, std::string>, Cut> cuts_;
+  int32_t replans_ = 0;
+  // Per candidate, after the last solve: periods used, periods per visited
+  // school.
+  std::vector<int32_t> used_;
+  std::vector<std::map<std::string, int32_t>> visits_;
+  std::vector<internal::ItinerantZoneNetwork>* capture_ = nullptr;
+};
+
+void Run::Prepare() {
+  for (const School& s : in_.schools) schools_.emplace(s.id, &s);
+  for (const RoadDistance& r : in_.road_distances) {
+    roads_[r.school_a < r.school_b ? std::make_pair(r.school_a, r.school_b)
+                                   : std::make_pair(r.school_b, r.school_a)] = {
+        r.metres, r.minutes};
+  }
+  for (const Teacher& t : in_.teachers) teachers_.push_back(&t);
+  std::sort(teachers_.begin(), teachers_.end(),
+            [](const Teacher* a, const Teacher* b) { return a->id < b->id; });
+  std::set<std::string> shortage(pol_.shortage_subjects.begin(),
+                                 pol_.shortage_subjects.end());
+  for (const PeriodRequirement& r : in_.period_requirements) {
+    if (!shortage.count(r.subject)) continue;
+    Line l;
+    l.req = &r;
+    lines_.push_back(l);
+  }
+  std::sort(lines_.begin(), lines_.end(), [](const Line& a, const Line& b) {
+    return std::tie(a.req->school, a.req->subject, a.req->stage) <
+           std::tie(b.req->school, b.req->subject, b.req->stage);
+  });
+  // 1. Own coverage from loads.
+  std::map<std::string, std::vector<int>> lines_at;
+  for (int i = 0; i < static_cast<int>(lines_.size()); ++i) {
+    lines_[i].need = lines_[i].req->periods;
+    lines_at[lines_[i].req->school].push_back(i);
+  }
+  for (const Teacher* t : teachers_) {
+    int32_t left = t->weekly_load;
+    auto it = lines_at.find(t->school);
+    if (it == lines_at.end()) continue;
+    for (const std::string& subject : t->subjects) {
+      for (int i : it->second) {
+        Line& l = lines_[i];
+        if (l.req->subject != subject || !Qualifies(*t, *l.req)) continue;
+        int32_t take = std::min(left, l.need);
+        l.load_cover += take;
+        l.need -= take;
+        left -= take;
+      }
+    }
+  }
+  // 2. Candidates.
+  std::map<std::string, std::pair<std::string, const Lock*>> pins;
+  for (const Lock& l : in_.locks) pins[l.teacher] = {l.to, &l};
+  std::map<std::string, const Override*> overrides;
+  for (const Override& o : in_.overrides) overrides[o.teacher] = &o;
+  uint16_t day_mask = kAllHalfDays;
+  if (!pol_.visit_days.empty()) {
+    day_mask = 0;
+    for (int32_t d : pol_.visit_days) day_mask |= 3u << (2 * d);
+  }
+  for (const Teacher* t : teachers_) {
+    Candidate c;
+    c.t = t;
+    c.spare = std::max(0, pol_.max_weekly_periods - t->weekly_load);
+    c.usable_mask = t->free_half_days & day_mask;
+    c.half_days = PopCount(c.usable_mask);
+    c.volunteer = t->itinerant_volunteer;
+    bool pinned_out = false;
+    if (auto it = pins.find(t->id); it != pins.end()) {
+      c.locked = true;
+      c.only_school = it->second.first;
+      c.pin_reason = it->second.second->reason;
+      pinned_out = c.only_school.empty();
+    }
+    if (auto it = overrides.find(t->id); it != overrides.end()) {
+      c.overridden = true;
+      c.only_school = it->second->to;
+      c.pin_reason = it->second->reason;
+      pinned_out = c.only_school.empty();
+    }
+    if (pinned_out || ExemptOn(*t, in_.effective_day)) {
+      excluded_.insert(t->id);
+      continue;
+    }
+    if (c.spare == 0) continue;
+    bool any = false;
+    for (const Line& l : lines_) any = any || Qualifies(*t, *l.req);
+    if (!any) continue;
+    cand_of_[t->id] = static_cast<int>(cands_.size());
+    cands_.push_back(std::move(c));
+  }
+}
+
+absl::Status Run::SolveZone(const std::string& zone,
+                            const std::vector<int>& lines,
+                            const std::vector<int>& cands) {
+  const int32_t P = pol_.periods_per_half_day;
+  for (;;) {
+    std::vector<Arc> arcs;
+    int nodes = 2;  // 0 source, 1 sink
+    int64_t total = 0;
+    std::map<int, int> line_node;
+    for (int l : lines) {
+      if (lines_[l].need <= 0) continue;
+      line_node[l] = nodes++;
+      arcs.push_back({line_node[l], 1, 0, lines_[l].need, {-1, 0, 0, 0}});
+    }
+    // Flow arcs to read back: (arc, cand, line).
+    std::vector<std::tuple<int, int, int>> reads;
+    for (int ci : cands) {
+      const Candidate& c = cands_[ci];
+      const Teacher& t = *c.t;
+      const int tn = nodes++;
+      const int away = nodes++;
+      total += c.spare;
+      for (int k = 1; k <= c.spare; ++k) {
+        arcs.push_back(
+            {0, tn, 0, 1, {0, 0, 0, 2 * int64_t{t.weekly_load + k} - 1}});
+      }
+      arcs.push_back(
+          {tn,
+           away,
+           0,
+           int64_t{P} * c.half_days,
+           {0, pol_.volunteers_first && !c.volunteer ? 1 : 0, 0, 0}});
+      std::map<std::string, std::vector<int>> by_school;
+      for (const auto& [l, ln] : line_node) {
+        const PeriodRequirement& r = *lines_[l].req;
+        if (!Qualifies(t, r)) continue;
+        if (r.school == t.school) {
+          reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
+          arcs.push_back({tn, ln, 0, c.spare, {}});
+          continue;
+        }
+        if (!c.only_school.empty() && c.only_school != r.school) continue;
+        if (c.half_days == 0 || !Reachable(t, r.school)) continue;
+        by_school[r.school].push_back(l);
+      }
+      for (const auto& [school, ls] : by_school) {
+        int64_t cap = int64_t{P} * c.half_days;
+        if (auto it = cuts_.find({ci, school}); it != cuts_.end()) {
+          cap = std::min<int64_t>(cap, it->second.cap);
+        }
+        if (cap <= 0) continue;
+        const int ts = nodes++;
+        arcs.push_back({away, ts, 0, cap, {0, 0, TripOf(c, school).metres, 0}});
+        for (int l : ls) {
+          reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
+          arcs.push_back({ts, line_node[l], 0, c.spare, {}});
+        }
+      }
+    }
+    arcs.push_back({0, 1, 0, total, {}});
+    internal::ItinerantZoneNetwork network;
+    if (capture_ != nullptr) network = {zone, nodes, total, arcs, {}};
+    std::vector<int64_t> flow;
+    for (int stage = 0; stage < kStages; ++stage) {
+      MinCostFlowProblem p;
+      for (int v = 0; v < nodes; ++v)
+        p.AddNode(v == 0 ? total : v == 1 ? -total : 0);
+      for (const Arc& a : arcs) {
+        p.AddArc(a.tail, a.head, a.lower, a.upper, a.cost[stage]);
+      }
+      ROTA_ASSIGN_OR_RETURN(MinCostFlowResult r, SolveMinCostFlow(p));
+      if (r.status != FlowStatus::kOptimal) {
+        return absl::InternalError(
+            absl::StrCat("itinerant teaching: zone flow infeasible: ",
+                         r.infeasibility.reason));
+      }
+      absl::StatusOr<int64_t> check =
+          CheckMinCostFlowCertificate(p, r.flow, r.potential);
+      if (!check.ok()) {
+        return absl::InternalError(
+            absl::StrCat("itinerant teaching: optimality certificate failed: ",
+                         check.status().message()));
+      }
+      // Keep only this objective's optimal solutions for the next one.
+      for (size_t i = 0; i < arcs.size(); ++i) {
+        Arc& a = arcs[i];
+        int64_t rc = a.cost[stage] + r.potential[a.tail] - r.potential[a.head];
+        if (rc > 0) a.upper = a.lower;
+        if (rc < 0) a.lower = a.upper;
+      }
+      flow = std::move(r.flow);
+    }
+    for (int ci : cands) {
+      for (int l : lines) flow_.erase({ci, l});
+    }
+    for (const auto& [arc, ci, l] : reads) {
+      if (flow[arc] > 0) flow_[{ci, l}] = static_cast<int32_t>(flow[arc]);
+    }
+    // 4. Re-plan teachers whose visits do not fit.
+    bool again = false;
+    for (int ci : cands) {
+      const Candidate& c = cands_[ci];
+      std::map<std::string, int32_t> visits;
+      for (int l : lines) {
+        auto it = flow_.find({ci, l});
+        if (it == flow_.end() || lines_[l].req->school == c.t->school) {
+          continue;
+        }
+        visits[lines_[l].req->school] += it->second;
+      }
+      int32_t halves = 0;
+      for (const auto& [s, x] : visits) halves += CeilDiv(x, P);
+      const bool too_many = static_cast<int32_t>(visits.size()) >
+                            pol_.max_schools_per_teacher - 1;
+      if (!too_many && halves <= c.half_days) continue;
+      // The visit to cut: fewest periods (school cap) or smallest remainder
+      // (half-days), then farthest, then highest id.
+      std::string pick;
+      int32_t pick_key = 0;
+      int64_t pick_metres = 0;
+      for (const auto& [s, x] : visits) {
+        const int32_t key = too_many ? x : (x % P == 0 ? P + 1 : x % P);
+        const int64_t metres = TripOf(c, s).metres;
+        // Later schools have higher ids, so ">=" on metres prefers them.
+        if (pick.empty() || key < pick_key ||
+            (key == pick_key && metres >= pick_metres)) {
+          pick = s;
+          pick_key = key;
+          pick_metres = metres;
+        }
+      }
+      Cut& cut = cuts_[{ci, pick}];
+      if (too_many) {
+        cut = {0, UncoveredReason::kSchoolCap};
+      } else {
+        int32_t x = visits[pick];
+        cut = {x - x % P, UncoveredReason::kHalfDayClash};
+      }
+      ++replans_;
+      again = true;
+    }
+    if (!again) {
+      if (capture_ != nullptr) {
+        network.flow = flow;
+        capture_->push_back(std::move(network));
+      }
+      return absl::OkStatus();
+    }
+  }
+}
+
+UncoveredReason Run::ReasonFor(int li) const {
+  const PeriodRequirement& r = *lines_[li].req;
+  const School& s = SchoolOf(r.school);
+  bool qualified = false, reachable = false, eligible = false;
+  bool all_at_cap = true, any_school_cap = false;
+  bool excluded_with_spare = false;
+  for (const Teacher* t : teachers_) {
+    if (!Qualifies(*t, r) || ZoneKey(SchoolOf(t->school)) != ZoneKey(s)) {
+      continue;
+    }
+    qualified = true;
+    if (!Reachable(*t, r.school)) continue;
+    reachable = true;
+    const bool has_spare = t->weekly_load < pol_.max_weekly_periods;
+    auto it = cand_of_.find(t->id);
+    if (it == cand_of_.end()) {
+      if (excluded_.count(t->id)) {
+        excluded_with_spare = excluded_with_spare || has_spare;
+        continue;
+      }
+      eligible = true;  // no spare periods: at her cap
+      continue;
+    }
+    const Candidate& c = cands_[it->second];
+    if (!c.only_school.empty() && c.only_school != r.school &&
+        t->school != r.school) {
+      // Pinned to another school: excluded here.
+      excluded_with_spare = excluded_with_spare || used_[it->second] < c.spare;
+      continue;
+    }
+    eligible = true;
+    const std::map<std::string, int32_t>& visits = visits_[it->second];
+    if (used_[it->second] >= c.spare) continue;  // at her period cap
+    all_at_cap = false;
+    auto cut = cuts_.find({it->second, r.school});
+    if (cut != cuts_.end() && cut->second.why == UncoveredReason::kSchoolCap) {
+      any_school_cap = true;
+    } else if (cut == cuts_.end() && !visits.count(r.school) &&
+               static_cast<int32_t>(visits.size()) >=
+                   pol_.max_schools_per_teacher - 1) {
+      any_school_cap = true;
+    }
+  }
+  if (!qualified) return UncoveredReason::kNoQualifiedTeacher;
+  if (!reachable) return UncoveredReason::kTravelCap;
+  if (!eligible) return UncoveredReason::kExcluded;
+  if (all_at_cap) {
+    return excluded_with_spare ? UncoveredReason::kExcluded
+                               : UncoveredReason::kPeriodCap;
+  }
+  return any_school_cap ? UncoveredReason::kSchoolCap
+                        : UncoveredReason::kHalfDayClash;
+}
+
+std::string Pronoun(const Teacher& t) {
+  return t.gender == Gender::kMale ? "he" : "she";
+}
+std::string Object(const Teacher& t) {
+  return t.gender == Gender::kMale ? "him" : "her";
+}
+std::string Capital(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = s[0] - 'a' + 'A';
+  return s;
+}
+
+std::string Run::SchoolName(const std::string& id) const {
+  const School& s = SchoolOf(id);
+  if (s.display_name.empty()) return s.id;
+  return absl::StrCat(s.display_name, " (", s.id, ")");
+}
+
+std::string Run::ReasonSentence(UncoveredReason r,
+                                const CoverageLine& c) const {
+  std::string what = absl::StrCat(
+      c.uncovered, c.uncovered == 1 ? " weekly period" : " weekly periods",
+      " of ", c.subject, " (", Sv(StageName(c.stage)), ") at ",
+      SchoolName(c.school), " stay uncovered: ");
+  switch (r) {
+    case UncoveredReason::kNoQualifiedTeacher:
+      return what + "no teacher of its zone teaches " + c.subject +
+             " with a certificate for this stage.";
+    case UncoveredReason::kTravelCap:
+      return absl::StrCat(what,
+                          "every teacher of its zone who could teach them is "
+                          "more than ",
+                          pol_.max_trip_minutes,
+                          " minutes away (the trip-time cap).");
+    case UncoveredReason::kPeriodCap:
+      return absl::StrCat(what,
+                          "every qualified teacher within reach already "
+                          "teaches the most periods a week allowed (",
+                          pol_.max_weekly_periods, ").");
+    case UncoveredReason::kHalfDayClash:
+      return what +
+             "the qualified teachers with spare periods have no free "
+             "half-day left for another visit (one school per half-day).";
+    case UncoveredReason::kSchoolCap:
+      return absl::StrCat(what,
+                          "the qualified teachers with spare periods already "
+                          "teach at the most schools allowed (",
+                          pol_.max_schools_per_teacher,
+                          ", their own school included).");
+    case UncoveredReason::kExcluded:
+      return what +
+             "the only qualified teachers within reach are exempt or held "
+             "elsewhere by a lock or an override.";
+    case UncoveredReason::kNone:
+      break;
+  }
+  return "";
+}
+
+void Run::Finish(RoundOutcome* out) {
+  ItinerantResult& res = out->itinerant;
+  res.replans = replans_;
+  const int32_t P = pol_.periods_per_half_day;
+  used_.assign(cands_.size(), 0);
+  visits_.assign(cands_.size(), {});
+  for (const auto& [key, x] : flow_) {
+    Line& l = lines_[key.second];
+    used_[key.first] += x;
+    if (cands_[key.first].t->school == l.req->school) {
+      l.own_spare += x;
+    } else {
+      l.itinerant += x;
+      visits_[key.first][l.req->school] += x;
+    }
+  }
+  for (size_t li = 0; li < lines_.size(); ++li) {
+    const Line& l = lines_[li];
+    CoverageLine c;
+    c.school = l.req->school;
+    c.subject = l.req->subject;
+    c.stage = l.req->stage;
+    c.required = l.req->periods;
+    c.own = l.load_cover + l.own_spare;
+    c.itinerant = l.itinerant;
+    c.uncovered = c.required - c.own - c.itinerant;
+    if (c.uncovered > 0) {
+      c.reason = ReasonFor(static_cast<int>(li));
+      if (options_.explanations) c.sentence = ReasonSentence(c.reason, c);
+    }
+    res.coverage.push_back(std::move(c));
+  }
+  for (size_t ci = 0; ci < cands_.size(); ++ci) {
+    const Candidate& c = cands_[ci];
+    const Teacher& t = *c.t;
+    ItinerantPlan plan;
+    plan.teacher = t.id;
+    plan.home_school = t.school;
+    plan.own_load = t.weekly_load;
+    std::map<std::string, int32_t> visits;
+    int64_t longest = -1;
+    for (auto it = flow_.lower_bound({static_cast<int>(ci), 0});
+         it != flow_.end() && it->first.first == static_cast<int>(ci); ++it) {
+      const int32_t x = it->second;
+      const PeriodRequirement& r = *lines_[it->first.second].req;
+      ItinerantAssignment a;
+      a.teacher = t.id;
+      a.school = r.school;
+      a.subject = r.subject;
+      a.stage = r.stage;
+      a.periods = x;
+      a.own_school = r.school == t.school;
+      if (a.own_school) {
+        plan.own_extra_periods += x;
+      } else {
+        Trip trip = TripOf(c, r.school);
+        a.metres = trip.metres;
+        a.minutes = trip.minutes;
+        a.subsidy_yuan_per_month = SubsidyFor(pol_, trip.metres);
+        longest = std::max(longest, trip.metres);
+        plan.itinerant_periods += x;
+        visits[r.school] += x;
+      }
+      res.assignments.push_back(std::move(a));
+    }
+    if (plan.own_extra_periods == 0 && plan.itinerant_periods == 0) continue;
+    int slot = 0;
+    for (const auto& [school, x] : visits) {
+      int32_t left = x;
+      while (left > 0) {
+        // Fits: SolveZone re-plans until the half-days suffice.
+        while (slot < kHalfDaysPerWeek && !((c.usable_mask >> slot) & 1)) {
+          ++slot;
+        }
+        if (slot >= kHalfDaysPerWeek) break;
+        plan.slots[slot] = {school, std::min(left, P)};
+        left -= plan.slots[slot].periods;
+        plan.weekly_travel_metres += 2 * TripOf(c, school).metres;
+        ++slot;
+      }
+    }
+    if (longest >= 0) plan.subsidy_yuan_per_month = SubsidyFor(pol_, longest);
+    if (!visits.empty()) {
+      std::string to;
+      int32_t most = 0;
+      for (const auto& [school, x] : visits) {
+        if (x > most) most = x, to = school;
+      }
+      Placement p;
+      p.teacher = t.id;
+      p.from_school = t.school;
+      p.from_post = t.post;
+      p.to_school = to;
+      p.outcome = Outcome::kItinerant;
+      p.route = Route::kItinerantAssignment;
+      p.via = std::string(RouteSentence(p.route));
+      p.reason_code = c.locked || c.overridden ? Reason::kPinned
+                                               : Reason::kItinerantAssigned;
+      p.locked = c.locked;
+      p.overridden = c.overridden;
+      p.override_reason = c.pin_reason;
+      TeacherExplanation e;
+      e.teacher = t.id;
+      if (options_.explanations) {
+        std::vector<std::string> parts;
+        for (const auto& [school, x] : visits) {
+          Trip trip = TripOf(c, school);
+          parts.push_back(absl::StrCat(
+              x, x == 1 ? " period" : " periods", " at ", SchoolName(school),
+              ", ", trip.metres, " m and ", trip.minutes, " minutes away"));
+        }
+        p.reason =
+            absl::StrCat(Name(t), " teaches ", absl::StrJoin(parts, "; "),
+                         " each week by itinerant teaching (走教).");
+        e.notes.push_back(p.reason);
+        e.notes.push_back(absl::StrCat(
+            "Why ", Object(t), ": ",
+            c.volunteer ? absl::StrCat(Pronoun(t), " volunteered; ") : "",
+            Pronoun(t), " teaches ", t.weekly_load, " periods at ",
+            SchoolName(t.school), " and had ", c.spare,
+            " to spare below the cap of ", pol_.max_weekly_periods,
+            " periods a week; ", Pronoun(t),
+            " is qualified for these classes and lives within ",
+            pol_.max_trip_minutes,
+            " minutes of them. The assignment first covers as many required "
+            "periods as it can, then prefers volunteers, then the least "
+            "travel, then the most even loads."));
+        if (plan.own_extra_periods > 0) {
+          e.notes.push_back(absl::StrCat(
+              Capital(Pronoun(t)), " also teaches ", plan.own_extra_periods,
+              " extra period(s) at ", SchoolName(t.school), "."));
+        }
+      }
+      out->placements.push_back(std::move(p));
+      out->explanations.push_back(std::move(e));
+    }
+    res.plans.push_back(std::move(plan));
+  }
+  std::sort(res.assignments.begin(), res.assignments.end(),
+            [](const ItinerantAssignment& a, const ItinerantAssignment& b) {
+              return std::tie(a.teacher, a.school, a.subject, a.stage) <
+                     std::tie(b.teacher, b.school, b.subject, b.stage);
+            });
+  int64_t uncovered = 0;
+  for (const CoverageLine& c : res.coverage) uncovered += c.uncovered;
+  out->notes.push_back(
+      absl::StrCat("itinerant teaching (走教): ", res.coverage.size(),
+                   " required subject lines, ", uncovered,
+                   " period(s) a week left uncovered, ", out->placements.size(),
+                   " teacher(s) teach at other schools, ", res.replans,
+                   " visit(s) re-planned to fit the caps"));
+}
+
+absl::StatusOr<RoundOutcome> Run::Go() {
+  Prepare();
+  // Zones: lines and candidates by zone key.
+  std::map<std::string, std::pair<std::vector<int>, std::vector<int>>> zones;
+  for (int l = 0; l < static_cast<int>(lines_.size()); ++l) {
+    zones[ZoneKey(SchoolOf(lines_[l].req->school))].first.push_back(l);
+  }
+  for (int c = 0; c < static_cast<int>(cands_.size()); ++c) {
+    zones[ZoneKey(SchoolOf(cands_[c].t->school))].second.push_back(c);
+  }
+  for (const auto& [key, zone] : zones) {
+    if (zone.first.empty() || zone.second.empty()) continue;
+    ROTA_RETURN_IF_ERROR(SolveZone(key, zone.first, zone.second));
+  }
+  RoundOutcome out;
+  out.kind = RoundKind::kItinerantTeaching;
+  out.seed = in_.seed;
+  out.mechanism = "min-cost flow (lexicographic)";
+  Finish(&out);
+  FinishOutcome(in_, &out);
+  return out;
+}
+
+}  // namespace
+
+Trip TravelBetween(const CountyInputs& inputs,
+                   const ItinerantTeachingPolicy& policy, const School& a,
+                   const School& b) {
+  if (a.id == b.id) return {};
+  for (const RoadDistance& r : inputs.road_distances) {
+    if ((r.school_a == a.id && r.school_b == b.id) ||
+        (r.school_a == b.id && r.school_b == a.id)) {
+      return {r.metres, r.minutes};
+    }
+  }
+  return StraightLineTrip(policy, a, b);
+}
+
+int64_t SubsidyFor(const ItinerantTeachingPolicy& policy, int64_t metres) {
+  for (const SubsidyTier& t : policy.subsidy_tiers) {
+    if (metres <= t.up_to_metres) return t.yuan_per_month;
+  }
+  return policy.subsidy_tiers.empty()
+             ? 0
+             : policy.subsidy_tiers.back().yuan_per_month;
+}
+
+namespace internal {
+
+absl::StatusOr<std::vector<ItinerantZoneNetwork>> ItinerantZoneNetworks(
+    const CountyInputs& inputs, const RoundPolicy& policy) {
+  ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
+  ROTA_RETURN_IF_ERROR(
+      ValidateCountyInputs(inputs, RoundKind::kItinerantTeaching));
+  std::vector<ItinerantZoneNetwork> out;
+  OutcomeOptions options;
+  options.explanations = false;
+  Run run(inputs, policy, options);
+  run.CaptureNetworks(&out);
+  ROTA_RETURN_IF_ERROR(run.Go().status());
+  return out;
+}
+
+}  // namespace internal
+
+absl::StatusOr<RoundOutcome> RunItinerantTeaching(
+    const CountyInputs& inputs, const RoundPolicy& policy,
+    const RunParameters& parameters, const OutcomeOptions& options) {
+  (void)parameters;
+  ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
+  ROTA_RETURN_IF_ERROR(
+      ValidateCountyInputs(inputs, RoundKind::kItinerantTeaching));
+  Run run(inputs, policy, options);
+  return run.Go();
+}
+
+}  // namespace rota::engine::rules
