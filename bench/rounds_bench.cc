@@ -23,6 +23,11 @@
 // engine), no applications are submitted (the applicants' own lists count),
 // and the commit creates the hired teachers (so --repeat is 1: repeat by
 // running the driver again).
+// --dump FILE (recruitment): after the commit, writes the run's summary,
+// eligibility, placements, every applicant's explanation, the report and the
+// teachers (times and etags cleared) as text, to compare two builds of rotad
+// on the same seed. --stage-clock prints the CLOCK_MONOTONIC second at each
+// stage boundary (for `perf report --time`, with `perf record -k mono`).
 // The county is generated with rota-gen's library and imported through
 // BulkImport first (not timed). Each repetition creates a new round, submits
 // the applications (not timed), then times FreezeRound, RunRound (until the
@@ -34,6 +39,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -153,11 +159,53 @@ std::vector<rota::v1::Application> Applications(
   return {};
 }
 
+double MonoSeconds(Clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+// --dump: everything the run and the commit produced, as text, with the
+// fields that differ between two runs of the same seed (times, etags)
+// cleared.
+absl::Status Dump(rota::testing::RotadProcess& rotad,
+                  rota::testing::RoundClient& rc, const std::string& round,
+                  const rota::v1::RunSummary& run, const std::string& path) {
+  std::ofstream out(path);
+  rota::v1::RunSummary s = run;
+  s.clear_run_time();
+  s.clear_etag();
+  out << "summary " << s.ShortDebugString() << "\n";
+  absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> el =
+      rc.Eligibility(round);
+  if (!el.ok()) return el.status();
+  for (const auto& e : *el)
+    out << "eligibility " << e.ShortDebugString() << "\n";
+  absl::StatusOr<std::vector<rota::v1::Placement>> pl = rc.Placements(round);
+  if (!pl.ok()) return pl.status();
+  for (const auto& p : *pl) {
+    out << "placement " << p.ShortDebugString() << "\n";
+    absl::StatusOr<rota::v1::Explanation> x = rc.Explain(round, p.teacher());
+    if (!x.ok()) return x.status();
+    out << "explanation " << x->ShortDebugString() << "\n";
+  }
+  absl::StatusOr<rota::v1::RoundReport> rep = rc.Report(round);
+  if (!rep.ok()) return rep.status();
+  out << "report " << rep->ShortDebugString() << "\n";
+  auto tch = rota::testing::ListAllTeachers(rotad.registry(), "bench");
+  if (!tch.ok()) return tch.status();
+  for (auto t : *tch) {
+    t.clear_etag();
+    t.clear_create_time();
+    t.clear_update_time();
+    out << "teacher " << t.ShortDebugString() << "\n";
+  }
+  return out.good() ? absl::OkStatus() : absl::InternalError("write " + path);
+}
+
 int Usage() {
   std::cerr
       << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
          "[--kind exchange|hiring|itinerant|recruitment] [--applicants N] "
-         "[--repeat R] [--engine-only]\n"
+         "[--repeat R] [--engine-only] [--dump FILE] [--stage-clock]\n"
          "  --engine-only: no rotad; time engine/rules alone on the "
          "generated county\n";
   return 2;
@@ -205,10 +253,16 @@ int main(int argc, char** argv) {
   int repeat = 3;
   int64_t applicants = 20000;
   bool engine_only = false;
+  bool stage_clock = false;
+  std::string dump;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--engine-only") {
       engine_only = true;
+      continue;
+    }
+    if (a == "--stage-clock") {
+      stage_clock = true;
       continue;
     }
     if (i + 1 >= argc) return Usage();
@@ -225,6 +279,8 @@ int main(int argc, char** argv) {
       applicants = std::atoll(v.c_str());
     } else if (a == "--repeat") {
       repeat = std::atoi(v.c_str());
+    } else if (a == "--dump") {
+      dump = v;
     } else {
       return Usage();
     }
@@ -367,6 +423,21 @@ int main(int argc, char** argv) {
       return 1;
     }
     last_round = round->name();
+    if (stage_clock)
+      std::printf(
+          "stage clock (s): freeze %.6f,%.6f run %.6f,%.6f commit "
+          "%.6f,%.6f\n",
+          MonoSeconds(a), MonoSeconds(b), MonoSeconds(b), MonoSeconds(c),
+          MonoSeconds(d), MonoSeconds(e));
+    std::printf("result hash %s\n", run->back().run().result_hash().c_str());
+    if (!dump.empty()) {
+      if (absl::Status s =
+              Dump(**rotad, rc, round->name(), run->back().run(), dump);
+          !s.ok()) {
+        std::cerr << "dump: " << s << "\n";
+        return 1;
+      }
+    }
     freeze_ms.push_back(Ms(a, b));
     run_ms.push_back(Ms(b, c));
     replay_ms.push_back(Ms(c, d));

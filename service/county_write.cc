@@ -14,12 +14,16 @@
 namespace rota::service {
 
 std::string SerializeDeterministic(const google::protobuf::Message& m) {
-  std::string out;
+  // Sized once, written in place: a growing string would copy (and fault in)
+  // a frozen round's tens of MB several times over.
+  const size_t size = m.ByteSizeLong();
+  std::string out(size, '\0');
   {
-    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::ArrayOutputStream stream(out.data(),
+                                                   static_cast<int>(size));
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
+    m.SerializeWithCachedSizes(&coded);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "service/projection.h"
 
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -241,12 +242,14 @@ OverlaySnapshot::Scan(const std::string& prefix, const std::string& start_after,
     // (or unbounded if the base is exhausted).
     auto it = cursor.empty() ? pending_.lower_bound(prefix)
                              : pending_.upper_bound(cursor);
+    // (The base rows are moved out as they are merged: keep the bound.)
+    const std::string upper = base_done ? "" : base_rows.back().first;
     size_t b = 0;
     std::string last;
     while (out.size() < limit) {
       bool have_p = it != pending_.end() &&
                     it->first.compare(0, prefix.size(), prefix) == 0 &&
-                    (base_done || it->first <= base_rows.back().first);
+                    (base_done || it->first <= upper);
       bool have_b = b < base_rows.size();
       if (!have_p && !have_b) break;
       if (have_p && (!have_b || it->first <= base_rows[b].first)) {
@@ -256,8 +259,9 @@ OverlaySnapshot::Scan(const std::string& prefix, const std::string& start_after,
         last = it->first;
         ++it;
       } else {
-        out.emplace_back(base_rows[b].first, base_rows[b].second);
         last = base_rows[b].first;
+        out.emplace_back(std::move(base_rows[b].first),
+                         std::move(base_rows[b].second));
         ++b;
       }
     }

@@ -127,6 +127,7 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
   ROTA_ASSIGN_OR_RETURN(in.effective_day,
                         Day(round.effective_date(), "round.effective_date"));
   in.seed = round.seed();
+  in.schools.reserve(frozen.schools_size());
   for (const auto& s : frozen.schools()) {
     rules::School o;
     o.id = IdOfName(s.name());
@@ -153,6 +154,7 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
     in.road_distances.push_back({IdOfName(r.school_a()), IdOfName(r.school_b()),
                                  r.metres(), r.minutes()});
   }
+  in.posts.reserve(frozen.posts_size());
   for (const auto& p : frozen.posts()) {
     rules::Post o;
     o.id = IdOfName(p.name());
@@ -164,10 +166,12 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
     o.stage = static_cast<rules::Stage>(p.stage());
     in.posts.push_back(std::move(o));
   }
+  in.teachers.reserve(frozen.teachers_size());
   for (const auto& t : frozen.teachers()) {
     ROTA_ASSIGN_OR_RETURN(rules::Teacher o, ToTeacher(t));
     in.teachers.push_back(std::move(o));
   }
+  in.applications.reserve(frozen.applications_size());
   for (const auto& a : frozen.applications()) {
     rules::Application o;
     o.teacher = IdOfName(a.teacher());
@@ -175,6 +179,7 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
     o.voluntary = a.voluntary();
     in.applications.push_back(std::move(o));
   }
+  in.applicants.reserve(frozen.applicants_size());
   for (const auto& a : frozen.applicants()) {
     rules::Applicant o;
     o.id = IdOfName(a.name());
@@ -187,9 +192,11 @@ absl::StatusOr<rules::CountyInputs> ToCountyInputs(
     o.channel = static_cast<rules::Channel>(a.channel());
     o.interview_passed = a.interview_passed();
     o.written_score = a.written_score();
+    o.preferences.reserve(a.preferences_size());
     for (const auto& p : a.preferences()) o.preferences.push_back(IdOfName(p));
     in.applicants.push_back(std::move(o));
   }
+  in.recruitment_posts.reserve(frozen.recruitment_posts_size());
   for (const auto& p : frozen.recruitment_posts()) {
     rules::RecruitmentPost o;
     o.id = IdOfName(p.name());

@@ -1,5 +1,6 @@
 #include "service/round_recruitment.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -34,11 +35,18 @@ int32_t BundledTermYears(const rules::RecruitmentPost& post,
 std::vector<rota::v1::EligibilityEntry> RecruitmentEligibility(
     const FrozenEngineInputs& frozen) {
   const rules::RecruitmentPolicy& rp = frozen.policy.recruitment;
-  std::map<std::string, const rules::Applicant*> applicants;
-  for (const auto& a : frozen.inputs.applicants) applicants[a.id] = &a;
+  // Applicant id order (ids are unique: they are the registry's keys).
+  std::vector<const rules::Applicant*> applicants;
+  applicants.reserve(frozen.inputs.applicants.size());
+  for (const auto& a : frozen.inputs.applicants) applicants.push_back(&a);
+  std::sort(applicants.begin(), applicants.end(),
+            [](const rules::Applicant* x, const rules::Applicant* y) {
+              return x->id < y->id;
+            });
   std::vector<rota::v1::EligibilityEntry> out;
   out.reserve(applicants.size());
-  for (const auto& [id, a] : applicants) {
+  for (const rules::Applicant* a : applicants) {
+    const std::string& id = a->id;
     const bool male = a->gender == rules::Gender::kMale;
     rota::v1::EligibilityEntry e;
     e.set_teacher(Name(frozen.county, "applicants", id));

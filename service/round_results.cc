@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
@@ -374,8 +375,11 @@ absl::Status NewTeachersOfHires(
     const std::vector<rota::v1::Placement>& placements,
     const CommitContext& context, std::vector<rota::v1::Teacher>* created,
     rota::v1::RoundCommitted* c) {
-  std::map<std::string, const rota::v1::Applicant*> applicants;
+  absl::flat_hash_map<absl::string_view, const rota::v1::Applicant*> applicants;
+  applicants.reserve(frozen.applicants_size());
   for (const auto& a : frozen.applicants()) applicants[a.name()] = &a;
+  // Schools already found in the registry (hires share a few hundred).
+  absl::flat_hash_set<std::string> schools_found;
   for (const auto& p : placements) {
     if (p.outcome() != rota::v1::RECRUITED) continue;
     auto a = applicants.find(p.teacher());
@@ -394,6 +398,7 @@ absl::Status NewTeachersOfHires(
                        "open a new round"));
     }
     for (const std::string* school : {&p.to_school(), &t.school()}) {
+      if (schools_found.contains(*school)) continue;
       ROTA_ASSIGN_OR_RETURN(auto s, state.Get(keys::School(IdOfName(*school))));
       if (!s.has_value()) {
         return PreconditionFailed(
@@ -402,6 +407,7 @@ absl::Status NewTeachersOfHires(
                          "'s placement was deleted after the freeze; cancel "
                          "and open a new round"));
       }
+      schools_found.insert(*school);
     }
     c->add_teachers(t.name());
     *c->add_placements() = p;

@@ -393,12 +393,13 @@ absl::Status ValidateRecruitment(
     std::set<std::string_view> seen;
     for (size_t i = 0; i < a->preferences.size(); ++i) {
       const std::string& p = a->preferences[i];
-      std::string pf = absl::StrCat(f, ".preferences[", i, "]");
+      // The field's name only when it is wrong.
+      auto pf = [&] { return absl::StrCat(f, ".preferences[", i, "]"); };
       if (!posts.count(p)) {
-        return Bad(pf, absl::StrCat("unknown recruitment post \"", p, "\""));
+        return Bad(pf(), absl::StrCat("unknown recruitment post \"", p, "\""));
       }
       if (!seen.insert(p).second) {
-        return Bad(pf, absl::StrCat("\"", p, "\" listed twice"));
+        return Bad(pf(), absl::StrCat("\"", p, "\" listed twice"));
       }
     }
   }

@@ -19,7 +19,6 @@
 #include "engine/model.h"
 #include "engine/rules/hard_rule.h"
 #include "engine/rules/internal/strings.h"
-
 namespace rota::engine::rules {
 
 using internal::Sv;
@@ -137,6 +136,8 @@ class Run {
   std::vector<PostInfo> posts_;  // id order
   std::map<std::string, int32_t> post_index_;
   std::vector<const Applicant*> apps_;  // id order
+  // Post index of each listed post, per applicant (apps_ order).
+  std::vector<std::vector<int32_t>> prefs_;
   std::map<std::string, Pin> pins_;
   // (applicant index, post index) struck by the relative floor.
   std::set<std::pair<int32_t, int32_t>> struck_;
@@ -167,12 +168,19 @@ absl::Status Run::Prepare() {
   for (const Applicant& a : in_.applicants) apps_.push_back(&a);
   std::sort(apps_.begin(), apps_.end(),
             [](auto* a, auto* b) { return a->id < b->id; });
+  prefs_.resize(apps_.size());
+  for (size_t i = 0; i < apps_.size(); ++i) {
+    prefs_[i].reserve(apps_[i]->preferences.size());
+    for (const std::string& id : apps_[i]->preferences)
+      prefs_[i].push_back(post_index_.at(id));
+  }
   for (const Override& o : in_.overrides) {
     pins_[o.teacher] = Pin{o.to, o.reason, false};
   }
   for (const Lock& l : in_.locks) pins_[l.teacher] = Pin{l.to, l.reason, true};
-  std::map<std::string, const Applicant*> by_id;
-  for (const Applicant* a : apps_) by_id.emplace(a->id, a);
+  std::map<std::string, const Applicant*> by_id;  // only the pins need it
+  if (!pins_.empty())
+    for (const Applicant* a : apps_) by_id.emplace(a->id, a);
   for (const auto& [who, pin] : pins_) {
     if (pin.to.empty()) continue;
     const Applicant& a = *by_id.at(who);
@@ -215,10 +223,10 @@ absl::Status Run::Prepare() {
 void Run::SetReserves() {
   // Eligible pool of each post by sex (kSameRate).
   std::vector<int64_t> pool_f(posts_.size(), 0), pool_m(posts_.size(), 0);
-  for (const Applicant* a : apps_) {
+  for (size_t i = 0; i < apps_.size(); ++i) {
+    const Applicant* a = apps_[i];
     if (pins_.count(a->id) || GateOf(*a) != Gate::kOk) continue;
-    for (const std::string& id : a->preferences) {
-      int32_t j = post_index_.at(id);
+    for (int32_t j : prefs_[i]) {
       if (!Qualified(*a, posts_[j])) continue;
       (a->gender == Gender::kFemale ? pool_f : pool_m)[j]++;
     }
@@ -311,59 +319,61 @@ absl::Status Run::Match() {
   seat_.assign(n, SeatType::kNone);
   seat_channel_.assign(n, Channel::kUnspecified);
   rank_.assign(n, -1);
+  // The market is built once: between runs only struck pairs leave the
+  // lists.
+  engine::Model model;
+  model.lottery_seed = in_.seed;
+  for (const PostInfo& p : posts_) {
+    engine::Post mp;
+    mp.id = p.p->id;
+    mp.school = p.p->school;
+    mp.capacity = p.free_seats;
+    mp.subject = p.p->subject;
+    mp.stage = std::string(StageName(p.stage));
+    if (p.reserve_female > 0) {
+      mp.reserves.push_back({"gender:female", p.reserve_female});
+    }
+    if (p.reserve_male > 0) {
+      mp.reserves.push_back({"gender:male", p.reserve_male});
+    }
+    for (const auto& [ch, r] : p.reserve_channel) {
+      mp.reserves.push_back({ChannelGroup(ch), r});
+    }
+    mp.reserve_precedence =
+        rp_.precedence == RecruitmentPrecedence::kReserveFirst
+            ? engine::ReservePrecedence::kReserveFirst
+            : engine::ReservePrecedence::kOpenFirst;
+    model.posts.push_back(std::move(mp));
+  }
+  std::vector<int32_t> in_market;  // applicant index per market teacher
+  for (int32_t i = 0; i < n; ++i) {
+    const Applicant& a = *apps_[i];
+    if (pins_.count(a.id) || GateOf(a) != Gate::kOk) continue;
+    engine::Teacher t;
+    t.id = a.id;
+    t.gender = static_cast<engine::Gender>(a.gender);
+    t.subjects = a.subjects;
+    for (Stage s : a.certificate_stages) {
+      t.stages.push_back(std::string(StageName(s)));
+    }
+    t.groups = {ChannelGroup(a.channel)};
+    t.points = a.written_score;
+    for (TieBreaker tb : policy_.tie_chain) {
+      // Applicants have no service, school, title or evaluation: only
+      // "older" separates them.
+      t.tie_breakers.push_back(tb == TieBreaker::kOlder ? -int64_t{a.birth_day}
+                                                        : 0);
+    }
+    for (size_t k = 0; k < a.preferences.size(); ++k) {
+      if (!struck_.count({i, prefs_[i][k]})) {
+        t.preferences.push_back(a.preferences[k]);
+      }
+    }
+    model.teachers.push_back(std::move(t));
+    in_market.push_back(i);
+  }
   // At most one run per struck pair plus one.
   for (;;) {
-    engine::Model model;
-    model.lottery_seed = in_.seed;
-    for (const PostInfo& p : posts_) {
-      engine::Post mp;
-      mp.id = p.p->id;
-      mp.school = p.p->school;
-      mp.capacity = p.free_seats;
-      mp.subject = p.p->subject;
-      mp.stage = std::string(StageName(p.stage));
-      if (p.reserve_female > 0) {
-        mp.reserves.push_back({"gender:female", p.reserve_female});
-      }
-      if (p.reserve_male > 0) {
-        mp.reserves.push_back({"gender:male", p.reserve_male});
-      }
-      for (const auto& [ch, r] : p.reserve_channel) {
-        mp.reserves.push_back({ChannelGroup(ch), r});
-      }
-      mp.reserve_precedence =
-          rp_.precedence == RecruitmentPrecedence::kReserveFirst
-              ? engine::ReservePrecedence::kReserveFirst
-              : engine::ReservePrecedence::kOpenFirst;
-      model.posts.push_back(std::move(mp));
-    }
-    std::vector<int32_t> in_market;  // applicant index per market teacher
-    for (int32_t i = 0; i < n; ++i) {
-      const Applicant& a = *apps_[i];
-      if (pins_.count(a.id) || GateOf(a) != Gate::kOk) continue;
-      engine::Teacher t;
-      t.id = a.id;
-      t.gender = static_cast<engine::Gender>(a.gender);
-      t.subjects = a.subjects;
-      for (Stage s : a.certificate_stages) {
-        t.stages.push_back(std::string(StageName(s)));
-      }
-      t.groups = {ChannelGroup(a.channel)};
-      t.points = a.written_score;
-      for (TieBreaker tb : policy_.tie_chain) {
-        // Applicants have no service, school, title or evaluation: only
-        // "older" separates them.
-        t.tie_breakers.push_back(
-            tb == TieBreaker::kOlder ? -int64_t{a.birth_day} : 0);
-      }
-      for (const std::string& id : a.preferences) {
-        if (!struck_.count({i, post_index_.at(id)})) {
-          t.preferences.push_back(id);
-        }
-      }
-      model.teachers.push_back(std::move(t));
-      in_market.push_back(i);
-    }
     ROTA_ASSIGN_OR_RETURN(engine::Market market, engine::Compile(model));
     engine::MatchResult result;
     RunDeferredAcceptance(market, /*tenure=*/false, /*explain=*/false, &result);
@@ -455,6 +465,11 @@ absl::Status Run::Match() {
       if (apps_[i]->written_score <
           open_cutoff[j] - rp_.min_score_within_of_open_cutoff) {
         struck_.insert({i, j});
+        // Her list without the post, for the next run.
+        std::vector<std::string>& prefs =
+            model.teachers[market_of[i]].preferences;
+        auto at = std::find(prefs.begin(), prefs.end(), posts_[j].p->id);
+        if (at != prefs.end()) prefs.erase(at);
         struck = true;
       }
     }
@@ -492,9 +507,7 @@ RoundOutcome Run::Build(bool explanations) {
   // Who listed each post.
   std::vector<std::vector<int32_t>> listers(posts_.size());
   for (int32_t i = 0; i < n; ++i) {
-    for (const std::string& id : apps_[i]->preferences) {
-      listers[post_index_.at(id)].push_back(i);
-    }
+    for (int32_t j : prefs_[i]) listers[j].push_back(i);
   }
   // Posts table.
   RecruitmentResult& rr = out.recruitment;
@@ -626,63 +639,74 @@ RoundOutcome Run::Build(bool explanations) {
     pl.via = std::string(RouteSentence(pl.route));
     // Each listed post.
     for (size_t k = 0; k < a.preferences.size(); ++k) {
-      const int32_t q = post_index_.at(a.preferences[k]);
+      const int32_t q = prefs_[i][k];
       const PostInfo& p = posts_[q];
       ChoiceExplanation c;
       c.choice = p.p->id;
       c.rank = static_cast<int32_t>(k) + 1;
       c.teacher_points = a.written_score;
       c.admitted = static_cast<int32_t>(holders[q].size());
-      std::string label = absl::StrCat("choice ", k + 1, ", ", Where(p));
+      // The sentences only when explanations are asked for (the verdicts
+      // and competitors are always needed).
+      const std::string label =
+          explanations ? absl::StrCat("choice ", k + 1, ", ", Where(p)) : "";
       if (q == j) {
         c.verdict = Verdict::kGot;
-        c.sentence =
-            pin != pins_.end()
-                ? absl::StrCat(label, ": placed there by ", pl.via, " (",
-                               pin->second.reason, ")")
-                : absl::StrCat(
-                      label, ": hired on a seat ",
-                      seat_[i] == SeatType::kOpen
-                          ? std::string("open to all, on ") +
-                                std::string(His(a.gender)) + " score"
-                      : seat_[i] == SeatType::kReservedChannel
-                          ? absl::StrCat("reserved for the ",
-                                         Sv(ChannelName(a.channel)), " channel")
-                          : std::string(SeatTypeName(seat_[i])));
+        if (explanations)
+          c.sentence =
+              pin != pins_.end()
+                  ? absl::StrCat(label, ": placed there by ", pl.via, " (",
+                                 pin->second.reason, ")")
+                  : absl::StrCat(label, ": hired on a seat ",
+                                 seat_[i] == SeatType::kOpen
+                                     ? std::string("open to all, on ") +
+                                           std::string(His(a.gender)) + " score"
+                                 : seat_[i] == SeatType::kReservedChannel
+                                     ? absl::StrCat("reserved for the ",
+                                                    Sv(ChannelName(a.channel)),
+                                                    " channel")
+                                     : std::string(SeatTypeName(seat_[i])));
       } else if (pin != pins_.end()) {
         c.verdict = Verdict::kNotReached;
-        c.sentence = absl::StrCat(label, ": ", He(a.gender), " was placed by ",
-                                  pl.via, " (", pin->second.reason, ")");
+        if (explanations)
+          c.sentence =
+              absl::StrCat(label, ": ", He(a.gender), " was placed by ", pl.via,
+                           " (", pin->second.reason, ")");
       } else if (!Qualified(a, p)) {
         c.verdict = Verdict::kNotQualified;
-        c.sentence = absl::StrCat(label, ": qualification: the post needs ",
-                                  p.p->subject, " and a ",
-                                  Sv(StageName(p.stage)), " certificate");
+        if (explanations)
+          c.sentence = absl::StrCat(label, ": qualification: the post needs ",
+                                    p.p->subject, " and a ",
+                                    Sv(StageName(p.stage)), " certificate");
       } else if (gate == Gate::kInterview) {
         c.verdict = Verdict::kNotReached;
-        c.sentence = absl::StrCat(label, ": interview gate: ", He(a.gender),
-                                  " did not pass the interview");
+        if (explanations)
+          c.sentence = absl::StrCat(label, ": interview gate: ", He(a.gender),
+                                    " did not pass the interview");
       } else if (gate == Gate::kBelowFloor) {
         c.verdict = Verdict::kNotReached;
-        c.sentence = absl::StrCat(label, ": minimum score: ", His(a.gender),
-                                  " written score ", Score(a.written_score),
-                                  " is below ", Score(rp_.min_score));
+        if (explanations)
+          c.sentence = absl::StrCat(label, ": minimum score: ", His(a.gender),
+                                    " written score ", Score(a.written_score),
+                                    " is below ", Score(rp_.min_score));
       } else if (j >= 0 &&
                  std::find(a.preferences.begin(), a.preferences.end(),
                            posts_[j].p->id) <
                      a.preferences.begin() + static_cast<int64_t>(k)) {
         c.verdict = Verdict::kBetterChoiceHeld;
-        c.sentence =
-            absl::StrCat(label, ": ", He(a.gender), " was hired at a post ",
-                         He(a.gender), " ranks higher");
+        if (explanations)
+          c.sentence =
+              absl::StrCat(label, ": ", He(a.gender), " was hired at a post ",
+                           He(a.gender), " ranks higher");
       } else if (struck_.count({i, q})) {
         c.verdict = Verdict::kNotReached;
-        c.sentence = absl::StrCat(
-            label, ": relative floor: ", His(a.gender), " score ",
-            Score(a.written_score), " is more than ",
-            Score(rp_.min_score_within_of_open_cutoff),
-            " points below the lowest score on an open seat there (",
-            Score(rr.posts[q].open_cutoff), "), so no reserved seat");
+        if (explanations)
+          c.sentence = absl::StrCat(
+              label, ": relative floor: ", His(a.gender), " score ",
+              Score(a.written_score), " is more than ",
+              Score(rp_.min_score_within_of_open_cutoff),
+              " points below the lowest score on an open seat there (",
+              Score(rr.posts[q].open_cutoff), "), so no reserved seat");
       } else {
         // Lost on score or to a reserve. The lowest-ranked holder who
         // outranks her; else the holder she outranks (a reserved seat).
@@ -700,33 +724,36 @@ RoundOutcome Run::Build(bool explanations) {
           c.verdict = Verdict::kReserved;
           c.competitor = b.id;
           c.competitor_points = b.written_score;
-          c.sentence = absl::StrCat(
-              label, ": the seat ", He(a.gender), " would take is ",
-              seat_[below] == SeatType::kReservedChannel
-                  ? absl::StrCat("reserved for the ",
-                                 Sv(ChannelName(b.channel)), " channel")
-                  : std::string(SeatTypeName(seat_[below])),
-              ": it went to ", Who(b), " with ", Score(b.written_score),
-              " against ", His(a.gender), " ", Score(a.written_score));
+          if (explanations)
+            c.sentence = absl::StrCat(
+                label, ": the seat ", He(a.gender), " would take is ",
+                seat_[below] == SeatType::kReservedChannel
+                    ? absl::StrCat("reserved for the ",
+                                   Sv(ChannelName(b.channel)), " channel")
+                    : std::string(SeatTypeName(seat_[below])),
+                ": it went to ", Who(b), " with ", Score(b.written_score),
+                " against ", His(a.gender), " ", Score(a.written_score));
         } else if (above >= 0) {
           const Applicant& b = *apps_[above];
           c.verdict = Verdict::kFull;
           c.competitor = b.id;
           c.competitor_points = b.written_score;
-          c.sentence = absl::StrCat(
-              label, ": all ", holders[q].size(),
-              " seats went to applicants ranked above ", His(a.gender),
-              "; the last of them is ", Who(b), " with ",
-              Score(b.written_score), " against ", His(a.gender), " ",
-              Score(a.written_score),
-              b.written_score == a.written_score
-                  ? " (equal score: the tie chain, then the lottery)"
-                  : "");
+          if (explanations)
+            c.sentence = absl::StrCat(
+                label, ": all ", holders[q].size(),
+                " seats went to applicants ranked above ", His(a.gender),
+                "; the last of them is ", Who(b), " with ",
+                Score(b.written_score), " against ", His(a.gender), " ",
+                Score(a.written_score),
+                b.written_score == a.written_score
+                    ? " (equal score: the tie chain, then the lottery)"
+                    : "");
         } else {
           c.verdict = Verdict::kFull;
-          c.sentence = absl::StrCat(label,
-                                    ": its seats were placed by locks "
-                                    "or overrides");
+          if (explanations)
+            c.sentence = absl::StrCat(label,
+                                      ": its seats were placed by locks "
+                                      "or overrides");
         }
         if (!c.competitor.empty()) {
           ar.beaten.push_back({p.p->id, c.competitor, c.competitor_points});
