@@ -123,10 +123,11 @@ std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
     std::printf(
         "itinerant: %lld coverage lines (%lld periods a week), %lld needing "
         "teachers from other schools (the demands); %lld periods covered by "
-        "%zu itinerant teachers, %lld uncovered\n",
+        "%zu itinerant teachers, %lld uncovered, %d re-plans\n",
         static_cast<long long>(lines), static_cast<long long>(periods),
         static_cast<long long>(needed), static_cast<long long>(covered),
-        outcome->placements.size(), static_cast<long long>(uncovered));
+        outcome->placements.size(), static_cast<long long>(uncovered),
+        static_cast<int>(outcome->itinerant.replans));
   }
   return Ms(e0, e1);
 }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -112,14 +113,26 @@ class Run {
     return absl::StrCat(t.display_name.empty() ? t.id : t.display_name, " (",
                         t.id, ")");
   }
+  int SchoolIndex(const std::string& id) const { return school_index_.at(id); }
   const School& SchoolOf(const std::string& id) const {
-    return *schools_.at(id);
+    return in_.schools[SchoolIndex(id)];
   }
+  static uint64_t PairKey(int a, int b) {
+    return (uint64_t{static_cast<uint32_t>(a)} << 32) |
+           static_cast<uint32_t>(b);
+  }
+  // The road row of the pair, else the straight-line fallback (computed once
+  // per ordered pair).
   Trip TravelOf(const std::string& a, const std::string& b) const {
     if (a == b) return {};
-    auto it = roads_.find(a < b ? std::make_pair(a, b) : std::make_pair(b, a));
+    const int ia = SchoolIndex(a), ib = SchoolIndex(b);
+    auto it = roads_.find(ia < ib ? PairKey(ia, ib) : PairKey(ib, ia));
     if (it != roads_.end()) return it->second;
-    return StraightLineTrip(pol_, SchoolOf(a), SchoolOf(b));
+    auto [line, fresh] = straight_.try_emplace(PairKey(ia, ib));
+    if (fresh) {
+      line->second = StraightLineTrip(pol_, in_.schools[ia], in_.schools[ib]);
+    }
+    return line->second;
   }
   Trip TripOf(const Candidate& c, const std::string& school) const {
     return TravelOf(c.t->school, school);
@@ -136,9 +149,13 @@ class Run {
   const CountyInputs& in_;
   const ItinerantTeachingPolicy& pol_;
   const OutcomeOptions& options_;
-  std::map<std::string, const School*> schools_;
-  std::map<std::pair<std::string, std::string>, Trip> roads_;  // a < b
-  std::vector<const Teacher*> teachers_;                       // by id
+  // School id -> index in in_.schools.
+  absl::flat_hash_map<std::string, int> school_index_;
+  absl::flat_hash_map<uint64_t, Trip> roads_;  // PairKey(a, b), a < b
+  mutable absl::flat_hash_map<uint64_t, Trip> straight_;  // PairKey(a, b)
+  std::vector<const Teacher*> teachers_;                  // by id
+  // Zone key -> its teachers, by id.
+  std::map<std::string, std::vector<const Teacher*>> zone_teachers_;
   std::vector<Line> lines_;             // school, subject, stage order
   std::vector<Candidate> cands_;        // by teacher id
   std::map<std::string, int> cand_of_;  // teacher id -> index
@@ -155,15 +172,19 @@ class Run {
 };
 
 void Run::Prepare() {
-  for (const School& s : in_.schools) schools_.emplace(s.id, &s);
+  for (int i = 0; i < static_cast<int>(in_.schools.size()); ++i) {
+    school_index_.emplace(in_.schools[i].id, i);
+  }
   for (const RoadDistance& r : in_.road_distances) {
-    roads_[r.school_a < r.school_b ? std::make_pair(r.school_a, r.school_b)
-                                   : std::make_pair(r.school_b, r.school_a)] = {
-        r.metres, r.minutes};
+    const int a = SchoolIndex(r.school_a), b = SchoolIndex(r.school_b);
+    roads_[a < b ? PairKey(a, b) : PairKey(b, a)] = {r.metres, r.minutes};
   }
   for (const Teacher& t : in_.teachers) teachers_.push_back(&t);
   std::sort(teachers_.begin(), teachers_.end(),
             [](const Teacher* a, const Teacher* b) { return a->id < b->id; });
+  for (const Teacher* t : teachers_) {
+    zone_teachers_[ZoneKey(SchoolOf(t->school))].push_back(t);
+  }
   std::set<std::string> shortage(pol_.shortage_subjects.begin(),
                                  pol_.shortage_subjects.end());
   for (const PeriodRequirement& r : in_.period_requirements) {
@@ -207,6 +228,8 @@ void Run::Prepare() {
     day_mask = 0;
     for (int32_t d : pol_.visit_days) day_mask |= 3u << (2 * d);
   }
+  std::set<std::pair<std::string, Stage>> taught;  // lines' subject x stage
+  for (const Line& l : lines_) taught.emplace(l.req->subject, l.req->stage);
   for (const Teacher* t : teachers_) {
     Candidate c;
     c.t = t;
@@ -233,7 +256,11 @@ void Run::Prepare() {
     }
     if (c.spare == 0) continue;
     bool any = false;
-    for (const Line& l : lines_) any = any || Qualifies(*t, *l.req);
+    for (const std::string& subject : t->subjects) {
+      for (Stage st : t->certificate_stages) {
+        any = any || taught.count({subject, st}) > 0;
+      }
+    }
     if (!any) continue;
     cand_of_[t->id] = static_cast<int>(cands_.size());
     cands_.push_back(std::move(c));
@@ -397,10 +424,10 @@ UncoveredReason Run::ReasonFor(int li) const {
   bool qualified = false, reachable = false, eligible = false;
   bool all_at_cap = true, any_school_cap = false;
   bool excluded_with_spare = false;
-  for (const Teacher* t : teachers_) {
-    if (!Qualifies(*t, r) || ZoneKey(SchoolOf(t->school)) != ZoneKey(s)) {
-      continue;
-    }
+  auto zone = zone_teachers_.find(ZoneKey(s));
+  if (zone == zone_teachers_.end()) return UncoveredReason::kNoQualifiedTeacher;
+  for (const Teacher* t : zone->second) {
+    if (!Qualifies(*t, r)) continue;
     qualified = true;
     if (!Reachable(*t, r.school)) continue;
     reachable = true;
