@@ -88,6 +88,9 @@ struct Cut {
 
 using Arc = internal::ItinerantArc;
 
+// Solves a zone's branch and bound may spend beyond the re-plan.
+constexpr int kBranchSolves = 64;
+
 class Run {
  public:
   Run(const CountyInputs& in, const RoundPolicy& policy,
@@ -102,8 +105,34 @@ class Run {
 
  private:
   void Prepare();
+  // One zone's flow under `cuts`: periods per (candidate, line), the value
+  // of each objective and the network (when captured).
+  using Value = std::array<int64_t, kStages>;
+  struct ZoneFlow {
+    std::map<std::pair<int, int>, int32_t> periods;
+    Value value{};
+    bool pruned = false;  // stopped early: not better than the bound
+    internal::ItinerantZoneNetwork network;
+  };
+  using Cuts = std::map<std::pair<int, std::string>, Cut>;
+  // A candidate whose visits break the school cap (too_many) or do not fit
+  // her half-days; one of `visits` (school order) must shrink. `pick` is the
+  // re-plan's choice.
+  struct Breach {
+    int cand = -1;
+    bool too_many = false;
+    std::vector<std::pair<std::string, int32_t>> visits;
+    std::string pick;
+  };
   absl::Status SolveZone(const std::string& zone, const std::vector<int>& lines,
                          const std::vector<int>& cands);
+  absl::Status SolveCut(const std::string& zone, const std::vector<int>& lines,
+                        const std::vector<int>& cands, const Cuts& cuts,
+                        const Value* bound, ZoneFlow* out) const;
+  std::vector<Breach> Breaches(const ZoneFlow& f,
+                               const std::vector<int>& cands) const;
+  // The cut that shrinks b's visit to `school`.
+  Cut CutFor(const Breach& b, const std::string& school) const;
   void Finish(RoundOutcome* out);
   UncoveredReason ReasonFor(int line) const;
   // "一村小学 (s-v1)".
@@ -267,155 +296,246 @@ void Run::Prepare() {
   }
 }
 
+absl::Status Run::SolveCut(const std::string& zone,
+                           const std::vector<int>& lines,
+                           const std::vector<int>& cands, const Cuts& cuts,
+                           const Value* bound, ZoneFlow* out) const {
+  const int32_t P = pol_.periods_per_half_day;
+  std::vector<Arc> arcs;
+  int nodes = 2;  // 0 source, 1 sink
+  int64_t total = 0;
+  std::map<int, int> line_node;
+  for (int l : lines) {
+    if (lines_[l].need <= 0) continue;
+    line_node[l] = nodes++;
+    arcs.push_back({line_node[l], 1, 0, lines_[l].need, {-1, 0, 0, 0}});
+  }
+  // Flow arcs to read back: (arc, cand, line).
+  std::vector<std::tuple<int, int, int>> reads;
+  for (int ci : cands) {
+    const Candidate& c = cands_[ci];
+    const Teacher& t = *c.t;
+    const int tn = nodes++;
+    const int away = nodes++;
+    total += c.spare;
+    for (int k = 1; k <= c.spare; ++k) {
+      arcs.push_back(
+          {0, tn, 0, 1, {0, 0, 0, 2 * int64_t{t.weekly_load + k} - 1}});
+    }
+    arcs.push_back({tn,
+                    away,
+                    0,
+                    int64_t{P} * c.half_days,
+                    {0, pol_.volunteers_first && !c.volunteer ? 1 : 0, 0, 0}});
+    std::map<std::string, std::vector<int>> by_school;
+    for (const auto& [l, ln] : line_node) {
+      const PeriodRequirement& r = *lines_[l].req;
+      if (!Qualifies(t, r)) continue;
+      if (r.school == t.school) {
+        reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
+        arcs.push_back({tn, ln, 0, c.spare, {}});
+        continue;
+      }
+      if (!c.only_school.empty() && c.only_school != r.school) continue;
+      if (c.half_days == 0 || !Reachable(t, r.school)) continue;
+      by_school[r.school].push_back(l);
+    }
+    for (const auto& [school, ls] : by_school) {
+      int64_t cap = int64_t{P} * c.half_days;
+      if (auto it = cuts.find({ci, school}); it != cuts.end()) {
+        cap = std::min<int64_t>(cap, it->second.cap);
+      }
+      if (cap <= 0) continue;
+      const int ts = nodes++;
+      arcs.push_back({away, ts, 0, cap, {0, 0, TripOf(c, school).metres, 0}});
+      for (int l : ls) {
+        reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
+        arcs.push_back({ts, line_node[l], 0, c.spare, {}});
+      }
+    }
+  }
+  arcs.push_back({0, 1, 0, total, {}});
+  if (capture_ != nullptr) out->network = {zone, nodes, total, arcs, {}};
+  const std::vector<Arc> original = arcs;
+  std::vector<int64_t> flow;
+  out->pruned = false;
+  out->value = {};
+  for (int stage = 0; stage < kStages; ++stage) {
+    MinCostFlowProblem p;
+    for (int v = 0; v < nodes; ++v)
+      p.AddNode(v == 0 ? total : v == 1 ? -total : 0);
+    for (const Arc& a : arcs) {
+      p.AddArc(a.tail, a.head, a.lower, a.upper, a.cost[stage]);
+    }
+    ROTA_ASSIGN_OR_RETURN(MinCostFlowResult r, SolveMinCostFlow(p));
+    if (r.status != FlowStatus::kOptimal) {
+      return absl::InternalError(
+          absl::StrCat("itinerant teaching: zone flow infeasible: ",
+                       r.infeasibility.reason));
+    }
+    absl::StatusOr<int64_t> check =
+        CheckMinCostFlowCertificate(p, r.flow, r.potential);
+    if (!check.ok()) {
+      return absl::InternalError(
+          absl::StrCat("itinerant teaching: optimality certificate failed: ",
+                       check.status().message()));
+    }
+    // Keep only this objective's optimal solutions for the next one.
+    for (size_t i = 0; i < arcs.size(); ++i) {
+      Arc& a = arcs[i];
+      int64_t rc = a.cost[stage] + r.potential[a.tail] - r.potential[a.head];
+      if (rc > 0) a.upper = a.lower;
+      if (rc < 0) a.lower = a.upper;
+    }
+    flow = std::move(r.flow);
+    // This objective's optimum is known now: stop once the flow cannot be
+    // better than `bound`.
+    for (size_t i = 0; i < original.size(); ++i) {
+      out->value[stage] += original[i].cost[stage] * flow[i];
+    }
+    if (bound != nullptr) {
+      if (out->value[stage] > (*bound)[stage] ||
+          (stage == kStages - 1 && out->value[stage] == (*bound)[stage])) {
+        out->pruned = true;
+        return absl::OkStatus();
+      }
+      if (out->value[stage] < (*bound)[stage]) bound = nullptr;
+    }
+  }
+  out->periods.clear();
+  for (const auto& [arc, ci, l] : reads) {
+    if (flow[arc] > 0) out->periods[{ci, l}] = static_cast<int32_t>(flow[arc]);
+  }
+  if (capture_ != nullptr) out->network.flow = std::move(flow);
+  return absl::OkStatus();
+}
+
+std::vector<Run::Breach> Run::Breaches(const ZoneFlow& f,
+                                       const std::vector<int>& cands) const {
+  const int32_t P = pol_.periods_per_half_day;
+  std::vector<Breach> out;
+  for (int ci : cands) {
+    const Candidate& c = cands_[ci];
+    std::map<std::string, int32_t> visits;
+    for (auto it = f.periods.lower_bound({ci, 0});
+         it != f.periods.end() && it->first.first == ci; ++it) {
+      const std::string& school = lines_[it->first.second].req->school;
+      if (school != c.t->school) visits[school] += it->second;
+    }
+    int32_t halves = 0;
+    for (const auto& [s, x] : visits) halves += CeilDiv(x, P);
+    Breach b;
+    b.cand = ci;
+    b.too_many =
+        static_cast<int32_t>(visits.size()) > pol_.max_schools_per_teacher - 1;
+    if (!b.too_many && halves <= c.half_days) continue;
+    // The visit the re-plan cuts: fewest periods (school cap) or smallest
+    // remainder (half-days), then farthest, then highest id.
+    int32_t pick_key = 0;
+    int64_t pick_metres = 0;
+    for (const auto& [s, x] : visits) {
+      const int32_t key = b.too_many ? x : (x % P == 0 ? P + 1 : x % P);
+      const int64_t metres = TripOf(c, s).metres;
+      // Later schools have higher ids, so ">=" on metres prefers them.
+      if (b.pick.empty() || key < pick_key ||
+          (key == pick_key && metres >= pick_metres)) {
+        b.pick = s;
+        pick_key = key;
+        pick_metres = metres;
+      }
+    }
+    b.visits.assign(visits.begin(), visits.end());
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+Cut Run::CutFor(const Breach& b, const std::string& school) const {
+  if (b.too_many) return {0, UncoveredReason::kSchoolCap};
+  const int32_t P = pol_.periods_per_half_day;
+  int32_t x = 0;
+  for (const auto& [s, periods] : b.visits) {
+    if (s == school) x = periods;
+  }
+  // One half-day fewer at `school`.
+  return {P * (CeilDiv(x, P) - 1), UncoveredReason::kHalfDayClash};
+}
+
 absl::Status Run::SolveZone(const std::string& zone,
                             const std::vector<int>& lines,
                             const std::vector<int>& cands) {
-  const int32_t P = pol_.periods_per_half_day;
+  // 4. The re-plan: cut each breaching teacher's picked visit and solve
+  // again until every teacher's visits fit.
+  Cuts cuts;
+  int32_t replans = 0;
+  ZoneFlow root;
+  ROTA_RETURN_IF_ERROR(SolveCut(zone, lines, cands, cuts, nullptr, &root));
+  ZoneFlow best = root;
   for (;;) {
-    std::vector<Arc> arcs;
-    int nodes = 2;  // 0 source, 1 sink
-    int64_t total = 0;
-    std::map<int, int> line_node;
-    for (int l : lines) {
-      if (lines_[l].need <= 0) continue;
-      line_node[l] = nodes++;
-      arcs.push_back({line_node[l], 1, 0, lines_[l].need, {-1, 0, 0, 0}});
+    const std::vector<Breach> breaches = Breaches(best, cands);
+    if (breaches.empty()) break;
+    for (const Breach& b : breaches) {
+      cuts[{b.cand, b.pick}] = CutFor(b, b.pick);
+      ++replans;
     }
-    // Flow arcs to read back: (arc, cand, line).
-    std::vector<std::tuple<int, int, int>> reads;
-    for (int ci : cands) {
-      const Candidate& c = cands_[ci];
-      const Teacher& t = *c.t;
-      const int tn = nodes++;
-      const int away = nodes++;
-      total += c.spare;
-      for (int k = 1; k <= c.spare; ++k) {
-        arcs.push_back(
-            {0, tn, 0, 1, {0, 0, 0, 2 * int64_t{t.weekly_load + k} - 1}});
-      }
-      arcs.push_back(
-          {tn,
-           away,
-           0,
-           int64_t{P} * c.half_days,
-           {0, pol_.volunteers_first && !c.volunteer ? 1 : 0, 0, 0}});
-      std::map<std::string, std::vector<int>> by_school;
-      for (const auto& [l, ln] : line_node) {
-        const PeriodRequirement& r = *lines_[l].req;
-        if (!Qualifies(t, r)) continue;
-        if (r.school == t.school) {
-          reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
-          arcs.push_back({tn, ln, 0, c.spare, {}});
-          continue;
-        }
-        if (!c.only_school.empty() && c.only_school != r.school) continue;
-        if (c.half_days == 0 || !Reachable(t, r.school)) continue;
-        by_school[r.school].push_back(l);
-      }
-      for (const auto& [school, ls] : by_school) {
-        int64_t cap = int64_t{P} * c.half_days;
-        if (auto it = cuts_.find({ci, school}); it != cuts_.end()) {
-          cap = std::min<int64_t>(cap, it->second.cap);
-        }
-        if (cap <= 0) continue;
-        const int ts = nodes++;
-        arcs.push_back({away, ts, 0, cap, {0, 0, TripOf(c, school).metres, 0}});
-        for (int l : ls) {
-          reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
-          arcs.push_back({ts, line_node[l], 0, c.spare, {}});
-        }
-      }
-    }
-    arcs.push_back({0, 1, 0, total, {}});
-    internal::ItinerantZoneNetwork network;
-    if (capture_ != nullptr) network = {zone, nodes, total, arcs, {}};
-    std::vector<int64_t> flow;
-    for (int stage = 0; stage < kStages; ++stage) {
-      MinCostFlowProblem p;
-      for (int v = 0; v < nodes; ++v)
-        p.AddNode(v == 0 ? total : v == 1 ? -total : 0);
-      for (const Arc& a : arcs) {
-        p.AddArc(a.tail, a.head, a.lower, a.upper, a.cost[stage]);
-      }
-      ROTA_ASSIGN_OR_RETURN(MinCostFlowResult r, SolveMinCostFlow(p));
-      if (r.status != FlowStatus::kOptimal) {
-        return absl::InternalError(
-            absl::StrCat("itinerant teaching: zone flow infeasible: ",
-                         r.infeasibility.reason));
-      }
-      absl::StatusOr<int64_t> check =
-          CheckMinCostFlowCertificate(p, r.flow, r.potential);
-      if (!check.ok()) {
-        return absl::InternalError(
-            absl::StrCat("itinerant teaching: optimality certificate failed: ",
-                         check.status().message()));
-      }
-      // Keep only this objective's optimal solutions for the next one.
-      for (size_t i = 0; i < arcs.size(); ++i) {
-        Arc& a = arcs[i];
-        int64_t rc = a.cost[stage] + r.potential[a.tail] - r.potential[a.head];
-        if (rc > 0) a.upper = a.lower;
-        if (rc < 0) a.lower = a.upper;
-      }
-      flow = std::move(r.flow);
-    }
-    for (int ci : cands) {
-      for (int l : lines) flow_.erase({ci, l});
-    }
-    for (const auto& [arc, ci, l] : reads) {
-      if (flow[arc] > 0) flow_[{ci, l}] = static_cast<int32_t>(flow[arc]);
-    }
-    // 4. Re-plan teachers whose visits do not fit.
-    bool again = false;
-    for (int ci : cands) {
-      const Candidate& c = cands_[ci];
-      std::map<std::string, int32_t> visits;
-      for (int l : lines) {
-        auto it = flow_.find({ci, l});
-        if (it == flow_.end() || lines_[l].req->school == c.t->school) {
-          continue;
-        }
-        visits[lines_[l].req->school] += it->second;
-      }
-      int32_t halves = 0;
-      for (const auto& [s, x] : visits) halves += CeilDiv(x, P);
-      const bool too_many = static_cast<int32_t>(visits.size()) >
-                            pol_.max_schools_per_teacher - 1;
-      if (!too_many && halves <= c.half_days) continue;
-      // The visit to cut: fewest periods (school cap) or smallest remainder
-      // (half-days), then farthest, then highest id.
-      std::string pick;
-      int32_t pick_key = 0;
-      int64_t pick_metres = 0;
-      for (const auto& [s, x] : visits) {
-        const int32_t key = too_many ? x : (x % P == 0 ? P + 1 : x % P);
-        const int64_t metres = TripOf(c, s).metres;
-        // Later schools have higher ids, so ">=" on metres prefers them.
-        if (pick.empty() || key < pick_key ||
-            (key == pick_key && metres >= pick_metres)) {
-          pick = s;
-          pick_key = key;
-          pick_metres = metres;
-        }
-      }
-      Cut& cut = cuts_[{ci, pick}];
-      if (too_many) {
-        cut = {0, UncoveredReason::kSchoolCap};
-      } else {
-        int32_t x = visits[pick];
-        cut = {x - x % P, UncoveredReason::kHalfDayClash};
-      }
-      ++replans_;
-      again = true;
-    }
-    if (!again) {
-      if (capture_ != nullptr) {
-        network.flow = flow;
-        capture_->push_back(std::move(network));
-      }
-      return absl::OkStatus();
-    }
+    ROTA_RETURN_IF_ERROR(SolveCut(zone, lines, cands, cuts, nullptr, &best));
   }
+  // Then branch and bound from the unconstrained solve: a breaching teacher
+  // keeps a fitting plan only if one of her visits shrinks (loses a
+  // half-day, or goes for the school cap), so one branch per visit covers
+  // every fitting assignment; a branch whose flow is not lexicographically
+  // better than the best fitting one found cannot lead to a better one.
+  if (replans > 0) {
+    int budget = kBranchSolves;
+    std::set<std::vector<std::tuple<int, std::string, int32_t>>> seen;
+    struct Frame {
+      Cuts cuts;
+      int32_t depth = 0;
+      ZoneFlow flow;
+    };
+    absl::Status status;
+    auto explore = [&](auto&& self, const Frame& node) -> void {
+      if (!status.ok() || node.flow.pruned || !(node.flow.value < best.value)) {
+        return;
+      }
+      const std::vector<Breach> breaches = Breaches(node.flow, cands);
+      if (breaches.empty()) {
+        best = node.flow;
+        cuts = node.cuts;
+        replans = node.depth;
+        return;
+      }
+      const Breach& b = breaches.front();
+      std::vector<std::string> order = {b.pick};
+      for (const auto& [s, x] : b.visits) {
+        if (s != b.pick) order.push_back(s);
+      }
+      for (const std::string& s : order) {
+        if (budget <= 0) return;
+        Frame child;
+        child.cuts = node.cuts;
+        child.cuts[{b.cand, s}] = CutFor(b, s);
+        child.depth = node.depth + 1;
+        std::vector<std::tuple<int, std::string, int32_t>> key;
+        for (const auto& [k, cut] : child.cuts) {
+          key.emplace_back(k.first, k.second, cut.cap);
+        }
+        if (!seen.insert(std::move(key)).second) continue;
+        --budget;
+        const Value bound = best.value;
+        status = SolveCut(zone, lines, cands, child.cuts, &bound, &child.flow);
+        if (!status.ok()) return;
+        self(self, child);
+      }
+    };
+    explore(explore, Frame{{}, 0, std::move(root)});
+    ROTA_RETURN_IF_ERROR(status);
+  }
+  flow_.insert(best.periods.begin(), best.periods.end());
+  cuts_.insert(cuts.begin(), cuts.end());
+  replans_ += replans;
+  if (capture_ != nullptr) capture_->push_back(std::move(best.network));
+  return absl::OkStatus();
 }
 
 UncoveredReason Run::ReasonFor(int li) const {
