@@ -88,7 +88,7 @@ struct Cut {
 
 using Arc = internal::ItinerantArc;
 
-// Solves a zone's branch and bound may spend beyond the re-plan.
+// Solves the branch and bound may spend on one connected part of a zone.
 constexpr int kBranchSolves = 64;
 
 class Run {
@@ -108,8 +108,9 @@ class Run {
   // One zone's flow under `cuts`: periods per (candidate, line), the value
   // of each objective and the network (when captured).
   using Value = std::array<int64_t, kStages>;
+  using Periods = std::map<std::pair<int, int>, int32_t>;  // (cand, line)
   struct ZoneFlow {
-    std::map<std::pair<int, int>, int32_t> periods;
+    Periods periods;
     Value value{};
     bool pruned = false;  // stopped early: not better than the bound
     internal::ItinerantZoneNetwork network;
@@ -128,11 +129,29 @@ class Run {
                          const std::vector<int>& cands);
   absl::Status SolveCut(const std::string& zone, const std::vector<int>& lines,
                         const std::vector<int>& cands, const Cuts& cuts,
-                        const Value* bound, ZoneFlow* out) const;
+                        const Value* bound, ZoneFlow* out,
+                        const Periods* given = nullptr) const;
   std::vector<Breach> Breaches(const ZoneFlow& f,
                                const std::vector<int>& cands) const;
   // The cut that shrinks b's visit to `school`.
   Cut CutFor(const Breach& b, const std::string& school) const;
+  // Whether candidate c may teach line l (qualified, and at her own school
+  // or a school she may visit).
+  bool Serves(const Candidate& c, int l) const {
+    const PeriodRequirement& r = *lines_[l].req;
+    if (!Qualifies(*c.t, r)) return false;
+    if (r.school == c.t->school) return true;
+    if (!c.only_school.empty() && c.only_school != r.school) return false;
+    return c.half_days > 0 && Reachable(*c.t, r.school);
+  }
+  // The objectives' values of `periods` restricted to `cands`.
+  Value ValueOf(const Periods& periods, const std::vector<int>& cands) const;
+  // Branch and bound on one component of a zone whose re-plan cut visits;
+  // improves *best (periods, cuts, cuts made) only if strictly better.
+  absl::Status Improve(const std::string& zone, const std::vector<int>& lines,
+                       const std::vector<int>& cands, Value incumbent,
+                       Periods* periods, Cuts* cuts, int32_t* depth,
+                       bool* improved) const;
   void Finish(RoundOutcome* out);
   UncoveredReason ReasonFor(int line) const;
   // "一村小学 (s-v1)".
@@ -299,7 +318,8 @@ void Run::Prepare() {
 absl::Status Run::SolveCut(const std::string& zone,
                            const std::vector<int>& lines,
                            const std::vector<int>& cands, const Cuts& cuts,
-                           const Value* bound, ZoneFlow* out) const {
+                           const Value* bound, ZoneFlow* out,
+                           const Periods* given) const {
   const int32_t P = pol_.periods_per_half_day;
   std::vector<Arc> arcs;
   int nodes = 2;  // 0 source, 1 sink
@@ -329,15 +349,13 @@ absl::Status Run::SolveCut(const std::string& zone,
                     {0, pol_.volunteers_first && !c.volunteer ? 1 : 0, 0, 0}});
     std::map<std::string, std::vector<int>> by_school;
     for (const auto& [l, ln] : line_node) {
+      if (!Serves(c, l)) continue;
       const PeriodRequirement& r = *lines_[l].req;
-      if (!Qualifies(t, r)) continue;
       if (r.school == t.school) {
         reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
         arcs.push_back({tn, ln, 0, c.spare, {}});
         continue;
       }
-      if (!c.only_school.empty() && c.only_school != r.school) continue;
-      if (c.half_days == 0 || !Reachable(t, r.school)) continue;
       by_school[r.school].push_back(l);
     }
     for (const auto& [school, ls] : by_school) {
@@ -356,6 +374,41 @@ absl::Status Run::SolveCut(const std::string& zone,
   }
   arcs.push_back({0, 1, 0, total, {}});
   if (capture_ != nullptr) out->network = {zone, nodes, total, arcs, {}};
+  if (given != nullptr) {
+    // The network's flow carrying `given`: every other arc follows by
+    // conservation (unit arcs in cost order).
+    std::vector<int64_t> flow(arcs.size(), 0), out_of(nodes, 0), into(nodes, 0);
+    std::vector<char> read(arcs.size(), 0);
+    for (const auto& [arc, ci, l] : reads) {
+      auto it = given->find({ci, l});
+      flow[arc] = it == given->end() ? 0 : it->second;
+      read[arc] = 1;
+      out_of[arcs[arc].tail] += flow[arc];
+      into[arcs[arc].head] += flow[arc];
+    }
+    int64_t sent = 0;
+    for (size_t i = arcs.size(); i-- > 0;) {
+      const Arc& a = arcs[i];
+      if (read[i] || a.tail == 0 || a.head == 1) continue;
+      flow[i] = out_of[a.head];  // tn -> away, away -> ts
+      out_of[a.tail] += flow[i];
+    }
+    for (size_t i = 0; i < arcs.size(); ++i) {
+      const Arc& a = arcs[i];
+      if (a.tail == 0 && a.head != 1 && out_of[a.head] > 0) {
+        flow[i] = 1;  // unit arcs into a teacher node
+        --out_of[a.head];
+        ++sent;
+      } else if (a.head == 1 && a.tail != 0) {
+        flow[i] = into[a.tail];
+      } else if (a.tail == 0 && a.head == 1) {
+        flow[i] = total - sent;
+      }
+    }
+    out->periods = *given;
+    out->network.flow = std::move(flow);
+    return absl::OkStatus();
+  }
   const std::vector<Arc> original = arcs;
   std::vector<int64_t> flow;
   out->pruned = false;
@@ -461,79 +514,176 @@ Cut Run::CutFor(const Breach& b, const std::string& school) const {
   return {P * (CeilDiv(x, P) - 1), UncoveredReason::kHalfDayClash};
 }
 
+Run::Value Run::ValueOf(const Periods& periods,
+                        const std::vector<int>& cands) const {
+  Value v{};
+  for (int ci : cands) {
+    const Candidate& c = cands_[ci];
+    int64_t used = 0;
+    for (auto it = periods.lower_bound({ci, 0});
+         it != periods.end() && it->first.first == ci; ++it) {
+      const int32_t x = it->second;
+      const std::string& school = lines_[it->first.second].req->school;
+      used += x;
+      if (school == c.t->school) continue;
+      if (pol_.volunteers_first && !c.volunteer) v[1] += x;
+      v[2] += x * TripOf(c, school).metres;
+    }
+    const int64_t load = c.t->weekly_load;
+    v[0] -= used;
+    v[3] += (load + used) * (load + used) - load * load;
+  }
+  return v;
+}
+
+absl::Status Run::Improve(const std::string& zone,
+                          const std::vector<int>& lines,
+                          const std::vector<int>& cands, Value incumbent,
+                          Periods* periods, Cuts* cuts, int32_t* depth,
+                          bool* improved) const {
+  struct Frame {
+    Cuts cuts;
+    int32_t depth = 0;
+    ZoneFlow flow;
+  };
+  int budget = kBranchSolves;
+  std::set<std::vector<std::tuple<int, std::string, int32_t>>> seen;
+  absl::Status status;
+  auto explore = [&](auto&& self, const Frame& node) -> void {
+    if (!status.ok() || node.flow.pruned || !(node.flow.value < incumbent)) {
+      return;
+    }
+    const std::vector<Breach> breaches = Breaches(node.flow, cands);
+    if (breaches.empty()) {
+      incumbent = node.flow.value;
+      *periods = node.flow.periods;
+      *cuts = node.cuts;
+      *depth = node.depth;
+      *improved = true;
+      return;
+    }
+    const Breach& b = breaches.front();
+    std::vector<std::string> order = {b.pick};
+    for (const auto& [s, x] : b.visits) {
+      if (s != b.pick) order.push_back(s);
+    }
+    for (const std::string& s : order) {
+      if (budget <= 0) return;
+      Frame child;
+      child.cuts = node.cuts;
+      child.cuts[{b.cand, s}] = CutFor(b, s);
+      child.depth = node.depth + 1;
+      std::vector<std::tuple<int, std::string, int32_t>> key;
+      for (const auto& [k, cut] : child.cuts) {
+        key.emplace_back(k.first, k.second, cut.cap);
+      }
+      if (!seen.insert(std::move(key)).second) continue;
+      --budget;
+      const Value bound = incumbent;
+      status = SolveCut(zone, lines, cands, child.cuts, &bound, &child.flow);
+      if (!status.ok()) return;
+      self(self, child);
+    }
+  };
+  Frame root;
+  const Value bound = incumbent;
+  ROTA_RETURN_IF_ERROR(
+      SolveCut(zone, lines, cands, root.cuts, &bound, &root.flow));
+  explore(explore, root);
+  return status;
+}
+
 absl::Status Run::SolveZone(const std::string& zone,
                             const std::vector<int>& lines,
                             const std::vector<int>& cands) {
   // 4. The re-plan: cut each breaching teacher's picked visit and solve
   // again until every teacher's visits fit.
   Cuts cuts;
-  int32_t replans = 0;
-  ZoneFlow root;
-  ROTA_RETURN_IF_ERROR(SolveCut(zone, lines, cands, cuts, nullptr, &root));
-  ZoneFlow best = root;
+  std::map<int, int32_t> cut_count;  // per candidate
+  ZoneFlow best;
+  ROTA_RETURN_IF_ERROR(SolveCut(zone, lines, cands, cuts, nullptr, &best));
   for (;;) {
     const std::vector<Breach> breaches = Breaches(best, cands);
     if (breaches.empty()) break;
     for (const Breach& b : breaches) {
       cuts[{b.cand, b.pick}] = CutFor(b, b.pick);
-      ++replans;
+      ++cut_count[b.cand];
     }
     ROTA_RETURN_IF_ERROR(SolveCut(zone, lines, cands, cuts, nullptr, &best));
   }
-  // Then branch and bound from the unconstrained solve: a breaching teacher
-  // keeps a fitting plan only if one of her visits shrinks (loses a
-  // half-day, or goes for the school cap), so one branch per visit covers
-  // every fitting assignment; a branch whose flow is not lexicographically
-  // better than the best fitting one found cannot lead to a better one.
-  if (replans > 0) {
-    int budget = kBranchSolves;
-    std::set<std::vector<std::tuple<int, std::string, int32_t>>> seen;
-    struct Frame {
-      Cuts cuts;
-      int32_t depth = 0;
-      ZoneFlow flow;
+  // Then branch and bound from the uncut flow, on each connected part of
+  // the zone (candidates and the lines they may teach) where the re-plan
+  // cut: a breaching teacher keeps a fitting plan only if one of her visits
+  // shrinks (loses a half-day, or goes for the school cap), so one branch
+  // per visit covers every fitting assignment; a branch whose flow is not
+  // lexicographically better than the best fitting one found cannot lead
+  // to a better one. The parts are independent, so each is solved alone.
+  bool changed = false;
+  if (!cut_count.empty()) {
+    std::vector<int> zone_lines;
+    for (int l : lines) {
+      if (lines_[l].need > 0) zone_lines.push_back(l);
+    }
+    // Union-find over candidates [0, n) and lines [n, n + lines).
+    const int n = static_cast<int>(cands.size());
+    std::vector<int> parent(n + zone_lines.size());
+    for (size_t i = 0; i < parent.size(); ++i) parent[i] = static_cast<int>(i);
+    auto find = [&parent](int v) {
+      while (parent[v] != v) v = parent[v] = parent[parent[v]];
+      return v;
     };
-    absl::Status status;
-    auto explore = [&](auto&& self, const Frame& node) -> void {
-      if (!status.ok() || node.flow.pruned || !(node.flow.value < best.value)) {
-        return;
-      }
-      const std::vector<Breach> breaches = Breaches(node.flow, cands);
-      if (breaches.empty()) {
-        best = node.flow;
-        cuts = node.cuts;
-        replans = node.depth;
-        return;
-      }
-      const Breach& b = breaches.front();
-      std::vector<std::string> order = {b.pick};
-      for (const auto& [s, x] : b.visits) {
-        if (s != b.pick) order.push_back(s);
-      }
-      for (const std::string& s : order) {
-        if (budget <= 0) return;
-        Frame child;
-        child.cuts = node.cuts;
-        child.cuts[{b.cand, s}] = CutFor(b, s);
-        child.depth = node.depth + 1;
-        std::vector<std::tuple<int, std::string, int32_t>> key;
-        for (const auto& [k, cut] : child.cuts) {
-          key.emplace_back(k.first, k.second, cut.cap);
+    for (int i = 0; i < n; ++i) {
+      for (size_t j = 0; j < zone_lines.size(); ++j) {
+        if (Serves(cands_[cands[i]], zone_lines[j])) {
+          parent[find(i)] = find(n + static_cast<int>(j));
         }
-        if (!seen.insert(std::move(key)).second) continue;
-        --budget;
-        const Value bound = best.value;
-        status = SolveCut(zone, lines, cands, child.cuts, &bound, &child.flow);
-        if (!status.ok()) return;
-        self(self, child);
       }
-    };
-    explore(explore, Frame{{}, 0, std::move(root)});
-    ROTA_RETURN_IF_ERROR(status);
+    }
+    std::map<int, std::pair<std::vector<int>, std::vector<int>>> parts;
+    for (int i = 0; i < n; ++i) {
+      if (cut_count.count(cands[i])) parts[find(i)];
+    }
+    for (int i = 0; i < n; ++i) {
+      if (auto it = parts.find(find(i)); it != parts.end()) {
+        it->second.second.push_back(cands[i]);
+      }
+    }
+    for (size_t j = 0; j < zone_lines.size(); ++j) {
+      if (auto it = parts.find(find(n + static_cast<int>(j)));
+          it != parts.end()) {
+        it->second.first.push_back(zone_lines[j]);
+      }
+    }
+    for (const auto& [root, part] : parts) {
+      const auto& [part_lines, part_cands] = part;
+      Periods periods;
+      Cuts part_cuts;
+      int32_t depth = 0;
+      bool improved = false;
+      ROTA_RETURN_IF_ERROR(Improve(zone, part_lines, part_cands,
+                                   ValueOf(best.periods, part_cands), &periods,
+                                   &part_cuts, &depth, &improved));
+      if (!improved) continue;
+      changed = true;
+      for (int ci : part_cands) {
+        best.periods.erase(best.periods.lower_bound({ci, 0}),
+                           best.periods.lower_bound({ci + 1, 0}));
+        cuts.erase(cuts.lower_bound({ci, ""}), cuts.lower_bound({ci + 1, ""}));
+        cut_count.erase(ci);
+      }
+      best.periods.insert(periods.begin(), periods.end());
+      cuts.insert(part_cuts.begin(), part_cuts.end());
+      cut_count[part_cands.front()] += depth;
+    }
+  }
+  if (changed && capture_ != nullptr) {
+    const Periods periods = best.periods;
+    ROTA_RETURN_IF_ERROR(
+        SolveCut(zone, lines, cands, cuts, nullptr, &best, &periods));
   }
   flow_.insert(best.periods.begin(), best.periods.end());
   cuts_.insert(cuts.begin(), cuts.end());
-  replans_ += replans;
+  for (const auto& [ci, k] : cut_count) replans_ += k;
   if (capture_ != nullptr) capture_->push_back(std::move(best.network));
   return absl::OkStatus();
 }

@@ -48,10 +48,13 @@
 //     one branch per visit covers every fitting assignment, and a branch
 //     whose flow is not lexicographically better than the best fitting
 //     assignment found is pruned (its flow bounds every assignment below
-//     it). At most 64 extra solves per zone (depth first, the re-plan's
-//     pick first); within them the result is the lexicographic optimum
-//     over fitting assignments (itinerant_oracle_test.cc checks it by brute
-//     force), else the best found. ItinerantResult::replans counts the cuts
+//     it). The branch and bound runs on each connected part of the zone
+//     (candidates and the lines they may teach) where the re-plan cut, alone
+//     (the parts are independent), with at most 64 solves per part (depth
+//     first, the re-plan's pick first); within them the result is the
+//     lexicographic optimum over fitting assignments
+//     (itinerant_oracle_test.cc checks it by brute force), else the best
+//     found. ItinerantResult::replans counts the cuts
 //     behind the result. Half-days are then laid out in slot order (Monday
 //     morning first), schools by id: with the counts above this never
 //     fails.
