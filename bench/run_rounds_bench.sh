@@ -18,6 +18,9 @@ for kind in exchange hiring itinerant; do
   echo "== county: 2,000 teachers, 50 schools, $kind"
   ./build/bench/rounds_bench --teachers 2000 --schools 50 --kind "$kind" --repeat 5
 done
+echo "== county: 1,000 teachers, 50 schools, itinerant, all seven shortage subjects"
+./build/bench/rounds_bench --teachers 1000 --schools 50 --kind itinerant --repeat 5 \
+  --all-shortage-subjects
 if [[ "${1:-}" != "--quick" ]]; then
   for kind in exchange hiring itinerant; do
     echo "== prefecture: 100,000 teachers, 2,000 schools, $kind"
