@@ -41,8 +41,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -131,21 +134,35 @@ std::optional<double> TimeEngine(absl::StatusOr<rules::CountyInputs> inputs,
   static bool described = false;
   if (kind == rota::v1::ITINERANT_TEACHING && !described) {
     described = true;
-    int64_t lines = 0, needed = 0, periods = 0, covered = 0, uncovered = 0;
+    // Extra periods at her own school, per line.
+    std::map<std::tuple<std::string, std::string, rules::Stage>, int32_t>
+        own_extra;
+    for (const rules::ItinerantAssignment& a : outcome->itinerant.assignments) {
+      if (a.own_school) own_extra[{a.school, a.subject, a.stage}] += a.periods;
+    }
+    int64_t lines = 0, needed = 0, demands = 0, periods = 0, covered = 0,
+            uncovered = 0;
     for (const rules::CoverageLine& c : outcome->itinerant.coverage) {
       ++lines;
       periods += c.required;
       if (c.required > c.own) ++needed;
+      if (c.required > c.own - own_extra[{c.school, c.subject, c.stage}]) {
+        ++demands;
+      }
       covered += c.itinerant;
       uncovered += c.uncovered;
     }
     std::printf(
-        "itinerant: %lld coverage lines (%lld periods a week), %lld needing "
-        "teachers from other schools (the demands); %lld periods covered by "
-        "%zu itinerant teachers, %lld uncovered\n",
+        "itinerant: %lld coverage lines (%lld periods a week), %lld with "
+        "periods left after the own teachers' loads (the demands the round "
+        "assigns), %lld of them needing teachers from other schools; %lld "
+        "periods covered by %zu itinerant teachers, %lld uncovered, %d "
+        "re-plans\n",
         static_cast<long long>(lines), static_cast<long long>(periods),
-        static_cast<long long>(needed), static_cast<long long>(covered),
-        outcome->placements.size(), static_cast<long long>(uncovered));
+        static_cast<long long>(demands), static_cast<long long>(needed),
+        static_cast<long long>(covered), outcome->placements.size(),
+        static_cast<long long>(uncovered),
+        static_cast<int>(outcome->itinerant.replans));
   }
   return Ms(e0, e1);
 }
@@ -201,11 +218,37 @@ absl::Status Dump(rota::testing::RotadProcess& rotad,
   return out.good() ? absl::OkStatus() : absl::InternalError("write " + path);
 }
 
+// --all-shortage-subjects: rota-gen writes the five specialist subjects of
+// the 2022 curriculum (music, art, pe, labour, it); this adds the policy's
+// other two shortage subjects at the same schools and stages, from the
+// labour line's class count: mental health (1 period a class) and morality
+// (2 periods a class), so that a 50-school county has more than 200
+// demands. Taught by the county's few mental-health and morality teachers.
+void AddOtherShortageSubjects(rota::testing::GeneratedCounty* data) {
+  std::vector<rota::v1::PeriodRequirement> extra;
+  for (const rota::v1::PeriodRequirement& r : data->period_requirements) {
+    if (r.subject() != "labour") continue;
+    for (const auto& [subject, per_class] :
+         {std::pair<std::string, int>{"mental_health", 1}, {"morality", 2}}) {
+      rota::v1::PeriodRequirement x = r;
+      x.set_subject(subject);
+      x.set_periods(std::min(60, r.periods() * per_class));
+      std::string name = r.name();
+      const size_t at = name.rfind("-labour-");
+      if (at != std::string::npos) name.replace(at, 8, "-" + subject + "-");
+      x.set_name(name);
+      extra.push_back(std::move(x));
+    }
+  }
+  for (auto& x : extra) data->period_requirements.push_back(std::move(x));
+}
+
 int Usage() {
   std::cerr
       << "usage: rounds_bench [--teachers N] [--schools S] [--seed X] "
          "[--kind exchange|hiring|itinerant|recruitment] [--applicants N] "
-         "[--repeat R] [--engine-only] [--dump FILE] [--stage-clock]\n"
+         "[--repeat R] [--engine-only] [--dump FILE] [--stage-clock] "
+         "[--all-shortage-subjects]\n"
          "  --engine-only: no rotad; time engine/rules alone on the "
          "generated county\n";
   return 2;
@@ -213,13 +256,14 @@ int Usage() {
 
 // --engine-only: the engine on the generated county, no server.
 int EngineOnly(const rota::tools::CountyGenOptions& gen,
-               rota::v1::RoundKind kind, int repeat) {
+               rota::v1::RoundKind kind, int repeat, bool all_subjects) {
   using namespace rota::testing;  // NOLINT(build/namespaces): a driver
   absl::StatusOr<GeneratedCounty> data = GenerateCountyData(gen, "bench");
   if (!data.ok()) {
     std::cerr << "generate: " << data.status() << "\n";
     return 1;
   }
+  if (all_subjects) AddOtherShortageSubjects(&*data);
   std::vector<rota::v1::Application> apps = Applications(*data, kind);
   std::printf(
       "county: %zu schools, %zu posts, %zu teachers, %zu applications, %zu "
@@ -255,6 +299,7 @@ int main(int argc, char** argv) {
   bool engine_only = false;
   bool stage_clock = false;
   std::string dump;
+  bool all_subjects = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--engine-only") {
@@ -263,6 +308,10 @@ int main(int argc, char** argv) {
     }
     if (a == "--stage-clock") {
       stage_clock = true;
+      continue;
+    }
+    if (a == "--all-shortage-subjects") {
+      all_subjects = true;
       continue;
     }
     if (i + 1 >= argc) return Usage();
@@ -308,7 +357,8 @@ int main(int argc, char** argv) {
   gen.schools = schools;
   gen.teachers = teachers;
   gen.as_of = "2026-08-15";
-  if (engine_only && !recruitment) return EngineOnly(gen, kind, repeat);
+  if (engine_only && !recruitment)
+    return EngineOnly(gen, kind, repeat, all_subjects);
 
   RotadOptions options;
   options.forward_stderr = false;
@@ -326,6 +376,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (itinerant) {
+    if (all_subjects) AddOtherShortageSubjects(&*data);
     if (absl::Status s = ImportItinerant(**rotad, *data); !s.ok()) {
       std::cerr << "import itinerant: " << s << "\n";
       return 1;

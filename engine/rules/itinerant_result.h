@@ -84,8 +84,9 @@ struct ItinerantResult {
   std::vector<ItinerantAssignment> assignments;  // teacher, school, subject
   std::vector<ItinerantPlan> plans;    // teachers who teach beyond their load
   std::vector<CoverageLine> coverage;  // school, subject, stage order
-  // Times a teacher's assignment could not be laid out in half-days (or
-  // exceeded the school cap) and her zone was solved again without it.
+  // Visits cut (dropped for the school cap, or shortened by a half-day)
+  // behind the result, because a teacher's flow assignment could not be
+  // laid out in her half-days or exceeded the school cap.
   int32_t replans = 0;
 
   const ItinerantPlan* FindPlan(std::string_view teacher) const;

@@ -1,4 +1,6 @@
 // Itinerant teaching (走教): see itinerant_teaching.h for the mechanism.
+// Preparation (lines, own coverage, candidates), uncovered reasons and the
+// outcome; each zone's flow is in itinerant_zone_flow.cc.
 #include "engine/rules/itinerant_teaching.h"
 
 #include <algorithm>
@@ -15,155 +17,40 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
-#include "engine/min_cost_flow.h"
 #include "engine/rules/internal/itinerant_network.h"
+#include "engine/rules/internal/itinerant_run.h"
 #include "engine/rules/internal/strings.h"
 
-namespace rota::engine::rules {
+namespace rota::engine::rules::internal {
 namespace {
 
-using internal::Sv;
-
-constexpr int kStages = internal::kItinerantObjectives;
-
-Trip StraightLineTrip(const ItinerantTeachingPolicy& policy, const School& a,
-                      const School& b) {
-  Trip t;
-  t.metres =
-      SchoolDistanceMetres(a, b) * policy.straight_line_factor_percent / 100;
-  const int64_t per_hour = int64_t{policy.speed_kmh} * 1000;
-  t.minutes = static_cast<int32_t>((t.metres * 60 + per_hour - 1) / per_hour);
-  return t;
-}  // coverage, volunteers, travel, balance
-
-bool Qualifies(const Teacher& t, const PeriodRequirement& r) {
-  return std::find(t.subjects.begin(), t.subjects.end(), r.subject) !=
-             t.subjects.end() &&
-         std::find(t.certificate_stages.begin(), t.certificate_stages.end(),
-                   r.stage) != t.certificate_stages.end();
+std::string Pronoun(const Teacher& t) {
+  return t.gender == Gender::kMale ? "he" : "she";
+}
+std::string Object(const Teacher& t) {
+  return t.gender == Gender::kMale ? "him" : "her";
+}
+std::string Capital(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = s[0] - 'a' + 'A';
+  return s;
 }
 
-bool ExemptOn(const Teacher& t, int32_t day) {
-  for (const Exemption& e : t.exemptions) {
-    if (e.ActiveOn(day)) return true;
+}  // namespace
+
+void ItinerantRun::Prepare() {
+  for (int i = 0; i < static_cast<int>(in_.schools.size()); ++i) {
+    school_index_.emplace(in_.schools[i].id, i);
   }
-  return false;
-}
-
-int PopCount(uint32_t v) {
-  int n = 0;
-  for (; v != 0; v &= v - 1) ++n;
-  return n;
-}
-
-int32_t CeilDiv(int32_t a, int32_t b) { return (a + b - 1) / b; }
-
-// A coverage line in the making.
-struct Line {
-  const PeriodRequirement* req = nullptr;
-  int32_t load_cover = 0;  // from own teachers' loads
-  int32_t need = 0;        // required - load_cover
-  int32_t own_spare = 0;   // own teachers' spare periods (flow)
-  int32_t itinerant = 0;   // other schools' teachers (flow)
-};
-
-struct Candidate {
-  const Teacher* t = nullptr;
-  int32_t spare = 0;
-  int32_t half_days = 0;  // usable (free and on a visit day)
-  uint16_t usable_mask = 0;
-  bool volunteer = false;
-  std::string only_school;  // pinned to this school ("" = any)
-  bool locked = false, overridden = false;
-  std::string pin_reason;
-};
-
-// Per teacher and visited school: the cap set by a re-plan (-1 = none) and
-// why.
-struct Cut {
-  int32_t cap = -1;
-  UncoveredReason why = UncoveredReason::kNone;
-};
-
-using Arc = internal::ItinerantArc;
-
-class Run {
- public:
-  Run(const CountyInputs& in, const RoundPolicy& policy,
-      const OutcomeOptions& options)
-      : in_(in), pol_(policy.itinerant_teaching), options_(options) {}
-
-  absl::StatusOr<RoundOutcome> Go();
-  // Records each zone's final network (internal/itinerant_network.h).
-  void CaptureNetworks(std::vector<internal::ItinerantZoneNetwork>* out) {
-    capture_ = out;
-  }
-
- private:
-  void Prepare();
-  absl::Status SolveZone(const std::string& zone, const std::vector<int>& lines,
-                         const std::vector<int>& cands);
-  void Finish(RoundOutcome* out);
-  UncoveredReason ReasonFor(int line) const;
-  // "一村小学 (s-v1)".
-  std::string SchoolName(const std::string& id) const;
-  std::string ReasonSentence(UncoveredReason r, const CoverageLine& c) const;
-  std::string Name(const Teacher& t) const {
-    return absl::StrCat(t.display_name.empty() ? t.id : t.display_name, " (",
-                        t.id, ")");
-  }
-  const School& SchoolOf(const std::string& id) const {
-    return *schools_.at(id);
-  }
-  Trip TravelOf(const std::string& a, const std::string& b) const {
-    if (a == b) return {};
-    auto it = roads_.find(a < b ? std::make_pair(a, b) : std::make_pair(b, a));
-    if (it != roads_.end()) return it->second;
-    return StraightLineTrip(pol_, SchoolOf(a), SchoolOf(b));
-  }
-  Trip TripOf(const Candidate& c, const std::string& school) const {
-    return TravelOf(c.t->school, school);
-  }
-  bool Reachable(const Teacher& t, const std::string& school) const {
-    return t.school == school ||
-           TravelOf(t.school, school).minutes <= pol_.max_trip_minutes;
-  }
-  std::string ZoneKey(const School& s) const {
-    if (!pol_.same_zone_only) return "";
-    return s.zone.empty() ? absl::StrCat("\x01", s.id) : s.zone;
-  }
-
-  const CountyInputs& in_;
-  const ItinerantTeachingPolicy& pol_;
-  const OutcomeOptions& options_;
-  std::map<std::string, const School*> schools_;
-  std::map<std::pair<std::string, std::string>, Trip> roads_;  // a < b
-  std::vector<const Teacher*> teachers_;                       // by id
-  std::vector<Line> lines_;             // school, subject, stage order
-  std::vector<Candidate> cands_;        // by teacher id
-  std::map<std::string, int> cand_of_;  // teacher id -> index
-  std::set<std::string> excluded_;      // exempt or pinned out
-  // (candidate, school) -> periods per line, from the final flow.
-  std::map<std::pair<int, int>, int32_t> flow_;  // (cand, line) -> periods
-  std::map<std::pair<int, std::string>, Cut> cuts_;
-  int32_t replans_ = 0;
-  // Per candidate, after the last solve: periods used, periods per visited
-  // school.
-  std::vector<int32_t> used_;
-  std::vector<std::map<std::string, int32_t>> visits_;
-  std::vector<internal::ItinerantZoneNetwork>* capture_ = nullptr;
-};
-
-void Run::Prepare() {
-  for (const School& s : in_.schools) schools_.emplace(s.id, &s);
   for (const RoadDistance& r : in_.road_distances) {
-    roads_[r.school_a < r.school_b ? std::make_pair(r.school_a, r.school_b)
-                                   : std::make_pair(r.school_b, r.school_a)] = {
-        r.metres, r.minutes};
+    const int a = SchoolIndex(r.school_a), b = SchoolIndex(r.school_b);
+    roads_[a < b ? PairKey(a, b) : PairKey(b, a)] = {r.metres, r.minutes};
   }
   for (const Teacher& t : in_.teachers) teachers_.push_back(&t);
   std::sort(teachers_.begin(), teachers_.end(),
             [](const Teacher* a, const Teacher* b) { return a->id < b->id; });
+  for (const Teacher* t : teachers_) {
+    zone_teachers_[ZoneKey(SchoolOf(t->school))].push_back(t);
+  }
   std::set<std::string> shortage(pol_.shortage_subjects.begin(),
                                  pol_.shortage_subjects.end());
   for (const PeriodRequirement& r : in_.period_requirements) {
@@ -207,6 +94,8 @@ void Run::Prepare() {
     day_mask = 0;
     for (int32_t d : pol_.visit_days) day_mask |= 3u << (2 * d);
   }
+  std::set<std::pair<std::string, Stage>> taught;  // lines' subject x stage
+  for (const Line& l : lines_) taught.emplace(l.req->subject, l.req->stage);
   for (const Teacher* t : teachers_) {
     Candidate c;
     c.t = t;
@@ -233,174 +122,27 @@ void Run::Prepare() {
     }
     if (c.spare == 0) continue;
     bool any = false;
-    for (const Line& l : lines_) any = any || Qualifies(*t, *l.req);
+    for (const std::string& subject : t->subjects) {
+      for (Stage st : t->certificate_stages) {
+        any = any || taught.count({subject, st}) > 0;
+      }
+    }
     if (!any) continue;
     cand_of_[t->id] = static_cast<int>(cands_.size());
     cands_.push_back(std::move(c));
   }
 }
 
-absl::Status Run::SolveZone(const std::string& zone,
-                            const std::vector<int>& lines,
-                            const std::vector<int>& cands) {
-  const int32_t P = pol_.periods_per_half_day;
-  for (;;) {
-    std::vector<Arc> arcs;
-    int nodes = 2;  // 0 source, 1 sink
-    int64_t total = 0;
-    std::map<int, int> line_node;
-    for (int l : lines) {
-      if (lines_[l].need <= 0) continue;
-      line_node[l] = nodes++;
-      arcs.push_back({line_node[l], 1, 0, lines_[l].need, {-1, 0, 0, 0}});
-    }
-    // Flow arcs to read back: (arc, cand, line).
-    std::vector<std::tuple<int, int, int>> reads;
-    for (int ci : cands) {
-      const Candidate& c = cands_[ci];
-      const Teacher& t = *c.t;
-      const int tn = nodes++;
-      const int away = nodes++;
-      total += c.spare;
-      for (int k = 1; k <= c.spare; ++k) {
-        arcs.push_back(
-            {0, tn, 0, 1, {0, 0, 0, 2 * int64_t{t.weekly_load + k} - 1}});
-      }
-      arcs.push_back(
-          {tn,
-           away,
-           0,
-           int64_t{P} * c.half_days,
-           {0, pol_.volunteers_first && !c.volunteer ? 1 : 0, 0, 0}});
-      std::map<std::string, std::vector<int>> by_school;
-      for (const auto& [l, ln] : line_node) {
-        const PeriodRequirement& r = *lines_[l].req;
-        if (!Qualifies(t, r)) continue;
-        if (r.school == t.school) {
-          reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
-          arcs.push_back({tn, ln, 0, c.spare, {}});
-          continue;
-        }
-        if (!c.only_school.empty() && c.only_school != r.school) continue;
-        if (c.half_days == 0 || !Reachable(t, r.school)) continue;
-        by_school[r.school].push_back(l);
-      }
-      for (const auto& [school, ls] : by_school) {
-        int64_t cap = int64_t{P} * c.half_days;
-        if (auto it = cuts_.find({ci, school}); it != cuts_.end()) {
-          cap = std::min<int64_t>(cap, it->second.cap);
-        }
-        if (cap <= 0) continue;
-        const int ts = nodes++;
-        arcs.push_back({away, ts, 0, cap, {0, 0, TripOf(c, school).metres, 0}});
-        for (int l : ls) {
-          reads.emplace_back(static_cast<int>(arcs.size()), ci, l);
-          arcs.push_back({ts, line_node[l], 0, c.spare, {}});
-        }
-      }
-    }
-    arcs.push_back({0, 1, 0, total, {}});
-    internal::ItinerantZoneNetwork network;
-    if (capture_ != nullptr) network = {zone, nodes, total, arcs, {}};
-    std::vector<int64_t> flow;
-    for (int stage = 0; stage < kStages; ++stage) {
-      MinCostFlowProblem p;
-      for (int v = 0; v < nodes; ++v)
-        p.AddNode(v == 0 ? total : v == 1 ? -total : 0);
-      for (const Arc& a : arcs) {
-        p.AddArc(a.tail, a.head, a.lower, a.upper, a.cost[stage]);
-      }
-      ROTA_ASSIGN_OR_RETURN(MinCostFlowResult r, SolveMinCostFlow(p));
-      if (r.status != FlowStatus::kOptimal) {
-        return absl::InternalError(
-            absl::StrCat("itinerant teaching: zone flow infeasible: ",
-                         r.infeasibility.reason));
-      }
-      absl::StatusOr<int64_t> check =
-          CheckMinCostFlowCertificate(p, r.flow, r.potential);
-      if (!check.ok()) {
-        return absl::InternalError(
-            absl::StrCat("itinerant teaching: optimality certificate failed: ",
-                         check.status().message()));
-      }
-      // Keep only this objective's optimal solutions for the next one.
-      for (size_t i = 0; i < arcs.size(); ++i) {
-        Arc& a = arcs[i];
-        int64_t rc = a.cost[stage] + r.potential[a.tail] - r.potential[a.head];
-        if (rc > 0) a.upper = a.lower;
-        if (rc < 0) a.lower = a.upper;
-      }
-      flow = std::move(r.flow);
-    }
-    for (int ci : cands) {
-      for (int l : lines) flow_.erase({ci, l});
-    }
-    for (const auto& [arc, ci, l] : reads) {
-      if (flow[arc] > 0) flow_[{ci, l}] = static_cast<int32_t>(flow[arc]);
-    }
-    // 4. Re-plan teachers whose visits do not fit.
-    bool again = false;
-    for (int ci : cands) {
-      const Candidate& c = cands_[ci];
-      std::map<std::string, int32_t> visits;
-      for (int l : lines) {
-        auto it = flow_.find({ci, l});
-        if (it == flow_.end() || lines_[l].req->school == c.t->school) {
-          continue;
-        }
-        visits[lines_[l].req->school] += it->second;
-      }
-      int32_t halves = 0;
-      for (const auto& [s, x] : visits) halves += CeilDiv(x, P);
-      const bool too_many = static_cast<int32_t>(visits.size()) >
-                            pol_.max_schools_per_teacher - 1;
-      if (!too_many && halves <= c.half_days) continue;
-      // The visit to cut: fewest periods (school cap) or smallest remainder
-      // (half-days), then farthest, then highest id.
-      std::string pick;
-      int32_t pick_key = 0;
-      int64_t pick_metres = 0;
-      for (const auto& [s, x] : visits) {
-        const int32_t key = too_many ? x : (x % P == 0 ? P + 1 : x % P);
-        const int64_t metres = TripOf(c, s).metres;
-        // Later schools have higher ids, so ">=" on metres prefers them.
-        if (pick.empty() || key < pick_key ||
-            (key == pick_key && metres >= pick_metres)) {
-          pick = s;
-          pick_key = key;
-          pick_metres = metres;
-        }
-      }
-      Cut& cut = cuts_[{ci, pick}];
-      if (too_many) {
-        cut = {0, UncoveredReason::kSchoolCap};
-      } else {
-        int32_t x = visits[pick];
-        cut = {x - x % P, UncoveredReason::kHalfDayClash};
-      }
-      ++replans_;
-      again = true;
-    }
-    if (!again) {
-      if (capture_ != nullptr) {
-        network.flow = flow;
-        capture_->push_back(std::move(network));
-      }
-      return absl::OkStatus();
-    }
-  }
-}
-
-UncoveredReason Run::ReasonFor(int li) const {
+UncoveredReason ItinerantRun::ReasonFor(int li) const {
   const PeriodRequirement& r = *lines_[li].req;
   const School& s = SchoolOf(r.school);
   bool qualified = false, reachable = false, eligible = false;
   bool all_at_cap = true, any_school_cap = false;
   bool excluded_with_spare = false;
-  for (const Teacher* t : teachers_) {
-    if (!Qualifies(*t, r) || ZoneKey(SchoolOf(t->school)) != ZoneKey(s)) {
-      continue;
-    }
+  auto zone = zone_teachers_.find(ZoneKey(s));
+  if (zone == zone_teachers_.end()) return UncoveredReason::kNoQualifiedTeacher;
+  for (const Teacher* t : zone->second) {
+    if (!Qualifies(*t, r)) continue;
     qualified = true;
     if (!Reachable(*t, r.school)) continue;
     reachable = true;
@@ -445,25 +187,14 @@ UncoveredReason Run::ReasonFor(int li) const {
                         : UncoveredReason::kHalfDayClash;
 }
 
-std::string Pronoun(const Teacher& t) {
-  return t.gender == Gender::kMale ? "he" : "she";
-}
-std::string Object(const Teacher& t) {
-  return t.gender == Gender::kMale ? "him" : "her";
-}
-std::string Capital(std::string s) {
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = s[0] - 'a' + 'A';
-  return s;
-}
-
-std::string Run::SchoolName(const std::string& id) const {
+std::string ItinerantRun::SchoolName(const std::string& id) const {
   const School& s = SchoolOf(id);
   if (s.display_name.empty()) return s.id;
   return absl::StrCat(s.display_name, " (", s.id, ")");
 }
 
-std::string Run::ReasonSentence(UncoveredReason r,
-                                const CoverageLine& c) const {
+std::string ItinerantRun::ReasonSentence(UncoveredReason r,
+                                         const CoverageLine& c) const {
   std::string what = absl::StrCat(
       c.uncovered, c.uncovered == 1 ? " weekly period" : " weekly periods",
       " of ", c.subject, " (", Sv(StageName(c.stage)), ") at ",
@@ -503,7 +234,7 @@ std::string Run::ReasonSentence(UncoveredReason r,
   return "";
 }
 
-void Run::Finish(RoundOutcome* out) {
+void ItinerantRun::Finish(RoundOutcome* out) {
   ItinerantResult& res = out->itinerant;
   res.replans = replans_;
   const int32_t P = pol_.periods_per_half_day;
@@ -656,7 +387,7 @@ void Run::Finish(RoundOutcome* out) {
                    " visit(s) re-planned to fit the caps"));
 }
 
-absl::StatusOr<RoundOutcome> Run::Go() {
+absl::StatusOr<RoundOutcome> ItinerantRun::Go() {
   Prepare();
   // Zones: lines and candidates by zone key.
   std::map<std::string, std::pair<std::vector<int>, std::vector<int>>> zones;
@@ -679,7 +410,23 @@ absl::StatusOr<RoundOutcome> Run::Go() {
   return out;
 }
 
-}  // namespace
+absl::StatusOr<std::vector<ItinerantZoneNetwork>> ItinerantZoneNetworks(
+    const CountyInputs& inputs, const RoundPolicy& policy) {
+  ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
+  ROTA_RETURN_IF_ERROR(
+      ValidateCountyInputs(inputs, RoundKind::kItinerantTeaching));
+  std::vector<ItinerantZoneNetwork> out;
+  OutcomeOptions options;
+  options.explanations = false;
+  ItinerantRun run(inputs, policy, options);
+  run.CaptureNetworks(&out);
+  ROTA_RETURN_IF_ERROR(run.Go().status());
+  return out;
+}
+
+}  // namespace rota::engine::rules::internal
+
+namespace rota::engine::rules {
 
 Trip TravelBetween(const CountyInputs& inputs,
                    const ItinerantTeachingPolicy& policy, const School& a,
@@ -691,7 +438,7 @@ Trip TravelBetween(const CountyInputs& inputs,
       return {r.metres, r.minutes};
     }
   }
-  return StraightLineTrip(policy, a, b);
+  return internal::StraightLineTrip(policy, a, b);
 }
 
 int64_t SubsidyFor(const ItinerantTeachingPolicy& policy, int64_t metres) {
@@ -703,24 +450,6 @@ int64_t SubsidyFor(const ItinerantTeachingPolicy& policy, int64_t metres) {
              : policy.subsidy_tiers.back().yuan_per_month;
 }
 
-namespace internal {
-
-absl::StatusOr<std::vector<ItinerantZoneNetwork>> ItinerantZoneNetworks(
-    const CountyInputs& inputs, const RoundPolicy& policy) {
-  ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
-  ROTA_RETURN_IF_ERROR(
-      ValidateCountyInputs(inputs, RoundKind::kItinerantTeaching));
-  std::vector<ItinerantZoneNetwork> out;
-  OutcomeOptions options;
-  options.explanations = false;
-  Run run(inputs, policy, options);
-  run.CaptureNetworks(&out);
-  ROTA_RETURN_IF_ERROR(run.Go().status());
-  return out;
-}
-
-}  // namespace internal
-
 absl::StatusOr<RoundOutcome> RunItinerantTeaching(
     const CountyInputs& inputs, const RoundPolicy& policy,
     const RunParameters& parameters, const OutcomeOptions& options) {
@@ -728,7 +457,7 @@ absl::StatusOr<RoundOutcome> RunItinerantTeaching(
   ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
   ROTA_RETURN_IF_ERROR(
       ValidateCountyInputs(inputs, RoundKind::kItinerantTeaching));
-  Run run(inputs, policy, options);
+  internal::ItinerantRun run(inputs, policy, options);
   return run.Go();
 }
 

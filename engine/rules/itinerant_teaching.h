@@ -41,9 +41,23 @@
 //     re-planned: her smallest visit (fewest periods, then farthest, then
 //     highest id) is dropped (school cap), or her visit with the smallest
 //     remainder mod P is cut to whole half-days (half-day clash), and the
-//     zone is solved again (ItinerantResult::replans counts it). Half-days
-//     are then laid out in slot order (Monday morning first), schools by id:
-//     with the counts above this never fails.
+//     zone is solved again until every plan fits. That fitting assignment
+//     need not be the best one, so a branch and bound follows from the
+//     uncut flow: a breaching teacher fits only if one of her visits goes
+//     (school cap) or loses a half-day (ceil(periods / P) - 1 half-days), so
+//     one branch per visit covers every fitting assignment, and a branch
+//     whose flow is not lexicographically better than the best fitting
+//     assignment found is pruned (its flow bounds every assignment below
+//     it). The branch and bound runs on each connected part of the zone
+//     (candidates and the lines they may teach) where the re-plan cut, alone
+//     (the parts are independent), with at most 64 solves per part (depth
+//     first, the re-plan's pick first); within them the result is the
+//     lexicographic optimum over fitting assignments
+//     (itinerant_oracle_test.cc checks it by brute force), else the best
+//     found. ItinerantResult::replans counts the cuts
+//     behind the result. Half-days are then laid out in slot order (Monday
+//     morning first), schools by id: with the counts above this never
+//     fails.
 //  5. Coverage lines: required, own (load + own spare), itinerant, uncovered
 //     and, when uncovered > 0, the reason (itinerant_result.h): nobody in
 //     scope qualifies (NO_QUALIFIED_TEACHER); all qualified beyond the trip
