@@ -207,6 +207,13 @@ TEST(CsvFormatTest, SchoolAndPostRoundTrip) {
   ASSERT_TRUE(SchoolFromCsv(*sh, SchoolToCsv(s), "c1", &sback, &field).ok())
       << field;
   EXPECT_EQ(sback.SerializeAsString(), s.SerializeAsString());
+  // Six decimals when they are exact; every digit it takes otherwise.
+  EXPECT_EQ(SchoolToCsv(s)[6], "26.500000");
+  s.mutable_location()->set_longitude(115.29507131);
+  EXPECT_EQ(SchoolToCsv(s)[7], "115.29507131");
+  ASSERT_TRUE(SchoolFromCsv(*sh, SchoolToCsv(s), "c1", &sback, &field).ok())
+      << field;
+  EXPECT_EQ(sback.location().longitude(), 115.29507131);
 
   rota::v1::Post p;
   p.set_name("counties/c1/posts/p1");
