@@ -112,6 +112,18 @@ TEST(CsvReaderTest, WriterRoundTrips) {
   EXPECT_EQ(rows[0], fields);
 }
 
+TEST(CsvReaderTest, LeadingByteOrderMarkInAFieldSurvives) {
+  // Unquoted at the start of a file it would be taken for the file's own.
+  const std::vector<std::string> fields = {"\xEF\xBB\xBFs1", "x"};
+  std::string text;
+  AppendCsvRow(&text, fields);
+  std::string error;
+  const auto rows = ReadAll(text, &error);
+  ASSERT_EQ(error, "");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], fields);
+}
+
 TEST(CsvFormatTest, HeaderRejectsUnknownAndDuplicateColumns) {
   EXPECT_FALSE(CsvHeader::Parse(CsvTable::kSchools, {"id", "localty"}).ok());
   EXPECT_FALSE(
