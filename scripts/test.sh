@@ -10,7 +10,7 @@
 #                  memory error, a leak or undefined behaviour fails the test
 #                  that hit it.
 # On a 2-core machine the sanitizer step takes about 15 minutes to build from
-# a cold cache and 12 minutes to run (docs/fuzzing.md).
+# a cold cache and 6 to 12 minutes to run (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
