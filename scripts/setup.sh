@@ -2,6 +2,10 @@
 # Installs the Debian 12 packages Rota builds and tests with. Idempotent:
 # skips apt entirely when everything is already installed. Run as root (or
 # with sudo available).
+#
+# Usage: scripts/setup.sh [--clang]
+#   --clang  also clang and its sanitizer and libFuzzer runtimes (the
+#            sanitizer build of scripts/test.sh --sanitize and scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -12,6 +16,11 @@ packages=(
   libcli11-dev nlohmann-json3-dev liblemon-dev libjemalloc-dev
   python3 python3-grpcio python3-protobuf
 )
+if [ "${1:-}" = "--clang" ]; then
+  # clang 14 is Debian 12's; libclang-rt-14-dev holds libFuzzer and the
+  # sanitizer runtimes (-fsanitize=fuzzer,address,undefined).
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -228,6 +228,7 @@ TEST_F(ServerLimitsTest, ScansStopWhenTheClientGoes) {
   gate.Open();
   EXPECT_EQ(list.get().error_code(), grpc::StatusCode::CANCELLED);
   server_->Shutdown(absl::Seconds(5));
+  store_ = nullptr;  // Shutdown closed (and freed) the store
   // 400 rows in batches of 64 would be 7 scans; it stopped after the first.
   EXPECT_LE(scans.load(), 2);
 }

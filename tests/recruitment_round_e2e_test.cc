@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -287,10 +288,11 @@ TEST_F(RecruitmentRoundTest, CommitCreatesTeachersWithBundledObligations) {
     break;
   }
   // Lock a hire; the next run keeps her there.
-  const rota::v1::Placement* hire = nullptr;
+  // A copy: `placements` is read again below.
+  std::optional<rota::v1::Placement> hire;
   for (const auto& p : placements)
-    if (p.outcome() == rota::v1::RECRUITED && hire == nullptr) hire = &p;
-  ASSERT_NE(hire, nullptr);
+    if (p.outcome() == rota::v1::RECRUITED && !hire.has_value()) hire = p;
+  ASSERT_TRUE(hire.has_value());
   CliResult r = Rotactl(
       {"round", "lock", round, Id(hire->teacher()), "--reason", "confirmed"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;

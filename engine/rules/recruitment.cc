@@ -185,11 +185,14 @@ absl::Status Run::Prepare() {
     if (pin.to.empty()) continue;
     const Applicant& a = *by_id.at(who);
     PostInfo& p = posts_[post_index_.at(pin.to)];
-    auto refuse = [&](const char* rule, std::string sentence) {
+    // (A structured binding is captured through an init-capture: clang 14
+    // cannot capture one directly.)
+    auto refuse = [&, is_override = !pin.lock](const char* rule,
+                                               std::string sentence) {
       return HardRuleError(
           {.teacher = a.id,
            .rule = rule,
-           .is_override = !pin.lock,
+           .is_override = is_override,
            .sentence = absl::StrCat(Who(a), " at ", Where(p), ": ",
                                     std::move(sentence))});
     };

@@ -132,7 +132,10 @@ absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {
 }
 
 void AppendCsvField(std::string* out, std::string_view field) {
-  bool quote = !field.empty() && (field.front() == ' ' || field.back() == ' ');
+  // A leading byte-order mark is quoted: at the start of a file a reader
+  // would take an unquoted one for the file's own and drop it.
+  bool quote = !field.empty() && (field.front() == ' ' || field.back() == ' ' ||
+                                  field.substr(0, 3) == "\xEF\xBB\xBF");
   for (char c : field) {
     if (c == ',' || c == '"' || c == '\n' || c == '\r') {
       quote = true;

@@ -62,8 +62,8 @@ class CsvReader {
   int64_t bad_utf8_line_ = 0;  // first line that is not UTF-8; 0 = none
 };
 
-// Appends `field` to *out, quoted when it contains ',', '"', CR or LF, or
-// starts or ends with a space.
+// Appends `field` to *out, quoted when it contains ',', '"', CR or LF,
+// starts or ends with a space, or starts with a UTF-8 byte-order mark.
 void AppendCsvField(std::string* out, std::string_view field);
 
 // Appends the fields separated by commas and a final '\n'.

@@ -777,11 +777,27 @@ std::string EscapeListText(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Degrees with six decimals (about 0.1 m, what rota-gen writes), or as many
+// digits as it takes to read back the same double: an export loses nothing.
+std::string DegreesText(double degrees) {
+  std::string text = absl::StrFormat("%.6f", degrees);
+  absl::StatusOr<double> back = ParseDouble(text);
+  if (back.ok() && *back == degrees) return text;
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), degrees);
+  if (ec != std::errc()) return text;
+  return std::string(buf, end);
+}
+
+}  // namespace
+
 std::vector<std::string> SchoolToCsv(const v1::School& s) {
   std::string lat, lon;
   if (s.has_location()) {
-    lat = absl::StrFormat("%.6f", s.location().latitude());
-    lon = absl::StrFormat("%.6f", s.location().longitude());
+    lat = DegreesText(s.location().latitude());
+    lon = DegreesText(s.location().longitude());
   }
   return {std::string(IdOf(s.name())),
           s.display_name(),

@@ -112,6 +112,18 @@ TEST(CsvReaderTest, WriterRoundTrips) {
   EXPECT_EQ(rows[0], fields);
 }
 
+TEST(CsvReaderTest, LeadingByteOrderMarkInAFieldSurvives) {
+  // Unquoted at the start of a file it would be taken for the file's own.
+  const std::vector<std::string> fields = {"\xEF\xBB\xBFs1", "x"};
+  std::string text;
+  AppendCsvRow(&text, fields);
+  std::string error;
+  const auto rows = ReadAll(text, &error);
+  ASSERT_EQ(error, "");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], fields);
+}
+
 TEST(CsvFormatTest, HeaderRejectsUnknownAndDuplicateColumns) {
   EXPECT_FALSE(CsvHeader::Parse(CsvTable::kSchools, {"id", "localty"}).ok());
   EXPECT_FALSE(
@@ -207,6 +219,13 @@ TEST(CsvFormatTest, SchoolAndPostRoundTrip) {
   ASSERT_TRUE(SchoolFromCsv(*sh, SchoolToCsv(s), "c1", &sback, &field).ok())
       << field;
   EXPECT_EQ(sback.SerializeAsString(), s.SerializeAsString());
+  // Six decimals when they are exact; every digit it takes otherwise.
+  EXPECT_EQ(SchoolToCsv(s)[6], "26.500000");
+  s.mutable_location()->set_longitude(115.29507131);
+  EXPECT_EQ(SchoolToCsv(s)[7], "115.29507131");
+  ASSERT_TRUE(SchoolFromCsv(*sh, SchoolToCsv(s), "c1", &sback, &field).ok())
+      << field;
+  EXPECT_EQ(sback.location().longitude(), 115.29507131);
 
   rota::v1::Post p;
   p.set_name("counties/c1/posts/p1");

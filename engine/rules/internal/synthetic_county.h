@@ -141,8 +141,13 @@ inline CountyInputs SyntheticCounty(uint64_t seed,
       t.display_name = t.id;
       t.gender = rng.Percent(60) ? Gender::kFemale : Gender::kMale;
       int age = 23 + rng.Uniform(38);
-      t.birth_day =
-          DaysFromCivil(2026 - age, 1 + rng.Uniform(12), 1 + rng.Uniform(28));
+      // Drawn one statement at a time: the order in which a call's arguments
+      // are evaluated is the compiler's choice (gcc and clang differ), and
+      // the county must not depend on it. The day is drawn first, as gcc
+      // did when both draws were arguments of one call.
+      const int birth_day_of_month = 1 + rng.Uniform(28);
+      const int birth_month = 1 + rng.Uniform(12);
+      t.birth_day = DaysFromCivil(2026 - age, birth_month, birth_day_of_month);
       int career = std::min(age - 22, rng.Uniform(age - 21));
       t.career_start_day = DaysFromCivil(2026 - career, 9, 1);
       int at_school = rng.Uniform(career + 1);

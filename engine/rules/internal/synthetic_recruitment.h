@@ -88,9 +88,13 @@ inline CountyInputs RecruitmentMarket(uint64_t seed,
   }
   for (int p = 0; p < o.posts; ++p) {
     int s = uniform(0, o.schools - 1);
-    in.recruitment_posts.push_back(MakePost(
-        absl::StrCat("p", p), in.schools[s].id, uniform(1, o.max_seats),
-        subjects[uniform(0, 2)], in.schools[s].stages[0]));
+    // One draw per statement (argument evaluation order is the compiler's
+    // choice); the subject first, as gcc drew them as arguments.
+    const char* subject = subjects[uniform(0, 2)];
+    const int seats = uniform(1, o.max_seats);
+    in.recruitment_posts.push_back(MakePost(absl::StrCat("p", p),
+                                            in.schools[s].id, seats, subject,
+                                            in.schools[s].stages[0]));
   }
   std::normal_distribution<double> score(6800, 1200);
   std::set<int64_t> used;
