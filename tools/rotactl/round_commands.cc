@@ -150,20 +150,22 @@ void PrintRunSummary(const v1::RunSummary& s) {
         static_cast<long long>(s.unplaced()),
         static_cast<long long>(s.seats_unfilled()),
         static_cast<long long>(s.quota_violations()), s.result_hash().c_str());
-    return;
+  } else {
+    std::printf(
+        "run %d (%s%s%s): %lld teachers, %lld moved, %lld stayed, %lld "
+        "unplaced, %lld quota violations\nresult hash %s\n",
+        s.run(),
+        s.parameters().voluntary_mechanism().empty()
+            ? "policy mechanism"
+            : s.parameters().voluntary_mechanism().c_str(),
+        s.parameters().stage_mode().empty() ? "" : ", ",
+        s.parameters().stage_mode().c_str(),
+        static_cast<long long>(s.teachers()), static_cast<long long>(s.moved()),
+        static_cast<long long>(s.stayed()),
+        static_cast<long long>(s.unplaced()),
+        static_cast<long long>(s.quota_violations()), s.result_hash().c_str());
   }
-  std::printf(
-      "run %d (%s%s%s): %lld teachers, %lld moved, %lld stayed, %lld "
-      "unplaced, %lld quota violations\nresult hash %s\n",
-      s.run(),
-      s.parameters().voluntary_mechanism().empty()
-          ? "policy mechanism"
-          : s.parameters().voluntary_mechanism().c_str(),
-      s.parameters().stage_mode().empty() ? "" : ", ",
-      s.parameters().stage_mode().c_str(), static_cast<long long>(s.teachers()),
-      static_cast<long long>(s.moved()), static_cast<long long>(s.stayed()),
-      static_cast<long long>(s.unplaced()),
-      static_cast<long long>(s.quota_violations()), s.result_hash().c_str());
+  // Every kind: the encoding and the etag `round commit --run-etag` takes.
   if (!s.engine_version().empty()) {
     std::printf("outcome encoding %d, %s\n", s.outcome_encoding(),
                 s.engine_version().c_str());
