@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test command (README; CI runs it through .ci/run): set up, build, run
-# every test under CTest, then the same tests again under the sanitizers.
+# every test under CTest; with --sanitize or --all, the same tests under the
+# sanitizers.
 #
-# Usage: scripts/test.sh [--no-sanitize | --sanitize]
-#   (no flag)      both steps below, in this order.
-#   --no-sanitize  Release build in ./build, every test.
+# Usage: scripts/test.sh [--no-sanitize | --sanitize | --all]
+#   (no flag), --no-sanitize  Release build in ./build, every test.
+#   --all          both steps below, in this order.
 #   --sanitize     clang AddressSanitizer + UndefinedBehaviorSanitizer build
 #                  in ./build-asan (scripts/configure_asan.sh), every test; a
 #                  memory error, a leak or undefined behaviour fails the test
@@ -15,12 +16,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 normal=1
-sanitize=1
+sanitize=0
 for arg in "$@"; do
   case "$arg" in
     --no-sanitize) sanitize=0 ;;
-    --sanitize) normal=0 ;;
-    *) echo "usage: scripts/test.sh [--no-sanitize | --sanitize]" >&2; exit 2 ;;
+    --sanitize) normal=0; sanitize=1 ;;
+    --all) normal=1; sanitize=1 ;;
+    *) echo "usage: scripts/test.sh [--no-sanitize | --sanitize | --all]" >&2; exit 2 ;;
   esac
 done
 

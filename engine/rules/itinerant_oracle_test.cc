@@ -251,7 +251,10 @@ Oracle BruteForce(const Instance& x) {
     }
     if (mine.empty()) continue;
     std::map<int64_t, Value> next;
-    for (const auto& [state, value] : dp) {
+    for (const auto& entry : dp) {
+      // Named copies: clang 14 cannot capture structured bindings.
+      const int64_t state = entry.first;
+      const Value& value = entry.second;
       // Every plan: x[k] periods of line mine[k].
       std::vector<int32_t> xs(mine.size(), 0);
       auto visit = [&](auto&& self, size_t k, int32_t used) -> void {
