@@ -323,16 +323,14 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
       if (number == 2) chunk->set_request_id(value);
       continue;
     }
-    Message* row = number == 3   ? static_cast<Message*>(chunk->add_schools())
-                   : number == 4 ? static_cast<Message*>(chunk->add_posts())
-                   : number == 5 ? static_cast<Message*>(chunk->add_teachers())
-                   : number == 6
-                       ? static_cast<Message*>(chunk->add_period_requirements())
-                   : number == 7
-                       ? static_cast<Message*>(chunk->add_road_distances())
-                   : number == 8
-                       ? static_cast<Message*>(chunk->add_applicants())
-                       : static_cast<Message*>(chunk->add_recruitment_posts());
+    Message* row =
+        number == 3   ? static_cast<Message*>(chunk->add_schools())
+        : number == 4 ? static_cast<Message*>(chunk->add_posts())
+        : number == 5 ? static_cast<Message*>(chunk->add_teachers())
+        : number == 6 ? static_cast<Message*>(chunk->add_period_requirements())
+        : number == 7 ? static_cast<Message*>(chunk->add_road_distances())
+        : number == 8 ? static_cast<Message*>(chunk->add_applicants())
+                      : static_cast<Message*>(chunk->add_recruitment_posts());
     if (row->ParseFromString(value)) continue;
     const google::protobuf::Descriptor* d = row->GetDescriptor();
     if (number == 3) chunk->mutable_schools()->RemoveLast();

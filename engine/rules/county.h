@@ -63,7 +63,7 @@ enum class RoundKind : uint8_t {
   kExchangeRotation = 1,
   kCompetitiveHiring = 2,
   kItinerantTeaching = 3,  // 走教 (itinerant_teaching.h)
-  kRecruitment = 4,  // 新教师招聘 (recruitment.h)
+  kRecruitment = 4,        // 新教师招聘 (recruitment.h)
 };
 enum class Stage : uint8_t {
   kUnspecified = 0,

@@ -29,9 +29,8 @@ using rota::tools::CsvReader;
 using rota::tools::CsvTable;
 
 constexpr CsvTable kTables[] = {
-    CsvTable::kSchools,    CsvTable::kPosts,      CsvTable::kTeachers,
-    CsvTable::kApplications, CsvTable::kApplicants,
-    CsvTable::kRecruitmentPosts,
+    CsvTable::kSchools,      CsvTable::kPosts,      CsvTable::kTeachers,
+    CsvTable::kApplications, CsvTable::kApplicants, CsvTable::kRecruitmentPosts,
 };
 constexpr char kCounty[] = "f";
 
@@ -70,9 +69,8 @@ bool NamesWellFormed(const google::protobuf::Message& m) {
     const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
     for (int i = 0; i < n; ++i) {
       if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
-        const std::string v = f->is_repeated()
-                                  ? r->GetRepeatedString(m, f, i)
-                                  : r->GetString(m, f);
+        const std::string v = f->is_repeated() ? r->GetRepeatedString(m, f, i)
+                                               : r->GetString(m, f);
         if (v.rfind("counties/", 0) != 0) continue;
         if (std::count(v.begin(), v.end(), '/') != 3 ||
             v.find("//") != std::string::npos || v.back() == '/') {
@@ -107,8 +105,8 @@ void CheckResourceRoundTrip(CsvTable table, const Message& message,
   absl::Status s = from_csv(*canonical, record, kCounty, &back, &field);
   if (!s.ok()) {
     Fail("an exported " + std::string(Message::descriptor()->name()) +
-         " does not import: " + field + ": " + std::string(s.message()) +
-         "\n" + message.DebugString());
+         " does not import: " + field + ": " + std::string(s.message()) + "\n" +
+         message.DebugString());
   }
   std::string diff;
   google::protobuf::util::MessageDifferencer differencer;

@@ -22,8 +22,8 @@ namespace v1 = rota::v1;
 using rota::service::FilterKind;
 
 constexpr FilterKind kKinds[] = {
-    FilterKind::kSchool,    FilterKind::kPost,
-    FilterKind::kTeacher,   FilterKind::kApplicant,
+    FilterKind::kSchool,          FilterKind::kPost,
+    FilterKind::kTeacher,         FilterKind::kApplicant,
     FilterKind::kRecruitmentPost, FilterKind::kPlacement,
     FilterKind::kEligibility,
 };

@@ -84,7 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!absl::WebSafeBase64Unescape(token, &original_bytes)) {
     Fail("own token is not base64url");
   }
-  const size_t at = rest.empty() ? 0 : static_cast<uint8_t>(rest[0]) % token.size();
+  const size_t at =
+      rest.empty() ? 0 : static_cast<uint8_t>(rest[0]) % token.size();
   const char replacement = kAlphabet[(size * 7) % 64];
   if (token[at] != replacement) {
     std::string edited = token;

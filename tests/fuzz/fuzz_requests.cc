@@ -117,8 +117,7 @@ void ForEachRecord(const std::string& path, rota::tools::CsvTable table,
 }
 
 CountyData GenerateData() {
-  const std::string dir =
-      absl::StrCat("/tmp/rota-fuzz-county-", ::getpid());
+  const std::string dir = absl::StrCat("/tmp/rota-fuzz-county-", ::getpid());
   rota::tools::CountyGenOptions options;
   options.seed = 7;
   options.schools = 3;
@@ -137,14 +136,14 @@ CountyData GenerateData() {
   namespace t = rota::tools;
   CountyData d;
   auto add = [](auto& list, auto parse) {
-    return [&list, parse](const t::CsvHeader& h,
-                          const std::vector<std::string>& r,
-                          std::string* field) {
-      typename std::decay_t<decltype(list)>::value_type m;
-      absl::Status s = parse(h, r, kCounty, &m, field);
-      if (s.ok()) list.push_back(std::move(m));
-      return s;
-    };
+    return
+        [&list, parse](const t::CsvHeader& h, const std::vector<std::string>& r,
+                       std::string* field) {
+          typename std::decay_t<decltype(list)>::value_type m;
+          absl::Status s = parse(h, r, kCounty, &m, field);
+          if (s.ok()) list.push_back(std::move(m));
+          return s;
+        };
   };
   ForEachRecord(dir + "/schools.csv", t::CsvTable::kSchools,
                 add(d.schools, t::SchoolFromCsv));
@@ -197,11 +196,11 @@ struct Stack {
   std::unique_ptr<service::Policies> policies;
   std::unique_ptr<service::Rounds> rounds;
   // The fixture's rounds.
-  std::string rotation_run;     // exchange rotation, run (PROPOSED)
-  std::string run_etag;         // its run's etag
-  std::string recruitment_run;  // recruitment, run (PROPOSED)
-  std::string rotation_draft;   // exchange rotation, DRAFT
-  std::string hiring_draft;     // competitive hiring, DRAFT
+  std::string rotation_run;         // exchange rotation, run (PROPOSED)
+  std::string run_etag;             // its run's etag
+  std::string recruitment_run;      // recruitment, run (PROPOSED)
+  std::string rotation_draft;       // exchange rotation, DRAFT
+  std::string hiring_draft;         // competitive hiring, DRAFT
   std::string teachers_page_token;  // ListTeachers(page_size 2) page 2
 };
 
@@ -253,8 +252,8 @@ void Rebuild() {
   s.store.reset();
   const bool first = s.dir.empty();
   if (first) {
-    const char* shm = std::filesystem::is_directory("/dev/shm") ? "/dev/shm"
-                                                                : "/tmp";
+    const char* shm =
+        std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
     s.dir = absl::StrCat(shm, "/rota-fuzz-store-", ::getpid());
   }
   std::error_code ec;
@@ -375,13 +374,11 @@ Kind Make(const char* name, Fn fn, bool rebuild_after = false) {
               rebuild_after};
 }
 
-#define ROTA_FUZZ_KIND(service_member, Method, Req, ...)                     \
-  Make<v1::Req>(                                                            \
-      #Method,                                                              \
-      [](const v1::Req& r) {                                                \
-        return TheStack().service_member->Method(Call(), r __VA_OPT__(, ) \
-                                                     __VA_ARGS__);          \
-      })
+#define ROTA_FUZZ_KIND(service_member, Method, Req, ...)                    \
+  Make<v1::Req>(#Method, [](const v1::Req& r) {                             \
+    return TheStack().service_member->Method(Call(),                        \
+                                             r __VA_OPT__(, ) __VA_ARGS__); \
+  })
 
 const std::vector<Kind>& Kinds() {
   static const std::vector<Kind>* kinds = [] {
@@ -414,8 +411,7 @@ const std::vector<Kind>& Kinds() {
         ROTA_FUZZ_KIND(registry, DeleteApplicant, DeleteApplicantRequest),
         ROTA_FUZZ_KIND(registry, CreateRecruitmentPost,
                        CreateRecruitmentPostRequest),
-        ROTA_FUZZ_KIND(registry, GetRecruitmentPost,
-                       GetRecruitmentPostRequest),
+        ROTA_FUZZ_KIND(registry, GetRecruitmentPost, GetRecruitmentPostRequest),
         ROTA_FUZZ_KIND(registry, ListRecruitmentPosts,
                        ListRecruitmentPostsRequest),
         ROTA_FUZZ_KIND(registry, DeleteRecruitmentPost,
@@ -458,68 +454,65 @@ const std::vector<Kind>& Kinds() {
 
 // Text-format seeds per request type; $C, $S, ... are the fixture's names.
 const std::vector<std::pair<std::string, std::string>>& TextSeeds() {
-  static const auto* seeds =
-      new std::vector<std::pair<std::string, std::string>>{
-          {"CreateCounty",
-           R"(county_id: "g" county { display_name: "新县" } request_id: "r1")"},
-          {"GetCounty", R"(name: "$C")"},
-          {"UpdateCounty",
-           R"(county { name: "$C" display_name: "永安" } update_mask { paths: "display_name" })"},
-          {"DeleteCounty", R"(name: "$C" request_id: "d1")"},
-          {"ListCounties", R"(page_size: 1)"},
-          {"GetSchool", R"(name: "$S")"},
-          {"DeleteSchool", R"(name: "$S")"},
-          {"ListSchools",
-           R"(parent: "$C" page_size: 2 filter: "locality = RURAL AND weak = true")"},
-          {"GetPost", R"(name: "$P")"},
-          {"DeletePost", R"(name: "$P")"},
-          {"ListPosts",
-           R"(parent: "$C" filter: "school = \"$SID\" AND title_band != NO_TITLE")"},
-          {"GetTeacher", R"(name: "$T")"},
-          {"DeleteTeacher", R"(name: "$T" etag: "x")"},
-          {"ListTeachers",
-           R"(parent: "$C" page_size: 2 page_token: "$TOK")"},
-          {"ListTeachers",
-           R"(parent: "$C" filter: "subject = \"math\" AND gender = MALE")"},
-          {"GetCountySummary", R"(name: "$C")"},
-          {"GetApplicant", R"(name: "$A")"},
-          {"ListApplicants",
-           R"(parent: "$C" filter: "gender = FEMALE AND interview_passed = true")"},
-          {"DeleteApplicant", R"(name: "$A")"},
-          {"GetRecruitmentPost", R"(name: "$R")"},
-          {"ListRecruitmentPosts", R"(parent: "$C" filter: "stage = PRIMARY")"},
-          {"DeleteRecruitmentPost", R"(name: "$R")"},
-          {"GetPolicy", R"(name: "$C/policies/2026")"},
-          {"CreateRound",
-           R"(parent: "$C" round { kind: EXCHANGE_ROTATION school_year: 2026 effective_date: "2026-09-01" display_name: "x" })"},
-          {"GetRound", R"(name: "$ER")"},
-          {"ListRounds", R"(parent: "$C" page_size: 1)"},
-          {"FreezeRound", R"(name: "$ED" seed: 5)"},
-          {"FreezeRound", R"(name: "$CH")"},
-          {"ListEligibility",
-           R"(name: "$ER" page_size: 5 filter: "eligible = true AND mandatory = false")"},
-          {"RunRound", R"(name: "$ER")"},
-          {"RunRound",
-           R"(name: "$ER" parameters { voluntary_mechanism: "ttc" })"},
-          {"RunRound", R"(name: "$RR")"},
-          {"ListPlacements",
-           R"(name: "$ER" run: 1 filter: "outcome = MOVED")"},
-          {"ListPlacements", R"(name: "$RR" page_size: 3)"},
-          {"ExplainPlacement", R"(name: "$ER" teacher: "$T")"},
-          {"LockPlacement", R"(name: "$ER" teacher: "$T" reason: "agreed")"},
-          {"OverridePlacement",
-           R"(name: "$ER" teacher: "$T" to: "$S2" reason: "family")"},
-          {"GetRoundReport", R"(name: "$ER")"},
-          {"GetRoundReport", R"(name: "$RR" run: 1)"},
-          {"CommitRound", R"(name: "$ER" run_etag: "$ETAG")"},
-          {"CancelRound", R"(name: "$CH" reason: "not this year")"},
-          {"ReplayRound", R"(name: "$ER" run: 1)"},
-          {"VerifyChain", R"(county: "$C")"},
-          {"ListEvents", R"(county: "$C" start_sequence: 2 page_size: 3)"},
-          {"GetTeacherAsOf", R"(teacher: "$T" date: "2026-09-01")"},
-          {"GetTeacherAsOf", R"(teacher: "$T" sequence: 2)"},
-          {"ListTeacherHistory", R"(teacher: "$T")"},
-      };
+  static const auto* seeds = new std::vector<
+      std::pair<std::string, std::string>>{
+      {"CreateCounty",
+       R"(county_id: "g" county { display_name: "新县" } request_id: "r1")"},
+      {"GetCounty", R"(name: "$C")"},
+      {"UpdateCounty",
+       R"(county { name: "$C" display_name: "永安" } update_mask { paths: "display_name" })"},
+      {"DeleteCounty", R"(name: "$C" request_id: "d1")"},
+      {"ListCounties", R"(page_size: 1)"},
+      {"GetSchool", R"(name: "$S")"},
+      {"DeleteSchool", R"(name: "$S")"},
+      {"ListSchools",
+       R"(parent: "$C" page_size: 2 filter: "locality = RURAL AND weak = true")"},
+      {"GetPost", R"(name: "$P")"},
+      {"DeletePost", R"(name: "$P")"},
+      {"ListPosts",
+       R"(parent: "$C" filter: "school = \"$SID\" AND title_band != NO_TITLE")"},
+      {"GetTeacher", R"(name: "$T")"},
+      {"DeleteTeacher", R"(name: "$T" etag: "x")"},
+      {"ListTeachers", R"(parent: "$C" page_size: 2 page_token: "$TOK")"},
+      {"ListTeachers",
+       R"(parent: "$C" filter: "subject = \"math\" AND gender = MALE")"},
+      {"GetCountySummary", R"(name: "$C")"},
+      {"GetApplicant", R"(name: "$A")"},
+      {"ListApplicants",
+       R"(parent: "$C" filter: "gender = FEMALE AND interview_passed = true")"},
+      {"DeleteApplicant", R"(name: "$A")"},
+      {"GetRecruitmentPost", R"(name: "$R")"},
+      {"ListRecruitmentPosts", R"(parent: "$C" filter: "stage = PRIMARY")"},
+      {"DeleteRecruitmentPost", R"(name: "$R")"},
+      {"GetPolicy", R"(name: "$C/policies/2026")"},
+      {"CreateRound",
+       R"(parent: "$C" round { kind: EXCHANGE_ROTATION school_year: 2026 effective_date: "2026-09-01" display_name: "x" })"},
+      {"GetRound", R"(name: "$ER")"},
+      {"ListRounds", R"(parent: "$C" page_size: 1)"},
+      {"FreezeRound", R"(name: "$ED" seed: 5)"},
+      {"FreezeRound", R"(name: "$CH")"},
+      {"ListEligibility",
+       R"(name: "$ER" page_size: 5 filter: "eligible = true AND mandatory = false")"},
+      {"RunRound", R"(name: "$ER")"},
+      {"RunRound", R"(name: "$ER" parameters { voluntary_mechanism: "ttc" })"},
+      {"RunRound", R"(name: "$RR")"},
+      {"ListPlacements", R"(name: "$ER" run: 1 filter: "outcome = MOVED")"},
+      {"ListPlacements", R"(name: "$RR" page_size: 3)"},
+      {"ExplainPlacement", R"(name: "$ER" teacher: "$T")"},
+      {"LockPlacement", R"(name: "$ER" teacher: "$T" reason: "agreed")"},
+      {"OverridePlacement",
+       R"(name: "$ER" teacher: "$T" to: "$S2" reason: "family")"},
+      {"GetRoundReport", R"(name: "$ER")"},
+      {"GetRoundReport", R"(name: "$RR" run: 1)"},
+      {"CommitRound", R"(name: "$ER" run_etag: "$ETAG")"},
+      {"CancelRound", R"(name: "$CH" reason: "not this year")"},
+      {"ReplayRound", R"(name: "$ER" run: 1)"},
+      {"VerifyChain", R"(county: "$C")"},
+      {"ListEvents", R"(county: "$C" start_sequence: 2 page_size: 3)"},
+      {"GetTeacherAsOf", R"(teacher: "$T" date: "2026-09-01")"},
+      {"GetTeacherAsOf", R"(teacher: "$T" sequence: 2)"},
+      {"ListTeacherHistory", R"(teacher: "$T")"},
+  };
   return *seeds;
 }
 
@@ -625,8 +618,8 @@ void WriteSeeds(const std::string& dir) {
     auto* school = m->add_schools();
     school->set_row(2);
     *school->mutable_school() = d.schools[0];
-    school->mutable_school()->set_name(absl::StrCat(CountyResource(), "/",
-                                                    service::kSchools, "/s9"));
+    school->mutable_school()->set_name(
+        absl::StrCat(CountyResource(), "/", service::kSchools, "/s9"));
     auto* post = m->add_posts();
     post->set_row(3);
     *post->mutable_post() = d.posts[0];
@@ -656,9 +649,8 @@ void WriteSeeds(const std::string& dir) {
   }
   {
     v1::Policy policy;
-    const std::string text =
-        ReadFile(std::string(ROTA_SOURCE_DIR) +
-                 "/docs/examples/policy.textproto");
+    const std::string text = ReadFile(std::string(ROTA_SOURCE_DIR) +
+                                      "/docs/examples/policy.textproto");
     if (!google::protobuf::TextFormat::ParseFromString(text, &policy)) {
       Fail("docs/examples/policy.textproto does not parse");
     }
@@ -678,8 +670,7 @@ void WriteSeeds(const std::string& dir) {
     while (kinds[index].name != name) ++index;
     std::string bytes(1, static_cast<char>(index));
     bytes += message->SerializeAsString();
-    std::ofstream out(absl::StrCat(dir, "/", name, "-", n++),
-                      std::ios::binary);
+    std::ofstream out(absl::StrCat(dir, "/", name, "-", n++), std::ios::binary);
     out << bytes;
     if (!out) Fail("cannot write seeds into " + dir);
   }
@@ -692,8 +683,7 @@ void WriteSeeds(const std::string& dir) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // The protobuf parser logs every string that is not UTF-8.
   google::protobuf::SetLogHandler(nullptr);
-  if (!service::SetPageTokenSecret("fuzz-page-token-secret-0123456789")
-           .ok()) {
+  if (!service::SetPageTokenSecret("fuzz-page-token-secret-0123456789").ok()) {
     Fail("SetPageTokenSecret");
   }
   Rebuild();
@@ -723,8 +713,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& fv : utf8.bad_request().field_violations()) {
     if (fv.field() != "request") {
       Fail(absl::StrCat(kind.name, ": the parser accepted the request but ",
-                        "FindInvalidUtf8 calls ", fv.field(), " bad: ",
-                        fv.description()));
+                        "FindInvalidUtf8 calls ", fv.field(),
+                        " bad: ", fv.description()));
     }
   }
   service::FindControlCharacters(*request, "", v);
@@ -737,8 +727,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (status.code() == absl::StatusCode::kInternal ||
       status.code() == absl::StatusCode::kUnknown ||
       status.code() == absl::StatusCode::kDataLoss) {
-    Fail(absl::StrCat(kind.name, " answered ", status.ToString(),
-                      " to:\n", request->DebugString()));
+    Fail(absl::StrCat(kind.name, " answered ", status.ToString(), " to:\n",
+                      request->DebugString()));
   }
   if (status.ok() && kind.rebuild_after) Rebuild();
   return 0;

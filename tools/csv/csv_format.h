@@ -40,8 +40,8 @@ enum class CsvTable {
   kApplications,
   kPeriodRequirements,  // periods.csv
   kRoadDistances,       // roads.csv
-  kApplicants,        // recruitment applicants
-  kRecruitmentPosts,  // recruitment posts
+  kApplicants,          // recruitment applicants
+  kRecruitmentPosts,    // recruitment posts
 };
 
 // The canonical columns of `table`, in the order rota-gen and `rotactl -o csv`
