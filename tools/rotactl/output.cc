@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/csv/csv.h"
 
@@ -30,6 +31,14 @@ void PrintPadded(std::string_view text, int width, bool last) {
 }
 
 }  // namespace
+
+std::string Points(int64_t centipoints) {
+  const bool negative = centipoints < 0;
+  const uint64_t abs = negative ? 0 - static_cast<uint64_t>(centipoints)
+                                : static_cast<uint64_t>(centipoints);
+  return absl::StrFormat("%s%d.%02d", negative ? "-" : "", abs / 100,
+                         abs % 100);
+}
 
 int DisplayWidth(std::string_view s) {
   int width = 0;

@@ -12,6 +12,7 @@
 // Thread-safety: not thread-safe; writes to stdout.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +26,9 @@ namespace rota::rotactl {
 // Terminal columns `text` (UTF-8) occupies: East Asian wide and fullwidth
 // characters (汉字, fullwidth punctuation) count 2, combining marks 0.
 int DisplayWidth(std::string_view text);
+
+// "12.50" for 1250 centipoints (points, written scores).
+std::string Points(int64_t centipoints);
 
 // One-line JSON of a message with proto field names and every field present.
 std::string ToJson(const google::protobuf::Message& message);

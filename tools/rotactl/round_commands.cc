@@ -26,6 +26,7 @@
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/csv_file.h"
 #include "tools/rotactl/output.h"
+#include "tools/rotactl/report_html.h"
 #include "tools/rotactl/round_recruitment.h"
 #include "tools/rotactl/round_words.h"
 
@@ -65,6 +66,9 @@ struct RoundOpts {
   std::string reason;
   std::string etag;
   std::string request_id;
+  // report
+  std::string html;
+  std::string pdf;
   // commit
   std::string run_etag;
   bool latest_run = false;
@@ -92,15 +96,6 @@ const char* KindName(v1::RoundKind kind) {
     default:
       return "unspecified";
   }
-}
-
-// "12.50" for 1250 centipoints.
-std::string Points(int64_t centipoints) {
-  const bool negative = centipoints < 0;
-  const uint64_t abs = negative ? 0 - static_cast<uint64_t>(centipoints)
-                                : static_cast<uint64_t>(centipoints);
-  return absl::StrFormat("%s%d.%02d", negative ? "-" : "", abs / 100,
-                         abs % 100);
 }
 
 std::string Where(const std::string& school, const std::string& post) {
@@ -652,6 +647,8 @@ int Report(Context* ctx, const RoundOpts& o) {
   req.set_name(RoundName(ctx, o.round));
   if (req.name().empty()) return ctx->exit_code;
   req.set_run(o.run);
+  if (!o.html.empty())
+    return WriteHtmlReport(ctx, req.name(), o.run, o.html, o.pdf);
   v1::RoundReport out;
   auto call = ctx->NewCall(5.0);
   const grpc::Status s = ctx->Rounds().GetRoundReport(call.get(), req, &out);
@@ -882,6 +879,16 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
            true, false);
   report->add_option("--run", o->run, "Run number (0 = latest)")
       ->capture_default_str();
+  CLI::Option* html = report->add_option(
+      "--html", o->html,
+      "Write the printable report to this file instead: one self-contained "
+      "HTML page (county summary with charts, one page per school, one "
+      "decision letter per teacher who moves or is not placed)");
+  report
+      ->add_option("--pdf", o->pdf,
+                   "Also print the --html file to this PDF with headless "
+                   "Chromium ($ROTA_CHROMIUM, else `chromium`)")
+      ->needs(html);
   report->callback([ctx, o] { ctx->exit_code = Report(ctx, *o); });
 
   CLI::App* commit = verb(
