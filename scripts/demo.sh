@@ -6,7 +6,8 @@
 # competitive hiring round (create, freeze, run, report, commit) and an
 # exchange rotation round (create, apply rota-gen's applications.csv, freeze
 # with a fixed seed, run, report, commit, audit replay => MATCH), printing
-# their reports; an itinerant teaching round (走教: rota-gen's periods.csv
+# their reports and writing their printable HTML reports (the exchange
+# rotation's also as PDF) into ./rota-demo; an itinerant teaching round (走教: rota-gen's periods.csv
 # and roads.csv; one teacher's weekly plan and one school's coverage); a
 # recruitment round (rota-gen --applicants: new-teacher applicants and
 # recruitment posts) with equal numbers of women and men per post, printing
@@ -127,6 +128,7 @@ else
   ch_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-ch.txt")
   step "rotactl round report $ch"
   "$ROTACTL" round report "$ch"
+  "$ROTACTL" round report "$ch" --html "$DEMO_DIR/report-$ch.html"
   step "rotactl round commit $ch --run-etag $ch_etag (the run just reviewed)"
   "$ROTACTL" round commit "$ch" --run-etag "$ch_etag"
   step "rotactl audit replay $ch"
@@ -141,6 +143,10 @@ else
   er_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-er.txt")
   step "rotactl round report $er"
   "$ROTACTL" round report "$er"
+  step "rotactl round report $er --html $DEMO_DIR/report-$er.html --pdf $DEMO_DIR/report-$er.pdf"
+  # The printable report (Chinese): summary, one page per school, letters.
+  "$ROTACTL" round report "$er" --html "$DEMO_DIR/report-$er.html" \
+    --pdf "$DEMO_DIR/report-$er.pdf"
   step "rotactl round results $er --outcome MOVED (first page)"
   "$ROTACTL" round results "$er" --outcome MOVED --page-size 10
   # Why: a mover placed at a later choice (the earlier ones name who holds them).

@@ -15,6 +15,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev liblemon-dev libjemalloc-dev
   python3 python3-grpcio python3-protobuf
+  # The printable round report: PDF printing (rotactl round report --pdf)
+  # and the rendering check of tests/html_report_e2e_test (PNG via zlib);
+  # a CJK font so the Chinese renders.
+  chromium fonts-wqy-microhei zlib1g-dev
 )
 if [ "${1:-}" = "--clang" ]; then
   # clang 14 is Debian 12's; libclang-rt-14-dev holds libFuzzer and the

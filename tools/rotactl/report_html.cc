@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -34,9 +35,10 @@ section.school, section.letter { break-before: page; }
 table { border-collapse: collapse; width: 100%; margin: 2pt 0 8pt; }
 th, td { border: 1px solid #999; padding: 2pt 4pt; text-align: left;
   vertical-align: top; }
-th { background: #eee; font-weight: bold; }
+th { background: #eee; font-weight: bold; white-space: nowrap; }
 tr { break-inside: avoid; }
 td.num, th.num { text-align: right; }
+td.k { white-space: nowrap; }
 small.id { color: #777; font-size: 7.5pt; margin-left: 2pt; }
 .meta { color: #444; }
 .no { color: #c0392b; font-weight: bold; }
@@ -46,7 +48,7 @@ small.id { color: #777; font-size: 7.5pt; margin-left: 2pt; }
 .chart .ct { font-size: 13px; font-weight: bold; }
 .chart .cl { font-size: 11px; }
 .chart .cv { font-size: 10px; fill: #333; }
-.counts td { width: 16%; }
+table.counts { table-layout: fixed; }
 )css";
 
 std::string Id(const std::string& name) {
@@ -213,8 +215,10 @@ std::string QuotaZh(const std::string& quota) {
   if (quota == "rotation share") return "交流比例";
   if (quota == "backbone share") return "骨干教师比例";
   if (quota == "principal rotation") return "校级领导交流";
-  if (quota.rfind("gender rule", 0) == 0)
-    return absl::StrCat("性别规则", quota.substr(11));
+  constexpr std::string_view kAtPost = "gender rule at post ";
+  if (quota.rfind(kAtPost, 0) == 0)
+    return absl::StrCat("岗位 ", quota.substr(kAtPost.size()), " 性别规则");
+  if (quota == "gender rule") return "性别规则";
   return quota;
 }
 
@@ -420,8 +424,9 @@ class Renderer {
 
   void Unplaced() {
     std::map<std::string, int64_t> by_reason;
-    for (const v1::Placement& p : d_.report.unplaced())
-      ++by_reason[ReasonZh(p)];
+    for (const v1::Placement& p : d_.placements)
+      if (p.outcome() == v1::UNPLACED || p.outcome() == v1::NOT_RECRUITED)
+        ++by_reason[ReasonZh(p)];
     std::vector<ChartBar> bars;
     for (const auto& [reason, n] : by_reason)
       bars.push_back({reason.empty() ? "未说明原因" : reason, {n}});
@@ -437,8 +442,11 @@ class Renderer {
     constexpr int kMaxBars = 40;
     for (const v1::QuotaLine& q : d_.report.quotas()) {
       if (static_cast<int>(bars.size()) == kMaxBars) break;
+      // A post's line names the post; other lines their school.
       bars.push_back(
-          {absl::StrCat(ScopePlain(q.scope()), " ", QuotaZh(q.quota())),
+          {q.quota().rfind("gender rule at post ", 0) == 0
+               ? QuotaZh(q.quota())
+               : absl::StrCat(ScopePlain(q.scope()), " ", QuotaZh(q.quota())),
            {q.required(), q.achieved()}});
     }
     out_ += SvgBarChart("比例要求：应达与实际（人数）", {"应达", "实际"}, bars);
@@ -510,6 +518,17 @@ class Renderer {
 
   void CoverageTable() {
     if (d_.report.coverage().empty()) return;
+    std::map<std::string, std::pair<int64_t, int64_t>> by_subject;
+    for (const v1::ItinerantCoverage& c : d_.report.coverage()) {
+      auto& [required, covered] = by_subject[SubjectZh(c.subject())];
+      required += c.required();
+      covered += c.own() + c.itinerant();
+    }
+    std::vector<ChartBar> bars;
+    for (const auto& [subject, n] : by_subject)
+      bars.push_back({subject, {n.first, n.second}});
+    out_ += SvgBarChart("紧缺学科课时：需求与已覆盖（课时/周）",
+                        {"需求", "已覆盖"}, bars);
     out_ +=
         "<h3>紧缺学科课时覆盖</h3>\n<table><tr><th>学校</th><th>学科</th>"
         "<th>学段</th><th class=\"num\">需求课时</th><th "
@@ -518,11 +537,12 @@ class Renderer {
         "</tr>\n";
     for (const v1::ItinerantCoverage& c : d_.report.coverage()) {
       absl::StrAppend(
-          &out_, "<tr><td>", Named(c.school_name(), Id(c.school())),
-          "</td><td>", HtmlEscape(SubjectZh(c.subject())), "</td><td>",
-          StageZh(c.stage()), "</td><td class=\"num\">", c.required(),
-          "</td><td class=\"num\">", c.own(), "</td><td class=\"num\">",
-          c.itinerant(), "</td><td class=\"num\">",
+          &out_, "<tr><td class=\"k\">", Named(c.school_name(), Id(c.school())),
+          "</td><td class=\"k\">", HtmlEscape(SubjectZh(c.subject())),
+          "</td><td class=\"k\">", StageZh(c.stage()),
+          "</td><td class=\"num\">", c.required(), "</td><td class=\"num\">",
+          c.own(), "</td><td class=\"num\">", c.itinerant(),
+          "</td><td class=\"num\">",
           c.uncovered() > 0
               ? absl::StrCat("<span class=\"no\">", c.uncovered(), "</span>")
               : "0",
@@ -642,8 +662,8 @@ class Renderer {
       default:
         PeopleTable("调出", out_cols, leave);
         PeopleTable("调入", in_cols, arrive);
-        PeopleTable("留任", {"姓名", "学科", "职称", "结果"}, stay);
         PeopleTable("待岗", {"姓名", "学科", "职称", "原因"}, unplaced);
+        PeopleTable("留任", {"姓名", "学科", "职称", "结果"}, stay);
     }
     out_ +=
         "<p class=\"sig\">学校负责人签收：__________　　日期：__________</p>\n"
@@ -745,13 +765,14 @@ class Renderer {
         for (const v1::ChoiceExplanation& c : x.choices()) {
           std::string why = HtmlEscape(c.sentence());
           if (!c.competitor().empty())
-            absl::StrAppend(&why, "（录取线：", PersonCell(c.competitor()), " ",
-                            Points(c.competitor_points()), "分，本人 ",
+            absl::StrAppend(&why, "（最后录取者 ", PersonCell(c.competitor()),
+                            " ", Points(c.competitor_points()), "分，本人 ",
                             Points(c.teacher_points()), "分）");
-          absl::StrAppend(&out_, "<tr><td>第", c.rank(), "志愿</td><td>",
-                          SchoolCell(ChoiceSchool(c.choice())), "</td><td>",
-                          HtmlEscape(VerdictZh(c.verdict())), "</td><td>", why,
-                          "</td></tr>\n");
+          absl::StrAppend(
+              &out_, "<tr><td class=\"k\">第", c.rank(),
+              "志愿</td><td class=\"k\">", SchoolCell(ChoiceSchool(c.choice())),
+              "</td><td class=\"k\">", HtmlEscape(VerdictZh(c.verdict())),
+              "</td><td>", why, "</td></tr>\n");
         }
         out_ += "</table>\n";
       }

@@ -21,6 +21,7 @@
 // (they call rotad through the single-threaded Context).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>

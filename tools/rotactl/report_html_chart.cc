@@ -51,6 +51,18 @@ constexpr int kBarHeight = 14;
 constexpr int kRowGap = 8;
 constexpr int kTitleHeight = 24;
 constexpr int kLegendHeight = 20;
+// Labels longer than this (characters) are cut to fit their column.
+constexpr int kLabelChars = 18;
+
+// `label` cut to `max` characters (UTF-8 code points), "…" marking a cut.
+std::string Shorten(const std::string& label, int max) {
+  int chars = 0;
+  for (size_t i = 0; i < label.size(); ++i) {
+    if ((static_cast<unsigned char>(label[i]) & 0xC0) == 0x80) continue;
+    if (chars++ == max) return label.substr(0, i) + "…";
+  }
+  return label;
+}
 
 }  // namespace
 
@@ -93,8 +105,8 @@ std::string SvgBarChart(const std::string& title,
     const int y = top + static_cast<int>(i) * row_height;
     absl::StrAppend(&svg, "<text x=\"", kLabelWidth - 6, "\" y=\"",
                     y + (n_series * kBarHeight) / 2 + 5,
-                    "\" text-anchor=\"end\" class=\"cl\">", HtmlEscape(b.label),
-                    "</text>\n");
+                    "\" text-anchor=\"end\" class=\"cl\">",
+                    HtmlEscape(Shorten(b.label, kLabelChars)), "</text>\n");
     for (size_t s = 0; s < b.values.size(); ++s) {
       const int64_t v = b.values[s];
       const int w = static_cast<int>(plot * v / max_value);

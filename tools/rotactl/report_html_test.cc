@@ -147,5 +147,12 @@ TEST(SvgBarChart, BarsScaleToTheLargestValue) {
   EXPECT_TRUE(absl::StrContains(svg, "width=\"186\""));
 }
 
+TEST(SvgBarChart, LongLabelsAreCutToTheirColumn) {
+  const std::string svg = SvgBarChart(
+      "t", {"a"}, {{"一二三四五六七八九十一二三四五六七八九十", {1}}});
+  EXPECT_TRUE(absl::StrContains(svg, ">一二三四五六七八九十一二三四五六七八…<"))
+      << svg;
+}
+
 }  // namespace
 }  // namespace rota::rotactl
