@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "tools/rotactl/output.h"
 #include "tools/rotactl/report_html.h"
 
 namespace rota::rotactl {
@@ -51,17 +52,22 @@ constexpr int kBarHeight = 14;
 constexpr int kRowGap = 8;
 constexpr int kTitleHeight = 24;
 constexpr int kLegendHeight = 20;
-// Labels longer than this (characters) are cut to fit their column.
-constexpr int kLabelChars = 18;
+// Labels wider than this (terminal columns) are cut to fit their column.
+constexpr int kLabelColumns = 36;
 
-// `label` cut to `max` characters (UTF-8 code points), "…" marking a cut.
+// `label` cut to at most `max` terminal columns (a 汉字 is two, as wide as
+// two Latin letters in the chart's font), "…" marking a cut.
 std::string Shorten(const std::string& label, int max) {
-  int chars = 0;
-  for (size_t i = 0; i < label.size(); ++i) {
-    if ((static_cast<unsigned char>(label[i]) & 0xC0) == 0x80) continue;
-    if (chars++ == max) return label.substr(0, i) + "…";
+  if (DisplayWidth(label) <= max) return label;
+  size_t cut = 0;
+  for (size_t i = 1; i <= label.size(); ++i) {
+    if (i < label.size() &&
+        (static_cast<unsigned char>(label[i]) & 0xC0) == 0x80)
+      continue;  // inside a character
+    if (DisplayWidth(std::string_view(label).substr(0, i)) > max - 1) break;
+    cut = i;
   }
-  return label;
+  return label.substr(0, cut) + "…";
 }
 
 }  // namespace
@@ -106,7 +112,7 @@ std::string SvgBarChart(const std::string& title,
     absl::StrAppend(&svg, "<text x=\"", kLabelWidth - 6, "\" y=\"",
                     y + (n_series * kBarHeight) / 2 + 5,
                     "\" text-anchor=\"end\" class=\"cl\">",
-                    HtmlEscape(Shorten(b.label, kLabelChars)), "</text>\n");
+                    HtmlEscape(Shorten(b.label, kLabelColumns)), "</text>\n");
     for (size_t s = 0; s < b.values.size(); ++s) {
       const int64_t v = b.values[s];
       const int w = static_cast<int>(plot * v / max_value);

@@ -150,8 +150,13 @@ TEST(SvgBarChart, BarsScaleToTheLargestValue) {
 TEST(SvgBarChart, LongLabelsAreCutToTheirColumn) {
   const std::string svg = SvgBarChart(
       "t", {"a"}, {{"一二三四五六七八九十一二三四五六七八九十", {1}}});
-  EXPECT_TRUE(absl::StrContains(svg, ">一二三四五六七八九十一二三四五六七八…<"))
+  // 36 columns: 17 characters and the ellipsis.
+  EXPECT_TRUE(absl::StrContains(svg, ">一二三四五六七八九十一二三四五六七…<"))
       << svg;
+  const std::string latin =
+      SvgBarChart("t", {"a"}, {{"post r-s0001-senior-english gender", {1}}});
+  EXPECT_TRUE(absl::StrContains(latin, ">post r-s0001-senior-english gender<"))
+      << latin;
 }
 
 }  // namespace
