@@ -725,7 +725,8 @@ class Renderer {
                     applicant ? "<th>笔试成绩</th>" : "<th>积分</th>",
                     "<th>志愿</th></tr>\n<tr><td>", OutcomeZh(p.outcome()),
                     "</td><td>", HtmlEscape(RouteZh(p)), "</td><td>",
-                    HtmlEscape(ReasonZh(p)), "</td><td>", Points(p.points()),
+                    HtmlEscape(ReasonZh(p)), "</td><td>",
+                    p.outcome() == v1::ITINERANT ? "—" : Points(p.points()),
                     "</td><td>", ChoiceZh(p), "</td></tr></table>\n");
     if (p.outcome() == v1::ITINERANT) {
       out_ +=
@@ -733,7 +734,8 @@ class Renderer {
           "<th class=\"num\">课时/周</th><th "
           "class=\"num\">单程（分钟）</th></tr>\n";
       for (const v1::ItinerantAssignment& a : p.itinerant_assignments()) {
-        absl::StrAppend(&out_, "<tr><td>", SchoolCell(a.school()), "</td><td>",
+        absl::StrAppend(&out_, "<tr><td>", SchoolCell(a.school()),
+                        a.own_school() ? "（本校加课）" : "", "</td><td>",
                         HtmlEscape(SubjectZh(a.subject())), "</td><td>",
                         StageZh(a.stage()), "</td><td class=\"num\">",
                         a.periods(), "</td><td class=\"num\">", a.minutes(),
