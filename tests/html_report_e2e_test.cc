@@ -4,8 +4,9 @@
 // `round report ROUND --html FILE` (and --pdf). The test checks the
 // structure (one page per school, every placed teacher named, one letter
 // per mover or unplaced teacher, names escaped, nothing fetched, no script),
-// then renders the file with headless Chromium to a PNG and decodes it to
-// check that the page shows text and the charts' bars (not a blank page).
+// (exchange rotation, competitive hiring, recruitment, 走教), then renders
+// the exchange rotation's file with headless Chromium to a PNG and decodes it
+// to check that the page shows text and the charts' bars (not a blank page).
 // Only the Chromium part is skipped, and only when no Chromium is installed
 // (scripts/setup.sh installs it).
 #include <unistd.h>
@@ -206,10 +207,12 @@ class HtmlReportE2eTest : public ::testing::Test {
     gen.schools = 14;
     gen.teachers = 360;
     gen.as_of = "2026-08-15";
-    ASSERT_OK_AND_ASSIGN(data_, GenerateCountyData(gen, kCounty));
+    ASSERT_OK_AND_ASSIGN(data_,
+                         GenerateCountyData(gen, kCounty, /*applicants=*/60));
     data_.teachers[0].set_display_name(kOddTeacher);
     data_.schools[0].set_display_name(kOddSchool);
     ASSERT_OK(ImportCounty(*rotad_, data_));
+    ASSERT_OK(ImportItinerant(*rotad_, data_));
     rounds_ = std::make_unique<RoundClient>(rotad_->channel());
   }
   void TearDown() override {
@@ -231,9 +234,13 @@ class HtmlReportE2eTest : public ::testing::Test {
         rounds_->Create(kCounty, kind, kEffective);
     EXPECT_OK(round);
     if (!round.ok()) return "";
-    EXPECT_OK(rounds_->Submit(round->name(), kind == rota::v1::EXCHANGE_ROTATION
-                                                 ? ExchangeApplications(data_)
-                                                 : HiringApplications(data_)));
+    if (kind == rota::v1::EXCHANGE_ROTATION ||
+        kind == rota::v1::COMPETITIVE_HIRING) {
+      EXPECT_OK(
+          rounds_->Submit(round->name(), kind == rota::v1::EXCHANGE_ROTATION
+                                             ? ExchangeApplications(data_)
+                                             : HiringApplications(data_)));
+    }
     EXPECT_OK(rounds_->Freeze(round->name(), 20260901));
     EXPECT_OK(rounds_->Run(round->name()));
     return round->name();
@@ -389,6 +396,55 @@ TEST_F(HtmlReportE2eTest, CompetitiveHiringReport) {
   CheckStructure(html, placements);
   EXPECT_TRUE(absl::StrContains(html, "竞聘上岗"));
   EXPECT_EQ(Count(html, "<section class=\"letter\""), Letters(placements));
+}
+
+// Recruitment: the per-post gender table, one letter per applicant, each
+// hire named on her school's page.
+TEST_F(HtmlReportE2eTest, RecruitmentReport) {
+  const std::string round = RunRound(rota::v1::RECRUITMENT);
+  ASSERT_FALSE(round.empty());
+  ASSERT_OK_AND_ASSIGN(std::vector<rota::v1::Placement> placements,
+                       rounds_->Placements(round));
+  const std::string html = WriteReport(round, "recruitment.html");
+  EXPECT_EQ(Count(html, "<section class=\"school\""),
+            static_cast<int>(data_.schools.size()));
+  EXPECT_TRUE(absl::StrContains(html, "各岗位录用情况（按性别）"));
+  EXPECT_EQ(Count(html, "<section class=\"letter\""),
+            static_cast<int>(placements.size()));
+  std::map<std::string, std::string> names;
+  for (const rota::v1::Applicant& a : data_.applicants)
+    names[a.name()] = a.display_name();
+  int hired = 0;
+  for (const rota::v1::Placement& p : placements) {
+    if (p.outcome() != rota::v1::RECRUITED) continue;
+    ++hired;
+    const size_t page =
+        html.find(absl::StrCat("data-school=\"", Id(p.to_school()), "\""));
+    ASSERT_NE(page, std::string::npos) << p.to_school();
+    const std::string text =
+        html.substr(page, html.find("</section>", page) - page);
+    EXPECT_TRUE(absl::StrContains(text, Escape(names.at(p.teacher()))))
+        << p.teacher() << " is not on the page of " << p.to_school();
+  }
+  EXPECT_GT(hired, 0);
+}
+
+// 走教: the coverage table and chart, one letter per itinerant teacher.
+TEST_F(HtmlReportE2eTest, ItinerantTeachingReport) {
+  const std::string round = RunRound(rota::v1::ITINERANT_TEACHING);
+  ASSERT_FALSE(round.empty());
+  ASSERT_OK_AND_ASSIGN(std::vector<rota::v1::Placement> placements,
+                       rounds_->Placements(round));
+  const std::string html = WriteReport(round, "itinerant.html");
+  EXPECT_EQ(Count(html, "<section class=\"school\""),
+            static_cast<int>(data_.schools.size()));
+  EXPECT_TRUE(absl::StrContains(html, "紧缺学科课时覆盖"));
+  int itinerant = 0;
+  for (const rota::v1::Placement& p : placements)
+    if (p.outcome() == rota::v1::ITINERANT) ++itinerant;
+  EXPECT_GT(itinerant, 0);
+  EXPECT_EQ(Count(html, "<section class=\"letter\""), itinerant);
+  EXPECT_EQ(Count(html, "本学年到下列学校走教"), itinerant);
 }
 
 TEST_F(HtmlReportE2eTest, PdfNeedsHtml) {
