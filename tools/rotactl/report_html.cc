@@ -770,11 +770,11 @@ class Renderer {
             absl::StrAppend(&why, "（最后录取者 ", PersonCell(c.competitor()),
                             " ", Points(c.competitor_points()), "分，本人 ",
                             Points(c.teacher_points()), "分）");
-          absl::StrAppend(
-              &out_, "<tr><td class=\"k\">第", c.rank(),
-              "志愿</td><td class=\"k\">", SchoolCell(ChoiceSchool(c.choice())),
-              "</td><td class=\"k\">", HtmlEscape(VerdictZh(c.verdict())),
-              "</td><td>", why, "</td></tr>\n");
+          absl::StrAppend(&out_, "<tr><td class=\"k\">第", c.rank(),
+                          "志愿</td><td class=\"k\">", ChoiceCell(c.choice()),
+                          "</td><td class=\"k\">",
+                          HtmlEscape(VerdictZh(c.verdict())), "</td><td>", why,
+                          "</td></tr>\n");
         }
         out_ += "</table>\n";
       }
@@ -794,14 +794,13 @@ class Renderer {
   }
 
   // A choice names a school (exchange rotation) or a post (competitive
-  // hiring, recruitment); shown as the school when it is one.
-  std::string ChoiceSchool(const std::string& choice) const {
-    if (d_.schools.count(choice) > 0) return choice;
+  // hiring, recruitment): the school's name and id, or "岗位" and the post id.
+  std::string ChoiceCell(const std::string& choice) const {
+    if (d_.schools.count(choice) > 0) return SchoolCell(choice);
+    if (choice.find("posts/") != std::string::npos)
+      return absl::StrCat("岗位", Named("", Id(choice)));
     const std::string full = d_.county_name + "/schools/" + Id(choice);
-    if (choice.find("/posts/") == std::string::npos &&
-        d_.schools.count(full) > 0)
-      return full;
-    return choice;
+    return SchoolCell(d_.schools.count(full) > 0 ? full : choice);
   }
 
   const HtmlReportData& d_;
