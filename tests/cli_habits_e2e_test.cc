@@ -6,6 +6,7 @@
 // every --help run for real.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <sstream>
@@ -69,8 +70,8 @@ class CliHabitsTest : public ::testing::Test {
 
 TEST_F(CliHabitsTest, EveryProgramPrintsItsVersionAndTheEngineVersion) {
   const std::string engine_line = absl::StrCat(
-      "engine ", engine::rules::kEngineVersion, ", outcome encoding ",
-      engine::rules::kOutcomeEncodingCurrent, "\n");
+      "engine ", std::string(engine::rules::kEngineVersion),
+      ", outcome encoding ", engine::rules::kOutcomeEncodingCurrent, "\n");
   for (const auto& [name, path] :
        std::vector<std::pair<std::string, std::string>>{
            {"rotactl", ROTA_ROTACTL_PATH},
@@ -106,7 +107,7 @@ TEST_F(CliHabitsTest, UnknownCommandSuggestsTheClosestAndExits2) {
 }
 
 TEST_F(CliHabitsTest, ContextSelectsServerAndCountyOfARealCall) {
-  StartRotad();
+  ASSERT_NO_FATAL_FAILURE(StartRotad());
   CreateCounty("yongan");
   CliResult r = Rotactl({"config", "set-context", "local", "--server",
                          rotad_->address(), "--county", "yongan"});
@@ -131,7 +132,7 @@ TEST_F(CliHabitsTest, ContextSelectsServerAndCountyOfARealCall) {
 }
 
 TEST_F(CliHabitsTest, ContextFlagAndFlagsOverrideTheCurrentContext) {
-  StartRotad();
+  ASSERT_NO_FATAL_FAILURE(StartRotad());
   CreateCounty("yongan");
   CreateCounty("sanming");
   // The current context points at no server; "real" at ours.
@@ -183,7 +184,7 @@ TEST_F(CliHabitsTest, ContextFlagAndFlagsOverrideTheCurrentContext) {
 }
 
 TEST_F(CliHabitsTest, NoHeadersDropsTheHeaderRowOfTablesAndCsv) {
-  StartRotad();
+  ASSERT_NO_FATAL_FAILURE(StartRotad());
   CreateCounty("yongan");
   const std::vector<std::string> base = {"--server", rotad_->address(),
                                          "--county", "yongan"};
@@ -289,7 +290,7 @@ std::vector<std::string> ShellWords(const std::string& line) {
 }
 
 TEST_F(CliHabitsTest, HelpExamplesRunForReal) {
-  StartRotad();
+  ASSERT_NO_FATAL_FAILURE(StartRotad());
   // The files the examples name, in the directory they run in.
   const CliResult gen =
       RunCli(ROTA_GEN_PATH,

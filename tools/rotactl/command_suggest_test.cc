@@ -24,10 +24,10 @@ TEST(CommandSuggestTest, Suggest) {
   EXPECT_TRUE(Suggest("xyz", nouns).empty());
   EXPECT_TRUE(Suggest("", nouns).empty());
   // Ties are all offered, sorted.
-  EXPECT_EQ(Suggest("lick", {"list", "lock", "run"}),
-            (std::vector<std::string>{"list", "lock"}));
-  EXPECT_EQ(SuggestionText("lick", {"list", "lock", "run"}),
-            "did you mean 'list' or 'lock'?");
+  EXPECT_EQ(Suggest("bet", {"set", "get", "run"}),
+            (std::vector<std::string>{"get", "set"}));
+  EXPECT_EQ(SuggestionText("bet", {"set", "get", "run"}),
+            "did you mean 'get' or 'set'?");
   EXPECT_EQ(SuggestionText("xyz", {"run", "list"}),
             "the commands here are: list, run");
 }
