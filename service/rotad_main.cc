@@ -42,6 +42,7 @@
 #include "service/page_token.h"
 #include "service/server_limits.h"
 #include "service/storage/recovering_event_store.h"
+#include "tools/version/version.h"
 
 namespace {
 
@@ -139,6 +140,7 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure", insecure,
                "allow plain text or no authentication on a non-loopback "
                "address (NOT for production)");
+  app.set_version_flag("--version", rota::VersionText("rotad"));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -39,12 +39,19 @@ CliResult RunCli(const std::string& binary,
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string kv = *e;
     const std::string name = NameOf(kv);
-    bool replaced = name == "ROTA_SERVER" || name == "ROTA_COUNTY";
+    bool replaced = name == "ROTA_SERVER" || name == "ROTA_COUNTY" ||
+                    name == "ROTA_CONFIG" || name == "ROTA_CONTEXT";
     for (const std::string& extra : extra_env) {
       if (NameOf(extra) == name) replaced = true;
     }
     if (!replaced) env.push_back(kv);
   }
+  // No configuration file (rotactl's contexts) unless the test gives one.
+  bool config_given = false;
+  for (const std::string& extra : extra_env) {
+    if (NameOf(extra) == "ROTA_CONFIG") config_given = true;
+  }
+  if (!config_given) env.push_back("ROTA_CONFIG=/dev/null");
   env.insert(env.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> envp, argv;
   for (std::string& kv : env) envp.push_back(kv.data());

@@ -21,8 +21,9 @@ struct CliResult {
   std::string err;
 };
 
-// Runs `binary` with `args`. The environment is ours without ROTA_SERVER and
-// ROTA_COUNTY, plus `env` ("NAME=value" entries, which replace ours).
+// Runs `binary` with `args`. The environment is ours without ROTA_SERVER,
+// ROTA_COUNTY, ROTA_CONFIG and ROTA_CONTEXT, with ROTA_CONFIG=/dev/null (no
+// rotactl contexts), plus `env` ("NAME=value" entries, which replace ours).
 // `dir` (existing) receives the files "stdout" and "stderr".
 CliResult RunCli(const std::string& binary,
                  const std::vector<std::string>& args, const std::string& dir,

@@ -6,6 +6,7 @@
 
 #include "CLI/CLI.hpp"
 #include "tools/gen/county_generator.h"
+#include "tools/version/version.h"
 
 int main(int argc, char** argv) {
   rota::tools::CountyGenOptions options;
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-applications", no_applications,
                "Do not write applications.csv");
   app.add_flag("-q,--quiet", quiet, "Print nothing on success");
+  app.set_version_flag("--version", rota::VersionText("rota-gen"));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,6 +18,11 @@ void AddSummaryCommands(CLI::App* app, Context* ctx);
 void AddAuditCommands(CLI::App* app, Context* ctx);
 void AddPolicyCommands(CLI::App* app, Context* ctx);
 void AddRoundCommands(CLI::App* app, Context* ctx);
+// `config get-contexts|current-context|use-context|set-context`.
+void AddConfigCommands(CLI::App* app, Context* ctx);
+// Examples in the --help footer of the root and of the nouns that exist;
+// call after every command is registered.
+void AddHelpExamples(CLI::App* app);
 // `round plan` and `round coverage` (itinerant teaching), under `round`.
 void AddItinerantRoundCommands(CLI::App* round, Context* ctx);
 

@@ -6,14 +6,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace rota::rotactl {
 namespace {
 
-// The contents of a PEM file ("" for no path); exits with a usage error when
-// the file cannot be read.
+// The contents of a PEM (or token) file ("" for no path); exits with a usage
+// error when the file cannot be read.
 std::string ReadPem(const std::string& path) {
   if (path.empty()) return "";
   std::ifstream in(path, std::ios::binary);
@@ -27,6 +30,42 @@ std::string ReadPem(const std::string& path) {
 }
 
 }  // namespace
+
+void Context::ApplySettings(const ConfigSettings& settings,
+                            const std::set<std::string>& given) {
+  for (const auto& [name, value] : settings) {
+    if (given.count(name) > 0) continue;
+    if (name == "server") server = value;
+    if (name == "county") county = value;
+    if (name == "output") output = value;
+    if (name == "timeout") (void)absl::SimpleAtod(value, &timeout_seconds);
+    if (name == "actor") actor = value;
+    if (name == "tls") tls = value == "true";
+    if (name == "ca") ca = value;
+    if (name == "cert") cert = value;
+    if (name == "key") key = value;
+    if (name == "token-file") token_file = value;
+  }
+}
+
+std::string Context::ApplyConfig(const std::set<std::string>& given) {
+  const std::string path = ConfigPath(config_path);
+  if (path.empty()) {
+    return context_name.empty()
+               ? ""
+               : "no configuration file (set HOME, ROTA_CONFIG or --config)";
+  }
+  std::string error;
+  const std::optional<std::string> text = ReadConfigText(path, &error);
+  if (!text.has_value()) return error;
+  const std::optional<ConfigFile> config = ParseConfig(*text, &error);
+  if (!config.has_value()) return absl::StrCat(path, ":", error);
+  const std::optional<ConfigSettings> settings =
+      ResolveContext(*config, context_name, &error);
+  if (!settings.has_value()) return absl::StrCat(path, ": ", error);
+  ApplySettings(*settings, given);
+  return "";
+}
 
 std::shared_ptr<grpc::Channel> Context::Channel() {
   if (channel_ == nullptr) {
@@ -74,6 +113,9 @@ std::unique_ptr<grpc::ClientContext> Context::NewCall(double timeout_factor) {
   call->set_deadline(
       std::chrono::system_clock::now() +
       std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+  if (token.empty() && !token_file.empty()) {
+    token = std::string(absl::StripAsciiWhitespace(ReadPem(token_file)));
+  }
   if (!token.empty()) call->AddMetadata("authorization", "Bearer " + token);
   if (!actor.empty()) {
     // Plain metadata values must be printable ASCII (gRPC aborts on other
@@ -89,8 +131,9 @@ std::unique_ptr<grpc::ClientContext> Context::NewCall(double timeout_factor) {
 std::string Context::CountyName() {
   if (county.empty()) {
     std::fprintf(stderr,
-                 "rotactl: no county: pass --county ID (or set ROTA_COUNTY) "
-                 "before the noun\n");
+                 "rotactl: no county: pass --county ID (or set ROTA_COUNTY, "
+                 "or use a context with a county: rotactl config "
+                 "get-contexts)\n");
     exit_code = kExitUsage;
     return "";
   }

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "grpcpp/grpcpp.h"
@@ -22,6 +23,7 @@
 #include "rota/v1/policy.grpc.pb.h"
 #include "rota/v1/registry.grpc.pb.h"
 #include "rota/v1/rounds.grpc.pb.h"
+#include "tools/rotactl/config_file.h"
 
 namespace rota::rotactl {
 
@@ -50,6 +52,29 @@ struct Context {
   std::string cert;
   std::string key;
   std::string token;
+  // A file whose content (trimmed) is the bearer token, read at the first
+  // call when `token` is empty.
+  std::string token_file;
+
+  // Configuration file and context (docs/rotactl.md "Configuration and
+  // contexts"): --config (else $ROTA_CONFIG, else ~/.config/rota/config) and
+  // --context (else $ROTA_CONTEXT, else the file's current-context).
+  std::string config_path;
+  std::string context_name;
+  // --no-headers: tables and CSV without their header row.
+  bool no_headers = false;
+
+  // Sets every setting whose key (ConfigKeys(), the long flag name) is not
+  // in `given` (the flags given on the command line or through their
+  // environment variables) from `settings`. Values were checked by
+  // ParseConfig.
+  void ApplySettings(const ConfigSettings& settings,
+                     const std::set<std::string>& given);
+
+  // Reads the configuration file (a missing file is an empty one), resolves
+  // the context and applies it (ApplySettings). Returns "" or the error,
+  // "FILE:LINE: what" for a syntax error.
+  std::string ApplyConfig(const std::set<std::string>& given);
 
   // Set by the command that ran.
   int exit_code = kExitOk;
@@ -69,8 +94,8 @@ struct Context {
   rota::v1::PolicyService::Stub& Policy();
   rota::v1::RoundService::Stub& Rounds();
 
-  // "counties/{county}" from --county / ROTA_COUNTY; prints a usage error and
-  // returns "" when it is not set.
+  // "counties/{county}" from --county / ROTA_COUNTY / the context; prints a
+  // usage error and returns "" when it is not set.
   std::string CountyName();
 
  private:

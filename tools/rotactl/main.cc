@@ -1,21 +1,33 @@
 // rotactl: the command-line client of rotad (gRPC only).
 //
-//   rotactl [--server ADDR] [--county ID] [-o table|json|csv] [--timeout S]
-//   NOUN VERB [ARGS]
+//   rotactl [--context NAME] [--server ADDR] [--county ID] [-o table|json|csv]
+//   [--no-headers] [--timeout S] NOUN VERB [ARGS]
 //
 // Nouns: county, school, post, teacher (create|get|list|update|delete),
 // import (schools|posts|teachers FILE.csv), summary, policy
 // (show|set|validate), round
 // (create|list|get|apply|freeze|run|results|explain|lock|override|report|
-// commit|cancel), audit (verify|replay|as-of|history).
-// Exit codes: 0 ok, 1 rejected rows / broken chain / bad CSV, 2 usage,
-// 3 server error, 4 server unavailable or deadline exceeded (docs/rotactl.md).
+// commit|cancel), audit (verify|replay|as-of|history), config (contexts of
+// the configuration file), completion (bash|zsh).
+// Global settings: a flag (or its environment variable) overrides the
+// context of the configuration file, which overrides the defaults.
+// Exit codes: 0 ok, 1 rejected rows / broken chain / bad CSV, 2 usage
+// (unknown command: "did you mean"), 3 server error, 4 server unavailable or
+// deadline exceeded (docs/rotactl.md).
 #include <cstdio>
 #include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
+#include "tools/rotactl/command_suggest.h"
 #include "tools/rotactl/commands.h"
+#include "tools/rotactl/completion.h"
+#include "tools/rotactl/config_file.h"
 #include "tools/rotactl/context.h"
+#include "tools/rotactl/output.h"
+#include "tools/version/version.h"
 
 int main(int argc, char** argv) {
   using namespace rota::rotactl;
@@ -28,14 +40,17 @@ int main(int argc, char** argv) {
       "imports, summaries, policies, rounds and audits.\n"
       "Exit codes: 0 ok, 1 rejected rows or failed verification, 2 usage, 3 "
       "server error, "
-      "4 server unavailable or deadline exceeded."};
+      "4 server unavailable or deadline exceeded.",
+      "rotactl"};
   app.require_subcommand(1);
-  std::string config;
-  if (const char* home = std::getenv("HOME"))
-    config = std::string(home) + "/.config/rota/rotactl.conf";
-  app.set_config("--config", config,
-                 "file of `key = value` lines setting global flags (default "
-                 "~/.config/rota/rotactl.conf, if present)");
+  app.set_version_flag("--version", rota::VersionText("rotactl"));
+  app.add_option("--config", ctx.config_path,
+                 "Configuration file of named contexts (default "
+                 "$ROTA_CONFIG, else ~/.config/rota/config)");
+  app.add_option("--context", ctx.context_name,
+                 "Context of the configuration file to use (default: its "
+                 "current-context)")
+      ->envname("ROTA_CONTEXT");
   app.add_option("--server", ctx.server, "rotad address HOST:PORT")
       ->envname("ROTA_SERVER")
       ->capture_default_str();
@@ -67,6 +82,11 @@ int main(int argc, char** argv) {
                  "Bearer token (prefer ROTA_TOKEN: command lines are visible "
                  "to other users)")
       ->envname("ROTA_TOKEN");
+  app.add_option("--token-file", ctx.token_file,
+                 "File holding the bearer token (used when no --token)")
+      ->envname("ROTA_TOKEN_FILE");
+  app.add_flag("--no-headers", ctx.no_headers,
+               "Tables and CSV output without their header row");
 
   AddCountyCommands(&app, &ctx);
   AddSchoolCommands(&app, &ctx);
@@ -77,10 +97,39 @@ int main(int argc, char** argv) {
   AddAuditCommands(&app, &ctx);
   AddPolicyCommands(&app, &ctx);
   AddRoundCommands(&app, &ctx);
+  AddConfigCommands(&app, &ctx);
+  AddCompletionCommand(&app, &ctx);
+  AddHelpExamples(&app);
+
+  // After parsing, before the command runs: the configuration file's
+  // context fills the settings no flag (or environment variable) gave.
+  std::string config_error;
+  app.parse_complete_callback([&] {
+    SetPrintHeaders(!ctx.no_headers);
+    if (app.got_subcommand("config") || app.got_subcommand("completion"))
+      return;
+    std::set<std::string> given;
+    for (const std::string& key : ConfigKeys()) {
+      if (app.get_option("--" + key)->count() > 0) given.insert(key);
+    }
+    config_error = ctx.ApplyConfig(given);
+    if (!config_error.empty()) throw CLI::Success();  // stop before the verb
+  });
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (!config_error.empty()) {
+      std::fprintf(stderr, "rotactl: %s\n", config_error.c_str());
+      return kExitUsage;
+    }
+    if (e.get_exit_code() != 0) {
+      const std::vector<std::string> args(argv + 1, argv + argc);
+      if (auto unknown = FindUnknownCommand(app, args)) {
+        std::fprintf(stderr, "%s\n", unknown->message.c_str());
+        return kExitUsage;
+      }
+    }
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }

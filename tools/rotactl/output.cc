@@ -9,6 +9,8 @@
 namespace rota::rotactl {
 namespace {
 
+bool print_headers = true;
+
 bool IsWide(uint32_t c) {
   return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
          (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -39,6 +41,9 @@ std::string Points(int64_t centipoints) {
   return absl::StrFormat("%s%d.%02d", negative ? "-" : "", abs / 100,
                          abs % 100);
 }
+
+void SetPrintHeaders(bool print) { print_headers = print; }
+bool PrintHeaders() { return print_headers; }
 
 int DisplayWidth(std::string_view s) {
   int width = 0;
@@ -81,7 +86,7 @@ std::string ToJson(const google::protobuf::Message& message) {
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows) {
   std::vector<int> widths(headers.size(), 0);
-  for (size_t c = 0; c < headers.size(); ++c)
+  for (size_t c = 0; c < headers.size() && print_headers; ++c)
     widths[c] = DisplayWidth(headers[c]);
   for (const auto& row : rows) {
     for (size_t c = 0; c < row.size() && c < widths.size(); ++c) {
@@ -95,7 +100,7 @@ void PrintTable(const std::vector<std::string>& headers,
     }
     std::fputc('\n', stdout);
   };
-  print_row(headers);
+  if (print_headers) print_row(headers);
   for (const auto& row : rows) print_row(row);
 }
 
@@ -109,7 +114,7 @@ void PrintResource(OutputFormat format,
       return;
     case OutputFormat::kCsv: {
       std::string out;
-      rota::tools::AppendCsvRow(&out, fields);
+      if (print_headers) rota::tools::AppendCsvRow(&out, fields);
       rota::tools::AppendCsvRow(&out, values);
       std::fwrite(out.data(), 1, out.size(), stdout);
       return;
@@ -137,7 +142,7 @@ ListPrinter::ListPrinter(OutputFormat format,
 void ListPrinter::Start() {
   if (started_) return;
   started_ = true;
-  if (format_ == OutputFormat::kCsv) {
+  if (format_ == OutputFormat::kCsv && print_headers) {
     std::string out;
     rota::tools::AppendCsvRow(&out, csv_columns_);
     std::fwrite(out.data(), 1, out.size(), stdout);

@@ -23,6 +23,11 @@
 
 namespace rota::rotactl {
 
+// --no-headers: whether tables and CSV output print their header row
+// (default true). Set once by main() after parsing.
+void SetPrintHeaders(bool print);
+bool PrintHeaders();
+
 // Terminal columns `text` (UTF-8) occupies: East Asian wide and fullwidth
 // characters (汉字, fullwidth punctuation) count 2, combining marks 0.
 int DisplayWidth(std::string_view text);
@@ -33,13 +38,14 @@ std::string Points(int64_t centipoints);
 // One-line JSON of a message with proto field names and every field present.
 std::string ToJson(const google::protobuf::Message& message);
 
-// Prints an aligned table (header row, then rows) to stdout.
+// Prints an aligned table (header row unless --no-headers, then rows) to
+// stdout.
 void PrintTable(const std::vector<std::string>& headers,
                 const std::vector<std::vector<std::string>>& rows);
 
 // Prints a single resource in `format`: table = aligned "field  value" lines
 // (`fields` are names, `values` the matching cells), json = the message,
-// csv = header + one row.
+// csv = header (unless --no-headers) + one row.
 void PrintResource(OutputFormat format,
                    const google::protobuf::Message& message,
                    const std::vector<std::string>& fields,

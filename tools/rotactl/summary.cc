@@ -55,7 +55,8 @@ void PrintReport(const v1::CountySummary& s) {
 
 void PrintCsv(const v1::CountySummary& s) {
   std::string out;
-  rota::tools::AppendCsvRow(&out, {"section", "key", "count"});
+  if (PrintHeaders())
+    rota::tools::AppendCsvRow(&out, {"section", "key", "count"});
   auto add = [&](const std::string& section, const std::string& key,
                  int64_t n) {
     rota::tools::AppendCsvRow(&out, {section, key, std::to_string(n)});

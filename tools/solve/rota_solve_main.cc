@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "engine/solve.h"
 #include "tools/solve/instance_json.h"
+#include "tools/version/version.h"
 
 namespace {
 
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   app.add_option("--unassigned-cost", unassigned_cost,
                  "min-cost: cost of leaving a teacher unplaced, or 'forbidden' "
                  "(default 20000)");
+  app.set_version_flag("--version", rota::VersionText("rota-solve"));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
