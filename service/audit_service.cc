@@ -19,9 +19,6 @@
 namespace rota::service {
 namespace {
 
-constexpr int32_t kDefaultPageSize = 50;
-constexpr int32_t kMaxPageSize = 1000;
-
 absl::StatusOr<std::string> CountyOf(const std::string& name) {
   std::optional<std::string> county = ParseCountyName(name);
   if (!county.has_value())
@@ -74,8 +71,7 @@ absl::StatusOr<rota::v1::ListEventsResponse> Audit::ListEvents(
     }
     from = last_seq + 1;
   }
-  size_t limit = req.page_size() == 0 ? kDefaultPageSize
-                                      : std::min(req.page_size(), kMaxPageSize);
+  size_t limit = PageLimit(req.page_size());
   ROTA_ASSIGN_OR_RETURN(uint64_t head, store_->HeadSequence(*county));
   if (head == 0) {
     return WithReason(

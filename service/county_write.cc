@@ -28,21 +28,45 @@ std::string SerializeDeterministic(const google::protobuf::Message& m) {
   return out;
 }
 
-std::string RequestDigestOf(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> copy(request.New());
-  copy->CopyFrom(request);
-  if (const auto* f = copy->GetDescriptor()->FindFieldByName("request_id")) {
-    copy->GetReflection()->ClearField(copy.get(), f);
-  }
+namespace {
+
+// The digest of `request`, whose request_id is already cleared.
+std::string DigestOfCleared(const google::protobuf::Message& request) {
   // The message type is part of the digest: two methods whose requests
   // serialize alike (FreezeRound and CommitRound both carry a name) must
   // not share a request id, or one would answer with the other's result.
   Sha256Hasher hasher;
   hasher.Update(request.GetDescriptor()->full_name());
   hasher.Update(std::string_view("\0", 1));
-  hasher.Update(SerializeDeterministic(*copy));
+  hasher.Update(SerializeDeterministic(request));
   Sha256Digest d = hasher.Finish();
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+}  // namespace
+
+std::string RequestDigestOf(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  if (const auto* f = copy->GetDescriptor()->FindFieldByName("request_id")) {
+    copy->GetReflection()->ClearField(copy.get(), f);
+  }
+  return DigestOfCleared(*copy);
+}
+
+std::string RequestDigestInPlace(google::protobuf::Message* request) {
+  const auto* f = request->GetDescriptor()->FindFieldByName("request_id");
+  if (f == nullptr ||
+      f->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      f->is_repeated()) {
+    return RequestDigestOf(*request);
+  }
+  const google::protobuf::Reflection* r = request->GetReflection();
+  std::string id = r->GetString(*request, f);
+  r->ClearField(request, f);
+  std::string digest = DigestOfCleared(*request);
+  r->SetString(request, f, std::move(id));
+  return digest;
 }
 
 std::string FormatRfc3339(absl::Time t) {

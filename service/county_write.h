@@ -58,6 +58,9 @@ bool ParseSkippingFields(absl::string_view bytes, absl::Span<const int> skip,
 // request_id field cleared: a request id is bound to one method (and, as its
 // record lives in the county's keys, to one county).
 std::string RequestDigestOf(const google::protobuf::Message& request);
+// The same digest without copying `request` (an import chunk of hundreds of
+// rows): its request_id is cleared for the hashing and put back.
+std::string RequestDigestInPlace(google::protobuf::Message* request);
 
 // INVALID_ARGUMENT (REQUEST_ID_REUSED) on field request_id: the id is taken
 // by a request of another method or with other fields.
@@ -65,20 +68,6 @@ absl::Status RequestIdReused();
 
 // RFC 3339 UTC with microseconds.
 std::string FormatRfc3339(absl::Time t);
-
-// Parses the projection at `key` of `s`; nullopt if absent, DATA_LOSS if the
-// bytes do not parse.
-template <typename Proto>
-absl::StatusOr<std::optional<Proto>> LoadProto(const storage::Snapshot& s,
-                                               const std::string& key) {
-  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, s.Get(key));
-  if (!bytes.has_value()) return std::optional<Proto>();
-  Proto p;
-  if (!p.ParseFromString(*bytes)) {
-    return absl::DataLossError(absl::StrCat("stored ", key, " does not parse"));
-  }
-  return std::optional<Proto>(std::move(p));
-}
 
 // FAILED_PRECONDITION (COUNTY_MISSING) naming `county`.
 absl::Status CountyMissing(absl::string_view county);
@@ -95,6 +84,15 @@ class CountyWrite {
         head_(snapshot.head_sequence()),
         actor_(call.actor),
         request_id_(std::move(request_id)),
+        now_(FormatRfc3339(absl::Now())) {}
+  // Over a state that already holds writes of events not yet appended (an
+  // import batch whose predecessor is still being synced): `head` is the
+  // sequence the log will be at when this write is appended.
+  CountyWrite(const storage::Snapshot& snapshot, const CallContext& call,
+              uint64_t head)
+      : overlay_(snapshot),
+        head_(head),
+        actor_(call.actor),
         now_(FormatRfc3339(absl::Now())) {}
 
   // The county as of the snapshot plus the events staged so far.

@@ -372,9 +372,10 @@ void Accumulate(const rota::v1::BulkImportResponse& chunk,
 }
 
 // One BulkImport stream. Reading runs ahead of applying: while the worker
-// pool applies (and fsyncs) a batch, gRPC keeps reading chunks into a bounded
-// queue, and the next batch takes every queued chunk (up to kMaxBatchChunks)
-// into one durable Append. Each chunk stays all-or-nothing with its own
+// validates a batch and the one before it is appended and synced
+// (Registry::ImportBatches), gRPC keeps reading chunks into a bounded queue,
+// and the next batch takes every queued chunk (up to kMaxBatchChunks) into
+// one durable Append. Each chunk stays all-or-nothing with its own
 // idempotency record; batching only shares the fsync. The response (sent
 // after the client half-closes) covers every chunk.
 class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
@@ -427,30 +428,18 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
   void Work() {
     while (true) {
-      std::vector<std::string> batch;
-      bool resume_reading = false;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        while (!queue_.empty() && batch.size() < kMaxBatchChunks) {
-          batch.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-        if (batch.empty()) {
-          worker_running_ = false;
-          if (!input_done_) return;
-          finished_ = true;
-        } else if (read_paused_ && !input_done_) {
-          read_paused_ = false;
-          resume_reading = true;
-        }
-      }
-      if (batch.empty()) {  // all chunks applied and the client is done
-        SerializeResponse(total_, response_);
-        Finish(grpc::Status::OK);
-        return;
-      }
-      if (resume_reading) StartRead(&buffer_);
-      absl::Status status = Apply(batch);
+      Registry* registry = backend_->registry.load(std::memory_order_acquire);
+      absl::Status status =
+          registry == nullptr
+              ? Unavailable()
+              : registry->ImportBatches(
+                    call_,
+                    [this](std::vector<rota::v1::BulkImportRequest>* chunks) {
+                      return NextBatch(chunks);
+                    },
+                    [this](std::vector<rota::v1::BulkImportResponse> applied) {
+                      for (const auto& r : applied) Accumulate(r, &total_);
+                    });
       if (!status.ok()) {
         {
           std::lock_guard<std::mutex> lock(mu_);
@@ -460,31 +449,55 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
         Finish(ToGrpcStatus(status));
         return;
       }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!queue_.empty()) continue;  // arrived meanwhile, or a run's end
+        worker_running_ = false;
+        if (!input_done_) return;
+        finished_ = true;
+      }
+      // All chunks applied and the client is done.
+      SerializeResponse(total_, response_);
+      Finish(grpc::Status::OK);
+      return;
     }
   }
 
-  absl::Status Apply(const std::vector<std::string>& batch) {
-    Registry* registry = backend_->registry.load(std::memory_order_acquire);
-    if (registry == nullptr) return Unavailable();
-    std::vector<rota::v1::BulkImportRequest> chunks(batch.size());
-    rota::v1::BulkImportResponse rejected;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!chunks[i].ParseFromString(batch[i])) {
-        chunks[i].Clear();
-        ROTA_RETURN_IF_ERROR(
-            ParseChunkLeniently(batch[i], &chunks[i], &rejected));
+  // The next batch of queued chunks (up to kMaxBatchChunks), parsed; false
+  // if none is queued. Reading resumes if the full queue had paused it.
+  absl::StatusOr<bool> NextBatch(
+      std::vector<rota::v1::BulkImportRequest>* chunks) {
+    std::vector<std::string> batch;
+    bool resume_reading = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      while (!queue_.empty() && batch.size() < kMaxBatchChunks) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
       }
-      if (parent_.empty()) parent_ = chunks[i].parent();
-      if (chunks[i].parent() != parent_) {
+      if (!batch.empty() && read_paused_ && !input_done_) {
+        read_paused_ = false;
+        resume_reading = true;
+      }
+    }
+    if (resume_reading) StartRead(&buffer_);
+    if (batch.empty()) return false;
+    chunks->resize(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      rota::v1::BulkImportRequest& chunk = (*chunks)[i];
+      if (!chunk.ParseFromString(batch[i])) {
+        chunk.Clear();
+        rota::v1::BulkImportResponse rejected;
+        ROTA_RETURN_IF_ERROR(ParseChunkLeniently(batch[i], &chunk, &rejected));
+        Accumulate(rejected, &total_);
+      }
+      if (parent_.empty()) parent_ = chunk.parent();
+      if (chunk.parent() != parent_) {
         return InvalidField("parent",
                             "must be the same on every chunk of an import");
       }
     }
-    ROTA_ASSIGN_OR_RETURN(std::vector<rota::v1::BulkImportResponse> applied,
-                          registry->ImportChunks(call_, chunks));
-    Accumulate(rejected, &total_);
-    for (const auto& r : applied) Accumulate(r, &total_);
-    return absl::OkStatus();
+    return true;
   }
 
   Backend* backend_;

@@ -23,6 +23,9 @@
 //                         // "t0042"
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -30,6 +33,18 @@
 #include "absl/strings/string_view.h"
 
 namespace rota::service {
+
+// Page sizes of every List of the registry, rounds and audit services:
+// page_size 0 means kDefaultPageSize; larger ones are capped at
+// kMaxPageSize (ValidatePageSize rejects negative ones).
+inline constexpr int32_t kDefaultPageSize = 50;
+inline constexpr int32_t kMaxPageSize = 1000;
+
+// The rows one page holds for a request's page_size (not negative).
+inline size_t PageLimit(int32_t page_size) {
+  return static_cast<size_t>(
+      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize));
+}
 
 // Smallest accepted secret, bytes.
 inline constexpr size_t kMinPageTokenSecretBytes = 16;

@@ -1,6 +1,7 @@
 #include "service/projection.h"
 
 #include <set>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -88,17 +89,42 @@ absl::Status Corrupt(const Event& e) {
                                           "): payload does not parse"));
 }
 
-template <typename Proto>
-absl::StatusOr<std::optional<Proto>> Load(const Snapshot& s,
-                                          const std::string& key) {
-  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, s.Get(key));
-  if (!bytes.has_value()) return std::optional<Proto>();
-  Proto p;
-  if (!p.ParseFromString(*bytes)) {
-    return absl::DataLossError(
-        absl::StrCat("projection ", key, " does not parse"));
+// The projection key of a resource's row (from its own name).
+std::string RowKey(const rota::v1::School& r) {
+  return keys::School(IdOf(r.name()));
+}
+std::string RowKey(const rota::v1::Post& r) {
+  return keys::Post(IdOf(r.name()));
+}
+std::string RowKey(const rota::v1::Teacher& r) {
+  return keys::Teacher(IdOf(r.name()));
+}
+std::string RowKey(const rota::v1::PeriodRequirement& r) {
+  return keys::PeriodRequirement(IdOf(r.name()));
+}
+std::string RowKey(const rota::v1::RoadDistance& r) {
+  return keys::RoadDistance(IdOf(r.name()));
+}
+std::string RowKey(const rota::v1::Applicant& r) {
+  return keys::Applicant(IdOf(r.name()));
+}
+std::string RowKey(const rota::v1::RecruitmentPost& r) {
+  return keys::RecruitmentPost(IdOf(r.name()));
+}
+
+// Parses an upsert event's payload and projects it over the stored row
+// (read only for the kinds with index keys).
+template <typename R>
+absl::StatusOr<std::vector<ProjectionWrite>> ProjectParsed(
+    const Event& e, const Snapshot& before) {
+  R r;
+  if (!r.ParseFromString(e.payload)) return Corrupt(e);
+  std::optional<R> old;
+  if constexpr (std::is_same_v<R, rota::v1::Post> ||
+                std::is_same_v<R, rota::v1::Teacher>) {
+    ROTA_ASSIGN_OR_RETURN(old, LoadProto<R>(before, RowKey(r)));
   }
-  return std::optional<Proto>(std::move(p));
+  return ProjectUpsert(r, e.payload, old ? &*old : nullptr);
 }
 
 }  // namespace
@@ -109,46 +135,19 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
   if (e.type == kCountyEvent) {
     out.push_back(ProjectionWrite::Put(keys::kCounty, e.payload));
   } else if (e.type == kSchoolEvent) {
-    rota::v1::School s;
-    if (!s.ParseFromString(e.payload)) return Corrupt(e);
-    out.push_back(
-        ProjectionWrite::Put(keys::School(IdOf(s.name())), e.payload));
+    return ProjectParsed<rota::v1::School>(e, before);
   } else if (e.type == kPostEvent) {
-    rota::v1::Post p;
-    if (!p.ParseFromString(e.payload)) return Corrupt(e);
-    std::string key = keys::Post(IdOf(p.name()));
-    ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Post>(before, key));
-    DiffIndex(old ? PostIndexKeys(*old) : std::set<std::string>{},
-              PostIndexKeys(p), out);
-    out.push_back(ProjectionWrite::Put(key, e.payload));
+    return ProjectParsed<rota::v1::Post>(e, before);
   } else if (e.type == kTeacherEvent) {
-    rota::v1::Teacher t;
-    if (!t.ParseFromString(e.payload)) return Corrupt(e);
-    std::string key = keys::Teacher(IdOf(t.name()));
-    ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Teacher>(before, key));
-    DiffIndex(old ? TeacherIndexKeys(*old) : std::set<std::string>{},
-              TeacherIndexKeys(t), out);
-    out.push_back(ProjectionWrite::Put(key, e.payload));
+    return ProjectParsed<rota::v1::Teacher>(e, before);
   } else if (e.type == kPeriodRequirementEvent) {
-    rota::v1::PeriodRequirement r;
-    if (!r.ParseFromString(e.payload)) return Corrupt(e);
-    out.push_back(ProjectionWrite::Put(keys::PeriodRequirement(IdOf(r.name())),
-                                       e.payload));
+    return ProjectParsed<rota::v1::PeriodRequirement>(e, before);
   } else if (e.type == kRoadDistanceEvent) {
-    rota::v1::RoadDistance r;
-    if (!r.ParseFromString(e.payload)) return Corrupt(e);
-    out.push_back(
-        ProjectionWrite::Put(keys::RoadDistance(IdOf(r.name())), e.payload));
+    return ProjectParsed<rota::v1::RoadDistance>(e, before);
   } else if (e.type == kApplicantEvent) {
-    rota::v1::Applicant a;
-    if (!a.ParseFromString(e.payload)) return Corrupt(e);
-    out.push_back(
-        ProjectionWrite::Put(keys::Applicant(IdOf(a.name())), e.payload));
+    return ProjectParsed<rota::v1::Applicant>(e, before);
   } else if (e.type == kRecruitmentPostEvent) {
-    rota::v1::RecruitmentPost p;
-    if (!p.ParseFromString(e.payload)) return Corrupt(e);
-    out.push_back(
-        ProjectionWrite::Put(keys::RecruitmentPost(IdOf(p.name())), e.payload));
+    return ProjectParsed<rota::v1::RecruitmentPost>(e, before);
   } else if (e.type == kDeleteEvent) {
     rota::v1::DeleteResponse d;
     if (!d.ParseFromString(e.payload)) return Corrupt(e);
@@ -158,12 +157,13 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
       out.push_back(ProjectionWrite::Delete(keys::School(s->id)));
     } else if (auto p = ParseChildName(d.name(), kPosts)) {
       std::string key = keys::Post(p->id);
-      ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Post>(before, key));
+      ROTA_ASSIGN_OR_RETURN(auto old, LoadProto<rota::v1::Post>(before, key));
       if (old) DiffIndex(PostIndexKeys(*old), {}, out);
       out.push_back(ProjectionWrite::Delete(key));
     } else if (auto t = ParseChildName(d.name(), kTeachers)) {
       std::string key = keys::Teacher(t->id);
-      ROTA_ASSIGN_OR_RETURN(auto old, Load<rota::v1::Teacher>(before, key));
+      ROTA_ASSIGN_OR_RETURN(auto old,
+                            LoadProto<rota::v1::Teacher>(before, key));
       if (old) DiffIndex(TeacherIndexKeys(*old), {}, out);
       out.push_back(ProjectionWrite::Delete(key));
     } else if (auto q = ParseChildName(d.name(), kPeriodRequirements)) {
@@ -182,6 +182,50 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectEvent(
     return ProjectRoundEvent(e, before);
   }
   return out;
+}
+
+std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::School& r,
+                                           const std::string& payload,
+                                           const rota::v1::School*) {
+  return {ProjectionWrite::Put(RowKey(r), payload)};
+}
+std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::Post& r,
+                                           const std::string& payload,
+                                           const rota::v1::Post* old) {
+  std::vector<ProjectionWrite> out;
+  DiffIndex(old ? PostIndexKeys(*old) : std::set<std::string>{},
+            PostIndexKeys(r), out);
+  out.push_back(ProjectionWrite::Put(RowKey(r), payload));
+  return out;
+}
+std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::Teacher& r,
+                                           const std::string& payload,
+                                           const rota::v1::Teacher* old) {
+  std::vector<ProjectionWrite> out;
+  DiffIndex(old ? TeacherIndexKeys(*old) : std::set<std::string>{},
+            TeacherIndexKeys(r), out);
+  out.push_back(ProjectionWrite::Put(RowKey(r), payload));
+  return out;
+}
+std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::PeriodRequirement& r,
+                                           const std::string& payload,
+                                           const rota::v1::PeriodRequirement*) {
+  return {ProjectionWrite::Put(RowKey(r), payload)};
+}
+std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::RoadDistance& r,
+                                           const std::string& payload,
+                                           const rota::v1::RoadDistance*) {
+  return {ProjectionWrite::Put(RowKey(r), payload)};
+}
+std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::Applicant& r,
+                                           const std::string& payload,
+                                           const rota::v1::Applicant*) {
+  return {ProjectionWrite::Put(RowKey(r), payload)};
+}
+std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::RecruitmentPost& r,
+                                           const std::string& payload,
+                                           const rota::v1::RecruitmentPost*) {
+  return {ProjectionWrite::Put(RowKey(r), payload)};
 }
 
 storage::Projector RegistryProjector() {

@@ -32,15 +32,10 @@ using registry_internal::Etag;
 using registry_internal::EtagMismatch;
 using registry_internal::ForEachRow;
 using registry_internal::GetChild;
-using registry_internal::ImportRow;
-using registry_internal::kDefaultPageSize;
-using registry_internal::kMaxPageSize;
 using registry_internal::ListChildren;
-using registry_internal::Load;
 using registry_internal::Merge;
 using registry_internal::NotFound;
 using registry_internal::ParentCounty;
-using registry_internal::RejectDuplicateRows;
 using registry_internal::UpdateChildImpl;
 using registry_internal::Upsert;
 using registry_internal::ValidateMask;
@@ -154,7 +149,7 @@ absl::StatusOr<County> Registry::UpdateCounty(
       *store_, *CountyMutex(*county), call, *county, req, req.request_id(),
       [&](CountyWrite& ctx) -> absl::StatusOr<County> {
         ROTA_ASSIGN_OR_RETURN(std::optional<County> current,
-                              Load<County>(ctx.state(), keys::kCounty));
+                              LoadProto<County>(ctx.state(), keys::kCounty));
         if (!current.has_value()) return NotFound(req.county().name());
         if (!req.county().etag().empty() &&
             req.county().etag() != current->etag()) {
@@ -186,7 +181,7 @@ absl::StatusOr<rota::v1::DeleteResponse> Registry::DeleteCounty(
       *store_, *CountyMutex(*county), call, *county, req, req.request_id(),
       [&](CountyWrite& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
         ROTA_ASSIGN_OR_RETURN(std::optional<County> current,
-                              Load<County>(ctx.state(), keys::kCounty));
+                              LoadProto<County>(ctx.state(), keys::kCounty));
         if (!current.has_value()) return NotFound(req.name());
         if (!req.etag().empty() && req.etag() != current->etag()) {
           return EtagMismatch(req.name(), req.etag(), current->etag());
@@ -217,8 +212,7 @@ absl::StatusOr<rota::v1::ListCountiesResponse> Registry::ListCounties(
   ROTA_RETURN_IF_ERROR(v.ToStatus());
   ROTA_ASSIGN_OR_RETURN(std::string last,
                         DecodePageToken(req.page_token(), "counties", ""));
-  size_t limit = req.page_size() == 0 ? kDefaultPageSize
-                                      : std::min(req.page_size(), kMaxPageSize);
+  size_t limit = PageLimit(req.page_size());
   ROTA_ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->ListCounties());
   rota::v1::ListCountiesResponse response;
   std::string last_returned;
@@ -333,156 +327,6 @@ absl::StatusOr<rota::v1::ListTeachersResponse> Registry::ListTeachers(
   return response;
 }
 
-// ---- bulk import ----------------------------------------------------------
-
-absl::StatusOr<rota::v1::BulkImportResponse> Registry::ImportChunk(
-    const CallContext& call, const rota::v1::BulkImportRequest& req) {
-  ROTA_ASSIGN_OR_RETURN(std::vector<rota::v1::BulkImportResponse> out,
-                        ImportChunks(call, {req}));
-  return std::move(out[0]);
-}
-
-absl::StatusOr<std::vector<rota::v1::BulkImportResponse>>
-Registry::ImportChunks(const CallContext& call,
-                       const std::vector<rota::v1::BulkImportRequest>& chunks) {
-  std::vector<rota::v1::BulkImportResponse> responses(chunks.size());
-  if (chunks.empty()) return responses;
-  Violations v;
-  std::optional<std::string> county = ParentCounty(chunks[0].parent(), v);
-  std::vector<std::string> digests(chunks.size());
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    if (chunks[i].parent() != chunks[0].parent()) {
-      v.Add("parent", "must be the same on every chunk of an import");
-    }
-    ValidateRequestId(chunks[i].request_id(), v);
-  }
-  ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    if (!chunks[i].request_id().empty())
-      digests[i] = RequestDigestOf(chunks[i]);
-  }
-
-  absl::MutexLock lock(CountyMutex(*county));
-  ROTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot,
-                        OpenCountySnapshot(*store_, *county));
-  ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
-  if (!exists) return CountyMissing(*county);
-  CountyWrite ctx(*snapshot, call, "");
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    const rota::v1::BulkImportRequest& req = chunks[i];
-    rota::v1::BulkImportResponse& response = responses[i];
-    const std::string& request_id = req.request_id();
-    if (!request_id.empty()) {
-      // Earlier chunks of this batch are visible through the overlay.
-      ROTA_ASSIGN_OR_RETURN(std::optional<std::string> record,
-                            ctx.state().Get(keys::Request(request_id)));
-      if (record.has_value()) {
-        const std::string& digest = digests[i];
-        if (record->compare(0, digest.size(), digest) != 0) {
-          return RequestIdReused();
-        }
-        if (!response.ParseFromArray(
-                record->data() + digest.size(),
-                static_cast<int>(record->size() - digest.size()))) {
-          return absl::DataLossError(
-              "stored response of request_id does not parse");
-        }
-        continue;  // replayed chunk: nothing applied twice
-      }
-    }
-    ctx.set_request_id(request_id);
-    size_t drafts_before = ctx.drafts().size();
-    response.set_chunks(1);
-    response.set_rows_received(
-        req.schools_size() + req.posts_size() + req.teachers_size() +
-        req.period_requirements_size() + req.road_distances_size() +
-        req.applicants_size() + req.recruitment_posts_size());
-    // Schools first, then posts, teachers, period requirements, roads,
-    // recruitment posts, applicants, so rows can reference resources created
-    // earlier in the same chunk (or batch).
-    const std::vector<bool> skip_schools = RejectDuplicateRows(
-        req.schools(), [](const auto& r) -> const auto& { return r.school(); },
-        "school.name", response);
-    const std::vector<bool> skip_posts = RejectDuplicateRows(
-        req.posts(), [](const auto& r) -> const auto& { return r.post(); },
-        "post.name", response);
-    const std::vector<bool> skip_teachers = RejectDuplicateRows(
-        req.teachers(),
-        [](const auto& r) -> const auto& { return r.teacher(); },
-        "teacher.name", response);
-    const std::vector<bool> skip_requirements = RejectDuplicateRows(
-        req.period_requirements(),
-        [](const auto& r) -> const auto& { return r.period_requirement(); },
-        "period_requirement.name", response);
-    const std::vector<bool> skip_roads = RejectDuplicateRows(
-        req.road_distances(),
-        [](const auto& r) -> const auto& { return r.road_distance(); },
-        "road_distance.name", response);
-    const std::vector<bool> skip_recruitment_posts = RejectDuplicateRows(
-        req.recruitment_posts(),
-        [](const auto& r) -> const auto& { return r.recruitment_post(); },
-        "recruitment_post.name", response);
-    const std::vector<bool> skip_applicants = RejectDuplicateRows(
-        req.applicants(),
-        [](const auto& r) -> const auto& { return r.applicant(); },
-        "applicant.name", response);
-    for (int k = 0; k < req.schools_size(); ++k) {
-      if (skip_schools[k]) continue;
-      const auto& r = req.schools(k);
-      ROTA_RETURN_IF_ERROR(
-          ImportRow(ctx, *county, r.row(), r.school(), response));
-    }
-    for (int k = 0; k < req.posts_size(); ++k) {
-      if (skip_posts[k]) continue;
-      const auto& r = req.posts(k);
-      ROTA_RETURN_IF_ERROR(
-          ImportRow(ctx, *county, r.row(), r.post(), response));
-    }
-    for (int k = 0; k < req.teachers_size(); ++k) {
-      if (skip_teachers[k]) continue;
-      const auto& r = req.teachers(k);
-      ROTA_RETURN_IF_ERROR(
-          ImportRow(ctx, *county, r.row(), r.teacher(), response));
-    }
-    for (int k = 0; k < req.period_requirements_size(); ++k) {
-      if (skip_requirements[k]) continue;
-      const auto& r = req.period_requirements(k);
-      ROTA_RETURN_IF_ERROR(
-          ImportRow(ctx, *county, r.row(), r.period_requirement(), response));
-    }
-    for (int k = 0; k < req.road_distances_size(); ++k) {
-      if (skip_roads[k]) continue;
-      const auto& r = req.road_distances(k);
-      ROTA_RETURN_IF_ERROR(
-          ImportRow(ctx, *county, r.row(), r.road_distance(), response));
-    }
-    for (int k = 0; k < req.recruitment_posts_size(); ++k) {
-      if (skip_recruitment_posts[k]) continue;
-      const auto& r = req.recruitment_posts(k);
-      ROTA_RETURN_IF_ERROR(
-          ImportRow(ctx, *county, r.row(), r.recruitment_post(), response));
-    }
-    for (int k = 0; k < req.applicants_size(); ++k) {
-      if (skip_applicants[k]) continue;
-      const auto& r = req.applicants(k);
-      ROTA_RETURN_IF_ERROR(
-          ImportRow(ctx, *county, r.row(), r.applicant(), response));
-    }
-    if (!request_id.empty() && ctx.drafts().size() > drafts_before) {
-      ctx.AddRecord(keys::Request(request_id),
-                    digests[i] + SerializeDeterministic(response));
-    }
-  }
-  if (!ctx.drafts().empty()) {
-    ROTA_RETURN_IF_ERROR(store_
-                             ->Append(*county, ctx.head(),
-                                      std::move(ctx.drafts()), ctx.TakeWrites())
-                             .status());
-  }
-  return responses;
-}
-
 // ---- summary --------------------------------------------------------------
 
 namespace {
@@ -508,7 +352,7 @@ absl::StatusOr<rota::v1::CountySummary> Registry::GetCountySummary(
   ROTA_ASSIGN_OR_RETURN(std::unique_ptr<Snapshot> snapshot,
                         OpenCountySnapshot(*store_, *county));
   ROTA_ASSIGN_OR_RETURN(std::optional<County> c,
-                        Load<County>(*snapshot, keys::kCounty));
+                        LoadProto<County>(*snapshot, keys::kCounty));
   if (!c.has_value()) return NotFound(req.name());
   rota::v1::CountySummary out;
   out.set_name(c->name());

@@ -4,7 +4,9 @@
 //
 // Writes: a per-county mutex serialises validate-against-snapshot + Append,
 // so a county's writers never race; `expected_sequence` on Append is the
-// safety net. Each mutation appends one event (a BulkImport chunk: one per
+// safety net. An import stream holds it across pipelined batches
+// (ImportBatches: batch n+1 is validated over batch n's writes while batch n
+// syncs). Each mutation appends one event (a BulkImport chunk: one per
 // applied row) together with its projection writes (from ProjectEvent) and,
 // when the request has a request_id, its idempotency record, in one synced
 // batch. Reads go straight to the projections and take no lock.
@@ -22,6 +24,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "rota/v1/registry.pb.h"
@@ -94,6 +97,28 @@ class Registry {
   absl::StatusOr<std::vector<rota::v1::BulkImportResponse>> ImportChunks(
       const CallContext& call,
       const std::vector<rota::v1::BulkImportRequest>& chunks);
+
+  // Fills the next batch of an import stream's chunks (consumed: rows are
+  // moved out); false when there is none for now.
+  using ImportSource = absl::FunctionRef<absl::StatusOr<bool>(
+      std::vector<rota::v1::BulkImportRequest>*)>;
+  // Receives the responses of a batch once it is durable, in stream order.
+  using ImportSink =
+      absl::FunctionRef<void(std::vector<rota::v1::BulkImportResponse>)>;
+
+  // An import stream's batches, pipelined: batch n+1 is validated (against
+  // the county with batch n's writes) while batch n is appended and synced.
+  // Each batch is one durable Append of whole chunks (as ImportChunks), in
+  // the order the source gives them, so the county's log holds the chunks in
+  // stream order and a chunk is all-or-nothing. The county's writer mutex is
+  // held from the first batch until the source runs dry (or after
+  // kMaxBatchesPerRun batches, so other writers get their turn); call again
+  // for more. An error (from the source, a chunk-level problem, the store)
+  // stops the run: batches already handed to the sink stay applied, the
+  // rest is not applied.
+  absl::Status ImportBatches(const CallContext& call, ImportSource next,
+                             ImportSink applied);
+  static constexpr int kMaxBatchesPerRun = 32;
 
   // Itinerant teaching (走教): period requirements and road distances
   // (registry_itinerant.cc).

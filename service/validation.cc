@@ -25,17 +25,37 @@ using rota::v1::Post;
 using rota::v1::School;
 using rota::v1::Teacher;
 
-std::string F(absl::string_view prefix, absl::string_view field) {
-  return absl::StrCat(prefix, field);
+// A field path, formatted only when a violation names it (a valid row, the
+// common case, formats none): `prefix` + `field`, then "[index]" and
+// "." + `sub` when given. Holds views: build it where it is used.
+class Path {
+ public:
+  Path(const std::string& path) : prefix_(path) {}  // NOLINT: implicit
+  Path(absl::string_view prefix, absl::string_view field, int index = -1,
+       absl::string_view sub = {})
+      : prefix_(prefix), field_(field), sub_(sub), index_(index) {}
+  operator std::string() const {  // NOLINT: implicit, for Violations::Add
+    if (index_ < 0) return absl::StrCat(prefix_, field_);
+    if (sub_.empty()) return absl::StrCat(prefix_, field_, "[", index_, "]");
+    return absl::StrCat(prefix_, field_, "[", index_, "].", sub_);
+  }
+
+ private:
+  absl::string_view prefix_, field_, sub_;
+  int index_ = -1;
+};
+
+Path F(absl::string_view prefix, absl::string_view field) {
+  return Path(prefix, field);
 }
-std::string Fi(absl::string_view prefix, absl::string_view field, int i) {
-  return absl::StrCat(prefix, field, "[", i, "]");
+Path Fi(absl::string_view prefix, absl::string_view field, int i) {
+  return Path(prefix, field, i);
 }
 
 // A text field: optional, valid UTF-8, at most `max_chars` characters, no
 // control characters (`policy` may allow line breaks in free text).
-void ValidateText(const std::string& field, absl::string_view value,
-                  size_t max_chars, Violations& v,
+void ValidateText(const Path& field, absl::string_view value, size_t max_chars,
+                  Violations& v,
                   ControlPolicy policy = ControlPolicy::kAllowLineBreaks) {
   std::optional<size_t> len = Utf8Length(value);
   if (!len.has_value()) {
@@ -44,12 +64,12 @@ void ValidateText(const std::string& field, absl::string_view value,
     v.Add(field, absl::StrCat("must be at most ", max_chars,
                               " characters (got ", *len, ")"));
   } else {
-    ValidateNoControlCharacters(field, value, policy, v);
+    ValidateNoControlCharacters(std::string(field), value, policy, v);
   }
 }
 
 // A repeated field of at most `max` items.
-void ValidateCount(const std::string& field, int size, int max, Violations& v) {
+void ValidateCount(const Path& field, int size, int max, Violations& v) {
   if (size > max) {
     v.Add(field,
           absl::StrCat("must have at most ", max, " items (got ", size, ")"));
@@ -57,8 +77,8 @@ void ValidateCount(const std::string& field, int size, int max, Violations& v) {
 }
 
 template <typename IsValid>
-void ValidateEnum(const std::string& field, int value, bool required,
-                  IsValid is_valid, Violations& v) {
+void ValidateEnum(const Path& field, int value, bool required, IsValid is_valid,
+                  Violations& v) {
   if (!is_valid(value)) {
     v.Add(field, absl::StrCat("enum value ", value, " is out of range"));
   } else if (required && value == 0) {
@@ -68,7 +88,7 @@ void ValidateEnum(const std::string& field, int value, bool required,
 
 // A date field. Returns the parsed date if valid.
 std::optional<absl::CivilDay> ValidateDate(
-    const std::string& field, absl::string_view value, bool required,
+    const Path& field, absl::string_view value, bool required,
     std::optional<absl::CivilDay> not_after, Violations& v) {
   if (value.empty()) {
     if (required) v.Add(field, "is required (a date YYYY-MM-DD)");
@@ -87,7 +107,7 @@ std::optional<absl::CivilDay> ValidateDate(
 
 // A reference to a school/post of the same county, by resource name.
 // Returns the id if well-formed and in `county`.
-std::optional<std::string> ValidateReference(const std::string& field,
+std::optional<std::string> ValidateReference(const Path& field,
                                              absl::string_view value,
                                              absl::string_view county,
                                              absl::string_view collection,
@@ -115,7 +135,7 @@ std::optional<std::string> ValidateReference(const std::string& field,
   return ref->id;
 }
 
-absl::Status CheckExists(const std::string& field, absl::string_view collection,
+absl::Status CheckExists(const Path& field, absl::string_view collection,
                          const std::optional<std::string>& id,
                          const ExistsFn& exists, Violations& v) {
   if (!id.has_value() || !exists) return absl::OkStatus();
@@ -128,7 +148,7 @@ absl::Status CheckExists(const std::string& field, absl::string_view collection,
   return absl::OkStatus();
 }
 
-void ValidateSubject(const std::string& field, absl::string_view subject,
+void ValidateSubject(const Path& field, absl::string_view subject,
                      Violations& v) {
   if (subject.empty()) {
     v.Add(field, "is required (a subject code such as \"math\")");
@@ -249,14 +269,16 @@ void ValidateDisplayName(absl::string_view field, absl::string_view value,
 
 void ValidateCounty(const County& county, absl::string_view prefix,
                     Violations& v) {
-  ValidateDisplayName(F(prefix, "display_name"), county.display_name(), v);
+  ValidateDisplayName(std::string(F(prefix, "display_name")),
+                      county.display_name(), v);
   ValidateText(F(prefix, "region"), county.region(), kMaxDisplayNameChars, v,
                ControlPolicy::kNone);
 }
 
 void ValidateSchool(const School& school, absl::string_view prefix,
                     Violations& v) {
-  ValidateDisplayName(F(prefix, "display_name"), school.display_name(), v);
+  ValidateDisplayName(std::string(F(prefix, "display_name")),
+                      school.display_name(), v);
   if (school.stages_size() == 0)
     v.Add(F(prefix, "stages"), "needs at least one stage");
   ValidateCount(F(prefix, "stages"), school.stages_size(), kMaxStages, v);
@@ -289,7 +311,7 @@ void ValidateSchool(const School& school, absl::string_view prefix,
 absl::Status ValidatePost(const Post& post, absl::string_view county,
                           absl::string_view prefix, const ExistsFn& exists,
                           Violations& v) {
-  std::string school_field = F(prefix, "school");
+  Path school_field = F(prefix, "school");
   auto school =
       ValidateReference(school_field, post.school(), county, kSchools, true, v);
   ROTA_RETURN_IF_ERROR(CheckExists(school_field, kSchools, school, exists, v));
@@ -347,12 +369,14 @@ void ValidateItinerantFields(const Teacher& t, absl::string_view prefix,
        i < std::min(t.itinerant_service_size(), kMaxItinerantServiceYears);
        ++i) {
     const auto& y = t.itinerant_service(i);
-    std::string p = absl::StrCat(Fi(prefix, "itinerant_service", i), ".");
+    auto p = [&](absl::string_view sub) {
+      return Path(prefix, "itinerant_service", i, sub);
+    };
     if (y.school_year() < 2000 || y.school_year() > 2100)
-      v.Add(F(p, "school_year"), "must be a year between 2000 and 2100");
-    ValidateDate(F(p, "start_date"), y.start_date(), true, std::nullopt, v);
+      v.Add(p("school_year"), "must be a year between 2000 and 2100");
+    ValidateDate(p("start_date"), y.start_date(), true, std::nullopt, v);
     if (y.weekly_periods() < 0 || y.weekly_periods() > kMaxWeeklyPeriods) {
-      v.Add(F(p, "weekly_periods"),
+      v.Add(p("weekly_periods"),
             absl::StrCat("must be between 0 and ", kMaxWeeklyPeriods));
     }
   }
@@ -379,7 +403,7 @@ absl::Status ValidatePeriodRequirement(const rota::v1::PeriodRequirement& r,
                                        absl::string_view county,
                                        absl::string_view prefix,
                                        const ExistsFn& exists, Violations& v) {
-  std::string school_field = F(prefix, "school");
+  Path school_field = F(prefix, "school");
   auto school =
       ValidateReference(school_field, r.school(), county, kSchools, true, v);
   ROTA_RETURN_IF_ERROR(CheckExists(school_field, kSchools, school, exists, v));
@@ -423,7 +447,8 @@ absl::Status ValidateRoadDistance(const rota::v1::RoadDistance& r,
 absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
                              absl::string_view prefix, absl::CivilDay today,
                              const ExistsFn& exists, Violations& v) {
-  ValidateDisplayName(F(prefix, "display_name"), t.display_name(), v);
+  ValidateDisplayName(std::string(F(prefix, "display_name")), t.display_name(),
+                      v);
   ValidateEnum(F(prefix, "gender"), t.gender(), true, rota::v1::Gender_IsValid,
                v);
   auto birth =
@@ -454,15 +479,15 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
             "must not be before career_start_date");
     }
   }
-  std::string school_field = F(prefix, "school");
+  Path school_field = F(prefix, "school");
   auto school =
       ValidateReference(school_field, t.school(), county, kSchools, true, v);
   ROTA_RETURN_IF_ERROR(CheckExists(school_field, kSchools, school, exists, v));
-  std::string post_field = F(prefix, "post");
+  Path post_field = F(prefix, "post");
   auto post = ValidateReference(post_field, t.post(), county, kPosts, false, v);
   ROTA_RETURN_IF_ERROR(CheckExists(post_field, kPosts, post, exists, v));
   // A term exchange: where her personnel relation stays, until when.
-  std::string home_field = F(prefix, "home_school");
+  Path home_field = F(prefix, "home_school");
   auto home = ValidateReference(home_field, t.home_school(), county, kSchools,
                                 false, v);
   ROTA_RETURN_IF_ERROR(CheckExists(home_field, kSchools, home, exists, v));
@@ -510,63 +535,70 @@ absl::Status ValidateTeacher(const Teacher& t, absl::string_view county,
                rota::v1::Employment_IsValid, v);
   for (int i = 0; i < std::min(t.evaluations_size(), kMaxEvaluations); ++i) {
     const auto& e = t.evaluations(i);
-    std::string p = absl::StrCat(Fi(prefix, "evaluations", i), ".");
+    auto p = [&](absl::string_view sub) {
+      return Path(prefix, "evaluations", i, sub);
+    };
     if (e.year() < 1900 || e.year() > today.year()) {
-      v.Add(F(p, "year"),
+      v.Add(p("year"),
             absl::StrCat("must be a year between 1900 and ", today.year()));
     }
-    ValidateEnum(F(p, "grade"), e.grade(), true,
-                 rota::v1::EvaluationGrade_IsValid, v);
+    ValidateEnum(p("grade"), e.grade(), true, rota::v1::EvaluationGrade_IsValid,
+                 v);
   }
   for (int i = 0; i < std::min(t.service_history_size(), kMaxServiceSpells);
        ++i) {
     const auto& s = t.service_history(i);
-    std::string p = absl::StrCat(Fi(prefix, "service_history", i), ".");
+    auto p = [&](absl::string_view sub) {
+      return Path(prefix, "service_history", i, sub);
+    };
     // A spell may name a school that has since been removed: format and
     // county only, no existence check.
-    ValidateReference(F(p, "school"), s.school(), county, kSchools, true, v);
-    auto start =
-        ValidateDate(F(p, "start_date"), s.start_date(), true, today, v);
+    ValidateReference(p("school"), s.school(), county, kSchools, true, v);
+    auto start = ValidateDate(p("start_date"), s.start_date(), true, today, v);
     auto end =
-        ValidateDate(F(p, "end_date"), s.end_date(), false, std::nullopt, v);
+        ValidateDate(p("end_date"), s.end_date(), false, std::nullopt, v);
     if (start.has_value() && end.has_value() && *end < *start) {
-      v.Add(F(p, "end_date"), "must not be before start_date");
+      v.Add(p("end_date"), "must not be before start_date");
     }
-    ValidateEnum(F(p, "locality"), s.locality(), false,
-                 rota::v1::Locality_IsValid, v);
+    ValidateEnum(p("locality"), s.locality(), false, rota::v1::Locality_IsValid,
+                 v);
   }
   for (int i = 0; i < std::min(t.exemptions_size(), kMaxExemptions); ++i) {
     const auto& e = t.exemptions(i);
-    std::string p = absl::StrCat(Fi(prefix, "exemptions", i), ".");
-    ValidateEnum(F(p, "kind"), e.kind(), true, rota::v1::ExemptionKind_IsValid,
-                 v);
-    ValidateText(F(p, "note"), e.note(), kMaxNoteChars, v);
-    auto start = ValidateDate(F(p, "start_date"), e.start_date(), false,
-                              std::nullopt, v);
+    auto p = [&](absl::string_view sub) {
+      return Path(prefix, "exemptions", i, sub);
+    };
+    ValidateEnum(p("kind"), e.kind(), true, rota::v1::ExemptionKind_IsValid, v);
+    ValidateText(p("note"), e.note(), kMaxNoteChars, v);
+    auto start =
+        ValidateDate(p("start_date"), e.start_date(), false, std::nullopt, v);
     auto end =
-        ValidateDate(F(p, "end_date"), e.end_date(), false, std::nullopt, v);
+        ValidateDate(p("end_date"), e.end_date(), false, std::nullopt, v);
     if (start.has_value() && end.has_value() && *end < *start) {
-      v.Add(F(p, "end_date"), "must not be before start_date");
+      v.Add(p("end_date"), "must not be before start_date");
     }
   }
   for (int i = 0; i < std::min(t.hardships_size(), kMaxHardships); ++i) {
     const auto& h = t.hardships(i);
-    std::string p = absl::StrCat(Fi(prefix, "hardships", i), ".");
-    ValidateEnum(F(p, "kind"), h.kind(), true, rota::v1::HardshipKind_IsValid,
-                 v);
-    ValidateText(F(p, "note"), h.note(), kMaxNoteChars, v);
+    auto p = [&](absl::string_view sub) {
+      return Path(prefix, "hardships", i, sub);
+    };
+    ValidateEnum(p("kind"), h.kind(), true, rota::v1::HardshipKind_IsValid, v);
+    ValidateText(p("note"), h.note(), kMaxNoteChars, v);
   }
   for (int i = 0; i < std::min(t.obligations_size(), kMaxObligations); ++i) {
     const auto& o = t.obligations(i);
-    std::string p = absl::StrCat(Fi(prefix, "obligations", i), ".");
-    ValidateEnum(F(p, "kind"), o.kind(), true, rota::v1::ObligationKind_IsValid,
+    auto p = [&](absl::string_view sub) {
+      return Path(prefix, "obligations", i, sub);
+    };
+    ValidateEnum(p("kind"), o.kind(), true, rota::v1::ObligationKind_IsValid,
                  v);
     if (o.required_rural_years() < 0 ||
         o.required_rural_years() > kMaxRequiredRuralYears) {
-      v.Add(F(p, "required_rural_years"),
+      v.Add(p("required_rural_years"),
             absl::StrCat("must be between 0 and ", kMaxRequiredRuralYears));
     }
-    ValidateDate(F(p, "start_date"), o.start_date(), false, std::nullopt, v);
+    ValidateDate(p("start_date"), o.start_date(), false, std::nullopt, v);
   }
   return absl::OkStatus();
 }
@@ -575,7 +607,8 @@ absl::Status ValidateApplicant(const rota::v1::Applicant& a,
                                absl::string_view county,
                                absl::string_view prefix, absl::CivilDay today,
                                const ExistsFn& exists, Violations& v) {
-  ValidateDisplayName(F(prefix, "display_name"), a.display_name(), v);
+  ValidateDisplayName(std::string(F(prefix, "display_name")), a.display_name(),
+                      v);
   ValidateEnum(F(prefix, "gender"), a.gender(), true, rota::v1::Gender_IsValid,
                v);
   auto birth =
@@ -630,7 +663,7 @@ absl::Status ValidateRecruitmentPost(const rota::v1::RecruitmentPost& post,
                                      absl::string_view county,
                                      absl::string_view prefix,
                                      const ExistsFn& exists, Violations& v) {
-  std::string school_field = F(prefix, "school");
+  Path school_field = F(prefix, "school");
   auto school =
       ValidateReference(school_field, post.school(), county, kSchools, true, v);
   ROTA_RETURN_IF_ERROR(CheckExists(school_field, kSchools, school, exists, v));
@@ -642,7 +675,7 @@ absl::Status ValidateRecruitmentPost(const rota::v1::RecruitmentPost& post,
           absl::StrCat("must be between 1 and ", kMaxRecruitmentSeats, " (got ",
                        post.seats(), ")"));
   }
-  std::string rural_field = F(prefix, "bundled_rural_school");
+  Path rural_field = F(prefix, "bundled_rural_school");
   auto rural = ValidateReference(rural_field, post.bundled_rural_school(),
                                  county, kSchools, false, v);
   if (rural.has_value() && exists) {

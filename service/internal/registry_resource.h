@@ -50,21 +50,6 @@ using storage::EventDraft;
 using storage::ProjectionWrite;
 using storage::Snapshot;
 
-constexpr int32_t kDefaultPageSize = 50;
-constexpr int32_t kMaxPageSize = 1000;
-
-template <typename Proto>
-absl::StatusOr<std::optional<Proto>> Load(const Snapshot& s,
-                                          const std::string& key) {
-  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, s.Get(key));
-  if (!bytes.has_value()) return std::optional<Proto>();
-  Proto p;
-  if (!p.ParseFromString(*bytes)) {
-    return absl::DataLossError(absl::StrCat("stored ", key, " does not parse"));
-  }
-  return std::optional<Proto>(std::move(p));
-}
-
 inline std::string Etag(uint64_t sequence) { return absl::StrCat(sequence); }
 
 inline absl::Status EtagMismatch(absl::string_view name, absl::string_view sent,
@@ -205,7 +190,7 @@ inline ExistsFn ExistsIn(const Snapshot& s) {
               absl::string_view id) -> absl::StatusOr<bool> {
     if (collection == kRuralSchools) {
       ROTA_ASSIGN_OR_RETURN(std::optional<School> school,
-                            Load<School>(s, keys::School(id)));
+                            LoadProto<School>(s, keys::School(id)));
       return school.has_value() &&
              (school->locality() == rota::v1::RURAL ||
               school->locality() == rota::v1::TEACHING_POINT);
@@ -220,14 +205,20 @@ inline ExistsFn ExistsIn(const Snapshot& s) {
   };
 }
 
-// Fills the output-only fields and records the upsert event.
+// Fills the output-only fields and records the upsert event over `old` (the
+// stored row, null if none), projected from `resource` as ProjectEvent
+// would project the event (ProjectUpsert), without parsing it back.
 template <typename R>
-absl::Status Upsert(CountyWrite& ctx, R& resource,
-                    const std::string& create_time) {
+void Upsert(CountyWrite& ctx, R& resource, const R* old) {
   resource.set_etag(Etag(ctx.next_sequence()));
-  resource.set_create_time(create_time.empty() ? ctx.now() : create_time);
+  resource.set_create_time(old != nullptr && !old->create_time().empty()
+                               ? old->create_time()
+                               : ctx.now());
   resource.set_update_time(ctx.now());
-  return ctx.AddEvent(Traits<R>::kEvent, SerializeDeterministic(resource));
+  std::string payload = SerializeDeterministic(resource);
+  std::vector<ProjectionWrite> writes = ProjectUpsert(resource, payload, old);
+  ctx.AddProjectedEvent(Traits<R>::kEvent, std::move(payload),
+                        std::move(writes));
 }
 
 inline bool IsOutputOnly(absl::string_view path) {
@@ -312,7 +303,7 @@ absl::StatusOr<R> CreateChild(storage::EventStore& store, absl::Mutex& mu,
         }
         R out = resource;
         out.set_name(name);
-        ROTA_RETURN_IF_ERROR(Upsert(ctx, out, ""));
+        Upsert<R>(ctx, out, nullptr);
         return out;
       },
       CountyCheck::kMustExist);
@@ -363,7 +354,7 @@ absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
       store, *lock(county), call, county, request, request_id,
       [&](CountyWrite& ctx) -> absl::StatusOr<R> {
         ROTA_ASSIGN_OR_RETURN(std::optional<R> current,
-                              Load<R>(ctx.state(), T::Key(parsed->id)));
+                              LoadProto<R>(ctx.state(), T::Key(parsed->id)));
         if (!current.has_value()) return NotFound(update.name());
         if (!update.etag().empty() && update.etag() != current->etag()) {
           return EtagMismatch(update.name(), update.etag(), current->etag());
@@ -374,7 +365,7 @@ absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
                                          absl::StrCat(T::kField, "."), Today(),
                                          ExistsIn(ctx.state()), mv));
         ROTA_RETURN_IF_ERROR(mv.ToStatus());
-        ROTA_RETURN_IF_ERROR(Upsert(ctx, merged, current->create_time()));
+        Upsert(ctx, merged, &*current);
         return merged;
       },
       CountyCheck::kNone);
@@ -430,7 +421,7 @@ absl::StatusOr<rota::v1::DeleteResponse> DeleteChildImpl(
       store, *lock(parsed->county), call, parsed->county, request, request_id,
       [&](CountyWrite& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
         ROTA_ASSIGN_OR_RETURN(std::optional<R> current,
-                              Load<R>(ctx.state(), T::Key(parsed->id)));
+                              LoadProto<R>(ctx.state(), T::Key(parsed->id)));
         if (!current.has_value()) return NotFound(name);
         if (!etag.empty() && etag != current->etag()) {
           return EtagMismatch(name, etag, current->etag());
@@ -470,8 +461,7 @@ absl::Status ListChildren(const storage::EventStore& store,
   ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
   if (!exists) return NotFound(CountyName(*county));
 
-  size_t limit =
-      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+  size_t limit = PageLimit(page_size);
   // Pick the narrowest source: a secondary index or the primary keys.
   std::string prefix = T::Key("");
   bool via_index = false;
@@ -527,11 +517,11 @@ absl::Status ListChildren(const storage::EventStore& store,
 // ---- bulk import rows -----------------------------------------------------
 
 // Validates one import row against the chunk's state so far and, if valid,
-// records its upsert. Violations become row errors.
+// records its upsert (filling `resource`'s output-only fields in place: the
+// chunk is the caller's to consume). Violations become row errors.
 template <typename R>
 absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
-                       const R& resource,
-                       rota::v1::BulkImportResponse& response) {
+                       R& resource, rota::v1::BulkImportResponse& response) {
   using T = Traits<R>;
   Violations v;
   std::string prefix = absl::StrCat(T::kField, ".");
@@ -558,10 +548,8 @@ absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
     return absl::OkStatus();
   }
   ROTA_ASSIGN_OR_RETURN(std::optional<R> existing,
-                        Load<R>(ctx.state(), T::Key(parsed->id)));
-  R out = resource;
-  ROTA_RETURN_IF_ERROR(
-      Upsert(ctx, out, existing ? existing->create_time() : ""));
+                        LoadProto<R>(ctx.state(), T::Key(parsed->id)));
+  Upsert(ctx, resource, existing ? &*existing : nullptr);
   response.set_rows_applied(response.rows_applied() + 1);
   return absl::OkStatus();
 }

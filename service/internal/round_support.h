@@ -34,8 +34,6 @@ namespace rota::service::round_internal {
 using rota::v1::Round;
 using storage::Snapshot;
 
-inline constexpr int32_t kDefaultPageSize = 50;
-inline constexpr int32_t kMaxPageSize = 1000;
 inline constexpr char kRounds[] = "rounds";
 
 // "exchange-rotation", "competitive-hiring", ...: the kind in generated
@@ -199,8 +197,7 @@ absl::Status Page(const Snapshot& s, const std::string& prefix,
                   int32_t page_size, const std::string& page_token, Keep keep,
                   std::vector<Proto>& out, std::string& next_token) {
   if (page_size < 0) return InvalidField("page_size", "must be >= 0");
-  size_t limit =
-      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+  size_t limit = PageLimit(page_size);
   ROTA_ASSIGN_OR_RETURN(std::string after,
                         DecodePageToken(page_token, scope, filter));
   std::string cursor = after.empty() ? "" : prefix + after;

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/cancellation.h"
+#include "common/sha256.h"
 #include "common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
@@ -436,7 +437,18 @@ absl::StatusOr<std::vector<Event>> RocksDbEventStore::Append(
   }
 
   const int64_t now = std::max(options_.now_micros(), head.time_micros);
-  rocksdb::WriteBatch batch;
+  // Sized up front: a batch of thousands of rows grown by doubling would
+  // copy (and fault in) its megabytes several times over.
+  size_t reserve = 64;
+  for (const EventDraft& d : drafts) {
+    reserve += 128 + county.size() + d.actor.size() + d.request_id.size() +
+               d.type.size() + d.payload.size();
+  }
+  for (const ProjectionWrite& w : writes) {
+    reserve +=
+        32 + county.size() + w.key.size() + (w.value ? w.value->size() : 0);
+  }
+  rocksdb::WriteBatch batch(reserve);
   std::vector<Event> events;
   events.reserve(drafts.size());
   keys::Head new_head = head;
@@ -450,12 +462,16 @@ absl::StatusOr<std::vector<Event>> RocksDbEventStore::Append(
     e.type = std::move(draft.type);
     e.payload = std::move(draft.payload);
     e.previous_hash = new_head.hash;
-    e.hash = ComputeEventHash(e);
+    // The record is the canonical encoding followed by its hash
+    // (EncodeEventRecord), encoded once.
+    std::string record = EncodeCanonicalEvent(e);
+    e.hash = Sha256(record);
+    record.append(reinterpret_cast<const char*>(e.hash.data()), e.hash.size());
     new_head.hash = e.hash;
-    ROTA_RETURN_IF_ERROR(FromRocksDb(
-        batch.Put(handles_[keys::kEventsIndex],
-                  keys::EventKey(county, e.sequence), EncodeEventRecord(e)),
-        "build batch"));
+    ROTA_RETURN_IF_ERROR(
+        FromRocksDb(batch.Put(handles_[keys::kEventsIndex],
+                              keys::EventKey(county, e.sequence), record),
+                    "build batch"));
     events.push_back(std::move(e));
   }
   for (const ProjectionWrite& w : writes) {

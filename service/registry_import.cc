@@ -1,0 +1,275 @@
+// Registry::ImportChunk / ImportChunks / ImportBatches: BulkImport's chunks
+// validated row by row and appended in durable batches, batch n+1 validated
+// while batch n syncs (see registry_service.h for the guarantees).
+#include <future>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/cleanup/cleanup.h"
+#include "common/status_macros.h"
+#include "service/county_write.h"
+#include "service/grpc_status.h"
+#include "service/internal/registry_resource.h"
+#include "service/projection.h"
+#include "service/registry_service.h"
+#include "service/validation.h"
+
+namespace rota::service {
+namespace {
+
+using registry_internal::CountyExists;
+using registry_internal::ImportRow;
+using registry_internal::ParentCounty;
+using registry_internal::RejectDuplicateRows;
+using rota::v1::BulkImportRequest;
+using rota::v1::BulkImportResponse;
+using storage::EventDraft;
+using storage::ProjectionWrite;
+
+// A batch validated and staged, not yet appended.
+struct StagedBatch {
+  uint64_t head = 0;  // the log's sequence before it
+  std::vector<EventDraft> drafts;
+  std::vector<ProjectionWrite> writes;
+  std::vector<BulkImportResponse> responses;
+};
+
+// A batch being appended: what the next batch needs of it.
+struct InflightBatch {
+  uint64_t head_after = 0;  // the log's sequence once it is appended
+  std::vector<ProjectionWrite> writes;
+  std::vector<BulkImportResponse> responses;
+  std::future<absl::Status> done;
+};
+
+// Rows of a chunk's repeated field `rows` (resource at `get`), validated and
+// staged in order, skipping the duplicates RejectDuplicateRows found.
+template <typename Row, typename Get>
+absl::Status ImportRows(CountyWrite& ctx, const std::string& county,
+                        google::protobuf::RepeatedPtrField<Row>* rows, Get get,
+                        absl::string_view field, BulkImportResponse& response) {
+  const std::vector<bool> skip = RejectDuplicateRows(
+      *rows, [&](const Row& r) -> const auto& { return get(r); }, field,
+      response);
+  for (int k = 0; k < rows->size(); ++k) {
+    if (skip[k]) continue;
+    Row& r = *rows->Mutable(k);
+    ROTA_RETURN_IF_ERROR(
+        ImportRow(ctx, county, r.row(), *get.mutable_resource(&r), response));
+  }
+  return absl::OkStatus();
+}
+
+// The resource of an import row kind, read-only and mutable.
+#define ROTA_IMPORT_ROW_ACCESS(Name, field)      \
+  struct Name {                                  \
+    template <typename Row>                      \
+    const auto& operator()(const Row& r) const { \
+      return r.field();                          \
+    }                                            \
+    template <typename Row>                      \
+    auto* mutable_resource(Row* r) const {       \
+      return r->mutable_##field();               \
+    }                                            \
+  };
+ROTA_IMPORT_ROW_ACCESS(SchoolOf, school)
+ROTA_IMPORT_ROW_ACCESS(PostOf, post)
+ROTA_IMPORT_ROW_ACCESS(TeacherOf, teacher)
+ROTA_IMPORT_ROW_ACCESS(PeriodRequirementOf, period_requirement)
+ROTA_IMPORT_ROW_ACCESS(RoadDistanceOf, road_distance)
+ROTA_IMPORT_ROW_ACCESS(RecruitmentPostOf, recruitment_post)
+ROTA_IMPORT_ROW_ACCESS(ApplicantOf, applicant)
+#undef ROTA_IMPORT_ROW_ACCESS
+
+// Validates and stages `chunks` (with their request digests) on `ctx`: a
+// chunk whose request id has a record is answered from it; the others are
+// validated row by row (schools first, then posts, teachers, period
+// requirements, roads, recruitment posts, applicants, so rows can reference
+// resources created earlier in the same chunk or batch).
+absl::StatusOr<std::vector<BulkImportResponse>> StageChunks(
+    CountyWrite& ctx, const std::string& county,
+    std::vector<BulkImportRequest>& chunks,
+    const std::vector<std::string>& digests) {
+  std::vector<BulkImportResponse> responses(chunks.size());
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    BulkImportRequest& req = chunks[i];
+    BulkImportResponse& response = responses[i];
+    const std::string& request_id = req.request_id();
+    if (!request_id.empty()) {
+      // Earlier chunks of this batch (and of the batch being synced) are
+      // visible through the overlay.
+      ROTA_ASSIGN_OR_RETURN(std::optional<std::string> record,
+                            ctx.state().Get(keys::Request(request_id)));
+      if (record.has_value()) {
+        const std::string& digest = digests[i];
+        if (record->compare(0, digest.size(), digest) != 0) {
+          return RequestIdReused();
+        }
+        if (!response.ParseFromArray(
+                record->data() + digest.size(),
+                static_cast<int>(record->size() - digest.size()))) {
+          return absl::DataLossError(
+              "stored response of request_id does not parse");
+        }
+        continue;  // replayed chunk: nothing applied twice
+      }
+    }
+    ctx.set_request_id(request_id);
+    const size_t drafts_before = ctx.drafts().size();
+    response.set_chunks(1);
+    response.set_rows_received(
+        req.schools_size() + req.posts_size() + req.teachers_size() +
+        req.period_requirements_size() + req.road_distances_size() +
+        req.applicants_size() + req.recruitment_posts_size());
+    ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_schools(),
+                                    SchoolOf(), "school.name", response));
+    ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_posts(), PostOf(),
+                                    "post.name", response));
+    ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_teachers(),
+                                    TeacherOf(), "teacher.name", response));
+    ROTA_RETURN_IF_ERROR(
+        ImportRows(ctx, county, req.mutable_period_requirements(),
+                   PeriodRequirementOf(), "period_requirement.name", response));
+    ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_road_distances(),
+                                    RoadDistanceOf(), "road_distance.name",
+                                    response));
+    ROTA_RETURN_IF_ERROR(
+        ImportRows(ctx, county, req.mutable_recruitment_posts(),
+                   RecruitmentPostOf(), "recruitment_post.name", response));
+    ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_applicants(),
+                                    ApplicantOf(), "applicant.name", response));
+    if (!request_id.empty() && ctx.drafts().size() > drafts_before) {
+      ctx.AddRecord(keys::Request(request_id),
+                    digests[i] + SerializeDeterministic(response));
+    }
+  }
+  return responses;
+}
+
+}  // namespace
+
+absl::StatusOr<BulkImportResponse> Registry::ImportChunk(
+    const CallContext& call, const BulkImportRequest& req) {
+  ROTA_ASSIGN_OR_RETURN(std::vector<BulkImportResponse> out,
+                        ImportChunks(call, {req}));
+  return std::move(out[0]);
+}
+
+absl::StatusOr<std::vector<BulkImportResponse>> Registry::ImportChunks(
+    const CallContext& call, const std::vector<BulkImportRequest>& chunks) {
+  std::vector<BulkImportResponse> out;
+  if (chunks.empty()) return out;
+  bool given = false;
+  ROTA_RETURN_IF_ERROR(ImportBatches(
+      call,
+      [&](std::vector<BulkImportRequest>* batch) -> absl::StatusOr<bool> {
+        if (given) return false;
+        given = true;
+        *batch = chunks;
+        return true;
+      },
+      [&](std::vector<BulkImportResponse> applied) {
+        out = std::move(applied);
+      }));
+  return out;
+}
+
+absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
+                                     ImportSink applied) {
+  std::optional<std::string> county;  // of the first batch
+  absl::Mutex* mu = nullptr;          // county's writer mutex, once held
+  // The batch being appended (on another thread).
+  std::optional<InflightBatch> inflight;
+  // Waits for the batch being appended; hands its responses to the sink if
+  // it is durable.
+  auto finish_inflight = [&]() -> absl::Status {
+    if (!inflight.has_value()) return absl::OkStatus();
+    absl::Status s = inflight->done.get();
+    if (s.ok()) applied(std::move(inflight->responses));
+    inflight.reset();
+    return s;
+  };
+  auto cleanup = absl::MakeCleanup([&] {
+    (void)finish_inflight();
+    if (mu != nullptr) mu->Unlock();
+  });
+
+  for (int run = 0; run < kMaxBatchesPerRun; ++run) {
+    std::vector<BulkImportRequest> chunks;
+    ROTA_ASSIGN_OR_RETURN(bool more, next(&chunks));
+    if (!more || chunks.empty()) break;
+    Violations v;
+    std::optional<std::string> c = ParentCounty(chunks[0].parent(), v);
+    for (const BulkImportRequest& chunk : chunks) {
+      if (chunk.parent() != chunks[0].parent() ||
+          (county.has_value() && c.has_value() && *c != *county)) {
+        v.Add("parent", "must be the same on every chunk of an import");
+      }
+      ValidateRequestId(chunk.request_id(), v);
+    }
+    ROTA_RETURN_IF_ERROR(v.ToStatus());
+    if (!county.has_value()) {
+      ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *c));
+      county = *c;
+    }
+    std::vector<std::string> digests(chunks.size());
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      if (!chunks[i].request_id().empty())
+        digests[i] = RequestDigestInPlace(&chunks[i]);
+    }
+    if (mu == nullptr) {
+      mu = CountyMutex(*county);
+      mu->Lock();
+    }
+
+    // The county as it will be when the batch being synced is durable: the
+    // store's state (which may or may not include that batch yet) with that
+    // batch's writes laid over it.
+    ROTA_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot,
+                          OpenCountySnapshot(*store_, *county));
+    OverlaySnapshot base(*snapshot);
+    uint64_t head = snapshot->head_sequence();
+    if (inflight.has_value()) {
+      base.Apply(std::move(inflight->writes));
+      head = inflight->head_after;
+    } else {
+      ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
+      if (!exists) return CountyMissing(*county);
+    }
+    CountyWrite ctx(base, call, head);
+    ROTA_ASSIGN_OR_RETURN(std::vector<BulkImportResponse> responses,
+                          StageChunks(ctx, *county, chunks, digests));
+    StagedBatch staged;
+    staged.head = head;
+    staged.drafts = std::move(ctx.drafts());
+    staged.writes = ctx.TakeWrites();
+    staged.responses = std::move(responses);
+
+    // The log takes batches in order: the previous one must be durable
+    // before this one is appended after it.
+    ROTA_RETURN_IF_ERROR(finish_inflight());
+    if (staged.drafts.empty()) {  // every chunk replayed or rejected
+      applied(std::move(staged.responses));
+      continue;
+    }
+    // The next batch reads these writes while they are appended: the append
+    // gets its own copy.
+    inflight.emplace();
+    inflight->head_after = staged.head + staged.drafts.size();
+    inflight->writes = staged.writes;
+    inflight->responses = std::move(staged.responses);
+    inflight->done = std::async(
+        std::launch::async, [this, county = *county, head = staged.head,
+                             drafts = std::move(staged.drafts),
+                             writes = std::move(staged.writes)]() mutable {
+          return store_
+              ->Append(county, head, std::move(drafts), std::move(writes))
+              .status();
+        });
+  }
+  return finish_inflight();
+}
+
+}  // namespace rota::service
