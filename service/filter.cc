@@ -141,7 +141,8 @@ std::vector<FieldSpec> FieldsOf(FilterKind kind) {
       return {{"locality", FieldType::kEnum, rota::v1::Locality_descriptor()},
               {"weak", FieldType::kBool, nullptr},
               {"zone", FieldType::kString, nullptr},
-              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()}};
+              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()},
+              {"display_name", FieldType::kText, nullptr}};
     case FilterKind::kPost:
       return {{"school", FieldType::kSchoolRef, nullptr},
               {"subject", FieldType::kString, nullptr},
@@ -432,6 +433,9 @@ bool Filter::Matches(const rota::v1::School& s) const {
       holds = s.zone() == t.text;
     } else if (t.field == "stage") {
       holds = Contains(s.stages(), t.number);
+    } else if (t.field == "display_name") {
+      if (!Compare(t, s.display_name())) return false;
+      continue;
     }
     if (!Check(t, holds)) return false;
   }

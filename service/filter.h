@@ -5,7 +5,8 @@
 //   op     := "=" | "!=" | "<" | "<=" | ">" | ">=" | "~"
 //   value  := "quoted string" | integer | date | true | false | ENUM_NAME
 //
-// Filterable fields: schools: locality, weak, zone, stage; posts: school,
+// Filterable fields: schools: locality, weak, zone, stage, display_name;
+// posts: school,
 // subject, title_band; teachers: school, subject, gender, title, role,
 // backbone_level, employment, display_name (text: "=" exact, "~" contains,
 // ASCII letters case-insensitively), birth_date, career_start_date (hire
