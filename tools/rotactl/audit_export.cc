@@ -108,9 +108,13 @@ int ExportRound(Context* ctx, const std::string& round, const std::string& dir,
   }
   auto found = runs.find(run);
   if (found == runs.end()) {
-    std::fprintf(stderr, "rotactl: audit export: %s has no run%s\n",
-                 round.c_str(),
-                 run == 0 ? "" : (" " + std::to_string(run)).c_str());
+    if (run == 0) {
+      std::fprintf(stderr, "rotactl: audit export: %s has no run\n",
+                   round.c_str());
+    } else {
+      std::fprintf(stderr, "rotactl: audit export: %s has no run %d\n",
+                   round.c_str(), run);
+    }
     return kExitFailed;
   }
   const std::string& run_payload = found->second;
