@@ -1,6 +1,9 @@
 #include "service/audit_service.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +27,12 @@ absl::StatusOr<std::string> CountyOf(const std::string& name) {
   if (!county.has_value())
     return InvalidField("county", "must be counties/{county}");
   return *county;
+}
+
+std::string EventTime(const storage::Event& e) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
+                          absl::FromUnixMicros(e.time_micros),
+                          absl::UTCTimeZone());
 }
 
 }  // namespace
@@ -80,35 +89,48 @@ absl::StatusOr<rota::v1::ListEventsResponse> Audit::ListEvents(
   }
   rota::v1::ListEventsResponse out;
   if (from > head) return out;
-  ROTA_ASSIGN_OR_RETURN(std::vector<storage::Event> events,
-                        store_->ReadRange(*county, from, limit));
-  for (const auto& e : events) {
-    auto* p = out.add_events();
-    p->set_sequence(static_cast<int64_t>(e.sequence));
-    p->set_time(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
-                                 absl::FromUnixMicros(e.time_micros),
-                                 absl::UTCTimeZone()));
-    p->set_actor(e.actor);
-    p->set_request_id(e.request_id);
-    p->set_type(e.type);
-    p->set_payload(e.payload);
-    p->set_previous_hash(ToHex(e.previous_hash));
-    p->set_hash(ToHex(e.hash));
+  // Read in small batches: the page may end at the byte budget long before
+  // `limit` events.
+  constexpr size_t kReadBatch = 64;
+  size_t page_bytes = 0;
+  uint64_t last_returned = 0;
+  bool full = false;
+  while (!full && out.events_size() < static_cast<int>(limit) && from <= head) {
+    const size_t want =
+        std::min(kReadBatch, limit - static_cast<size_t>(out.events_size()));
+    ROTA_ASSIGN_OR_RETURN(std::vector<storage::Event> events,
+                          store_->ReadRange(*county, from, want));
+    if (events.empty()) break;
+    for (auto& e : events) {
+      rota::v1::Event p;
+      p.set_sequence(static_cast<int64_t>(e.sequence));
+      p.set_time(EventTime(e));
+      p.set_actor(std::move(e.actor));
+      p.set_request_id(std::move(e.request_id));
+      p.set_type(std::move(e.type));
+      p.set_payload(std::move(e.payload));
+      p.set_previous_hash(ToHex(e.previous_hash));
+      p.set_hash(ToHex(e.hash));
+      // Field tag, length prefix and the event itself.
+      const size_t bytes = p.ByteSizeLong() + 8;
+      if (out.events_size() > 0 && page_bytes + bytes > kMaxEventsPageBytes) {
+        full = true;
+        break;
+      }
+      page_bytes += bytes;
+      last_returned = e.sequence;
+      *out.add_events() = std::move(p);
+    }
+    from = last_returned + 1;
   }
-  if (!events.empty() && events.back().sequence < head) {
+  if (last_returned != 0 && last_returned < head) {
     out.set_next_page_token(
-        EncodePageToken(scope, "", absl::StrCat(events.back().sequence)));
+        EncodePageToken(scope, "", absl::StrCat(last_returned)));
   }
   return out;
 }
 
 namespace {
-
-std::string EventTime(const storage::Event& e) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
-                          absl::FromUnixMicros(e.time_micros),
-                          absl::UTCTimeZone());
-}
 
 // Calls fn(event) for events 1..up_to (0 = head) of `county`, in order.
 template <typename Fn>
@@ -172,6 +194,87 @@ std::vector<rota::v1::ServiceSpell> SpellsOf(const rota::v1::Teacher& t) {
 
 }  // namespace
 
+namespace {
+
+// One version of a teacher's record and the day it took effect: a committed
+// round's change on the round's effective date, a registry edit on the day
+// it was made (UTC); her first record has no day (in force before any later
+// change).
+struct Version {
+  std::string effective;
+  int64_t sequence = 0;
+  rota::v1::Teacher record;
+};
+
+// Tracks the commit batch being read: a RoundCommitted event is followed in
+// the same batch (same append time and request id) by the teacher events it
+// writes.
+class CommitBatch {
+ public:
+  // Call for every event, before reading it as a teacher change.
+  absl::Status Observe(const storage::Event& e) {
+    if (e.type == kRoundCommittedEvent) {
+      rota::v1::RoundCommitted c;
+      if (!c.ParseFromString(e.payload))
+        return absl::DataLossError(
+            absl::StrCat("event ", e.sequence, ": commit does not parse"));
+      committed_ = std::move(c);
+      open_ = true;
+      time_micros_ = e.time_micros;
+      request_id_ = e.request_id;
+    } else if (e.type != kTeacherEvent || e.time_micros != time_micros_ ||
+               e.request_id != request_id_) {
+      // Not of the batch: the events of one batch share time and request.
+      open_ = false;
+    }
+    return absl::OkStatus();
+  }
+  // The commit whose batch `teacher`'s event belongs to, or null.
+  const rota::v1::RoundCommitted* CommitOf(const std::string& teacher) const {
+    if (!open_) return nullptr;
+    for (const auto& t : committed_.teachers())
+      if (t == teacher) return &committed_;
+    return nullptr;
+  }
+  // The committed placement of `teacher` in the open batch, or null.
+  const rota::v1::Placement* PlacementOf(const std::string& teacher) const {
+    if (!open_) return nullptr;
+    for (const auto& p : committed_.placements())
+      if (p.teacher() == teacher) return &p;
+    return nullptr;
+  }
+
+ private:
+  bool open_ = false;
+  int64_t time_micros_ = 0;
+  std::string request_id_;
+  rota::v1::RoundCommitted committed_;
+};
+
+// Where a term exchange (or a bundled rural term) sends her home: by the
+// spell (school, start date) it covers.
+struct TermOfSpell {
+  std::string home;
+  std::string return_date;
+};
+
+std::map<std::pair<std::string, std::string>, TermOfSpell> TermsOf(
+    const std::vector<Version>& versions) {
+  std::map<std::pair<std::string, std::string>, TermOfSpell> out;
+  for (const Version& v : versions) {
+    const rota::v1::Teacher& t = v.record;
+    if (t.home_school().empty() || t.term_end_date().empty()) continue;
+    for (const auto& s : SpellsOf(t)) {
+      if (s.end_date().empty() && s.school() == t.school())
+        out[{s.school(), s.start_date()}] = {t.home_school(),
+                                             t.term_end_date()};
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<rota::v1::TeacherAsOf> Audit::GetTeacherAsOf(
     const CallContext& call, const rota::v1::GetTeacherAsOfRequest& req) {
   Violations v;
@@ -200,24 +303,37 @@ absl::StatusOr<rota::v1::TeacherAsOf> Audit::GetTeacherAsOf(
         "sequence",
         absl::StrCat("is beyond the county's last event (", head, ")"));
   }
-  // Her record as of the event (by sequence) or her last record (by date).
-  std::optional<rota::v1::Teacher> record;
-  int64_t record_sequence = 0;
+  // Every version of her record up to the event (by sequence) or the head
+  // (by date; a deletion does not end the history).
+  std::vector<Version> versions;
+  bool deleted = false;
+  CommitBatch batch;
   ROTA_RETURN_IF_ERROR(WalkLog(
       *store_, name->county, day.has_value() ? 0 : req.sequence(),
       [&](const storage::Event& e) -> absl::Status {
+        if (absl::Status observed = batch.Observe(e); !observed.ok())
+          return observed;
         ROTA_ASSIGN_OR_RETURN(TeacherChange c, ChangeOf(e, req.teacher()));
         if (!c.concerns) return absl::OkStatus();
-        if (c.deleted) {
-          // By date, keep her last record: the history outlives deletion.
-          if (!day.has_value()) record.reset();
-        } else {
-          record = std::move(c.record);
-          record_sequence = static_cast<int64_t>(e.sequence);
+        deleted = c.deleted;
+        if (c.deleted) return absl::OkStatus();
+        Version version;
+        version.sequence = static_cast<int64_t>(e.sequence);
+        if (!versions.empty()) {
+          const rota::v1::RoundCommitted* commit =
+              batch.CommitOf(req.teacher());
+          version.effective =
+              commit != nullptr
+                  ? commit->round().effective_date()
+                  : absl::FormatTime("%Y-%m-%d",
+                                     absl::FromUnixMicros(e.time_micros),
+                                     absl::UTCTimeZone());
         }
+        version.record = std::move(c.record);
+        versions.push_back(std::move(version));
         return absl::OkStatus();
       }));
-  if (!record.has_value()) {
+  if (versions.empty() || (!day.has_value() && deleted)) {
     return WithReason(
         absl::NotFoundError(day.has_value()
                                 ? absl::StrCat(req.teacher(), " never existed")
@@ -227,18 +343,23 @@ absl::StatusOr<rota::v1::TeacherAsOf> Audit::GetTeacherAsOf(
         kReasonNotFound);
   }
   rota::v1::TeacherAsOf out;
-  out.set_sequence(record_sequence);
   if (!day.has_value()) {
-    out.set_school(record->school());
-    for (const auto& s : SpellsOf(*record))
+    Version& last = versions.back();
+    out.set_sequence(last.sequence);
+    out.set_school(last.record.school());
+    out.set_post(last.record.post());
+    for (const auto& s : SpellsOf(last.record))
       if (s.end_date().empty()) *out.mutable_spell() = s;
-    *out.mutable_teacher() = std::move(*record);
+    *out.mutable_teacher() = std::move(last.record);
     return out;
   }
   const std::string date = absl::FormatCivilTime(*day);
-  // Spells are in order; the latest spell that covers the date wins.
+  // The school: from her latest service history. Spells are in order; the
+  // latest spell that covers the date wins.
+  const std::vector<rota::v1::ServiceSpell> spells =
+      SpellsOf(versions.back().record);
   std::optional<rota::v1::ServiceSpell> found;
-  for (const auto& s : SpellsOf(*record)) {
+  for (const auto& s : spells) {
     if (s.start_date() <= date &&
         (s.end_date().empty() || date <= s.end_date()))
       found = s;
@@ -249,9 +370,41 @@ absl::StatusOr<rota::v1::TeacherAsOf> Audit::GetTeacherAsOf(
                           " according to her service history")),
                       kReasonNotFound);
   }
+  // A term whose return date has come: she is back at her home school from
+  // that day, whether or not a later round has recorded her return yet.
+  const auto terms = TermsOf(versions);
+  auto term = terms.find({found->school(), found->start_date()});
+  if (term != terms.end() && date >= term->second.return_date) {
+    rota::v1::ServiceSpell home;
+    home.set_school(term->second.home);
+    home.set_start_date(term->second.return_date);
+    home.set_end_date(found->end_date());
+    for (const auto& s : spells) {
+      if (s.school() == home.school() && s.start_date() < found->start_date()) {
+        home.set_locality(s.locality());
+        home.set_weak(s.weak());
+      }
+    }
+    out.set_returned_from(found->school());
+    out.set_return_date(term->second.return_date);
+    found = std::move(home);
+  }
+  // The record in force on the date: the latest change effective by then.
+  const Version* in_force = &versions.front();
+  for (const Version& version : versions) {
+    if (version.effective <= date &&
+        std::tie(version.effective, version.sequence) >=
+            std::tie(in_force->effective, in_force->sequence))
+      in_force = &version;
+  }
+  out.set_sequence(in_force->sequence);
   out.set_school(found->school());
+  // A post belongs to its school: the record's post counts only while the
+  // record places her at the school she was at.
+  if (in_force->record.school() == found->school())
+    out.set_post(in_force->record.post());
   *out.mutable_spell() = *found;
-  *out.mutable_teacher() = std::move(*record);
+  *out.mutable_teacher() = in_force->record;
   return out;
 }
 
@@ -265,28 +418,39 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
   rota::v1::TeacherHistory out;
   out.set_teacher(req.teacher());
   std::optional<rota::v1::Teacher> last;
-  // The commit whose batch is being read and its placement of this teacher.
-  std::string commit_round;
-  std::optional<rota::v1::Placement> commit_placement;
+  CommitBatch batch;
   ROTA_RETURN_IF_ERROR(WalkLog(
       *store_, name->county, 0, [&](const storage::Event& e) -> absl::Status {
-        if (e.type == kRoundCommittedEvent) {
-          rota::v1::RoundCommitted c;
-          if (!c.ParseFromString(e.payload))
-            return absl::DataLossError(
-                absl::StrCat("event ", e.sequence, ": commit does not parse"));
-          commit_round = c.round().name();
-          commit_placement.reset();
-          for (const auto& p : c.placements())
-            if (p.teacher() == req.teacher()) commit_placement = p;
+        if (absl::Status observed = batch.Observe(e); !observed.ok())
+          return observed;
+        if (e.type == kPlacementAdjustedEvent) {
+          rota::v1::PlacementAdjusted a;
+          if (!a.ParseFromString(e.payload))
+            return absl::DataLossError(absl::StrCat(
+                "event ", e.sequence, ": adjustment does not parse"));
+          if (a.teacher() != req.teacher()) return absl::OkStatus();
+          auto* entry = out.add_entries();
+          entry->set_sequence(static_cast<int64_t>(e.sequence));
+          entry->set_time(EventTime(e));
+          entry->set_actor(e.actor);
+          entry->set_type(e.type);
+          entry->set_round(a.round().name());
+          entry->set_reason(a.reason());
+          entry->set_summary(
+              a.override()
+                  ? absl::StrCat("override to ",
+                                 a.to().empty() ? "no move" : IdOfName(a.to()),
+                                 " in round ", a.round().name(), " (run ",
+                                 a.run(), ")")
+                  : absl::StrCat("locked in round ", a.round().name(), " (run ",
+                                 a.run(), ")"));
           return absl::OkStatus();
         }
         ROTA_ASSIGN_OR_RETURN(TeacherChange c, ChangeOf(e, req.teacher()));
-        if (e.type != kTeacherEvent) {
-          commit_round.clear();
-          commit_placement.reset();
-        }
         if (!c.concerns) return absl::OkStatus();
+        const rota::v1::RoundCommitted* commit = batch.CommitOf(req.teacher());
+        const rota::v1::Placement* commit_placement =
+            batch.PlacementOf(req.teacher());
         auto* entry = out.add_entries();
         entry->set_sequence(static_cast<int64_t>(e.sequence));
         entry->set_time(EventTime(e));
@@ -294,12 +458,11 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
         entry->set_type(e.type);
         if (c.deleted) {
           entry->set_summary("deleted");
-        } else if (!last.has_value()) {
-          entry->set_summary(
-              absl::StrCat("created at ", IdOfName(c.record.school())));
         } else {
           std::string summary;
-          if (last->school() != c.record.school()) {
+          if (!last.has_value()) {
+            summary = absl::StrCat("created at ", IdOfName(c.record.school()));
+          } else if (last->school() != c.record.school()) {
             summary = absl::StrCat("moved ", IdOfName(last->school()), " -> ",
                                    IdOfName(c.record.school()));
           } else if (last->post() != c.record.post()) {
@@ -310,8 +473,11 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
           } else {
             summary = "updated";
           }
-          if (commit_placement.has_value()) {
-            absl::StrAppend(&summary, " by round ", commit_round);
+          if (commit != nullptr) {
+            absl::StrAppend(&summary, " by round ", commit->round().name());
+            entry->set_round(commit->round().name());
+          }
+          if (commit_placement != nullptr) {
             if (!commit_placement->return_date().empty())
               absl::StrAppend(&summary, " (term exchange until ",
                               commit_placement->return_date(), ")");

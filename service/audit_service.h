@@ -19,6 +19,10 @@
 
 namespace rota::service {
 
+// ListEvents ends a page once it holds about this many bytes of events
+// (well under gRPC's 4 MB default message size), even before page_size.
+inline constexpr size_t kMaxEventsPageBytes = 1 << 20;
+
 class Audit {
  public:
   // `store` must outlive the Audit.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -13,7 +14,19 @@
 namespace rota::service {
 namespace {
 
-enum class TokenKind { kIdent, kString, kInt, kEq, kNe, kEnd };
+enum class TokenKind {
+  kIdent,
+  kString,
+  kInt,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kContains,
+  kEnd
+};
 
 struct Token {
   TokenKind kind;
@@ -43,6 +56,19 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
         return FilterError(pos, "expected \"!=\"");
       out.push_back({TokenKind::kNe, "!=", pos});
       i += 2;
+    } else if (c == '<' || c == '>') {
+      const bool eq = i + 1 < s.size() && s[i + 1] == '=';
+      if (c == '<') {
+        out.push_back(
+            {eq ? TokenKind::kLe : TokenKind::kLt, eq ? "<=" : "<", pos});
+      } else {
+        out.push_back(
+            {eq ? TokenKind::kGe : TokenKind::kGt, eq ? ">=" : ">", pos});
+      }
+      i += eq ? 2 : 1;
+    } else if (c == '~') {
+      out.push_back({TokenKind::kContains, "~", pos});
+      ++i;
     } else if (c == '"') {
       std::string text;
       ++i;
@@ -62,9 +88,13 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
       if (!closed) return FilterError(pos, "unterminated quoted string");
       out.push_back({TokenKind::kString, std::move(text), pos});
     } else if (absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-') {
+      // An integer, or a bare date (2024-09-01) when it starts with a digit.
+      const bool digit_first =
+          absl::ascii_isdigit(static_cast<unsigned char>(c));
       size_t j = i + 1;
       while (j < s.size() &&
-             absl::ascii_isdigit(static_cast<unsigned char>(s[j])))
+             (absl::ascii_isdigit(static_cast<unsigned char>(s[j])) ||
+              (digit_first && s[j] == '-')))
         ++j;
       out.push_back({TokenKind::kInt, std::string(s.substr(i, j - i)), pos});
       i = j;
@@ -87,7 +117,17 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
 }
 
 // kSchoolRef / kTeacherRef: a bare id or a resource name of the county.
-enum class FieldType { kString, kBool, kEnum, kSchoolRef, kTeacherRef };
+// kText: free text (a display name), also compared with "~" (contains).
+// kDate: YYYY-MM-DD, also compared with <, <=, >, >=.
+enum class FieldType {
+  kString,
+  kBool,
+  kEnum,
+  kSchoolRef,
+  kTeacherRef,
+  kText,
+  kDate
+};
 
 struct FieldSpec {
   const char* name;
@@ -101,7 +141,8 @@ std::vector<FieldSpec> FieldsOf(FilterKind kind) {
       return {{"locality", FieldType::kEnum, rota::v1::Locality_descriptor()},
               {"weak", FieldType::kBool, nullptr},
               {"zone", FieldType::kString, nullptr},
-              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()}};
+              {"stage", FieldType::kEnum, rota::v1::Stage_descriptor()},
+              {"display_name", FieldType::kText, nullptr}};
     case FilterKind::kPost:
       return {{"school", FieldType::kSchoolRef, nullptr},
               {"subject", FieldType::kString, nullptr},
@@ -115,7 +156,11 @@ std::vector<FieldSpec> FieldsOf(FilterKind kind) {
           {"role", FieldType::kEnum, rota::v1::Role_descriptor()},
           {"backbone_level", FieldType::kEnum,
            rota::v1::BackboneLevel_descriptor()},
-          {"employment", FieldType::kEnum, rota::v1::Employment_descriptor()}};
+          {"employment", FieldType::kEnum, rota::v1::Employment_descriptor()},
+          {"display_name", FieldType::kText, nullptr},
+          {"birth_date", FieldType::kDate, nullptr},
+          {"career_start_date", FieldType::kDate, nullptr},
+          {"school_join_date", FieldType::kDate, nullptr}};
     case FilterKind::kPeriodRequirement:
       return {{"school", FieldType::kSchoolRef, nullptr},
               {"subject", FieldType::kString, nullptr},
@@ -161,7 +206,50 @@ std::string FieldNames(const std::vector<FieldSpec>& fields) {
 }
 
 bool Check(const Filter::Term& t, bool holds) {
-  return t.negated ? !holds : holds;
+  return t.op == Filter::Op::kNe ? !holds : holds;
+}
+
+// A string (or date) field compared with the term's operator.
+bool Compare(const Filter::Term& t, absl::string_view value) {
+  switch (t.op) {
+    case Filter::Op::kEq:
+      return value == t.text;
+    case Filter::Op::kNe:
+      return value != t.text;
+    case Filter::Op::kLt:
+      return value < t.text;
+    case Filter::Op::kLe:
+      return value <= t.text;
+    case Filter::Op::kGt:
+      return value > t.text;
+    case Filter::Op::kGe:
+      return value >= t.text;
+    case Filter::Op::kContains:
+      return absl::StrContains(absl::AsciiStrToLower(value),
+                               absl::AsciiStrToLower(t.text));
+  }
+  return false;
+}
+
+std::optional<Filter::Op> OpOf(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::kEq:
+      return Filter::Op::kEq;
+    case TokenKind::kNe:
+      return Filter::Op::kNe;
+    case TokenKind::kLt:
+      return Filter::Op::kLt;
+    case TokenKind::kLe:
+      return Filter::Op::kLe;
+    case TokenKind::kGt:
+      return Filter::Op::kGt;
+    case TokenKind::kGe:
+      return Filter::Op::kGe;
+    case TokenKind::kContains:
+      return Filter::Op::kContains;
+    default:
+      return std::nullopt;
+  }
 }
 
 template <typename Repeated>
@@ -205,14 +293,51 @@ absl::StatusOr<Filter> ParseFilter(absl::string_view text, FilterKind kind,
                                       "\"; filterable: ", FieldNames(fields)));
     }
     const Token& op = tokens[i + 1];
-    if (op.kind != TokenKind::kEq && op.kind != TokenKind::kNe) {
-      return FilterError(op.position, "expected \"=\" or \"!=\"");
+    std::optional<Filter::Op> term_op = OpOf(op.kind);
+    if (!term_op.has_value()) {
+      return FilterError(op.position,
+                         "expected \"=\", \"!=\", \"<\", \"<=\", \">\", "
+                         "\">=\" or \"~\"");
+    }
+    const bool ordered = *term_op != Filter::Op::kEq &&
+                         *term_op != Filter::Op::kNe &&
+                         *term_op != Filter::Op::kContains;
+    if ((ordered && spec->type != FieldType::kDate) ||
+        (*term_op == Filter::Op::kContains && spec->type != FieldType::kText)) {
+      return FilterError(
+          op.position,
+          absl::StrCat("field \"", spec->name, "\" cannot be compared with \"",
+                       op.text, "\"",
+                       spec->type == FieldType::kText
+                           ? " (use =, != or ~)"
+                           : (spec->type == FieldType::kDate
+                                  ? " (use =, !=, <, <=, > or >=)"
+                                  : " (use = or !=)")));
     }
     const Token& value = tokens[i + 2];
     Filter::Term term;
     term.field = spec->name;
-    term.negated = op.kind == TokenKind::kNe;
+    term.op = *term_op;
     switch (spec->type) {
+      case FieldType::kText:
+        if (value.kind != TokenKind::kString &&
+            value.kind != TokenKind::kIdent) {
+          return FilterError(
+              value.position,
+              absl::StrCat("field \"", spec->name, "\" needs a quoted string"));
+        }
+        term.text = value.text;
+        break;
+      case FieldType::kDate:
+        if ((value.kind != TokenKind::kString &&
+             value.kind != TokenKind::kInt) ||
+            !ParseDate(value.text).has_value()) {
+          return FilterError(value.position,
+                             absl::StrCat("field \"", spec->name,
+                                          "\" needs a date YYYY-MM-DD"));
+        }
+        term.text = value.text;
+        break;
       case FieldType::kString:
       case FieldType::kSchoolRef:
       case FieldType::kTeacherRef: {
@@ -308,6 +433,9 @@ bool Filter::Matches(const rota::v1::School& s) const {
       holds = s.zone() == t.text;
     } else if (t.field == "stage") {
       holds = Contains(s.stages(), t.number);
+    } else if (t.field == "display_name") {
+      if (!Compare(t, s.display_name())) return false;
+      continue;
     }
     if (!Check(t, holds)) return false;
   }
@@ -347,6 +475,17 @@ bool Filter::Matches(const rota::v1::Teacher& x) const {
       holds = x.backbone_level() == t.number;
     } else if (t.field == "employment") {
       holds = x.employment() == t.number;
+    } else if (t.field == "display_name") {
+      if (!Compare(t, x.display_name())) return false;
+      continue;
+    } else if (t.field == "birth_date" || t.field == "career_start_date" ||
+               t.field == "school_join_date") {
+      const std::string& date = t.field == "birth_date" ? x.birth_date()
+                                : t.field == "career_start_date"
+                                    ? x.career_start_date()
+                                    : x.school_join_date();
+      if (!Compare(t, date)) return false;
+      continue;
     }
     if (!Check(t, holds)) return false;
   }
@@ -464,7 +603,7 @@ bool Filter::Matches(const rota::v1::EligibilityEntry& e) const {
 std::optional<std::string> Filter::EqualityValue(
     absl::string_view field) const {
   for (const Term& t : terms_) {
-    if (t.field == field && !t.negated) return t.text;
+    if (t.field == field && t.op == Op::kEq) return t.text;
   }
   return std::nullopt;
 }

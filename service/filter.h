@@ -1,19 +1,25 @@
 // The List filter language of registry.proto:
 //
 //   filter := term { "AND" term }
-//   term   := field ("=" | "!=") value
-//   value  := "quoted string" | integer | true | false | ENUM_NAME
+//   term   := field op value
+//   op     := "=" | "!=" | "<" | "<=" | ">" | ">=" | "~"
+//   value  := "quoted string" | integer | date | true | false | ENUM_NAME
 //
-// Filterable fields: schools: locality, weak, zone, stage; posts: school,
+// Filterable fields: schools: locality, weak, zone, stage, display_name;
+// posts: school,
 // subject, title_band; teachers: school, subject, gender, title, role,
-// backbone_level, employment; applicants: gender, channel, interview_passed,
+// backbone_level, employment, display_name (text: "=" exact, "~" contains,
+// ASCII letters case-insensitively), birth_date, career_start_date (hire
+// date), school_join_date (dates YYYY-MM-DD, quoted or bare, compared with
+// = != < <= > >=); applicants: gender, channel, interview_passed,
 // subject; recruitment posts: school, subject, stage; a round's placements
 // (rounds.proto): school (the school she leaves or the one she goes to),
 // from_school, to_school, teacher, outcome, mandatory, locked, overridden;
 // its eligibility list: school, teacher, eligible, mandatory, voluntary,
 // exempt. For repeated fields (a school's stages, a teacher's subjects) `=`
 // means "contains" and `!=` "does not contain". `school` and `teacher` take
-// a bare id ("s12") or a full resource name of the same county. String
+// a bare id ("s12") or a full resource name of the same county. Other
+// fields take only = and !=. String
 // values are quoted or, when they are plain identifiers (s12, music), bare.
 // Enum values are their proto names (URBAN, FEMALE, SENIOR_TITLE, MOVED),
 // bare or quoted, or their numbers.
@@ -68,9 +74,12 @@ enum class FilterKind {
 
 class Filter {
  public:
+  // = != < <= > >= ~ (contains).
+  enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kContains };
+
   struct Term {
     std::string field;
-    bool negated = false;  // "!="
+    Op op = Op::kEq;
     std::string
         text;  // string-valued fields (school/teacher id, subject, zone)
     int64_t number = 0;  // enum and bool fields (bool: 0/1)

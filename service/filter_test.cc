@@ -207,5 +207,64 @@ TEST(FilterTest, SizeAndTermCountAreBounded) {
   }
 }
 
+TEST(FilterTest, TeacherDisplayNameExactAndContains) {
+  Teacher t = MakeTeacher("s1", {"pe"}, rota::v1::MALE);
+  t.set_display_name("Wang Fang 王芳");
+  auto contains =
+      ParseFilter("display_name ~ \"wang\"", FilterKind::kTeacher, "a");
+  ASSERT_TRUE(contains.ok()) << contains.status();
+  EXPECT_TRUE(contains->Matches(t));
+  auto chinese =
+      ParseFilter("display_name ~ \"芳\"", FilterKind::kTeacher, "a");
+  ASSERT_TRUE(chinese.ok()) << chinese.status();
+  EXPECT_TRUE(chinese->Matches(t));
+  auto exact =
+      ParseFilter("display_name = \"Wang Fang\"", FilterKind::kTeacher, "a");
+  ASSERT_TRUE(exact.ok());
+  EXPECT_FALSE(exact->Matches(t));
+  t.set_display_name("Wang Fang");
+  EXPECT_TRUE(exact->Matches(t));
+  auto other = ParseFilter("display_name ~ \"li\"", FilterKind::kTeacher, "a");
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->Matches(t));
+}
+
+TEST(FilterTest, TeacherDatesCompareInOrder) {
+  Teacher t = MakeTeacher("s1", {"pe"}, rota::v1::MALE);
+  t.set_birth_date("1975-03-04");
+  t.set_career_start_date("1998-09-01");
+  auto f = ParseFilter(
+      "birth_date < 1980-01-01 AND career_start_date >= \"1998-09-01\"",
+      FilterKind::kTeacher, "a");
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_TRUE(f->Matches(t));
+  t.set_career_start_date("1998-08-31");
+  EXPECT_FALSE(f->Matches(t));
+  auto eq = ParseFilter(
+      "birth_date = 1975-03-04 AND school_join_date != "
+      "2001-01-01",
+      FilterKind::kTeacher, "a");
+  ASSERT_TRUE(eq.ok()) << eq.status();
+  EXPECT_TRUE(eq->Matches(t));
+}
+
+TEST(FilterTest, OrderAndContainsOnlyWhereTheyMeanSomething) {
+  for (const auto& [text, expect] : {
+           std::pair{"subject < math", "cannot be compared with \"<\""},
+           std::pair{"display_name > x", "use =, != or ~"},
+           std::pair{"birth_date ~ 1970", "use =, !=, <, <=, > or >="},
+           std::pair{"birth_date < 1970-02-30", "needs a date YYYY-MM-DD"},
+           std::pair{"school ~ s1", "use = or !="},
+       }) {
+    absl::Status s = ParseFilter(text, FilterKind::kTeacher, "a").status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << text;
+    auto br = BadRequestOf(s);
+    ASSERT_EQ(br.field_violations_size(), 1) << text;
+    EXPECT_NE(br.field_violations(0).description().find(expect),
+              std::string::npos)
+        << text << ": " << br.field_violations(0).description();
+  }
+}
+
 }  // namespace
 }  // namespace rota::service

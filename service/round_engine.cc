@@ -347,4 +347,31 @@ absl::StatusOr<EngineResult> RunEngine(
   return r;
 }
 
+std::string FirstPlacementDifference(
+    const std::vector<rota::v1::Placement>& recorded,
+    const std::vector<rota::v1::Placement>& replayed) {
+  std::map<std::string, const rota::v1::Placement*> by_teacher;
+  for (const auto& p : recorded) by_teacher[p.teacher()] = &p;
+  std::map<std::string, const rota::v1::Placement*> ordered;
+  for (const auto& p : replayed) ordered[p.teacher()] = &p;
+  for (const auto& [teacher, p] : ordered) {
+    auto it = by_teacher.find(teacher);
+    if (it == by_teacher.end())
+      return absl::StrCat("teacher ", teacher, ": not in the recorded run");
+    const rota::v1::Placement& q = *it->second;
+    if (q.to_school() != p->to_school() || q.to_post() != p->to_post() ||
+        q.outcome() != p->outcome()) {
+      return absl::StrCat(
+          "teacher ", teacher, ": recorded ",
+          rota::v1::Outcome_Name(q.outcome()), " to ", q.to_school(),
+          q.to_post().empty() ? "" : " " + q.to_post(), ", replay ",
+          rota::v1::Outcome_Name(p->outcome()), " to ", p->to_school(),
+          p->to_post().empty() ? "" : " " + p->to_post());
+    }
+  }
+  if (ordered.size() != by_teacher.size())
+    return "the recorded run places teachers the replay does not";
+  return "placements agree; explanations, eligibility or quota lines differ";
+}
+
 }  // namespace rota::service

@@ -100,4 +100,13 @@ absl::StatusOr<EngineResult> RunEngine(
     EngineOutput output = EngineOutput::kFull,
     int32_t outcome_encoding = engine::rules::kOutcomeEncodingCurrent);
 
+// The first teacher whose replayed placement differs from the recorded one
+// (school, post or outcome), as a sentence ("teacher T: recorded MOVED to S,
+// replay STAYED to S0"); when every placement agrees, says so (the
+// difference is then in explanations, eligibility or quota lines). Both in
+// any order.
+std::string FirstPlacementDifference(
+    const std::vector<rota::v1::Placement>& recorded,
+    const std::vector<rota::v1::Placement>& replayed);
+
 }  // namespace rota::service

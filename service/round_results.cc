@@ -611,30 +611,7 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
     ROTA_ASSIGN_OR_RETURN(
         auto stored, LoadAll<rota::v1::Placement>(
                          *v.snapshot, keys::PlacementPrefix(v.name.id, run)));
-    std::map<std::string, rota::v1::Placement> by_teacher;
-    for (auto& p : stored) by_teacher[p.teacher()] = std::move(p);
-    for (const auto& p : r.placements) {
-      auto it = by_teacher.find(p.teacher());
-      if (it == by_teacher.end()) {
-        out.set_first_difference(
-            absl::StrCat("teacher ", p.teacher(), ": not in the recorded run"));
-        break;
-      }
-      const auto& q = it->second;
-      if (q.to_school() != p.to_school() || q.to_post() != p.to_post() ||
-          q.outcome() != p.outcome()) {
-        out.set_first_difference(absl::StrCat(
-            "teacher ", p.teacher(), ": recorded ",
-            rota::v1::Outcome_Name(q.outcome()), " to ", q.to_school(),
-            q.to_post().empty() ? "" : " " + q.to_post(), ", replay ",
-            rota::v1::Outcome_Name(p.outcome()), " to ", p.to_school(),
-            p.to_post().empty() ? "" : " " + p.to_post()));
-        break;
-      }
-    }
-    if (out.first_difference().empty())
-      out.set_first_difference(
-          "placements agree; explanations, eligibility or quota lines differ");
+    out.set_first_difference(FirstPlacementDifference(stored, r.placements));
   }
   return out;
 }

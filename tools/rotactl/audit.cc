@@ -1,10 +1,11 @@
-// rotactl audit verify|replay|as-of|history.
+// rotactl audit verify|replay|export|as-of|history.
 //
 // verify walks the county's event log and checks its SHA-256 chain; replay
 // recomputes a round's run from its frozen inputs and compares the result
 // hash ("replay MATCH <sha256>", or MISMATCH with the first differing
-// placement, exit 1); as-of and history answer where a teacher was on a date
-// and what the log says happened to her.
+// placement, exit 1); export writes a round for rota-replay (offline); as-of
+// and history answer where a teacher was (school and post) on a date and
+// what the log says happened to her, locks and overrides included.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -13,7 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tools/csv/csv_format.h"
+#include "tools/rotactl/audit_export.h"
 #include "tools/rotactl/commands.h"
+#include "tools/rotactl/find_commands.h"
 #include "tools/rotactl/output.h"
 
 namespace rota::rotactl {
@@ -22,17 +25,9 @@ namespace {
 
 namespace v1 = ::rota::v1;
 
-// Full name of a teacher or round given by bare id or full name.
-std::string FullName(Context* ctx, const std::string& ref,
-                     const char* collection) {
-  if (ref.rfind("counties/", 0) == 0) return ref;
-  const std::string county = ctx->CountyName();
-  if (county.empty()) return "";
-  return county + "/" + collection + "/" + ref;
-}
-
 struct AuditOpts {
   std::string round;
+  std::string dir;
   std::string teacher;
   std::string date;
   int64_t sequence = 0;
@@ -41,7 +36,7 @@ struct AuditOpts {
 
 int Replay(Context* ctx, const AuditOpts& o) {
   v1::ReplayRoundRequest req;
-  req.set_name(FullName(ctx, o.round, "rounds"));
+  req.set_name(ResourceName(ctx, o.round, "rounds"));
   if (req.name().empty()) return ctx->exit_code;
   req.set_run(o.run);
   v1::ReplayRoundResponse out;
@@ -82,9 +77,20 @@ std::string ItinerantText(const v1::ItinerantServiceYear& y) {
                       std::string(rota::tools::IdOf(y.round())), ")");
 }
 
+// A school's display name ("" if it cannot be read, e.g. deleted since).
+std::string DisplayNameOf(Context* ctx, const std::string& school) {
+  if (school.empty()) return "";
+  v1::GetSchoolRequest req;
+  req.set_name(school);
+  v1::School out;
+  auto call = ctx->NewCall();
+  if (!ctx->Registry().GetSchool(call.get(), req, &out).ok()) return "";
+  return out.display_name();
+}
+
 int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
   v1::GetTeacherAsOfRequest req;
-  req.set_teacher(FullName(ctx, o.teacher, "teachers"));
+  req.set_teacher(ResourceName(ctx, o.teacher, "teachers"));
   if (req.teacher().empty()) return ctx->exit_code;
   if (by_sequence) {
     req.set_sequence(o.sequence);
@@ -99,16 +105,30 @@ int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
     std::printf("%s\n", ToJson(out).c_str());
     return kExitOk;
   }
-  std::printf("%s %s: school %s (event %lld)\n", out.teacher().name().c_str(),
+  const std::string school_name = DisplayNameOf(ctx, out.school());
+  std::printf("%s%s %s: school %s%s (event %lld)\n",
+              out.teacher().name().c_str(),
+              out.teacher().display_name().empty()
+                  ? ""
+                  : (" (" + out.teacher().display_name() + ")").c_str(),
               by_sequence ? ("at event " + std::to_string(o.sequence)).c_str()
                           : ("on " + o.date).c_str(),
               std::string(rota::tools::IdOf(out.school())).c_str(),
+              school_name.empty() ? "" : (" " + school_name).c_str(),
               static_cast<long long>(out.sequence()));
   if (out.has_spell())
     std::printf("  spell: %s\n", SpellText(out.spell()).c_str());
-  if (!out.teacher().post().empty())
-    std::printf("  post: %s\n",
-                std::string(rota::tools::IdOf(out.teacher().post())).c_str());
+  if (!out.returned_from().empty()) {
+    std::printf(
+        "  back at her home school from %s: her term exchange at %s "
+        "ended then\n",
+        out.return_date().c_str(),
+        std::string(rota::tools::IdOf(out.returned_from())).c_str());
+  }
+  std::printf("  post: %s\n",
+              out.post().empty()
+                  ? "none"
+                  : std::string(rota::tools::IdOf(out.post())).c_str());
   for (const v1::ItinerantServiceYear& y : out.teacher().itinerant_service()) {
     if (!by_sequence && y.start_date() > o.date) continue;
     std::printf("  itinerant teaching (走教), %s\n", ItinerantText(y).c_str());
@@ -118,7 +138,7 @@ int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
 
 int History(Context* ctx, const AuditOpts& o) {
   v1::ListTeacherHistoryRequest req;
-  req.set_teacher(FullName(ctx, o.teacher, "teachers"));
+  req.set_teacher(ResourceName(ctx, o.teacher, "teachers"));
   if (req.teacher().empty()) return ctx->exit_code;
   v1::TeacherHistory out;
   auto call = ctx->NewCall();
@@ -131,9 +151,9 @@ int History(Context* ctx, const AuditOpts& o) {
   std::printf("history of %s\n", out.teacher().c_str());
   std::vector<std::vector<std::string>> rows;
   for (const v1::TeacherHistoryEntry& e : out.entries())
-    rows.push_back(
-        {std::to_string(e.sequence()), e.time(), e.actor(), e.summary()});
-  PrintTable({"SEQ", "TIME", "ACTOR", "WHAT"}, rows);
+    rows.push_back({std::to_string(e.sequence()), e.time(), e.actor(),
+                    e.summary(), e.reason()});
+  PrintTable({"SEQ", "TIME", "ACTOR", "WHAT", "REASON"}, rows);
   std::printf("service history\n");
   for (const v1::ServiceSpell& spell : out.service_history())
     std::printf("  %s\n", SpellText(spell).c_str());
@@ -195,10 +215,27 @@ void AddAuditCommands(CLI::App* app, Context* ctx) {
       ->capture_default_str();
   replay->callback([ctx, o] { ctx->exit_code = Replay(ctx, *o); });
 
+  CLI::App* exp = noun->add_subcommand(
+      "export",
+      "Write a round's frozen inputs, run and chain segment to DIR for "
+      "offline replay with rota-replay (docs/replay-format.md)");
+  exp->fallthrough();
+  exp->add_option("ROUND", o->round, "Round id or full name")->required();
+  exp->add_option("DIR", o->dir, "Directory to write (created)")->required();
+  exp->add_option("--run", o->run,
+                  "Run number (0 = the committed or latest run)")
+      ->capture_default_str();
+  exp->callback([ctx, o] {
+    const std::string round = ResourceName(ctx, o->round, "rounds");
+    if (round.empty()) return;
+    ctx->exit_code = ExportRound(ctx, round, o->dir, o->run);
+  });
+
   CLI::App* as_of = noun->add_subcommand(
       "as-of",
-      "Where a teacher was on DATE (from her service history as recorded), "
-      "or her record as of --sequence");
+      "Where a teacher was (school and post) on DATE, from her service "
+      "history and term-exchange return dates as recorded, or her record "
+      "as of --sequence");
   as_of->fallthrough();
   as_of->add_option("DATE", o->date, "YYYY-MM-DD");
   as_of->add_option("TEACHER", o->teacher, "Teacher id or full name");
@@ -219,8 +256,8 @@ void AddAuditCommands(CLI::App* app, Context* ctx) {
 
   CLI::App* history = noun->add_subcommand(
       "history",
-      "A teacher's events (moves, posts, updates) and service "
-      "history");
+      "A teacher's events (moves, posts, updates, locks and overrides with "
+      "their reasons) and service history");
   history->fallthrough();
   history->add_option("TEACHER", o->teacher, "Teacher id or full name")
       ->required();

@@ -25,6 +25,7 @@
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/csv_file.h"
+#include "tools/rotactl/find_commands.h"
 #include "tools/rotactl/output.h"
 #include "tools/rotactl/report_html.h"
 #include "tools/rotactl/round_recruitment.h"
@@ -485,8 +486,12 @@ int Results(Context* ctx, const RoundOpts& o) {
   if (req.name().empty()) return ctx->exit_code;
   req.set_run(o.run);
   std::vector<std::string> filter;
-  if (!o.school.empty())
-    filter.push_back(absl::StrCat("school = \"", o.school, "\""));
+  if (!o.school.empty()) {
+    std::optional<std::string> school =
+        ResolveSchool(ctx, o.school, "round results");
+    if (!school.has_value()) return ctx->exit_code;
+    filter.push_back(absl::StrCat("school = \"", *school, "\""));
+  }
   if (!o.outcome.empty()) filter.push_back("outcome = " + o.outcome);
   req.set_filter(absl::StrJoin(filter, " AND "));
   req.set_page_size(o.page_size > 0 ? o.page_size : (o.all ? 1000 : 50));
@@ -746,6 +751,7 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
   noun->require_subcommand(1);
   noun->fallthrough();
   AddItinerantRoundCommands(noun, ctx);
+  AddEligibilityCommand(noun, ctx);
   auto o = std::make_shared<RoundOpts>();
   auto verb = [&](const char* name, const char* help, bool round_arg,
                   bool teacher_arg) {
@@ -829,7 +835,7 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
       verb("results", "List the placements of a run (default: the latest)",
            true, false);
   results->add_option("--school", o->school,
-                      "Only placements from or to this school");
+                      "Only placements from or to this school (id or name)");
   results->add_option("--outcome", o->outcome, "Only this outcome")
       ->check(CLI::IsMember({"STAYED", "MOVED", "UNPLACED", "EXEMPT",
                              "INSPECTOR", "DOWN_HIRED", "UP_HIRED", "ITINERANT",

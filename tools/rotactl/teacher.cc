@@ -1,5 +1,6 @@
 // rotactl teacher create|get|list|update|delete.
 #include "tools/rotactl/commands.h"
+#include "tools/rotactl/find_commands.h"
 #include "tools/rotactl/resource_commands.h"
 
 namespace rota::rotactl {
@@ -18,7 +19,8 @@ struct TeacherTraits {
   static constexpr const char* kFilterHelp =
       "e.g. 'subject = \"music\" AND gender = FEMALE'; fields: school, "
       "subject, gender, title, "
-      "role, backbone_level, employment";
+      "role, backbone_level, employment, display_name (= or ~ contains), "
+      "birth_date, career_start_date, school_join_date (= != < <= > >=)";
 
   static std::vector<FieldFlag> Flags() {
     return {
@@ -136,6 +138,7 @@ struct TeacherTraits {
 
 void AddTeacherCommands(CLI::App* app, Context* ctx) {
   AddResourceCommands<TeacherTraits>(app, ctx);
+  AddTeacherFindCommand(app->get_subcommand("teacher"), ctx);
 }
 
 }  // namespace rota::rotactl
