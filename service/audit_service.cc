@@ -272,6 +272,11 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
   // The commit whose batch is being read and its placement of this teacher.
   std::string commit_round;
   std::optional<rota::v1::Placement> commit_placement;
+  // The batch is a reversal of that round's commit (RoundReversed).
+  // its last event's sequence, and whether it deletes this teacher.
+  bool reversal = false;
+  uint64_t reversal_end = 0;
+  bool reversal_deletes = false;
   ROTA_RETURN_IF_ERROR(WalkLog(
       *store_, name->county, 0, [&](const storage::Event& e) -> absl::Status {
         if (e.type == kRoundCommittedEvent) {
@@ -281,12 +286,36 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
                 absl::StrCat("event ", e.sequence, ": commit does not parse"));
           commit_round = c.round().name();
           commit_placement.reset();
+          reversal = false;
           for (const auto& p : c.placements())
             if (p.teacher() == req.teacher()) commit_placement = p;
           return absl::OkStatus();
         }
+        if (e.type == kRoundReversedEvent) {
+          rota::v1::RoundReversed r;
+          if (!r.ParseFromString(e.payload))
+            return absl::DataLossError(absl::StrCat(
+                "event ", e.sequence, ": reversal does not parse"));
+          commit_round = r.round().name();
+          commit_placement.reset();
+          reversal = true;
+          reversal_end = e.sequence + static_cast<uint64_t>(r.teachers_size() +
+                                                            r.deleted_size());
+          reversal_deletes = false;
+          for (const auto& p : r.placements())
+            if (p.teacher() == req.teacher()) commit_placement = p;
+          for (const auto& d : r.deleted())
+            if (d == req.teacher()) reversal_deletes = true;
+          return absl::OkStatus();
+        }
         ROTA_ASSIGN_OR_RETURN(TeacherChange c, ChangeOf(e, req.teacher()));
-        if (e.type != kTeacherEvent) {
+        if (reversal && e.sequence > reversal_end) {
+          reversal = false;
+          reversal_deletes = false;
+          commit_round.clear();
+          commit_placement.reset();
+        }
+        if (e.type != kTeacherEvent && !reversal) {
           commit_round.clear();
           commit_placement.reset();
         }
@@ -297,7 +326,11 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
         entry->set_actor(e.actor);
         entry->set_type(e.type);
         if (c.deleted) {
-          entry->set_summary("deleted");
+          entry->set_summary(
+              reversal_deletes
+                  ? absl::StrCat("deleted by the reversal of round ",
+                                 commit_round)
+                  : std::string("deleted"));
         } else if (!last.has_value()) {
           entry->set_summary(
               absl::StrCat("created at ", IdOfName(c.record.school())));
@@ -314,7 +347,10 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
           } else {
             summary = "updated";
           }
-          if (commit_placement.has_value()) {
+          if (commit_placement.has_value() && reversal) {
+            absl::StrAppend(&summary, " by the reversal of round ",
+                            commit_round);
+          } else if (commit_placement.has_value()) {
             absl::StrAppend(&summary, " by round ", commit_round);
             if (!commit_placement->return_date().empty())
               absl::StrAppend(&summary, " (term exchange until ",
