@@ -122,7 +122,9 @@ class RoundSafetyE2eTest : public ::testing::Test {
     rounds_ = std::make_unique<RoundClient>(rotad_->channel());
   }
   void TearDown() override {
-    if (rotad_ != nullptr && rotad_->running()) EXPECT_OK(rotad_->Stop());
+    if (rotad_ != nullptr && rotad_->running()) {
+      EXPECT_OK(rotad_->Stop());
+    }
     std::filesystem::remove_all(dir_);
   }
 
@@ -356,8 +358,19 @@ TEST_F(RoundSafetyE2eTest, ReversalIsRefusedWhenATeacherChangedSince) {
   // HR moves one mover again after the commit.
   auto teachers = Teachers();
   v1::Teacher t = teachers.at(movers[0].teacher());
+  // A third school (not where she was, is, or has her home).
+  std::string third;
+  for (const auto& school : data_.schools) {
+    if (school.name() != movers[0].from_school() &&
+        school.name() != movers[0].to_school() &&
+        school.name() != t.home_school()) {
+      third = school.name();
+      break;
+    }
+  }
+  ASSERT_FALSE(third.empty());
   v1::UpdateTeacherRequest update;
-  t.set_school(movers[0].from_school());
+  t.set_school(third);
   t.set_post("");
   *update.mutable_teacher() = t;
   update.mutable_update_mask()->add_paths("school");
@@ -373,8 +386,8 @@ TEST_F(RoundSafetyE2eTest, ReversalIsRefusedWhenATeacherChangedSince) {
   EXPECT_EQ(refused.exit_code, 3) << refused.out;
   EXPECT_CONTAINS(refused.err, "CHANGED_SINCE_COMMIT");
   EXPECT_CONTAINS(refused.err, movers[0].teacher());
-  EXPECT_CONTAINS(refused.err, "school " + Id(movers[0].to_school()) + " -> " +
-                                   Id(movers[0].from_school()));
+  EXPECT_CONTAINS(refused.err,
+                  "school " + Id(movers[0].to_school()) + " -> " + Id(third));
   ASSERT_OK_AND_ASSIGN(v1::Round round, rounds_->Get(Name("er")));
   EXPECT_EQ(round.state(), v1::COMMITTED);
 }

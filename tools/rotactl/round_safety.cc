@@ -379,7 +379,7 @@ std::string NoteOf(const RegistryChange& c) {
   return c.now_school.empty()
              ? "已不在名册，提交会被拒绝 (no longer in the registry: the "
                "commit would be refused)"
-             : absl::StrCat("冻结后已改到 ", IdOf(c.now_school),
+             : absl::StrCat("冻结后已改到 ", std::string(IdOf(c.now_school)),
                             "，提交会被拒绝 (changed school after the freeze: "
                             "the commit would be refused)");
 }
