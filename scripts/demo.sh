@@ -3,7 +3,9 @@
 # generate a sample county (50 schools, 2,000 teachers, fixed seed) into
 # ./rota-demo, import it through rotactl, list and summarise it, verify its
 # audit chain; then set a policy (docs/examples/policy.textproto), run a
-# competitive hiring round (create, freeze, run, report, commit) and an
+# competitive hiring round (create, apply rota-gen's post-level
+# hiring_applications.csv, freeze, run, report, the registry diff, commit
+# with --yes) and an
 # exchange rotation round (create, apply rota-gen's applications.csv, freeze
 # with a fixed seed, run, report, commit, audit replay => MATCH), printing
 # their reports and writing their printable HTML reports (the exchange
@@ -123,14 +125,18 @@ else
   step "competitive hiring round (竞聘上岗), effective $as_of"
   ch=$("$ROTACTL" round create --kind competitive-hiring --year "$school_year" --effective "$as_of")
   echo "round $ch"
+  step "rotactl round apply $ch $DEMO_DIR/hiring_applications.csv (post-level lists)"
+  "$ROTACTL" round apply "$ch" "$DEMO_DIR/hiring_applications.csv" --no-progress
   "$ROTACTL" round freeze "$ch" --seed "$SEED"
   "$ROTACTL" round run "$ch" | tee "$DEMO_DIR/run-ch.txt"
   ch_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-ch.txt")
   step "rotactl round report $ch"
   "$ROTACTL" round report "$ch"
   "$ROTACTL" round report "$ch" --html "$DEMO_DIR/report-$ch.html"
+  step "rotactl round diff $ch 0 --registry (what the commit changes: the summary line)"
+  "$ROTACTL" round diff "$ch" 0 --registry | tail -n 1
   step "rotactl round commit $ch --run-etag $ch_etag (the run just reviewed)"
-  "$ROTACTL" round commit "$ch" --run-etag "$ch_etag"
+  "$ROTACTL" round commit "$ch" --run-etag "$ch_etag" --yes
   step "rotactl audit replay $ch"
   "$ROTACTL" audit replay "$ch"
 
@@ -158,7 +164,7 @@ else
     "$ROTACTL" round explain "$er" "$who"
   fi
   step "rotactl round commit $er --run-etag $er_etag (the run just reviewed)"
-  "$ROTACTL" round commit "$er" --run-etag "$er_etag"
+  "$ROTACTL" round commit "$er" --run-etag "$er_etag" --yes
   step "rotactl audit replay $er"
   "$ROTACTL" audit replay "$er"
 
@@ -181,7 +187,7 @@ else
     "$ROTACTL" round coverage "$it" | awk -v s="($school)" 'NR == 1 || index($0, s)'
   fi
   step "rotactl round commit $it --run-etag $it_etag"
-  "$ROTACTL" round commit "$it" --run-etag "$it_etag"
+  "$ROTACTL" round commit "$it" --run-etag "$it_etag" --yes
   "$ROTACTL" audit replay "$it"
 
   step "recruitment round (新教师招聘), equal numbers of women and men per post, effective $as_of"
@@ -204,7 +210,7 @@ else
     "$ROTACTL" round explain "$rr" "$who"
   fi
   step "rotactl round commit $rr --run-etag $rr_etag (the hires become teachers)"
-  "$ROTACTL" round commit "$rr" --run-etag "$rr_etag"
+  "$ROTACTL" round commit "$rr" --run-etag "$rr_etag" --yes
   step "rotactl audit replay $rr"
   "$ROTACTL" audit replay "$rr"
 

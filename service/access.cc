@@ -93,6 +93,7 @@ constexpr struct {
     {"rota.v1.RoundService/CommitRound", P::kCommit},
     {"rota.v1.RoundService/CancelRound", P::kRoundWrite},
     {"rota.v1.RoundService/ReplayRound", P::kAudit},
+    {"rota.v1.RoundService/ReverseRound", P::kCommit},
 };
 
 constexpr Role kAllRoles[] = {Role::kHrWriter, Role::kAdministrator,

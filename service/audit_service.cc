@@ -218,10 +218,17 @@ class CommitBatch {
       if (!c.ParseFromString(e.payload))
         return absl::DataLossError(
             absl::StrCat("event ", e.sequence, ": commit does not parse"));
-      committed_ = std::move(c);
-      open_ = true;
-      time_micros_ = e.time_micros;
-      request_id_ = e.request_id;
+      Open(e, /*reversal=*/false, std::move(*c.mutable_round()),
+           std::move(*c.mutable_teachers()), std::move(*c.mutable_placements()),
+           {});
+    } else if (e.type == kRoundReversedEvent) {
+      rota::v1::RoundReversed r;
+      if (!r.ParseFromString(e.payload))
+        return absl::DataLossError(
+            absl::StrCat("event ", e.sequence, ": reversal does not parse"));
+      Open(e, /*reversal=*/true, std::move(*r.mutable_round()),
+           std::move(*r.mutable_teachers()), std::move(*r.mutable_placements()),
+           std::move(*r.mutable_deleted()));
     } else if (e.type != kTeacherEvent || e.time_micros != time_micros_ ||
                e.request_id != request_id_) {
       // Not of the batch: the events of one batch share time and request.
@@ -229,26 +236,50 @@ class CommitBatch {
     }
     return absl::OkStatus();
   }
-  // The commit whose batch `teacher`'s event belongs to, or null.
-  const rota::v1::RoundCommitted* CommitOf(const std::string& teacher) const {
+  // The round whose commit (or reversal) batch `teacher`'s event belongs to,
+  // or null. A reversal takes the round's effective date too: it undoes the
+  // commit as if it had never been.
+  const rota::v1::Round* RoundOf(const std::string& teacher) const {
     if (!open_) return nullptr;
-    for (const auto& t : committed_.teachers())
-      if (t == teacher) return &committed_;
+    for (const auto& t : teachers_)
+      if (t == teacher) return &round_;
+    for (const auto& t : deleted_)
+      if (t == teacher) return &round_;
     return nullptr;
   }
-  // The committed placement of `teacher` in the open batch, or null.
+  // Her placement in the open batch (the way back, for a reversal), or null.
   const rota::v1::Placement* PlacementOf(const std::string& teacher) const {
     if (!open_) return nullptr;
-    for (const auto& p : committed_.placements())
+    for (const auto& p : placements_)
       if (p.teacher() == teacher) return &p;
     return nullptr;
   }
+  // Whether the open batch is a reversal of its round's commit.
+  bool reversal() const { return open_ && reversal_; }
 
  private:
+  void Open(const storage::Event& e, bool reversal, rota::v1::Round round,
+            google::protobuf::RepeatedPtrField<std::string> teachers,
+            google::protobuf::RepeatedPtrField<rota::v1::Placement> placements,
+            google::protobuf::RepeatedPtrField<std::string> deleted) {
+    open_ = true;
+    reversal_ = reversal;
+    time_micros_ = e.time_micros;
+    request_id_ = e.request_id;
+    round_ = std::move(round);
+    teachers_ = std::move(teachers);
+    placements_ = std::move(placements);
+    deleted_ = std::move(deleted);
+  }
+
   bool open_ = false;
+  bool reversal_ = false;
   int64_t time_micros_ = 0;
   std::string request_id_;
-  rota::v1::RoundCommitted committed_;
+  rota::v1::Round round_;
+  google::protobuf::RepeatedPtrField<std::string> teachers_;
+  google::protobuf::RepeatedPtrField<rota::v1::Placement> placements_;
+  google::protobuf::RepeatedPtrField<std::string> deleted_;
 };
 
 // Where a term exchange (or a bundled rural term) sends her home: by the
@@ -320,11 +351,10 @@ absl::StatusOr<rota::v1::TeacherAsOf> Audit::GetTeacherAsOf(
         Version version;
         version.sequence = static_cast<int64_t>(e.sequence);
         if (!versions.empty()) {
-          const rota::v1::RoundCommitted* commit =
-              batch.CommitOf(req.teacher());
+          const rota::v1::Round* round = batch.RoundOf(req.teacher());
           version.effective =
-              commit != nullptr
-                  ? commit->round().effective_date()
+              round != nullptr && !round->effective_date().empty()
+                  ? round->effective_date()
                   : absl::FormatTime("%Y-%m-%d",
                                      absl::FromUnixMicros(e.time_micros),
                                      absl::UTCTimeZone());
@@ -448,7 +478,7 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
         }
         ROTA_ASSIGN_OR_RETURN(TeacherChange c, ChangeOf(e, req.teacher()));
         if (!c.concerns) return absl::OkStatus();
-        const rota::v1::RoundCommitted* commit = batch.CommitOf(req.teacher());
+        const rota::v1::Round* round = batch.RoundOf(req.teacher());
         const rota::v1::Placement* commit_placement =
             batch.PlacementOf(req.teacher());
         auto* entry = out.add_entries();
@@ -457,7 +487,11 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
         entry->set_actor(e.actor);
         entry->set_type(e.type);
         if (c.deleted) {
-          entry->set_summary("deleted");
+          entry->set_summary(
+              round != nullptr && batch.reversal()
+                  ? absl::StrCat("deleted by the reversal of round ",
+                                 round->name())
+                  : std::string("deleted"));
         } else {
           std::string summary;
           if (!last.has_value()) {
@@ -473,11 +507,14 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
           } else {
             summary = "updated";
           }
-          if (commit != nullptr) {
-            absl::StrAppend(&summary, " by round ", commit->round().name());
-            entry->set_round(commit->round().name());
+          if (round != nullptr) {
+            absl::StrAppend(&summary,
+                            batch.reversal() ? " by the reversal of round "
+                                             : " by round ",
+                            round->name());
+            entry->set_round(round->name());
           }
-          if (commit_placement != nullptr) {
+          if (commit_placement != nullptr && !batch.reversal()) {
             if (!commit_placement->return_date().empty())
               absl::StrAppend(&summary, " (term exchange until ",
                               commit_placement->return_date(), ")");

@@ -859,7 +859,8 @@ using RoundBase =
             rota::v1::RoundService::WithRawCallbackMethod_GetRoundReport,
             rota::v1::RoundService::WithRawCallbackMethod_CommitRound,
             rota::v1::RoundService::WithRawCallbackMethod_CancelRound,
-            rota::v1::RoundService::WithRawCallbackMethod_ReplayRound>::type;
+            rota::v1::RoundService::WithRawCallbackMethod_ReplayRound,
+            rota::v1::RoundService::WithRawCallbackMethod_ReverseRound>::type;
 
 class RoundGrpc final : public RoundBase {
  public:
@@ -884,6 +885,8 @@ class RoundGrpc final : public RoundBase {
                     Mode::kInline)
   ROTA_UNARY_METHOD(rounds, CommitRound, CommitRoundRequest, Round, Mode::kPool)
   ROTA_UNARY_METHOD(rounds, CancelRound, CancelRoundRequest, Round, Mode::kPool)
+  ROTA_UNARY_METHOD(rounds, ReverseRound, ReverseRoundRequest, Round,
+                    Mode::kPool)
   // A replay recomputes the run: off gRPC's threads.
   ROTA_UNARY_METHOD(rounds, ReplayRound, ReplayRoundRequest,
                     ReplayRoundResponse, Mode::kLongRead)

@@ -144,6 +144,15 @@ absl::Status PreconditionFailed(absl::string_view type,
   return status;
 }
 
+absl::Status PreconditionFailed(const google::rpc::PreconditionFailure& failure,
+                                absl::string_view message) {
+  absl::Status status = absl::FailedPreconditionError(message);
+  status.SetPayload(kPreconditionUrl, absl::Cord(failure.SerializeAsString()));
+  if (failure.violations_size() > 0)
+    SetReasonPayload(status, failure.violations(0).type());
+  return status;
+}
+
 std::string ReasonOf(const absl::Status& status) {
   auto info = PayloadOf<google::rpc::ErrorInfo>(status, kErrorInfoUrl);
   return info.has_value() ? info->reason() : "";

@@ -94,6 +94,11 @@ absl::Status PreconditionFailed(absl::string_view type,
                                 absl::string_view subject,
                                 absl::string_view description);
 
+// FAILED_PRECONDITION with `message` and every violation of `failure` (its
+// first violation's type is the ErrorInfo reason).
+absl::Status PreconditionFailed(const google::rpc::PreconditionFailure& failure,
+                                absl::string_view message);
+
 // The ErrorInfo reason attached to `status`, or "" if none.
 std::string ReasonOf(const absl::Status& status);
 // The field violations attached to `status` (empty if none).

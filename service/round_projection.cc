@@ -123,6 +123,9 @@ absl::StatusOr<std::vector<ProjectionWrite>> ProjectRoundEvent(
   } else if (e.type == kRoundCancelledEvent) {
     ROTA_ASSIGN_OR_RETURN(auto p, Parse<rota::v1::RoundCancelled>(e));
     PutRound(p.round(), out);
+  } else if (e.type == kRoundReversedEvent) {
+    ROTA_ASSIGN_OR_RETURN(auto p, Parse<rota::v1::RoundReversed>(e));
+    PutRound(p.round(), out);
   }
   return out;
 }

@@ -43,6 +43,7 @@ inline constexpr char kRoundRunEvent[] = "rota.v1.RoundRun";
 inline constexpr char kPlacementAdjustedEvent[] = "rota.v1.PlacementAdjusted";
 inline constexpr char kRoundCommittedEvent[] = "rota.v1.RoundCommitted";
 inline constexpr char kRoundCancelledEvent[] = "rota.v1.RoundCancelled";
+inline constexpr char kRoundReversedEvent[] = "rota.v1.RoundReversed";
 
 namespace keys {
 inline constexpr char kRoundPrefix[] = "rd/";

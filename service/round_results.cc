@@ -477,6 +477,7 @@ absl::StatusOr<Round> Rounds::CommitRound(
                   "open a new round");
             }
             rota::v1::Teacher nt = *t;
+            *c.add_previous() = *t;
             RecordItinerantService(p, round, &nt);
             updated.push_back(std::move(nt));
             c.add_teachers(p.teacher());
@@ -504,6 +505,7 @@ absl::StatusOr<Round> Rounds::CommitRound(
                       "open a new round");
           }
           rota::v1::Teacher nt = *t;
+          *c.add_previous() = *t;
           ApplyCommittedPlacement(p, context, &nt);
           updated.push_back(std::move(nt));
           c.add_teachers(p.teacher());
@@ -545,7 +547,8 @@ absl::StatusOr<Round> Rounds::CancelRound(
       [&](CountyWrite& w) -> absl::StatusOr<Round> {
         ROTA_ASSIGN_OR_RETURN(Round round, LoadRound(w.state(), n));
         if (round.state() == rota::v1::COMMITTED ||
-            round.state() == rota::v1::CANCELLED)
+            round.state() == rota::v1::CANCELLED ||
+            round.state() == rota::v1::REVERSED)
           return WrongState(round, "DRAFT, FROZEN or PROPOSED");
         round.set_state(rota::v1::CANCELLED);
         round.set_etag(absl::StrCat(w.next_sequence()));
@@ -565,7 +568,8 @@ absl::StatusOr<rota::v1::ReplayRoundResponse> Rounds::ReplayRound(
     const CallContext& call, const rota::v1::ReplayRoundRequest& req) {
   ROTA_ASSIGN_OR_RETURN(ReadView v, OpenRound(*store_, call, req.name()));
   int32_t run = req.run();
-  if (run == 0 && v.round.state() == rota::v1::COMMITTED) {
+  if (run == 0 && (v.round.state() == rota::v1::COMMITTED ||
+                   v.round.state() == rota::v1::REVERSED)) {
     // The committed run is the latest one (commit takes the latest run).
     run = LatestRun(v.round);
   }

@@ -26,7 +26,12 @@
 //   CommitRound        RoundCommitted + one rota.v1.Teacher event per teacher
 //                      whose school/post/history changes (PROPOSED ->
 //                      COMMITTED)
-//   CancelRound        RoundCancelled (any state but COMMITTED/CANCELLED)
+//   CancelRound        RoundCancelled (any state but COMMITTED/CANCELLED/
+//                      REVERSED)
+//   ReverseRound       RoundReversed + one rota.v1.Teacher event per teacher
+//                      the commit changed (her placement fields as before
+//                      the commit) + one rota.v1.Delete per recruitment hire
+//                      (COMMITTED -> REVERSED; round_reversal.cc)
 // A call in the wrong state is FAILED_PRECONDITION with a
 // google.rpc.PreconditionFailure {type "ROUND_STATE", subject the round,
 // description naming the state required}.
@@ -97,6 +102,8 @@ class Rounds {
       const CallContext& call, const rota::v1::CancelRoundRequest& req);
   absl::StatusOr<rota::v1::ReplayRoundResponse> ReplayRound(
       const CallContext& call, const rota::v1::ReplayRoundRequest& req);
+  absl::StatusOr<rota::v1::Round> ReverseRound(
+      const CallContext& call, const rota::v1::ReverseRoundRequest& req);
 
  private:
   // A frozen round converted for the engine. Its mutex guards `frozen`

@@ -308,7 +308,7 @@ TEST_F(ItinerantE2eTest, RoundPlanCoverageLockOverrideCommitReplayAsOf) {
   EXPECT_CONTAINS(r.out, "s-v1,一村小学,music,primary,4,0,4,0,,t-music1");
   EXPECT_CONTAINS(r.out, "s-v3,三村小学,art,primary,4,0,4,0,,t-art2");
 
-  r = Rotactl({"round", "commit", round, "--latest-run"});
+  r = Rotactl({"round", "commit", round, "--latest-run", "--yes"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   // 走教 keeps her school and is recorded as her service.
   v1::GetTeacherRequest get;

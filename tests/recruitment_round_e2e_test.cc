@@ -306,7 +306,7 @@ TEST_F(RecruitmentRoundTest, CommitCreatesTeachersWithBundledObligations) {
   }
 
   // Commit.
-  r = Rotactl({"round", "commit", round, "--latest-run"});
+  r = Rotactl({"round", "commit", round, "--latest-run", "--yes"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   ExpectReplayMatch(round);
   int hires = 0, bundled = 0;

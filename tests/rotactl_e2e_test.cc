@@ -478,11 +478,11 @@ TEST_F(RotactlTest, RoundLifecycleUpToAuditReplayMatch) {
   EXPECT_EQ(bare.exit_code, 2) << bare.out;
   EXPECT_CONTAINS(bare.err, "--run-etag");
   const CliResult stale = Rotactl({"--county", "yongan", "round", "commit",
-                                   round, "--run-etag", "0123abcd"});
+                                   round, "--run-etag", "0123abcd", "--yes"});
   EXPECT_EQ(stale.exit_code, 3) << stale.out;
   EXPECT_CONTAINS(stale.err, "precondition RUN_ETAG_STALE run_etag");
-  const CliResult commit = Rotactl(
-      {"--county", "yongan", "round", "commit", round, "--run-etag", run_etag});
+  const CliResult commit = Rotactl({"--county", "yongan", "round", "commit",
+                                    round, "--run-etag", run_etag, "--yes"});
   ASSERT_EQ(commit.exit_code, 0) << commit.err;
   EXPECT_CONTAINS(commit.out, "result hash " + hash);
   const CliResult replay =
@@ -504,8 +504,8 @@ TEST_F(RotactlTest, WrongStateIsPrintedAsAPreconditionFailure) {
        "--year", "2025", "--effective", "2025-09-01", "--id", "ch"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   EXPECT_EQ(created.out, "ch\n");
-  const CliResult commit = Rotactl(
-      {"--county", "yongan", "round", "commit", "ch", "--run-etag", "none"});
+  const CliResult commit = Rotactl({"--county", "yongan", "round", "commit",
+                                    "ch", "--run-etag", "none", "--yes"});
   EXPECT_EQ(commit.exit_code, 3);
   EXPECT_CONTAINS(commit.err, "round commit failed: FAILED_PRECONDITION");
   EXPECT_CONTAINS(commit.err,

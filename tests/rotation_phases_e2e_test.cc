@@ -185,7 +185,7 @@ TEST_F(RotationPhasesTest, FreedSeatsBeforeAllocationAndTermExchangeReturn) {
   EXPECT_EQ(Id(placed["u"]["to_school"]), "x");
   EXPECT_EQ(placed["u"]["outcome"], "MOVED");
   EXPECT_EQ(placed["m"]["return_date"], "2023-09-01");
-  Ok({"round", "commit", "2020-exchange-rotation-1", "--latest-run"});
+  Ok({"round", "commit", "2020-exchange-rotation-1", "--latest-run", "--yes"});
 
   // The registry keeps her home school and term end.
   nlohmann::json m = TeacherJson("m");
@@ -218,7 +218,7 @@ TEST_F(RotationPhasesTest, FreedSeatsBeforeAllocationAndTermExchangeReturn) {
   const std::string why =
       Ok({"round", "explain", "2023-exchange-rotation-1", "m"});
   EXPECT_CONTAINS(why, "returns to her home school a1");
-  Ok({"round", "commit", "2023-exchange-rotation-1", "--latest-run"});
+  Ok({"round", "commit", "2023-exchange-rotation-1", "--latest-run", "--yes"});
   m = TeacherJson("m");
   EXPECT_EQ(Id(m["school"]), "a1");
   EXPECT_EQ(m["home_school"], "");

@@ -7,11 +7,13 @@
 #include <filesystem>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "tools/csv/csv.h"
 #include "tools/gen/applicant_generator.h"
@@ -249,6 +251,14 @@ struct School {
   int64_t headcount = 0;
   Stage stages[2];
   int num_stages = 1;
+  // Its posts (MakePosts), for hiring_applications.csv.
+  struct PostRef {
+    std::string id;
+    const char* subject;
+    int stage;
+    int band;
+  };
+  std::vector<PostRef> posts;
   bool Offers(int stage) const {
     for (int i = 0; i < num_stages; ++i) {
       if (stages[i] == stage) return true;
@@ -437,8 +447,10 @@ class Generator {
     }
     ROTA_RETURN_IF_ERROR(posts.Close(&stats_.bytes));
     ROTA_RETURN_IF_ERROR(teachers.Close(&stats_.bytes));
-    if (o_.applications)
+    if (o_.applications) {
       ROTA_RETURN_IF_ERROR(applications.Close(&stats_.bytes));
+      ROTA_RETURN_IF_ERROR(WriteHiringApplications(dir));
+    }
 
     OutFile schools;
     ROTA_RETURN_IF_ERROR(schools.Open(dir + "/schools.csv"));
@@ -1193,6 +1205,8 @@ class Generator {
             .End();
         ++stats_.posts;
         stats_.post_seats += c.band_seats[band];
+        if (o_.applications)
+          school.posts.push_back({post_id(c, band), c.subject, c.stage, band});
       }
     }
     // Hold posts: own band first, then lower bands.
@@ -1341,6 +1355,11 @@ class Generator {
     row.Raw(t.id);
     std::string* cell = row.Cell();
     int listed = 0;
+    HiringApp hiring{t.id,
+                     t.subjects,
+                     t.certificates,
+                     std::max<int>(kJuniorTitle, t.title),
+                     {s}};
     if (own_first) {
       cell->append(home.id);
       ++listed;
@@ -1349,10 +1368,66 @@ class Generator {
       if (listed >= want) break;
       if (listed) cell->push_back(';');
       cell->append(schools_[p.second].id);
+      hiring.schools.push_back(p.second);
       ++listed;
     }
     row.Raw(voluntary ? "true" : "false").End();
     ++stats_.applications;
+    hiring_apps_.push_back(std::move(hiring));
+  }
+
+  // hiring_applications.csv: the post-level lists competitive hiring takes
+  // (竞聘上岗 applies to posts, not schools). No random draws: each
+  // teacher of applications.csv lists the posts she qualifies for (a
+  // subject she teaches, a stage she is certified for) at her own school
+  // first (in-school competition), then at the schools she listed, in their
+  // order; within a school her own title band first, then lower bands, then
+  // higher ones; at most kHiringPosts posts. A teacher with no such post is
+  // left out.
+  static constexpr int kHiringPosts = 6;
+  absl::Status WriteHiringApplications(const std::string& dir) {
+    OutFile out;
+    ROTA_RETURN_IF_ERROR(out.Open(dir + "/hiring_applications.csv"));
+    out.buf()->append("teacher,preferences,voluntary\n");
+    std::vector<const School::PostRef*> fit;
+    for (const HiringApp& a : hiring_apps_) {
+      std::vector<std::string> picked;
+      for (int s : a.schools) {
+        fit.clear();
+        for (const School::PostRef& p : schools_[s].posts) {
+          const bool subject =
+              std::find_if(a.subjects.begin(), a.subjects.end(),
+                           [&](const char* x) {
+                             return std::string_view(x) == p.subject;
+                           }) != a.subjects.end();
+          const bool stage =
+              std::find(a.certificates.begin(), a.certificates.end(),
+                        p.stage) != a.certificates.end();
+          if (subject && stage) fit.push_back(&p);
+        }
+        auto rank = [&](const School::PostRef* p) {
+          return p->band <= a.band ? a.band - p->band : 10 + p->band - a.band;
+        };
+        std::stable_sort(
+            fit.begin(), fit.end(),
+            [&](const auto* x, const auto* y) { return rank(x) < rank(y); });
+        for (const School::PostRef* p : fit) {
+          if (static_cast<int>(picked.size()) >= kHiringPosts) break;
+          if (std::find(picked.begin(), picked.end(), p->id) == picked.end())
+            picked.push_back(p->id);
+        }
+      }
+      if (picked.empty()) continue;
+      Row row(out.buf());
+      row.Raw(a.teacher);
+      std::string* cell = row.Cell();
+      cell->append(absl::StrJoin(picked, ";"));
+      row.Raw("false").End();
+      ++stats_.hiring_applications;
+      out.MaybeFlush();
+    }
+    hiring_apps_.clear();
+    return out.Close(&stats_.bytes);
   }
 
   // periods.csv and roads.csv (itinerant_generator.h).
@@ -1403,6 +1478,15 @@ class Generator {
   double seat_lat_ = 0, seat_lon_ = 0, km_per_deg_lon_ = 100;
   int zone_width_ = 2, teacher_width_ = 6;
   std::vector<School> schools_;
+  // One per applications.csv row: what hiring_applications.csv needs.
+  struct HiringApp {
+    std::string teacher;
+    std::vector<const char*> subjects;
+    std::vector<int> certificates;
+    int band;                  // her title band (junior for none)
+    std::vector<int> schools;  // her own, then the schools she listed
+  };
+  std::vector<HiringApp> hiring_apps_;
   std::vector<int> pool_[5][6];  // [locality][stage] -> school indexes
   std::vector<int> by_stage_[6];
   CountyGenStats stats_;

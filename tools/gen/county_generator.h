@@ -1,6 +1,8 @@
 // rota-gen's engine: a synthetic but realistic county (or province) written
-// as schools.csv, posts.csv, teachers.csv, applications.csv, periods.csv and
-// roads.csv (itinerant teaching, itinerant_generator.h) in the format
+// as schools.csv, posts.csv, teachers.csv, applications.csv (schools, for
+// exchange rotation), hiring_applications.csv (posts, for competitive
+// hiring), periods.csv and roads.csv (itinerant teaching,
+// itinerant_generator.h) in the format
 // of docs/csv-format.md, plus county.txt (id, display name, seed, as-of date).
 //
 // The output is a pure function of the options: every random choice comes
@@ -53,7 +55,9 @@ struct CountyGenOptions {
   // The "today" of the generated data (YYYY-MM-DD): ages, tenures and
   // evaluation years are relative to it, and no date is later than it.
   std::string as_of = "2026-09-01";
-  // Also write applications.csv (preference lists, issue 5).
+  // Also write applications.csv (school-level preference lists, for
+  // exchange rotation) and hiring_applications.csv (post-level lists of the
+  // same teachers, for competitive hiring).
   bool applications = true;
   // Recruitment: this many applicants plus recruitment posts at schools
   // with vacancies (applicant_generator.h). 0 (default): no such files.
@@ -66,6 +70,7 @@ struct CountyGenStats {
   int64_t post_seats = 0;
   int64_t teachers = 0;
   int64_t applications = 0;
+  int64_t hiring_applications = 0;
   // Itinerant teaching: periods.csv and roads.csv rows.
   int64_t period_requirements = 0;
   int64_t road_distances = 0;

@@ -116,8 +116,9 @@ TEST(CountyGeneratorTest, SameSeedGivesIdenticalBytes) {
   Generate(7, 50, 2000, a);
   Generate(7, 50, 2000, b);
   Generate(8, 50, 2000, c);
-  for (const char* f : {"schools.csv", "posts.csv", "teachers.csv",
-                        "applications.csv", "county.txt"}) {
+  for (const char* f :
+       {"schools.csv", "posts.csv", "teachers.csv", "applications.csv",
+        "hiring_applications.csv", "county.txt"}) {
     const std::string fa = ReadFile(a + "/" + f);
     EXPECT_GT(fa.size(), 10u) << f;
     EXPECT_EQ(fa, ReadFile(b + "/" + f)) << f << " differs for seed 7";

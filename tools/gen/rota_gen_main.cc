@@ -16,7 +16,11 @@ int main(int argc, char** argv) {
   CLI::App app{
       "rota-gen: generate a realistic synthetic county (schools.csv, "
       "posts.csv, "
-      "teachers.csv, applications.csv, county.txt) for rotactl import.\n"
+      "teachers.csv, applications.csv, hiring_applications.csv, county.txt) "
+      "for rotactl import.\n"
+      "applications.csv lists schools (for an exchange-rotation round), "
+      "hiring_applications.csv lists posts (for a competitive-hiring round); "
+      "`rotactl round apply` takes either.\n"
       "The output depends only on the options: the same seed gives identical "
       "bytes."};
   app.add_option("--seed", options.seed, "Seed of every random choice")
@@ -39,7 +43,7 @@ int main(int argc, char** argv) {
                  "recruitment_posts.csv (0: none)")
       ->capture_default_str();
   app.add_flag("--no-applications", no_applications,
-               "Do not write applications.csv");
+               "Do not write applications.csv nor hiring_applications.csv");
   app.add_flag("-q,--quiet", quiet, "Print nothing on success");
   app.set_version_flag("--version", rota::VersionText("rota-gen"));
   try {
@@ -62,13 +66,15 @@ int main(int argc, char** argv) {
   if (!quiet) {
     std::printf(
         "rota-gen: %lld schools, %lld posts (%lld seats), %lld teachers, %lld "
-        "applications, %lld applicants, %lld recruitment posts, "
+        "applications (%lld post-level for hiring), %lld applicants, %lld "
+        "recruitment posts, "
         "%.1f MB in %.2f s -> %s\n",
         static_cast<long long>(stats->schools),
         static_cast<long long>(stats->posts),
         static_cast<long long>(stats->post_seats),
         static_cast<long long>(stats->teachers),
         static_cast<long long>(stats->applications),
+        static_cast<long long>(stats->hiring_applications),
         static_cast<long long>(stats->applicants),
         static_cast<long long>(stats->recruitment_posts), stats->bytes / 1e6,
         seconds, out_dir.c_str());

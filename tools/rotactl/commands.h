@@ -25,5 +25,14 @@ void AddConfigCommands(CLI::App* app, Context* ctx);
 void AddHelpExamples(CLI::App* app);
 // `round plan` and `round coverage` (itinerant teaching), under `round`.
 void AddItinerantRoundCommands(CLI::App* round, Context* ctx);
+// `round diff`, `round commit` (with its confirmation) and `round reverse`,
+// under `round` (round_safety.cc).
+void AddRoundSafetyCommands(CLI::App* round, Context* ctx);
+// The latest run number of ROUND (id or full name), 0 if none or unreadable.
+int LatestRunNumber(Context* ctx, const std::string& round);
+// After a lock or override of TEACHER: how many other teachers' outcomes
+// changed between `run_before` and the latest run (named if few).
+void PrintKnockOn(Context* ctx, const std::string& round,
+                  const std::string& teacher, int run_before, bool lock);
 
 }  // namespace rota::rotactl

@@ -1,6 +1,7 @@
 // rotactl round create|list|get|apply|freeze|run|results|explain|lock|
-// override|report|commit|cancel: a round's lifecycle (DRAFT -> FROZEN ->
-// PROPOSED -> COMMITTED, or CANCELLED) over rotad's RoundService.
+// override|report|cancel: a round's lifecycle (DRAFT -> FROZEN ->
+// PROPOSED -> COMMITTED, or CANCELLED) over rotad's RoundService; commit,
+// diff and reverse are in round_safety.cc.
 //
 // ROUND arguments take a bare id ("2026-exchange-rotation-1") or a full name
 // ("counties/yongan/rounds/2026-exchange-rotation-1"); TEACHER and --to take
@@ -65,14 +66,10 @@ struct RoundOpts {
   // lock / override / cancel
   std::string to;
   std::string reason;
-  std::string etag;
   std::string request_id;
   // report
   std::string html;
   std::string pdf;
-  // commit
-  std::string run_etag;
-  bool latest_run = false;
 };
 
 // "counties/{c}/rounds/{id}" for a bare id; "" (usage error printed) if no
@@ -438,6 +435,16 @@ int Freeze(Context* ctx, const RoundOpts& o, bool seed_given) {
         static_cast<long long>(out.eligible_teachers()),
         static_cast<long long>(out.applications()));
   }
+  if (out.kind() == v1::COMPETITIVE_HIRING && out.applications() == 0) {
+    std::fprintf(
+        stderr,
+        "rotactl: warning: 没有任何志愿被接受 (no application was accepted): "
+        "none was submitted, or `round apply` rejected every row (a "
+        "competitive-hiring round takes post ids, e.g. rota-gen's "
+        "hiring_applications.csv, not school ids). Every teacher competes "
+        "only for her own school's posts; to fix it, cancel this round and "
+        "open a new one with the applications\n");
+  }
   return kExitOk;
 }
 
@@ -603,6 +610,7 @@ int Explain(Context* ctx, const RoundOpts& o) {
 int Adjust(Context* ctx, const RoundOpts& o, bool override_placement) {
   const std::string name = RoundName(ctx, o.round);
   if (name.empty()) return ctx->exit_code;
+  const int run_before = LatestRunNumber(ctx, name);
   v1::Placement out;
   auto call = ctx->NewCall(10.0);
   grpc::Status s;
@@ -630,6 +638,7 @@ int Adjust(Context* ctx, const RoundOpts& o, bool override_placement) {
   } else {
     PrintPlacementLine(out);
   }
+  PrintKnockOn(ctx, name, o.teacher, run_before, !override_placement);
   return kExitOk;
 }
 
@@ -694,47 +703,19 @@ int Report(Context* ctx, const RoundOpts& o) {
   return kExitOk;
 }
 
-int Finish(Context* ctx, const RoundOpts& o, bool commit) {
+int Cancel(Context* ctx, const RoundOpts& o) {
   const std::string name = RoundName(ctx, o.round);
   if (name.empty()) return ctx->exit_code;
   v1::Round out;
   auto call = ctx->NewCall(20.0);
-  grpc::Status s;
-  if (commit) {
-    v1::CommitRoundRequest req;
-    req.set_name(name);
-    req.set_etag(o.etag);
-    if (o.run_etag.empty() == !o.latest_run) {
-      std::fprintf(stderr,
-                   "rotactl: round commit: give --run-etag ETAG (the run etag "
-                   "`round run` and `round results` print for the run you "
-                   "reviewed) or, to commit whatever run is latest, "
-                   "--latest-run\n");
-      return kExitUsage;
-    }
-    req.set_run_etag(o.run_etag);
-    if (o.latest_run) {
-      std::optional<v1::RunSummary> latest =
-          FindRun(ctx, name, 0, "round commit");
-      if (!latest.has_value()) return ctx->exit_code;
-      req.set_run_etag(latest->etag());
-    }
-    req.set_request_id(o.request_id);
-    s = ctx->Rounds().CommitRound(call.get(), req, &out);
-  } else {
-    v1::CancelRoundRequest req;
-    req.set_name(name);
-    req.set_reason(o.reason);
-    req.set_request_id(o.request_id);
-    s = ctx->Rounds().CancelRound(call.get(), req, &out);
-  }
-  if (!s.ok())
-    return ReportRpcError(s, commit ? "round commit" : "round cancel");
+  v1::CancelRoundRequest req;
+  req.set_name(name);
+  req.set_reason(o.reason);
+  req.set_request_id(o.request_id);
+  const grpc::Status s = ctx->Rounds().CancelRound(call.get(), req, &out);
+  if (!s.ok()) return ReportRpcError(s, "round cancel");
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(out).c_str());
-  } else if (commit) {
-    std::printf("committed %s: result hash %s\n", out.name().c_str(),
-                out.committed_result_hash().c_str());
   } else {
     std::printf("cancelled %s\n", out.name().c_str());
   }
@@ -752,6 +733,7 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
   noun->fallthrough();
   AddItinerantRoundCommands(noun, ctx);
   AddEligibilityCommand(noun, ctx);
+  AddRoundSafetyCommands(noun, ctx);
   auto o = std::make_shared<RoundOpts>();
   auto verb = [&](const char* name, const char* help, bool round_arg,
                   bool teacher_arg) {
@@ -796,10 +778,19 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
 
   CLI::App* apply =
       verb("apply",
-           "Submit applications.csv (docs/csv-format.md) to a DRAFT round; "
-           "rejected rows are printed (exit 1)",
+           "Submit applications (docs/csv-format.md) to a DRAFT round; "
+           "rejected rows are printed (exit 1). The file's preferences name "
+           "what the round's kind places people at: an exchange-rotation "
+           "round takes schools (rota-gen's applications.csv), a "
+           "competitive-hiring round takes posts (rota-gen's "
+           "hiring_applications.csv); a list of the wrong kind is rejected "
+           "row by row",
            true, false);
-  apply->add_option("FILE", o->file, "applications.csv")->required();
+  apply
+      ->add_option("FILE", o->file,
+                   "teacher,preferences,voluntary CSV: school ids "
+                   "(exchange rotation) or post ids (competitive hiring)")
+      ->required();
   apply
       ->add_option("--chunk-size", o->chunk_size,
                    "Rows per chunk (each applied atomically)")
@@ -897,28 +888,11 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
       ->needs(html);
   report->callback([ctx, o] { ctx->exit_code = Report(ctx, *o); });
 
-  CLI::App* commit = verb(
-      "commit",
-      "Apply the latest run to the registry in one atomic batch (PROPOSED). "
-      "Needs --run-etag: the run etag that `round run` / `round results` "
-      "printed for the run you reviewed; the commit is refused if a newer "
-      "run exists",
-      true, false);
-  commit->add_option("--run-etag", o->run_etag,
-                     "Etag of the reviewed run (required unless --latest-run)");
-  commit->add_flag("--latest-run", o->latest_run,
-                   "Convenience: fetch the latest run's etag and commit that "
-                   "run, whichever it is (skips the check that the run you "
-                   "reviewed is the one committed)");
-  commit->add_option("--etag", o->etag, "Fail if the round changed since");
-  commit->add_option("--request-id", o->request_id, "Idempotency key");
-  commit->callback([ctx, o] { ctx->exit_code = Finish(ctx, *o, true); });
-
   CLI::App* cancel =
       verb("cancel", "Cancel a round that is not committed", true, false);
   cancel->add_option("--reason", o->reason, "Why (recorded)");
   cancel->add_option("--request-id", o->request_id, "Idempotency key");
-  cancel->callback([ctx, o] { ctx->exit_code = Finish(ctx, *o, false); });
+  cancel->callback([ctx, o] { ctx->exit_code = Cancel(ctx, *o); });
 }
 
 }  // namespace rota::rotactl
