@@ -1,6 +1,7 @@
 #include "service/audit_service.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -272,8 +273,16 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
   // The commit whose batch is being read and its placement of this teacher.
   std::string commit_round;
   std::optional<rota::v1::Placement> commit_placement;
+  // Each school's display name as last recorded (names beside ids).
+  std::map<std::string, std::string> school_names;
   ROTA_RETURN_IF_ERROR(WalkLog(
       *store_, name->county, 0, [&](const storage::Event& e) -> absl::Status {
+        if (e.type == kSchoolEvent) {
+          rota::v1::School school;
+          if (school.ParseFromString(e.payload) &&
+              !school.display_name().empty())
+            school_names[school.name()] = school.display_name();
+        }
         if (e.type == kRoundCommittedEvent) {
           rota::v1::RoundCommitted c;
           if (!c.ParseFromString(e.payload))
@@ -298,27 +307,41 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
         entry->set_type(e.type);
         if (c.deleted) {
           entry->set_summary("deleted");
+          entry->set_change("deleted");
         } else if (!last.has_value()) {
           entry->set_summary(
               absl::StrCat("created at ", IdOfName(c.record.school())));
+          entry->set_change("created");
+          entry->set_to_school(c.record.school());
+          entry->set_to_post(c.record.post());
         } else {
           std::string summary;
           if (last->school() != c.record.school()) {
             summary = absl::StrCat("moved ", IdOfName(last->school()), " -> ",
                                    IdOfName(c.record.school()));
+            entry->set_change("moved");
           } else if (last->post() != c.record.post()) {
             summary = absl::StrCat(
                 "post ", last->post().empty() ? "none" : IdOfName(last->post()),
                 " -> ",
                 c.record.post().empty() ? "none" : IdOfName(c.record.post()));
+            entry->set_change("post");
           } else {
             summary = "updated";
+            entry->set_change("updated");
           }
+          entry->set_from_school(last->school());
+          entry->set_to_school(c.record.school());
+          entry->set_from_post(last->post());
+          entry->set_to_post(c.record.post());
           if (commit_placement.has_value()) {
             absl::StrAppend(&summary, " by round ", commit_round);
-            if (!commit_placement->return_date().empty())
+            entry->set_round(commit_round);
+            if (!commit_placement->return_date().empty()) {
               absl::StrAppend(&summary, " (term exchange until ",
                               commit_placement->return_date(), ")");
+              entry->set_return_date(commit_placement->return_date());
+            }
           }
           entry->set_summary(summary);
         }
@@ -330,8 +353,21 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
         absl::NotFoundError(absl::StrCat(req.teacher(), " not found")),
         kReasonNotFound);
   }
-  if (last.has_value())
+  if (last.has_value()) {
     for (const auto& s : SpellsOf(*last)) *out.add_service_history() = s;
+    out.set_teacher_name(last->display_name());
+    out.set_teacher_gender(last->gender());
+  }
+  auto add_name = [&](const std::string& school) {
+    auto it = school_names.find(school);
+    if (it != school_names.end())
+      (*out.mutable_school_names())[school] = it->second;
+  };
+  for (const auto& s : out.service_history()) add_name(s.school());
+  for (const auto& e : out.entries()) {
+    add_name(e.from_school());
+    add_name(e.to_school());
+  }
   return out;
 }
 

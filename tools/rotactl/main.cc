@@ -8,6 +8,8 @@
 // (show|set|validate), round
 // (create|list|get|apply|freeze|run|results|explain|lock|override|report|
 // commit|cancel), audit (verify|replay|as-of|history).
+// Global --lang zh|en picks the words of tables and CSV (round_words.h);
+// -o csv is refused (exit 2) by commands that print no table (CsvRefusal).
 // Exit codes: 0 ok, 1 rejected rows / broken chain / bad CSV, 2 usage,
 // 3 server error, 4 server unavailable or deadline exceeded (docs/rotactl.md).
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include "CLI/CLI.hpp"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/context.h"
+#include "tools/rotactl/output.h"
 
 int main(int argc, char** argv) {
   using namespace rota::rotactl;
@@ -44,6 +47,12 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", ctx.output, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  app.add_option("--lang", ctx.lang_flag,
+                 "Language of tables, CSV and sentences: zh (中文) or en "
+                 "(default: zh when LC_ALL / LC_MESSAGES / LANG starts with "
+                 "zh, else en; JSON keeps enum names)")
+      ->check(CLI::IsMember({"zh", "en"}))
+      ->envname("ROTA_LANG");
   app.add_option("--timeout", ctx.timeout_seconds,
                  "Deadline of each call, seconds")
       ->check(CLI::PositiveNumber)
@@ -77,6 +86,23 @@ int main(int argc, char** argv) {
   AddAuditCommands(&app, &ctx);
   AddPolicyCommands(&app, &ctx);
   AddRoundCommands(&app, &ctx);
+
+  // Before the command runs: the language, and -o csv refused by commands
+  // that print no table.
+  app.parse_complete_callback([&app, &ctx] {
+    ctx.lang = ctx.lang_flag.empty()   ? LangFromEnvironment()
+               : ctx.lang_flag == "zh" ? Lang::kZh
+                                       : Lang::kEn;
+    if (ctx.format() == OutputFormat::kCsv) {
+      std::vector<std::string> path;
+      for (const CLI::App* a = &app; !a->get_subcommands().empty();) {
+        a = a->get_subcommands().front();
+        path.push_back(a->get_name());
+      }
+      if (std::string refusal = CsvRefusal(path); !refusal.empty())
+        throw CLI::ValidationError("-o csv", refusal);
+    }
+  });
 
   try {
     app.parse(argc, argv);
