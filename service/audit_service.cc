@@ -449,10 +449,19 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
   out.set_teacher(req.teacher());
   std::optional<rota::v1::Teacher> last;
   CommitBatch batch;
+  // Each school's display name as last recorded (names beside ids).
+  std::map<std::string, std::string> school_names;
   ROTA_RETURN_IF_ERROR(WalkLog(
       *store_, name->county, 0, [&](const storage::Event& e) -> absl::Status {
         if (absl::Status observed = batch.Observe(e); !observed.ok())
           return observed;
+        if (e.type == kSchoolEvent) {
+          rota::v1::School school;
+          if (school.ParseFromString(e.payload) &&
+              !school.display_name().empty())
+            school_names[school.name()] = school.display_name();
+          return absl::OkStatus();
+        }
         if (e.type == kPlacementAdjustedEvent) {
           rota::v1::PlacementAdjusted a;
           if (!a.ParseFromString(e.payload))
@@ -466,6 +475,8 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
           entry->set_type(e.type);
           entry->set_round(a.round().name());
           entry->set_reason(a.reason());
+          entry->set_change(a.override() ? "overridden" : "locked");
+          if (a.override()) entry->set_to_school(a.to());
           entry->set_summary(
               a.override()
                   ? absl::StrCat("override to ",
@@ -486,38 +497,54 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
         entry->set_time(EventTime(e));
         entry->set_actor(e.actor);
         entry->set_type(e.type);
+        if (round != nullptr) {
+          entry->set_round(round->name());
+          entry->set_reversal(batch.reversal());
+        }
         if (c.deleted) {
           entry->set_summary(
               round != nullptr && batch.reversal()
                   ? absl::StrCat("deleted by the reversal of round ",
                                  round->name())
                   : std::string("deleted"));
+          entry->set_change("deleted");
+        } else if (!last.has_value()) {
+          entry->set_summary(
+              absl::StrCat("created at ", IdOfName(c.record.school())));
+          entry->set_change("created");
+          entry->set_to_school(c.record.school());
+          entry->set_to_post(c.record.post());
         } else {
           std::string summary;
-          if (!last.has_value()) {
-            summary = absl::StrCat("created at ", IdOfName(c.record.school()));
-          } else if (last->school() != c.record.school()) {
+          if (last->school() != c.record.school()) {
             summary = absl::StrCat("moved ", IdOfName(last->school()), " -> ",
                                    IdOfName(c.record.school()));
+            entry->set_change("moved");
           } else if (last->post() != c.record.post()) {
             summary = absl::StrCat(
                 "post ", last->post().empty() ? "none" : IdOfName(last->post()),
                 " -> ",
                 c.record.post().empty() ? "none" : IdOfName(c.record.post()));
+            entry->set_change("post");
           } else {
             summary = "updated";
+            entry->set_change("updated");
           }
+          entry->set_from_school(last->school());
+          entry->set_to_school(c.record.school());
+          entry->set_from_post(last->post());
+          entry->set_to_post(c.record.post());
           if (round != nullptr) {
             absl::StrAppend(&summary,
                             batch.reversal() ? " by the reversal of round "
                                              : " by round ",
                             round->name());
-            entry->set_round(round->name());
           }
-          if (commit_placement != nullptr && !batch.reversal()) {
-            if (!commit_placement->return_date().empty())
-              absl::StrAppend(&summary, " (term exchange until ",
-                              commit_placement->return_date(), ")");
+          if (commit_placement != nullptr && !batch.reversal() &&
+              !commit_placement->return_date().empty()) {
+            absl::StrAppend(&summary, " (term exchange until ",
+                            commit_placement->return_date(), ")");
+            entry->set_return_date(commit_placement->return_date());
           }
           entry->set_summary(summary);
         }
@@ -529,8 +556,21 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
         absl::NotFoundError(absl::StrCat(req.teacher(), " not found")),
         kReasonNotFound);
   }
-  if (last.has_value())
+  if (last.has_value()) {
     for (const auto& s : SpellsOf(*last)) *out.add_service_history() = s;
+    out.set_teacher_name(last->display_name());
+    out.set_teacher_gender(last->gender());
+  }
+  auto add_name = [&](const std::string& school) {
+    auto it = school_names.find(school);
+    if (it != school_names.end())
+      (*out.mutable_school_names())[school] = it->second;
+  };
+  for (const auto& s : out.service_history()) add_name(s.school());
+  for (const auto& e : out.entries()) {
+    add_name(e.from_school());
+    add_name(e.to_school());
+  }
   return out;
 }
 

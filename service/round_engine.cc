@@ -56,11 +56,48 @@ std::string CountyOf(const rota::v1::Round& round) {
   return IdOfName(round.name().substr(0, round.name().find("/rounds/")));
 }
 
+// Display names and genders of the run's people and schools, and the school
+// of each post (for people reading the results; not in the hash).
+struct People {
+  std::map<std::string, std::string> school_names;
+  std::map<std::string, std::pair<std::string, rota::v1::Gender>> people;
+  std::map<std::string, std::string> post_schools;
+
+  explicit People(const rules::CountyInputs& in) {
+    for (const auto& s : in.schools) school_names[s.id] = s.display_name;
+    for (const auto& t : in.teachers)
+      people[t.id] = {t.display_name, static_cast<rota::v1::Gender>(t.gender)};
+    for (const auto& a : in.applicants)
+      people[a.id] = {a.display_name, static_cast<rota::v1::Gender>(a.gender)};
+    for (const auto& p : in.posts) post_schools[p.id] = p.school;
+    for (const auto& p : in.recruitment_posts) post_schools[p.id] = p.school;
+  }
+  std::string School(const std::string& id) const {
+    auto it = school_names.find(id);
+    return it == school_names.end() ? "" : it->second;
+  }
+  std::string Person(const std::string& id) const {
+    auto it = people.find(id);
+    return it == people.end() ? "" : it->second.first;
+  }
+  rota::v1::Gender GenderOf(const std::string& id) const {
+    auto it = people.find(id);
+    return it == people.end() ? rota::v1::GENDER_UNSPECIFIED
+                              : it->second.second;
+  }
+  // A listed choice: a school, or a post (the post's school).
+  std::string Choice(const std::string& id) const {
+    auto it = post_schools.find(id);
+    return School(it == post_schools.end() ? id : it->second);
+  }
+};
+
 // Itinerant teaching: each teacher's assignments and weekly plan on her
 // placement (teacher id order on both sides), the coverage lines on the
 // report.
 void AddItinerant(const std::string& county, const rules::CountyInputs& in,
-                  const rules::ItinerantResult& it, EngineResult* r) {
+                  const People& people, const rules::ItinerantResult& it,
+                  EngineResult* r) {
   std::map<std::string, std::string> names;
   for (const auto& s : in.schools) names[s.id] = s.display_name;
   std::map<std::string, rota::v1::Placement*> by_teacher;
@@ -111,8 +148,10 @@ void AddItinerant(const std::string& county, const rules::CountyInputs& in,
     x->set_sentence(c.sentence);
     for (const auto& a : it.assignments) {
       if (!a.own_school && a.school == c.school && a.subject == c.subject &&
-          a.stage == c.stage)
+          a.stage == c.stage) {
         x->add_teachers(Name(county, "teachers", a.teacher));
+        x->add_teacher_names(people.Person(a.teacher));
+      }
     }
   }
 }
@@ -219,6 +258,8 @@ absl::StatusOr<EngineResult> RunEngine(
   // alone included, derives them: a replay must hash what the run hashed.
   options.explanations = output == EngineOutput::kFull ||
                          frozen.kind == rota::v1::ITINERANT_TEACHING;
+  // Version 1 hashed the sentences as they were then: "she" of everyone.
+  options.legacy_pronouns = outcome_encoding == rules::kOutcomeEncodingV1;
   report("matching", 1, 3);
   absl::StatusOr<rules::RoundOutcome> outcome;
   switch (frozen.kind) {
@@ -255,6 +296,7 @@ absl::StatusOr<EngineResult> RunEngine(
   const bool recruitment = frozen.kind == rota::v1::RECRUITMENT;
   const char* people = recruitment ? "applicants" : "teachers";
   const char* posts = recruitment ? "recruitment-posts" : "posts";
+  const People named(in);
   r.placements.reserve(o.placements.size());
   for (const auto& p : o.placements) {
     rota::v1::Placement x;
@@ -276,10 +318,14 @@ absl::StatusOr<EngineResult> RunEngine(
       x.set_return_date(rules::FormatDate(*p.return_day));
     x.set_points(p.points);
     x.set_reason(p.reason);
+    x.set_teacher_name(named.Person(p.teacher));
+    x.set_teacher_gender(named.GenderOf(p.teacher));
+    x.set_from_school_name(named.School(p.from_school));
+    x.set_to_school_name(named.School(p.to_school));
     r.placements.push_back(std::move(x));
   }
   if (frozen.kind == rota::v1::ITINERANT_TEACHING)
-    AddItinerant(county, in, o.itinerant, &r);
+    AddItinerant(county, in, named, o.itinerant, &r);
   const char* choice_collection =
       frozen.kind == rota::v1::COMPETITIVE_HIRING || recruitment ? posts
                                                                  : "schools";
@@ -308,6 +354,8 @@ absl::StatusOr<EngineResult> RunEngine(
       ce->set_competitor_points(c.competitor_points);
       ce->set_teacher_points(c.teacher_points);
       ce->set_admitted(c.admitted);
+      ce->set_choice_name(named.Choice(c.choice));
+      ce->set_competitor_name(named.Person(c.competitor));
     }
     for (const auto& n : t.notes) x.add_notes(n);
     r.explanations.push_back(std::move(x));
@@ -337,6 +385,7 @@ absl::StatusOr<EngineResult> RunEngine(
     l->set_achieved(q.achieved);
     l->set_holds(q.holds);
     l->set_reason(q.reason);
+    if (q.scope != "county") l->set_scope_name(named.School(q.scope));
   }
   for (const auto& p : r.placements) {
     if (p.outcome() == rota::v1::UNPLACED) *rep.add_unplaced() = p;

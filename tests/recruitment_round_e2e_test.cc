@@ -222,7 +222,8 @@ TEST_F(RecruitmentRoundTest, EachGenderModeRunsReportsAndReplays) {
         absl::StrSplit(r.out, '\n', absl::SkipEmpty());
     ASSERT_EQ(lines.size(),
               static_cast<size_t>(report.recruitment_posts_size()) + 1);
-    EXPECT_TRUE(absl::StartsWith(lines[0], "post,school,school_name,subject,"))
+    EXPECT_TRUE(absl::StartsWith(
+        lines[0], "\xEF\xBB\xBFpost,school,school_name,subject,"))
         << lines[0];
 
     ExpectReplayMatch(round);

@@ -261,6 +261,7 @@ TEST_F(RotactlTest, CrudAndExitCodes) {
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_EQ(
       r.out,
+      "\xEF\xBB\xBF"  // every CSV starts with a UTF-8 byte order mark
       "id,display_name,stages,locality,weak,zone,latitude,longitude,headcount\n"
       "s1,实验小学,primary,urban,true,,,,40\n");
 

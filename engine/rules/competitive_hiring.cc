@@ -38,7 +38,9 @@ Title HiringBand(Title title) {
 
 std::string UpHiringProblem(const Teacher& teacher,
                             const CompetitiveHiringPolicy& policy,
-                            int32_t effective_day) {
+                            int32_t effective_day, bool legacy_pronouns) {
+  const internal::Pronouns pr =
+      internal::PronounsOf(teacher.gender, legacy_pronouns);
   if (!policy.allow_up_hiring) return "the policy allows no up-hiring";
   if (policy.up_hiring_requires_latest_excellent) {
     // Her latest evaluation: the most recent school year before the
@@ -46,11 +48,12 @@ std::string UpHiringProblem(const Teacher& teacher,
     const std::vector<Evaluation> all =
         RecentEvaluations(teacher, effective_day, 1000);
     if (all.empty() || all.back().grade != EvaluationGrade::kExcellent) {
-      return absl::StrCat(
-          "up-hiring needs her latest evaluation to be excellent; it is ",
-          all.empty() ? "missing"
-                      : absl::StrCat(Sv(GradeName(all.back().grade)), " (",
-                                     all.back().year, ")"));
+      return absl::StrCat("up-hiring needs ", pr.his,
+                          " latest evaluation to be excellent; it is ",
+                          all.empty()
+                              ? "missing"
+                              : absl::StrCat(Sv(GradeName(all.back().grade)),
+                                             " (", all.back().year, ")"));
     }
   }
   const int32_t years = policy.up_hiring_competent_years;
@@ -68,7 +71,7 @@ std::string UpHiringProblem(const Teacher& teacher,
       return absl::StrCat(
           "up-hiring needs an evaluation of at least competent "
           "in each of the last ",
-          years, " year(s); she has ", good);
+          years, " year(s); ", pr.he, " has ", good);
     }
   }
   return "";
@@ -77,26 +80,29 @@ std::string UpHiringProblem(const Teacher& teacher,
 std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                              Stage post_stage,
                              const CompetitiveHiringPolicy& policy,
-                             int32_t effective_day, BandFit* fit) {
+                             int32_t effective_day, BandFit* fit,
+                             bool legacy_pronouns) {
+  const internal::Pronouns pr =
+      internal::PronounsOf(teacher.gender, legacy_pronouns);
   *fit = BandFit::kOwn;
   if (!teacher.post.empty() && teacher.post == post.id) return "";
   if (!Contains(teacher.subjects, post.subject)) {
-    return absl::StrCat("subject: the post teaches ", Sv(post.subject),
-                        ", her subjects are ",
+    return absl::StrCat("subject: the post teaches ", Sv(post.subject), ", ",
+                        pr.his, " subjects are ",
                         absl::StrJoin(teacher.subjects, ", "));
   }
   if (std::find(teacher.certificate_stages.begin(),
                 teacher.certificate_stages.end(),
                 post_stage) == teacher.certificate_stages.end()) {
     return absl::StrCat("certificate stage: the post is ",
-                        Sv(StageName(post_stage)),
-                        ", her teaching certificate does not cover it");
+                        Sv(StageName(post_stage)), ", ", pr.his,
+                        " teaching certificate does not cover it");
   }
   const int mine = BandLevel(teacher.title);
   const int band = static_cast<int>(post.title_band);
-  const std::string bands =
-      absl::StrCat("title band: the post is ", Sv(TitleName(post.title_band)),
-                   ", her title is ", Sv(TitleName(HiringBand(teacher.title))));
+  const std::string bands = absl::StrCat(
+      "title band: the post is ", Sv(TitleName(post.title_band)), ", ", pr.his,
+      " title is ", Sv(TitleName(HiringBand(teacher.title))));
   if (band > mine) {
     if (!policy.allow_up_hiring) {
       return absl::StrCat(bands, "; the policy allows no up-hiring");
@@ -110,7 +116,8 @@ std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                           Sv(TitleName(policy.up_hiring_highest_band)),
                           " posts");
     }
-    const std::string problem = UpHiringProblem(teacher, policy, effective_day);
+    const std::string problem =
+        UpHiringProblem(teacher, policy, effective_day, legacy_pronouns);
     if (!problem.empty()) return absl::StrCat(bands, "; ", problem);
     *fit = BandFit::kUp;
   }
@@ -121,7 +128,7 @@ std::string HiringFitProblem(const Teacher& teacher, const Post& post,
     if (mine - band > policy.max_bands_down) {
       return absl::StrCat(
           "title band: the post is ", Sv(TitleName(post.title_band)), ", ",
-          mine - band, " bands below her title ",
+          mine - band, " bands below ", pr.his, " title ",
           Sv(TitleName(HiringBand(teacher.title))),
           "; the policy allows down-hiring by at most ", policy.max_bands_down);
     }
@@ -207,7 +214,8 @@ absl::Status HiringRun::Index() {
       }
     }
     s.established = t->employment != Employment::kNonEstablished;
-    s.up_problem = UpHiringProblem(*t, hp_, in_.effective_day);
+    s.up_problem =
+        UpHiringProblem(*t, hp_, in_.effective_day, legacy_pronouns_);
     s.up_ok = s.up_problem.empty();
     s.points = ComputePoints(*t, s.school, policy_, in_.effective_day);
     s.tie = TieChainValues(*t, policy_);
@@ -276,10 +284,10 @@ absl::Status HiringRun::PlaceFixed() {
     };
     if (s.fix == Fix::kExempt) {
       if (to != s.own_post) {
-        return refuse(
-            "exemption",
-            absl::StrCat("she is exempt (", Sv(s.exemption),
-                         ") and keeps her post \"", Sv(s.t->post), "\""));
+        return refuse("exemption",
+                      absl::StrCat(P(s.t).he, " is exempt (", Sv(s.exemption),
+                                   ") and keeps ", P(s.t).his, " post \"",
+                                   Sv(s.t->post), "\""));
       }
       continue;  // the pin agrees with the exemption
     }
@@ -288,8 +296,8 @@ absl::Status HiringRun::PlaceFixed() {
       std::string problem = Fit(t, to, &fit);
       if (!problem.empty()) {
         return refuse("qualification",
-                      absl::StrCat("she cannot hold post ", PostLabel(to), ": ",
-                                   problem));
+                      absl::StrCat(P(s.t).he, " cannot hold post ",
+                                   PostLabel(to), ": ", problem));
       }
     }
     s.fix = pin.fix;

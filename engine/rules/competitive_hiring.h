@@ -165,10 +165,13 @@ enum class BandFit : uint8_t {
 // Whether her evaluations meet the policy's up-hiring conditions on
 // `effective_day` (up_hiring_requires_latest_excellent,
 // up_hiring_competent_years; see RecentEvaluations): "" if they do and the
-// policy allows up-hiring, else what she misses in words.
+// policy allows up-hiring, else what she misses in words (with the
+// teacher's own pronoun; "she" for everyone when `legacy_pronouns`, see
+// OutcomeOptions).
 std::string UpHiringProblem(const Teacher& teacher,
                             const CompetitiveHiringPolicy& policy,
-                            int32_t effective_day);
+                            int32_t effective_day,
+                            bool legacy_pronouns = false);
 
 // Whether `teacher` may hold `post` (whose effective stage is `post_stage`)
 // under `policy` on `effective_day`. Returns "" if qualified, else the
@@ -178,7 +181,8 @@ std::string UpHiringProblem(const Teacher& teacher,
 std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                              Stage post_stage,
                              const CompetitiveHiringPolicy& policy,
-                             int32_t effective_day, BandFit* fit);
+                             int32_t effective_day, BandFit* fit,
+                             bool legacy_pronouns = false);
 
 namespace internal {
 

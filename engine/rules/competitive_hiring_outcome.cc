@@ -48,6 +48,7 @@ std::pair<int32_t, bool> HiringRun::LowestAdmitted(int32_t post) const {
 void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
                         Reason* code) const {
   const TeacherState& s = ts_[t];
+  const Pronouns pr = P(s.t);
   const bool sequential = mode_ == StageMode::kSequential;
   // Index of the entry she got through competition, if any.
   int32_t got = -1;
@@ -70,7 +71,7 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
   const std::string lost_text =
       s.lost_post < 0
           ? ""
-          : absl::StrCat("编制 precedence: she won 编制 post ",
+          : absl::StrCat("编制 precedence: ", pr.he, " won 编制 post ",
                          PostLabel(s.lost_post),
                          " in the competition but lost it in the county "
                          "allocation to established teacher ",
@@ -94,11 +95,12 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
                      i + 1, " ", PostLabel(e.post));
     if (s.fix == Fix::kExempt) {
       c.verdict = s.final_post == e.post ? Verdict::kGot : Verdict::kExempt;
-      c.sentence = absl::StrCat(label, ": she is exempt (", Sv(s.exemption),
-                                ") and keeps her post");
+      c.sentence =
+          absl::StrCat(label, ": ", pr.he, " is exempt (", Sv(s.exemption),
+                       ") and keeps ", pr.his, " post");
     } else if (s.fix != Fix::kNone) {
       c.verdict = s.final_post == e.post ? Verdict::kGot : Verdict::kNotReached;
-      c.sentence = absl::StrCat(label, ": her placement is fixed by ",
+      c.sentence = absl::StrCat(label, ": ", pr.his, " placement is fixed by ",
                                 s.fix == Fix::kLock ? "a lock" : "an override",
                                 " (", Sv(s.fix_reason), ")");
     } else if (!e.not_qualified.empty()) {
@@ -111,7 +113,8 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
       c.verdict = Verdict::kGot;
       c.sentence = absl::StrCat(
           label, ": hired in the county allocation",
-          Down(t, e.post) ? " (低聘: no seat of her own band was left for her)"
+          Down(t, e.post) ? absl::StrCat(" (低聘: no seat of ", pr.his,
+                                         " own band was left for ", pr.him, ")")
           : Up(t, e.post) ? " (低职高聘: no teacher of that band needed it)"
                           : "");
     } else if (i == lost) {
@@ -123,10 +126,10 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
     } else if (e.fit == BandFit::kDown) {
       c.verdict = Verdict::kNotReached;
       c.sentence = absl::StrCat(
-          label,
-          ": a lower title band (低聘): a post below her title band is "
-          "filled only in the county allocation, once no seat of her own band "
-          "that she qualifies for is left");
+          label, ": a lower title band (低聘): a post below ", pr.his,
+          " title band is filled only in the county allocation, once no seat "
+          "of ",
+          pr.his, " own band that ", pr.he, " qualifies for is left");
     } else if (e.fit == BandFit::kUp) {
       c.verdict = Verdict::kNotReached;
       c.sentence = absl::StrCat(
@@ -136,21 +139,20 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
           "county allocation");
     } else if (lost >= 0 && i > lost) {
       c.verdict = Verdict::kNotReached;
-      c.sentence = absl::StrCat(label,
-                                ": not reached: the competition placed her at "
-                                "her choice ",
-                                lost + 1, ", which she ranks higher (then ",
-                                lost_text, ")");
+      c.sentence =
+          absl::StrCat(label, ": not reached: the competition placed ", pr.him,
+                       " at ", pr.his, " choice ", lost + 1, ", which ", pr.he,
+                       " ranks higher (then ", lost_text, ")");
     } else if (s.via == Via::kStage1 && i < got && !Own(t, e.post)) {
       c.verdict = Verdict::kNotReached;
-      c.sentence = absl::StrCat(
-          label,
-          ": sequential stages: she was hired at her own school in stage 1, "
-          "so she could not compete for it in stage 2");
+      c.sentence =
+          absl::StrCat(label, ": sequential stages: ", pr.he, " was hired at ",
+                       pr.his, " own school in stage 1, so ", pr.he,
+                       " could not compete for it in stage 2");
     } else if (got >= 0 && i > got) {
       c.verdict = Verdict::kBetterChoiceHeld;
-      c.sentence = absl::StrCat(label, ": she was hired at choice ", got + 1,
-                                ", which she ranks higher");
+      c.sentence = absl::StrCat(label, ": ", pr.he, " was hired at choice ",
+                                got + 1, ", which ", pr.he, " ranks higher");
     } else {
       c.verdict = Verdict::kFull;
       const auto [lowest, lowest_stage1] = lowest_admitted_[e.post];
@@ -179,10 +181,12 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
           c.competitor_by_tenure = true;
           how = "teaches at that school (in-school precedence)";
         } else if (o.points.total != s.points.total) {
-          how = absl::StrFormat("has more points (%.2f vs her %.2f)",
-                                o.points.total / 100.0, s.points.total / 100.0);
+          how = absl::StrFormat("has more points (%.2f vs %s %.2f)",
+                                o.points.total / 100.0, pr.his,
+                                s.points.total / 100.0);
         } else if (o.tie != s.tie) {
-          how = "has equal points and ranks above her on the tie chain";
+          how = absl::StrCat("has equal points and ranks above ", pr.him,
+                             " on the tie chain");
         } else {
           how =
               "has equal points and tie chain values and a better lottery "
@@ -197,11 +201,11 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
   }
 
   // Placement reason and notes.
-  const std::string home = absl::StrCat("her school ", Sv(s.t->school));
+  const std::string home = absl::StrCat(pr.his, " school ", Sv(s.t->school));
   if (s.fix == Fix::kExempt) {
     *code = Reason::kExempt;
-    *reason = absl::StrCat("exempt (", Sv(s.exemption),
-                           "): keeps her post and takes no part");
+    *reason = absl::StrCat("exempt (", Sv(s.exemption), "): keeps ", pr.his,
+                           " post and takes no part");
     return;
   }
   if (s.fix != Fix::kNone) {
@@ -218,21 +222,21 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
     const std::string& where = PostLabel(s.final_post);
     const bool down = Down(t, s.final_post) && s.final_post != s.own_post;
     const bool up = Up(t, s.final_post) && s.final_post != s.own_post;
-    const std::string bands = absl::StrCat(
-        Sv(TitleName(ps_[s.final_post].p->title_band)), " post, her title ",
-        Sv(TitleName(HiringBand(s.t->title))));
+    const std::string bands =
+        absl::StrCat(Sv(TitleName(ps_[s.final_post].p->title_band)), " post, ",
+                     pr.his, " title ", Sv(TitleName(HiringBand(s.t->title))));
     std::string down_text;
     if (down) {
-      down_text = absl::StrCat(
-          " in a lower title band (低聘: ", bands,
-          "; no seat of her own band that she qualifies for was left in the "
-          "county)");
+      down_text = absl::StrCat(" in a lower title band (低聘: ", bands,
+                               "; no seat of ", pr.his, " own band that ",
+                               pr.he, " qualifies for was left in the county)");
     } else if (up) {
       down_text = absl::StrCat(
-          " in a higher title band (低职高聘: ", bands,
-          "; no seat of her band or below was left for her, no teacher of "
-          "the post's band who qualifies for it was left without a post, and "
-          "she meets the up-hiring conditions",
+          " in a higher title band (低职高聘: ", bands, "; no seat of ", pr.his,
+          " band or below was left for ", pr.him,
+          ", no teacher of the post's band who qualifies for it was left "
+          "without a post, and ",
+          pr.he, " meets the up-hiring conditions",
           hp_.up_hiring_requires_latest_excellent
               ? ": latest evaluation excellent"
               : "",
@@ -250,25 +254,31 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
                 : Reason::kHiredInCompetition;
     switch (s.via) {
       case Via::kSimultaneous:
-        *reason = absl::StrCat(
-            s.final_post == s.own_post ? "keeps her post " : "hired at post ",
-            where, down_text, ", ",
-            s.entries[got].implicit ? "an implicit own-school choice"
-                                    : absl::StrCat("her choice ", got + 1),
-            ", in the simultaneous competition (DA*)");
+        *reason = absl::StrCat(s.final_post == s.own_post
+                                   ? absl::StrCat("keeps ", pr.his, " post ")
+                                   : std::string("hired at post "),
+                               where, down_text, ", ",
+                               s.entries[got].implicit
+                                   ? "an implicit own-school choice"
+                                   : absl::StrCat(pr.his, " choice ", got + 1),
+                               ", in the simultaneous competition (DA*)");
         break;
       case Via::kStage1:
-        *reason = absl::StrCat(
-            s.final_post == s.own_post ? "keeps her post " : "hired at post ",
-            where, down_text, " in stage 1 (in-school competition by points)");
+        *reason = absl::StrCat(s.final_post == s.own_post
+                                   ? absl::StrCat("keeps ", pr.his, " post ")
+                                   : std::string("hired at post "),
+                               where, down_text,
+                               " in stage 1 (in-school competition by points)");
         break;
       case Via::kStage2:
-        *reason = absl::StrCat(
-            s.final_post == s.own_post ? "keeps her post " : "hired at post ",
-            where, down_text, ", ",
-            s.entries[got].implicit ? "an implicit own-school choice"
-                                    : absl::StrCat("her choice ", got + 1),
-            ", in stage 2 (cross-school competition)");
+        *reason = absl::StrCat(s.final_post == s.own_post
+                                   ? absl::StrCat("keeps ", pr.his, " post ")
+                                   : std::string("hired at post "),
+                               where, down_text, ", ",
+                               s.entries[got].implicit
+                                   ? "an implicit own-school choice"
+                                   : absl::StrCat(pr.his, " choice ", got + 1),
+                               ", in stage 2 (cross-school competition)");
         break;
       default: {
         const int64_t metres =
@@ -276,7 +286,9 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
         *reason = absl::StrFormat(
             "county allocation (调剂): %s; placed at post %s%s, %.1f km from "
             "%s (cost %d)",
-            s.lost_post >= 0 ? lost_text : "none of her choices could take her",
+            s.lost_post >= 0 ? lost_text
+                             : absl::StrCat("none of ", pr.his,
+                                            " choices could take ", pr.him),
             where, down_text, metres / 1000.0, home, s.allocation_cost);
         break;
       }
@@ -303,7 +315,7 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
   if (qualified == 0) {
     *code = Reason::kNoFittingPost;
     *reason = absl::StrCat(
-        "待岗 (unplaced): no post in the county fits her (subjects ",
+        "待岗 (unplaced): no post in the county fits ", pr.him, " (subjects ",
         absl::StrJoin(s.t->subjects, ", "), ", title ",
         Sv(TitleName(HiringBand(s.t->title))),
         hp_.allow_down_hiring ? absl::StrCat(", down-hiring at most ",
@@ -319,9 +331,11 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
         s.lost_post >= 0 ? Reason::kLostThenAllFull : Reason::kAllQualifiedFull;
     *reason = absl::StrCat(
         "待岗 (unplaced): ",
-        s.lost_post >= 0 ? absl::StrCat(lost_text, "; then ")
-                         : "none of her choices could take her and ",
-        "all ", qualified, " post(s) she qualifies for are full (",
+        s.lost_post >= 0
+            ? absl::StrCat(lost_text, "; then ")
+            : absl::StrCat("none of ", pr.his, " choices could take ", pr.him,
+                           " and "),
+        "all ", qualified, " post(s) ", pr.he, " qualifies for are full (",
         absl::StrJoin(full, ", "), qualified > 5 ? ", ..." : "",
         "); training, then reassignment");
   }
@@ -438,11 +452,14 @@ RoundOutcome HiringRun::Assemble() {
                                  : Reason::kCompetesForOwnSchool;
     el.reason =
         el.exempt
-            ? absl::StrCat("exempt (", Sv(s.exemption), "): keeps her post")
+            ? absl::StrCat("exempt (", Sv(s.exemption), "): keeps ", P(s.t).his,
+                           " post")
             : absl::StrCat(
-                  s.applied ? "competes with her application"
-                            : "competes for her own school's posts (no "
-                              "application)",
+                  s.applied
+                      ? absl::StrCat("competes with ", P(s.t).his,
+                                     " application")
+                      : absl::StrCat("competes for ", P(s.t).his,
+                                     " own school's posts (no application)"),
                   s.established ? ""
                                 : "; 编外 (non-established): at 编制 posts "
                                   "after established staff");
@@ -461,18 +478,21 @@ RoundOutcome HiringRun::Assemble() {
         "in-school competition by points, stage 2 cross-school competition by "
         "preference lists, stage 3 county allocation (min-cost). This is "
         "weaker than the default simultaneous DA* (Dur and Kesten 2019): a "
-        "teacher hired at home in stage 1 cannot take a post she prefers "
-        "elsewhere, so seats can stay empty while others are 待岗, and "
+        "teacher hired at home in stage 1 cannot take a post ",
+        legacy_pronouns_ ? "she prefers" : "they prefer",
+        " elsewhere, so seats can stay empty while others are 待岗, and "
         "whether to compete at home is a strategic choice. In this run ",
         home_first,
         " teacher(s) were hired at home in stage 1 although they listed a "
         "post at another school first"));
   } else {
-    out.notes.push_back(
+    out.notes.push_back(absl::StrCat(
         "simultaneous: in-school and cross-school competition as one DA* "
-        "(at her own school's posts a teacher ranks above outsiders; then "
+        "(at ",
+        legacy_pronouns_ ? "her" : "their",
+        " own school's posts a teacher ranks above outsiders; then "
         "points, tie chain, lottery), then county allocation (min-cost: "
-        "distance, subject fit) for the rest");
+        "distance, subject fit) for the rest"));
   }
   out.notes.push_back(absl::StrCat(
       vacant, " seat(s) in ", vacant_posts, " post(s) left vacant; ", unplaced,

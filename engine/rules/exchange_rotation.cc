@@ -198,10 +198,10 @@ void Run::Prepare() {
     }
     if (!takes_part[t]) {
       status_code_[t] = Reason::kNonEstablished;
-      status_reason_[t] =
+      status_reason_[t] = absl::StrCat(
           "not eligible: non-established (编外) teachers are not rotation "
-          "movers (policy rotate_non_established is off); she stays and any "
-          "application is not considered";
+          "movers (policy rotate_non_established is off); ",
+          P(t).he, " stays and any application is not considered");
       continue;
     }
     if (!in_scope_[orig_[t]]) {
@@ -212,8 +212,8 @@ void Run::Prepare() {
       status_code_[t] = Reason::kOutOfStageScope;
       status_reason_[t] = absl::StrCat(
           "not eligible: ", x.school, " (", absl::StrJoin(stages, ", "),
-          ") is outside the rotation's stage scope (policy stage_scope); "
-          "she stays and any application is not considered");
+          ") is outside the rotation's stage scope (policy stage_scope); ",
+          P(t).he, " stays and any application is not considered");
       continue;
     }
     if (principal) {
@@ -289,10 +289,11 @@ void Run::PrepareReturns() {
     // this round, and her seat at home is hers (as a pin's is).
     status_[t] = Status::kNotEligible;
     status_code_[t] = Reason::kTermReturn;
+    const Pronouns pr = P(t);
     status_reason_[t] = absl::StrCat(
-        "returns to her home school ", x.home_school,
-        ": her term exchange ended on ", FormatDate(*x.term_end_day),
-        " and her personnel relation stayed there; not a rotation move");
+        "returns to ", pr.his, " home school ", x.home_school, ": ", pr.his,
+        " term exchange ended on ", FormatDate(*x.term_end_day), " and ",
+        pr.his, " personnel relation stayed there; not a rotation move");
     pin_target_[t] = h;
   }
   // Her personnel relation never left: the home school's staff before the
@@ -332,11 +333,11 @@ std::string Run::TargetProblem(int t, int s) const {
                         "stage_scope): it receives no movers");
   }
   if (obligation_[t].has_value() && !school_serves_obligation_[s]) {
-    return absl::StrCat(ObligationSentence(*obligation_[t]),
-                        ": until it is served she may only move to a rural "
-                        "school or teaching point, and ",
-                        Name(s), " is ",
-                        Sv(LocalityName(schools_[s]->locality)));
+    return absl::StrCat(
+        ObligationSentence(*obligation_[t]), ": until it is served ", P(t).he,
+        " may only move to a rural school or teaching point, "
+        "and ",
+        Name(s), " is ", Sv(LocalityName(schools_[s]->locality)));
   }
   return "";
 }
@@ -459,25 +460,27 @@ absl::Status Run::ApplyPins() {
     if (s == kNone || s == orig_[t] || s == home_[t]) continue;
     if (status_[t] == Status::kExempt) {
       return error(t, "exemption",
-                   absl::StrCat("she is ", status_reason_[t],
+                   absl::StrCat(P(t).he, " is ", status_reason_[t],
                                 "; exempt teachers never move"));
     }
     if (leader_[t]) continue;  // leadership seats: RotateLeaders
     if (Qualification(t, s) == 0) {
-      return error(t, "qualification",
-                   absl::StrCat("school \"", Name(s),
-                                "\" has no post for her subjects (",
-                                absl::StrJoin(teachers_[t]->subjects, ", "),
-                                ") at a stage her certificate covers"));
+      return error(
+          t, "qualification",
+          absl::StrCat("school \"", Name(s), "\" has no post for ", P(t).his,
+                       " subjects (",
+                       absl::StrJoin(teachers_[t]->subjects, ", "),
+                       ") at a stage ", P(t).his, " certificate covers"));
     }
     if (obligation_[t].has_value() && !school_serves_obligation_[s]) {
-      return error(t, "obligation",
-                   absl::StrCat(ObligationSentence(*obligation_[t]),
-                                "; school \"", Name(s), "\" is ",
-                                Sv(LocalityName(schools_[s]->locality)),
-                                ", and until the obligation is served she "
-                                "may only move to a rural school or "
-                                "teaching point"));
+      return error(
+          t, "obligation",
+          absl::StrCat(ObligationSentence(*obligation_[t]), "; school \"",
+                       Name(s), "\" is ",
+                       Sv(LocalityName(schools_[s]->locality)),
+                       ", and until the obligation is served ", P(t).he,
+                       " may only move to a rural school or "
+                       "teaching point"));
     }
     if (certain[s] > limit_[s]) {
       return error(t, "capacity",

@@ -170,6 +170,10 @@ struct RunParameters {
 // same placements and hash.
 struct OutcomeOptions {
   bool explanations = true;
+  // Sentences say "she"/"her" of every teacher, as before they followed the
+  // teacher's gender: outcome encoding version 1 hashes the sentences, so a
+  // run recorded with it is re-run with this set (internal/pronouns.h).
+  bool legacy_pronouns = false;
 };
 
 // Step 1 only: one entry per teacher in id order (eligible, exempt, points,

@@ -95,8 +95,8 @@ absl::Status Run::RotateLeaders() {
       if (!LeaderQualified(t, pin_target_[t])) {
         return error(t, "qualification",
                      absl::StrCat("school \"", Name(pin_target_[t]),
-                                  "\" teaches no stage her certificate "
-                                  "covers"));
+                                  "\" teaches no stage ", P(t).his,
+                                  " certificate covers"));
       }
       if (at_school[pin_target_[t]] == 0) {
         return error(t, "leadership",
@@ -264,14 +264,14 @@ std::string Run::LeaderSentence(int t, Reason* code) const {
     *code = Reason::kLeaderNoVacatableSeat;
     return absl::StrCat(
         "must rotate under the principal rule; not counted against ", cap,
-        ": no seat of her role can be vacated for her");
+        ": no seat of ", P(t).his, " role can be vacated for ", P(t).him);
   }
   if (leader_capped_[t]) {
     *code = Reason::kLeaderBeyondCap;
     return absl::StrCat(
         "must rotate under the principal rule but not selected: ", cap,
         " is taken by locks, overrides and ", Sv(kRolePlural[r]),
-        " picked before her (selection order then lottery)");
+        " picked before ", P(t).him, " (selection order then lottery)");
   }
   *code = Reason::kLeaderWithinCap;
   return absl::StrCat("must rotate under the principal rule; selected within ",
@@ -281,33 +281,34 @@ std::string Run::LeaderSentence(int t, Reason* code) const {
 std::string Run::LeaderStayReason(int t, Reason* code) const {
   const int r = LeaderRole(t);
   const std::string role(kRoleName[r]);
-  const std::string where = absl::StrCat(
-      "at a school in an allowed leader direction (",
-      LeaderDirectionsText(", "), ") teaching a stage her certificate covers");
+  const std::string where =
+      absl::StrCat("at a school in an allowed leader direction (",
+                   LeaderDirectionsText(", "), ") teaching a stage ", P(t).his,
+                   " certificate covers");
   if (leader_partners_[t] <= 0) {
     *code = Reason::kLeaderNoPartner;
     return absl::StrCat(
         "must rotate but stays at ", teachers_[t]->school, ": no other ", role,
         " who must rotate this year (or is moved by a lock or "
         "override) is ",
-        where, ", so no ", role, " seat can be vacated for her; a ", role,
-        " moves only into the seat of a ", role, " who leaves");
+        where, ", so no ", role, " seat can be vacated for ", P(t).him, "; a ",
+        role, " moves only into the seat of a ", role, " who leaves");
   }
   if (leader_options_[t] <= 0) {
     *code = Reason::kLeaderNoSeatVacated;
     return absl::StrCat("must rotate but stays at ", teachers_[t]->school,
                         ": no ", role, " seat vacated in this run is ", where,
                         "; the ", leader_partners_[t], " ", Sv(kRolePlural[r]),
-                        " who could make room for her are beyond the annual "
-                        "cap or have no seat they may take themselves");
+                        " who could make room for ", P(t).him,
+                        " are beyond the annual cap or have no seat they may "
+                        "take themselves");
   }
   *code = Reason::kLeaderNoCycle;
   return absl::StrCat(
       "must rotate but stays at ", teachers_[t]->school, ": ",
-      leader_options_[t], " ", role,
-      " seats vacated in this run would suit her, but the exchange of "
-      "leadership seats that moves the most ",
-      Sv(kRolePlural[r]), " has no swap or cycle through her");
+      leader_options_[t], " ", role, " seats vacated in this run would suit ",
+      P(t).him, ", but the exchange of leadership seats that moves the most ",
+      Sv(kRolePlural[r]), " has no swap or cycle through ", P(t).him);
 }
 
 std::string Run::LeaderDirectionsText(std::string_view separator) const {
@@ -329,13 +330,13 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
   if (status_[t] != Status::kPrincipalRotate) {
     set(Verdict::kQuota,
         absl::StrCat("leadership seats change hands only under the principal "
-                     "rule, and she is ",
-                     status_reason_[t]));
+                     "rule, and ",
+                     P(t).he, " is ", status_reason_[t]));
     return;
   }
   if (s == orig_[t]) {
-    set(Verdict::kQuota, absl::StrCat("she must rotate, so her own seat is "
-                                      "not a choice; ",
+    set(Verdict::kQuota, absl::StrCat(P(t).he, " must rotate, so ", P(t).his,
+                                      " own seat is not a choice; ",
                                       LeaderStayReason(t, &unused)));
     return;
   }
@@ -345,8 +346,8 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
   }
   const School& sc = *schools_[s];
   if (!LeaderQualified(t, s)) {
-    set(Verdict::kNotQualified,
-        absl::StrCat(c->choice, " teaches no stage her certificate covers"));
+    set(Verdict::kNotQualified, absl::StrCat(c->choice, " teaches no stage ",
+                                             P(t).his, " certificate covers"));
     return;
   }
   if (!LeaderDirectionAllows(school_class_[orig_[t]], school_class_[s])) {
@@ -355,7 +356,7 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
         absl::StrCat("a ", role, " rotates only by ",
                      LeaderDirectionsText(" or "), " (leader_directions); ",
                      c->choice, " is ", Sv(LocalityName(sc.locality)),
-                     sc.weak ? " (weak)" : "", " and her school is ",
+                     sc.weak ? " (weak)" : "", " and ", P(t).his, " school is ",
                      Sv(LocalityName(own.locality)),
                      own.weak ? " (weak)" : ""));
     return;
@@ -456,8 +457,9 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
     out->quotas.push_back(std::move(q));
   }
   out->notes.push_back(absl::StrCat(
-      "leaders: a principal or vice-principal moves only into a seat of her "
-      "role vacated in this run (swaps and cycles; every school keeps its "
+      "leaders: a principal or vice-principal moves only into a seat of ",
+      legacy_pronouns_ ? "her" : "their",
+      " role vacated in this run (swaps and cycles; every school keeps its "
       "leadership), by ",
       LeaderDirectionsText(" or "), "; ", caps));
 }

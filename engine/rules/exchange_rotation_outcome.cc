@@ -26,10 +26,11 @@ std::string Run::SelectionSentence(int t, Reason* code) const {
     *code = Reason::kShareNotCarried;
     const School& sc = *schools_[orig_[t]];
     return absl::StrCat(
-        "not selected: her school (", Sv(LocalityName(sc.locality)),
+        "not selected: ", P(t).his, " school (", Sv(LocalityName(sc.locality)),
         sc.weak ? ", weak" : "",
         ") does not carry the rotation share (policy share_localities, "
-        "weak_schools_carry_share); she may apply voluntarily");
+        "weak_schools_carry_share); ",
+        P(t).he, " may apply voluntarily");
   }
   if (no_target_[t]) {
     *code = Reason::kNoTargetInDirection;
@@ -37,8 +38,9 @@ std::string Run::SelectionSentence(int t, Reason* code) const {
            "for a mandatory move";
   }
   *code = Reason::kShareMet;
-  return "not selected: the rotation share was met by teachers picked before "
-         "her (selection order then lottery)";
+  return absl::StrCat(
+      "not selected: the rotation share was met by teachers picked before ",
+      P(t).him, " (selection order then lottery)");
 }
 
 Route Run::RouteOf(int t) const {
@@ -83,11 +85,11 @@ TeacherExplanation Run::Explain(int t) const {
   }
   if (obligation_[t].has_value()) {
     e.notes.push_back(absl::StrCat(
-        ObligationSentence(*obligation_[t]),
-        ": until it is served she may move only to a rural school or "
-        "teaching point"));
+        ObligationSentence(*obligation_[t]), ": until it is served ", P(t).he,
+        " may move only to a rural school or teaching point"));
   }
   if (app_[t] == nullptr) return e;
+  const Pronouns pr = P(t);
   const int f = cur_[t];
   const bool mand = mandatory_[t] != 0;
   // A mandatory mover left at her own school did not "get" it even if she
@@ -117,36 +119,40 @@ TeacherExplanation Run::Explain(int t) const {
       c.sentence = std::move(sentence);
     };
     if (s == f && !unplaced) {
-      set(Verdict::kGot, s == orig_[t] ? absl::StrCat("she stays at ", c.choice)
-                                       : absl::StrCat("placed at ", c.choice,
-                                                      " (choice ", rank, ")"));
+      set(Verdict::kGot,
+          s == orig_[t]
+              ? absl::StrCat(pr.he, " stays at ", c.choice)
+              : absl::StrCat("placed at ", c.choice, " (choice ", rank, ")"));
     } else if (got_rank > 0 && rank > got_rank) {
       set(Verdict::kBetterChoiceHeld,
-          absl::StrCat("she holds ", Name(f), ", her choice ", got_rank));
+          absl::StrCat(pr.he, " holds ", Name(f), ", ", pr.his, " choice ",
+                       got_rank));
     } else if (status_[t] == Status::kExempt) {
-      set(Verdict::kExempt, "she is exempt and never moves");
+      set(Verdict::kExempt, absl::StrCat(pr.he, " is exempt and never moves"));
     } else if (returning_[t]) {
       set(Verdict::kNotReached, status_reason_[t]);
     } else if (pin_target_[t] != kNone) {
       set(Verdict::kNotReached,
-          absl::StrCat("her placement is fixed by ",
+          absl::StrCat(pr.his, " placement is fixed by ",
                        pin_override_[t] ? "an override" : "a lock", ": ",
                        pin_reason_[t]));
     } else if (leader_[t]) {
       ExplainLeaderChoice(t, s, &c);
     } else if (Qualification(t, s) == 0) {
       set(Verdict::kNotQualified,
-          absl::StrCat(c.choice, " has no post for her subjects (",
+          absl::StrCat(c.choice, " has no post for ", pr.his, " subjects (",
                        absl::StrJoin(teachers_[t]->subjects, ", "),
-                       ") at a stage her certificate covers"));
+                       ") at a stage ", pr.his, " certificate covers"));
     } else if (s != orig_[t] && !TargetOpen(t, s)) {
       set(obligation_[t].has_value() && in_scope_[s] ? Verdict::kDirection
                                                      : Verdict::kNotReached,
           TargetProblem(t, s));
     } else if (s == orig_[t]) {
       set(Verdict::kQuota,
-          mand ? "she must rotate, so she cannot stay at her own school"
-               : "she could not stay at her own school");
+          mand ? absl::StrCat(pr.he, " must rotate, so ", pr.he,
+                              " cannot stay at ", pr.his, " own school")
+               : absl::StrCat(pr.he, " could not stay at ", pr.his,
+                              " own school"));
     } else {
       const bool vol_considered =
           vol && (own_rank == 0 || rank < own_rank) && VoluntaryAllowed(t, s);
@@ -154,14 +160,15 @@ TeacherExplanation Run::Explain(int t) const {
       if (!vol_considered && !mand_considered) {
         if (vol && own_rank > 0 && rank > own_rank) {
           set(Verdict::kNotReached,
-              absl::StrCat("listed after her own school (choice ", own_rank,
-                           "): staying ranks above it"));
+              absl::StrCat("listed after ", pr.his, " own school (choice ",
+                           own_rank, "): staying ranks above it"));
         } else if (mand && !MandatoryAllowed(t, s)) {
           set(Verdict::kDirection,
               absl::StrCat("a mandatory move must go to a school of lower "
                            "locality or from a non-weak to a weak school; ",
                            c.choice, " is ", Sv(LocalityName(sc.locality)),
-                           sc.weak ? " (weak)" : "", " and her school is ",
+                           sc.weak ? " (weak)" : "", " and ", pr.his,
+                           " school is ",
                            Sv(LocalityName(schools_[orig_[t]]->locality)),
                            schools_[orig_[t]]->weak ? " (weak)" : ""));
         } else if (vol && !VoluntaryAllowed(t, s)) {
@@ -171,11 +178,12 @@ TeacherExplanation Run::Explain(int t) const {
         } else if (status_[t] == Status::kEligible ||
                    status_[t] == Status::kPrincipalRotate) {
           set(Verdict::kQuota,
-              absl::StrCat("she did not apply voluntarily and was ",
+              absl::StrCat(pr.he, " did not apply voluntarily and was ",
                            selection_[t]));
         } else {
           set(Verdict::kQuota,
-              absl::StrCat("she did not apply voluntarily and cannot be "
+              absl::StrCat(pr.he,
+                           " did not apply voluntarily and cannot be "
                            "made to rotate: ",
                            status_reason_[t]));
         }
@@ -196,14 +204,18 @@ TeacherExplanation Run::Explain(int t) const {
           c.competitor_by_tenure =
               (orig_[best] == s && pin_target_[best] == kNone) ||
               returning_[best];
+          const Pronouns rival = P(best);
           std::string how =
               returning_[best]
-                  ? "returns to her own seat there from a term exchange"
+                  ? absl::StrCat("returns to ", rival.his,
+                                 " own seat there from a term exchange")
               : pin_target_[best] != kNone
-                  ? "holds her seat there by an administrator's lock or "
-                    "override"
+                  ? absl::StrCat("holds ", rival.his,
+                                 " seat there by an administrator's lock or "
+                                 "override")
               : c.competitor_by_tenure
-                  ? "keeps her own seat there (tenure)"
+                  ? absl::StrCat("keeps ", rival.his,
+                                 " own seat there (tenure)")
                   : absl::StrCat("has higher priority (", c.competitor_points,
                                  " vs ", c.teacher_points,
                                  " centipoints, then tie "
@@ -211,15 +223,15 @@ TeacherExplanation Run::Explain(int t) const {
           set(Verdict::kFull,
               absl::StrCat(c.choice, " is full (", count[s], " staff, limit ",
                            limit_[s], "); ", c.competitor, ", the last of ",
-                           "those there who outrank her, ", how));
+                           "those there who outrank ", pr.him, ", ", how));
         } else if (vol_considered &&
                    mechanism_ ==
                        VoluntaryMechanism::kTeacherOptimalBlockExchange) {
           set(Verdict::kNotReached,
               absl::StrCat("TO-BE moves voluntary applicants only by "
                            "exchanges that leave every school at least as "
-                           "well off, and none brought her to ",
-                           c.choice,
+                           "well off, and none brought ",
+                           pr.him, " to ", c.choice,
                            "; its seats went to teachers who hold them by "
                            "such exchanges or by later phases"));
         } else {
@@ -246,14 +258,13 @@ TeacherExplanation Run::Explain(int t) const {
           set(Verdict::kNotReached,
               absl::StrCat(c.choice, " is full (", count[s], " staff, limit ",
                            limit_[s],
-                           "): its seats went to teachers placed by a step "
-                           "she was not part of, who keep them",
-                           who));
+                           "): its seats went to teachers placed by a step ",
+                           pr.he, " was not part of, who keep them", who));
         }
       } else {
         set(Verdict::kNotReached,
-            absl::StrCat("a seat at ", c.choice,
-                         " was freed only after she had been placed"));
+            absl::StrCat("a seat at ", c.choice, " was freed only after ",
+                         pr.he, " had been placed"));
       }
     }
     e.choices.push_back(std::move(c));
@@ -360,8 +371,8 @@ RoundOutcome Run::Finish() {
       p.reason_code = Reason::kNoFreeSeatInDirection;
       p.reason = absl::StrCat(
           "must rotate but could not be placed: all ", CountAllowedTargets(t),
-          " qualified schools in an allowed direction are full; she stays at ",
-          x.school);
+          " qualified schools in an allowed direction are full; ", P(t).he,
+          " stays at ", x.school);
     } else {
       p.outcome = Outcome::kStayed;
       const std::string& sel = selection_[t];

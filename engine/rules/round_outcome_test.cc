@@ -107,6 +107,13 @@ RoundPolicy RecruitmentPolicyForGolden() {
   return p;
 }
 
+// How a run recorded with outcome encoding version 1 is re-run.
+OutcomeOptions LegacyOptions() {
+  OutcomeOptions o;
+  o.legacy_pronouns = true;
+  return o;
+}
+
 CountyInputs Shuffled(CountyInputs in) {
   std::mt19937_64 rng(kGoldenSeed);
   std::shuffle(in.schools.begin(), in.schools.end(), rng);
@@ -132,9 +139,18 @@ TEST(RoundOutcomeGoldenTest, ExchangeRotation) {
   EXPECT_EQ(again->hash_hex, out->hash_hex) << "input order changed the hash";
   EXPECT_EQ(OutcomeHashHex(*again, kOutcomeEncodingV1),
             OutcomeHashHex(*out, kOutcomeEncodingV1));
-  // Version 1 still encodes exactly as before version 2.
-  EXPECT_EQ(OutcomeHashHex(*out, kOutcomeEncodingV1), kGoldenExchangeRotationV1)
+  // Version 1 still encodes exactly as before version 2, for a run made as a
+  // version-1 run is re-run (every teacher "she", as the sentences then
+  // were); the pronouns are not in the version-2 hash.
+  absl::StatusOr<RoundOutcome> legacy =
+      RunExchangeRotation(ExchangeCounty(), RoundPolicy{}, {}, LegacyOptions());
+  ASSERT_TRUE(legacy.ok()) << legacy.status();
+  EXPECT_EQ(OutcomeHashHex(*legacy, kOutcomeEncodingV1),
+            kGoldenExchangeRotationV1)
       << "version 1 of the exchange rotation golden run changed";
+  EXPECT_EQ(legacy->hash_hex, out->hash_hex);
+  EXPECT_NE(OutcomeHashHex(*out, kOutcomeEncodingV1), kGoldenExchangeRotationV1)
+      << "the county has men: their sentences say he/his/him";
 }
 
 TEST(RoundOutcomeGoldenTest, CompetitiveHiring) {
@@ -148,9 +164,13 @@ TEST(RoundOutcomeGoldenTest, CompetitiveHiring) {
       RunCompetitiveHiring(Shuffled(HiringCounty()), RoundPolicy{});
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->hash_hex, out->hash_hex) << "input order changed the hash";
-  EXPECT_EQ(OutcomeHashHex(*out, kOutcomeEncodingV1),
+  absl::StatusOr<RoundOutcome> legacy =
+      RunCompetitiveHiring(HiringCounty(), RoundPolicy{}, {}, LegacyOptions());
+  ASSERT_TRUE(legacy.ok()) << legacy.status();
+  EXPECT_EQ(OutcomeHashHex(*legacy, kOutcomeEncodingV1),
             kGoldenCompetitiveHiringV1)
       << "version 1 of the competitive hiring golden run changed";
+  EXPECT_EQ(legacy->hash_hex, out->hash_hex);
 }
 
 TEST(RoundOutcomeGoldenTest, Recruitment) {

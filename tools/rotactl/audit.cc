@@ -18,6 +18,7 @@
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/find_commands.h"
 #include "tools/rotactl/output.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 
@@ -136,6 +137,76 @@ int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
   return kExitOk;
 }
 
+// A school's name beside its id, from the history's names.
+std::string SchoolOf(const v1::TeacherHistory& h, const std::string& school) {
+  if (school.empty()) return "-";
+  auto it = h.school_names().find(school);
+  return Labeled(it == h.school_names().end() ? "" : it->second, school);
+}
+
+// An entry's summary in `lang`, from its parts (the server's English
+// summary for entries recorded without them).
+std::string EntryWords(const v1::TeacherHistory& h,
+                       const v1::TeacherHistoryEntry& e, Lang lang) {
+  if (e.change().empty()) return e.summary();
+  const bool zh = lang == Lang::kZh;
+  const auto post = [](const std::string& p) {
+    return p.empty() ? std::string("-") : std::string(rota::tools::IdOf(p));
+  };
+  std::string out;
+  if (e.change() == "deleted") {
+    out = zh ? "删除" : "deleted";
+  } else if (e.change() == "created") {
+    out = absl::StrCat(zh ? "建档，在 " : "created at ",
+                       SchoolOf(h, e.to_school()));
+  } else if (e.change() == "moved") {
+    out = absl::StrCat(zh ? "调动 " : "moved ", SchoolOf(h, e.from_school()),
+                       " → ", SchoolOf(h, e.to_school()));
+  } else if (e.change() == "post") {
+    out = absl::StrCat(zh ? "岗位 " : "post ", post(e.from_post()), " → ",
+                       post(e.to_post()));
+  } else if (e.change() == "locked") {
+    out = zh ? "锁定安排" : "placement locked";
+  } else if (e.change() == "overridden") {
+    out = e.to_school().empty()
+              ? std::string(zh ? "人工调整为不调动" : "overridden to no move")
+              : absl::StrCat(zh ? "人工调整到 " : "overridden to ",
+                             SchoolOf(h, e.to_school()));
+  } else {
+    out = zh ? "信息更新" : "updated";
+  }
+  if (!e.round().empty()) {
+    const char* by = e.reversal() ? (zh ? "，撤销轮次 " : " by the reversal of round ")
+                     : e.change() == "locked" || e.change() == "overridden"
+                         ? (zh ? "，轮次 " : " in round ")
+                         : (zh ? "，依据轮次 " : " by round ");
+    absl::StrAppend(&out, by, std::string(rota::tools::IdOf(e.round())));
+  }
+  if (!e.return_date().empty()) {
+    absl::StrAppend(
+        &out,
+        zh ? absl::StrCat("（期限交流，", e.return_date(), " 返回）")
+           : absl::StrCat(" (term exchange until ", e.return_date(), ")"));
+  }
+  return out;
+}
+
+// A spell in `lang` with the school's name.
+std::string SpellWords(const v1::TeacherHistory& h,
+                       const v1::ServiceSpell& spell, Lang lang) {
+  std::string extra = LocalityWords(spell.locality(), lang);
+  if (spell.weak()) absl::StrAppend(&extra, ", ", Say("weak", lang));
+  if (spell.term_exchange())
+    absl::StrAppend(&extra, ", ", Say("term exchange", lang));
+  const std::string end =
+      spell.end_date().empty() ? Say("now", lang) : spell.end_date();
+  return lang == Lang::kZh
+             ? absl::StrCat(SchoolOf(h, spell.school()), "，",
+                            spell.start_date(), " 至 ", end, "（", extra, "）")
+             : absl::StrCat(SchoolOf(h, spell.school()), " from ",
+                            spell.start_date(), " to ", end, " (", extra, ")");
+}
+
 int History(Context* ctx, const AuditOpts& o) {
   v1::ListTeacherHistoryRequest req;
   req.set_teacher(ResourceName(ctx, o.teacher, "teachers"));
@@ -148,15 +219,34 @@ int History(Context* ctx, const AuditOpts& o) {
     std::printf("%s\n", ToJson(out).c_str());
     return kExitOk;
   }
-  std::printf("history of %s\n", out.teacher().c_str());
+  const Lang lang = ctx->lang;
+  const std::vector<std::string> keys = {"seq", "time", "actor", "what",
+                                         "reason"};
+  if (ctx->format() == OutputFormat::kCsv) {
+    // The events, one row each (the service history is in the JSON).
+    ListPrinter csv(OutputFormat::kCsv, {},
+                    Headers(keys, lang, HeaderStyle::kCsv));
+    for (const v1::TeacherHistoryEntry& e : out.entries())
+      csv.Add(e, {},
+              {std::to_string(e.sequence()), e.time(), e.actor(),
+               EntryWords(out, e, lang), e.reason()});
+    csv.Finish();
+    return kExitOk;
+  }
+  const std::string who = Labeled(out.teacher_name(), out.teacher());
+  if (lang == Lang::kZh) {
+    std::printf("%s的履历\n", who.c_str());
+  } else {
+    std::printf("history of %s\n", who.c_str());
+  }
   std::vector<std::vector<std::string>> rows;
   for (const v1::TeacherHistoryEntry& e : out.entries())
     rows.push_back({std::to_string(e.sequence()), e.time(), e.actor(),
-                    e.summary(), e.reason()});
-  PrintTable({"SEQ", "TIME", "ACTOR", "WHAT", "REASON"}, rows);
-  std::printf("service history\n");
+                    EntryWords(out, e, lang), e.reason()});
+  PrintTable(Headers(keys, lang, HeaderStyle::kTable), rows);
+  std::printf("%s\n", Say("service history", lang).c_str());
   for (const v1::ServiceSpell& spell : out.service_history())
-    std::printf("  %s\n", SpellText(spell).c_str());
+    std::printf("  %s\n", SpellWords(out, spell, lang).c_str());
   return kExitOk;
 }
 

@@ -24,6 +24,7 @@
 #include "rota/v1/registry.grpc.pb.h"
 #include "rota/v1/rounds.grpc.pb.h"
 #include "tools/rotactl/config_file.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 
@@ -41,6 +42,10 @@ struct Context {
   std::string server = "localhost:50051";
   std::string county;
   std::string output = "table";
+  // --lang zh|en; "" = from the locale (round_words.h). `lang` is the one
+  // in force, set once the command line is parsed.
+  std::string lang_flag;
+  Lang lang = Lang::kEn;
   double timeout_seconds = 30;
   std::string actor;
   // Security (docs/rotactl.md "Security"): TLS when `tls` or any of the PEM

@@ -7,10 +7,12 @@
 // import (schools|posts|teachers FILE.csv), summary, policy
 // (show|set|validate), round
 // (create|list|get|apply|freeze|run|results|explain|lock|override|report|
-// commit|cancel), audit (verify|replay|as-of|history), config (contexts of
-// the configuration file), completion (bash|zsh).
+// commit|cancel|diff|reverse|eligibility), audit (verify|replay|as-of|history|
+// export), config (contexts of the configuration file), completion (bash|zsh).
 // Global settings: a flag (or its environment variable) overrides the
 // context of the configuration file, which overrides the defaults.
+// Global --lang zh|en picks the words of tables and CSV (round_words.h);
+// -o csv is refused (exit 2) by commands that print no table (CsvRefusal).
 // Exit codes: 0 ok, 1 rejected rows / broken chain / bad CSV, 2 usage
 // (unknown command: "did you mean"), 3 server error, 4 server unavailable or
 // deadline exceeded (docs/rotactl.md).
@@ -59,6 +61,12 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", ctx.output, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  app.add_option("--lang", ctx.lang_flag,
+                 "Language of tables, CSV and sentences: zh (中文) or en "
+                 "(default: zh when LC_ALL / LC_MESSAGES / LANG starts with "
+                 "zh, else en; JSON keeps enum names)")
+      ->check(CLI::IsMember({"zh", "en"}))
+      ->envname("ROTA_LANG");
   app.add_option("--timeout", ctx.timeout_seconds,
                  "Deadline of each call, seconds")
       ->check(CLI::PositiveNumber)
@@ -102,18 +110,32 @@ int main(int argc, char** argv) {
   AddHelpExamples(&app);
 
   // After parsing, before the command runs: the configuration file's
-  // context fills the settings no flag (or environment variable) gave.
+  // context fills the settings no flag (or environment variable) gave; then
+  // the language, and -o csv refused by commands that print no table. (One
+  // callback: CLI11 keeps only the last one set.)
   std::string config_error;
   app.parse_complete_callback([&] {
     SetPrintHeaders(!ctx.no_headers);
-    if (app.got_subcommand("config") || app.got_subcommand("completion"))
-      return;
-    std::set<std::string> given;
-    for (const std::string& key : ConfigKeys()) {
-      if (app.get_option("--" + key)->count() > 0) given.insert(key);
+    if (!app.got_subcommand("config") && !app.got_subcommand("completion")) {
+      std::set<std::string> given;
+      for (const std::string& key : ConfigKeys()) {
+        if (app.get_option("--" + key)->count() > 0) given.insert(key);
+      }
+      config_error = ctx.ApplyConfig(given);
+      if (!config_error.empty()) throw CLI::Success();  // stop before the verb
     }
-    config_error = ctx.ApplyConfig(given);
-    if (!config_error.empty()) throw CLI::Success();  // stop before the verb
+    ctx.lang = ctx.lang_flag.empty()   ? LangFromEnvironment()
+               : ctx.lang_flag == "zh" ? Lang::kZh
+                                       : Lang::kEn;
+    if (ctx.format() == OutputFormat::kCsv) {
+      std::vector<std::string> path;
+      for (const CLI::App* a = &app; !a->get_subcommands().empty();) {
+        a = a->get_subcommands().front();
+        path.push_back(a->get_name());
+      }
+      if (std::string refusal = CsvRefusal(path); !refusal.empty())
+        throw CLI::ValidationError("-o csv", refusal);
+    }
   });
 
   try {

@@ -113,7 +113,7 @@ void PrintResource(OutputFormat format,
       std::printf("%s\n", ToJson(message).c_str());
       return;
     case OutputFormat::kCsv: {
-      std::string out;
+      std::string out = kCsvBom;
       if (print_headers) rota::tools::AppendCsvRow(&out, fields);
       rota::tools::AppendCsvRow(&out, values);
       std::fwrite(out.data(), 1, out.size(), stdout);
@@ -132,6 +132,34 @@ void PrintResource(OutputFormat format,
   }
 }
 
+std::string CsvRefusal(const std::vector<std::string>& path) {
+  if (path.empty()) return "";
+  // Commands whose output is a sentence, a record in words or a file: table
+  // (their own layout) and JSON only.
+  static constexpr const char* kNoCsv[] = {
+      "import",         "policy",       "round create",  "round apply",
+      "round freeze",   "round run",    "round explain", "round lock",
+      "round override", "round commit", "round cancel",  "round reverse",
+      "audit verify",   "audit replay", "audit as-of",   "audit export",
+      "config",         "completion"};
+  std::string command;
+  for (const std::string& p : path) {
+    if (!command.empty()) command += ' ';
+    command += p;
+  }
+  bool refused = path.back() == "delete";
+  for (const char* c : kNoCsv) {
+    const std::string_view no(c);
+    refused = refused || command == no ||
+              (command.size() > no.size() && command.rfind(no, 0) == 0 &&
+               command[no.size()] == ' ');
+  }
+  if (!refused) return "";
+  return "rotactl " + command +
+         " prints no table, so it cannot write CSV; it supports -o table "
+         "(the default) and -o json";
+}
+
 ListPrinter::ListPrinter(OutputFormat format,
                          std::vector<std::string> table_headers,
                          const std::vector<std::string>& csv_columns)
@@ -143,7 +171,7 @@ void ListPrinter::Start() {
   if (started_) return;
   started_ = true;
   if (format_ == OutputFormat::kCsv && print_headers) {
-    std::string out;
+    std::string out = kCsvBom;
     rota::tools::AppendCsvRow(&out, csv_columns_);
     std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (format_ == OutputFormat::kJson) {

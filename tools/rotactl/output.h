@@ -51,6 +51,13 @@ void PrintResource(OutputFormat format,
                    const std::vector<std::string>& fields,
                    const std::vector<std::string>& values);
 
+// "" if the command at `path` (e.g. {"round", "results"}) can print CSV,
+// else the sentence refusing it, naming the formats it supports. Every CSV
+// rotactl writes starts with a UTF-8 byte order mark (kCsvBom), so that
+// spreadsheet programs read the Chinese.
+std::string CsvRefusal(const std::vector<std::string>& path);
+inline constexpr char kCsvBom[] = "\xEF\xBB\xBF";
+
 class ListPrinter {
  public:
   ListPrinter(OutputFormat format, std::vector<std::string> table_headers,

@@ -96,12 +96,6 @@ const char* KindName(v1::RoundKind kind) {
   }
 }
 
-std::string Where(const std::string& school, const std::string& post) {
-  std::string out(IdOf(school));
-  if (!post.empty()) absl::StrAppend(&out, "/", std::string(IdOf(post)));
-  return out.empty() ? "-" : out;
-}
-
 void Progress(const char* what, int64_t done, int64_t total) {
   constexpr int kWidth = 30;
   const int filled =
@@ -123,7 +117,7 @@ void PrintRound(Context* ctx, const v1::Round& r) {
        "policy_version", "frozen_sequence", "seed", "applications",
        "eligible_teachers", "runs", "committed_result_hash", "etag"},
       {r.name(), KindName(r.kind()), std::to_string(r.school_year()),
-       v1::RoundState_Name(r.state()), r.effective_date(),
+       RoundStateWords(r.state(), ctx->lang), r.effective_date(),
        std::to_string(r.policy_version()), std::to_string(r.frozen_sequence()),
        r.state() == v1::DRAFT
            ? "-"
@@ -191,25 +185,13 @@ std::optional<v1::RunSummary> FindRun(Context* ctx, const std::string& name,
   return std::nullopt;
 }
 
-void PrintPlacementLine(const v1::Placement& p) {
-  // 走教 in words (the other kinds' outcome names are kept as they were).
-  const std::string outcome = p.outcome() == v1::ITINERANT
-                                  ? "teaches at other schools (走教) from"
-                                  : v1::Outcome_Name(p.outcome());
-  std::printf("%s: %s %s -> %s", std::string(IdOf(p.teacher())).c_str(),
-              outcome.c_str(), Where(p.from_school(), p.from_post()).c_str(),
-              Where(p.to_school(), p.to_post()).c_str());
-  // Runs recorded before routes existed have only the via sentence.
-  if (p.route() != v1::ROUTE_NONE) {
-    std::printf(" by %s", RouteWords(p.route()).c_str());
-  } else if (!p.via().empty()) {
-    std::printf(" via %s", p.via().c_str());
-  }
-  if (p.locked()) std::printf(" [locked]");
-  if (p.overridden())
-    std::printf(" [overridden: %s]", p.override_reason().c_str());
-  if (!p.return_date().empty())
-    std::printf(" (returns %s)", p.return_date().c_str());
+// One line per placement: the sentence in the chosen language (names beside
+// ids, the teacher's own pronoun). Runs recorded before routes existed have
+// only the via sentence.
+void PrintPlacementLine(const v1::Placement& p, Lang lang) {
+  std::printf("%s", PlacementSentence(p, lang).c_str());
+  if (p.route() == v1::ROUTE_NONE && !p.via().empty())
+    std::printf(" (via %s)", p.via().c_str());
   std::printf("\n");
 }
 
@@ -266,7 +248,7 @@ int List(Context* ctx) {
       std::vector<std::string> row = {std::string(IdOf(r.name())),
                                       KindName(r.kind()),
                                       std::to_string(r.school_year()),
-                                      v1::RoundState_Name(r.state()),
+                                      RoundStateWords(r.state(), ctx->lang),
                                       r.effective_date(),
                                       std::to_string(r.applications()),
                                       std::to_string(r.runs_size()),
@@ -502,13 +484,17 @@ int Results(Context* ctx, const RoundOpts& o) {
   if (!o.outcome.empty()) filter.push_back("outcome = " + o.outcome);
   req.set_filter(absl::StrJoin(filter, " AND "));
   req.set_page_size(o.page_size > 0 ? o.page_size : (o.all ? 1000 : 50));
+  const Lang lang = ctx->lang;
   ListPrinter out(
       ctx->format(),
-      {"TEACHER", "OUTCOME", "FROM", "TO", "CHOICE", "POINTS", "ROUTE", "WHY",
-       "NOTE"},
-      {"teacher", "from_school", "from_post", "to_school", "to_post", "outcome",
-       "choice", "via", "route", "mandatory", "locked", "overridden",
-       "return_date", "points", "reason", "why"});
+      Headers({"teacher", "outcome", "from", "to", "choice", "points", "route",
+               "why", "note"},
+              lang, HeaderStyle::kTable),
+      Headers({"teacher", "teacher_name", "from_school", "from_school_name",
+               "from_post", "to_school", "to_school_name", "to_post", "outcome",
+               "choice", "via", "route", "mandatory", "locked", "overridden",
+               "return_date", "points", "reason", "why"},
+              lang, HeaderStyle::kCsv));
   std::string next;
   while (true) {
     v1::ListPlacementsResponse page;
@@ -520,35 +506,41 @@ int Results(Context* ctx, const RoundOpts& o) {
     }
     for (const v1::Placement& p : page.placements()) {
       std::vector<std::string> notes;
-      if (p.mandatory()) notes.push_back("mandatory");
-      if (p.locked()) notes.push_back("locked");
-      if (p.overridden()) notes.push_back("overridden");
+      if (p.mandatory()) notes.push_back(Say("mandatory", lang));
+      if (p.locked()) notes.push_back(Say("locked", lang));
+      if (p.overridden()) notes.push_back(Say("overridden", lang));
       if (!p.return_date().empty())
-        notes.push_back("returns " + p.return_date());
-      if (std::string seat = RecruitmentSeatWords(p); !seat.empty())
+        notes.push_back(Say("returns", lang) + " " + p.return_date());
+      if (std::string seat = RecruitmentSeatWords(p, lang); !seat.empty())
         notes.push_back(seat);
-      if (!p.reason().empty()) notes.push_back(p.reason());
+      // The engine's sentence is English: in Chinese, WHY says it.
+      if (!p.reason().empty() && lang == Lang::kEn) notes.push_back(p.reason());
       const std::string teacher(IdOf(p.teacher()));
       // Runs recorded before routes existed have only the via sentence.
-      const std::string route = p.route() != v1::ROUTE_NONE
-                                    ? RouteWords(p.route())
-                                : p.via().empty() ? RouteWords(v1::ROUTE_NONE)
-                                                  : p.via();
-      const std::string why = ReasonWords(p.reason_code());
-      out.Add(p,
-              {teacher, v1::Outcome_Name(p.outcome()),
-               Where(p.from_school(), p.from_post()),
-               Where(p.to_school(), p.to_post()),
-               p.choice() > 0 ? std::to_string(p.choice()) : "-",
-               Points(p.points()), route, why.empty() ? "-" : why,
-               absl::StrJoin(notes, "; ")},
-              {teacher, std::string(IdOf(p.from_school())),
-               std::string(IdOf(p.from_post())),
-               std::string(IdOf(p.to_school())), std::string(IdOf(p.to_post())),
-               v1::Outcome_Name(p.outcome()), std::to_string(p.choice()),
-               p.via(), route, p.mandatory() ? "true" : "false",
-               p.locked() ? "true" : "false", p.overridden() ? "true" : "false",
-               p.return_date(), std::to_string(p.points()), p.reason(), why});
+      const std::string route =
+          p.route() != v1::ROUTE_NONE ? RouteWords(p.route(), lang)
+          : p.via().empty()           ? RouteWords(v1::ROUTE_NONE, lang)
+                                      : p.via();
+      const std::string why = ReasonWords(p.reason_code(), lang);
+      const std::string outcome = OutcomeWords(p.outcome(), lang);
+      const auto yes_no = [lang](bool b) {
+        return Say(b ? "yes" : "no", lang);
+      };
+      out.Add(
+          p,
+          {Labeled(p.teacher_name(), p.teacher()), outcome,
+           PlaceLabel(p.from_school_name(), p.from_school(), p.from_post()),
+           PlaceLabel(p.to_school_name(), p.to_school(), p.to_post()),
+           p.choice() > 0 ? std::to_string(p.choice()) : "-",
+           Points(p.points()), route, why.empty() ? "-" : why,
+           absl::StrJoin(notes, "; ")},
+          {teacher, p.teacher_name(), std::string(IdOf(p.from_school())),
+           p.from_school_name(), std::string(IdOf(p.from_post())),
+           std::string(IdOf(p.to_school())), p.to_school_name(),
+           std::string(IdOf(p.to_post())), outcome, std::to_string(p.choice()),
+           p.via(), route, yes_no(p.mandatory()), yes_no(p.locked()),
+           yes_no(p.overridden()), p.return_date(), Points(p.points()),
+           p.reason(), why});
     }
     next = page.next_page_token();
     if (next.empty() || !o.all) break;
@@ -556,13 +548,19 @@ int Results(Context* ctx, const RoundOpts& o) {
   }
   out.Finish();
   if (!next.empty() && ctx->format() == OutputFormat::kTable)
-    std::fprintf(stderr, "(more placements: add --all)\n");
+    std::fprintf(stderr, "%s\n",
+                 Say("(more placements: add --all)", lang).c_str());
   if (ctx->format() == OutputFormat::kTable) {
     // The etag a commit of this run repeats (round commit --run-etag).
     std::optional<v1::RunSummary> run =
         FindRun(ctx, req.name(), o.run, "round results");
     if (!run.has_value()) return ctx->exit_code;
-    std::printf("run %d etag %s\n", run->run(), run->etag().c_str());
+    if (lang == Lang::kZh) {
+      std::printf("第 %d 次运行的运行标识 (run etag) %s\n", run->run(),
+                  run->etag().c_str());
+    } else {
+      std::printf("run %d etag %s\n", run->run(), run->etag().c_str());
+    }
   }
   return kExitOk;
 }
@@ -581,29 +579,42 @@ int Explain(Context* ctx, const RoundOpts& o) {
     std::printf("%s\n", ToJson(out).c_str());
     return kExitOk;
   }
+  const Lang lang = ctx->lang;
+  const bool zh = lang == Lang::kZh;
   const v1::Placement& p = out.placement();
-  PrintPlacementLine(p);
-  if (p.reason_code() != v1::REASON_UNSPECIFIED)
-    std::printf("  why: %s\n", ReasonWords(p.reason_code()).c_str());
-  if (!p.reason().empty()) std::printf("  reason: %s\n", p.reason().c_str());
-  if (p.choice() > 0) std::printf("  got choice %d\n", p.choice());
-  std::printf("points %s:\n", Points(p.points()).c_str());
+  PrintPlacementLine(p, lang);
+  // The engine's sentences are English: shown in English only.
+  if (!zh && !p.reason().empty())
+    std::printf("  reason: %s\n", p.reason().c_str());
+  std::printf("%s %s:\n", Say("points", lang).c_str(),
+              Points(p.points()).c_str());
   for (const v1::PointsComponent& c : out.points_breakdown())
     std::printf("  %-28s %8s\n", c.component().c_str(),
                 Points(c.centipoints()).c_str());
-  if (out.choices_size() > 0) std::printf("choices:\n");
+  if (out.choices_size() > 0)
+    std::printf("%s:\n", Say("choices", lang).c_str());
   for (const v1::ChoiceExplanation& c : out.choices()) {
-    std::printf("  %d. %s: %s", c.rank(), std::string(IdOf(c.choice())).c_str(),
-                c.verdict().c_str());
-    if (!c.sentence().empty()) std::printf(" - %s", c.sentence().c_str());
-    if (!c.competitor().empty())
-      std::printf(" (competitor %s with %s points vs %s)",
-                  std::string(IdOf(c.competitor())).c_str(),
-                  Points(c.competitor_points()).c_str(),
-                  Points(c.teacher_points()).c_str());
+    std::printf("  %d. %s: %s", c.rank(),
+                Labeled(c.choice_name(), c.choice()).c_str(),
+                VerdictWords(c.verdict(), lang).c_str());
+    if (!zh && !c.sentence().empty())
+      std::printf(" - %s", c.sentence().c_str());
+    if (!c.competitor().empty()) {
+      const std::string rival = Labeled(c.competitor_name(), c.competitor());
+      if (zh) {
+        std::printf("（竞争者 %s 积分 %s，本人 %s）", rival.c_str(),
+                    Points(c.competitor_points()).c_str(),
+                    Points(c.teacher_points()).c_str());
+      } else {
+        std::printf(" (competitor %s with %s points vs %s)", rival.c_str(),
+                    Points(c.competitor_points()).c_str(),
+                    Points(c.teacher_points()).c_str());
+      }
+    }
     std::printf("\n");
   }
-  for (const std::string& n : out.notes()) std::printf("note: %s\n", n.c_str());
+  for (const std::string& n : out.notes())
+    std::printf("%s: %s\n", Say("note", lang).c_str(), n.c_str());
   return kExitOk;
 }
 
@@ -636,24 +647,63 @@ int Adjust(Context* ctx, const RoundOpts& o, bool override_placement) {
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(out).c_str());
   } else {
-    PrintPlacementLine(out);
+    PrintPlacementLine(out, ctx->lang);
   }
   PrintKnockOn(ctx, name, o.teacher, run_before, !override_placement);
   return kExitOk;
 }
 
 void PrintCounts(
-    const char* title,
-    const google::protobuf::RepeatedPtrField<v1::CountSummary>& counts) {
-  std::printf("\n%s\n", title);
+    const std::string& title,
+    const google::protobuf::RepeatedPtrField<v1::CountSummary>& counts,
+    Lang lang) {
+  std::printf("\n%s\n", title.c_str());
   if (counts.empty()) {
-    std::printf("  (none)\n");
+    std::printf("  (%s)\n", Say("none", lang).c_str());
     return;
   }
   std::vector<std::vector<std::string>> rows;
   for (const v1::CountSummary& c : counts)
-    rows.push_back({"  " + c.key(), std::to_string(c.count())});
-  PrintTable({"  KEY", "COUNT"}, rows);
+    rows.push_back(
+        {"  " + CountKeyWords(c.key(), lang), std::to_string(c.count())});
+  PrintTable({"  " + Header("key", lang, HeaderStyle::kTable),
+              Header("count", lang, HeaderStyle::kTable)},
+             rows);
+}
+
+// The report as one CSV: a row per count, quota line and unplaced teacher,
+// its section first.
+void PrintReportCsv(const v1::RoundReport& out, Lang lang) {
+  ListPrinter csv(OutputFormat::kCsv, {},
+                  Headers({"section", "key", "count", "required", "achieved",
+                           "holds", "reason"},
+                          lang, HeaderStyle::kCsv));
+  auto counts =
+      [&](const char* section,
+          const google::protobuf::RepeatedPtrField<v1::CountSummary>& list) {
+        for (const v1::CountSummary& c : list)
+          csv.Add(c, {},
+                  {Say(section, lang), CountKeyWords(c.key(), lang),
+                   std::to_string(c.count()), "", "", "", ""});
+      };
+  counts("movers by direction", out.movers_by_direction());
+  counts("movers by locality", out.movers_by_locality());
+  for (const v1::QuotaLine& q : out.quotas())
+    csv.Add(
+        q, {},
+        {Say("quotas", lang),
+         Labeled(q.scope_name(), q.scope()) + " " + QuotaWords(q.quota(), lang),
+         "", std::to_string(q.required()), std::to_string(q.achieved()),
+         Say(q.holds() ? "yes" : "no", lang), q.reason()});
+  counts("rank distribution (choice obtained)", out.rank_distribution());
+  for (const v1::Placement& p : out.unplaced())
+    csv.Add(p, {},
+            {Say("unplaced", lang), Labeled(p.teacher_name(), p.teacher()), "",
+             "", "", "",
+             lang == Lang::kZh || p.reason().empty()
+                 ? ReasonWords(p.reason_code(), lang)
+                 : p.reason()});
+  csv.Finish();
 }
 
 int Report(Context* ctx, const RoundOpts& o) {
@@ -667,38 +717,60 @@ int Report(Context* ctx, const RoundOpts& o) {
   auto call = ctx->NewCall(5.0);
   const grpc::Status s = ctx->Rounds().GetRoundReport(call.get(), req, &out);
   if (!s.ok()) return ReportRpcError(s, "round report");
+  const Lang lang = ctx->lang;
   if (out.recruitment_posts_size() > 0) {
-    PrintRecruitmentReport(ctx->format(), out);
+    PrintRecruitmentReport(ctx->format(), out, lang);
     return kExitOk;
   }
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(out).c_str());
     return kExitOk;
   }
-  std::printf("report of %s, run %d\nresult hash %s\n", out.round().c_str(),
-              out.run(), out.result_hash().c_str());
-  PrintCounts("movers by direction", out.movers_by_direction());
-  PrintCounts("movers by locality", out.movers_by_locality());
-  std::printf("\nquotas\n");
+  if (ctx->format() == OutputFormat::kCsv) {
+    PrintReportCsv(out, lang);
+    return kExitOk;
+  }
+  if (lang == Lang::kZh) {
+    std::printf("%s 第 %d 次运行的报告\n结果哈希 %s\n", out.round().c_str(),
+                out.run(), out.result_hash().c_str());
+  } else {
+    std::printf("report of %s, run %d\nresult hash %s\n", out.round().c_str(),
+                out.run(), out.result_hash().c_str());
+  }
+  PrintCounts(Say("movers by direction", lang), out.movers_by_direction(),
+              lang);
+  PrintCounts(Say("movers by locality", lang), out.movers_by_locality(), lang);
+  std::printf("\n%s\n", Say("quotas", lang).c_str());
   if (out.quotas().empty()) {
-    std::printf("  (none)\n");
+    std::printf("  (%s)\n", Say("none", lang).c_str());
   } else {
     std::vector<std::vector<std::string>> rows;
     for (const v1::QuotaLine& q : out.quotas())
-      rows.push_back({"  " + std::string(IdOf(q.scope())), q.quota(),
-                      std::to_string(q.required()),
-                      std::to_string(q.achieved()), q.holds() ? "yes" : "NO",
-                      q.reason()});
-    PrintTable({"  SCOPE", "QUOTA", "REQUIRED", "ACHIEVED", "HOLDS", "REASON"},
-               rows);
+      rows.push_back({"  " + Labeled(q.scope_name(), q.scope()),
+                      QuotaWords(q.quota(), lang), std::to_string(q.required()),
+                      std::to_string(q.achieved()),
+                      Say(q.holds() ? "yes" : "NO", lang), q.reason()});
+    std::vector<std::string> headers =
+        Headers({"scope", "quota", "required", "achieved", "holds", "reason"},
+                lang, HeaderStyle::kTable);
+    headers[0] = "  " + headers[0];
+    PrintTable(headers, rows);
   }
-  PrintCounts("rank distribution (choice obtained)", out.rank_distribution());
-  std::printf("\nunplaced (%d)\n", out.unplaced_size());
-  for (const v1::Placement& p : out.unplaced())
-    std::printf("  %s at %s: %s\n", std::string(IdOf(p.teacher())).c_str(),
-                Where(p.from_school(), p.from_post()).c_str(),
-                p.reason().empty() ? "(no reason given)" : p.reason().c_str());
-  if (!out.notes().empty()) std::printf("\nnotes\n");
+  PrintCounts(Say("rank distribution (choice obtained)", lang),
+              out.rank_distribution(), lang);
+  std::printf("\n%s (%d)\n", Say("unplaced", lang).c_str(),
+              out.unplaced_size());
+  for (const v1::Placement& p : out.unplaced()) {
+    const std::string why = lang == Lang::kZh || p.reason().empty()
+                                ? ReasonWords(p.reason_code(), lang)
+                                : p.reason();
+    std::printf(
+        "  %s, %s: %s\n", Labeled(p.teacher_name(), p.teacher()).c_str(),
+        PlaceLabel(p.from_school_name(), p.from_school(), p.from_post())
+            .c_str(),
+        why.empty() ? Say("(no reason given)", lang).c_str() : why.c_str());
+  }
+  if (!out.notes().empty()) std::printf("\n%s\n", Say("notes", lang).c_str());
   for (const std::string& n : out.notes()) std::printf("  %s\n", n.c_str());
   return kExitOk;
 }

@@ -15,6 +15,7 @@
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/output.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
@@ -56,7 +57,8 @@ int Plan(Context* ctx, const ItinerantOpts& o) {
   if (ctx->format() != OutputFormat::kTable) {
     ListPrinter printer(
         ctx->format(), {},
-        {"teacher", "half_day", "school", "school_name", "periods"});
+        Headers({"teacher", "half_day", "school", "school_name", "periods"},
+                ctx->lang, HeaderStyle::kCsv));
     for (const v1::ItinerantVisit& v : plan.visits()) {
       printer.Add(v, {},
                   {std::string(IdOf(p.teacher())), v.half_day(),
@@ -88,8 +90,20 @@ int Plan(Context* ctx, const ItinerantOpts& o) {
       home = SchoolLabel(school.display_name(), school.name());
     }
   }
-  std::printf("Weekly plan of %s, whose own school is %s\n", teacher.c_str(),
-              home.c_str());
+  const bool zh = ctx->lang == Lang::kZh;
+  if (zh) {
+    std::printf("%s 的每周走教安排，本校为 %s\n", teacher.c_str(),
+                home.c_str());
+  } else {
+    std::printf("Weekly plan of %s, whose own school is %s\n", teacher.c_str(),
+                home.c_str());
+  }
+  if (plan.visits().empty() && zh) {
+    std::printf("  本轮%s不到其他学校授课%s%s\n", male ? "他" : "她",
+                p.reason().empty() ? "" : "：",
+                ReasonWords(p.reason_code(), Lang::kZh).c_str());
+    return kExitOk;
+  }
   if (plan.visits().empty()) {
     std::printf("  %s teaches no periods at other schools in this round%s%s\n",
                 male ? "He" : "She", p.reason().empty() ? "" : ": ",
@@ -116,6 +130,16 @@ int Plan(Context* ctx, const ItinerantOpts& o) {
     rows.push_back(std::move(row));
   }
   PrintTable({"  DAY", "MORNING 上午", "AFTERNOON 下午"}, rows);
+  if (zh) {
+    std::printf(
+        "每周课时：本校 %d 节 + 其他学校 %d 节 + %s本校加课 %d 节；每周路程 "
+        "%.1f 公里；每月补贴 %lld 元\n",
+        plan.own_load(), plan.itinerant_periods(), male ? "他" : "她",
+        plan.own_extra_periods(),
+        static_cast<double>(plan.weekly_travel_metres()) / 1000.0,
+        static_cast<long long>(plan.subsidy_yuan_per_month()));
+    return kExitOk;
+  }
   std::printf(
       "Periods a week: %d own load + %d at other schools + %d extra at %s "
       "own school; travel %.1f km a week; subsidy %lld yuan a month\n",
@@ -135,27 +159,44 @@ int Coverage(Context* ctx, const ItinerantOpts& o) {
   auto call = ctx->NewCall(5.0);
   const grpc::Status s = ctx->Rounds().GetRoundReport(call.get(), req, &out);
   if (!s.ok()) return ReportRpcError(s, "round coverage");
-  ListPrinter printer(ctx->format(),
-                      {"SCHOOL", "SUBJECT", "STAGE", "REQUIRED", "OWN",
-                       "ITINERANT", "UNCOVERED", "TEACHERS", "WHY"},
-                      {"school", "school_name", "subject", "stage", "required",
-                       "own", "itinerant", "uncovered", "reason", "teachers"});
+  // English keeps its column names and the reason code in the CSV (as
+  // scripts read them); Chinese has words throughout.
+  const Lang lang = ctx->lang;
+  const bool zh = lang == Lang::kZh;
+  ListPrinter printer(
+      ctx->format(),
+      Headers({"school", "subject", "stage", "required", "own", "itinerant",
+               "uncovered", "teachers", "why"},
+              lang, HeaderStyle::kTable),
+      Headers({"school", "school_name", "subject", "stage", "required", "own",
+               "itinerant", "uncovered", "reason", "teachers", "teacher_names"},
+              lang, HeaderStyle::kCsv));
   for (const v1::ItinerantCoverage& c : out.coverage()) {
-    std::vector<std::string> teachers;
-    for (const std::string& t : c.teachers())
-      teachers.push_back(std::string(IdOf(t)));
+    std::vector<std::string> teachers, names, labels;
+    for (int i = 0; i < c.teachers_size(); ++i) {
+      const std::string name =
+          i < c.teacher_names_size() ? c.teacher_names(i) : "";
+      teachers.push_back(std::string(IdOf(c.teachers(i))));
+      names.push_back(name);
+      labels.push_back(SchoolLabel(name, c.teachers(i)));
+    }
     const std::string joined = absl::StrJoin(teachers, ";");
-    printer.Add(
-        c,
-        {SchoolLabel(c.school_name(), c.school()), c.subject(),
-         rota::tools::StageName(c.stage()), std::to_string(c.required()),
-         std::to_string(c.own()), std::to_string(c.itinerant()),
-         std::to_string(c.uncovered()), joined.empty() ? "-" : joined,
-         c.uncovered() > 0 ? c.sentence() : ""},
-        {std::string(IdOf(c.school())), c.school_name(), c.subject(),
-         rota::tools::StageName(c.stage()), std::to_string(c.required()),
-         std::to_string(c.own()), std::to_string(c.itinerant()),
-         std::to_string(c.uncovered()), c.reason(), joined});
+    const std::string labelled = absl::StrJoin(labels, "; ");
+    const std::string stage =
+        zh ? StageWords(c.stage(), lang) : rota::tools::StageName(c.stage());
+    const std::string why = c.uncovered() == 0 ? ""
+                            : zh ? CoverageReasonWords(c.reason(), lang)
+                                 : c.sentence();
+    printer.Add(c,
+                {SchoolLabel(c.school_name(), c.school()), c.subject(), stage,
+                 std::to_string(c.required()), std::to_string(c.own()),
+                 std::to_string(c.itinerant()), std::to_string(c.uncovered()),
+                 labelled.empty() ? "-" : labelled, why},
+                {std::string(IdOf(c.school())), c.school_name(), c.subject(),
+                 stage, std::to_string(c.required()), std::to_string(c.own()),
+                 std::to_string(c.itinerant()), std::to_string(c.uncovered()),
+                 zh ? CoverageReasonWords(c.reason(), lang) : c.reason(),
+                 joined, absl::StrJoin(names, ";")});
   }
   printer.Finish();
   return kExitOk;

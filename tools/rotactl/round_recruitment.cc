@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/output.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
@@ -26,7 +27,12 @@ std::string SchoolText(const v1::RecruitmentPostLine& l) {
                                  : absl::StrCat(l.school_name(), " (", id, ")");
 }
 
-std::string RuleText(const v1::RecruitmentPostLine& l) {
+std::string RuleText(const v1::RecruitmentPostLine& l, Lang lang) {
+  if (lang == Lang::kZh) {
+    if (!l.gender_rule_applies()) return "未预留名额";
+    return absl::StrCat(l.gender_rule_holds() ? "符合" : "不符合", "（预留女 ",
+                        l.reserved_female(), "、男 ", l.reserved_male(), "）");
+  }
   if (!l.gender_rule_applies()) return "no seats reserved";
   return absl::StrCat(l.gender_rule_holds() ? "holds" : "DOES NOT HOLD",
                       " (reserved ", l.reserved_female(), " F, ",
@@ -59,34 +65,26 @@ const std::vector<std::string>& CsvColumns() {
 
 }  // namespace
 
-std::string RecruitmentSeatWords(const v1::Placement& p) {
-  switch (p.seat()) {
-    case v1::RECRUITMENT_SEAT_OPEN:
-      return "open seat";
-    case v1::RECRUITMENT_SEAT_FEMALE:
-      return "seat reserved for women";
-    case v1::RECRUITMENT_SEAT_MALE:
-      return "seat reserved for men";
-    case v1::RECRUITMENT_SEAT_CHANNEL:
-      return absl::StrCat("seat reserved for the ",
-                          rota::tools::ChannelName(p.seat_channel()),
-                          " channel");
-    case v1::RECRUITMENT_SEAT_PINNED:
-      return "placed by a lock or an override";
-    default:
-      return "";
+std::string RecruitmentSeatWords(const v1::Placement& p, Lang lang) {
+  if (p.seat() == v1::RECRUITMENT_SEAT_CHANNEL) {
+    return lang == Lang::kZh
+               ? absl::StrCat(ChannelWords(p.seat_channel(), lang), "预留岗位")
+               : absl::StrCat("seat reserved for the ",
+                              ChannelWords(p.seat_channel(), lang), " channel");
   }
+  return SeatWords(p.seat(), lang);
 }
 
-void PrintRecruitmentReport(OutputFormat format, const v1::RoundReport& r) {
+void PrintRecruitmentReport(OutputFormat format, const v1::RoundReport& r,
+                            Lang lang) {
   if (format == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(r).c_str());
     return;
   }
   if (format == OutputFormat::kCsv) {
-    ListPrinter out(format, {}, CsvColumns());
+    ListPrinter out(format, {}, Headers(CsvColumns(), lang, HeaderStyle::kCsv));
     for (const v1::RecruitmentPostLine& l : r.recruitment_posts()) {
-      const auto b = [](bool x) { return std::string(x ? "true" : "false"); };
+      const auto b = [lang](bool x) { return Say(x ? "yes" : "no", lang); };
       out.Add(l, {},
               {std::string(IdOf(l.post())), std::string(IdOf(l.school())),
                l.school_name(), l.subject(), std::to_string(l.seats()),
@@ -103,15 +101,26 @@ void PrintRecruitmentReport(OutputFormat format, const v1::RoundReport& r) {
     out.Finish();
     return;
   }
-  std::printf("report of %s, run %d\nresult hash %s\n", r.round().c_str(),
-              r.run(), r.result_hash().c_str());
-  std::printf(
-      "\nhired: %lld women, %lld men; %lld seats unfilled; the gender rule "
-      "fails at %lld posts\n\n",
-      static_cast<long long>(r.hired_female()),
-      static_cast<long long>(r.hired_male()),
-      static_cast<long long>(r.seats_unfilled()),
-      static_cast<long long>(r.gender_rule_failures()));
+  if (lang == Lang::kZh) {
+    std::printf(
+        "%s 第 %d 次运行的报告\n结果哈希 %s\n\n录用：女 %lld 人，男 %lld "
+        "人；空缺 %lld 个名额；%lld 个岗位不符合性别比例规则\n\n",
+        r.round().c_str(), r.run(), r.result_hash().c_str(),
+        static_cast<long long>(r.hired_female()),
+        static_cast<long long>(r.hired_male()),
+        static_cast<long long>(r.seats_unfilled()),
+        static_cast<long long>(r.gender_rule_failures()));
+  } else {
+    std::printf("report of %s, run %d\nresult hash %s\n", r.round().c_str(),
+                r.run(), r.result_hash().c_str());
+    std::printf(
+        "\nhired: %lld women, %lld men; %lld seats unfilled; the gender rule "
+        "fails at %lld posts\n\n",
+        static_cast<long long>(r.hired_female()),
+        static_cast<long long>(r.hired_male()),
+        static_cast<long long>(r.seats_unfilled()),
+        static_cast<long long>(r.gender_rule_failures()));
+  }
   std::vector<std::vector<std::string>> rows;
   for (const v1::RecruitmentPostLine& l : r.recruitment_posts()) {
     std::string unfilled = std::to_string(l.unfilled());
@@ -119,24 +128,32 @@ void PrintRecruitmentReport(OutputFormat format, const v1::RoundReport& r) {
     rows.push_back(
         {std::string(IdOf(l.post())), SchoolText(l), l.subject(),
          std::to_string(l.seats()),
-         absl::StrCat(l.hired_female(), " F / ", l.hired_male(), " M"),
+         lang == Lang::kZh
+             ? absl::StrCat("女 ", l.hired_female(), " / 男 ", l.hired_male())
+             : absl::StrCat(l.hired_female(), " F / ", l.hired_male(), " M"),
          Cutoff(l.cutoff_female(), "-"), Cutoff(l.cutoff_male(), "-"),
          l.cutoff_female() >= 0 && l.cutoff_male() >= 0
              ? ScoreText(l.cutoff_gap())
              : "-",
-         unfilled, RuleText(l)});
+         unfilled, RuleText(l, lang)});
   }
-  PrintTable({"POST", "SCHOOL", "SUBJECT", "SEATS", "HIRED", "CUTOFF F",
-              "CUTOFF M", "GAP", "UNFILLED", "GENDER RULE"},
-             rows);
+  PrintTable(
+      Headers({"post", "school", "subject", "seats", "hired", "cutoff_female",
+               "cutoff_male", "gap", "unfilled", "gender_rule"},
+              lang, HeaderStyle::kTable),
+      rows);
   bool heading = false;
   for (const v1::QuotaLine& q : r.quotas()) {
     if (q.holds()) continue;
-    if (!heading) std::printf("\nwhere the gender rule does not hold\n");
+    if (!heading)
+      std::printf("\n%s\n", lang == Lang::kZh
+                                ? "不符合性别比例规则的岗位"
+                                : "where the gender rule does not hold");
     heading = true;
-    std::printf("  %s: %s\n", q.quota().c_str(), q.reason().c_str());
+    std::printf("  %s: %s\n", QuotaWords(q.quota(), lang).c_str(),
+                q.reason().c_str());
   }
-  if (!r.notes().empty()) std::printf("\nnotes\n");
+  if (!r.notes().empty()) std::printf("\n%s\n", Say("notes", lang).c_str());
   for (const std::string& n : r.notes()) std::printf("  %s\n", n.c_str());
 }
 

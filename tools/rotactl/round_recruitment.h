@@ -14,11 +14,13 @@
 
 namespace rota::rotactl {
 
-// Prints `report` (a run of a RECRUITMENT round) in `format`.
+// Prints `report` (a run of a RECRUITMENT round) in `format`, table and CSV
+// in `lang`.
 void PrintRecruitmentReport(OutputFormat format,
-                            const rota::v1::RoundReport& report);
+                            const rota::v1::RoundReport& report, Lang lang);
 
-// "open seat", "seat reserved for women", ...; "" when not hired.
-std::string RecruitmentSeatWords(const rota::v1::Placement& p);
+// "open seat", "seat reserved for women" (女性预留岗位), ...; a channel's
+// seat names the channel; "" when not hired.
+std::string RecruitmentSeatWords(const rota::v1::Placement& p, Lang lang);
 
 }  // namespace rota::rotactl

@@ -17,12 +17,15 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "engine/rules/competitive_hiring.h"
+#include "engine/rules/internal/pronouns.h"
 #include "engine/rules/internal/strings.h"
 #include "engine/rules/obligations.h"
 #include "engine/rules/points.h"
 
 namespace rota::engine::rules::hiring_internal {
 
+using internal::Pronouns;
+using internal::PronounsOf;
 using internal::Sv;
 
 inline int BandLevel(Title t) { return static_cast<int>(HiringBand(t)); }
@@ -94,7 +97,8 @@ class HiringRun {
         policy_(policy),
         hp_(policy.competitive_hiring),
         mode_(mode),
-        explanations_(options.explanations) {}
+        explanations_(options.explanations),
+        legacy_pronouns_(options.legacy_pronouns) {}
 
   absl::StatusOr<RoundOutcome> Run();
 
@@ -166,8 +170,9 @@ class HiringRun {
   // Subject, stage and band (HiringFitProblem), then a binding service
   // obligation (obligations.h): "" if she may hold post p.
   std::string Fit(int32_t t, int32_t p, BandFit* fit) const {
-    std::string problem = HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage,
-                                           hp_, in_.effective_day, fit);
+    std::string problem =
+        HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_,
+                         in_.effective_day, fit, legacy_pronouns_);
     return problem.empty()
                ? ObligationProblem(*ts_[t].t, ts_[t].school, *ps_[p].school,
                                    in_.effective_day)
@@ -262,7 +267,12 @@ class HiringRun {
   const RoundPolicy& policy_;
   const CompetitiveHiringPolicy& hp_;
   StageMode mode_;
-  const bool explanations_;  // OutcomeOptions
+  const bool explanations_;     // OutcomeOptions
+  const bool legacy_pronouns_;  // OutcomeOptions
+  // The teacher's pronouns in sentences.
+  Pronouns P(const Teacher* t) const {
+    return PronounsOf(t->gender, legacy_pronouns_);
+  }
   std::map<std::string_view, const School*> schools_;
   absl::flat_hash_map<std::string_view, int32_t> post_index_;
   // Posts by bucket key subject * 8 + stage (subjects interned), ascending.

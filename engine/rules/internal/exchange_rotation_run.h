@@ -27,6 +27,7 @@
 #include "engine/model.h"
 #include "engine/rules/exchange_rotation.h"
 #include "engine/rules/internal/priced_assignment.h"
+#include "engine/rules/internal/pronouns.h"
 #include "engine/rules/internal/strings.h"
 #include "engine/rules/obligations.h"
 #include "engine/rules/points.h"
@@ -34,6 +35,8 @@
 
 namespace rota::engine::rules::exchange_internal {
 
+using internal::Pronouns;
+using internal::PronounsOf;
 using internal::Sv;
 
 constexpr int kNone = -1;
@@ -114,7 +117,8 @@ class Run {
       : in_(in),
         policy_(policy),
         ep_(policy.exchange_rotation),
-        explanations_(options.explanations) {
+        explanations_(options.explanations),
+        legacy_pronouns_(options.legacy_pronouns) {
     mechanism_ = params.voluntary_mechanism.value_or(ep_.voluntary_mechanism);
   }
 
@@ -207,7 +211,12 @@ class Run {
   const RoundPolicy& policy_;
   const ExchangeRotationPolicy& ep_;
   VoluntaryMechanism mechanism_;
-  const bool explanations_;  // OutcomeOptions
+  const bool explanations_;     // OutcomeOptions
+  const bool legacy_pronouns_;  // OutcomeOptions
+  // Teacher t's pronouns in sentences.
+  Pronouns P(int t) const {
+    return PronounsOf(teachers_[t]->gender, legacy_pronouns_);
+  }
 
   std::vector<const School*> schools_;
   absl::flat_hash_map<std::string_view, int> school_index_;
