@@ -354,6 +354,9 @@ Registry::ImportChunks(const CallContext& call,
     if (chunks[i].parent() != chunks[0].parent()) {
       v.Add("parent", "must be the same on every chunk of an import");
     }
+    if (chunks[i].dry_run() != chunks[0].dry_run()) {
+      v.Add("dry_run", "must be the same on every chunk of an import");
+    }
     ValidateRequestId(chunks[i].request_id(), v);
   }
   ROTA_RETURN_IF_ERROR(v.ToStatus());
@@ -372,7 +375,9 @@ Registry::ImportChunks(const CallContext& call,
   for (size_t i = 0; i < chunks.size(); ++i) {
     const rota::v1::BulkImportRequest& req = chunks[i];
     rota::v1::BulkImportResponse& response = responses[i];
-    const std::string& request_id = req.request_id();
+    // A dry run neither replays nor records a request.
+    const std::string& request_id =
+        req.dry_run() ? std::string() : req.request_id();
     if (!request_id.empty()) {
       // Earlier chunks of this batch are visible through the overlay.
       ROTA_ASSIGN_OR_RETURN(std::optional<std::string> record,
@@ -474,7 +479,7 @@ Registry::ImportChunks(const CallContext& call,
                     digests[i] + SerializeDeterministic(response));
     }
   }
-  if (!ctx.drafts().empty()) {
+  if (!ctx.drafts().empty() && !chunks[0].dry_run()) {
     ROTA_RETURN_IF_ERROR(store_
                              ->Append(*county, ctx.head(),
                                       std::move(ctx.drafts()), ctx.TakeWrites())

@@ -526,6 +526,17 @@ absl::Status ListChildren(const storage::EventStore& store,
 
 // ---- bulk import rows -----------------------------------------------------
 
+// What an import row leaves as the stored resource has it: fields that only
+// a committed round writes and the CSV does not carry. A teacher keeps her
+// 走教 service years (itinerant_service) unless the row lists some.
+template <typename R>
+void KeepOnImport(const R& /*existing*/, R& /*row*/) {}
+inline void KeepOnImport(const rota::v1::Teacher& existing,
+                         rota::v1::Teacher& row) {
+  if (row.itinerant_service_size() == 0)
+    *row.mutable_itinerant_service() = existing.itinerant_service();
+}
+
 // Validates one import row against the chunk's state so far and, if valid,
 // records its upsert. Violations become row errors.
 template <typename R>
@@ -560,9 +571,12 @@ absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
   ROTA_ASSIGN_OR_RETURN(std::optional<R> existing,
                         Load<R>(ctx.state(), T::Key(parsed->id)));
   R out = resource;
+  if (existing.has_value()) KeepOnImport(*existing, out);
   ROTA_RETURN_IF_ERROR(
       Upsert(ctx, out, existing ? existing->create_time() : ""));
   response.set_rows_applied(response.rows_applied() + 1);
+  if (!existing.has_value())
+    response.set_rows_created(response.rows_created() + 1);
   return absl::OkStatus();
 }
 
