@@ -135,9 +135,9 @@ TEST_F(ImportExcelTest, GbkFileWithChineseHeadersAndValuesImports) {
   WriteFile("teachers.csv",
             ToGbk(absl::StrCat(
                 kTeacherHeader, ",备注,\r\n",
-                "t1,王芳,女,1986/4/9,2009年8月25日,s1,2011/8/28,数学,中级,编内,"
+                "t1,王芳,女,1986/4/9,2009年8月25日,s1,2011/8/28,math,中级,编内,"
                 "县级骨干,班主任,\r\n"
-                "t2,李强,男,1979-03-02,1999年8月20日,s2,2010-8-25,语文,正高级,"
+                "t2,李强,男,1979-03-02,1999年8月20日,s2,2010-8-25,chinese,正高级,"
                 "编外,,,\r\n")));
   r = Import("teachers", "teachers.csv");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -154,7 +154,7 @@ TEST_F(ImportExcelTest, GbkFileWithChineseHeadersAndValuesImports) {
   EXPECT_EQ(t.career_start_date(), "2009-08-25");
   EXPECT_EQ(t.school_join_date(), "2011-08-28");
   EXPECT_EQ(t.school(), "counties/ya/schools/s1");
-  EXPECT_EQ(t.subjects(0), "数学");
+  EXPECT_EQ(t.subjects(0), "math");
   EXPECT_EQ(t.title(), v1::INTERMEDIATE_TITLE);
   EXPECT_EQ(t.employment(), v1::ESTABLISHED);
   EXPECT_EQ(t.backbone_level(), v1::COUNTY_BACKBONE);
@@ -187,15 +187,15 @@ TEST_F(ImportExcelTest, ThreeBadRowsAreAllReportedAndTheErrorFileReimports) {
   // in the future (the server's); row 6: an unknown school (the server's).
   WriteFile("teachers.csv",
             absl::StrCat(kTeacherHeader, "\n",
-                         "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,数学,中级,"
+                         "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,math,中级,"
                          "编内,\n",
-                         "t2,李强,robot,1980.13.1,2002/8/20,s1,2002/8/20,语文,"
+                         "t2,李强,robot,1980.13.1,2002/8/20,s1,2002/8/20,chinese,"
                          "初级,编内,\n",
-                         "t3,张伟,男,1975/1/1,1996/8/20,s2,1996/8/20,语文,高级,"
+                         "t3,张伟,男,1975/1/1,1996/8/20,s2,1996/8/20,chinese,高级,"
                          "编内,\n",
-                         "t4,赵敏,女,2090/1/1,2012/8/20,s2,2012/8/20,音乐,初级,"
+                         "t4,赵敏,女,2090/1/1,2012/8/20,s2,2012/8/20,music,初级,"
                          "编外,\n",
-                         "t5,陈静,女,1990/5/5,2012/8/20,s9,2012/8/20,美术,初级,"
+                         "t5,陈静,女,1990/5/5,2012/8/20,s9,2012/8/20,art,初级,"
                          "编内,\n"));
   CliResult r =
       Import("teachers", "teachers.csv", {"--errors", dir_ + "/errors.csv"});
@@ -242,7 +242,7 @@ TEST_F(ImportExcelTest, DryRunValidatesEverythingAndChangesNothing) {
   ImportSchools();
   WriteFile("one.csv", absl::StrCat(kTeacherHeader, "\n",
                                     "t1,王芳,女,1986/4/9,2009/8/25,s1,"
-                                    "2011/8/28,数学,中级,编内,\n"));
+                                    "2011/8/28,math,中级,编内,\n"));
   ASSERT_EQ(Import("teachers", "one.csv").exit_code, 0);
   const CliResult before_log = Rotactl({"--county", "ya", "audit", "verify"});
   ASSERT_EQ(before_log.exit_code, 0) << before_log.err;
@@ -253,15 +253,15 @@ TEST_F(ImportExcelTest, DryRunValidatesEverythingAndChangesNothing) {
   // school (only the server can tell), t5 has a bad gender (rotactl's).
   WriteFile("teachers.csv",
             absl::StrCat(kTeacherHeader, "\n",
-                         "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,数学,高级,"
+                         "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,math,高级,"
                          "编内,\n",
-                         "t2,李强,男,1980/1/1,2002/8/20,s1,2002/8/20,语文,初级,"
+                         "t2,李强,男,1980/1/1,2002/8/20,s1,2002/8/20,chinese,初级,"
                          "编内,\n",
-                         "t3,张伟,男,1975/1/1,1996/8/20,s2,1996/8/20,语文,高级,"
+                         "t3,张伟,男,1975/1/1,1996/8/20,s2,1996/8/20,chinese,高级,"
                          "编内,\n",
-                         "t4,赵敏,女,1990/1/1,2012/8/20,s9,2012/8/20,音乐,初级,"
+                         "t4,赵敏,女,1990/1/1,2012/8/20,s9,2012/8/20,music,初级,"
                          "编外,\n",
-                         "t5,陈静,robot,1990/5/5,2012/8/20,s2,2012/8/20,美术,"
+                         "t5,陈静,robot,1990/5/5,2012/8/20,s2,2012/8/20,art,"
                          "初级,编内,\n"));
   CliResult r = Import("teachers", "teachers.csv",
                        {"--dry-run", "--errors", dir_ + "/errors.csv"});
@@ -290,7 +290,7 @@ TEST_F(ImportExcelTest, ReimportKeepsItinerantServiceYears) {
   ImportSchools();
   WriteFile("teachers.csv", absl::StrCat(kTeacherHeader, "\n",
                                          "t1,王芳,女,1986/4/9,2009/8/25,s1,"
-                                         "2011/8/28,音乐,中级,编内,\n"));
+                                         "2011/8/28,music,中级,编内,\n"));
   ASSERT_EQ(Import("teachers", "teachers.csv").exit_code, 0);
   // Her 走教 service as a committed itinerant round records it.
   v1::UpdateTeacherRequest update;
@@ -312,7 +312,7 @@ TEST_F(ImportExcelTest, ReimportKeepsItinerantServiceYears) {
   // The same spreadsheet again (it has no such column), with a new title.
   WriteFile("teachers.csv", absl::StrCat(kTeacherHeader, "\n",
                                          "t1,王芳,女,1986/4/9,2009/8/25,s1,"
-                                         "2011/8/28,音乐,高级,编内,\n"));
+                                         "2011/8/28,music,高级,编内,\n"));
   const CliResult r = Import("teachers", "teachers.csv");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_CONTAINS(r.out, "1 applied, 0 rejected (0 created, 1 updated");
