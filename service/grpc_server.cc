@@ -305,6 +305,14 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     uint32_t tag = in.ReadTag();
     if (tag == 0) return absl::OkStatus();
     int number = WireFormatLite::GetTagFieldNumber(tag);
+    if (number == rota::v1::BulkImportRequest::kDryRunFieldNumber &&
+        WireFormatLite::GetTagWireType(tag) ==
+            WireFormatLite::WIRETYPE_VARINT) {
+      uint64_t dry_run = 0;
+      if (!in.ReadVarint64(&dry_run)) break;
+      chunk->set_dry_run(dry_run != 0);
+      continue;
+    }
     if (WireFormatLite::GetTagWireType(tag) !=
             WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
         number < 1 || number > 9) {
@@ -363,6 +371,7 @@ void Accumulate(const rota::v1::BulkImportResponse& chunk,
                 rota::v1::BulkImportResponse* total) {
   total->set_rows_received(total->rows_received() + chunk.rows_received());
   total->set_rows_applied(total->rows_applied() + chunk.rows_applied());
+  total->set_rows_created(total->rows_created() + chunk.rows_created());
   total->set_rows_rejected(total->rows_rejected() + chunk.rows_rejected());
   total->set_chunks(total->chunks() + chunk.chunks());
   for (const auto& e : chunk.errors()) {

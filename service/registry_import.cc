@@ -96,7 +96,8 @@ absl::StatusOr<std::vector<BulkImportResponse>> StageChunks(
   for (size_t i = 0; i < chunks.size(); ++i) {
     BulkImportRequest& req = chunks[i];
     BulkImportResponse& response = responses[i];
-    const std::string& request_id = req.request_id();
+    // A dry run neither replays nor records a request.
+    const std::string request_id = req.dry_run() ? "" : req.request_id();
     if (!request_id.empty()) {
       // Earlier chunks of this batch (and of the batch being synced) are
       // visible through the overlay.
@@ -179,6 +180,7 @@ absl::StatusOr<std::vector<BulkImportResponse>> Registry::ImportChunks(
 absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
                                      ImportSink applied) {
   std::optional<std::string> county;  // of the first batch
+  std::optional<bool> dry_run;        // of the first chunk
   absl::Mutex* mu = nullptr;          // county's writer mutex, once held
   // The batch being appended (on another thread).
   std::optional<InflightBatch> inflight;
@@ -207,6 +209,10 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
           (county.has_value() && c.has_value() && *c != *county)) {
         v.Add("parent", "must be the same on every chunk of an import");
       }
+      if (!dry_run.has_value()) dry_run = chunk.dry_run();
+      if (chunk.dry_run() != *dry_run) {
+        v.Add("dry_run", "must be the same on every chunk of an import");
+      }
       ValidateRequestId(chunk.request_id(), v);
     }
     ROTA_RETURN_IF_ERROR(v.ToStatus());
@@ -216,7 +222,7 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     }
     std::vector<std::string> digests(chunks.size());
     for (size_t i = 0; i < chunks.size(); ++i) {
-      if (!chunks[i].request_id().empty())
+      if (!chunks[i].request_id().empty() && !*dry_run)
         digests[i] = RequestDigestInPlace(&chunks[i]);
     }
     if (mu == nullptr) {
@@ -250,7 +256,11 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     // The log takes batches in order: the previous one must be durable
     // before this one is appended after it.
     ROTA_RETURN_IF_ERROR(finish_inflight());
-    if (staged.drafts.empty()) {  // every chunk replayed or rejected
+    // A dry run answers what the import would do and writes nothing (each
+    // batch is checked against the county as it is, not as earlier batches
+    // of the dry run would leave it).
+    if (staged.drafts.empty() || *dry_run) {  // or every chunk replayed or
+                                              // rejected
       applied(std::move(staged.responses));
       continue;
     }

@@ -86,7 +86,8 @@ class Registry {
   // and posts created earlier in the same chunk), applies the valid rows in
   // one durable batch and reports the invalid ones. `chunks` is 1 in the
   // result. Chunk-level problems (parent, request_id, missing county) are
-  // errors; row problems are results.
+  // errors; row problems are results. A dry run (every chunk's dry_run)
+  // validates and answers alike but writes nothing.
   absl::StatusOr<rota::v1::BulkImportResponse> ImportChunk(
       const CallContext& call, const rota::v1::BulkImportRequest& req);
 

@@ -83,6 +83,40 @@ int32_t DaysInMonth(int32_t y, int32_t m) {
 }
 }  // namespace
 
+namespace {
+
+// The day number of year-month-day, or nullopt when it is no calendar day
+// (or before 1800).
+std::optional<int32_t> CheckedDays(int32_t year, int32_t month, int32_t day) {
+  if (year < 1800 || month < 1 || month > 12 || day < 1 ||
+      day > DaysInMonth(year, month)) {
+    return std::nullopt;
+  }
+  return DaysFromCivil(year, month, day);
+}
+
+// Reads 1 to `max_digits` decimal digits at text[*pos].
+std::optional<int32_t> ReadNumber(std::string_view text, size_t* pos,
+                                  size_t max_digits) {
+  size_t start = *pos;
+  int32_t v = 0;
+  while (*pos < text.size() && *pos - start < max_digits && text[*pos] >= '0' &&
+         text[*pos] <= '9') {
+    v = v * 10 + (text[*pos] - '0');
+    ++*pos;
+  }
+  if (*pos == start) return std::nullopt;
+  return v;
+}
+
+bool Consume(std::string_view text, size_t* pos, std::string_view what) {
+  if (text.substr(*pos, what.size()) != what) return false;
+  *pos += what.size();
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<int32_t> ParseDate(std::string_view text) {
   auto bad = [&] {
     return absl::InvalidArgumentError(
@@ -99,11 +133,41 @@ absl::StatusOr<int32_t> ParseDate(std::string_view text) {
       parts[p] = parts[p] * 10 + (c - '0');
     }
   }
-  if (parts[0] < 1800 || parts[1] < 1 || parts[1] > 12 || parts[2] < 1 ||
-      parts[2] > DaysInMonth(parts[0], parts[1])) {
+  std::optional<int32_t> days = CheckedDays(parts[0], parts[1], parts[2]);
+  if (!days.has_value()) return bad();
+  return *days;
+}
+
+absl::StatusOr<int32_t> ParseDateLenient(std::string_view text) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad date \"", internal::Sv(text),
+                     "\": want YYYY-MM-DD, YYYY/M/D or YYYY年M月D日"));
+  };
+  size_t pos = 0;
+  std::optional<int32_t> year = ReadNumber(text, &pos, 4);
+  if (!year.has_value() || pos != 4) return bad();
+  // The separators: "-", "/" or "." both times, or 年 and 月 (then 日).
+  std::string_view sep;
+  for (std::string_view s : {"-", "/", ".", "年"}) {
+    if (Consume(text, &pos, s)) {
+      sep = s;
+      break;
+    }
+  }
+  if (sep.empty()) return bad();
+  std::optional<int32_t> month = ReadNumber(text, &pos, 2);
+  if (!month.has_value() ||
+      !Consume(text, &pos, sep == "年" ? std::string_view("月") : sep)) {
     return bad();
   }
-  return DaysFromCivil(parts[0], parts[1], parts[2]);
+  std::optional<int32_t> day = ReadNumber(text, &pos, 2);
+  if (!day.has_value()) return bad();
+  if (sep == "年") Consume(text, &pos, "日");
+  if (pos != text.size()) return bad();
+  std::optional<int32_t> days = CheckedDays(*year, *month, *day);
+  if (!days.has_value()) return bad();
+  return *days;
 }
 
 std::string FormatDate(int32_t days) {

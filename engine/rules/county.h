@@ -47,6 +47,10 @@ struct CivilDate {
 CivilDate CivilFromDays(int32_t days);
 // "YYYY-MM-DD" -> day number; InvalidArgument (naming the text) otherwise.
 absl::StatusOr<int32_t> ParseDate(std::string_view text);
+// ParseDate, plus the forms a spreadsheet writes: a one- or two-digit month
+// and day, '/' or '.' between the parts ("2019/9/1", "2019-9-1") or
+// "2019年9月1日". Same calendar checks as ParseDate.
+absl::StatusOr<int32_t> ParseDateLenient(std::string_view text);
 // Day number -> "YYYY-MM-DD".
 std::string FormatDate(int32_t days);
 // The same calendar day `years` later (29 Feb -> 28 Feb in common years).

@@ -516,6 +516,17 @@ absl::Status ListChildren(const storage::EventStore& store,
 
 // ---- bulk import rows -----------------------------------------------------
 
+// What an import row leaves as the stored resource has it: fields that only
+// a committed round writes and the CSV does not carry. A teacher keeps her
+// 走教 service years (itinerant_service) unless the row lists some.
+template <typename R>
+void KeepOnImport(const R& /*existing*/, R& /*row*/) {}
+inline void KeepOnImport(const rota::v1::Teacher& existing,
+                         rota::v1::Teacher& row) {
+  if (row.itinerant_service_size() == 0)
+    *row.mutable_itinerant_service() = existing.itinerant_service();
+}
+
 // Validates one import row against the chunk's state so far and, if valid,
 // records its upsert (filling `resource`'s output-only fields in place: the
 // chunk is the caller's to consume). Violations become row errors.
@@ -549,8 +560,11 @@ absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
   }
   ROTA_ASSIGN_OR_RETURN(std::optional<R> existing,
                         LoadProto<R>(ctx.state(), T::Key(parsed->id)));
+  if (existing.has_value()) KeepOnImport(*existing, resource);
   Upsert(ctx, resource, existing ? &*existing : nullptr);
   response.set_rows_applied(response.rows_applied() + 1);
+  if (!existing.has_value())
+    response.set_rows_created(response.rows_created() + 1);
   return absl::OkStatus();
 }
 

@@ -120,6 +120,10 @@ absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {
     break;
   }
   row_ = row;
+  // Empty cells past the header's width (a spreadsheet's trailing commas)
+  // are dropped.
+  while (width_ > 0 && fields->size() > width_ && fields->back().empty())
+    fields->pop_back();
   if (width_ == 0) {
     width_ = fields->size();
   } else if (fields->size() != width_) {

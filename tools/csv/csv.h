@@ -3,9 +3,11 @@
 // CsvReader walks a whole file held in memory: a UTF-8 byte-order mark at the
 // start is skipped, records end in LF or CRLF (a lone CR inside a quoted field
 // is kept), fields may be quoted with '"' and a doubled '""' is one quote.
-// Every record must have as many fields as the header; a blank line at the
-// very end is ignored. The text must be UTF-8 (a file saved as GBK is
-// refused as a whole, naming its first bad line) and a cell may hold no
+// Every record must have as many fields as the header; empty cells past
+// the header's width are dropped first, so a spreadsheet's trailing commas
+// do not count (a header's blank names are CsvHeader's to ignore); a blank
+// line at the very end is ignored. The text must be UTF-8 (a file saved as GBK
+// is refused as a whole, naming its first bad line) and a cell may hold no
 // control character other than a tab or a line break. Errors name the record
 // number (the header is record 1, so record numbers match spreadsheet rows
 // when no field spans lines) and the 1-based column.

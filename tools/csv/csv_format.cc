@@ -1,13 +1,16 @@
 #include "tools/csv/csv_format.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <span>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "tools/csv/csv_words.h"
 
 namespace rota::tools {
 namespace {
@@ -16,13 +19,7 @@ namespace v1 = ::rota::v1;
 
 // std::string_view helpers: Debian's Abseil has its own string_view type, so
 // Trim and friends do not take std::string_view.
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
+std::string_view Trim(std::string_view s) { return TrimCell(s); }
 
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -52,109 +49,15 @@ std::string Quoted(std::string_view s) {
   return out;
 }
 
-// One spelling table entry: the enum value, its CSV name and its proto name.
-struct EnumName {
-  int value;
-  const char* csv;
-  const char* proto;
-};
-
-constexpr EnumName kStages[] = {
-    {v1::KINDERGARTEN, "kindergarten", "KINDERGARTEN"},
-    {v1::PRIMARY, "primary", "PRIMARY"},
-    {v1::JUNIOR, "junior", "JUNIOR"},
-    {v1::SENIOR, "senior", "SENIOR"},
-    {v1::VOCATIONAL, "vocational", "VOCATIONAL"}};
-constexpr EnumName kLocalities[] = {
-    {v1::URBAN, "urban", "URBAN"},
-    {v1::TOWN, "town", "TOWN"},
-    {v1::RURAL, "rural", "RURAL"},
-    {v1::TEACHING_POINT, "teaching_point", "TEACHING_POINT"}};
-constexpr EnumName kGenders[] = {{v1::FEMALE, "female", "FEMALE"},
-                                 {v1::MALE, "male", "MALE"},
-                                 {v1::FEMALE, "f", "F"},
-                                 {v1::MALE, "m", "M"}};
-constexpr EnumName kTitles[] = {
-    {v1::NO_TITLE, "none", "NO_TITLE"},
-    {v1::JUNIOR_TITLE, "junior", "JUNIOR_TITLE"},
-    {v1::INTERMEDIATE_TITLE, "intermediate", "INTERMEDIATE_TITLE"},
-    {v1::SENIOR_TITLE, "senior", "SENIOR_TITLE"}};
-constexpr EnumName kRoles[] = {
-    {v1::TEACHER, "teacher", "TEACHER"},
-    {v1::PRINCIPAL, "principal", "PRINCIPAL"},
-    {v1::VICE_PRINCIPAL, "vice_principal", "VICE_PRINCIPAL"}};
-constexpr EnumName kBackbones[] = {
-    {v1::NOT_BACKBONE, "none", "NOT_BACKBONE"},
-    {v1::COUNTY_BACKBONE, "county", "COUNTY_BACKBONE"},
-    {v1::CITY_BACKBONE, "city", "CITY_BACKBONE"},
-    {v1::PROVINCE_BACKBONE, "province", "PROVINCE_BACKBONE"}};
-constexpr EnumName kEmployments[] = {
-    {v1::ESTABLISHED, "established", "ESTABLISHED"},
-    {v1::NON_ESTABLISHED, "non_established", "NON_ESTABLISHED"}};
-constexpr EnumName kGrades[] = {
-    {v1::EXCELLENT, "excellent", "EXCELLENT"},
-    {v1::COMPETENT, "competent", "COMPETENT"},
-    {v1::BASIC_COMPETENT, "basic_competent", "BASIC_COMPETENT"},
-    {v1::INCOMPETENT, "incompetent", "INCOMPETENT"}};
-constexpr EnumName kExemptions[] = {
-    {v1::PREGNANCY_OR_NURSING, "pregnancy_or_nursing", "PREGNANCY_OR_NURSING"},
-    {v1::SERIOUS_ILLNESS, "serious_illness", "SERIOUS_ILLNESS"},
-    {v1::NEAR_RETIREMENT, "near_retirement", "NEAR_RETIREMENT"},
-    {v1::COUNTY_DEFINED, "county_defined", "COUNTY_DEFINED"}};
-constexpr EnumName kHardships[] = {
-    {v1::SPOUSE_SEPARATION, "spouse_separation", "SPOUSE_SEPARATION"},
-    {v1::CARING_FOR_PARENTS, "caring_for_parents", "CARING_FOR_PARENTS"},
-    {v1::DISABILITY, "disability", "DISABILITY"},
-    {v1::OTHER_HARDSHIP, "other", "OTHER_HARDSHIP"}};
-constexpr EnumName kObligations[] = {
-    {v1::PUBLIC_FUNDED_GRADUATE, "public_funded_graduate",
-     "PUBLIC_FUNDED_GRADUATE"},
-    {v1::SPECIAL_POST_PLAN, "special_post_plan", "SPECIAL_POST_PLAN"},
-    {v1::BUNDLED_RURAL_TERM, "bundled_rural_term", "BUNDLED_RURAL_TERM"}};
-
-constexpr EnumName kChannels[] = {
-    {v1::CHANNEL_OPEN, "open", "CHANNEL_OPEN"},
-    {v1::CHANNEL_SPECIAL_POST, "special_post", "CHANNEL_SPECIAL_POST"},
-    {v1::CHANNEL_PUBLIC_FUNDED, "public_funded", "CHANNEL_PUBLIC_FUNDED"},
-    {v1::CHANNEL_TALENT, "talent", "CHANNEL_TALENT"}};
-
-// Empty text is 0 (the UNSPECIFIED value); the server decides if it is
-// required.
-absl::StatusOr<int> ParseEnum(std::span<const EnumName> table,
-                              std::string_view text) {
-  text = Trim(text);
-  if (text.empty()) return 0;
-  for (const EnumName& e : table) {
-    if (IEquals(text, e.csv) || IEquals(text, e.proto)) {
-      return e.value;
-    }
-  }
-  std::vector<std::string> names;
-  for (const EnumName& e : table) {
-    if (std::string_view(e.csv).size() > 1) names.push_back(e.csv);
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      Quoted(text), " is not one of ", absl::StrJoin(names, ", ")));
-}
-
-std::string EnumCsvName(std::span<const EnumName> table, int value) {
-  for (const EnumName& e : table) {
-    if (e.value == value) return e.csv;
-  }
-  return value == 0 ? "" : absl::StrCat(value);
-}
-
 absl::StatusOr<bool> ParseBool(std::string_view text) {
-  text = Trim(text);
-  if (text.empty()) return false;
-  for (const char* t : {"true", "1", "yes", "y"}) {
-    if (IEquals(text, t)) return true;
-  }
-  for (const char* f : {"false", "0", "no", "n"}) {
-    if (IEquals(text, f)) return false;
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      Quoted(text), " is not a boolean (true/false, 1/0, yes/no)"));
+  absl::StatusOr<int> v = ParseEnumWord(CsvEnum::kBoolean, text);
+  if (!v.ok()) return v.status();
+  return *v != 0;
+}
+
+// A date cell as YYYY-MM-DD (spreadsheet forms accepted, csv_words.h).
+absl::StatusOr<std::string> ParseDateCell(std::string_view text) {
+  return NormalizeCsvDate(text);
 }
 
 absl::StatusOr<int32_t> ParseInt(std::string_view text) {
@@ -263,12 +166,12 @@ std::string ResourceName(std::string_view county, std::string_view collection,
 absl::Status ParseStages(std::string_view text,
                          google::protobuf::RepeatedField<int>* out) {
   for (const std::string& item : SplitEscaped(text, ';', true)) {
-    if (IEquals(item, "nine_year")) {
+    if (IEquals(item, "nine_year") || item == "九年一贯制") {
       out->Add(v1::PRIMARY);
       out->Add(v1::JUNIOR);
       continue;
     }
-    absl::StatusOr<int> v = ParseEnum(kStages, item);
+    absl::StatusOr<int> v = ParseEnumWord(CsvEnum::kStage, item);
     if (!v.ok()) return v.status();
     out->Add(*v);
   }
@@ -277,23 +180,62 @@ absl::Status ParseStages(std::string_view text,
 
 std::string JoinStages(const google::protobuf::RepeatedField<int>& stages) {
   std::vector<std::string> names;
-  for (int s : stages) names.push_back(EnumCsvName(kStages, s));
+  for (int s : stages) names.push_back(EnumWordOf(CsvEnum::kStage, s));
   return absl::StrJoin(names, ";");
 }
 
 std::string BoolCell(bool b) { return b ? "true" : "false"; }
 
-// Sets *field and returns the status when it is an error.
-absl::Status Fail(std::string* field, std::string path, absl::Status s) {
-  *field = std::move(path);
-  return s;
-}
+// The problems of one record: the first sets *field and is the result;
+// every one is appended to *all when given.
+class RowErrors {
+ public:
+  RowErrors(std::string* field, std::vector<CsvFieldError>* all)
+      : field_(field), all_(all) {}
+  void Add(const std::string& path, const absl::Status& s) {
+    if (first_.ok()) {
+      first_ = s;
+      if (field_ != nullptr) *field_ = path;
+    }
+    if (all_ != nullptr) {
+      all_->push_back({path, ColumnOfField(path), std::string(s.message())});
+    }
+  }
+  absl::Status Result() const { return first_; }
 
-#define ROTA_CSV_ASSIGN(lhs, expr, path)                                   \
-  do {                                                                     \
-    auto rota_csv_v_ = (expr);                                             \
-    if (!rota_csv_v_.ok()) return Fail(field, path, rota_csv_v_.status()); \
-    lhs = *rota_csv_v_;                                                    \
+ private:
+  std::string* field_;
+  std::vector<CsvFieldError>* all_;
+  absl::Status first_;
+};
+
+// lhs = expr, or the error is recorded in `errs` and lhs keeps its value.
+#define ROTA_CSV_ASSIGN(lhs, expr, path)    \
+  do {                                      \
+    auto rota_csv_v_ = (expr);              \
+    if (rota_csv_v_.ok()) {                 \
+      lhs = *rota_csv_v_;                   \
+    } else {                                \
+      errs.Add(path, rota_csv_v_.status()); \
+    }                                       \
+  } while (false)
+
+#define ROTA_CSV_SKIP(path, status) \
+  {                                 \
+    errs.Add(path, status);         \
+    continue;                       \
+  }
+
+// A date cell: set through `setter` as YYYY-MM-DD, or the error recorded.
+#define ROTA_CSV_DATE(setter, text, path)   \
+  do {                                      \
+    auto rota_csv_d_ = ParseDateCell(text); \
+    if (rota_csv_d_.ok()) {                 \
+      setter(*rota_csv_d_);                 \
+    } else {                                \
+      errs.Add(path, rota_csv_d_.status()); \
+      setter(std::string(Trim(text)));      \
+    }                                       \
   } while (false)
 
 }  // namespace
@@ -379,27 +321,32 @@ absl::StatusOr<CsvHeader> CsvHeader::Parse(
   header.index_.assign(cols.size(), -1);
   for (size_t i = 0; i < names.size(); ++i) {
     const std::string name = Lower(Trim(names[i]));
+    if (name.empty()) continue;  // a blank header cell: a column to ignore
     if (name == "etag" || name == "create_time" || name == "update_time")
       continue;
-    bool found = false;
+    if (std::find(ErrorFileColumns().begin(), ErrorFileColumns().end(),
+                  std::string(Trim(names[i]))) != ErrorFileColumns().end())
+      continue;
+    std::optional<std::string> column = CanonicalColumn(table, name);
+    if (!column.has_value()) {
+      header.unknown_.push_back(std::string(Trim(names[i])));
+      continue;
+    }
     for (size_t c = 0; c < cols.size(); ++c) {
-      if (cols[c] != name) continue;
+      if (cols[c] != *column) continue;
       if (header.index_[c] >= 0) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "header, column ", i + 1, ": column \"", name, "\" appears twice"));
+            "header, column ", i + 1, ": column \"", names[i], "\" names ",
+            cols[c], " like column ", header.index_[c] + 1,
+            "; each column may appear once"));
       }
       header.index_[c] = static_cast<int>(i);
-      found = true;
-    }
-    if (!found) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "header, column ", i + 1, ": unknown column \"", names[i],
-          "\"; expected some of ", absl::StrJoin(cols, ", ")));
     }
   }
   if (header.index_[0] < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "header: the required column \"", cols[0], "\" is missing"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("header: the required column \"", cols[0], "\" (",
+                     ColumnChineseName(table, cols[0]), ") is missing"));
   }
   return header;
 }
@@ -416,19 +363,40 @@ std::string_view CsvHeader::Get(const std::vector<std::string>& record,
   return "";
 }
 
+bool CsvHeader::Has(std::string_view column) const {
+  const std::vector<std::string>& cols = CsvColumns(table_);
+  for (size_t c = 0; c < cols.size(); ++c) {
+    if (cols[c] == column) return index_[c] >= 0;
+  }
+  return false;
+}
+
+std::string ColumnOfField(std::string_view field) {
+  const size_t dot = field.find('.');
+  std::string_view rest =
+      dot == std::string_view::npos ? field : field.substr(dot + 1);
+  if (rest.substr(0, 9) == "location.") rest.remove_prefix(9);
+  rest = rest.substr(0, rest.find_first_of(".["));
+  if (rest == "name") return "id";
+  return std::string(rest);
+}
+
 absl::Status SchoolFromCsv(const CsvHeader& h,
                            const std::vector<std::string>& r,
                            std::string_view county, v1::School* out,
-                           std::string* field) {
+                           std::string* field,
+                           std::vector<CsvFieldError>* all) {
+  RowErrors errs(field, all);
   out->Clear();
   out->set_name(ResourceName(county, "schools", h.Get(r, "id")));
   out->set_display_name(std::string(h.Get(r, "display_name")));
   if (absl::Status s = ParseStages(h.Get(r, "stages"), out->mutable_stages());
       !s.ok()) {
-    return Fail(field, "school.stages", s);
+    errs.Add("school.stages", s);
   }
   int locality = 0;
-  ROTA_CSV_ASSIGN(locality, ParseEnum(kLocalities, h.Get(r, "locality")),
+  ROTA_CSV_ASSIGN(locality,
+                  ParseEnumWord(CsvEnum::kLocality, h.Get(r, "locality")),
                   "school.locality");
   out->set_locality(static_cast<v1::Locality>(locality));
   bool weak = false;
@@ -448,47 +416,55 @@ absl::Status SchoolFromCsv(const CsvHeader& h,
   ROTA_CSV_ASSIGN(headcount, ParseInt(h.Get(r, "headcount")),
                   "school.headcount");
   out->set_headcount(headcount);
-  return absl::OkStatus();
+  return errs.Result();
 }
 
 absl::Status PostFromCsv(const CsvHeader& h, const std::vector<std::string>& r,
                          std::string_view county, v1::Post* out,
-                         std::string* field) {
+                         std::string* field, std::vector<CsvFieldError>* all) {
+  RowErrors errs(field, all);
   out->Clear();
   out->set_name(ResourceName(county, "posts", h.Get(r, "id")));
   out->set_school(ResourceName(county, "schools", h.Get(r, "school")));
   out->set_subject(std::string(Trim(h.Get(r, "subject"))));
   int band = 0;
-  ROTA_CSV_ASSIGN(band, ParseEnum(kTitles, h.Get(r, "title_band")),
+  ROTA_CSV_ASSIGN(band, ParseEnumWord(CsvEnum::kTitle, h.Get(r, "title_band")),
                   "post.title_band");
   out->set_title_band(static_cast<v1::Title>(band));
   int32_t count = 0;
   ROTA_CSV_ASSIGN(count, ParseInt(h.Get(r, "count")), "post.count");
   out->set_count(count);
   int stage = 0;
-  ROTA_CSV_ASSIGN(stage, ParseEnum(kStages, h.Get(r, "stage")), "post.stage");
+  ROTA_CSV_ASSIGN(stage, ParseEnumWord(CsvEnum::kStage, h.Get(r, "stage")),
+                  "post.stage");
   out->set_stage(static_cast<v1::Stage>(stage));
   bool non_established = false;
   ROTA_CSV_ASSIGN(non_established, ParseBool(h.Get(r, "non_established")),
                   "post.non_established");
   out->set_non_established(non_established);
-  return absl::OkStatus();
+  return errs.Result();
 }
 
 absl::Status TeacherFromCsv(const CsvHeader& h,
                             const std::vector<std::string>& r,
                             std::string_view county, v1::Teacher* out,
-                            std::string* field) {
+                            std::string* field,
+                            std::vector<CsvFieldError>* all) {
+  RowErrors errs(field, all);
   out->Clear();
   out->set_name(ResourceName(county, "teachers", h.Get(r, "id")));
   out->set_display_name(std::string(h.Get(r, "display_name")));
   int e = 0;
-  ROTA_CSV_ASSIGN(e, ParseEnum(kGenders, h.Get(r, "gender")), "teacher.gender");
+  ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kGender, h.Get(r, "gender")),
+                  "teacher.gender");
   out->set_gender(static_cast<v1::Gender>(e));
-  out->set_birth_date(std::string(Trim(h.Get(r, "birth_date"))));
-  out->set_career_start_date(std::string(Trim(h.Get(r, "career_start_date"))));
+  ROTA_CSV_DATE(out->set_birth_date, h.Get(r, "birth_date"),
+                "teacher.birth_date");
+  ROTA_CSV_DATE(out->set_career_start_date, h.Get(r, "career_start_date"),
+                "teacher.career_start_date");
   out->set_school(ResourceName(county, "schools", h.Get(r, "school")));
-  out->set_school_join_date(std::string(Trim(h.Get(r, "school_join_date"))));
+  ROTA_CSV_DATE(out->set_school_join_date, h.Get(r, "school_join_date"),
+                "teacher.school_join_date");
   out->set_post(ResourceName(county, "posts", h.Get(r, "post")));
   for (const std::string& s : SplitEscaped(h.Get(r, "subjects"), ';', true)) {
     out->add_subjects(Unescape(s));
@@ -496,17 +472,22 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
   if (absl::Status s = ParseStages(h.Get(r, "certificate_stages"),
                                    out->mutable_certificate_stages());
       !s.ok()) {
-    return Fail(field, "teacher.certificate_stages", s);
+    errs.Add("teacher.certificate_stages", s);
   }
-  ROTA_CSV_ASSIGN(e, ParseEnum(kTitles, h.Get(r, "title")), "teacher.title");
+  ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kTitle, h.Get(r, "title")),
+                  "teacher.title");
   out->set_title(static_cast<v1::Title>(e));
-  ROTA_CSV_ASSIGN(e, ParseEnum(kRoles, h.Get(r, "role")), "teacher.role");
+  ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kRole, h.Get(r, "role")),
+                  "teacher.role");
   out->set_role(static_cast<v1::Role>(e));
-  out->set_role_start_date(std::string(Trim(h.Get(r, "role_start_date"))));
-  ROTA_CSV_ASSIGN(e, ParseEnum(kBackbones, h.Get(r, "backbone_level")),
+  ROTA_CSV_DATE(out->set_role_start_date, h.Get(r, "role_start_date"),
+                "teacher.role_start_date");
+  ROTA_CSV_ASSIGN(e,
+                  ParseEnumWord(CsvEnum::kBackbone, h.Get(r, "backbone_level")),
                   "teacher.backbone_level");
   out->set_backbone_level(static_cast<v1::BackboneLevel>(e));
-  ROTA_CSV_ASSIGN(e, ParseEnum(kEmployments, h.Get(r, "employment")),
+  ROTA_CSV_ASSIGN(e,
+                  ParseEnumWord(CsvEnum::kEmployment, h.Get(r, "employment")),
                   "teacher.employment");
   out->set_employment(static_cast<v1::Employment>(e));
 
@@ -516,16 +497,16 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     const std::string path = absl::StrCat("teacher.evaluations[", i++, "]");
     std::vector<std::string> parts = SplitEscaped(item, ':', false);
     if (parts.size() != 2) {
-      return Fail(
-          field, path,
-          absl::InvalidArgumentError(absl::StrCat(
-              "\"", item, "\" is not YEAR:grade (e.g. 2024:excellent)")));
+      ROTA_CSV_SKIP(
+          path, absl::InvalidArgumentError(absl::StrCat(
+                    "\"", item, "\" is not YEAR:grade (e.g. 2024:excellent)")));
     }
     v1::Evaluation* ev = out->add_evaluations();
     int32_t year = 0;
     ROTA_CSV_ASSIGN(year, ParseInt(parts[0]), path + ".year");
     ev->set_year(year);
-    ROTA_CSV_ASSIGN(e, ParseEnum(kGrades, parts[1]), path + ".grade");
+    ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kGrade, parts[1]),
+                    path + ".grade");
     ev->set_grade(static_cast<v1::EvaluationGrade>(e));
   }
 
@@ -535,17 +516,18 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     const std::string path = absl::StrCat("teacher.service_history[", i++, "]");
     std::vector<std::string> p = SplitEscaped(item, '|', false);
     if (p.size() < 2 || p.size() > 6) {
-      return Fail(
-          field, path,
+      ROTA_CSV_SKIP(
+          path,
           absl::InvalidArgumentError(absl::StrCat(
               "\"", item, "\" is not school|start|end|locality|weak|term")));
     }
     p.resize(6);
     v1::ServiceSpell* spell = out->add_service_history();
     spell->set_school(ResourceName(county, "schools", Unescape(p[0])));
-    spell->set_start_date(p[1]);
-    spell->set_end_date(p[2]);
-    ROTA_CSV_ASSIGN(e, ParseEnum(kLocalities, p[3]), path + ".locality");
+    ROTA_CSV_DATE(spell->set_start_date, p[1], path + ".start_date");
+    ROTA_CSV_DATE(spell->set_end_date, p[2], path + ".end_date");
+    ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kLocality, p[3]),
+                    path + ".locality");
     spell->set_locality(static_cast<v1::Locality>(e));
     bool b = false;
     ROTA_CSV_ASSIGN(b, ParseBool(IEquals(p[4], "weak") ? "1" : p[4]),
@@ -562,16 +544,16 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     const std::string path = absl::StrCat("teacher.exemptions[", i++, "]");
     std::vector<std::string> p = SplitEscaped(item, '|', false);
     if (p.size() > 4) {
-      return Fail(field, path,
-                  absl::InvalidArgumentError(absl::StrCat(
-                      "\"", item, "\" is not kind|start|end|note")));
+      ROTA_CSV_SKIP(path, absl::InvalidArgumentError(absl::StrCat(
+                              "\"", item, "\" is not kind|start|end|note")));
     }
     p.resize(4);
     v1::Exemption* ex = out->add_exemptions();
-    ROTA_CSV_ASSIGN(e, ParseEnum(kExemptions, p[0]), path + ".kind");
+    ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kExemption, p[0]),
+                    path + ".kind");
     ex->set_kind(static_cast<v1::ExemptionKind>(e));
-    ex->set_start_date(p[1]);
-    ex->set_end_date(p[2]);
+    ROTA_CSV_DATE(ex->set_start_date, p[1], path + ".start_date");
+    ROTA_CSV_DATE(ex->set_end_date, p[2], path + ".end_date");
     ex->set_note(Unescape(p[3]));
   }
 
@@ -581,13 +563,12 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     const std::string path = absl::StrCat("teacher.hardships[", i++, "]");
     std::vector<std::string> p = SplitEscaped(item, '|', false);
     if (p.size() > 2) {
-      return Fail(field, path,
-                  absl::InvalidArgumentError(
-                      absl::StrCat("\"", item, "\" is not kind|note")));
+      ROTA_CSV_SKIP(path, absl::InvalidArgumentError(
+                              absl::StrCat("\"", item, "\" is not kind|note")));
     }
     p.resize(2);
     v1::Hardship* hs = out->add_hardships();
-    ROTA_CSV_ASSIGN(e, ParseEnum(kHardships, p[0]), path + ".kind");
+    ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kHardship, p[0]), path + ".kind");
     hs->set_kind(static_cast<v1::HardshipKind>(e));
     hs->set_note(Unescape(p[1]));
   }
@@ -598,23 +579,24 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     const std::string path = absl::StrCat("teacher.obligations[", i++, "]");
     std::vector<std::string> p = SplitEscaped(item, '|', false);
     if (p.size() > 3) {
-      return Fail(
-          field, path,
-          absl::InvalidArgumentError(absl::StrCat(
-              "\"", item, "\" is not kind|required_rural_years|start")));
+      ROTA_CSV_SKIP(
+          path, absl::InvalidArgumentError(absl::StrCat(
+                    "\"", item, "\" is not kind|required_rural_years|start")));
     }
     p.resize(3);
     v1::ServiceObligation* ob = out->add_obligations();
-    ROTA_CSV_ASSIGN(e, ParseEnum(kObligations, p[0]), path + ".kind");
+    ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kObligation, p[0]),
+                    path + ".kind");
     ob->set_kind(static_cast<v1::ObligationKind>(e));
     int32_t years = 0;
     ROTA_CSV_ASSIGN(years, ParseInt(p[1]), path + ".required_rural_years");
     ob->set_required_rural_years(years);
-    ob->set_start_date(p[2]);
+    ROTA_CSV_DATE(ob->set_start_date, p[2], path + ".start_date");
   }
   out->set_home_school(
       ResourceName(county, "schools", h.Get(r, "home_school")));
-  out->set_term_end_date(std::string(Trim(h.Get(r, "term_end_date"))));
+  ROTA_CSV_DATE(out->set_term_end_date, h.Get(r, "term_end_date"),
+                "teacher.term_end_date");
   int32_t load = 0;
   ROTA_CSV_ASSIGN(load, ParseInt(h.Get(r, "weekly_load")),
                   "teacher.weekly_load");
@@ -633,20 +615,22 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
   ROTA_CSV_ASSIGN(volunteer, ParseBool(h.Get(r, "itinerant_volunteer")),
                   "teacher.itinerant_volunteer");
   out->set_itinerant_volunteer(volunteer);
-  return absl::OkStatus();
+  return errs.Result();
 }
 
 absl::Status PeriodRequirementFromCsv(const CsvHeader& h,
                                       const std::vector<std::string>& r,
                                       std::string_view county,
                                       v1::PeriodRequirement* out,
-                                      std::string* field) {
+                                      std::string* field,
+                                      std::vector<CsvFieldError>* all) {
+  RowErrors errs(field, all);
   out->Clear();
   const std::string school(IdOf(Trim(h.Get(r, "school"))));
   out->set_school(ResourceName(county, "schools", school));
   out->set_subject(std::string(Trim(h.Get(r, "subject"))));
   int stage = 0;
-  ROTA_CSV_ASSIGN(stage, ParseEnum(kStages, h.Get(r, "stage")),
+  ROTA_CSV_ASSIGN(stage, ParseEnumWord(CsvEnum::kStage, h.Get(r, "stage")),
                   "period_requirement.stage");
   out->set_stage(static_cast<v1::Stage>(stage));
   int32_t periods = 0;
@@ -656,16 +640,18 @@ absl::Status PeriodRequirementFromCsv(const CsvHeader& h,
   std::string id(Trim(h.Get(r, "id")));
   if (id.empty()) {
     id = absl::StrCat(school, "-", out->subject(), "-",
-                      EnumCsvName(kStages, stage));
+                      EnumWordOf(CsvEnum::kStage, stage));
   }
   out->set_name(ResourceName(county, "periodRequirements", id));
-  return absl::OkStatus();
+  return errs.Result();
 }
 
 absl::Status RoadDistanceFromCsv(const CsvHeader& h,
                                  const std::vector<std::string>& r,
                                  std::string_view county, v1::RoadDistance* out,
-                                 std::string* field) {
+                                 std::string* field,
+                                 std::vector<CsvFieldError>* all) {
+  RowErrors errs(field, all);
   out->Clear();
   std::string a(IdOf(Trim(h.Get(r, "school_a"))));
   std::string b(IdOf(Trim(h.Get(r, "school_b"))));
@@ -682,30 +668,33 @@ absl::Status RoadDistanceFromCsv(const CsvHeader& h,
   if (id.empty())
     id = a < b ? absl::StrCat(a, "-", b) : absl::StrCat(b, "-", a);
   out->set_name(ResourceName(county, "roadDistances", id));
-  return absl::OkStatus();
+  return errs.Result();
 }
 
 absl::Status ApplicantFromCsv(const CsvHeader& h,
                               const std::vector<std::string>& r,
                               std::string_view county, v1::Applicant* out,
-                              std::string* field) {
+                              std::string* field,
+                              std::vector<CsvFieldError>* all) {
+  RowErrors errs(field, all);
   out->Clear();
   out->set_name(ResourceName(county, "applicants", h.Get(r, "id")));
   out->set_display_name(std::string(h.Get(r, "display_name")));
   int e = 0;
-  ROTA_CSV_ASSIGN(e, ParseEnum(kGenders, h.Get(r, "gender")),
+  ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kGender, h.Get(r, "gender")),
                   "applicant.gender");
   out->set_gender(static_cast<v1::Gender>(e));
-  out->set_birth_date(std::string(Trim(h.Get(r, "birth_date"))));
+  ROTA_CSV_DATE(out->set_birth_date, h.Get(r, "birth_date"),
+                "applicant.birth_date");
   for (const std::string& s : SplitEscaped(h.Get(r, "subjects"), ';', true)) {
     out->add_subjects(Unescape(s));
   }
   if (absl::Status s = ParseStages(h.Get(r, "certificate_stages"),
                                    out->mutable_certificate_stages());
       !s.ok()) {
-    return Fail(field, "applicant.certificate_stages", s);
+    errs.Add("applicant.certificate_stages", s);
   }
-  ROTA_CSV_ASSIGN(e, ParseEnum(kChannels, h.Get(r, "channel")),
+  ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kChannel, h.Get(r, "channel")),
                   "applicant.channel");
   out->set_channel(static_cast<v1::RecruitmentChannel>(e));
   bool passed = false;
@@ -721,20 +710,22 @@ absl::Status ApplicantFromCsv(const CsvHeader& h,
     out->add_preferences(
         ResourceName(county, "recruitment-posts", Unescape(s)));
   }
-  return absl::OkStatus();
+  return errs.Result();
 }
 
 absl::Status RecruitmentPostFromCsv(const CsvHeader& h,
                                     const std::vector<std::string>& r,
                                     std::string_view county,
                                     v1::RecruitmentPost* out,
-                                    std::string* field) {
+                                    std::string* field,
+                                    std::vector<CsvFieldError>* all) {
+  RowErrors errs(field, all);
   out->Clear();
   out->set_name(ResourceName(county, "recruitment-posts", h.Get(r, "id")));
   out->set_school(ResourceName(county, "schools", h.Get(r, "school")));
   out->set_subject(std::string(Trim(h.Get(r, "subject"))));
   int stage = 0;
-  ROTA_CSV_ASSIGN(stage, ParseEnum(kStages, h.Get(r, "stage")),
+  ROTA_CSV_ASSIGN(stage, ParseEnumWord(CsvEnum::kStage, h.Get(r, "stage")),
                   "recruitment_post.stage");
   out->set_stage(static_cast<v1::Stage>(stage));
   int32_t n = 0;
@@ -745,12 +736,14 @@ absl::Status RecruitmentPostFromCsv(const CsvHeader& h,
   ROTA_CSV_ASSIGN(n, ParseInt(h.Get(r, "bundled_term_years")),
                   "recruitment_post.bundled_term_years");
   out->set_bundled_term_years(n);
-  return absl::OkStatus();
+  return errs.Result();
 }
 
 absl::Status ApplicationFromCsv(const CsvHeader& h,
                                 const std::vector<std::string>& r,
-                                Application* out, std::string* field) {
+                                Application* out, std::string* field,
+                                std::vector<CsvFieldError>* all) {
+  RowErrors errs(field, all);
   *out = Application();
   out->teacher_id = std::string(IdOf(Trim(h.Get(r, "teacher"))));
   for (const std::string& s :
@@ -759,7 +752,7 @@ absl::Status ApplicationFromCsv(const CsvHeader& h,
   }
   ROTA_CSV_ASSIGN(out->voluntary, ParseBool(h.Get(r, "voluntary")),
                   "voluntary");
-  return absl::OkStatus();
+  return errs.Result();
 }
 
 std::string_view IdOf(std::string_view name) {
@@ -802,7 +795,7 @@ std::vector<std::string> SchoolToCsv(const v1::School& s) {
   return {std::string(IdOf(s.name())),
           s.display_name(),
           JoinStages(s.stages()),
-          EnumCsvName(kLocalities, s.locality()),
+          EnumWordOf(CsvEnum::kLocality, s.locality()),
           BoolCell(s.weak()),
           s.zone(),
           lat,
@@ -814,9 +807,9 @@ std::vector<std::string> PostToCsv(const v1::Post& p) {
   return {std::string(IdOf(p.name())),
           std::string(IdOf(p.school())),
           p.subject(),
-          EnumCsvName(kTitles, p.title_band()),
+          EnumWordOf(CsvEnum::kTitle, p.title_band()),
           absl::StrCat(p.count()),
-          EnumCsvName(kStages, p.stage()),
+          EnumWordOf(CsvEnum::kStage, p.stage()),
           p.non_established() ? "true" : "false"};
 }
 
@@ -827,35 +820,35 @@ std::vector<std::string> TeacherToCsv(const v1::Teacher& t) {
   std::vector<std::string> evals;
   for (const v1::Evaluation& e : t.evaluations()) {
     evals.push_back(
-        absl::StrCat(e.year(), ":", EnumCsvName(kGrades, e.grade())));
+        absl::StrCat(e.year(), ":", EnumWordOf(CsvEnum::kGrade, e.grade())));
   }
   std::vector<std::string> history;
   for (const v1::ServiceSpell& s : t.service_history()) {
     history.push_back(absl::StrCat(
         EscapeListText(IdOf(s.school())), "|", s.start_date(), "|",
-        s.end_date(), "|", EnumCsvName(kLocalities, s.locality()), "|",
+        s.end_date(), "|", EnumWordOf(CsvEnum::kLocality, s.locality()), "|",
         s.weak() ? "1" : "0", "|", s.term_exchange() ? "1" : "0"));
   }
   std::vector<std::string> exemptions;
   for (const v1::Exemption& x : t.exemptions()) {
-    exemptions.push_back(absl::StrCat(EnumCsvName(kExemptions, x.kind()), "|",
-                                      x.start_date(), "|", x.end_date(), "|",
-                                      EscapeListText(x.note())));
+    exemptions.push_back(absl::StrCat(EnumWordOf(CsvEnum::kExemption, x.kind()),
+                                      "|", x.start_date(), "|", x.end_date(),
+                                      "|", EscapeListText(x.note())));
   }
   std::vector<std::string> hardships;
   for (const v1::Hardship& x : t.hardships()) {
-    hardships.push_back(absl::StrCat(EnumCsvName(kHardships, x.kind()), "|",
-                                     EscapeListText(x.note())));
+    hardships.push_back(absl::StrCat(EnumWordOf(CsvEnum::kHardship, x.kind()),
+                                     "|", EscapeListText(x.note())));
   }
   std::vector<std::string> obligations;
   for (const v1::ServiceObligation& x : t.obligations()) {
-    obligations.push_back(absl::StrCat(EnumCsvName(kObligations, x.kind()), "|",
-                                       x.required_rural_years(), "|",
-                                       x.start_date()));
+    obligations.push_back(
+        absl::StrCat(EnumWordOf(CsvEnum::kObligation, x.kind()), "|",
+                     x.required_rural_years(), "|", x.start_date()));
   }
   return {std::string(IdOf(t.name())),
           t.display_name(),
-          EnumCsvName(kGenders, t.gender()),
+          EnumWordOf(CsvEnum::kGender, t.gender()),
           t.birth_date(),
           t.career_start_date(),
           std::string(IdOf(t.school())),
@@ -863,11 +856,11 @@ std::vector<std::string> TeacherToCsv(const v1::Teacher& t) {
           std::string(IdOf(t.post())),
           absl::StrJoin(subjects, ";"),
           JoinStages(t.certificate_stages()),
-          EnumCsvName(kTitles, t.title()),
-          EnumCsvName(kRoles, t.role()),
+          EnumWordOf(CsvEnum::kTitle, t.title()),
+          EnumWordOf(CsvEnum::kRole, t.role()),
           t.role_start_date(),
-          EnumCsvName(kBackbones, t.backbone_level()),
-          EnumCsvName(kEmployments, t.employment()),
+          EnumWordOf(CsvEnum::kBackbone, t.backbone_level()),
+          EnumWordOf(CsvEnum::kEmployment, t.employment()),
           absl::StrJoin(evals, ";"),
           absl::StrJoin(history, ";"),
           absl::StrJoin(exemptions, ";"),
@@ -883,7 +876,7 @@ std::vector<std::string> TeacherToCsv(const v1::Teacher& t) {
 std::vector<std::string> PeriodRequirementToCsv(
     const v1::PeriodRequirement& r) {
   return {std::string(IdOf(r.school())), r.subject(),
-          EnumCsvName(kStages, r.stage()), absl::StrCat(r.periods()),
+          EnumWordOf(CsvEnum::kStage, r.stage()), absl::StrCat(r.periods()),
           std::string(IdOf(r.name()))};
 }
 
@@ -899,12 +892,16 @@ std::vector<std::string> ApplicantToCsv(const v1::Applicant& a) {
     subjects.push_back(EscapeListText(s));
   for (const std::string& p : a.preferences())
     preferences.push_back(EscapeListText(IdOf(p)));
-  return {
-      std::string(IdOf(a.name())),         a.display_name(),
-      EnumCsvName(kGenders, a.gender()),   a.birth_date(),
-      absl::StrJoin(subjects, ";"),        JoinStages(a.certificate_stages()),
-      EnumCsvName(kChannels, a.channel()), BoolCell(a.interview_passed()),
-      ScoreText(a.written_score()),        absl::StrJoin(preferences, ";")};
+  return {std::string(IdOf(a.name())),
+          a.display_name(),
+          EnumWordOf(CsvEnum::kGender, a.gender()),
+          a.birth_date(),
+          absl::StrJoin(subjects, ";"),
+          JoinStages(a.certificate_stages()),
+          EnumWordOf(CsvEnum::kChannel, a.channel()),
+          BoolCell(a.interview_passed()),
+          ScoreText(a.written_score()),
+          absl::StrJoin(preferences, ";")};
 }
 
 std::vector<std::string> RecruitmentPostToCsv(const v1::RecruitmentPost& p) {
@@ -912,7 +909,7 @@ std::vector<std::string> RecruitmentPostToCsv(const v1::RecruitmentPost& p) {
       std::string(IdOf(p.name())),
       std::string(IdOf(p.school())),
       p.subject(),
-      EnumCsvName(kStages, p.stage()),
+      EnumWordOf(CsvEnum::kStage, p.stage()),
       absl::StrCat(p.seats()),
       std::string(IdOf(p.bundled_rural_school())),
       p.bundled_term_years() == 0 ? "" : absl::StrCat(p.bundled_term_years())};
@@ -925,18 +922,20 @@ std::string ScoreText(int64_t centipoints) {
 }
 
 std::string ChannelName(v1::RecruitmentChannel v) {
-  return EnumCsvName(kChannels, v);
+  return EnumWordOf(CsvEnum::kChannel, v);
 }
-std::string StageName(v1::Stage v) { return EnumCsvName(kStages, v); }
-std::string LocalityName(v1::Locality v) { return EnumCsvName(kLocalities, v); }
-std::string GenderName(v1::Gender v) { return EnumCsvName(kGenders, v); }
-std::string TitleName(v1::Title v) { return EnumCsvName(kTitles, v); }
-std::string RoleName(v1::Role v) { return EnumCsvName(kRoles, v); }
+std::string StageName(v1::Stage v) { return EnumWordOf(CsvEnum::kStage, v); }
+std::string LocalityName(v1::Locality v) {
+  return EnumWordOf(CsvEnum::kLocality, v);
+}
+std::string GenderName(v1::Gender v) { return EnumWordOf(CsvEnum::kGender, v); }
+std::string TitleName(v1::Title v) { return EnumWordOf(CsvEnum::kTitle, v); }
+std::string RoleName(v1::Role v) { return EnumWordOf(CsvEnum::kRole, v); }
 std::string BackboneName(v1::BackboneLevel v) {
-  return EnumCsvName(kBackbones, v);
+  return EnumWordOf(CsvEnum::kBackbone, v);
 }
 std::string EmploymentName(v1::Employment v) {
-  return EnumCsvName(kEmployments, v);
+  return EnumWordOf(CsvEnum::kEmployment, v);
 }
 
 }  // namespace rota::tools

@@ -124,8 +124,14 @@ TEST(CsvReaderTest, LeadingByteOrderMarkInAFieldSurvives) {
   EXPECT_EQ(rows[0], fields);
 }
 
-TEST(CsvFormatTest, HeaderRejectsUnknownAndDuplicateColumns) {
-  EXPECT_FALSE(CsvHeader::Parse(CsvTable::kSchools, {"id", "localty"}).ok());
+TEST(CsvFormatTest, HeaderListsUnknownAndRejectsDuplicateColumns) {
+  absl::StatusOr<CsvHeader> unknown =
+      CsvHeader::Parse(CsvTable::kSchools, {"id", "localty", "", "note"});
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->unknown_columns(),
+            (std::vector<std::string>{"localty", "note"}));
+  EXPECT_FALSE(
+      CsvHeader::Parse(CsvTable::kSchools, {"id", "学区", "zone"}).ok());
   EXPECT_FALSE(
       CsvHeader::Parse(CsvTable::kSchools, {"id", "zone", "zone"}).ok());
   EXPECT_FALSE(CsvHeader::Parse(CsvTable::kSchools, {"zone"}).ok());

@@ -9,7 +9,9 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_join.h"
 #include "tools/csv/csv.h"
+#include "tools/csv/csv_encoding.h"
 #include "tools/rotactl/context.h"
 
 namespace rota::rotactl {
@@ -29,9 +31,24 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  out->text = buffer.str();
   out->header.reset();
   out->records = 0;
+  absl::StatusOr<rota::tools::DecodedCsv> decoded =
+      rota::tools::DecodeCsvText(buffer.str());
+  if (!decoded.ok()) {
+    std::fprintf(stderr, "rotactl: %s: %s (%s)\n", path.c_str(),
+                 std::string(decoded.status().message()).c_str(),
+                 std::string(nothing_done).c_str());
+    return kExitFailed;
+  }
+  out->text = std::move(decoded->text);
+  if (decoded->converted_from != nullptr) {
+    std::fprintf(stderr,
+                 "rotactl: %s: read as Chinese GBK/%s text (what Excel on a "
+                 "Chinese Windows saves as CSV) and converted to UTF-8 "
+                 "(已按 GBK 编码读取并转换为 UTF-8)\n",
+                 path.c_str(), decoded->converted_from);
+  }
 
   // Only counts records, so memory stays at the file's size.
   std::vector<std::string> fields;
@@ -45,6 +62,17 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
     std::fprintf(stderr, "rotactl: %s: %s\n", path.c_str(),
                  std::string(header.status().message()).c_str());
     return kExitFailed;
+  }
+  if (!header->unknown_columns().empty()) {
+    std::vector<std::string> quoted;
+    for (const std::string& name : header->unknown_columns())
+      quoted.push_back("\"" + name + "\"");
+    std::fprintf(stderr,
+                 "rotactl: %s: warning: ignoring %zu unknown column%s %s: "
+                 "their cells are not imported (未识别的列已忽略; "
+                 "docs/csv-format.md lists the column names)\n",
+                 path.c_str(), quoted.size(), quoted.size() == 1 ? "" : "s",
+                 absl::StrJoin(quoted, ", ").c_str());
   }
   // Each record's key -> the row and line it was first seen on: a second
   // row with the same id would silently overwrite the first.

@@ -22,12 +22,15 @@ struct CheckedCsvFile {
 // True if every cell of the record is empty.
 bool BlankRecord(const std::vector<std::string>& fields);
 
-// Reads `path` into `out` and checks it as a CSV of `table`; counts the data
+// Reads `path` into `out` (a GBK/GB18030 file is converted to UTF-8, saying
+// so on stderr) and checks it as a CSV of `table`; warns once on stderr
+// about header names that name no column; counts the data
 // records (blank ones only when `count_blank_records`). Two records with the
 // same id ("teacher" for applications) are an error naming both rows and
 // lines. On a problem prints `rotactl: FILE: reason` (a syntax error or
 // duplicates end with `(nothing_done)`) and returns the exit code
-// (kExitUsage: unreadable; kExitFailed: bad CSV, not UTF-8, duplicates);
+// (kExitUsage: unreadable; kExitFailed: bad CSV, neither UTF-8 nor GBK,
+// duplicates);
 // returns kExitOk otherwise.
 int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
                    bool count_blank_records, std::string_view nothing_done,

@@ -15,8 +15,15 @@
 // interrupted attempt (same file, same import id) applies no chunk twice,
 // while a deliberate re-run after fixing what the server rejected (a new
 // import id) is applied, not answered with the old rejection. Every rejected
-// row is printed with its row number, field and reason, and the exit code is
-// 1 if any row was rejected.
+// row is printed with its row number, field and reason (every problem of
+// every row, found in one pass), and the exit code is 1 if any row was
+// rejected; `--errors FILE` also writes them as a CSV to fix in Excel and
+// import again (import_errors.h).
+//
+// `--dry-run` converts and sends every row the same way with
+// BulkImportRequest.dry_run set and no request id: the server validates
+// each row as an import would and writes nothing; rotactl prints what would
+// be created, updated and rejected.
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,6 +37,7 @@
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/csv_file.h"
+#include "tools/rotactl/import_errors.h"
 #include "tools/rotactl/output.h"
 
 namespace rota::rotactl {
@@ -76,6 +84,8 @@ struct ImportOpts {
   int chunk_size = 500;
   bool no_progress = false;
   std::string import_id;  // --request-id; empty: draw a new one
+  bool dry_run = false;
+  std::string errors_file;  // --errors; empty: none
 };
 
 // A chunk is sent early once it passes this size, well below rotad's receive
@@ -108,14 +118,15 @@ bool IsValidImportId(const std::string& id) {
 absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
                     const std::vector<std::string>& fields,
                     const std::string& county_id, int64_t row,
-                    v1::BulkImportRequest* chunk, std::string* field) {
+                    v1::BulkImportRequest* chunk, std::string* field,
+                    std::vector<rota::tools::CsvFieldError>* all) {
   absl::Status s;
   switch (table) {
     case CsvTable::kSchools: {
       auto* r = chunk->add_schools();
       r->set_row(row);
       s = rota::tools::SchoolFromCsv(header, fields, county_id,
-                                     r->mutable_school(), field);
+                                     r->mutable_school(), field, all);
       if (!s.ok()) chunk->mutable_schools()->RemoveLast();
       break;
     }
@@ -123,23 +134,24 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
       auto* r = chunk->add_posts();
       r->set_row(row);
       s = rota::tools::PostFromCsv(header, fields, county_id, r->mutable_post(),
-                                   field);
+                                   field, all);
       if (!s.ok()) chunk->mutable_posts()->RemoveLast();
       break;
     }
     case CsvTable::kPeriodRequirements: {
       auto* r = chunk->add_period_requirements();
       r->set_row(row);
-      s = rota::tools::PeriodRequirementFromCsv(
-          header, fields, county_id, r->mutable_period_requirement(), field);
+      s = rota::tools::PeriodRequirementFromCsv(header, fields, county_id,
+                                                r->mutable_period_requirement(),
+                                                field, all);
       if (!s.ok()) chunk->mutable_period_requirements()->RemoveLast();
       break;
     }
     case CsvTable::kRoadDistances: {
       auto* r = chunk->add_road_distances();
       r->set_row(row);
-      s = rota::tools::RoadDistanceFromCsv(header, fields, county_id,
-                                           r->mutable_road_distance(), field);
+      s = rota::tools::RoadDistanceFromCsv(
+          header, fields, county_id, r->mutable_road_distance(), field, all);
       if (!s.ok()) chunk->mutable_road_distances()->RemoveLast();
       break;
     }
@@ -147,7 +159,7 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
       auto* r = chunk->add_applicants();
       r->set_row(row);
       s = rota::tools::ApplicantFromCsv(header, fields, county_id,
-                                        r->mutable_applicant(), field);
+                                        r->mutable_applicant(), field, all);
       if (!s.ok()) chunk->mutable_applicants()->RemoveLast();
       break;
     }
@@ -155,7 +167,7 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
       auto* r = chunk->add_recruitment_posts();
       r->set_row(row);
       s = rota::tools::RecruitmentPostFromCsv(
-          header, fields, county_id, r->mutable_recruitment_post(), field);
+          header, fields, county_id, r->mutable_recruitment_post(), field, all);
       if (!s.ok()) chunk->mutable_recruitment_posts()->RemoveLast();
       break;
     }
@@ -163,7 +175,7 @@ absl::Status AddRow(const rota::tools::CsvHeader& header, CsvTable table,
       auto* r = chunk->add_teachers();
       r->set_row(row);
       s = rota::tools::TeacherFromCsv(header, fields, county_id,
-                                      r->mutable_teacher(), field);
+                                      r->mutable_teacher(), field, all);
       if (!s.ok()) chunk->mutable_teachers()->RemoveLast();
       break;
     }
@@ -247,6 +259,7 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
   const int64_t max_chunks = (rows + chunk_size - 1) / chunk_size;
   const bool progress = !o.no_progress && isatty(STDERR_FILENO) && rows > 0;
   std::vector<v1::RowError> errors;
+  int64_t local_rejected = 0;  // rows rejected before sending
   v1::BulkImportResponse response;
   std::unique_ptr<grpc::ClientContext> call;
   std::unique_ptr<grpc::ClientWriter<v1::BulkImportRequest>> writer;
@@ -261,15 +274,18 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
       writer = ctx->Registry().BulkImport(call.get(), &response);
     }
     chunk.set_parent(parent);
-    chunk.set_request_id(id_prefix + std::to_string(chunks_sent));
+    if (o.dry_run) {
+      chunk.set_dry_run(true);
+    } else {
+      chunk.set_request_id(id_prefix + std::to_string(chunks_sent));
+    }
     if (!writer->Write(chunk)) {  // the server ended the stream early
       stream_broken = true;
       return;
     }
     ++chunks_sent;
     rows_sent += ChunkRows(chunk);
-    if (progress)
-      Progress(rows_sent + static_cast<int64_t>(errors.size()), rows);
+    if (progress) Progress(rows_sent + local_rejected, rows);
     chunk.Clear();
     chunk_bytes = 0;
   };
@@ -280,14 +296,18 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
     if (!more.ok() || !*more) break;
     if (BlankRecord(fields)) continue;
     std::string field;
-    const absl::Status s =
-        AddRow(*header, table, fields, county_id, reader.row(), &chunk, &field);
+    std::vector<rota::tools::CsvFieldError> problems;
+    const absl::Status s = AddRow(*header, table, fields, county_id,
+                                  reader.row(), &chunk, &field, &problems);
     if (!s.ok()) {
-      v1::RowError e;
-      e.set_row(reader.row());
-      e.set_field(field);
-      e.set_reason(std::string(s.message()));
-      errors.push_back(std::move(e));
+      for (const rota::tools::CsvFieldError& p : problems) {
+        v1::RowError e;
+        e.set_row(reader.row());
+        e.set_field(p.field);
+        e.set_reason(p.reason);
+        errors.push_back(std::move(e));
+      }
+      ++local_rejected;
       continue;
     }
     chunk_bytes += LastRowBytes(chunk, table);
@@ -326,6 +346,10 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
     if (i == 0 || errors[i].row() != errors[i - 1].row()) ++rejected;
   }
 
+  if (!o.errors_file.empty()) {
+    if (!WriteErrorFile(o.errors_file, text, table, errors)) return kExitUsage;
+  }
+  const int64_t updated = response.rows_applied() - response.rows_created();
   if (ctx->format() == OutputFormat::kJson) {
     v1::BulkImportResponse report = response;
     report.set_rows_received(rows);
@@ -333,20 +357,39 @@ int RunImport(Context* ctx, CsvTable table, const ImportOpts& o) {
     report.clear_errors();
     for (const v1::RowError& e : errors) *report.add_errors() = e;
     std::printf("%s\n", ToJson(report).c_str());
-    std::fprintf(stderr, "rotactl: import id %s\n", import_id.c_str());
+    if (!o.dry_run)
+      std::fprintf(stderr, "rotactl: import id %s\n", import_id.c_str());
   } else {
     for (const v1::RowError& e : errors) {
-      std::printf(
-          "rejected row %lld, field %s: %s\n", static_cast<long long>(e.row()),
-          e.field().empty() ? "(row)" : e.field().c_str(), e.reason().c_str());
+      std::printf("rejected row %lld, field %s: %s / %s\n",
+                  static_cast<long long>(e.row()),
+                  e.field().empty() ? "(row)" : e.field().c_str(),
+                  e.reason().c_str(), ProblemZh(table, e).c_str());
     }
-    std::printf(
-        "imported %s into %s: %lld rows, %lld applied, %lld rejected (%lld "
-        "chunks, %.1f s, import id %s)\n",
-        o.file.c_str(), parent.c_str(), static_cast<long long>(rows),
-        static_cast<long long>(response.rows_applied()),
-        static_cast<long long>(rejected), static_cast<long long>(chunks_sent),
-        seconds, import_id.c_str());
+    if (o.dry_run) {
+      std::printf(
+          "试导入（dry run）%s into %s: %lld rows; would create %lld, update "
+          "%lld, reject %lld; nothing was changed (未做任何修改)\n",
+          o.file.c_str(), parent.c_str(), static_cast<long long>(rows),
+          static_cast<long long>(response.rows_created()),
+          static_cast<long long>(updated), static_cast<long long>(rejected));
+    } else {
+      std::printf(
+          "imported %s into %s: %lld rows, %lld applied, %lld rejected (%lld "
+          "created, %lld updated; %lld chunks, %.1f s, import id %s)\n",
+          o.file.c_str(), parent.c_str(), static_cast<long long>(rows),
+          static_cast<long long>(response.rows_applied()),
+          static_cast<long long>(rejected),
+          static_cast<long long>(response.rows_created()),
+          static_cast<long long>(updated), static_cast<long long>(chunks_sent),
+          seconds, import_id.c_str());
+    }
+    if (!o.errors_file.empty() && rejected > 0) {
+      std::printf(
+          "wrote the %lld rejected rows to %s (错误行已写入该文件，改正后可直接"
+          "再次导入)\n",
+          static_cast<long long>(rejected), o.errors_file.c_str());
+    }
   }
   std::fflush(stdout);
   return rejected > 0 ? kExitFailed : kExitOk;
@@ -375,13 +418,23 @@ void AddImportCommands(CLI::App* app, Context* ctx) {
                                                   : TableName(table)) +
             ".csv (upsert by id)");
     cmd->fallthrough();
-    cmd->add_option("FILE", o->file, "CSV file, UTF-8 (BOM and CRLF accepted)")
+    cmd->add_option("FILE", o->file,
+                    "CSV file, UTF-8 or GBK (Excel's CSV on Chinese "
+                    "Windows); BOM and CRLF accepted")
         ->required();
     cmd->add_option("--chunk-size", o->chunk_size,
                     "Rows per chunk (each applied atomically)")
         ->capture_default_str();
     cmd->add_flag("--no-progress", o->no_progress,
                   "No progress bar even on a terminal");
+    cmd->add_flag("--dry-run", o->dry_run,
+                  "Validate every row (here and on the server) and print "
+                  "what would be created, updated and rejected; change "
+                  "nothing");
+    cmd->add_option("--errors", o->errors_file,
+                    "Write the rejected rows with their problems (Chinese "
+                    "and English) to this CSV (UTF-8 with BOM, for Excel); "
+                    "fix them there and import that file");
     cmd->add_option("--request-id", o->import_id,
                     "Retry an earlier attempt: the import id it printed "
                     "(chunks it applied are replayed, not applied twice)");
