@@ -359,18 +359,23 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     std::vector<rota::v1::BulkImportRequest> chunks(batch.size());
     rota::v1::BulkImportResponse rejected;
     for (size_t i = 0; i < batch.size(); ++i) {
-      // Access to the county a chunk names comes before its validation.
-      ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(
-          call_, CountyOfRequest(chunks[i].GetDescriptor(), batch[i])));
+      // A chunk refused here is refused after the caller's access to the
+      // county it names (ImportChunks checks that before the rest).
+      auto refuse = [&](absl::Status status) -> absl::Status {
+        ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(
+            call_, CountyOfRequest(chunks[i].GetDescriptor(), batch[i])));
+        return status;
+      };
       if (!chunks[i].ParseFromString(batch[i])) {
         chunks[i].Clear();
-        ROTA_RETURN_IF_ERROR(
-            ParseChunkLeniently(batch[i], &chunks[i], &rejected));
+        absl::Status lenient =
+            ParseChunkLeniently(batch[i], &chunks[i], &rejected);
+        if (!lenient.ok()) return refuse(lenient);
       }
       if (parent_.empty()) parent_ = chunks[i].parent();
       if (chunks[i].parent() != parent_) {
-        return InvalidField("parent",
-                            "must be the same on every chunk of an import");
+        return refuse(InvalidField(
+            "parent", "must be the same on every chunk of an import"));
       }
     }
     ROTA_ASSIGN_OR_RETURN(std::vector<rota::v1::BulkImportResponse> applied,
