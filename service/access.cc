@@ -272,6 +272,12 @@ absl::Status CheckCountyAccess(const CallContext& call,
   return status;
 }
 
+absl::Status CheckCountyAccessIfNamed(
+    const CallContext& call, const std::optional<std::string>& county) {
+  if (!county.has_value()) return absl::OkStatus();
+  return CheckCountyAccess(call, *county);
+}
+
 CallContext CallContextFrom(const grpc::ServerContextBase& context) {
   CallContext call;
   const auto& metadata = context.client_metadata();

@@ -21,6 +21,11 @@
 // county or on all ("*"). Handlers call CheckCountyAccess(call, county) for
 // every county they read or write; the permission travels in the
 // CallContext, so a handler cannot ask for less than its method needs.
+// Access comes before validation: as soon as the request's county is known
+// (its name or parent parses), the access check runs, before any other
+// field is validated (CheckCountyAccessIfNamed); the request parser of
+// grpc_server.cc does the same for text that is not UTF-8 or holds control
+// characters (CountyOfRequest, validation.h).
 //
 // Files (UTF-8; '#' starts a comment; blank lines ignored):
 //   token file   `SHA256HEX IDENTITY` per line: the hex SHA-256 of the token
@@ -107,6 +112,15 @@ std::vector<std::string> MethodsWithPermission();
 // ErrorInfo (reason ACCESS_DENIED) otherwise.
 absl::Status CheckCountyAccess(const CallContext& call,
                                absl::string_view county);
+
+// CheckCountyAccess on the county a request names, if it names one (nullopt:
+// the request's county field does not parse, and that field's violation is
+// reported instead). Handlers call it before validating anything else in
+// the request, so a caller without rights to a county gets PERMISSION_DENIED
+// for every request about it, malformed or not, and never learns from an
+// INVALID_ARGUMENT what is wrong with it.
+absl::Status CheckCountyAccessIfNamed(const CallContext& call,
+                                      const std::optional<std::string>& county);
 
 // The local-mode caller: actor from metadata (see above), every right.
 CallContext CallContextFrom(const grpc::ServerContextBase& context);

@@ -63,11 +63,11 @@ absl::StatusOr<rota::v1::ListEventsResponse> Audit::ListEvents(
     const CallContext& call, const rota::v1::ListEventsRequest& req) {
   Violations v;
   std::optional<std::string> county = ParseCountyName(req.county());
+  ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(call, county));
   if (!county.has_value()) v.Add("county", "must be counties/{county}");
   ValidatePageSize(req.page_size(), v);
   if (req.start_sequence() < 0) v.Add("start_sequence", "must not be negative");
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
   std::string scope = absl::StrCat(req.county(), "#", req.start_sequence());
   ROTA_ASSIGN_OR_RETURN(std::string last,
                         DecodePageToken(req.page_token(), scope, ""));
@@ -310,8 +310,11 @@ absl::StatusOr<rota::v1::TeacherAsOf> Audit::GetTeacherAsOf(
     const CallContext& call, const rota::v1::GetTeacherAsOfRequest& req) {
   Violations v;
   std::optional<ChildName> name = ParseChildName(req.teacher(), kTeachers);
-  if (!name.has_value())
+  if (name.has_value()) {
+    ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, name->county));
+  } else {
     v.Add("teacher", "must be counties/{county}/teachers/{teacher}");
+  }
   std::optional<absl::CivilDay> day;
   if (req.date().empty() == (req.sequence() == 0)) {
     v.Add("date", "give exactly one of date and sequence");
@@ -322,7 +325,6 @@ absl::StatusOr<rota::v1::TeacherAsOf> Audit::GetTeacherAsOf(
     v.Add("sequence", "must be positive");
   }
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, name->county));
   ROTA_ASSIGN_OR_RETURN(uint64_t head, store_->HeadSequence(name->county));
   if (head == 0) {
     return WithReason(absl::NotFoundError(absl::StrCat(CountyName(name->county),

@@ -14,8 +14,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/cancellation.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/wire_format_lite.h"
 #include "rota/v1/audit.grpc.pb.h"
 #include "rota/v1/policy.grpc.pb.h"
 #include "rota/v1/registry.grpc.pb.h"
@@ -25,6 +23,7 @@
 #include "service/grpc_status.h"
 #include "service/policy_service.h"
 #include "service/registry_service.h"
+#include "service/request_parsing.h"
 #include "service/round_service.h"
 #include "service/validation.h"
 
@@ -125,32 +124,6 @@ absl::Status Unavailable() {
   return absl::UnavailableError("rotad is opening its storage; retry shortly");
 }
 
-std::string Flatten(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (!buffer.Dump(&slices).ok()) return out;
-  size_t total = 0;
-  for (const auto& s : slices) total += s.size();
-  out.reserve(total);
-  for (const auto& s : slices)
-    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return out;
-}
-
-// Parses a request; text that is not valid UTF-8 or holds a control
-// character becomes INVALID_ARGUMENT naming the field.
-absl::Status ParseRequest(const grpc::ByteBuffer& in, Message* request) {
-  std::string bytes = Flatten(in);
-  Violations v;
-  if (request->ParseFromString(bytes)) {
-    FindControlCharacters(*request, "", v);
-    return v.ToStatus();
-  }
-  FindInvalidUtf8(request->GetDescriptor(), bytes, "", v);
-  if (v.empty()) v.Add("request", "is not a well-formed protobuf message");
-  return v.ToStatus();
-}
-
 void SerializeResponse(const Message& response, grpc::ByteBuffer* out) {
   std::string bytes = response.SerializeAsString();
   grpc::Slice slice(bytes);
@@ -188,7 +161,7 @@ grpc::ServerUnaryReactor* Serve(Backend* backend,
   auto run = [backend, ctx, in, out, reactor, fn, call = *std::move(call)]() {
     absl::Status status;
     Req request;
-    status = ParseRequest(*in, &request);
+    status = ParseRequest(*in, call, &request);
     // Long loops stop when the client has gone (common/cancellation.h).
     CancellationScope scope([ctx] { return ctx->IsCancelled(); });
     if (status.ok()) {
@@ -271,97 +244,6 @@ using RegistryWithRecruitmentBase = Compose<
     rota::v1::RegistryService::WithRawCallbackMethod_ListRecruitmentPosts,
     rota::v1::RegistryService::WithRawCallbackMethod_DeleteRecruitmentPost>::
     type;
-
-// Reads a varint field 1 ("row") from a serialized import row.
-int64_t RowNumberOf(absl::string_view bytes) {
-  using google::protobuf::internal::WireFormatLite;
-  google::protobuf::io::CodedInputStream in(
-      reinterpret_cast<const uint8_t*>(bytes.data()),
-      static_cast<int>(bytes.size()));
-  while (true) {
-    uint32_t tag = in.ReadTag();
-    if (tag == 0) return 0;
-    if (WireFormatLite::GetTagFieldNumber(tag) == 1 &&
-        WireFormatLite::GetTagWireType(tag) ==
-            WireFormatLite::WIRETYPE_VARINT) {
-      uint64_t v = 0;
-      return in.ReadVarint64(&v) ? static_cast<int64_t>(v) : 0;
-    }
-    if (!WireFormatLite::SkipField(&in, tag)) return 0;
-  }
-}
-
-// Parses an import chunk that the generated parser rejected: rows that do
-// not parse (text that is not UTF-8) become row errors; the rest is kept.
-absl::Status ParseChunkLeniently(absl::string_view bytes,
-                                 rota::v1::BulkImportRequest* chunk,
-                                 rota::v1::BulkImportResponse* rejected) {
-  using google::protobuf::internal::WireFormatLite;
-  google::protobuf::io::CodedInputStream in(
-      reinterpret_cast<const uint8_t*>(bytes.data()),
-      static_cast<int>(bytes.size()));
-  in.SetTotalBytesLimit(static_cast<int>(bytes.size()) + 1);
-  while (true) {
-    uint32_t tag = in.ReadTag();
-    if (tag == 0) return absl::OkStatus();
-    int number = WireFormatLite::GetTagFieldNumber(tag);
-    if (number == rota::v1::BulkImportRequest::kDryRunFieldNumber &&
-        WireFormatLite::GetTagWireType(tag) ==
-            WireFormatLite::WIRETYPE_VARINT) {
-      uint64_t dry_run = 0;
-      if (!in.ReadVarint64(&dry_run)) break;
-      chunk->set_dry_run(dry_run != 0);
-      continue;
-    }
-    if (WireFormatLite::GetTagWireType(tag) !=
-            WireFormatLite::WIRETYPE_LENGTH_DELIMITED ||
-        number < 1 || number > 9) {
-      if (!WireFormatLite::SkipField(&in, tag)) break;
-      continue;
-    }
-    uint32_t len;
-    std::string value;
-    if (!in.ReadVarint32(&len) || !in.ReadString(&value, static_cast<int>(len)))
-      break;
-    if (number == 1 || number == 2) {
-      const char* field = number == 1 ? "parent" : "request_id";
-      if (!Utf8Length(value).has_value())
-        return InvalidField(field, "must be valid UTF-8");
-      if (number == 1) chunk->set_parent(value);
-      if (number == 2) chunk->set_request_id(value);
-      continue;
-    }
-    Message* row =
-        number == 3   ? static_cast<Message*>(chunk->add_schools())
-        : number == 4 ? static_cast<Message*>(chunk->add_posts())
-        : number == 5 ? static_cast<Message*>(chunk->add_teachers())
-        : number == 6 ? static_cast<Message*>(chunk->add_period_requirements())
-        : number == 7 ? static_cast<Message*>(chunk->add_road_distances())
-        : number == 8 ? static_cast<Message*>(chunk->add_applicants())
-                      : static_cast<Message*>(chunk->add_recruitment_posts());
-    if (row->ParseFromString(value)) continue;
-    const google::protobuf::Descriptor* d = row->GetDescriptor();
-    if (number == 3) chunk->mutable_schools()->RemoveLast();
-    if (number == 4) chunk->mutable_posts()->RemoveLast();
-    if (number == 5) chunk->mutable_teachers()->RemoveLast();
-    if (number == 6) chunk->mutable_period_requirements()->RemoveLast();
-    if (number == 7) chunk->mutable_road_distances()->RemoveLast();
-    if (number == 8) chunk->mutable_applicants()->RemoveLast();
-    if (number == 9) chunk->mutable_recruitment_posts()->RemoveLast();
-    Violations v;
-    FindInvalidUtf8(d, value, "", v);
-    int64_t row_number = RowNumberOf(value);
-    rejected->set_rows_received(rejected->rows_received() + 1);
-    rejected->set_rows_rejected(rejected->rows_rejected() + 1);
-    for (const auto& fv : v.bad_request().field_violations()) {
-      auto* e = rejected->add_errors();
-      e->set_row(row_number);
-      e->set_field(fv.field());
-      e->set_reason(fv.description());
-    }
-  }
-  return InvalidField("request", "is not a well-formed BulkImportRequest");
-}
 
 // Most row errors returned by one BulkImport (keeps the response well under
 // the 4 MB default receive limit of clients); the counts stay exact.
@@ -494,16 +376,25 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     chunks->resize(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
       rota::v1::BulkImportRequest& chunk = (*chunks)[i];
+      // A chunk refused here is refused after the caller's access to the
+      // county it names (ImportBatches checks that before the rest).
+      auto refuse = [&](absl::Status status) -> absl::Status {
+        ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(
+            call_, CountyOfRequest(chunk.GetDescriptor(), batch[i])));
+        return status;
+      };
       if (!chunk.ParseFromString(batch[i])) {
         chunk.Clear();
         rota::v1::BulkImportResponse rejected;
-        ROTA_RETURN_IF_ERROR(ParseChunkLeniently(batch[i], &chunk, &rejected));
+        absl::Status lenient =
+            ParseChunkLeniently(batch[i], &chunk, &rejected);
+        if (!lenient.ok()) return refuse(lenient);
         Accumulate(rejected, &total_);
       }
       if (parent_.empty()) parent_ = chunk.parent();
       if (chunk.parent() != parent_) {
-        return InvalidField("parent",
-                            "must be the same on every chunk of an import");
+        return refuse(InvalidField(
+            "parent", "must be the same on every chunk of an import"));
       }
     }
     return true;
@@ -726,11 +617,14 @@ class SubmitReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     Rounds* rounds = backend_->rounds.load(std::memory_order_acquire);
     if (rounds == nullptr) return Unavailable();
     rota::v1::SubmitApplicationsRequest request;
-    ROTA_RETURN_IF_ERROR(ParseRequest(chunk_, &request));
+    ROTA_RETURN_IF_ERROR(ParseRequest(chunk_, call_, &request));
     chunk_.Clear();
     if (round_.empty()) {
       round_ = request.round();
     } else if (request.round() != round_) {
+      if (std::optional<ChildName> n =
+              ParseChildName(request.round(), "rounds"))
+        ROTA_RETURN_IF_ERROR(CheckCountyAccess(call_, n->county));
       return InvalidField("round",
                           "must be the same on every chunk of a submission");
     }
@@ -767,7 +661,7 @@ class RunReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       return;
     }
     call_ = *std::move(call);
-    absl::Status parsed = ParseRequest(*in, &request_);
+    absl::Status parsed = ParseRequest(*in, call_, &request_);
     if (!parsed.ok()) {
       Finish(ToGrpcStatus(parsed));
       return;

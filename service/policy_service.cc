@@ -308,6 +308,8 @@ absl::StatusOr<rota::v1::Policy> Policies::Load(
 
 absl::StatusOr<rota::v1::Policy> Policies::SetPolicy(
     const CallContext& call, const rota::v1::SetPolicyRequest& req) {
+  ROTA_RETURN_IF_ERROR(
+      CheckCountyAccessIfNamed(call, ParseCountyName(req.parent())));
   Violations v;
   ROTA_ASSIGN_OR_RETURN(std::string county, ParentCounty(req.parent(), v));
   ValidateRequestId(req.request_id(), v);
@@ -317,7 +319,6 @@ absl::StatusOr<rota::v1::Policy> Policies::SetPolicy(
     ValidatePolicyFields(req.policy(), "policy.", v);
   }
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, county));
   const int32_t year = req.policy().school_year();
   return WriteToCounty<rota::v1::Policy>(
       *store_, *county_mutex_(county), call, county, req, req.request_id(),
@@ -351,6 +352,8 @@ absl::StatusOr<rota::v1::Policy> Policies::GetPolicy(
     const CallContext& call, const rota::v1::GetPolicyRequest& req) {
   // counties/{county}/policies/{year}
   std::optional<ChildName> name = ParseChildName(req.name(), "policies");
+  if (name.has_value())
+    ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, name->county));
   int32_t year = 0;
   if (!name.has_value() || !absl::SimpleAtoi(name->id, &year) || year < 2000 ||
       year > 2100) {
@@ -358,7 +361,6 @@ absl::StatusOr<rota::v1::Policy> Policies::GetPolicy(
                         "must be counties/{county}/policies/{school_year}");
   }
   if (req.version() < 0) return InvalidField("version", "must be >= 0");
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, name->county));
   ROTA_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot,
                         OpenCountySnapshot(*store_, name->county));
   ROTA_ASSIGN_OR_RETURN(std::optional<std::string> c,
@@ -373,6 +375,8 @@ absl::StatusOr<rota::v1::Policy> Policies::GetPolicy(
 
 absl::StatusOr<rota::v1::Policy> Policies::ValidatePolicy(
     const CallContext& call, const rota::v1::ValidatePolicyRequest& req) {
+  ROTA_RETURN_IF_ERROR(
+      CheckCountyAccessIfNamed(call, ParseCountyName(req.parent())));
   Violations v;
   ROTA_ASSIGN_OR_RETURN(std::string county, ParentCounty(req.parent(), v));
   if (!req.has_policy()) {
@@ -381,7 +385,6 @@ absl::StatusOr<rota::v1::Policy> Policies::ValidatePolicy(
     ValidatePolicyFields(req.policy(), "policy.", v);
   }
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, county));
   rota::v1::Policy p = req.policy();
   p.set_name(PolicyName(county, p.school_year()));
   p.set_version(0);

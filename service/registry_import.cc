@@ -202,6 +202,11 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     std::vector<BulkImportRequest> chunks;
     ROTA_ASSIGN_OR_RETURN(bool more, next(&chunks));
     if (!more || chunks.empty()) break;
+    // Access to every county the chunks name comes before their validation.
+    for (const BulkImportRequest& chunk : chunks) {
+      ROTA_RETURN_IF_ERROR(
+          CheckCountyAccessIfNamed(call, ParseCountyName(chunk.parent())));
+    }
     Violations v;
     std::optional<std::string> c = ParentCounty(chunks[0].parent(), v);
     for (const BulkImportRequest& chunk : chunks) {

@@ -92,13 +92,14 @@ absl::Mutex* Registry::CountyMutex(const std::string& county) {
 absl::StatusOr<County> Registry::CreateCounty(
     const CallContext& call, const rota::v1::CreateCountyRequest& req) {
   Violations v;
-  if (!IsValidId(req.county_id())) {
+  if (IsValidId(req.county_id())) {
+    ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, req.county_id()));
+  } else {
     v.Add("county_id", "is required: [a-z0-9][a-z0-9_-]{0,62}");
   }
   ValidateCounty(req.county(), "county.", v);
   ValidateRequestId(req.request_id(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, req.county_id()));
   const std::string& county = req.county_id();
   return WriteToCounty<County>(
       *store_, *CountyMutex(county), call, county, req, req.request_id(),
@@ -140,11 +141,11 @@ absl::StatusOr<County> Registry::UpdateCounty(
     const CallContext& call, const rota::v1::UpdateCountyRequest& req) {
   Violations v;
   std::optional<std::string> county = ParseCountyName(req.county().name());
+  ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(call, county));
   if (!county.has_value()) v.Add("county.name", "must be counties/{county}");
   ValidateMask(req.update_mask(), County::descriptor(), v);
   ValidateRequestId(req.request_id(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
   return WriteToCounty<County>(
       *store_, *CountyMutex(*county), call, *county, req, req.request_id(),
       [&](CountyWrite& ctx) -> absl::StatusOr<County> {
@@ -173,10 +174,10 @@ absl::StatusOr<rota::v1::DeleteResponse> Registry::DeleteCounty(
     const CallContext& call, const rota::v1::DeleteCountyRequest& req) {
   Violations v;
   std::optional<std::string> county = ParseCountyName(req.name());
+  ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(call, county));
   if (!county.has_value()) v.Add("name", "must be counties/{county}");
   ValidateRequestId(req.request_id(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
   return WriteToCounty<rota::v1::DeleteResponse>(
       *store_, *CountyMutex(*county), call, *county, req, req.request_id(),
       [&](CountyWrite& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {

@@ -142,14 +142,15 @@ struct AdjustmentTarget {
   std::string teacher;  // id
 };
 
-// The checks a lock and an override share: round and teacher names, reason,
-// request id, then the caller's access to the county.
+// The checks a lock and an override share: the round's name, the caller's
+// access to its county, then teacher name, reason and request id.
 absl::StatusOr<AdjustmentTarget> CheckAdjustment(
     const CallContext& call, const std::string& round_name,
     const std::string& teacher_ref, const std::string& reason,
     const std::string& request_id) {
   Violations v;
   ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round_name));
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
   // Teachers, or applicants in a recruitment round (the round is read
   // later, under the county's lock).
   std::optional<std::string> teacher = RefId(n.county, kTeachers, teacher_ref);
@@ -161,7 +162,6 @@ absl::StatusOr<AdjustmentTarget> CheckAdjustment(
   ValidateReason(reason, v);
   ValidateRequestId(request_id, v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
   return AdjustmentTarget{std::move(n), std::move(*teacher)};
 }
 
@@ -534,6 +534,7 @@ absl::StatusOr<Round> Rounds::CancelRound(
     const CallContext& call, const rota::v1::CancelRoundRequest& req) {
   Violations v;
   ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(req.name()));
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
   ValidateRequestId(req.request_id(), v);
   if (!req.reason().empty()) {
     std::optional<size_t> len = Utf8Length(req.reason());
@@ -541,7 +542,6 @@ absl::StatusOr<Round> Rounds::CancelRound(
       v.Add("reason", "must be valid UTF-8 of at most 2000 characters");
   }
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
   return WriteToCounty<Round>(
       *store_, *county_mutex_(n.county), call, n.county, req, req.request_id(),
       [&](CountyWrite& w) -> absl::StatusOr<Round> {

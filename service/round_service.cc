@@ -142,6 +142,7 @@ absl::StatusOr<Round> Rounds::CreateRound(
     const CallContext& call, const rota::v1::CreateRoundRequest& req) {
   Violations v;
   std::optional<std::string> county = ParseCountyName(req.parent());
+  ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(call, county));
   if (!county.has_value()) v.Add("parent", "must be counties/{county}");
   if (!req.round_id().empty() && !IsValidId(req.round_id()))
     v.Add("round_id", "must match [a-z0-9][a-z0-9_-]{0,62}");
@@ -166,7 +167,6 @@ absl::StatusOr<Round> Rounds::CreateRound(
   if (!in.display_name().empty())
     ValidateDisplayName("round.display_name", in.display_name(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
   return WriteToCounty<Round>(
       *store_, *county_mutex_(*county), call, *county, req, req.request_id(),
       [&](CountyWrite& w) -> absl::StatusOr<Round> {
@@ -252,9 +252,9 @@ absl::StatusOr<rota::v1::SubmitApplicationsResponse> Rounds::SubmitChunk(
   Violations v;
   absl::StatusOr<ChildName> n = RoundName(req.round(), "round");
   if (!n.ok()) return n.status();
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n->county));
   ValidateRequestId(req.request_id(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n->county));
   const std::string county = n->county;
   return WriteToCounty<rota::v1::SubmitApplicationsResponse>(
       *store_, *county_mutex_(county), call, county, req, req.request_id(),

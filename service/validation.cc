@@ -818,4 +818,96 @@ void FindInvalidUtf8(const google::protobuf::Descriptor* descriptor,
   }
 }
 
+namespace {
+
+// The length-delimited top-level fields of a message: field number -> the
+// last value (a later occurrence of a singular field wins, as in parsing).
+// Empty if the bytes are not a well-formed message.
+std::vector<std::pair<int, std::string>> DelimitedFields(
+    absl::string_view bytes) {
+  std::vector<std::pair<int, std::string>> out;
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(static_cast<int>(bytes.size()) + 1);
+  while (true) {
+    uint32_t tag = in.ReadTag();
+    if (tag == 0) return out;
+    if (WireFormatLite::GetTagWireType(tag) !=
+        WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      if (!WireFormatLite::SkipField(&in, tag)) return {};
+      continue;
+    }
+    uint32_t len;
+    std::string value;
+    if (!in.ReadVarint32(&len) || !in.ReadString(&value, static_cast<int>(len)))
+      return {};
+    const int number = WireFormatLite::GetTagFieldNumber(tag);
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const auto& f) { return f.first == number; });
+    if (it == out.end()) {
+      out.emplace_back(number, std::move(value));
+    } else {
+      it->second = std::move(value);
+    }
+  }
+}
+
+const std::string* FieldValue(
+    const std::vector<std::pair<int, std::string>>& fields,
+    const FieldDescriptor* f) {
+  if (f == nullptr || f->is_repeated()) return nullptr;
+  for (const auto& [number, value] : fields) {
+    if (number == f->number()) return &value;
+  }
+  return nullptr;
+}
+
+// "counties/{county}" or "counties/{county}/..." -> county.
+std::optional<std::string> CountyPrefix(absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, "counties/")) return std::nullopt;
+  name = name.substr(0, name.find('/'));
+  if (!IsValidId(name)) return std::nullopt;
+  return std::string(name);
+}
+
+}  // namespace
+
+std::optional<std::string> CountyOfRequest(
+    const google::protobuf::Descriptor* descriptor, absl::string_view bytes) {
+  const std::vector<std::pair<int, std::string>> fields =
+      DelimitedFields(bytes);
+  auto string_field = [&](absl::string_view name) -> const std::string* {
+    const FieldDescriptor* f = descriptor->FindFieldByName(std::string(name));
+    if (f == nullptr || f->type() != FieldDescriptor::TYPE_STRING)
+      return nullptr;
+    return FieldValue(fields, f);
+  };
+  for (absl::string_view name :
+       {"name", "parent", "county", "round", "teacher"}) {
+    const std::string* value = string_field(name);
+    if (value == nullptr) continue;
+    if (std::optional<std::string> county = CountyPrefix(*value)) return county;
+  }
+  if (const std::string* id = string_field("county_id");
+      id != nullptr && IsValidId(*id)) {
+    return *id;
+  }
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* f = descriptor->field(i);
+    if (f->type() != FieldDescriptor::TYPE_MESSAGE) continue;
+    const std::string* bytes_of_message = FieldValue(fields, f);
+    if (bytes_of_message == nullptr) continue;
+    const FieldDescriptor* name = f->message_type()->FindFieldByName("name");
+    if (name == nullptr || name->type() != FieldDescriptor::TYPE_STRING)
+      continue;
+    const std::vector<std::pair<int, std::string>> inner =
+        DelimitedFields(*bytes_of_message);
+    const std::string* value = FieldValue(inner, name);
+    if (value == nullptr) continue;
+    if (std::optional<std::string> county = CountyPrefix(*value)) return county;
+  }
+  return std::nullopt;
+}
+
 }  // namespace rota::service

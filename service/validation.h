@@ -192,4 +192,16 @@ void FindInvalidUtf8(const google::protobuf::Descriptor* descriptor,
                      absl::string_view bytes, absl::string_view prefix,
                      Violations& v);
 
+// The county a request names, read from the wire encoding `bytes` of a
+// `descriptor` request (so it is known even when another field holds text
+// that is not UTF-8 or the generated parser rejects the request): the
+// county of the first of its top-level fields name, parent, county, round
+// and teacher that holds "counties/{county}[/...]", else its county_id if
+// well-formed, else the county in the name of the resource it carries (the
+// `name` of a top-level message field, e.g. UpdateSchoolRequest.school).
+// nullopt if it names none. The request parser checks the caller's access
+// to this county before it reports bad text (access.h).
+std::optional<std::string> CountyOfRequest(
+    const google::protobuf::Descriptor* descriptor, absl::string_view bytes);
+
 }  // namespace rota::service

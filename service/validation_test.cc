@@ -270,6 +270,40 @@ TEST(ValidationTest, FindInvalidUtf8NamesTheFieldInTheWireBytes) {
   EXPECT_EQ(Fields(v), std::set<std::string>{"teacher.subjects[1]"});
 }
 
+TEST(ValidationTest, CountyOfRequestReadsTheWireBytes) {
+  auto county_of = [](const google::protobuf::Message& m) {
+    return CountyOfRequest(m.GetDescriptor(), m.SerializeAsString());
+  };
+  rota::v1::CreateTeacherRequest create;
+  create.set_parent("counties/b");
+  *create.mutable_teacher() = ValidTeacher();
+  EXPECT_EQ(county_of(create), "b");
+  // Text that is not UTF-8 elsewhere: the generated parser refuses the
+  // request, the county is still known.
+  create.mutable_teacher()->add_subjects("music");
+  std::string bytes = create.SerializeAsString();
+  bytes.replace(bytes.find("music"), 5, "\xff\xfe\xfd\xfc\xfb");
+  EXPECT_FALSE(rota::v1::CreateTeacherRequest().ParseFromString(bytes));
+  EXPECT_EQ(CountyOfRequest(create.GetDescriptor(), bytes), "b");
+
+  rota::v1::GetTeacherRequest get;
+  get.set_name("counties/c/teachers/t1");
+  EXPECT_EQ(county_of(get), "c");
+  rota::v1::UpdateSchoolRequest update;  // the name of the resource carried
+  update.mutable_school()->set_name("counties/d/schools/s1");
+  EXPECT_EQ(county_of(update), "d");
+  rota::v1::CreateCountyRequest county;
+  county.set_county_id("e");
+  EXPECT_EQ(county_of(county), "e");
+  county.set_county_id("Not An Id");
+  EXPECT_EQ(county_of(county), std::nullopt);
+  rota::v1::ListCountiesRequest list;  // names no county
+  EXPECT_EQ(county_of(list), std::nullopt);
+  get.set_name("schools/t1");
+  EXPECT_EQ(county_of(get), std::nullopt);
+  EXPECT_EQ(CountyOfRequest(get.GetDescriptor(), "\x0a\xff"), std::nullopt);
+}
+
 TEST(ValidationTest, PostCountAndHeadcountAreBounded) {
   rota::v1::Post p;
   p.set_school("counties/a/schools/s1");

@@ -8,7 +8,10 @@
 // Covered: a table role x county x method (hr-writer, administrator and
 // auditor of county a, a province operator, an identity without roles)
 // through every kind of permission; a caller of county a cannot reach b
-// through names, filters, page tokens, rounds or events; the actor recorded
+// through names, filters, page tokens, rounds or events; a malformed request
+// about b (bad ids, masks, page sizes, request ids, control characters, text
+// that is not UTF-8) gets PERMISSION_DENIED, not INVALID_ARGUMENT, from a
+// caller without rights there; the actor recorded
 // in the audit log is the verified identity (also 王芳) and never client
 // metadata; missing or unknown credentials; rotactl over TLS with a token
 // and with a certificate; local mode with a non-ASCII ROTA_ACTOR; rotad
@@ -488,6 +491,184 @@ TEST_F(AccessE2eTest, CountyACallerCannotReachB) {
   std::set<std::string> names;
   for (const auto& c : all.counties()) names.insert(c.name());
   EXPECT_EQ(names, std::set<std::string>{"counties/a"});
+}
+
+// A malformed request about `county`: `run(client, county)` sends it. The
+// province operator gets INVALID_ARGUMENT for it (it really is malformed);
+// a caller without the needed role in that county gets PERMISSION_DENIED,
+// the same answer as for a well-formed one.
+struct MalformedCase {
+  std::string what;
+  std::function<grpc::Status(Client&, const std::string&)> run;
+};
+
+std::vector<MalformedCase> MalformedCases() {
+  using R = v1::RegistryService::Stub;
+  using A = v1::AuditService::Stub;
+  using P = v1::PolicyService::Stub;
+  using Q = v1::RoundService::Stub;
+  const std::string long_id(200, 'x');
+  std::vector<MalformedCase> cases;
+  auto add = [&](std::string what, auto run) {
+    cases.push_back({std::move(what), run});
+  };
+  add("CreateSchool with a bad school_id", [](Client& c, auto& county) {
+    v1::CreateSchoolRequest r;
+    r.set_parent(CountyName(county));
+    r.set_school_id("Not An Id");
+    *r.mutable_school() = MakeSchool(9);
+    return Unary(*c.registry, &R::CreateSchool, r);
+  });
+  add("CreateSchool with a control character in its name",
+      [](Client& c, auto& county) {
+        v1::CreateSchoolRequest r;
+        r.set_parent(CountyName(county));
+        r.set_school_id("ctl");
+        *r.mutable_school() = MakeSchool(9);
+        r.mutable_school()->set_display_name("第一\x01中学");
+        return Unary(*c.registry, &R::CreateSchool, r);
+      });
+  add("CreateSchool with text that is not UTF-8", [](Client& c, auto& county) {
+    v1::CreateSchoolRequest r;
+    r.set_parent(CountyName(county));
+    r.set_school_id("utf");
+    *r.mutable_school() = MakeSchool(9);
+    r.mutable_school()->set_display_name("\xff\xfe");
+    return Unary(*c.registry, &R::CreateSchool, r);
+  });
+  add("UpdateTeacher with an unknown mask path", [](Client& c, auto& county) {
+    v1::UpdateTeacherRequest r;
+    r.mutable_teacher()->set_name(TeacherName(county, "t1"));
+    r.mutable_update_mask()->add_paths("no_such_field");
+    return Unary(*c.registry, &R::UpdateTeacher, r);
+  });
+  add("UpdateSchool with a control character in its name",
+      [](Client& c, auto& county) {
+        v1::UpdateSchoolRequest r;
+        r.mutable_school()->set_name(CountyName(county) + "/schools/s1");
+        r.mutable_school()->set_display_name("x\x02y");
+        r.mutable_update_mask()->add_paths("display_name");
+        return Unary(*c.registry, &R::UpdateSchool, r);
+      });
+  add("DeleteSchool with a 200-character request_id",
+      [long_id](Client& c, auto& county) {
+        v1::DeleteSchoolRequest r;
+        r.set_name(CountyName(county) + "/schools/s2");
+        r.set_request_id(long_id);
+        return Unary(*c.registry, &R::DeleteSchool, r);
+      });
+  add("ListSchools with a negative page_size", [](Client& c, auto& county) {
+    v1::ListSchoolsRequest r;
+    r.set_parent(CountyName(county));
+    r.set_page_size(-1);
+    return Unary(*c.registry, &R::ListSchools, r);
+  });
+  add("BulkImport with a 200-character request_id",
+      [long_id](Client& c, auto& county) {
+        v1::Teacher t = MakeTeacher(county, "s1", 300);
+        t.set_name(TeacherName(county, "bad-import"));
+        auto chunks = TeacherChunks(county, {t});
+        chunks[0].set_request_id(long_id);
+        v1::BulkImportResponse out;
+        return BulkImport(*c.registry, chunks, &out);
+      });
+  add("UpdateCounty with an unknown mask path", [](Client& c, auto& county) {
+    v1::UpdateCountyRequest r;
+    r.mutable_county()->set_name(CountyName(county));
+    r.mutable_update_mask()->add_paths("no_such_field");
+    return Unary(*c.registry, &R::UpdateCounty, r);
+  });
+  add("DeleteCounty with a 200-character request_id",
+      [long_id](Client& c, auto& county) {
+        v1::DeleteCountyRequest r;
+        r.set_name(CountyName(county));
+        r.set_request_id(long_id);
+        return Unary(*c.registry, &R::DeleteCounty, r);
+      });
+  add("CreateCounty with a 200-character request_id",
+      [long_id](Client& c, auto& county) {
+        v1::CreateCountyRequest r;
+        r.set_county_id(county + "-malformed");
+        r.mutable_county()->set_display_name("新县");
+        r.set_request_id(long_id);
+        return Unary(*c.registry, &R::CreateCounty, r);
+      });
+  add("GetPolicy of school year 1999", [](Client& c, auto& county) {
+    v1::GetPolicyRequest r;
+    r.set_name(CountyName(county) + "/policies/1999");
+    return Unary(*c.policy, &P::GetPolicy, r);
+  });
+  add("SetPolicy without a policy", [](Client& c, auto& county) {
+    v1::SetPolicyRequest r;
+    r.set_parent(CountyName(county));
+    return Unary(*c.policy, &P::SetPolicy, r);
+  });
+  add("ValidatePolicy without a policy", [](Client& c, auto& county) {
+    v1::ValidatePolicyRequest r;
+    r.set_parent(CountyName(county));
+    return Unary(*c.policy, &P::ValidatePolicy, r);
+  });
+  add("CreateRound without a kind", [](Client& c, auto& county) {
+    v1::CreateRoundRequest r;
+    r.set_parent(CountyName(county));
+    r.mutable_round()->set_school_year(2026);
+    r.mutable_round()->set_effective_date("2026-09-01");
+    return Unary(*c.rounds, &Q::CreateRound, r);
+  });
+  add("FreezeRound with a 200-character request_id",
+      [long_id](Client& c, auto& county) {
+        v1::FreezeRoundRequest r;
+        r.set_name(CountyName(county) + "/rounds/r1");
+        r.set_request_id(long_id);
+        return Unary(*c.rounds, &Q::FreezeRound, r);
+      });
+  add("LockPlacement of a malformed teacher", [](Client& c, auto& county) {
+    v1::LockPlacementRequest r;
+    r.set_name(CountyName(county) + "/rounds/r1");
+    r.set_teacher("Not A Teacher");
+    r.set_reason("调整");
+    return Unary(*c.rounds, &Q::LockPlacement, r);
+  });
+  add("CancelRound with a 3,000-character reason", [](Client& c, auto& county) {
+    v1::CancelRoundRequest r;
+    r.set_name(CountyName(county) + "/rounds/r1");
+    r.set_reason(std::string(3000, 'r'));
+    return Unary(*c.rounds, &Q::CancelRound, r);
+  });
+  add("ListEvents from sequence -1", [](Client& c, auto& county) {
+    v1::ListEventsRequest r;
+    r.set_county(CountyName(county));
+    r.set_start_sequence(-1);
+    return Unary(*c.audit, &A::ListEvents, r);
+  });
+  add("GetTeacherAsOf without a date or sequence", [](Client& c, auto& county) {
+    v1::GetTeacherAsOfRequest r;
+    r.set_teacher(TeacherName(county, "t1"));
+    return Unary(*c.audit, &A::GetTeacherAsOf, r);
+  });
+  return cases;
+}
+
+TEST_F(AccessE2eTest, MalformedRequestToACountyWithoutRightsIsDenied) {
+  int denied = 0;
+  for (const MalformedCase& m : MalformedCases()) {
+    grpc::Status s = m.run(Get("province"), "b");
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << "province: " << m.what << " on county b: " << Describe(s);
+    for (const Identity& id : Identities()) {
+      if (id.county == "*") continue;  // every county
+      s = m.run(Get(id.name), "b");
+      const std::string where = absl::StrCat(
+          id.name, " (", id.role.empty() ? "no role" : id.role, " of ",
+          id.county, "): ", m.what, " on county b: ", Describe(s));
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << where;
+      auto info = GetErrorInfo(s);
+      ASSERT_TRUE(info.has_value()) << where;
+      EXPECT_EQ(info->reason(), "ACCESS_DENIED") << where;
+      ++denied;
+    }
+  }
+  EXPECT_EQ(denied, 5 * static_cast<int>(MalformedCases().size()));
 }
 
 // The last event of `county` as the province operator reads it.

@@ -341,14 +341,15 @@ absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
   std::string name_field = absl::StrCat(T::kField, ".name");
   std::optional<ChildName> parsed =
       ParseChildName(update.name(), T::kCollection);
-  if (!parsed.has_value()) {
+  if (parsed.has_value()) {
+    ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
+  } else {
     v.Add(name_field,
           absl::StrCat("must be counties/{county}/", T::kCollection, "/{id}"));
   }
   ValidateMask(mask, R::descriptor(), v);
   ValidateRequestId(request_id, v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
   const std::string& county = parsed->county;
   return WriteToCounty<R>(
       store, *lock(county), call, county, request, request_id,
@@ -410,13 +411,14 @@ absl::StatusOr<rota::v1::DeleteResponse> DeleteChildImpl(
   using T = Traits<R>;
   Violations v;
   std::optional<ChildName> parsed = ParseChildName(name, T::kCollection);
-  if (!parsed.has_value()) {
+  if (parsed.has_value()) {
+    ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
+  } else {
     v.Add("name",
           absl::StrCat("must be counties/{county}/", T::kCollection, "/{id}"));
   }
   ValidateRequestId(request_id, v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, parsed->county));
   return WriteToCounty<rota::v1::DeleteResponse>(
       store, *lock(parsed->county), call, parsed->county, request, request_id,
       [&](CountyWrite& ctx) -> absl::StatusOr<rota::v1::DeleteResponse> {
@@ -449,9 +451,9 @@ absl::Status ListChildren(const storage::EventStore& store,
   using T = Traits<R>;
   Violations v;
   std::optional<std::string> county = ParentCounty(parent, v);
+  ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(call, county));
   ValidatePageSize(page_size, v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));
   ROTA_ASSIGN_OR_RETURN(Filter filter,
                         ParseFilter(filter_text, T::kFilter, *county));
   ROTA_ASSIGN_OR_RETURN(std::string last_id,
@@ -601,12 +603,13 @@ std::vector<bool> RejectDuplicateRows(
 
 // The body of Registry::Create<Resource>(call, req) for a resource of a
 // county (schools, posts, teachers, period requirements, road distances,
-// applicants, recruitment posts): parent,
-// request id and `field`_id checked, then the caller's access, then
-// CreateChild. Used inside Registry members (store_, CountyMutex).
+// applicants, recruitment posts): parent, then the caller's access to it,
+// then request id and `field`_id checked, then CreateChild. Used inside
+// Registry members (store_, CountyMutex).
 #define ROTA_CREATE_CHILD(R, field)                                         \
   Violations v;                                                             \
   std::optional<std::string> county = ParentCounty(req.parent(), v);        \
+  ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(call, county));             \
   ValidateRequestId(req.request_id(), v);                                   \
   if (!county.has_value() || !IsValidId(req.field##_id())) {                \
     if (!IsValidId(req.field##_id())) {                                     \
@@ -615,7 +618,6 @@ std::vector<bool> RejectDuplicateRows(
     return v.ToStatus();                                                    \
   }                                                                         \
   ROTA_RETURN_IF_ERROR(v.ToStatus());                                       \
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *county));                   \
   return CreateChild<R>(*store_, *CountyMutex(*county), call, req, *county, \
                         #field "_id", req.field##_id(), req.field(),        \
                         req.request_id())

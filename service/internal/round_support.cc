@@ -266,15 +266,15 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
 }
 
 // The checks of a call that changes a round and takes nothing else: its
-// name, the request id, then the caller's access to the county.
+// name, the caller's access to its county, then the request id.
 absl::StatusOr<ChildName> CheckRoundWrite(const CallContext& call,
                                           const std::string& round_name,
                                           const std::string& request_id) {
   Violations v;
   ROTA_ASSIGN_OR_RETURN(ChildName n, RoundName(round_name));
+  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
   ValidateRequestId(request_id, v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
   return n;
 }
 

@@ -143,7 +143,7 @@ absl::StatusOr<rota::v1::RunSummary> StageRun(
     const rota::v1::RunParameters& params, EngineResult result);
 
 // The checks of a call that changes a round and takes nothing else: its
-// name, the request id, then the caller's access to the county.
+// name, the caller's access to its county, then the request id.
 absl::StatusOr<ChildName> CheckRoundWrite(const CallContext& call,
                                           const std::string& round_name,
                                           const std::string& request_id);
