@@ -157,7 +157,8 @@ TEST_F(AuditFindTest, FindTeachersEligibilityAndSchoolsByName) {
   EXPECT_CONTAINS(out, "ELIGIBLE");
   EXPECT_CONTAINS(out, "y 杨村小学");
   out = Ok({"-o", "csv", "round", "eligibility", kRound});
-  EXPECT_EQ(out.rfind("teacher,school,eligible,mandatory,voluntary,exempt,"
+  EXPECT_EQ(out.rfind("\xEF\xBB\xBF"  // the byte order mark of every CSV
+                      "teacher,school,eligible,mandatory,voluntary,exempt,"
                       "points,reason\n",
                       0),
             0u)
@@ -196,7 +197,7 @@ TEST_F(AuditFindTest, AsOfHistoryExportAndOfflineReplay) {
   Ok({"round", "lock", kRound, "u", "--reason", "照顾家中老人"});
   Ok({"round", "override", kRound, "u", "--to", "x", "--reason",
       "溪口小学申请"});
-  Ok({"round", "commit", kRound, "--latest-run"});
+  Ok({"round", "commit", kRound, "--latest-run", "--yes"});
 
   // As of dates before, during and after m's term exchange.
   std::string out = Ok({"audit", "as-of", "2020-08-31", "m"});
@@ -217,12 +218,15 @@ TEST_F(AuditFindTest, AsOfHistoryExportAndOfflineReplay) {
 
   // History: the lock and the override with their reasons, and the commit.
   out = Ok({"audit", "history", "u"});
-  EXPECT_CONTAINS(out,
-                  "locked in round counties/c1/rounds/" + std::string(kRound));
+  EXPECT_CONTAINS(out, "placement locked in round " + std::string(kRound));
   EXPECT_CONTAINS(out, "照顾家中老人");
-  EXPECT_CONTAINS(out, "override to x in round");
+  EXPECT_CONTAINS(out, "overridden to 溪口小学 (x) in round");
   EXPECT_CONTAINS(out, "溪口小学申请");
-  EXPECT_CONTAINS(out, "moved a2 -> x by round");
+  EXPECT_CONTAINS(out, "moved 城关二小 (a2) → 溪口小学 (x) by round");
+  // The server's own summary (JSON) keeps the ids.
+  const std::string json = Ok({"-o", "json", "audit", "history", "u"});
+  EXPECT_CONTAINS(json, "override to x in round");
+  EXPECT_CONTAINS(json, "moved a2 -\\u003e x by round");
   EXPECT_CONTAINS(out, "REASON");
 
   // Export and replay offline.

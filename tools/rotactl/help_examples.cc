@@ -61,7 +61,7 @@ void AddHelpExamples(CLI::App* app) {
        "  rotactl round run 2026-ex\n"
        "  rotactl round report 2026-ex\n"
        "  rotactl round results 2026-ex --outcome MOVED --all -o csv\n"
-       "  rotactl round commit 2026-ex --latest-run"},
+       "  rotactl round commit 2026-ex --latest-run --yes"},
       {"config",
        "  rotactl config set-context yongan --server localhost:50051 "
        "--county yongan\n"

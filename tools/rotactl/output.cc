@@ -113,8 +113,11 @@ void PrintResource(OutputFormat format,
       std::printf("%s\n", ToJson(message).c_str());
       return;
     case OutputFormat::kCsv: {
-      std::string out = kCsvBom;
-      if (print_headers) rota::tools::AppendCsvRow(&out, fields);
+      std::string out;
+      if (print_headers) {
+        out = kCsvBom;
+        rota::tools::AppendCsvRow(&out, fields);
+      }
       rota::tools::AppendCsvRow(&out, values);
       std::fwrite(out.data(), 1, out.size(), stdout);
       return;

@@ -56,103 +56,6 @@ std::string Id(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-// The Chinese of round_words' "english (中文)".
-std::string Zh(const std::string& words) {
-  const size_t open = words.rfind(" (");
-  if (open == std::string::npos || words.empty() || words.back() != ')')
-    return words;
-  return words.substr(open + 2, words.size() - open - 3);
-}
-
-const char* KindZh(v1::RoundKind kind) {
-  switch (kind) {
-    case v1::EXCHANGE_ROTATION:
-      return "教师交流轮岗";
-    case v1::COMPETITIVE_HIRING:
-      return "竞聘上岗";
-    case v1::ITINERANT_TEACHING:
-      return "走教安排";
-    case v1::RECRUITMENT:
-      return "新教师招聘";
-    default:
-      return "调配";
-  }
-}
-
-const char* OutcomeZh(v1::Outcome o) {
-  switch (o) {
-    case v1::STAYED:
-      return "留任";
-    case v1::MOVED:
-      return "调动";
-    case v1::UNPLACED:
-      return "待岗";
-    case v1::EXEMPT:
-      return "免于交流";
-    case v1::INSPECTOR:
-      return "专职督学";
-    case v1::DOWN_HIRED:
-      return "低聘";
-    case v1::UP_HIRED:
-      return "高聘";
-    case v1::ITINERANT:
-      return "走教";
-    case v1::RECRUITED:
-      return "录用";
-    case v1::NOT_RECRUITED:
-      return "未录用";
-    default:
-      return "—";
-  }
-}
-
-const char* TitleZh(v1::Title t) {
-  switch (t) {
-    case v1::NO_TITLE:
-      return "未定级";
-    case v1::JUNIOR_TITLE:
-      return "初级";
-    case v1::INTERMEDIATE_TITLE:
-      return "中级";
-    case v1::SENIOR_TITLE:
-      return "高级";
-    default:
-      return "—";
-  }
-}
-
-const char* LocalityZh(v1::Locality l) {
-  switch (l) {
-    case v1::URBAN:
-      return "城区";
-    case v1::TOWN:
-      return "镇区";
-    case v1::RURAL:
-      return "乡村";
-    case v1::TEACHING_POINT:
-      return "教学点";
-    default:
-      return "未定";
-  }
-}
-
-const char* StageZh(v1::Stage s) {
-  switch (s) {
-    case v1::KINDERGARTEN:
-      return "幼儿园";
-    case v1::PRIMARY:
-      return "小学";
-    case v1::JUNIOR:
-      return "初中";
-    case v1::SENIOR:
-      return "高中";
-    case v1::VOCATIONAL:
-      return "中职";
-    default:
-      return "—";
-  }
-}
-
 std::string SubjectZh(const std::string& code) {
   static const std::map<std::string, std::string> kWords = {
       {"preschool", "学前教育"},
@@ -250,7 +153,7 @@ class Renderer {
   std::string Render() {
     const std::string title =
         absl::StrCat(County(), d_.round.school_year(), "学年",
-                     KindZh(d_.round.kind()), "结果");
+                     RoundKindWords(d_.round.kind(), Lang::kZh), "结果");
     absl::StrAppend(&out_,
                     "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
                     "<meta charset=\"utf-8\">\n<title>",
@@ -308,17 +211,17 @@ class Renderer {
 
   std::string TitleCell(const std::string& name) const {
     const ReportPerson* p = Person(name);
-    return p == nullptr ? "—" : TitleZh(p->title);
+    return p == nullptr ? "—" : TitleWords(p->title, Lang::kZh);
   }
 
   static std::string RouteZh(const v1::Placement& p) {
     if (p.route() == v1::ROUTE_NONE && !p.via().empty()) return p.via();
-    return Zh(RouteWords(p.route()));
+    return RouteWords(p.route(), Lang::kZh);
   }
 
   static std::string ReasonZh(const v1::Placement& p) {
     if (p.reason_code() != v1::REASON_UNSPECIFIED)
-      return Zh(ReasonWords(p.reason_code()));
+      return ReasonWords(p.reason_code(), Lang::kZh);
     return p.reason();
   }
 
@@ -539,7 +442,7 @@ class Renderer {
       absl::StrAppend(
           &out_, "<tr><td class=\"k\">", Named(c.school_name(), Id(c.school())),
           "</td><td class=\"k\">", HtmlEscape(SubjectZh(c.subject())),
-          "</td><td class=\"k\">", StageZh(c.stage()),
+          "</td><td class=\"k\">", StageWords(c.stage(), Lang::kZh),
           "</td><td class=\"num\">", c.required(), "</td><td class=\"num\">",
           c.own(), "</td><td class=\"num\">", c.itinerant(),
           "</td><td class=\"num\">",
@@ -632,7 +535,7 @@ class Renderer {
                             HtmlEscape(ReasonZh(p))});
       } else if (p.from_school() == name) {
         stay.push_back({PersonCell(t), SubjectCell(t), TitleCell(t),
-                        OutcomeZh(p.outcome())});
+                        OutcomeWords(p.outcome(), Lang::kZh)});
       }
     }
     absl::StrAppend(
@@ -641,8 +544,9 @@ class Renderer {
         d_.round.kind() == v1::ITINERANT_TEACHING ? "走教安排"
         : d_.round.kind() == v1::RECRUITMENT      ? "新教师名单"
                                                   : "调动名单",
-        "</h2>\n<p class=\"meta\">", County(), " · ", LocalityZh(s.locality()),
-        s.weak() ? " · 薄弱学校" : "", " · 轮次 ", RoundId(), " · 生效日期 ",
+        "</h2>\n<p class=\"meta\">", County(), " · ",
+        LocalityWords(s.locality(), Lang::kZh), s.weak() ? " · 薄弱学校" : "",
+        " · 轮次 ", RoundId(), " · 生效日期 ",
         HtmlEscape(d_.round.effective_date()), "</p>\n");
     const std::vector<std::string> out_cols = {"姓名", "学科", "职称",
                                                "调往学校", "方式"};
@@ -714,17 +618,19 @@ class Renderer {
     const bool applicant = d_.round.kind() == v1::RECRUITMENT;
     absl::StrAppend(&out_, "<section class=\"letter\" data-teacher=\"",
                     HtmlEscape(Id(p.teacher())), "\">\n<h2>",
-                    KindZh(d_.round.kind()), "结果告知书</h2>\n<p>",
-                    PersonCell(p.teacher()), applicant ? "：" : "老师：",
-                    "</p>\n<p>根据", County(), d_.round.school_year(), "学年",
-                    KindZh(d_.round.kind()), "工作安排（轮次 ", RoundId(),
-                    "），现将", who,
+                    RoundKindWords(d_.round.kind(), Lang::kZh),
+                    "结果告知书</h2>\n<p>", PersonCell(p.teacher()),
+                    applicant ? "：" : "老师：", "</p>\n<p>根据", County(),
+                    d_.round.school_year(), "学年",
+                    RoundKindWords(d_.round.kind(), Lang::kZh),
+                    "工作安排（轮次 ", RoundId(), "），现将", who,
                     "的结果告知如下：</p>\n<p class=\"result\">",
                     ResultSentence(p, who), "</p>\n");
     absl::StrAppend(&out_, "<table><tr><th>结果</th><th>方式</th><th>原因</th>",
                     applicant ? "<th>笔试成绩</th>" : "<th>积分</th>",
-                    "<th>志愿</th></tr>\n<tr><td>", OutcomeZh(p.outcome()),
-                    "</td><td>", HtmlEscape(RouteZh(p)), "</td><td>",
+                    "<th>志愿</th></tr>\n<tr><td>",
+                    OutcomeWords(p.outcome(), Lang::kZh), "</td><td>",
+                    HtmlEscape(RouteZh(p)), "</td><td>",
                     HtmlEscape(ReasonZh(p)), "</td><td>",
                     p.outcome() == v1::ITINERANT ? "—" : Points(p.points()),
                     "</td><td>", ChoiceZh(p), "</td></tr></table>\n");
@@ -737,9 +643,9 @@ class Renderer {
         absl::StrAppend(&out_, "<tr><td>", SchoolCell(a.school()),
                         a.own_school() ? "（本校加课）" : "", "</td><td>",
                         HtmlEscape(SubjectZh(a.subject())), "</td><td>",
-                        StageZh(a.stage()), "</td><td class=\"num\">",
-                        a.periods(), "</td><td class=\"num\">", a.minutes(),
-                        "</td></tr>\n");
+                        StageWords(a.stage(), Lang::kZh),
+                        "</td><td class=\"num\">", a.periods(),
+                        "</td><td class=\"num\">", a.minutes(), "</td></tr>\n");
       }
       out_ += "</table>\n";
       absl::StrAppend(
