@@ -63,31 +63,11 @@ std::string CountyOf(const std::string& round_name) {
   return slash == std::string::npos ? "" : round_name.substr(0, slash);
 }
 
-std::string OutcomeWords(v1::Outcome outcome) {
-  switch (outcome) {
-    case v1::STAYED:
-      return "留任 (stays)";
-    case v1::MOVED:
-      return "调动 (moves)";
-    case v1::UNPLACED:
-      return "待岗 (unplaced)";
-    case v1::EXEMPT:
-      return "免于交流 (exempt)";
-    case v1::INSPECTOR:
-      return "转任专职督学 (inspector)";
-    case v1::DOWN_HIRED:
-      return "低聘 (down-hired)";
-    case v1::UP_HIRED:
-      return "高聘 (up-hired)";
-    case v1::ITINERANT:
-      return "走教 (itinerant)";
-    case v1::RECRUITED:
-      return "录用 (recruited)";
-    case v1::NOT_RECRUITED:
-      return "未录用 (not recruited)";
-    default:
-      return "-";
-  }
+// "调动 (moves)": the outcome in both languages, from the one word table.
+std::string BilingualOutcome(v1::Outcome outcome) {
+  if (outcome == v1::OUTCOME_UNSPECIFIED) return "-";
+  return absl::StrCat(OutcomeWords(outcome, Lang::kZh), " (",
+                      OutcomeWords(outcome, Lang::kEn), ")");
 }
 
 // Display names of the county's teachers, applicants and schools, by full
@@ -228,7 +208,7 @@ std::vector<RunChange> DiffRuns(const std::map<std::string, v1::Placement>& a,
 std::string ResultWords(const std::optional<v1::Placement>& p,
                         const Names& names) {
   if (!p.has_value()) return "(不在此运行 not in this run)";
-  return absl::StrCat(OutcomeWords(p->outcome()), " ",
+  return absl::StrCat(BilingualOutcome(p->outcome()), " ",
                       names.Place(p->to_school(), p->to_post()));
 }
 
@@ -244,7 +224,7 @@ std::vector<std::string> TransitionCounts(const std::vector<RunChange>& d) {
   std::map<std::string, int> counts;
   for (const RunChange& c : d) {
     auto words = [](const std::optional<v1::Placement>& p) {
-      return p.has_value() ? OutcomeWords(p->outcome()) : std::string("-");
+      return p.has_value() ? BilingualOutcome(p->outcome()) : std::string("-");
     };
     ++counts[absl::StrCat(words(c.a), " -> ", words(c.b))];
   }
