@@ -537,10 +537,10 @@ absl::StatusOr<rota::v1::TeacherHistory> Audit::ListTeacherHistory(
           entry->set_from_post(last->post());
           entry->set_to_post(c.record.post());
           if (round != nullptr) {
-            absl::StrAppend(&summary,
-                            batch.reversal() ? " by the reversal of round "
-                                             : " by round ",
-                            round->name());
+            absl::StrAppend(
+                &summary,
+                batch.reversal() ? " by the reversal of round " : " by round ",
+                round->name());
           }
           if (commit_placement != nullptr && !batch.reversal() &&
               !commit_placement->return_date().empty()) {

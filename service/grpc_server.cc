@@ -386,8 +386,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
       if (!chunk.ParseFromString(batch[i])) {
         chunk.Clear();
         rota::v1::BulkImportResponse rejected;
-        absl::Status lenient =
-            ParseChunkLeniently(batch[i], &chunk, &rejected);
+        absl::Status lenient = ParseChunkLeniently(batch[i], &chunk, &rejected);
         if (!lenient.ok()) return refuse(lenient);
         Accumulate(rejected, &total_);
       }

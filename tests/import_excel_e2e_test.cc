@@ -132,13 +132,14 @@ TEST_F(ImportExcelTest, GbkFileWithChineseHeadersAndValuesImports) {
   EXPECT_CONTAINS(r.err, "converted to UTF-8");
   EXPECT_CONTAINS(r.out, "2 rows, 2 applied, 0 rejected");
 
-  WriteFile("teachers.csv",
-            ToGbk(absl::StrCat(
-                kTeacherHeader, ",备注,\r\n",
-                "t1,王芳,女,1986/4/9,2009年8月25日,s1,2011/8/28,math,中级,编内,"
-                "县级骨干,班主任,\r\n"
-                "t2,李强,男,1979-03-02,1999年8月20日,s2,2010-8-25,chinese,正高级,"
-                "编外,,,\r\n")));
+  WriteFile(
+      "teachers.csv",
+      ToGbk(absl::StrCat(
+          kTeacherHeader, ",备注,\r\n",
+          "t1,王芳,女,1986/4/9,2009年8月25日,s1,2011/8/28,math,中级,编内,"
+          "县级骨干,班主任,\r\n"
+          "t2,李强,男,1979-03-02,1999年8月20日,s2,2010-8-25,chinese,正高级,"
+          "编外,,,\r\n")));
   r = Import("teachers", "teachers.csv");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_CONTAINS(r.err, "converted to UTF-8");
@@ -185,18 +186,19 @@ TEST_F(ImportExcelTest, ThreeBadRowsAreAllReportedAndTheErrorFileReimports) {
   ImportSchools();
   // Row 3: two problems rotactl finds (gender, date); row 5: a birth date
   // in the future (the server's); row 6: an unknown school (the server's).
-  WriteFile("teachers.csv",
-            absl::StrCat(kTeacherHeader, "\n",
-                         "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,math,中级,"
-                         "编内,\n",
-                         "t2,李强,robot,1980.13.1,2002/8/20,s1,2002/8/20,chinese,"
-                         "初级,编内,\n",
-                         "t3,张伟,男,1975/1/1,1996/8/20,s2,1996/8/20,chinese,高级,"
-                         "编内,\n",
-                         "t4,赵敏,女,2090/1/1,2012/8/20,s2,2012/8/20,music,初级,"
-                         "编外,\n",
-                         "t5,陈静,女,1990/5/5,2012/8/20,s9,2012/8/20,art,初级,"
-                         "编内,\n"));
+  WriteFile(
+      "teachers.csv",
+      absl::StrCat(kTeacherHeader, "\n",
+                   "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,math,中级,"
+                   "编内,\n",
+                   "t2,李强,robot,1980.13.1,2002/8/20,s1,2002/8/20,chinese,"
+                   "初级,编内,\n",
+                   "t3,张伟,男,1975/1/1,1996/8/20,s2,1996/8/20,chinese,高级,"
+                   "编内,\n",
+                   "t4,赵敏,女,2090/1/1,2012/8/20,s2,2012/8/20,music,初级,"
+                   "编外,\n",
+                   "t5,陈静,女,1990/5/5,2012/8/20,s9,2012/8/20,art,初级,"
+                   "编内,\n"));
   CliResult r =
       Import("teachers", "teachers.csv", {"--errors", dir_ + "/errors.csv"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -251,18 +253,19 @@ TEST_F(ImportExcelTest, DryRunValidatesEverythingAndChangesNothing) {
 
   // t1 is an update (a new title), t2 and t3 are new, t4 names an unknown
   // school (only the server can tell), t5 has a bad gender (rotactl's).
-  WriteFile("teachers.csv",
-            absl::StrCat(kTeacherHeader, "\n",
-                         "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,math,高级,"
-                         "编内,\n",
-                         "t2,李强,男,1980/1/1,2002/8/20,s1,2002/8/20,chinese,初级,"
-                         "编内,\n",
-                         "t3,张伟,男,1975/1/1,1996/8/20,s2,1996/8/20,chinese,高级,"
-                         "编内,\n",
-                         "t4,赵敏,女,1990/1/1,2012/8/20,s9,2012/8/20,music,初级,"
-                         "编外,\n",
-                         "t5,陈静,robot,1990/5/5,2012/8/20,s2,2012/8/20,art,"
-                         "初级,编内,\n"));
+  WriteFile(
+      "teachers.csv",
+      absl::StrCat(kTeacherHeader, "\n",
+                   "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,math,高级,"
+                   "编内,\n",
+                   "t2,李强,男,1980/1/1,2002/8/20,s1,2002/8/20,chinese,初级,"
+                   "编内,\n",
+                   "t3,张伟,男,1975/1/1,1996/8/20,s2,1996/8/20,chinese,高级,"
+                   "编内,\n",
+                   "t4,赵敏,女,1990/1/1,2012/8/20,s9,2012/8/20,music,初级,"
+                   "编外,\n",
+                   "t5,陈静,robot,1990/5/5,2012/8/20,s2,2012/8/20,art,"
+                   "初级,编内,\n"));
   CliResult r = Import("teachers", "teachers.csv",
                        {"--dry-run", "--errors", dir_ + "/errors.csv"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;

@@ -218,7 +218,8 @@ TEST_F(OutputZhE2eTest, HistoryInChineseWithSchoolNames) {
     }
   }
   ASSERT_FALSE(mover.empty());
-  const CliResult commit = Zh({"round", "commit", round, "--latest-run", "--yes"});
+  const CliResult commit =
+      Zh({"round", "commit", round, "--latest-run", "--yes"});
   ASSERT_EQ(commit.exit_code, 0) << commit.out << commit.err;
   const std::string history = Ok({"audit", "history", mover});
   EXPECT_CONTAINS(history, "的履历");

@@ -176,7 +176,8 @@ std::string EntryWords(const v1::TeacherHistory& h,
     out = zh ? "信息更新" : "updated";
   }
   if (!e.round().empty()) {
-    const char* by = e.reversal() ? (zh ? "，撤销轮次 " : " by the reversal of round ")
+    const char* by = e.reversal()
+                         ? (zh ? "，撤销轮次 " : " by the reversal of round ")
                      : e.change() == "locked" || e.change() == "overridden"
                          ? (zh ? "，轮次 " : " in round ")
                          : (zh ? "，依据轮次 " : " by round ");
