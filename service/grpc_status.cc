@@ -191,4 +191,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(code, message, proto.SerializeAsString());
 }
 
+absl::Status EtagMismatch(absl::string_view name, absl::string_view sent,
+                          absl::string_view current) {
+  return WithReason(
+      absl::AbortedError(absl::StrCat("etag \"", sent, "\" of ", name,
+                                      " is stale; current etag is \"", current,
+                                      "\": re-read and retry")),
+      kReasonEtagMismatch);
+}
+
 }  // namespace rota::service

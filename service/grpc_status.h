@@ -89,6 +89,10 @@ absl::Status InvalidField(absl::string_view field,
 // Attaches (or replaces) the ErrorInfo reason of `status`; returns it.
 absl::Status WithReason(absl::Status status, absl::string_view reason);
 
+// ABORTED (ETAG_MISMATCH): the etag `sent` for `name` is not its `current`.
+absl::Status EtagMismatch(absl::string_view name, absl::string_view sent,
+                          absl::string_view current);
+
 // FAILED_PRECONDITION with a google.rpc.PreconditionFailure violation.
 absl::Status PreconditionFailed(absl::string_view type,
                                 absl::string_view subject,

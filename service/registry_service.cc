@@ -29,7 +29,6 @@ using registry_internal::CountyExists;
 using registry_internal::CreateChild;
 using registry_internal::DeleteChildImpl;
 using registry_internal::Etag;
-using registry_internal::EtagMismatch;
 using registry_internal::ForEachRow;
 using registry_internal::GetChild;
 using registry_internal::ListChildren;

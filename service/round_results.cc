@@ -427,11 +427,7 @@ absl::StatusOr<Round> Rounds::CommitRound(
       [&](CountyWrite& w) -> absl::StatusOr<Round> {
         ROTA_ASSIGN_OR_RETURN(Round round, LoadRound(w.state(), n));
         if (!req.etag().empty() && req.etag() != round.etag()) {
-          return WithReason(absl::AbortedError(absl::StrCat(
-                                "etag \"", req.etag(), "\" of ", round.name(),
-                                " is stale; current etag is \"", round.etag(),
-                                "\": re-read and retry")),
-                            kReasonEtagMismatch);
+          return EtagMismatch(round.name(), req.etag(), round.etag());
         }
         if (round.state() != rota::v1::PROPOSED)
           return WrongState(round, "PROPOSED (run the round first)");

@@ -92,22 +92,17 @@ void RestorePlacementFields(const rota::v1::Teacher& before,
 
 absl::StatusOr<Round> Rounds::ReverseRound(
     const CallContext& call, const rota::v1::ReverseRoundRequest& req) {
+  ROTA_ASSIGN_OR_RETURN(ChildName n, round_internal::CheckRoundWrite(
+                                         call, req.name(), req.request_id()));
   Violations v;
-  ROTA_ASSIGN_OR_RETURN(ChildName n, round_internal::RoundName(req.name()));
-  ValidateRequestId(req.request_id(), v);
   ValidateReason(req.reason(), v);
   ROTA_RETURN_IF_ERROR(v.ToStatus());
-  ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, n.county));
   return WriteToCounty<Round>(
       *store_, *county_mutex_(n.county), call, n.county, req, req.request_id(),
       [&](CountyWrite& w) -> absl::StatusOr<Round> {
         ROTA_ASSIGN_OR_RETURN(Round round, LoadRound(w.state(), n));
         if (!req.etag().empty() && req.etag() != round.etag()) {
-          return WithReason(absl::AbortedError(absl::StrCat(
-                                "etag \"", req.etag(), "\" of ", round.name(),
-                                " is stale; current etag is \"", round.etag(),
-                                "\": re-read and retry")),
-                            kReasonEtagMismatch);
+          return EtagMismatch(round.name(), req.etag(), round.etag());
         }
         if (round.state() != rota::v1::COMMITTED)
           return WrongState(round, "COMMITTED (only a commit can be reversed)");

@@ -52,15 +52,6 @@ using storage::Snapshot;
 
 inline std::string Etag(uint64_t sequence) { return absl::StrCat(sequence); }
 
-inline absl::Status EtagMismatch(absl::string_view name, absl::string_view sent,
-                                 absl::string_view current) {
-  return WithReason(
-      absl::AbortedError(absl::StrCat("etag \"", sent, "\" of ", name,
-                                      " is stale; current etag is \"", current,
-                                      "\": re-read and retry")),
-      kReasonEtagMismatch);
-}
-
 inline absl::Status NotFound(absl::string_view name) {
   return WithReason(absl::NotFoundError(absl::StrCat(name, " not found")),
                     kReasonNotFound);
