@@ -43,6 +43,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -222,8 +223,9 @@ absl::Status Dump(rota::testing::RotadProcess& rotad,
 // the 2022 curriculum (music, art, pe, labour, it); this adds the policy's
 // other two shortage subjects at the same schools and stages, from the
 // labour line's class count: mental health (1 period a class) and morality
-// (2 periods a class), so that a 50-school county has more than 200
-// demands. Taught by the county's few mental-health and morality teachers.
+// (2 periods a class), and mental health at the county seat's schools, so
+// that a 50-school county has more than 200 demands. Taught by the county's
+// few mental-health and morality teachers.
 void AddOtherShortageSubjects(rota::testing::GeneratedCounty* data) {
   std::vector<rota::v1::PeriodRequirement> extra;
   for (const rota::v1::PeriodRequirement& r : data->period_requirements) {
@@ -237,6 +239,31 @@ void AddOtherShortageSubjects(rota::testing::GeneratedCounty* data) {
       const size_t at = name.rfind("-labour-");
       if (at != std::string::npos) name.replace(at, 8, "-" + subject + "-");
       x.set_name(name);
+      extra.push_back(std::move(x));
+    }
+  }
+  // The county seat's schools: rota-gen gives them no specialist lines
+  // (their own specialists teach those), but mental health is short
+  // everywhere: one period a class, a school's classes estimated as its
+  // headcount / 3 split over its stages (at least 6 a stage).
+  std::set<std::string> has_line;
+  for (const rota::v1::PeriodRequirement& r : data->period_requirements)
+    has_line.insert(r.school());
+  for (const rota::v1::School& school : data->schools) {
+    if (has_line.count(school.name()) || school.stages_size() == 0) continue;
+    const int32_t classes =
+        std::max<int32_t>(6, school.headcount() / 3 / school.stages_size());
+    const std::string id = school.name().substr(school.name().rfind('/') + 1);
+    const std::string county =
+        school.name().substr(0, school.name().find("/schools/"));
+    for (int stage : school.stages()) {
+      rota::v1::PeriodRequirement x;
+      x.set_school(school.name());
+      x.set_subject("mental_health");
+      x.set_stage(static_cast<rota::v1::Stage>(stage));
+      x.set_periods(std::min<int32_t>(60, classes));
+      x.set_name(absl::StrCat(county, "/periodRequirements/", id,
+                              "-mental_health-", stage));
       extra.push_back(std::move(x));
     }
   }

@@ -221,7 +221,14 @@ void AddAdjustments(const std::vector<rota::v1::PlacementAdjusted>& adjustments,
     if (adj.override()) {
       in->overrides.push_back({teacher, to, adj.reason()});
     } else {
-      in->locks.push_back({teacher, to, adj.reason()});
+      rules::Lock lock{teacher, to, adj.reason()};
+      // 走教: the lock keeps her whole assignment of the locked run.
+      for (const auto& a : adj.placement().itinerant_assignments()) {
+        lock.itinerant.push_back({IdOfName(a.school()), a.subject(),
+                                  static_cast<rules::Stage>(a.stage()),
+                                  a.periods()});
+      }
+      in->locks.push_back(std::move(lock));
     }
   }
 }

@@ -310,6 +310,15 @@ struct Application {
   bool voluntary = false;
 };
 
+// Itinerant teaching: periods a lock keeps as they were in the run it was
+// taken on (one school x subject x stage).
+struct LockedPeriods {
+  std::string school;
+  std::string subject;
+  Stage stage = Stage::kUnspecified;
+  int32_t periods = 0;
+};
+
 // Keeps a placement of an earlier run (the service passes that placement's
 // target). A re-run honours it.
 struct Lock {
@@ -318,6 +327,10 @@ struct Lock {
   // placed at; "" = she stays (exchange) / stays unplaced (hiring).
   std::string to;
   std::string reason;
+  // Itinerant teaching: her whole assignment in the locked run, kept as it
+  // is (every school she visits and the periods at each). Empty: `to` pins
+  // her to that one school (locks recorded without it).
+  std::vector<LockedPeriods> itinerant = {};
 };
 
 // An administrator's placement. Breaking a hard rule (capacity,

@@ -109,12 +109,20 @@ void ItinerantRun::Prepare() {
       c.only_school = it->second.first;
       c.pin_reason = it->second.second->reason;
       pinned_out = c.only_school.empty();
+      if (!it->second.second->itinerant.empty())
+        c.kept = &it->second.second->itinerant;
     }
     if (auto it = overrides.find(t->id); it != overrides.end()) {
       c.overridden = true;
       c.only_school = it->second->to;
       c.pin_reason = it->second->reason;
       pinned_out = c.only_school.empty();
+      c.kept = nullptr;
+    }
+    if (c.kept != nullptr) {  // her locked assignment, as it was
+      cand_of_[t->id] = static_cast<int>(cands_.size());
+      cands_.push_back(std::move(c));
+      continue;
     }
     if (pinned_out || ExemptOn(*t, in_.effective_day)) {
       excluded_.insert(t->id);
@@ -131,6 +139,36 @@ void ItinerantRun::Prepare() {
     cand_of_[t->id] = static_cast<int>(cands_.size());
     cands_.push_back(std::move(c));
   }
+}
+
+absl::Status ItinerantRun::KeepLockedAssignments() {
+  std::map<std::tuple<std::string_view, std::string_view, Stage>, int> line_of;
+  for (int li = 0; li < static_cast<int>(lines_.size()); ++li) {
+    const PeriodRequirement& r = *lines_[li].req;
+    line_of.emplace(
+        std::tuple<std::string_view, std::string_view, Stage>{
+            r.school, r.subject, r.stage},
+        li);
+  }
+  for (int ci = 0; ci < static_cast<int>(cands_.size()); ++ci) {
+    const Candidate& c = cands_[ci];
+    if (c.kept == nullptr) continue;
+    for (const LockedPeriods& k : *c.kept) {
+      auto it = line_of.find({k.school, k.subject, k.stage});
+      const int32_t need = it == line_of.end() ? 0 : lines_[it->second].need;
+      if (k.periods > need) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the lock of teacher ", c.t->id, " keeps ", k.periods,
+            " periods of ", k.subject, " (", Sv(StageName(k.stage)), ") at ",
+            k.school, ", but only ", need,
+            " of them are still needed (another lock or an override took "
+            "the rest)"));
+      }
+      lines_[it->second].need -= k.periods;
+      flow_[{ci, it->second}] += k.periods;
+    }
+  }
+  return absl::OkStatus();
 }
 
 UncoveredReason ItinerantRun::ReasonFor(int li) const {
@@ -157,8 +195,9 @@ UncoveredReason ItinerantRun::ReasonFor(int li) const {
       continue;
     }
     const Candidate& c = cands_[it->second];
-    if (!c.only_school.empty() && c.only_school != r.school &&
-        t->school != r.school) {
+    if (c.kept != nullptr ||
+        (!c.only_school.empty() && c.only_school != r.school &&
+         t->school != r.school)) {
       // Pinned to another school: excluded here.
       excluded_with_spare = excluded_with_spare || used_[it->second] < c.spare;
       continue;
@@ -389,12 +428,14 @@ void ItinerantRun::Finish(RoundOutcome* out) {
 
 absl::StatusOr<RoundOutcome> ItinerantRun::Go() {
   Prepare();
-  // Zones: lines and candidates by zone key.
+  ROTA_RETURN_IF_ERROR(KeepLockedAssignments());
+  // Zones: lines and candidates by zone key (a kept assignment is solved).
   std::map<std::string, std::pair<std::vector<int>, std::vector<int>>> zones;
   for (int l = 0; l < static_cast<int>(lines_.size()); ++l) {
     zones[ZoneKey(SchoolOf(lines_[l].req->school))].first.push_back(l);
   }
   for (int c = 0; c < static_cast<int>(cands_.size()); ++c) {
+    if (cands_[c].kept != nullptr) continue;
     zones[ZoneKey(SchoolOf(cands_[c].t->school))].second.push_back(c);
   }
   for (const auto& [key, zone] : zones) {

@@ -13,8 +13,11 @@
 //     zone is a zone alone; otherwise the whole county) with spare periods
 //     (max_weekly_periods - weekly_load > 0) who qualify for a line of the
 //     zone. Not candidates: teachers with an exemption in force, and those a
-//     lock or override with no school pins out; a lock or override naming a
-//     school lets her visit only that school. A candidate may teach extra
+//     lock or override with no school pins out; a lock or override naming
+//     only a school lets her visit only that school. A lock carrying her
+//     assignment (Lock::itinerant, as the service records a lock taken on a
+//     run) keeps it whole: its periods leave their lines' need before the
+//     flow, and she is outside it. A candidate may teach extra
 //     periods at her own school (no travel) and visit other schools within
 //     max_trip_minutes one way, on her free half-days (free_half_days,
 //     restricted to visit_days), at most periods_per_half_day per visit.

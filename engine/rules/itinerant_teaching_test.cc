@@ -385,6 +385,69 @@ TEST(ItinerantTeachingPropertyTest, CapsPlansCoverageReasonsDeterminism) {
             << "\n";
 }
 
+// A lock on a teacher who visits several schools keeps her whole
+// assignment and weekly plan on a re-run (not only the school where she
+// teaches most); a lock whose periods another lock already took is refused.
+TEST(ItinerantTeachingPropertyTest, LockKeepsTheWholeAssignment) {
+  int locked = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    CountyInputs in = SeededCounty(seed);
+    RoundPolicy policy = SeededPolicy(seed);
+    auto out = RunItinerantTeaching(in, policy);
+    ASSERT_TRUE(out.ok()) << "seed " << seed << ": " << out.status();
+    std::map<std::string, std::vector<ItinerantAssignment>> of;
+    for (const ItinerantAssignment& a : out->itinerant.assignments)
+      of[a.teacher].push_back(a);
+    CountyInputs again = in;
+    std::vector<std::string> teachers;
+    for (const auto& [teacher, list] : of) {
+      std::set<std::string> away;
+      for (const ItinerantAssignment& a : list)
+        if (!a.own_school) away.insert(a.school);
+      if (away.size() < 2 || teachers.size() >= 3) continue;
+      Lock lock{teacher, "", "keep"};
+      for (const ItinerantAssignment& a : list)
+        lock.itinerant.push_back({a.school, a.subject, a.stage, a.periods});
+      again.locks.push_back(std::move(lock));
+      teachers.push_back(teacher);
+    }
+    if (teachers.empty()) continue;
+    auto rerun = RunItinerantTeaching(again, policy);
+    ASSERT_TRUE(rerun.ok()) << "seed " << seed << ": " << rerun.status();
+    EXPECT_EQ(CheckOutcome(seed, again, policy, *rerun), 0);
+    std::map<std::string, std::vector<ItinerantAssignment>> now;
+    for (const ItinerantAssignment& a : rerun->itinerant.assignments)
+      now[a.teacher].push_back(a);
+    for (const std::string& t : teachers) {
+      ++locked;
+      ASSERT_EQ(now[t].size(), of[t].size()) << "seed " << seed << " " << t;
+      for (size_t i = 0; i < of[t].size(); ++i) {
+        EXPECT_EQ(now[t][i].school, of[t][i].school) << seed << " " << t;
+        EXPECT_EQ(now[t][i].periods, of[t][i].periods) << seed << " " << t;
+      }
+      const ItinerantPlan* before = out->itinerant.FindPlan(t);
+      const ItinerantPlan* after = rerun->itinerant.FindPlan(t);
+      ASSERT_NE(before, nullptr);
+      ASSERT_NE(after, nullptr);
+      for (int slot = 0; slot < kHalfDaysPerWeek; ++slot) {
+        EXPECT_EQ(after->slots[slot].school, before->slots[slot].school);
+        EXPECT_EQ(after->slots[slot].periods, before->slots[slot].periods);
+      }
+      bool pinned = false;
+      for (const Placement& p : rerun->placements)
+        pinned = pinned || (p.teacher == t && p.locked);
+      EXPECT_TRUE(pinned) << seed << " " << t;
+    }
+    // The same periods kept twice: more than the lines need.
+    CountyInputs twice = again;
+    for (LockedPeriods& k : twice.locks[0].itinerant) k.periods *= 100;
+    auto refused = RunItinerantTeaching(twice, policy);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+        << seed;
+  }
+  EXPECT_GT(locked, 10);
+}
+
 // Every cap on 1,000 seeded zones: small counties of one to three zones
 // (zone_size 2..6 schools), policies varying every cap.
 TEST(ItinerantTeachingPropertyTest, EveryPlanRespectsEveryCapOn1000Zones) {

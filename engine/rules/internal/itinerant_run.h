@@ -81,6 +81,8 @@ struct Candidate {
   std::string only_school;  // pinned to this school ("" = any)
   bool locked = false, overridden = false;
   std::string pin_reason;
+  // Locked with her whole assignment: kept as it is, outside the flow.
+  const std::vector<LockedPeriods>* kept = nullptr;
 };
 
 // Per teacher and visited school: the cap set by a re-plan (-1 = none) and
@@ -109,6 +111,10 @@ class ItinerantRun {
 
  private:
   void Prepare();
+  // Locks that keep a whole assignment: its periods leave their lines' need
+  // and go straight into flow_. FailedPrecondition if a line no longer needs
+  // them (another lock or an override took them).
+  absl::Status KeepLockedAssignments();
   // One zone's flow under `cuts`: periods per (candidate, line), the value
   // of each objective and the network (when captured).
   using Value = std::array<int64_t, kStages>;
