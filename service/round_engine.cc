@@ -176,6 +176,13 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
   std::vector<rota::v1::EligibilityEntry> out;
   if (frozen.kind == rota::v1::RECRUITMENT)
     return RecruitmentEligibility(frozen);
+  const People named(in);
+  const auto add_names = [&](rota::v1::EligibilityEntry& e,
+                             const std::string& teacher,
+                             const std::string& school) {
+    e.set_teacher_name(named.Person(teacher));
+    e.set_school_name(named.School(school));
+  };
   if (frozen.kind != rota::v1::EXCHANGE_ROTATION) {
     // Competitive hiring: every teacher takes part; nobody is "selected".
     std::map<std::string, const rules::Teacher*> teachers;
@@ -186,6 +193,7 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
       rota::v1::EligibilityEntry e;
       e.set_teacher(Name(county, "teachers", id));
       e.set_school(Name(county, "schools", t->school));
+      add_names(e, id, t->school);
       e.set_eligible(true);
       e.set_voluntary(applied.count(id) > 0);
       e.set_reason(applied.count(id) ? "takes part; submitted a preference list"
@@ -200,6 +208,7 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
     rota::v1::EligibilityEntry e;
     e.set_teacher(Name(county, "teachers", x.teacher));
     e.set_school(Name(county, "schools", x.school));
+    add_names(e, x.teacher, x.school);
     e.set_eligible(x.eligible);
     e.set_mandatory(x.mandatory);
     e.set_voluntary(x.voluntary);

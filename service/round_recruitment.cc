@@ -50,6 +50,7 @@ std::vector<rota::v1::EligibilityEntry> RecruitmentEligibility(
     const bool male = a->gender == rules::Gender::kMale;
     rota::v1::EligibilityEntry e;
     e.set_teacher(Name(frozen.county, "applicants", id));
+    e.set_teacher_name(a->display_name);
     e.set_points(a->written_score);
     e.set_voluntary(!a->preferences.empty());
     if (rp.interview_gate && !a->interview_passed) {

@@ -131,9 +131,9 @@ TEST_F(AuditFindTest, FindTeachersEligibilityAndSchoolsByName) {
   std::string out = Ok({"teacher", "find", "王"});
   EXPECT_CONTAINS(out, "m");
   EXPECT_CONTAINS(out, "王芳");
-  EXPECT_CONTAINS(out, "a1 城关一小");
+  EXPECT_CONTAINS(out, "城关一小 (a1)");
   EXPECT_CONTAINS(out, "王丽");
-  EXPECT_CONTAINS(out, "a2 城关二小");
+  EXPECT_CONTAINS(out, "城关二小 (a2)");
   EXPECT_EQ(out.find("李静"), std::string::npos) << out;
   out = Ok({"teacher", "find", "--exact", "王芳"});
   EXPECT_CONTAINS(out, "王芳");
@@ -155,15 +155,20 @@ TEST_F(AuditFindTest, FindTeachersEligibilityAndSchoolsByName) {
   // round eligibility, as a table, CSV and JSON; --school by name.
   out = Ok({"round", "eligibility", kRound});
   EXPECT_CONTAINS(out, "ELIGIBLE");
-  EXPECT_CONTAINS(out, "y 杨村小学");
+  EXPECT_CONTAINS(out, "杨村小学 (y)");
+  EXPECT_CONTAINS(out, "王芳 (m)");
   out = Ok({"-o", "csv", "round", "eligibility", kRound});
   EXPECT_EQ(out.rfind("\xEF\xBB\xBF"  // the byte order mark of every CSV
-                      "teacher,school,eligible,mandatory,voluntary,exempt,"
-                      "points,reason\n",
+                      "teacher,teacher_name,school,school_name,eligible,"
+                      "mandatory,voluntary,exempt,points,reason\n",
                       0),
             0u)
       << out;
-  EXPECT_CONTAINS(out, "\nv,y,true,");
+  EXPECT_CONTAINS(out, ",y,杨村小学,true,");
+  // In Chinese: the headers and words.
+  out = Ok({"--lang", "zh", "round", "eligibility", kRound});
+  EXPECT_CONTAINS(out, "符合交流条件");
+  EXPECT_CONTAINS(out, "杨村小学 (y)");
   nlohmann::json entries =
       nlohmann::json::parse(Ok({"-o", "json", "round", "eligibility", kRound}));
   EXPECT_EQ(entries.size(), 3u);
@@ -201,15 +206,15 @@ TEST_F(AuditFindTest, AsOfHistoryExportAndOfflineReplay) {
 
   // As of dates before, during and after m's term exchange.
   std::string out = Ok({"audit", "as-of", "2020-08-31", "m"});
-  EXPECT_CONTAINS(out, "school a1 城关一小");
+  EXPECT_CONTAINS(out, "at 城关一小 (a1)");
   EXPECT_CONTAINS(out, "post: none");
   out = Ok({"audit", "as-of", "2020-09-01", "m"});
-  EXPECT_CONTAINS(out, "school y 杨村小学");
+  EXPECT_CONTAINS(out, "at 杨村小学 (y)");
   EXPECT_CONTAINS(out, "term exchange");
   out = Ok({"audit", "as-of", "2023-08-31", "m"});
-  EXPECT_CONTAINS(out, "school y 杨村小学");
+  EXPECT_CONTAINS(out, "at 杨村小学 (y)");
   out = Ok({"audit", "as-of", "2023-09-01", "m"});
-  EXPECT_CONTAINS(out, "school a1 城关一小");
+  EXPECT_CONTAINS(out, "at 城关一小 (a1)");
   EXPECT_CONTAINS(out, "back at her home school from 2023-09-01");
   nlohmann::json asof = nlohmann::json::parse(
       Ok({"-o", "json", "audit", "as-of", "2024-01-01", "m"}));

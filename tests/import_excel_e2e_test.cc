@@ -240,6 +240,48 @@ TEST_F(ImportExcelTest, ThreeBadRowsAreAllReportedAndTheErrorFileReimports) {
   EXPECT_EQ(TeacherCount(), 5);
 }
 
+// Two rows with one staff id: nothing is imported, and both rows go to the
+// error file side by side, so she can keep the right one.
+TEST_F(ImportExcelTest, RowsSharingAnIdGoToTheErrorFile) {
+  ImportSchools();
+  WriteFile("teachers.csv",
+            absl::StrCat(kTeacherHeader, "\n",
+                         "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,数学,中级,"
+                         "编内,\n",
+                         "t2,李强,男,1980/1/13,2002/8/20,s1,2002/8/20,chinese,"
+                         "初级,编内,\n",
+                         "t1,王芳芳,女,1987/4/9,2009/8/25,s2,2011/8/28,math,"
+                         "中级,编内,\n"));
+  CliResult r =
+      Import("teachers", "teachers.csv", {"--errors", dir_ + "/errors.csv"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_CONTAINS(r.err, "rows 2 and 4 (lines 2 and 4) both have id \"t1\"");
+  EXPECT_CONTAINS(r.err, "nothing was imported");
+  EXPECT_EQ(TeacherCount(), 0);
+  const std::string errors = ReadFile("errors.csv");
+  std::vector<std::string> lines;
+  std::stringstream in(errors.substr(3));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u) << errors;
+  EXPECT_EQ(lines[1].substr(0, 2), "2,");
+  EXPECT_CONTAINS(lines[1], "「工号」重复");
+  EXPECT_CONTAINS(lines[1], ",t1,王芳,");
+  EXPECT_EQ(lines[2].substr(0, 2), "4,");
+  EXPECT_CONTAINS(lines[2], ",t1,王芳芳,");
+
+  // Without the second row the file imports; 数学 is read as math.
+  WriteFile("teachers.csv",
+            absl::StrCat(kTeacherHeader, "\n",
+                         "t1,王芳,女,1986/4/9,2009/8/25,s1,2011/8/28,数学,中级,"
+                         "编内,\n"));
+  r = Import("teachers", "teachers.csv");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = Rotactl({"--county", "ya", "-o", "json", "teacher", "get", "t1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "\"math\"");
+  EXPECT_EQ(r.out.find("数学"), std::string::npos) << r.out;
+}
+
 TEST_F(ImportExcelTest, DryRunValidatesEverythingAndChangesNothing) {
   ImportSchools();
   WriteFile("one.csv", absl::StrCat(kTeacherHeader, "\n",

@@ -244,8 +244,8 @@ TEST_F(ItinerantE2eTest, BadInputNamesTheFieldAndChangesNothing) {
 // teaching point's music (z3) has nobody in its zone. Then a lock, an
 // override that keeps t-pe1 at home (his PE at s-v1 goes uncovered, the
 // reason names the override; a lock keeps t-art2 at the one school she
-// visits), commit (her 走教 year recorded on her
-// record), replay MATCH and her record as of a date.
+// visits, and another keeps both of t-music1's villages), commit (her 走教 year
+// recorded on her record), replay MATCH and her record as of a date.
 TEST_F(ItinerantE2eTest, RoundPlanCoverageLockOverrideCommitReplayAsOf) {
   const std::string round = "2026-itinerant-teaching-1";
   CliResult r = Rotactl({"round", "create", "--kind", "itinerant-teaching",
@@ -299,6 +299,9 @@ TEST_F(ItinerantE2eTest, RoundPlanCoverageLockOverrideCommitReplayAsOf) {
 
   r = Rotactl({"round", "lock", round, "t-art2", "--reason", "agreed"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // A lock on a teacher who visits two schools keeps both visits.
+  r = Rotactl({"round", "lock", round, "t-music1", "--reason", "两村都已排课"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   r = Rotactl(
       {"round", "override", round, "t-pe1", "--reason", "caring for a parent"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -307,6 +310,11 @@ TEST_F(ItinerantE2eTest, RoundPlanCoverageLockOverrideCommitReplayAsOf) {
   EXPECT_CONTAINS(r.out, "s-v1,一村小学,pe,primary,6,0,0,6,EXCLUDED,");
   EXPECT_CONTAINS(r.out, "s-v1,一村小学,music,primary,4,0,4,0,,t-music1");
   EXPECT_CONTAINS(r.out, "s-v3,三村小学,art,primary,4,0,4,0,,t-art2");
+  r = Rotactl({"round", "plan", round, "t-music1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "一村小学 (s-v1)");
+  EXPECT_CONTAINS(r.out, "二村小学 (s-v2)");
+  EXPECT_CONTAINS(r.out, "10 own load + 8 at other schools");
 
   r = Rotactl({"round", "commit", round, "--latest-run", "--yes"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -334,7 +342,7 @@ TEST_F(ItinerantE2eTest, RoundPlanCoverageLockOverrideCommitReplayAsOf) {
   EXPECT_CONTAINS(r.out, "replay MATCH");
   r = Rotactl({"audit", "as-of", "2026-10-01", "t-music1"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_CONTAINS(r.out, "school s-town1");
+  EXPECT_CONTAINS(r.out, "(s-town1) (event ");
   EXPECT_CONTAINS(r.out,
                   "itinerant teaching (走教), school year 2026 from "
                   "2026-09-01: 8 periods a week at s-v1, s-v2");

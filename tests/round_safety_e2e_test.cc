@@ -325,6 +325,10 @@ TEST_F(RoundSafetyE2eTest, ReversalRestoresTheRegistryAndShowsInHistory) {
   ASSERT_OK_AND_ASSIGN(v1::Round round, rounds_->Get(Name("er")));
   EXPECT_EQ(round.state(), v1::REVERSED);
   EXPECT_EQ(round.reversal_reason(), "录入错误，撤销");
+  const CliResult shown = Rotactl({"round", "get", "er"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_CONTAINS(shown.out, "reversal_reason");
+  EXPECT_CONTAINS(shown.out, "录入错误，撤销");
   const auto after = Teachers();
   for (const auto& [name, t] : before) {
     const v1::Teacher& now = after.at(name);

@@ -426,7 +426,7 @@ absl::Status PostFromCsv(const CsvHeader& h, const std::vector<std::string>& r,
   out->Clear();
   out->set_name(ResourceName(county, "posts", h.Get(r, "id")));
   out->set_school(ResourceName(county, "schools", h.Get(r, "school")));
-  out->set_subject(std::string(Trim(h.Get(r, "subject"))));
+  out->set_subject(CanonicalSubject(h.Get(r, "subject")));
   int band = 0;
   ROTA_CSV_ASSIGN(band, ParseEnumWord(CsvEnum::kTitle, h.Get(r, "title_band")),
                   "post.title_band");
@@ -467,7 +467,7 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
                 "teacher.school_join_date");
   out->set_post(ResourceName(county, "posts", h.Get(r, "post")));
   for (const std::string& s : SplitEscaped(h.Get(r, "subjects"), ';', true)) {
-    out->add_subjects(Unescape(s));
+    out->add_subjects(CanonicalSubject(Unescape(s)));
   }
   if (absl::Status s = ParseStages(h.Get(r, "certificate_stages"),
                                    out->mutable_certificate_stages());
@@ -628,7 +628,7 @@ absl::Status PeriodRequirementFromCsv(const CsvHeader& h,
   out->Clear();
   const std::string school(IdOf(Trim(h.Get(r, "school"))));
   out->set_school(ResourceName(county, "schools", school));
-  out->set_subject(std::string(Trim(h.Get(r, "subject"))));
+  out->set_subject(CanonicalSubject(h.Get(r, "subject")));
   int stage = 0;
   ROTA_CSV_ASSIGN(stage, ParseEnumWord(CsvEnum::kStage, h.Get(r, "stage")),
                   "period_requirement.stage");
@@ -687,7 +687,7 @@ absl::Status ApplicantFromCsv(const CsvHeader& h,
   ROTA_CSV_DATE(out->set_birth_date, h.Get(r, "birth_date"),
                 "applicant.birth_date");
   for (const std::string& s : SplitEscaped(h.Get(r, "subjects"), ';', true)) {
-    out->add_subjects(Unescape(s));
+    out->add_subjects(CanonicalSubject(Unescape(s)));
   }
   if (absl::Status s = ParseStages(h.Get(r, "certificate_stages"),
                                    out->mutable_certificate_stages());
@@ -723,7 +723,7 @@ absl::Status RecruitmentPostFromCsv(const CsvHeader& h,
   out->Clear();
   out->set_name(ResourceName(county, "recruitment-posts", h.Get(r, "id")));
   out->set_school(ResourceName(county, "schools", h.Get(r, "school")));
-  out->set_subject(std::string(Trim(h.Get(r, "subject"))));
+  out->set_subject(CanonicalSubject(h.Get(r, "subject")));
   int stage = 0;
   ROTA_CSV_ASSIGN(stage, ParseEnumWord(CsvEnum::kStage, h.Get(r, "stage")),
                   "recruitment_post.stage");

@@ -89,6 +89,16 @@ std::string ColumnDocLine(CsvTable table);
 // import ignores them, so the fixed error file can be imported as it is.
 const std::vector<std::string>& ErrorFileColumns();
 
+// A subject cell as the engine's code: the code itself (case-insensitive:
+// "Math" -> "math") or one of its Chinese names ("数学" -> "math",
+// "体育与健康" -> "pe"); any other subject is kept as written (trimmed).
+std::string CanonicalSubject(std::string_view text);
+// The Chinese name of a subject code ("math" -> "数学"); "" if unknown.
+std::string SubjectChineseName(std::string_view code);
+// The docs/csv-format.md line of the subject names:
+// "| subject | `chinese` 语文, `math` 数学, ... |".
+std::string SubjectDocLine();
+
 // A date cell as ISO "YYYY-MM-DD": accepts 2019-09-01, 2019-9-1, 2019/9/1,
 // 2019.9.1 and 2019年9月1日 (a real calendar day, year 1800 or later).
 // Empty stays empty; anything else is INVALID_ARGUMENT.

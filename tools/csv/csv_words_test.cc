@@ -159,6 +159,17 @@ TEST(CsvWordsTest, GbkIsConvertedAndOtherEncodingsRefused) {
   EXPECT_FALSE(DecodeCsvText(std::string("\xFF\xFEi\0d\0", 6)).ok());
 }
 
+TEST(CsvWordsTest, SubjectsTakeTheirChineseNames) {
+  EXPECT_EQ(CanonicalSubject("数学"), "math");
+  EXPECT_EQ(CanonicalSubject(" 体育与健康 "), "pe");
+  EXPECT_EQ(CanonicalSubject("体育"), "pe");
+  EXPECT_EQ(CanonicalSubject("Music"), "music");
+  EXPECT_EQ(CanonicalSubject("信息技术"), "it");
+  EXPECT_EQ(CanonicalSubject("书法"), "书法");  // kept as written
+  EXPECT_EQ(SubjectChineseName("mental_health"), "心理健康");
+  EXPECT_EQ(SubjectChineseName("书法"), "");
+}
+
 std::string ReadDocs() {
   std::ifstream in(std::string(ROTA_SOURCE_DIR) + "/docs/csv-format.md");
   std::stringstream buffer;
@@ -175,6 +186,10 @@ TEST(CsvWordsTest, DocsListExactlyTheTables) {
         << "docs/csv-format.md lacks the line (copy it from here):\n"
         << line;
   }
+  const std::string subjects = SubjectDocLine() + "\n";
+  EXPECT_NE(docs.find(subjects), std::string::npos)
+      << "docs/csv-format.md lacks the line (copy it from here):\n"
+      << subjects;
   for (CsvTable t : AllCsvTables()) {
     const std::string line = ColumnDocLine(t) + "\n";
     EXPECT_NE(docs.find(line), std::string::npos)

@@ -57,25 +57,21 @@ int Replay(Context* ctx, const AuditOpts& o) {
   return out.match() ? kExitOk : kExitFailed;
 }
 
-std::string SpellText(const v1::ServiceSpell& spell) {
-  std::string out = std::string(rota::tools::IdOf(spell.school())) + " from " +
-                    spell.start_date() + " to " +
-                    (spell.end_date().empty() ? "now" : spell.end_date()) +
-                    " (" + v1::Locality_Name(spell.locality()) +
-                    (spell.weak() ? ", weak" : "") +
-                    (spell.term_exchange() ? ", term exchange" : "") + ")";
-  return out;
-}
-
-// "2026: 8 periods a week at s-v1, s-v2 (round 2026-itinerant-teaching-1)".
-std::string ItinerantText(const v1::ItinerantServiceYear& y) {
+// "2026 学年（自 2026-09-01）：每周 8 节，在 s-v1、s-v2（轮次 ...）" /
+// "school year 2026 from 2026-09-01: 8 periods a week at s-v1, s-v2 (round
+// ...)".
+std::string ItinerantWords(const v1::ItinerantServiceYear& y, Lang lang) {
   std::vector<std::string> schools;
   for (const std::string& s : y.schools())
     schools.emplace_back(rota::tools::IdOf(s));
+  const std::string round(rota::tools::IdOf(y.round()));
+  if (lang == Lang::kZh)
+    return absl::StrCat(y.school_year(), " 学年（自 ", y.start_date(),
+                        "）：每周 ", y.weekly_periods(), " 节，在 ",
+                        absl::StrJoin(schools, "、"), "（轮次 ", round, "）");
   return absl::StrCat("school year ", y.school_year(), " from ", y.start_date(),
                       ": ", y.weekly_periods(), " periods a week at ",
-                      absl::StrJoin(schools, ", "), " (round ",
-                      std::string(rota::tools::IdOf(y.round())), ")");
+                      absl::StrJoin(schools, ", "), " (round ", round, ")");
 }
 
 // A school's display name ("" if it cannot be read, e.g. deleted since).
@@ -87,6 +83,22 @@ std::string DisplayNameOf(Context* ctx, const std::string& school) {
   auto call = ctx->NewCall();
   if (!ctx->Registry().GetSchool(call.get(), req, &out).ok()) return "";
   return out.display_name();
+}
+
+// A spell in `lang`, the school already labelled ("城关小学 (s3)").
+std::string SpellWords(const std::string& school_label,
+                       const v1::ServiceSpell& spell, Lang lang) {
+  std::string extra = LocalityWords(spell.locality(), lang);
+  if (spell.weak()) absl::StrAppend(&extra, ", ", Say("weak", lang));
+  if (spell.term_exchange())
+    absl::StrAppend(&extra, ", ", Say("term exchange", lang));
+  const std::string end =
+      spell.end_date().empty() ? Say("now", lang) : spell.end_date();
+  return lang == Lang::kZh
+             ? absl::StrCat(school_label, "，", spell.start_date(), " 至 ", end,
+                            "（", extra, "）")
+             : absl::StrCat(school_label, " from ", spell.start_date(), " to ",
+                            end, " (", extra, ")");
 }
 
 int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
@@ -106,33 +118,50 @@ int AsOf(Context* ctx, const AuditOpts& o, bool by_sequence) {
     std::printf("%s\n", ToJson(out).c_str());
     return kExitOk;
   }
-  const std::string school_name = DisplayNameOf(ctx, out.school());
-  std::printf("%s%s %s: school %s%s (event %lld)\n",
-              out.teacher().name().c_str(),
-              out.teacher().display_name().empty()
-                  ? ""
-                  : (" (" + out.teacher().display_name() + ")").c_str(),
-              by_sequence ? ("at event " + std::to_string(o.sequence)).c_str()
-                          : ("on " + o.date).c_str(),
-              std::string(rota::tools::IdOf(out.school())).c_str(),
-              school_name.empty() ? "" : (" " + school_name).c_str(),
-              static_cast<long long>(out.sequence()));
-  if (out.has_spell())
-    std::printf("  spell: %s\n", SpellText(out.spell()).c_str());
-  if (!out.returned_from().empty()) {
-    std::printf(
-        "  back at her home school from %s: her term exchange at %s "
-        "ended then\n",
-        out.return_date().c_str(),
-        std::string(rota::tools::IdOf(out.returned_from())).c_str());
+  const Lang lang = ctx->lang;
+  const bool zh = lang == Lang::kZh;
+  const std::string who =
+      Labeled(out.teacher().display_name(), out.teacher().name());
+  const std::string school =
+      Labeled(DisplayNameOf(ctx, out.school()), out.school());
+  const std::string when =
+      by_sequence ? absl::StrCat(zh ? "截至事件 " : "at event ", o.sequence)
+                  : absl::StrCat(zh ? "于 " : "on ", o.date);
+  // "王芳 (t1) 于 2020-09-01：在 城关小学 (a1)（事件 12）" /
+  // "王芳 (t1) on 2020-09-01: at 城关小学 (a1) (event 12)".
+  std::printf("%s\n", (zh ? absl::StrCat(who, " ", when, "：在 ", school,
+                                         "（事件 ", out.sequence(), "）")
+                          : absl::StrCat(who, " ", when, ": at ", school,
+                                         " (event ", out.sequence(), ")"))
+                          .c_str());
+  if (out.has_spell()) {
+    const std::string& at = out.spell().school();
+    const std::string spell_school =
+        at == out.school() ? school : Labeled(DisplayNameOf(ctx, at), at);
+    std::printf("  %s: %s\n", Say("spell", lang).c_str(),
+                SpellWords(spell_school, out.spell(), lang).c_str());
   }
-  std::printf("  post: %s\n",
+  if (!out.returned_from().empty()) {
+    const Pronouns p = PronounsOf(out.teacher().gender(), lang);
+    const std::string from =
+        Labeled(DisplayNameOf(ctx, out.returned_from()), out.returned_from());
+    std::printf(
+        "  %s\n",
+        (zh ? absl::StrCat(out.return_date(), " 起回到原单位：", p.possessive,
+                           "期限交流（", from, "）届满")
+            : absl::StrCat("back at ", p.possessive, " home school from ",
+                           out.return_date(), ": ", p.possessive,
+                           " term exchange at ", from, " ended then"))
+            .c_str());
+  }
+  std::printf("  %s: %s\n", Say("post", lang).c_str(),
               out.post().empty()
-                  ? "none"
+                  ? Say("none", lang).c_str()
                   : std::string(rota::tools::IdOf(out.post())).c_str());
   for (const v1::ItinerantServiceYear& y : out.teacher().itinerant_service()) {
     if (!by_sequence && y.start_date() > o.date) continue;
-    std::printf("  itinerant teaching (走教), %s\n", ItinerantText(y).c_str());
+    std::printf("  %s, %s\n", Say("itinerant teaching (走教)", lang).c_str(),
+                ItinerantWords(y, lang).c_str());
   }
   return kExitOk;
 }
@@ -192,22 +221,6 @@ std::string EntryWords(const v1::TeacherHistory& h,
   return out;
 }
 
-// A spell in `lang` with the school's name.
-std::string SpellWords(const v1::TeacherHistory& h,
-                       const v1::ServiceSpell& spell, Lang lang) {
-  std::string extra = LocalityWords(spell.locality(), lang);
-  if (spell.weak()) absl::StrAppend(&extra, ", ", Say("weak", lang));
-  if (spell.term_exchange())
-    absl::StrAppend(&extra, ", ", Say("term exchange", lang));
-  const std::string end =
-      spell.end_date().empty() ? Say("now", lang) : spell.end_date();
-  return lang == Lang::kZh
-             ? absl::StrCat(SchoolOf(h, spell.school()), "，",
-                            spell.start_date(), " 至 ", end, "（", extra, "）")
-             : absl::StrCat(SchoolOf(h, spell.school()), " from ",
-                            spell.start_date(), " to ", end, " (", extra, ")");
-}
-
 int History(Context* ctx, const AuditOpts& o) {
   v1::ListTeacherHistoryRequest req;
   req.set_teacher(ResourceName(ctx, o.teacher, "teachers"));
@@ -247,7 +260,8 @@ int History(Context* ctx, const AuditOpts& o) {
   PrintTable(Headers(keys, lang, HeaderStyle::kTable), rows);
   std::printf("%s\n", Say("service history", lang).c_str());
   for (const v1::ServiceSpell& spell : out.service_history())
-    std::printf("  %s\n", SpellWords(out, spell, lang).c_str());
+    std::printf("  %s\n",
+                SpellWords(SchoolOf(out, spell.school()), spell, lang).c_str());
   return kExitOk;
 }
 

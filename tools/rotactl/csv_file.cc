@@ -79,7 +79,6 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
   const std::string_view key_column =
       table == rota::tools::CsvTable::kApplications ? "teacher" : "id";
   std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> seen;
-  int duplicates = 0;
   while (true) {
     more = reader.Next(&fields);
     if (!more.ok()) {
@@ -104,7 +103,8 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
     auto [it, inserted] =
         seen.try_emplace(std::string(key), reader.row(), reader.line());
     if (!inserted) {
-      ++duplicates;
+      out->duplicates.push_back(
+          {reader.row(), it->second.first, std::string(key_column), it->first});
       std::fprintf(stderr,
                    "rotactl: %s: rows %lld and %lld (lines %lld and %lld) "
                    "both have %s \"%s\"; each may appear once\n",
@@ -115,8 +115,8 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
                    std::string(key_column).c_str(), it->first.c_str());
     }
   }
-  if (duplicates > 0) {
-    std::fprintf(stderr, "rotactl: %s: %d duplicate %s%s (%s)\n", path.c_str(),
+  if (const size_t duplicates = out->duplicates.size(); duplicates > 0) {
+    std::fprintf(stderr, "rotactl: %s: %zu duplicate %s%s (%s)\n", path.c_str(),
                  duplicates, std::string(key_column).c_str(),
                  duplicates == 1 ? "" : "s", std::string(nothing_done).c_str());
     return kExitFailed;

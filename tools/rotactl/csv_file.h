@@ -17,6 +17,14 @@ struct CheckedCsvFile {
   std::string text;                              // the whole file
   std::optional<rota::tools::CsvHeader> header;  // set when the check passed
   int64_t records = 0;                           // data records counted
+  // A record whose id an earlier record already has (the check failed).
+  struct Duplicate {
+    int64_t row = 0;        // this record's data row number
+    int64_t first_row = 0;  // the earlier record's
+    std::string column;     // "id" ("teacher" for applications)
+    std::string key;
+  };
+  std::vector<Duplicate> duplicates;
 };
 
 // True if every cell of the record is empty.

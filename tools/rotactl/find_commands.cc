@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/output.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
@@ -55,8 +56,8 @@ class SchoolNames {
  public:
   SchoolNames(Context* ctx, std::string county)
       : ctx_(ctx), county_(std::move(county)) {}
-  // "s1 城关小学" (the id alone if the school cannot be read).
-  std::string Label(const std::string& school) {
+  // "城关小学" ("" if the school cannot be read).
+  std::string Name(const std::string& school) {
     if (!loaded_) {
       loaded_ = true;
       std::vector<v1::School> all;
@@ -65,11 +66,8 @@ class SchoolNames {
         for (const auto& s : all) names_[s.name()] = s.display_name();
       ctx_->exit_code = saved;
     }
-    std::string out(IdOf(school));
     auto it = names_.find(school);
-    if (it != names_.end() && !it->second.empty())
-      absl::StrAppend(&out, " ", it->second);
-    return out;
+    return it == names_.end() ? "" : it->second;
   }
 
  private:
@@ -101,9 +99,13 @@ int FindTeachers(Context* ctx, const FindOpts& o) {
   if (!o.filter.empty()) absl::StrAppend(&filter, " AND ", o.filter);
   req.set_filter(filter);
   SchoolNames schools(ctx, county);
-  ListPrinter out(ctx->format(), {"ID", "NAME", "SCHOOL", "SUBJECTS", "BORN"},
-                  {"id", "display_name", "school", "school_name", "subjects",
-                   "birth_date"});
+  ListPrinter out(
+      ctx->format(),
+      Headers({"id", "display_name", "school", "subjects", "birth_date"},
+              ctx->lang, HeaderStyle::kTable),
+      Headers({"id", "display_name", "school", "school_name", "subjects",
+               "birth_date"},
+              ctx->lang, HeaderStyle::kCsv));
   while (true) {
     v1::ListTeachersResponse page;
     auto call = ctx->NewCall();
@@ -113,13 +115,14 @@ int FindTeachers(Context* ctx, const FindOpts& o) {
       return ReportRpcError(s, "teacher find");
     }
     for (const v1::Teacher& t : page.teachers()) {
-      const std::string school = schools.Label(t.school());
-      const std::string subjects = absl::StrJoin(t.subjects(), ";");
-      std::string school_name = school.substr(
-          std::min(school.size(), std::string(IdOf(t.school())).size() + 1));
+      const std::string school_name = schools.Name(t.school());
+      std::vector<std::string> subject_words;
+      for (const std::string& code : t.subjects())
+        subject_words.push_back(SubjectWords(code, ctx->lang));
+      const std::string subjects = absl::StrJoin(subject_words, ";");
       out.Add(t,
-              {std::string(IdOf(t.name())), t.display_name(), school, subjects,
-               t.birth_date()},
+              {std::string(IdOf(t.name())), t.display_name(),
+               Labeled(school_name, t.school()), subjects, t.birth_date()},
               {std::string(IdOf(t.name())), t.display_name(),
                std::string(IdOf(t.school())), school_name, subjects,
                t.birth_date()});
@@ -153,13 +156,17 @@ int Eligibility(Context* ctx, const FindOpts& o) {
   req.set_page_size(o.page_size > 0 ? o.page_size : (o.all ? 1000 : 50));
   const std::string county = req.name().substr(0, req.name().find("/rounds/"));
   SchoolNames schools(ctx, county);
-  const bool table = ctx->format() == OutputFormat::kTable;
-  ListPrinter out(ctx->format(),
-                  {"TEACHER", "SCHOOL", "ELIGIBLE", "MANDATORY", "VOLUNTARY",
-                   "EXEMPT", "POINTS", "REASON"},
-                  {"teacher", "school", "eligible", "mandatory", "voluntary",
-                   "exempt", "points", "reason"});
-  auto yes = [](bool b) { return std::string(b ? "yes" : "-"); };
+  const Lang lang = ctx->lang;
+  // CSV: ids and names in their own columns; the table: "王芳 (t1)".
+  ListPrinter out(
+      ctx->format(),
+      Headers({"teacher", "school", "eligible", "mandatory", "voluntary",
+               "exempt", "points", "reason"},
+              lang, HeaderStyle::kTable),
+      Headers({"teacher", "teacher_name", "school", "school_name", "eligible",
+               "mandatory", "voluntary", "exempt", "points", "reason"},
+              lang, HeaderStyle::kCsv));
+  auto yes = [lang](bool b) { return b ? Say("yes", lang) : std::string("-"); };
   auto tf = [](bool b) { return std::string(b ? "true" : "false"); };
   std::string next;
   while (true) {
@@ -173,26 +180,30 @@ int Eligibility(Context* ctx, const FindOpts& o) {
     }
     for (const v1::EligibilityEntry& e : page.entries()) {
       const std::string teacher(IdOf(e.teacher()));
+      // Rounds frozen before names were kept: the school's current name.
+      const std::string school_name =
+          e.school_name().empty() ? schools.Name(e.school()) : e.school_name();
       char points[32];
       std::snprintf(points, sizeof(points), "%.2f",
                     static_cast<double>(e.points()) / 100.0);
       out.Add(
           e,
-          {teacher,
-           table ? schools.Label(e.school()) : std::string(IdOf(e.school())),
-           yes(e.eligible()), yes(e.mandatory()), yes(e.voluntary()),
-           yes(e.exempt()), points, e.reason()},
-          {teacher, std::string(IdOf(e.school())), tf(e.eligible()),
-           tf(e.mandatory()), tf(e.voluntary()), tf(e.exempt()),
-           std::to_string(e.points()), e.reason()});
+          {Labeled(e.teacher_name(), e.teacher()),
+           Labeled(school_name, e.school()), yes(e.eligible()),
+           yes(e.mandatory()), yes(e.voluntary()), yes(e.exempt()), points,
+           e.reason()},
+          {teacher, e.teacher_name(), std::string(IdOf(e.school())),
+           school_name, tf(e.eligible()), tf(e.mandatory()), tf(e.voluntary()),
+           tf(e.exempt()), std::to_string(e.points()), e.reason()});
     }
     next = page.next_page_token();
     if (next.empty() || !o.all) break;
     req.set_page_token(next);
   }
   out.Finish();
-  if (!next.empty() && table)
-    std::fprintf(stderr, "(more teachers: add --all)\n");
+  if (!next.empty() && ctx->format() == OutputFormat::kTable)
+    std::fprintf(stderr, "%s\n",
+                 Say("(more teachers: add --all)", lang).c_str());
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 #include "tools/rotactl/output.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_format.h"
@@ -102,6 +103,20 @@ void PrintTable(const std::vector<std::string>& headers,
   };
   if (print_headers) print_row(headers);
   for (const auto& row : rows) print_row(row);
+}
+
+void Progress(std::string_view what, int64_t done, int64_t total) {
+  constexpr int kWidth = 30;
+  done = std::min(done, total);
+  const int filled =
+      total > 0 ? static_cast<int>(kWidth * done / total) : kWidth;
+  std::string bar(filled, '#');
+  bar.append(kWidth - filled, '.');
+  std::fprintf(stderr, "\r%-8s [%s] %3d%% %lld/%lld   ",
+               std::string(what).c_str(), bar.c_str(),
+               total > 0 ? static_cast<int>(100 * done / total) : 100,
+               static_cast<long long>(done), static_cast<long long>(total));
+  std::fflush(stderr);
 }
 
 void PrintResource(OutputFormat format,

@@ -51,6 +51,10 @@ void PrintResource(OutputFormat format,
                    const std::vector<std::string>& fields,
                    const std::vector<std::string>& values);
 
+// A progress bar on stderr, redrawn in place:
+// "import   [#########.....]  30% 3000/10000".
+void Progress(std::string_view what, int64_t done, int64_t total);
+
 // "" if the command at `path` (e.g. {"round", "results"}) can print CSV,
 // else the sentence refusing it, naming the formats it supports. Every CSV
 // rotactl writes starts with a UTF-8 byte order mark (kCsvBom), so that

@@ -56,30 +56,6 @@ std::string Id(const std::string& name) {
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-std::string SubjectZh(const std::string& code) {
-  static const std::map<std::string, std::string> kWords = {
-      {"preschool", "学前教育"},
-      {"chinese", "语文"},
-      {"math", "数学"},
-      {"english", "英语"},
-      {"morality", "道德与法治"},
-      {"politics", "思想政治"},
-      {"science", "科学"},
-      {"music", "音乐"},
-      {"pe", "体育"},
-      {"art", "美术"},
-      {"it", "信息技术"},
-      {"mental_health", "心理健康"},
-      {"labour", "劳动"},
-      {"physics", "物理"},
-      {"chemistry", "化学"},
-      {"biology", "生物"},
-      {"history", "历史"},
-      {"geography", "地理"}};
-  auto it = kWords.find(code);
-  return it == kWords.end() ? code : it->second;
-}
-
 // The engine's locality names ("urban", "teaching point") in Chinese.
 std::string LocalityWordZh(const std::string& word) {
   if (word == "urban") return "城区";
@@ -206,7 +182,7 @@ class Renderer {
     const ReportPerson* p = Person(name);
     return p == nullptr || p->subject.empty()
                ? "—"
-               : HtmlEscape(SubjectZh(p->subject));
+               : HtmlEscape(SubjectWords(p->subject, Lang::kZh));
   }
 
   std::string TitleCell(const std::string& name) const {
@@ -405,9 +381,9 @@ class Renderer {
       absl::StrAppend(
           &out_, "<tr><td>", HtmlEscape(Id(l.post())), "</td><td>",
           Named(l.school_name(), Id(l.school())), "</td><td>",
-          HtmlEscape(SubjectZh(l.subject())), "</td><td class=\"num\">",
-          l.seats(), "</td><td class=\"num\">", l.reserved_female(),
-          "</td><td class=\"num\">", l.reserved_male(),
+          HtmlEscape(SubjectWords(l.subject(), Lang::kZh)),
+          "</td><td class=\"num\">", l.seats(), "</td><td class=\"num\">",
+          l.reserved_female(), "</td><td class=\"num\">", l.reserved_male(),
           "</td><td class=\"num\">", l.hired_female(),
           "</td><td class=\"num\">", l.hired_male(), "</td><td class=\"num\">",
           l.unfilled(), "</td><td>",
@@ -423,7 +399,8 @@ class Renderer {
     if (d_.report.coverage().empty()) return;
     std::map<std::string, std::pair<int64_t, int64_t>> by_subject;
     for (const v1::ItinerantCoverage& c : d_.report.coverage()) {
-      auto& [required, covered] = by_subject[SubjectZh(c.subject())];
+      auto& [required, covered] =
+          by_subject[SubjectWords(c.subject(), Lang::kZh)];
       required += c.required();
       covered += c.own() + c.itinerant();
     }
@@ -441,7 +418,8 @@ class Renderer {
     for (const v1::ItinerantCoverage& c : d_.report.coverage()) {
       absl::StrAppend(
           &out_, "<tr><td class=\"k\">", Named(c.school_name(), Id(c.school())),
-          "</td><td class=\"k\">", HtmlEscape(SubjectZh(c.subject())),
+          "</td><td class=\"k\">",
+          HtmlEscape(SubjectWords(c.subject(), Lang::kZh)),
           "</td><td class=\"k\">", StageWords(c.stage(), Lang::kZh),
           "</td><td class=\"num\">", c.required(), "</td><td class=\"num\">",
           c.own(), "</td><td class=\"num\">", c.itinerant(),
@@ -519,9 +497,9 @@ class Renderer {
         }
         for (const v1::ItinerantAssignment& a : p.itinerant_assignments()) {
           if (a.school() != name || a.own_school()) continue;
-          visiting.push_back({PersonCell(t), HtmlEscape(SubjectZh(a.subject())),
-                              SchoolCell(p.from_school()),
-                              absl::StrCat(a.periods())});
+          visiting.push_back(
+              {PersonCell(t), HtmlEscape(SubjectWords(a.subject(), Lang::kZh)),
+               SchoolCell(p.from_school()), absl::StrCat(a.periods())});
         }
       }
       if (p.from_school() == name && IsMove(p)) {
@@ -642,8 +620,8 @@ class Renderer {
       for (const v1::ItinerantAssignment& a : p.itinerant_assignments()) {
         absl::StrAppend(&out_, "<tr><td>", SchoolCell(a.school()),
                         a.own_school() ? "（本校加课）" : "", "</td><td>",
-                        HtmlEscape(SubjectZh(a.subject())), "</td><td>",
-                        StageWords(a.stage(), Lang::kZh),
+                        HtmlEscape(SubjectWords(a.subject(), Lang::kZh)),
+                        "</td><td>", StageWords(a.stage(), Lang::kZh),
                         "</td><td class=\"num\">", a.periods(),
                         "</td><td class=\"num\">", a.minutes(), "</td></tr>\n");
       }

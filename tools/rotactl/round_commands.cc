@@ -21,12 +21,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "common/sha256.h"
 #include "tools/csv/csv.h"
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/commands.h"
-#include "tools/rotactl/csv_file.h"
+#include "tools/rotactl/csv_upload.h"
 #include "tools/rotactl/find_commands.h"
+#include "tools/rotactl/import_errors.h"
 #include "tools/rotactl/output.h"
 #include "tools/rotactl/report_html.h"
 #include "tools/rotactl/round_recruitment.h"
@@ -49,9 +49,7 @@ struct RoundOpts {
   int64_t policy_version = 0;
   std::string display_name;
   // apply
-  std::string file;
-  int chunk_size = 500;
-  bool no_progress = false;
+  UploadOptions upload;
   // freeze
   uint64_t seed = 0;
   // run
@@ -96,34 +94,47 @@ const char* KindName(v1::RoundKind kind) {
   }
 }
 
-void Progress(const char* what, int64_t done, int64_t total) {
-  constexpr int kWidth = 30;
-  const int filled =
-      total > 0 ? static_cast<int>(kWidth * std::min(done, total) / total) : 0;
-  std::string bar(filled, '#');
-  bar.append(kWidth - filled, '.');
-  std::fprintf(stderr, "\r%-8s [%s] %lld/%lld   ", what, bar.c_str(),
-               static_cast<long long>(done), static_cast<long long>(total));
-  std::fflush(stderr);
-}
-
 void PrintRound(Context* ctx, const v1::Round& r) {
   std::vector<std::string> runs;
   for (const v1::RunSummary& s : r.runs())
     runs.push_back(absl::StrCat(s.run(), ":", s.result_hash().substr(0, 12)));
-  PrintResource(
-      ctx->format(), r,
-      {"name", "kind", "school_year", "state", "effective_date",
-       "policy_version", "frozen_sequence", "seed", "applications",
-       "eligible_teachers", "runs", "committed_result_hash", "etag"},
-      {r.name(), KindName(r.kind()), std::to_string(r.school_year()),
-       RoundStateWords(r.state(), ctx->lang), r.effective_date(),
-       std::to_string(r.policy_version()), std::to_string(r.frozen_sequence()),
-       r.state() == v1::DRAFT
-           ? "-"
-           : absl::StrCat(r.seed(), r.seed_drawn() ? " (drawn)" : " (given)"),
-       std::to_string(r.applications()), std::to_string(r.eligible_teachers()),
-       absl::StrJoin(runs, " "), r.committed_result_hash(), r.etag()});
+  std::vector<std::string> fields = {"name",
+                                     "display_name",
+                                     "kind",
+                                     "school_year",
+                                     "state",
+                                     "effective_date",
+                                     "policy_version",
+                                     "frozen_sequence",
+                                     "seed",
+                                     "applications",
+                                     "eligible_teachers",
+                                     "runs",
+                                     "committed_result_hash"};
+  std::vector<std::string> values = {
+      r.name(),
+      r.display_name(),
+      KindName(r.kind()),
+      std::to_string(r.school_year()),
+      RoundStateWords(r.state(), ctx->lang),
+      r.effective_date(),
+      std::to_string(r.policy_version()),
+      std::to_string(r.frozen_sequence()),
+      r.state() == v1::DRAFT
+          ? "-"
+          : absl::StrCat(r.seed(), r.seed_drawn() ? " (drawn)" : " (given)"),
+      std::to_string(r.applications()),
+      std::to_string(r.eligible_teachers()),
+      absl::StrJoin(runs, " "),
+      r.committed_result_hash()};
+  // A reversed round: when and why, as the reversal recorded them.
+  if (r.state() == v1::REVERSED) {
+    fields.insert(fields.end(), {"reversal_reason", "reverse_time"});
+    values.insert(values.end(), {r.reversal_reason(), r.reverse_time()});
+  }
+  fields.push_back("etag");
+  values.push_back(r.etag());
+  PrintResource(ctx->format(), r, fields, values);
 }
 
 void PrintRunSummary(const v1::RunSummary& s) {
@@ -277,121 +288,82 @@ int Get(Context* ctx, const RoundOpts& o) {
 int Apply(Context* ctx, const RoundOpts& o) {
   const std::string round = RoundName(ctx, o.round);
   if (round.empty()) return ctx->exit_code;
-
-  // Pass 1: the CSV syntax of the whole file; nothing is sent on an error.
-  CheckedCsvFile file;
-  if (int rc = ReadCheckedCsv(o.file, rota::tools::CsvTable::kApplications,
-                              /*count_blank_records=*/true, "nothing was sent",
-                              &file);
-      rc != kExitOk) {
-    return rc;
-  }
-  const std::string& text = file.text;
-  const auto& header = file.header;
-  const int64_t rows = file.records;
-  std::vector<std::string> fields;
-  rota::Sha256Hasher hasher;
-  hasher.Update(round);
-  hasher.Update("\n");
-  hasher.Update(text);
-  const std::string id_prefix =
-      "apply-" + rota::ToHex(hasher.Finish()).substr(0, 32) + "/";
-
-  // Pass 2: convert and stream chunk by chunk.
-  const int chunk_size = std::max(1, o.chunk_size);
-  const bool progress = !o.no_progress && isatty(STDERR_FILENO) && rows > 0;
-  std::vector<v1::RowError> errors;
-  v1::SubmitApplicationsResponse response;
-  std::unique_ptr<grpc::ClientContext> call;
-  std::unique_ptr<grpc::ClientWriter<v1::SubmitApplicationsRequest>> writer;
-  int64_t chunks = 0, sent = 0;
-  bool broken = false;
-  v1::SubmitApplicationsRequest chunk;
-  auto send = [&] {
-    if (chunk.rows_size() == 0 || broken) return;
-    if (writer == nullptr) {
-      call = ctx->NewCall(1.0 + static_cast<double>(rows / chunk_size) / 10);
-      writer = ctx->Rounds().SubmitApplications(call.get(), &response);
-    }
-    chunk.set_round(round);
-    chunk.set_request_id(id_prefix + std::to_string(chunks));
-    if (!writer->Write(chunk)) {
-      broken = true;
-      return;
-    }
-    ++chunks;
-    sent += chunk.rows_size();
-    if (progress)
-      Progress("apply", sent + static_cast<int64_t>(errors.size()), rows);
-    chunk.Clear();
+  UploadStream<v1::SubmitApplicationsRequest, v1::SubmitApplicationsResponse>
+      stream;
+  stream.what = "round apply";
+  stream.request_kind = "apply";
+  stream.nothing_done = "nothing was sent";
+  stream.open = [ctx](grpc::ClientContext* call,
+                      v1::SubmitApplicationsResponse* r) {
+    return ctx->Rounds().SubmitApplications(call, r);
   };
-  rota::tools::CsvReader reader(text);
-  (void)reader.Next(&fields);
-  while (!broken) {
-    absl::StatusOr<bool> more = reader.Next(&fields);
-    if (!more.ok() || !*more) break;
+  stream.add_row = [](const rota::tools::CsvHeader& header,
+                      const std::vector<std::string>& fields, int64_t row,
+                      v1::SubmitApplicationsRequest* chunk,
+                      std::vector<rota::tools::CsvFieldError>* problems) {
     rota::tools::Application a;
     std::string field;
     const absl::Status s =
-        rota::tools::ApplicationFromCsv(*header, fields, &a, &field);
+        rota::tools::ApplicationFromCsv(header, fields, &a, &field);
     if (!s.ok()) {
-      v1::RowError e;
-      e.set_row(reader.row());
-      e.set_field(field);
-      e.set_reason(std::string(s.message()));
-      errors.push_back(std::move(e));
-      continue;
+      problems->push_back({field, "", std::string(s.message())});
+      return false;
     }
-    auto* row = chunk.add_rows();
-    row->set_row(reader.row());
-    row->mutable_application()->set_teacher(a.teacher_id);
+    auto* r = chunk->add_rows();
+    r->set_row(row);
+    r->mutable_application()->set_teacher(a.teacher_id);
     for (const std::string& p : a.school_ids)
-      row->mutable_application()->add_preferences(p);
-    row->mutable_application()->set_voluntary(a.voluntary);
-    if (chunk.rows_size() == chunk_size) send();
-  }
-  send();
-  if (writer != nullptr) {
-    writer->WritesDone();
-    const grpc::Status s = writer->Finish();
-    if (progress) std::fputc('\n', stderr);
-    if (!s.ok()) {
-      const int code = ReportRpcError(s, "round apply");
-      std::fprintf(stderr,
-                   "rotactl: %lld chunks were sent; re-run the same command "
-                   "to finish (chunk request ids make it safe)\n",
-                   static_cast<long long>(chunks));
-      return code;
-    }
-  }
-  for (const v1::RowError& e : response.errors()) errors.push_back(e);
-  std::stable_sort(errors.begin(), errors.end(),
-                   [](const v1::RowError& a, const v1::RowError& b) {
-                     return a.row() < b.row();
-                   });
-  int64_t rejected = 0;
-  for (size_t i = 0; i < errors.size(); ++i)
-    if (i == 0 || errors[i].row() != errors[i - 1].row()) ++rejected;
+      r->mutable_application()->add_preferences(p);
+    r->mutable_application()->set_voluntary(a.voluntary);
+    return true;
+  };
+  stream.rows = [](const v1::SubmitApplicationsRequest& chunk) {
+    return chunk.rows_size();
+  };
+  stream.last_row_bytes = [](const v1::SubmitApplicationsRequest& chunk) {
+    return chunk.rows(chunk.rows_size() - 1).ByteSizeLong() + 6;
+  };
+  stream.address = [&round](v1::SubmitApplicationsRequest* chunk,
+                            const std::string& request_id) {
+    chunk->set_round(round);
+    chunk->set_request_id(request_id);
+  };
+  UploadResult<v1::SubmitApplicationsResponse> result;
+  if (int rc = UploadCsv(ctx, o.upload, rota::tools::CsvTable::kApplications,
+                         round, stream, &result);
+      rc != kExitOk)
+    return rc;
   if (ctx->format() == OutputFormat::kJson) {
-    v1::SubmitApplicationsResponse report = response;
-    report.set_rows_received(rows);
-    report.set_rows_rejected(rejected);
+    v1::SubmitApplicationsResponse report = result.response;
+    report.set_rows_received(result.rows);
+    report.set_rows_rejected(result.rejected);
     report.clear_errors();
-    for (const v1::RowError& e : errors) *report.add_errors() = e;
+    for (const v1::RowError& e : result.errors) *report.add_errors() = e;
     std::printf("%s\n", ToJson(report).c_str());
+    std::fprintf(stderr, "rotactl: apply id %s\n", result.upload_id.c_str());
   } else {
-    for (const v1::RowError& e : errors)
-      std::printf(
-          "rejected row %lld, field %s: %s\n", static_cast<long long>(e.row()),
-          e.field().empty() ? "(row)" : e.field().c_str(), e.reason().c_str());
+    for (const v1::RowError& e : result.errors)
+      std::printf("rejected row %lld, field %s: %s / %s\n",
+                  static_cast<long long>(e.row()),
+                  e.field().empty() ? "(row)" : e.field().c_str(),
+                  e.reason().c_str(),
+                  ProblemZh(rota::tools::CsvTable::kApplications, e).c_str());
     std::printf(
         "applied %s to %s: %lld rows, %lld applied, %lld rejected (%lld "
-        "chunks)\n",
-        o.file.c_str(), round.c_str(), static_cast<long long>(rows),
-        static_cast<long long>(response.rows_applied()),
-        static_cast<long long>(rejected), static_cast<long long>(chunks));
+        "chunks, apply id %s)\n",
+        o.upload.file.c_str(), round.c_str(),
+        static_cast<long long>(result.rows),
+        static_cast<long long>(result.response.rows_applied()),
+        static_cast<long long>(result.rejected),
+        static_cast<long long>(result.chunks), result.upload_id.c_str());
+    if (!o.upload.errors_file.empty() && result.rejected > 0)
+      std::printf(
+          "wrote the %lld rejected rows to %s (错误行已写入该文件，改正后可直接"
+          "再次提交)\n",
+          static_cast<long long>(result.rejected),
+          o.upload.errors_file.c_str());
   }
-  return rejected > 0 ? kExitFailed : kExitOk;
+  return result.rejected > 0 ? kExitFailed : kExitOk;
 }
 
 int Freeze(Context* ctx, const RoundOpts& o, bool seed_given) {
@@ -450,7 +422,7 @@ int Run(Context* ctx, const RoundOpts& o) {
       done = true;
     }
     if (bar && msg.phase() != "done")
-      Progress(msg.phase().c_str(), msg.done(), msg.total());
+      Progress(msg.phase(), msg.done(), msg.total());
   }
   const grpc::Status s = reader->Finish();
   if (bar) std::fputc('\n', stderr);
@@ -859,16 +831,23 @@ void AddRoundCommands(CLI::App* app, Context* ctx) {
            "row by row",
            true, false);
   apply
-      ->add_option("FILE", o->file,
+      ->add_option("FILE", o->upload.file,
                    "teacher,preferences,voluntary CSV: school ids "
                    "(exchange rotation) or post ids (competitive hiring)")
       ->required();
   apply
-      ->add_option("--chunk-size", o->chunk_size,
+      ->add_option("--chunk-size", o->upload.chunk_size,
                    "Rows per chunk (each applied atomically)")
       ->capture_default_str();
-  apply->add_flag("--no-progress", o->no_progress,
+  apply->add_flag("--no-progress", o->upload.no_progress,
                   "No progress bar even on a terminal");
+  apply->add_option("--errors", o->upload.errors_file,
+                    "Write the rejected rows with their problems (Chinese "
+                    "and English) to this CSV (UTF-8 with BOM, for Excel); "
+                    "fix them there and submit that file");
+  apply->add_option("--request-id", o->upload.upload_id,
+                    "Retry an earlier attempt: the apply id it printed "
+                    "(chunks it applied are replayed, not applied twice)");
   apply->callback([ctx, o] { ctx->exit_code = Apply(ctx, *o); });
 
   CLI::App* freeze =

@@ -187,13 +187,14 @@ int Coverage(Context* ctx, const ItinerantOpts& o) {
     const std::string why = c.uncovered() == 0 ? ""
                             : zh ? CoverageReasonWords(c.reason(), lang)
                                  : c.sentence();
+    const std::string subject = SubjectWords(c.subject(), lang);
     printer.Add(c,
-                {SchoolLabel(c.school_name(), c.school()), c.subject(), stage,
+                {SchoolLabel(c.school_name(), c.school()), subject, stage,
                  std::to_string(c.required()), std::to_string(c.own()),
                  std::to_string(c.itinerant()), std::to_string(c.uncovered()),
                  labelled.empty() ? "-" : labelled, why},
-                {std::string(IdOf(c.school())), c.school_name(), c.subject(),
-                 stage, std::to_string(c.required()), std::to_string(c.own()),
+                {std::string(IdOf(c.school())), c.school_name(), subject, stage,
+                 std::to_string(c.required()), std::to_string(c.own()),
                  std::to_string(c.itinerant()), std::to_string(c.uncovered()),
                  zh ? CoverageReasonWords(c.reason(), lang) : c.reason(),
                  joined, absl::StrJoin(names, ";")});

@@ -87,8 +87,8 @@ void PrintRecruitmentReport(OutputFormat format, const v1::RoundReport& r,
       const auto b = [lang](bool x) { return Say(x ? "yes" : "no", lang); };
       out.Add(l, {},
               {std::string(IdOf(l.post())), std::string(IdOf(l.school())),
-               l.school_name(), l.subject(), std::to_string(l.seats()),
-               std::to_string(l.reserved_female()),
+               l.school_name(), SubjectWords(l.subject(), lang),
+               std::to_string(l.seats()), std::to_string(l.reserved_female()),
                std::to_string(l.reserved_male()),
                std::to_string(l.reserved_channel()),
                std::to_string(l.hired_female()), std::to_string(l.hired_male()),
@@ -126,8 +126,8 @@ void PrintRecruitmentReport(OutputFormat format, const v1::RoundReport& r,
     std::string unfilled = std::to_string(l.unfilled());
     if (l.unfilled() > 0) absl::StrAppend(&unfilled, ": ", l.unfilled_reason());
     rows.push_back(
-        {std::string(IdOf(l.post())), SchoolText(l), l.subject(),
-         std::to_string(l.seats()),
+        {std::string(IdOf(l.post())), SchoolText(l),
+         SubjectWords(l.subject(), lang), std::to_string(l.seats()),
          lang == Lang::kZh
              ? absl::StrCat("女 ", l.hired_female(), " / 男 ", l.hired_male())
              : absl::StrCat(l.hired_female(), " F / ", l.hired_male(), " M"),

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "tools/csv/csv_words.h"
 
 namespace rota::rotactl {
 namespace {
@@ -270,6 +271,13 @@ const CodeEntry kHeaders[] = {
     {"note", {"note", "备注"}},
     {"via", {"via", "经由"}},
     {"mandatory", {"mandatory", "指令交流"}},
+    {"eligible", {"eligible", "符合交流条件"}},
+    {"voluntary", {"voluntary", "自愿申请"}},
+    {"exempt", {"exempt", "免于交流"}},
+    {"id", {"id", "编号"}},
+    {"display_name", {"display_name", "姓名"}},
+    {"subjects", {"subjects", "学科"}},
+    {"birth_date", {"birth_date", "出生日期"}},
     {"locked", {"locked", "已锁定"}},
     {"overridden", {"overridden", "已调整"}},
     {"return_date", {"return_date", "返回日期"}},
@@ -388,6 +396,11 @@ const CodeEntry kPhrases[] = {
     {"now", {"now", "至今"}},
     {"weak", {"weak", "薄弱学校"}},
     {"term exchange", {"term exchange", "期限交流"}},
+    {"spell", {"spell", "任职段"}},
+    {"post", {"post", "岗位"}},
+    {"itinerant teaching (走教)", {"itinerant teaching (走教)", "走教"}},
+    {"(more teachers: add --all)",
+     {"(more teachers: add --all)", "（还有更多教师：加 --all）"}},
     {"(more placements: add --all)",
      {"(more placements: add --all)", "（还有更多结果：加 --all）"}},
     {"run etag", {"run etag", "运行标识"}},
@@ -435,6 +448,14 @@ std::string ReasonWords(v1::PlacementReason reason, Lang lang) {
 
 std::string OutcomeWords(v1::Outcome outcome, Lang lang) {
   return Lookup(kOutcomes, outcome, lang, {"outcome", "结果"});
+}
+
+std::string SubjectWords(std::string_view code, Lang lang) {
+  if (lang == Lang::kZh) {
+    std::string zh = rota::tools::SubjectChineseName(code);
+    if (!zh.empty()) return zh;
+  }
+  return std::string(code);
 }
 
 std::string LocalityWords(v1::Locality locality, Lang lang) {

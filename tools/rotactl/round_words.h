@@ -64,6 +64,9 @@ std::string ChannelWords(rota::v1::RecruitmentChannel channel, Lang lang);
 // ChoiceExplanation.verdict ("GOT", "FULL", ...); an unknown code reads as
 // given in lower case with spaces.
 std::string VerdictWords(std::string_view verdict, Lang lang);
+// A subject code ("math") in `lang`: its Chinese name ("数学"); the code
+// in English or when no Chinese name is known.
+std::string SubjectWords(std::string_view code, Lang lang);
 // ItinerantCoverage.reason ("NO_QUALIFIED_TEACHER", ...); "" for "".
 std::string CoverageReasonWords(std::string_view reason, Lang lang);
 
