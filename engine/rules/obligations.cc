@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/internal/words_zh.h"
 #include "engine/rules/points.h"
 
 namespace rota::engine::rules {
@@ -57,6 +58,12 @@ std::string ObligationSentence(const BindingObligation& o) {
   return absl::StrCat(
       "service obligation (", internal::Sv(ObligationKindName(o.kind)),
       "): ", o.served_years, " of ", o.required_years, " rural years served");
+}
+
+std::string ObligationSentenceZh(const BindingObligation& o) {
+  return absl::StrCat("服务期（", internal::Sv(internal::ObligationKindZh(o.kind)),
+                      "）：乡村任教已满 ", o.served_years, " 年，共需 ",
+                      o.required_years, " 年");
 }
 
 std::string ObligationProblem(const Teacher& t, const School* current_school,

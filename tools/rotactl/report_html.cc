@@ -225,6 +225,12 @@ class Renderer {
     return p.reason();
   }
 
+  // The engine's own sentence for the teacher's notice; the words of the
+  // code for runs recorded before the Chinese twins.
+  static std::string ReasonSentenceZh(const v1::Placement& p) {
+    return p.reason_zh().empty() ? ReasonZh(p) : p.reason_zh();
+  }
+
   static std::string ChoiceZh(const v1::Placement& p) {
     return p.choice() > 0 ? absl::StrCat("第", p.choice(), "志愿") : "—";
   }
@@ -364,7 +370,9 @@ class Renderer {
                       q.required(), "</td><td class=\"num\">", q.achieved(),
                       "</td><td>",
                       q.holds() ? "达标" : "<span class=\"no\">未达标</span>",
-                      "</td><td>", HtmlEscape(q.reason()), "</td></tr>\n");
+                      "</td><td>",
+                      HtmlEscape(Pick(q.reason(), q.reason_zh(), Lang::kZh)),
+                      "</td></tr>\n");
     }
     out_ += "</table>\n";
   }
@@ -472,7 +480,8 @@ class Renderer {
     CoverageTable();
     if (!d_.report.notes().empty()) {
       out_ += "<h3>说明</h3>\n<ul>\n";
-      for (const std::string& n : d_.report.notes())
+      for (const std::string& n :
+           PickNotes(d_.report.notes(), d_.report.notes_zh(), Lang::kZh))
         absl::StrAppend(&out_, "<li>", HtmlEscape(n), "</li>\n");
       out_ += "</ul>\n";
     }
@@ -631,7 +640,7 @@ class Renderer {
                     "<th>志愿</th></tr>\n<tr><td>",
                     OutcomeWords(p.outcome(), Lang::kZh), "</td><td>",
                     HtmlEscape(RouteZh(p)), "</td><td>",
-                    HtmlEscape(ReasonZh(p)), "</td><td>",
+                    HtmlEscape(ReasonSentenceZh(p)), "</td><td>",
                     p.outcome() == v1::ITINERANT ? "—" : Points(p.points()),
                     "</td><td>", ChoiceZh(p), "</td></tr></table>\n");
     if (p.outcome() == v1::ITINERANT) {
@@ -661,7 +670,7 @@ class Renderer {
             "<h3>积分构成</h3>\n<table><tr><th>项目</th><th "
             "class=\"num\">分值</th></tr>\n";
         for (const v1::PointsComponent& c : x.points_breakdown())
-          absl::StrAppend(&out_, "<tr><td>", HtmlEscape(c.component()),
+          absl::StrAppend(&out_, "<tr><td>", HtmlEscape(Pick(c.component(), c.component_zh(), Lang::kZh)),
                           "</td><td class=\"num\">", Points(c.centipoints()),
                           "</td></tr>\n");
         out_ += "</table>\n";
@@ -671,7 +680,8 @@ class Renderer {
             "<h3>志愿情况</h3>\n<table><tr><th>志愿</th><th>学校/岗位</th>"
             "<th>结果</th><th>说明</th></tr>\n";
         for (const v1::ChoiceExplanation& c : x.choices()) {
-          std::string why = HtmlEscape(c.sentence());
+          std::string why =
+              HtmlEscape(Pick(c.sentence(), c.sentence_zh(), Lang::kZh));
           if (!c.competitor().empty())
             absl::StrAppend(&why, "（最后录取者 ", PersonCell(c.competitor()),
                             " ", Points(c.competitor_points()), "分，本人 ",
@@ -686,7 +696,7 @@ class Renderer {
       }
       if (!x.notes().empty()) {
         out_ += "<h3>依据</h3>\n<ul>\n";
-        for (const std::string& n : x.notes())
+        for (const std::string& n : PickNotes(x.notes(), x.notes_zh(), Lang::kZh))
           absl::StrAppend(&out_, "<li>", HtmlEscape(n), "</li>\n");
         out_ += "</ul>\n";
       }
