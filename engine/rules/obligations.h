@@ -48,9 +48,10 @@ std::string ObligationSentenceZh(const BindingObligation& obligation);
 
 // The rule: "" if `teacher` may be placed at school `to` on `day` (it is
 // her own school, it serves obligations, or none binds), else why not
-// (ObligationSentence and the target's locality).
+// (ObligationSentence and the target's locality); in Chinese too into
+// `problem_zh` if it is not null.
 std::string ObligationProblem(const Teacher& teacher,
                               const School* current_school, const School& to,
-                              int32_t day);
+                              int32_t day, std::string* problem_zh = nullptr);
 
 }  // namespace rota::engine::rules

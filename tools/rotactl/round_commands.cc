@@ -592,7 +592,8 @@ int Explain(Context* ctx, const RoundOpts& o) {
   if (std::string reason =
           Pick(p.reason(), p.reason_zh(), lang, Fallback::kNone);
       !reason.empty())
-    std::printf("  %s: %s\n", Say("reason", lang).c_str(), reason.c_str());
+    std::printf(zh ? "  %s：%s\n" : "  %s: %s\n", Say("reason", lang).c_str(),
+                reason.c_str());
   std::printf("%s %s:\n", Say("points", lang).c_str(),
               Points(p.points()).c_str());
   for (const v1::PointsComponent& c : out.points_breakdown())
@@ -624,7 +625,8 @@ int Explain(Context* ctx, const RoundOpts& o) {
     std::printf("\n");
   }
   for (const std::string& n : PickNotes(out.notes(), out.notes_zh(), lang))
-    std::printf("%s: %s\n", Say("note", lang).c_str(), n.c_str());
+    std::printf(zh ? "%s：%s\n" : "%s: %s\n", Say("note", lang).c_str(),
+                n.c_str());
   return kExitOk;
 }
 
@@ -718,8 +720,7 @@ void PrintReportCsv(const v1::RoundReport& out, Lang lang) {
   for (const v1::Placement& p : out.unplaced())
     csv.Add(p, {},
             {Say("unplaced", lang), Labeled(p.teacher_name(), p.teacher()), "",
-             "", "", "",
-             UnplacedWhy(p, lang)});
+             "", "", "", UnplacedWhy(p, lang)});
   csv.Finish();
 }
 
