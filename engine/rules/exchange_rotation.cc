@@ -174,10 +174,9 @@ void Run::Prepare() {
         exemptions.push_back(absl::StrCat(Sv(ExemptionName(e.kind)),
                                           e.note.empty() ? "" : " (", e.note,
                                           e.note.empty() ? "" : ")"));
-        exemptions_zh.push_back(
-            absl::StrCat(Sv(internal::ExemptionZh(e.kind)),
-                         e.note.empty() ? "" : "（", e.note,
-                         e.note.empty() ? "" : "）"));
+        exemptions_zh.push_back(absl::StrCat(Sv(internal::ExemptionZh(e.kind)),
+                                             e.note.empty() ? "" : "（", e.note,
+                                             e.note.empty() ? "" : "）"));
       }
     }
     std::sort(exemptions.begin(), exemptions.end());
@@ -284,8 +283,8 @@ void Run::Prepare() {
           absl::StrCat("not eligible: ", years_at_[t],
                        " years at the school, fewer than ",
                        ep_.min_years_at_school),
-          absl::StrCat("不符合交流条件：在本校任教 ", years_at_[t], " 年，不满 ",
-                       ep_.min_years_at_school, " 年")};
+          absl::StrCat("不符合交流条件：在本校任教 ", years_at_[t],
+                       " 年，不满 ", ep_.min_years_at_school, " 年")};
     } else if (retire_[t] <= AddYears(eff, ep_.min_years_to_retirement)) {
       status_code_[t] = Reason::kNearRetirement;
       status_reason_[t] = {
@@ -382,16 +381,15 @@ Text Run::TargetProblem(int t, int s) const {
             absl::StrCat(Name(s), " 不在本轮交流的学段范围内，不接收交流教师")};
   }
   if (obligation_[t].has_value() && !school_serves_obligation_[s]) {
-    return {absl::StrCat(ObligationSentence(*obligation_[t]),
-                         ": until it is served ", P(t).he,
-                         " may only move to a rural school or teaching point, "
-                         "and ",
-                         Name(s), " is ",
-                         Sv(LocalityName(schools_[s]->locality))),
-            absl::StrCat(ObligationSentenceZh(*obligation_[t]), "：服务期满前",
-                         P(t).zh, "只能调往乡村学校或教学点，而 ", Name(s),
-                         " 属于",
-                         Sv(internal::LocalityZh(schools_[s]->locality)))};
+    return {
+        absl::StrCat(ObligationSentence(*obligation_[t]),
+                     ": until it is served ", P(t).he,
+                     " may only move to a rural school or teaching point, "
+                     "and ",
+                     Name(s), " is ", Sv(LocalityName(schools_[s]->locality))),
+        absl::StrCat(ObligationSentenceZh(*obligation_[t]), "：服务期满前",
+                     P(t).zh, "只能调往乡村学校或教学点，而 ", Name(s), " 属于",
+                     Sv(internal::LocalityZh(schools_[s]->locality)))};
   }
   return {};
 }

@@ -267,12 +267,12 @@ Text Run::LeaderSentence(int t, Reason* code) const {
   const char* zh = P(t).zh;
   if (leader_partners_[t] == 0) {
     *code = Reason::kLeaderNoVacatableSeat;
-    return {absl::StrCat(
-                "must rotate under the principal rule; not counted against ",
-                cap, ": no seat of ", P(t).his, " role can be vacated for ",
-                P(t).him),
-            absl::StrCat("按校级领导任职期满规定须交流；不计入", cap_zh,
-                         "：没有同职务的岗位能为", zh, "腾出")};
+    return {
+        absl::StrCat(
+            "must rotate under the principal rule; not counted against ", cap,
+            ": no seat of ", P(t).his, " role can be vacated for ", P(t).him),
+        absl::StrCat("按校级领导任职期满规定须交流；不计入", cap_zh,
+                     "：没有同职务的岗位能为", zh, "腾出")};
   }
   if (leader_capped_[t]) {
     *code = Reason::kLeaderBeyondCap;
@@ -285,9 +285,8 @@ Text Run::LeaderSentence(int t, Reason* code) const {
                          Sv(kRoleZh[r]), "占满（先按遴选顺序，再抽签）")};
   }
   *code = Reason::kLeaderWithinCap;
-  return {absl::StrCat(
-              "must rotate under the principal rule; selected within ", cap,
-              " (selection order then lottery)"),
+  return {absl::StrCat("must rotate under the principal rule; selected within ",
+                       cap, " (selection order then lottery)"),
           absl::StrCat("按校级领导任职期满规定须交流；在", cap_zh,
                        "内被确定（先按遴选顺序，再抽签）")};
 }
@@ -301,22 +300,25 @@ Text Run::LeaderStayReason(int t, Reason* code) const {
                    LeaderDirectionsText(", "), ") teaching a stage ", P(t).his,
                    " certificate covers");
   const std::string where_zh =
-      absl::StrCat("在符合领导交流方向（", LeaderDirectionsZh(), "）且开设", P(t).zh,
-                   "资格证所含学段的学校");
+      absl::StrCat("符合领导交流方向（", LeaderDirectionsZh(), "）且开设",
+                   P(t).zh, "资格证所含学段的学校");
   const std::string stays_zh =
       absl::StrCat("须交流但留任 ", teachers_[t]->school, "：");
   if (leader_partners_[t] <= 0) {
     *code = Reason::kLeaderNoPartner;
-    return {absl::StrCat(
-        "must rotate but stays at ", teachers_[t]->school, ": no other ", role,
-        " who must rotate this year (or is moved by a lock or "
-        "override) is ",
-        where, ", so no ", role, " seat can be vacated for ", P(t).him, "; a ",
-        role, " moves only into the seat of a ", role, " who leaves"),
-            absl::StrCat(stays_zh, "本年度没有其他须交流（或经人工锁定、调整而调动）的",
-                         Sv(role_zh), "任职", where_zh, "，无法为", P(t).zh,
-                         "腾出", Sv(role_zh), "岗位；", Sv(role_zh),
-                         "只能调入离任", Sv(role_zh), "空出的岗位")};
+    return {
+        absl::StrCat("must rotate but stays at ", teachers_[t]->school,
+                     ": no other ", role,
+                     " who must rotate this year (or is moved by a lock or "
+                     "override) is ",
+                     where, ", so no ", role, " seat can be vacated for ",
+                     P(t).him, "; a ", role, " moves only into the seat of a ",
+                     role, " who leaves"),
+        absl::StrCat(stays_zh,
+                     "本年度没有其他须交流（或经人工锁定、调整而调动）的",
+                     Sv(role_zh), "在", where_zh, "任职，无法为", P(t).zh,
+                     "腾出", Sv(role_zh), "岗位；", Sv(role_zh), "只能调入离任",
+                     Sv(role_zh), "空出的岗位")};
   }
   if (leader_options_[t] <= 0) {
     *code = Reason::kLeaderNoSeatVacated;
@@ -326,9 +328,9 @@ Text Run::LeaderStayReason(int t, Reason* code) const {
                          " who could make room for ", P(t).him,
                          " are beyond the annual cap or have no seat they may "
                          "take themselves"),
-            absl::StrCat(stays_zh, "本轮空出的", Sv(role_zh), "岗位都不", where_zh,
-                         "；可为", P(t).zh, "腾出岗位的 ", leader_partners_[t],
-                         " 名", Sv(role_zh),
+            absl::StrCat(stays_zh, "本轮空出的", Sv(role_zh), "岗位都不在",
+                         where_zh, "；可为", P(t).zh, "腾出岗位的 ",
+                         leader_partners_[t], " 名", Sv(role_zh),
                          "超出年度上限，或自身无岗位可去")};
   }
   *code = Reason::kLeaderNoCycle;
@@ -339,9 +341,9 @@ Text Run::LeaderStayReason(int t, Reason* code) const {
               ", but the exchange of leadership seats that moves the most ",
               Sv(kRolePlural[r]), " has no swap or cycle through ", P(t).him),
           absl::StrCat(stays_zh, "本轮空出的 ", leader_options_[t], " 个",
-                       Sv(role_zh), "岗位适合", P(t).zh, "，但使交流", Sv(role_zh),
-                       "人数最多的岗位对调方案中，没有包含", P(t).zh,
-                       "的互换或循环对调")};
+                       Sv(role_zh), "岗位适合", P(t).zh, "，但使交流",
+                       Sv(role_zh), "人数最多的岗位对调方案中，没有包含",
+                       P(t).zh, "的互换或循环对调")};
 }
 
 std::string Run::LeaderDirectionsZh() const {
@@ -376,8 +378,8 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
         {absl::StrCat("leadership seats change hands only under the principal "
                       "rule, and ",
                       P(t).he, " is ", status_reason_[t].en),
-         absl::StrCat("校级领导岗位只按任职期满交流规定调整，而", zh, "的情况是：",
-                      status_reason_[t].zh)});
+         absl::StrCat("校级领导岗位只按任职期满交流规定调整，而", zh,
+                      "的情况是：", status_reason_[t].zh)});
     return;
   }
   if (s == orig_[t]) {
@@ -428,28 +430,29 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
     c->competitor = TeacherId(arrived);
     c->competitor_points = points_[arrived].total;
     set(Verdict::kFull,
-        {absl::StrCat("the ", role, " seat vacated at ", c->choice,
-                      " went to ", c->competitor,
+        {absl::StrCat("the ", role, " seat vacated at ", c->choice, " went to ",
+                      c->competitor,
                       ": the exchange of leadership seats moves the most ",
                       Sv(kRolePlural[r]),
                       ", then follows preferences, then distance"),
-         absl::StrCat(c->choice, " 空出的", Sv(role_zh), "岗位由 ", c->competitor,
-                      " 调入：领导岗位对调先使交流人数最多，再按志愿，再按路程")});
+         absl::StrCat(
+             c->choice, " 空出的", Sv(role_zh), "岗位由 ", c->competitor,
+             " 调入：领导岗位对调先使交流人数最多，再按志愿，再按路程")});
   } else if (stayed != kNone) {
     c->competitor = TeacherId(stayed);
     c->competitor_points = points_[stayed].total;
     c->competitor_by_tenure = true;
     set(Verdict::kFull,
         {absl::StrCat("no ", role, " seat at ", c->choice,
-                      " is vacated in this run: its ", role, " ",
-                      c->competitor, " stays"),
+                      " is vacated in this run: its ", role, " ", c->competitor,
+                      " stays"),
          absl::StrCat(c->choice, " 本轮没有空出", Sv(role_zh), "岗位：该校",
                       Sv(role_zh), " ", c->competitor, " 留任")});
   } else {
     set(Verdict::kNotReached,
         {absl::StrCat(c->choice, " has no ", role, ", so no ", role, " seat"),
-         absl::StrCat(c->choice, " 没有", Sv(role_zh), "，因而没有", Sv(role_zh),
-                      "岗位")});
+         absl::StrCat(c->choice, " 没有", Sv(role_zh), "，因而没有",
+                      Sv(role_zh), "岗位")});
   }
 }
 
@@ -478,10 +481,10 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
       "annual cap ", ep_.leader_rotation_cap_percent, "%: ", leader_cap_[0],
       " of ", leader_total_[0], " principals, ", leader_cap_[1], " of ",
       leader_total_[1], " vice-principals");
-  const std::string caps_zh = absl::StrCat(
-      "年度交流上限 ", ep_.leader_rotation_cap_percent, "%：校长 ",
-      leader_total_[0], " 人中 ", leader_cap_[0], " 人，副校长 ",
-      leader_total_[1], " 人中 ", leader_cap_[1], " 人");
+  const std::string caps_zh =
+      absl::StrCat("年度交流上限 ", ep_.leader_rotation_cap_percent, "%：校长 ",
+                   leader_total_[0], " 人中 ", leader_cap_[0], " 人，副校长 ",
+                   leader_total_[1], " 人中 ", leader_cap_[1], " 人");
   if (due > 0) {
     QuotaLine q;
     q.scope = "county";
@@ -503,9 +506,10 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
             "no other leader of their role who must rotate is at a school in "
             "an allowed leader direction teaching their stages: ",
             ListHead(no_partner)));
-        parts_zh.push_back(absl::StrCat(
-            "符合领导交流方向且开设其学段的学校中，没有其他须交流的同职务领导：",
-            ListHead(no_partner)));
+        parts_zh.push_back(
+            absl::StrCat("符合领导交流方向且开设其学段的学校中，没有其他须交流"
+                         "的同职务领导：",
+                         ListHead(no_partner)));
       }
       if (!no_seat.empty()) {
         parts.push_back(absl::StrCat(
@@ -520,8 +524,8 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
             "in no swap or cycle of the exchange that moves the most "
             "leaders: ",
             ListHead(no_cycle)));
-        parts_zh.push_back(absl::StrCat(
-            "未进入交流人数最多的岗位对调方案：", ListHead(no_cycle)));
+        parts_zh.push_back(absl::StrCat("未进入交流人数最多的岗位对调方案：",
+                                        ListHead(no_cycle)));
       }
       if (!pinned.empty()) {
         parts.push_back(

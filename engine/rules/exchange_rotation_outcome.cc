@@ -42,10 +42,11 @@ Text Run::SelectionSentence(int t, Reason* code) const {
   }
   if (no_target_[t]) {
     *code = Reason::kNoTargetInDirection;
-    return {"not selected: no qualified school lies in an allowed direction "
-            "for a mandatory move",
-            absl::StrCat("未被确定为交流对象：符合指令交流方向的学校中，没有",
-                         zh, "可任教的学校")};
+    return {
+        "not selected: no qualified school lies in an allowed direction "
+        "for a mandatory move",
+        absl::StrCat("未被确定为交流对象：符合指令交流方向的学校中，没有", zh,
+                     "可任教的学校")};
   }
   *code = Reason::kShareMet;
   return {absl::StrCat(
@@ -99,13 +100,13 @@ TeacherExplanation Run::Explain(int t) const {
                               pin_reason_[t])});
   }
   if (obligation_[t].has_value()) {
-    AddNote(&e, {absl::StrCat(ObligationSentence(*obligation_[t]),
-                              ": until it is served ", P(t).he,
-                              " may move only to a rural school or teaching "
-                              "point"),
-                 absl::StrCat(ObligationSentenceZh(*obligation_[t]),
-                              "：服务期满前", P(t).zh,
-                              "只能调往乡村学校或教学点")});
+    AddNote(&e,
+            {absl::StrCat(ObligationSentence(*obligation_[t]),
+                          ": until it is served ", P(t).he,
+                          " may move only to a rural school or teaching "
+                          "point"),
+             absl::StrCat(ObligationSentenceZh(*obligation_[t]), "：服务期满前",
+                          P(t).zh, "只能调往乡村学校或教学点")});
   }
   if (app_[t] == nullptr) return e;
   const Pronouns pr = P(t);
@@ -140,22 +141,21 @@ TeacherExplanation Run::Explain(int t) const {
     };
     const char* zh = pr.zh;
     if (s == f && !unplaced) {
-      set(Verdict::kGot,
-          s == orig_[t]
-              ? Text{absl::StrCat(pr.he, " stays at ", c.choice),
-                     absl::StrCat(zh, "留任 ", c.choice)}
-              : Text{absl::StrCat("placed at ", c.choice, " (choice ", rank,
-                                  ")"),
-                     absl::StrCat("调往 ", c.choice, "（第 ", rank, " 志愿）")});
+      set(Verdict::kGot, s == orig_[t]
+                             ? Text{absl::StrCat(pr.he, " stays at ", c.choice),
+                                    absl::StrCat(zh, "留任 ", c.choice)}
+                             : Text{absl::StrCat("placed at ", c.choice,
+                                                 " (choice ", rank, ")"),
+                                    absl::StrCat("调往 ", c.choice, "（第 ",
+                                                 rank, " 志愿）")});
     } else if (got_rank > 0 && rank > got_rank) {
       set(Verdict::kBetterChoiceHeld,
           {absl::StrCat(pr.he, " holds ", Name(f), ", ", pr.his, " choice ",
                         got_rank),
            absl::StrCat(zh, "已获第 ", got_rank, " 志愿 ", Name(f))});
     } else if (status_[t] == Status::kExempt) {
-      set(Verdict::kExempt,
-          {absl::StrCat(pr.he, " is exempt and never moves"),
-           absl::StrCat(zh, "依规免于交流，不作调动")});
+      set(Verdict::kExempt, {absl::StrCat(pr.he, " is exempt and never moves"),
+                             absl::StrCat(zh, "依规免于交流，不作调动")});
     } else if (returning_[t]) {
       set(Verdict::kNotReached, status_reason_[t]);
     } else if (pin_target_[t] != kNone) {
@@ -173,9 +173,9 @@ TeacherExplanation Run::Explain(int t) const {
           {absl::StrCat(c.choice, " has no post for ", pr.his, " subjects (",
                         absl::StrJoin(teachers_[t]->subjects, ", "),
                         ") at a stage ", pr.his, " certificate covers"),
-           absl::StrCat(c.choice, " 在", zh, "资格证所含学段没有", zh,
-                        "任教学科（", absl::StrJoin(teachers_[t]->subjects, "、"),
-                        "）的岗位")});
+           absl::StrCat(
+               c.choice, " 在", zh, "资格证所含学段没有", zh, "任教学科（",
+               absl::StrJoin(teachers_[t]->subjects, "、"), "）的岗位")});
     } else if (s != orig_[t] && !TargetOpen(t, s)) {
       set(obligation_[t].has_value() && in_scope_[s] ? Verdict::kDirection
                                                      : Verdict::kNotReached,
@@ -213,8 +213,7 @@ TeacherExplanation Run::Explain(int t) const {
                             "学校；",
                             c.choice, " 属于",
                             Sv(internal::LocalityZh(sc.locality)),
-                            internal::WeakZh(sc.weak), "，", zh,
-                            "所在学校属于",
+                            internal::WeakZh(sc.weak), "，", zh, "所在学校属于",
                             Sv(internal::LocalityZh(own.locality)),
                             internal::WeakZh(own.weak))});
         } else if (vol && !VoluntaryAllowed(t, s)) {
@@ -275,16 +274,16 @@ TeacherExplanation Run::Explain(int t) const {
                                       " centipoints, then tie "
                                       "chain and lottery)"),
                          absl::StrCat("排序更靠前（积分 ",
-                                      PointsText(c.competitor_points),
-                                      " 对 ", PointsText(c.teacher_points),
+                                      PointsText(c.competitor_points), " 对 ",
+                                      PointsText(c.teacher_points),
                                       "，同分再比较其他条件并抽签）")};
           set(Verdict::kFull,
               {absl::StrCat(c.choice, " is full (", count[s], " staff, limit ",
                             limit_[s], "); ", c.competitor, ", the last of ",
                             "those there who outrank ", pr.him, ", ", how.en),
                absl::StrCat(c.choice, " 已满员（在编 ", count[s], " 人，上限 ",
-                            limit_[s], " 人）；排在", zh,
-                            "之前的最后一名 ", c.competitor, " ", how.zh)});
+                            limit_[s], " 人）；排在", zh, "之前的最后一名 ",
+                            c.competitor, " ", how.zh)});
         } else if (vol_considered &&
                    mechanism_ ==
                        VoluntaryMechanism::kTeacherOptimalBlockExchange) {
@@ -321,8 +320,7 @@ TeacherExplanation Run::Explain(int t) const {
                                 " centipoints), came by ", Via(last)),
                    absl::StrCat("；最后调入该校的 ", c.competitor, "（积分 ",
                                 PointsText(c.competitor_points), "）经",
-                                Sv(internal::RouteZh(RouteOf(last))),
-                                "调入")};
+                                Sv(internal::RouteZh(RouteOf(last))), "调入")};
           }
           set(Verdict::kNotReached,
               {absl::StrCat(c.choice, " is full (", count[s], " staff, limit ",
@@ -436,16 +434,15 @@ RoundOutcome Run::Finish() {
     } else if (moved) {
       p.outcome = Outcome::kMoved;
       p.reason_code = Reason::kMovedByRoute;
-      set({absl::StrCat(
-               "moves to ", p.to_school, " by ", p.via,
-               p.choice > 0 ? absl::StrCat(", choice ", p.choice)
-                            : std::string(),
-               "; ", mode.en),
-           absl::StrCat("经", Sv(internal::RouteZh(p.route)), "调往 ",
-                        p.to_school,
-                        p.choice > 0 ? absl::StrCat("（第 ", p.choice, " 志愿）")
+      set({absl::StrCat("moves to ", p.to_school, " by ", p.via,
+                        p.choice > 0 ? absl::StrCat(", choice ", p.choice)
                                      : std::string(),
-                        "；", mode.zh)});
+                        "; ", mode.en),
+           absl::StrCat(
+               "经", Sv(internal::RouteZh(p.route)), "调往 ", p.to_school,
+               p.choice > 0 ? absl::StrCat("（第 ", p.choice, " 志愿）")
+                            : std::string(),
+               "；", mode.zh)});
     } else if (status_[t] == Status::kInspector) {
       p.outcome = Outcome::kInspector;
       p.reason_code = status_code_[t];
@@ -537,10 +534,10 @@ RoundOutcome Run::Finish() {
                absl::StrCat("应交流 ", g.required, " 人（符合条件 ", g.eligible,
                             " 人的 ", ep_.rotation_share_percent, "%")};
       if (g.exempt_would_be > 0) {
-        Append(&why, {absl::StrCat("; ", g.exempt_would_be,
-                                   " exempt not counted"),
-                      absl::StrCat("；另有 ", g.exempt_would_be,
-                                   " 人依规免于交流，不计入")});
+        Append(&why,
+               {absl::StrCat("; ", g.exempt_would_be, " exempt not counted"),
+                absl::StrCat("；另有 ", g.exempt_would_be,
+                             " 人依规免于交流，不计入")});
       }
       Append(&why, {absl::StrCat("); ", g.voluntary_movers,
                                  " moved voluntarily or by lock/override, ",
@@ -557,10 +554,10 @@ RoundOutcome Run::Finish() {
                                    "学校")});
       }
       if (pinned_stay > 0) {
-        Append(&why, {absl::StrCat("; ", pinned_stay,
-                                   " kept in place by lock/override"),
-                      absl::StrCat("；", pinned_stay,
-                                   " 人经人工锁定或调整留任")});
+        Append(
+            &why,
+            {absl::StrCat("; ", pinned_stay, " kept in place by lock/override"),
+             absl::StrCat("；", pinned_stay, " 人经人工锁定或调整留任")});
       }
       if (unplaced > 0) {
         Append(&why, {absl::StrCat("; ", unplaced,
@@ -610,10 +607,10 @@ RoundOutcome Run::Finish() {
                                    " 人在交流方向上没有可任教的学校")});
       }
       if (bb_unplaced > 0) {
-        Append(&why, {absl::StrCat("; ", bb_unplaced,
-                                   " selected could not be placed"),
-                      absl::StrCat("；", bb_unplaced,
-                                   " 名确定交流的骨干教师未能安排")});
+        Append(
+            &why,
+            {absl::StrCat("; ", bb_unplaced, " selected could not be placed"),
+             absl::StrCat("；", bb_unplaced, " 名确定交流的骨干教师未能安排")});
       }
       bbl.reason = std::move(why.en);
       bbl.reason_zh = std::move(why.zh);
@@ -638,9 +635,9 @@ RoundOutcome Run::Finish() {
       rot.reason = absl::StrCat(
           failing_rotation.size(),
           " schools below their share: ", ListHead(failing_rotation));
-      rot.reason_zh = absl::StrCat(failing_rotation.size(),
-                                   " 所学校未达到交流比例：",
-                                   ListHead(failing_rotation));
+      rot.reason_zh =
+          absl::StrCat(failing_rotation.size(), " 所学校未达到交流比例：",
+                       ListHead(failing_rotation));
     }
     QuotaLine bbl;
     bbl.scope = "county";
@@ -672,15 +669,15 @@ RoundOutcome Run::Finish() {
                               ep_.backbone_share_percent, "%")});
   const std::string return_date =
       FormatDate(AddYears(in_.effective_day, ep_.term_years));
-  AddNote(&out, ep_.mode == ExchangeMode::kTermExchange
-                    ? Text{absl::StrCat("term exchange of ", ep_.term_years,
-                                        " years: movers return on ",
-                                        return_date),
-                           absl::StrCat("期限交流 ", ep_.term_years,
-                                        " 年：交流教师于 ", return_date,
-                                        " 返回原单位")}
-                    : Text{"transfer: personnel relations move",
-                           "调动交流：人事关系随迁"});
+  AddNote(
+      &out,
+      ep_.mode == ExchangeMode::kTermExchange
+          ? Text{absl::StrCat("term exchange of ", ep_.term_years,
+                              " years: movers return on ", return_date),
+                 absl::StrCat("期限交流 ", ep_.term_years, " 年：交流教师于 ",
+                              return_date, " 返回原单位")}
+          : Text{"transfer: personnel relations move",
+                 "调动交流：人事关系随迁"});
   AddNote(&out, {absl::StrCat("voluntary applicants by ",
                               Sv(VoluntaryMechanismName(mechanism_))),
                  absl::StrCat("自愿交流申请按",

@@ -5,10 +5,10 @@
 // teaching), each placement reason, eligibility reason,
 // explanation note, choice sentence, failing quota's reason, report note and
 // points component has a non-empty Chinese twin with no English words in it
-// (ids, subject names and the display names given aside), using 他 of men and 她 of women (a
-// teacher's gender is required input; 该教师 is the word without one). The
-// twins are not hashed: clearing them
-// leaves the result hash as it was.
+// (ids, subject names and the display names given aside), using 他 of men and
+// 她 of women (a teacher's gender is required input; 该教师 is the word without
+// one). The twins are not hashed: clearing them leaves the result hash as it
+// was.
 #include <map>
 #include <regex>
 #include <string>
@@ -21,10 +21,10 @@
 #include "engine/rules/competitive_hiring.h"
 #include "engine/rules/exchange_rotation.h"
 #include "engine/rules/internal/pronouns.h"
+#include "engine/rules/internal/synthetic_county.h"
 #include "engine/rules/internal/synthetic_recruitment.h"
 #include "engine/rules/itinerant_teaching.h"
 #include "engine/rules/recruitment.h"
-#include "engine/rules/internal/synthetic_county.h"
 #include "gtest/gtest.h"
 
 namespace rota::engine::rules {
@@ -159,8 +159,9 @@ void Inspect(const CountyInputs& in, const RoundOutcome& out,
 }
 
 void ExpectClean(const Counts& c, const std::string& kind) {
-  EXPECT_TRUE(c.problems.empty()) << kind << ": " << c.problems.size()
-                                  << " problems:\n" << absl::StrJoin(c.problems, "\n");
+  EXPECT_TRUE(c.problems.empty())
+      << kind << ": " << c.problems.size() << " problems:\n"
+      << absl::StrJoin(c.problems, "\n");
   EXPECT_GT(c.sentences, 1000) << kind;
   EXPECT_GT(c.male_ta, 0) << kind;
   EXPECT_GT(c.female_ta, 0) << kind;

@@ -196,7 +196,8 @@ PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
         break;
     }
     add(absl::StrCat("evaluation ", e.year, ": ", Sv(GradeName(e.grade))),
-        absl::StrCat(e.year, " 年度考核：", Sv(internal::EvaluationZh(e.grade))),
+        absl::StrCat(e.year, " 年度考核：",
+                     Sv(internal::EvaluationZh(e.grade))),
         cp);
   }
 

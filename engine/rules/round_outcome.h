@@ -235,7 +235,8 @@ struct Placement {
 struct PointsComponent {
   std::string
       component;  // e.g. "service years (12)", "evaluation 2024: excellent"
-  std::string component_zh;  // the same in Chinese ("教龄 (12 年)"); not encoded
+  std::string
+      component_zh;  // the same in Chinese ("教龄 (12 年)"); not encoded
   int64_t centipoints = 0;
 };
 
@@ -302,7 +303,7 @@ struct QuotaLine {
   int64_t required = 0;
   int64_t achieved = 0;
   bool holds = true;
-  std::string reason;  // when !holds: why, exactly
+  std::string reason;     // when !holds: why, exactly
   std::string reason_zh;  // the same in Chinese; not encoded
 };
 
@@ -341,7 +342,7 @@ struct RoundOutcome {
   std::vector<std::string> notes;  // mode notes for the report
   // notes[i] in Chinese, as TeacherExplanation::notes_zh. Not encoded.
   std::vector<std::string> notes_zh;
-  ItinerantResult itinerant;       // kItinerantTeaching only
+  ItinerantResult itinerant;  // kItinerantTeaching only
   ReportCounts counts;
   // kRecruitment only: the per-post gender table and seat records.
   RecruitmentResult recruitment;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "tools/csv/csv_format.h"
 #include "tools/rotactl/output.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
@@ -181,10 +182,11 @@ int Eligibility(Context* ctx, const FindOpts& o) {
           {teacher,
            table ? schools.Label(e.school()) : std::string(IdOf(e.school())),
            yes(e.eligible()), yes(e.mandatory()), yes(e.voluntary()),
-           yes(e.exempt()), points, e.reason()},
+           yes(e.exempt()), points, Pick(e.reason(), e.reason_zh(), ctx->lang)},
           {teacher, std::string(IdOf(e.school())), tf(e.eligible()),
            tf(e.mandatory()), tf(e.voluntary()), tf(e.exempt()),
-           std::to_string(e.points()), e.reason()});
+           std::to_string(e.points()),
+           Pick(e.reason(), e.reason_zh(), ctx->lang)});
     }
     next = page.next_page_token();
     if (next.empty() || !o.all) break;

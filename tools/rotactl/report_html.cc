@@ -365,14 +365,13 @@ class Renderer {
         "class=\"num\">实际</th><th>是否达标</th>"
         "<th>未达标原因</th></tr>\n";
     for (const v1::QuotaLine& q : d_.report.quotas()) {
-      absl::StrAppend(&out_, "<tr><td>", ScopeZh(q.scope()), "</td><td>",
-                      HtmlEscape(QuotaZh(q.quota())), "</td><td class=\"num\">",
-                      q.required(), "</td><td class=\"num\">", q.achieved(),
-                      "</td><td>",
-                      q.holds() ? "达标" : "<span class=\"no\">未达标</span>",
-                      "</td><td>",
-                      HtmlEscape(Pick(q.reason(), q.reason_zh(), Lang::kZh)),
-                      "</td></tr>\n");
+      absl::StrAppend(
+          &out_, "<tr><td>", ScopeZh(q.scope()), "</td><td>",
+          HtmlEscape(QuotaZh(q.quota())), "</td><td class=\"num\">",
+          q.required(), "</td><td class=\"num\">", q.achieved(), "</td><td>",
+          q.holds() ? "达标" : "<span class=\"no\">未达标</span>", "</td><td>",
+          HtmlEscape(Pick(q.reason(), q.reason_zh(), Lang::kZh)),
+          "</td></tr>\n");
     }
     out_ += "</table>\n";
   }
@@ -670,9 +669,11 @@ class Renderer {
             "<h3>积分构成</h3>\n<table><tr><th>项目</th><th "
             "class=\"num\">分值</th></tr>\n";
         for (const v1::PointsComponent& c : x.points_breakdown())
-          absl::StrAppend(&out_, "<tr><td>", HtmlEscape(Pick(c.component(), c.component_zh(), Lang::kZh)),
-                          "</td><td class=\"num\">", Points(c.centipoints()),
-                          "</td></tr>\n");
+          absl::StrAppend(
+              &out_, "<tr><td>",
+              HtmlEscape(Pick(c.component(), c.component_zh(), Lang::kZh)),
+              "</td><td class=\"num\">", Points(c.centipoints()),
+              "</td></tr>\n");
         out_ += "</table>\n";
       }
       if (!x.choices().empty()) {
@@ -696,7 +697,8 @@ class Renderer {
       }
       if (!x.notes().empty()) {
         out_ += "<h3>依据</h3>\n<ul>\n";
-        for (const std::string& n : PickNotes(x.notes(), x.notes_zh(), Lang::kZh))
+        for (const std::string& n :
+             PickNotes(x.notes(), x.notes_zh(), Lang::kZh))
           absl::StrAppend(&out_, "<li>", HtmlEscape(n), "</li>\n");
         out_ += "</ul>\n";
       }

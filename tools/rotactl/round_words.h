@@ -54,8 +54,7 @@ std::string Pick(const std::string& en, const std::string& zh, Lang lang,
 // or none at all for runs recorded before the twins).
 std::vector<std::string> PickNotes(
     const google::protobuf::RepeatedPtrField<std::string>& notes,
-    const google::protobuf::RepeatedPtrField<std::string>& notes_zh,
-    Lang lang);
+    const google::protobuf::RepeatedPtrField<std::string>& notes_zh, Lang lang);
 
 // Each returns the words for a value, or for a number this rotactl does not
 // know "route N" / "路径 N" (and so on): never the enum name. The zero value

@@ -37,11 +37,11 @@
 
 namespace rota::engine::rules::exchange_internal {
 
-using internal::Pronouns;
-using internal::PronounsOf;
 using internal::AddNote;
 using internal::Append;
 using internal::PointsText;
+using internal::Pronouns;
+using internal::PronounsOf;
 using internal::Sv;
 using internal::Text;
 
@@ -211,7 +211,7 @@ class Run {
   Text LeaderStayReason(int t, Reason* code) const;
   // The policy's leader directions, named, joined by `separator`.
   std::string LeaderDirectionsText(std::string_view separator) const;
-  std::string LeaderDirectionsZh() const;  // the same in Chinese, "或"
+  std::string LeaderDirectionsZh() const;        // the same in Chinese, "或"
   void AddLeaderQuota(RoundOutcome* out) const;  // "principal rotation"
 
   const CountyInputs& in_;
@@ -317,7 +317,7 @@ class Run {
   // Filled by Finish: staff per school at the end, occupants best first.
   std::vector<int64_t> final_count_;
   std::vector<std::vector<int>> occupants_;
-  std::vector<Text> selection_;  // SelectionSentence, per teacher
+  std::vector<Text> selection_;         // SelectionSentence, per teacher
   std::vector<Reason> selection_code_;  // its code
 };
 
