@@ -76,57 +76,6 @@ const char* His(Gender g) { return g == Gender::kMale ? "his" : "her"; }
 // 他 / 她 (该教师 without a recorded gender).
 const char* Zh(Gender g) { return internal::ZhPronoun(g); }
 
-// SeatTypeName in Chinese, as rotactl's seat words.
-std::string_view SeatTypeZh(SeatType s) {
-  switch (s) {
-    case SeatType::kOpen:
-      return "普通岗位";
-    case SeatType::kReservedFemale:
-      return "女性预留岗位";
-    case SeatType::kReservedMale:
-      return "男性预留岗位";
-    case SeatType::kReservedChannel:
-      return "专项渠道预留岗位";
-    case SeatType::kPinned:
-      return "人工锁定或调整";
-    case SeatType::kNone:
-      break;
-  }
-  return "无";
-}
-
-std::string_view ChannelZh(Channel c) {
-  switch (c) {
-    case Channel::kOpen:
-      return "公开招聘";
-    case Channel::kSpecialPost:
-      return "特岗计划";
-    case Channel::kPublicFunded:
-      return "公费师范生";
-    case Channel::kTalent:
-      return "人才引进";
-    case Channel::kUnspecified:
-      break;
-  }
-  return "未注明";
-}
-
-std::string_view GenderModeZh(GenderMode m) {
-  switch (m) {
-    case GenderMode::kOff:
-      return "不设性别比例要求";
-    case GenderMode::kSameRate:
-      return "男女同比例录取";
-    case GenderMode::kEqualNumbers:
-      return "男女人数相等";
-    case GenderMode::kFloorPerPost:
-      return "每个岗位男女各不低于规定比例";
-    case GenderMode::kCountyBalance:
-      return "向全县教师性别比例目标靠拢";
-  }
-  return "不设性别比例要求";
-}
-
 std::string ChannelGroup(Channel c) {
   return absl::StrCat("channel:", static_cast<int>(c));
 }
@@ -759,9 +708,11 @@ RoundOutcome Run::Build(bool explanations) {
                     seat_[i] == SeatType::kOpen
                         ? absl::StrCat("按", zh, "的成绩录入普通岗位")
                     : seat_[i] == SeatType::kReservedChannel
-                        ? absl::StrCat("录入", Sv(ChannelZh(a.channel)),
+                        ? absl::StrCat("录入",
+                                       Sv(internal::ChannelZh(a.channel)),
                                        "渠道预留岗位")
-                        : absl::StrCat("录入", Sv(SeatTypeZh(seat_[i])))));
+                        : absl::StrCat("录入",
+                                       Sv(internal::SeatTypeZh(seat_[i])))));
           }
         }
       } else if (pin != pins_.end()) {
@@ -847,8 +798,9 @@ RoundOutcome Run::Build(bool explanations) {
                 absl::StrCat(
                     zh, "可录的岗位是",
                     seat_[below] == SeatType::kReservedChannel
-                        ? absl::StrCat(Sv(ChannelZh(b.channel)), "渠道预留岗位")
-                        : std::string(SeatTypeZh(seat_[below])),
+                        ? absl::StrCat(Sv(internal::ChannelZh(b.channel)),
+                                       "渠道预留岗位")
+                        : std::string(internal::SeatTypeZh(seat_[below])),
                     "：由 ", Who(b), " 录用，成绩 ", Score(b.written_score),
                     "，", zh, "的成绩 ", Score(a.written_score)));
         } else if (above >= 0) {
@@ -904,7 +856,7 @@ RoundOutcome Run::Build(bool explanations) {
           pin != pins_.end()
               ? absl::StrCat("，经", Sv(internal::RouteZh(pl.route)))
               : absl::StrCat("，第 ", pl.choice, " 志愿，",
-                             Sv(SeatTypeZh(seat_[i]))),
+                             Sv(internal::SeatTypeZh(seat_[i]))),
           "，笔试成绩 ", Score(a.written_score));
       if (!p.p->bundled_rural_school.empty()) {
         int32_t years = p.p->bundled_term_years > 0
@@ -972,8 +924,8 @@ RoundOutcome Run::Build(bool explanations) {
                      : std::string(),
                  rp_.interview_gate ? "; the interview must be passed" : ""),
              absl::StrCat(
-                 "性别规则：", Sv(GenderModeZh(rp_.gender_mode)), "；最低分 ",
-                 Score(rp_.min_score),
+                 "性别规则：", Sv(internal::GenderModeZh(rp_.gender_mode)),
+                 "；最低分 ", Score(rp_.min_score),
                  rp_.min_score_within_of_open_cutoff > 0
                      ? absl::StrCat(
                            "，预留岗位录取分与该岗位普通岗位录取线相差不超过 ",

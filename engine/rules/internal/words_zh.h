@@ -206,6 +206,57 @@ inline std::string_view RouteZh(Route r) {
   return "";
 }
 
+// SeatTypeName in Chinese, as rotactl's seat words.
+inline std::string_view SeatTypeZh(SeatType s) {
+  switch (s) {
+    case SeatType::kOpen:
+      return "普通岗位";
+    case SeatType::kReservedFemale:
+      return "女性预留岗位";
+    case SeatType::kReservedMale:
+      return "男性预留岗位";
+    case SeatType::kReservedChannel:
+      return "专项渠道预留岗位";
+    case SeatType::kPinned:
+      return "人工锁定或调整";
+    case SeatType::kNone:
+      break;
+  }
+  return "无";
+}
+
+inline std::string_view ChannelZh(Channel c) {
+  switch (c) {
+    case Channel::kOpen:
+      return "公开招聘";
+    case Channel::kSpecialPost:
+      return "特岗计划";
+    case Channel::kPublicFunded:
+      return "公费师范生";
+    case Channel::kTalent:
+      return "人才引进";
+    case Channel::kUnspecified:
+      break;
+  }
+  return "未注明";
+}
+
+inline std::string_view GenderModeZh(GenderMode m) {
+  switch (m) {
+    case GenderMode::kOff:
+      return "不设性别比例要求";
+    case GenderMode::kSameRate:
+      return "男女同比例录取";
+    case GenderMode::kEqualNumbers:
+      return "男女人数相等";
+    case GenderMode::kFloorPerPost:
+      return "每个岗位男女各不低于规定比例";
+    case GenderMode::kCountyBalance:
+      return "向全县教师性别比例目标靠拢";
+  }
+  return "不设性别比例要求";
+}
+
 // "（薄弱学校）" after a school's locality, or "".
 inline const char* WeakZh(bool weak) { return weak ? "（薄弱学校）" : ""; }
 
