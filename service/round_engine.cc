@@ -156,6 +156,13 @@ void AddItinerant(const std::string& county, const rules::CountyInputs& in,
   }
 }
 
+// notes_zh holds one entry per note: the engine's Chinese twin, or "" where
+// a note has none (the engine's list may be shorter).
+void AddNotesZh(size_t n, const std::vector<std::string>& zh,
+                google::protobuf::RepeatedPtrField<std::string>* out) {
+  for (size_t i = 0; i < n; ++i) *out->Add() = i < zh.size() ? zh[i] : "";
+}
+
 }  // namespace
 
 absl::StatusOr<FrozenEngineInputs> ToFrozenEngineInputs(
@@ -198,6 +205,8 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
       e.set_voluntary(applied.count(id) > 0);
       e.set_reason(applied.count(id) ? "takes part; submitted a preference list"
                                      : "takes part; no preference list");
+      e.set_reason_zh(applied.count(id) ? "参加竞聘；已填报志愿"
+                                        : "参加竞聘；未填报志愿");
       out.push_back(std::move(e));
     }
     return out;
@@ -215,6 +224,7 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
     e.set_exempt(x.exempt);
     e.set_points(x.points);
     e.set_reason(x.reason);
+    e.set_reason_zh(x.reason_zh);
     out.push_back(std::move(e));
   }
   return out;
@@ -327,6 +337,7 @@ absl::StatusOr<EngineResult> RunEngine(
       x.set_return_date(rules::FormatDate(*p.return_day));
     x.set_points(p.points);
     x.set_reason(p.reason);
+    x.set_reason_zh(p.reason_zh);
     x.set_teacher_name(named.Person(p.teacher));
     x.set_teacher_gender(named.GenderOf(p.teacher));
     x.set_from_school_name(named.School(p.from_school));
@@ -350,6 +361,7 @@ absl::StatusOr<EngineResult> RunEngine(
     for (const auto& c : t.points_breakdown) {
       auto* pc = x.add_points_breakdown();
       pc->set_component(c.component);
+      pc->set_component_zh(c.component_zh);
       pc->set_centipoints(c.centipoints);
     }
     for (const auto& c : t.choices) {
@@ -358,6 +370,7 @@ absl::StatusOr<EngineResult> RunEngine(
       ce->set_rank(c.rank);
       ce->set_verdict(std::string(rules::VerdictName(c.verdict)));
       ce->set_sentence(c.sentence);
+      ce->set_sentence_zh(c.sentence_zh);
       ce->set_competitor(
           c.competitor.empty() ? "" : Name(county, people, c.competitor));
       ce->set_competitor_points(c.competitor_points);
@@ -367,6 +380,7 @@ absl::StatusOr<EngineResult> RunEngine(
       ce->set_competitor_name(named.Person(c.competitor));
     }
     for (const auto& n : t.notes) x.add_notes(n);
+    AddNotesZh(t.notes.size(), t.notes_zh, x.mutable_notes_zh());
     r.explanations.push_back(std::move(x));
   }
   auto& rep = r.report;
@@ -394,12 +408,14 @@ absl::StatusOr<EngineResult> RunEngine(
     l->set_achieved(q.achieved);
     l->set_holds(q.holds);
     l->set_reason(q.reason);
+    l->set_reason_zh(q.reason_zh);
     if (q.scope != "county") l->set_scope_name(named.School(q.scope));
   }
   for (const auto& p : r.placements) {
     if (p.outcome() == rota::v1::UNPLACED) *rep.add_unplaced() = p;
   }
   for (const auto& n : o.notes) rep.add_notes(n);
+  AddNotesZh(o.notes.size(), o.notes_zh, rep.mutable_notes_zh());
   if (recruitment) AddRecruitmentResults(frozen, o, &r);
   report("results", 3, 3);
   return r;

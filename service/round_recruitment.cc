@@ -48,6 +48,7 @@ std::vector<rota::v1::EligibilityEntry> RecruitmentEligibility(
   for (const rules::Applicant* a : applicants) {
     const std::string& id = a->id;
     const bool male = a->gender == rules::Gender::kMale;
+    const char* zh = male ? "他" : "她";
     rota::v1::EligibilityEntry e;
     e.set_teacher(Name(frozen.county, "applicants", id));
     e.set_teacher_name(a->display_name);
@@ -57,16 +58,23 @@ std::vector<rota::v1::EligibilityEntry> RecruitmentEligibility(
       e.set_reason(absl::StrCat("interview gate: ", male ? "he" : "she",
                                 " did not pass the interview, so ",
                                 male ? "he" : "she", " takes no seat"));
+      e.set_reason_zh(absl::StrCat("面试关：", zh, "未通过面试，不予录用"));
     } else if (a->written_score < rp.min_score) {
       e.set_reason(absl::StrCat("minimum score: ", male ? "his" : "her",
                                 " written score ", Score(a->written_score),
                                 " is below ", Score(rp.min_score)));
+      e.set_reason_zh(absl::StrCat("最低分：", zh, "的笔试成绩 ",
+                                   Score(a->written_score), " 低于 ",
+                                   Score(rp.min_score)));
     } else {
       e.set_eligible(true);
       e.set_reason(absl::StrCat(
           "takes part with a written score of ", Score(a->written_score), "; ",
           a->preferences.size(), " post", a->preferences.size() == 1 ? "" : "s",
           " listed"));
+      e.set_reason_zh(absl::StrCat("以笔试成绩 ", Score(a->written_score),
+                                   " 参加招聘；填报岗位 ",
+                                   a->preferences.size(), " 个"));
     }
     out.push_back(std::move(e));
   }

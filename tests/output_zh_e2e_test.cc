@@ -205,6 +205,52 @@ TEST_F(OutputZhE2eTest, ExplanationsUseTheTeachersOwnPronoun) {
   EXPECT_EQ(he_en.find("教师"), std::string::npos) << he_en;
 }
 
+// The engine's own sentences in Chinese: with --lang zh, explain shows the
+// placement reason, the choice sentences and the notes in Chinese (the
+// engine's twins, reason_zh etc.), and the report its notes; --lang en keeps
+// the English sentences.
+TEST_F(OutputZhE2eTest, ExplainAndReportShowTheEnginesChineseSentences) {
+  for (rota::v1::RoundKind kind :
+       {rota::v1::EXCHANGE_ROTATION, rota::v1::COMPETITIVE_HIRING}) {
+    SCOPED_TRACE(rota::v1::RoundKind_Name(kind));
+    const std::string& round = (*rounds_)[kind];
+    const rota::v1::Placement* mover = nullptr;
+    const std::vector<rota::v1::Placement> placements = Placements(kind);
+    for (const rota::v1::Placement& p : placements) {
+      if (p.outcome() == rota::v1::MOVED) {
+        mover = &p;
+        break;
+      }
+    }
+    ASSERT_NE(mover, nullptr);
+    ASSERT_FALSE(mover->reason_zh().empty()) << mover->DebugString();
+    const std::string zh =
+        Ok({"--lang", "zh", "round", "explain", round, Id(mover->teacher())});
+    EXPECT_CONTAINS(zh, "说明：" + mover->reason_zh());
+    // Exchange rotation notes every teacher's eligibility.
+    if (kind == rota::v1::EXCHANGE_ROTATION) {
+      EXPECT_CONTAINS(zh, "备注：");
+    }
+    EXPECT_CONTAINS(zh, "积分");
+    for (const char* english : {" the ", " at ", "choice", " by ", "school "}) {
+      EXPECT_EQ(zh.find(english), std::string::npos)
+          << "\"" << english << "\" in:\n"
+          << zh;
+    }
+    const std::string en =
+        Ok({"--lang", "en", "round", "explain", round, Id(mover->teacher())});
+    EXPECT_CONTAINS(en, "reason: " + mover->reason());
+
+    const std::string report = Ok({"--lang", "zh", "round", "report", round});
+    EXPECT_CONTAINS(report, kind == rota::v1::EXCHANGE_ROTATION
+                                ? "自愿交流申请按"
+                                : "校内校外同时竞聘");
+    EXPECT_EQ(report.find("voluntary applicants by"), std::string::npos)
+        << report;
+    EXPECT_EQ(report.find("left vacant"), std::string::npos) << report;
+  }
+}
+
 // History after a commit: names beside the ids of the teacher and the
 // schools, Chinese words, no enum names; the CSV has a BOM.
 TEST_F(OutputZhE2eTest, HistoryInChineseWithSchoolNames) {

@@ -20,6 +20,7 @@
 #include "engine/rules/hard_rule.h"
 #include "engine/rules/internal/competitive_hiring_run.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/internal/words_zh.h"
 #include "engine/rules/obligations.h"
 #include "engine/rules/points.h"
 
@@ -38,22 +39,38 @@ Title HiringBand(Title title) {
 
 std::string UpHiringProblem(const Teacher& teacher,
                             const CompetitiveHiringPolicy& policy,
-                            int32_t effective_day, bool legacy_pronouns) {
+                            int32_t effective_day, bool legacy_pronouns,
+                            std::string* problem_zh) {
   const internal::Pronouns pr =
       internal::PronounsOf(teacher.gender, legacy_pronouns);
-  if (!policy.allow_up_hiring) return "the policy allows no up-hiring";
+  // Both languages at each return; the Chinese only if asked for.
+  auto say = [problem_zh](std::string en, std::string zh) {
+    if (problem_zh != nullptr) *problem_zh = std::move(zh);
+    return en;
+  };
+  if (problem_zh != nullptr) problem_zh->clear();
+  if (!policy.allow_up_hiring) {
+    return say("the policy allows no up-hiring", "本县政策不允许低职高聘");
+  }
   if (policy.up_hiring_requires_latest_excellent) {
     // Her latest evaluation: the most recent school year before the
     // effective date's year (RecentEvaluations over every such year).
     const std::vector<Evaluation> all =
         RecentEvaluations(teacher, effective_day, 1000);
     if (all.empty() || all.back().grade != EvaluationGrade::kExcellent) {
-      return absl::StrCat("up-hiring needs ", pr.his,
-                          " latest evaluation to be excellent; it is ",
-                          all.empty()
-                              ? "missing"
-                              : absl::StrCat(Sv(GradeName(all.back().grade)),
-                                             " (", all.back().year, ")"));
+      return say(
+          absl::StrCat("up-hiring needs ", pr.his,
+                       " latest evaluation to be excellent; it is ",
+                       all.empty()
+                           ? "missing"
+                           : absl::StrCat(Sv(GradeName(all.back().grade)), " (",
+                                          all.back().year, ")")),
+          absl::StrCat(
+              "低职高聘要求最近一次考核为优秀；", pr.zh, "的",
+              all.empty() ? "考核记录缺失"
+                          : absl::StrCat(
+                                all.back().year, " 年度考核为",
+                                Sv(internal::EvaluationZh(all.back().grade)))));
     }
   }
   const int32_t years = policy.up_hiring_competent_years;
@@ -68,10 +85,12 @@ std::string UpHiringProblem(const Teacher& teacher,
       }
     }
     if (good < years) {
-      return absl::StrCat(
-          "up-hiring needs an evaluation of at least competent "
-          "in each of the last ",
-          years, " year(s); ", pr.he, " has ", good);
+      return say(
+          absl::StrCat("up-hiring needs an evaluation of at least competent "
+                       "in each of the last ",
+                       years, " year(s); ", pr.he, " has ", good),
+          absl::StrCat("低职高聘要求近 ", years, " 年考核均为合格及以上；",
+                       pr.zh, "只有 ", good, " 年"));
     }
   }
   return "";
@@ -81,56 +100,92 @@ std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                              Stage post_stage,
                              const CompetitiveHiringPolicy& policy,
                              int32_t effective_day, BandFit* fit,
-                             bool legacy_pronouns) {
+                             bool legacy_pronouns, std::string* problem_zh) {
   const internal::Pronouns pr =
       internal::PronounsOf(teacher.gender, legacy_pronouns);
+  // Both languages at each return; the Chinese only if asked for.
+  auto say = [problem_zh](std::string en, std::string zh) {
+    if (problem_zh != nullptr) *problem_zh = std::move(zh);
+    return en;
+  };
+  if (problem_zh != nullptr) problem_zh->clear();
   *fit = BandFit::kOwn;
   if (!teacher.post.empty() && teacher.post == post.id) return "";
   if (!Contains(teacher.subjects, post.subject)) {
-    return absl::StrCat("subject: the post teaches ", Sv(post.subject), ", ",
-                        pr.his, " subjects are ",
-                        absl::StrJoin(teacher.subjects, ", "));
+    return say(
+        absl::StrCat("subject: the post teaches ", Sv(post.subject), ", ",
+                     pr.his, " subjects are ",
+                     absl::StrJoin(teacher.subjects, ", ")),
+        absl::StrCat("学科不符：该岗位任教 ", Sv(post.subject), "，", pr.zh,
+                     "的任教学科为 ", absl::StrJoin(teacher.subjects, "、")));
   }
   if (std::find(teacher.certificate_stages.begin(),
                 teacher.certificate_stages.end(),
                 post_stage) == teacher.certificate_stages.end()) {
-    return absl::StrCat("certificate stage: the post is ",
-                        Sv(StageName(post_stage)), ", ", pr.his,
-                        " teaching certificate does not cover it");
+    return say(absl::StrCat("certificate stage: the post is ",
+                            Sv(StageName(post_stage)), ", ", pr.his,
+                            " teaching certificate does not cover it"),
+               absl::StrCat("教师资格学段不符：该岗位为",
+                            Sv(internal::StageZh(post_stage)), "，", pr.zh,
+                            "的教师资格证不含该学段"));
   }
   const int mine = BandLevel(teacher.title);
   const int band = static_cast<int>(post.title_band);
-  const std::string bands = absl::StrCat(
-      "title band: the post is ", Sv(TitleName(post.title_band)), ", ", pr.his,
-      " title is ", Sv(TitleName(HiringBand(teacher.title))));
+  const Title own_band = HiringBand(teacher.title);
+  const std::string bands =
+      absl::StrCat("title band: the post is ", Sv(TitleName(post.title_band)),
+                   ", ", pr.his, " title is ", Sv(TitleName(own_band)));
+  const std::string bands_zh = absl::StrCat(
+      "职称等级：该岗位为", Sv(internal::TitleZh(post.title_band)), "岗位，",
+      pr.zh, "的职称为", Sv(internal::TitleZh(own_band)));
   if (band > mine) {
     if (!policy.allow_up_hiring) {
-      return absl::StrCat(bands, "; the policy allows no up-hiring");
+      return say(absl::StrCat(bands, "; the policy allows no up-hiring"),
+                 absl::StrCat(bands_zh, "；本县政策不允许低职高聘"));
     }
     if (band - mine > policy.max_bands_up) {
-      return absl::StrCat(bands, "; the policy allows up-hiring by at most ",
-                          policy.max_bands_up, " band(s)");
+      return say(
+          absl::StrCat(bands, "; the policy allows up-hiring by at most ",
+                       policy.max_bands_up, " band(s)"),
+          absl::StrCat(bands_zh, "；本县政策规定低职高聘最多高 ",
+                       policy.max_bands_up, " 个等级"));
     }
     if (band > static_cast<int>(policy.up_hiring_highest_band)) {
-      return absl::StrCat(bands, "; up-hiring reaches at most ",
-                          Sv(TitleName(policy.up_hiring_highest_band)),
-                          " posts");
+      return say(
+          absl::StrCat(bands, "; up-hiring reaches at most ",
+                       Sv(TitleName(policy.up_hiring_highest_band)), " posts"),
+          absl::StrCat(bands_zh, "；低职高聘最高只到",
+                       Sv(internal::TitleZh(policy.up_hiring_highest_band)),
+                       "岗位"));
     }
-    const std::string problem =
-        UpHiringProblem(teacher, policy, effective_day, legacy_pronouns);
-    if (!problem.empty()) return absl::StrCat(bands, "; ", problem);
+    std::string problem_zh_up;
+    const std::string problem = UpHiringProblem(
+        teacher, policy, effective_day, legacy_pronouns, &problem_zh_up);
+    if (!problem.empty()) {
+      return say(absl::StrCat(bands, "; ", problem),
+                 absl::StrCat(bands_zh, "；", problem_zh_up));
+    }
     *fit = BandFit::kUp;
   }
   if (band < mine) {
     if (!policy.allow_down_hiring) {
-      return absl::StrCat(bands, "; the policy allows no down-hiring (低聘)");
+      return say(
+          absl::StrCat(bands, "; the policy allows no down-hiring (低聘)"),
+          absl::StrCat(bands_zh, "；本县政策不允许低聘"));
     }
     if (mine - band > policy.max_bands_down) {
-      return absl::StrCat(
-          "title band: the post is ", Sv(TitleName(post.title_band)), ", ",
-          mine - band, " bands below ", pr.his, " title ",
-          Sv(TitleName(HiringBand(teacher.title))),
-          "; the policy allows down-hiring by at most ", policy.max_bands_down);
+      return say(
+          absl::StrCat("title band: the post is ",
+                       Sv(TitleName(post.title_band)), ", ", mine - band,
+                       " bands below ", pr.his, " title ",
+                       Sv(TitleName(own_band)),
+                       "; the policy allows down-hiring by at most ",
+                       policy.max_bands_down),
+          absl::StrCat("职称等级：该岗位为",
+                       Sv(internal::TitleZh(post.title_band)), "岗位，比",
+                       pr.zh, "的职称", Sv(internal::TitleZh(own_band)), "低 ",
+                       mine - band, " 个等级；本县政策规定低聘最多低 ",
+                       policy.max_bands_down, " 个等级"));
     }
     *fit = BandFit::kDown;
   }
@@ -172,6 +227,9 @@ absl::Status HiringRun::Index() {
     post_labels_.push_back(absl::StrCat("\"", Sv(p->id), "\" (", Sv(p->school),
                                         ", ", Sv(p->subject), ", ",
                                         Sv(TitleName(p->title_band)), ")"));
+    post_labels_zh_.push_back(
+        absl::StrCat("“", Sv(p->id), "”（", Sv(p->school), "，", Sv(p->subject),
+                     "，", Sv(internal::TitleZh(p->title_band)), "岗位）"));
     post_school_.push_back(s.school_index);
     post_subject_.push_back(s.subject);
     post_band_.push_back(static_cast<int8_t>(p->title_band));
@@ -210,12 +268,15 @@ absl::Status HiringRun::Index() {
         s.exemption = e.note.empty() ? absl::StrCat("exemption kind ",
                                                     static_cast<int>(e.kind))
                                      : e.note;
+        s.exemption_zh = e.note.empty()
+                             ? std::string(internal::ExemptionZh(e.kind))
+                             : e.note;
         break;
       }
     }
     s.established = t->employment != Employment::kNonEstablished;
-    s.up_problem =
-        UpHiringProblem(*t, hp_, in_.effective_day, legacy_pronouns_);
+    s.up_problem = UpHiringProblem(*t, hp_, in_.effective_day, legacy_pronouns_,
+                                   &s.up_problem_zh);
     s.up_ok = s.up_problem.empty();
     s.points = ComputePoints(*t, s.school, policy_, in_.effective_day);
     s.tie = TieChainValues(*t, policy_);
@@ -343,9 +404,13 @@ absl::Status HiringRun::PlaceFixed() {
     p.free = std::max(0, p.p->count - p.held_fixed);
     if (p.held_fixed > p.p->count) {
       notes_.push_back(
-          absl::StrCat("post \"", Sv(p.p->id), "\" has ", p.p->count,
-                       " seat(s) but ", p.held_fixed,
-                       " exempt holders keep it (exempt teachers never move)"));
+          {absl::StrCat("post \"", Sv(p.p->id), "\" has ", p.p->count,
+                        " seat(s) but ", p.held_fixed,
+                        " exempt holders keep it (exempt teachers never move)"),
+           absl::StrCat(
+               "岗位“", Sv(p.p->id), "”职数 ", p.p->count, " 个，但有 ",
+               p.held_fixed,
+               " 名免于竞聘的教师保留该岗位（免于竞聘的教师不作调整）")});
     }
   }
   return absl::OkStatus();
@@ -366,7 +431,7 @@ void HiringRun::BuildLists() {
     TeacherState& s = ts_[t];
     bool listed_own = false;
     for (Entry& e : s.entries) {
-      e.not_qualified = Fit(t, e.post, &e.fit);
+      e.not_qualified = Fit(t, e.post, &e.fit, &e.not_qualified_zh);
       if (Own(t, e.post)) listed_own = true;
     }
     if (listed_own) continue;
@@ -381,7 +446,7 @@ void HiringRun::BuildLists() {
       Entry e;
       e.post = p;
       e.implicit = true;
-      e.not_qualified = Fit(t, p, &e.fit);
+      e.not_qualified = Fit(t, p, &e.fit, &e.not_qualified_zh);
       if (e.not_qualified.empty() && e.fit == BandFit::kOwn) {
         s.entries.push_back(std::move(e));
       }

@@ -167,22 +167,25 @@ enum class BandFit : uint8_t {
 // up_hiring_competent_years; see RecentEvaluations): "" if they do and the
 // policy allows up-hiring, else what she misses in words (with the
 // teacher's own pronoun; "she" for everyone when `legacy_pronouns`, see
-// OutcomeOptions).
+// OutcomeOptions). If `problem_zh` is not null, it gets the same in Chinese
+// ("" when the English is "").
 std::string UpHiringProblem(const Teacher& teacher,
                             const CompetitiveHiringPolicy& policy,
-                            int32_t effective_day,
-                            bool legacy_pronouns = false);
+                            int32_t effective_day, bool legacy_pronouns = false,
+                            std::string* problem_zh = nullptr);
 
 // Whether `teacher` may hold `post` (whose effective stage is `post_stage`)
 // under `policy` on `effective_day`. Returns "" if qualified, else the
 // failing rule in words ("subject: post teaches music, her subjects are
 // math", "title band: ..."). Sets *fit to the band relation when qualified.
-// Her own current post is always qualified (kOwn).
+// Her own current post is always qualified (kOwn). If `problem_zh` is not
+// null, it gets the same in Chinese.
 std::string HiringFitProblem(const Teacher& teacher, const Post& post,
                              Stage post_stage,
                              const CompetitiveHiringPolicy& policy,
                              int32_t effective_day, BandFit* fit,
-                             bool legacy_pronouns = false);
+                             bool legacy_pronouns = false,
+                             std::string* problem_zh = nullptr);
 
 namespace internal {
 

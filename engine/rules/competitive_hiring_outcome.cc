@@ -45,10 +45,11 @@ std::pair<int32_t, bool> HiringRun::LowestAdmitted(int32_t post) const {
   return {lowest, lowest_stage1};
 }
 
-void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
+void HiringRun::Explain(int32_t t, TeacherExplanation* ex, Text* reason,
                         Reason* code) const {
   const TeacherState& s = ts_[t];
   const Pronouns pr = P(s.t);
+  const char* zh = pr.zh;
   const bool sequential = mode_ == StageMode::kSequential;
   // Index of the entry she got through competition, if any.
   int32_t got = -1;
@@ -68,17 +69,23 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
   ROTA_CHECK(got >= 0 || (s.via != Via::kSimultaneous &&
                           s.via != Via::kStage1 && s.via != Via::kStage2));
   ROTA_CHECK(lost >= 0 || s.lost_post < 0);
-  const std::string lost_text =
+  const Text lost_text =
       s.lost_post < 0
-          ? ""
-          : absl::StrCat("编制 precedence: ", pr.he, " won 编制 post ",
-                         PostLabel(s.lost_post),
-                         " in the competition but lost it in the county "
-                         "allocation to established teacher ",
-                         Sv(ts_[s.lost_to].t->id),
-                         ", who qualifies for it and would otherwise have no "
-                         "post (编外 staff never keep a 编制 post an unplaced "
-                         "established teacher qualifies for)");
+          ? Text{}
+          : Text{absl::StrCat("编制 precedence: ", pr.he, " won 编制 post ",
+                              PostLabel(s.lost_post),
+                              " in the competition but lost it in the county "
+                              "allocation to established teacher ",
+                              Sv(ts_[s.lost_to].t->id),
+                              ", who qualifies for it and would otherwise have "
+                              "no post (编外 staff never keep a 编制 post an "
+                              "unplaced established teacher qualifies for)"),
+                 absl::StrCat("编内人员优先：", zh, "在竞聘中获得编制岗位 ",
+                              PostLabelZh(s.lost_post),
+                              "，但在县内调剂中让给编内教师 ",
+                              Sv(ts_[s.lost_to].t->id),
+                              "（对方符合岗位条件，否则将无岗位；编外人员不"
+                              "占用未安排的编内教师可任的编制岗位）")};
   // The verdicts on her choices are only wanted with explanations; the
   // placement reason below always is (it is part of the result).
   for (int32_t i = 0;
@@ -93,108 +100,148 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
     const std::string label =
         absl::StrCat(e.implicit ? "implicit choice (own school) " : "choice ",
                      i + 1, " ", PostLabel(e.post));
+    const std::string label_zh =
+        absl::StrCat(e.implicit ? "本校岗位（未填报，默认参加）"
+                                : absl::StrCat("第 ", i + 1, " 志愿"),
+                     " ", PostLabelZh(e.post));
+    // The sentence after the label, in both languages.
+    auto say = [&](std::string en, std::string zh_text) {
+      c.sentence = absl::StrCat(label, ": ", en);
+      c.sentence_zh = absl::StrCat(label_zh, "：", zh_text);
+    };
     if (s.fix == Fix::kExempt) {
       c.verdict = s.final_post == e.post ? Verdict::kGot : Verdict::kExempt;
-      c.sentence =
-          absl::StrCat(label, ": ", pr.he, " is exempt (", Sv(s.exemption),
-                       ") and keeps ", pr.his, " post");
+      say(absl::StrCat(pr.he, " is exempt (", Sv(s.exemption), ") and keeps ",
+                       pr.his, " post"),
+          absl::StrCat(zh, "免于竞聘（", Sv(s.exemption_zh), "），保留原岗位"));
     } else if (s.fix != Fix::kNone) {
       c.verdict = s.final_post == e.post ? Verdict::kGot : Verdict::kNotReached;
-      c.sentence = absl::StrCat(label, ": ", pr.his, " placement is fixed by ",
-                                s.fix == Fix::kLock ? "a lock" : "an override",
-                                " (", Sv(s.fix_reason), ")");
+      say(absl::StrCat(pr.his, " placement is fixed by ",
+                       s.fix == Fix::kLock ? "a lock" : "an override", " (",
+                       Sv(s.fix_reason), ")"),
+          absl::StrCat(zh, "的去向已由",
+                       s.fix == Fix::kLock ? "人工锁定" : "人工调整", "确定（",
+                       Sv(s.fix_reason), "）"));
     } else if (!e.not_qualified.empty()) {
       c.verdict = Verdict::kNotQualified;
-      c.sentence = absl::StrCat(label, ": not qualified: ", e.not_qualified);
+      say(absl::StrCat("not qualified: ", e.not_qualified),
+          absl::StrCat("不符合岗位条件：", e.not_qualified_zh));
     } else if (i == got) {
       c.verdict = Verdict::kGot;
-      c.sentence = absl::StrCat(label, ": hired");
+      say("hired", "竞聘成功");
     } else if (e.post == s.final_post) {
       c.verdict = Verdict::kGot;
-      c.sentence = absl::StrCat(
-          label, ": hired in the county allocation",
-          Down(t, e.post) ? absl::StrCat(" (低聘: no seat of ", pr.his,
-                                         " own band was left for ", pr.him, ")")
-          : Up(t, e.post) ? " (低职高聘: no teacher of that band needed it)"
-                          : "");
+      const bool down = Down(t, e.post), up = Up(t, e.post);
+      say(absl::StrCat(
+              "hired in the county allocation",
+              down ? absl::StrCat(" (低聘: no seat of ", pr.his,
+                                  " own band was left for ", pr.him, ")")
+              : up ? " (低职高聘: no teacher of that band needed it)"
+                   : ""),
+          absl::StrCat(
+              "经县内调剂聘用",
+              down ? absl::StrCat("（低聘：本职称等级已无岗位可安排", zh, "）")
+              : up ? "（低职高聘：该等级没有需要此岗位的教师）"
+                   : ""));
     } else if (i == lost) {
       const TeacherState& o = ts_[s.lost_to];
       c.verdict = Verdict::kFull;
       c.competitor = o.t->id;
       c.competitor_points = o.points.total;
-      c.sentence = absl::StrCat(label, ": full: ", lost_text);
+      say(absl::StrCat("full: ", lost_text.en),
+          absl::StrCat("已满：", lost_text.zh));
     } else if (e.fit == BandFit::kDown) {
       c.verdict = Verdict::kNotReached;
-      c.sentence = absl::StrCat(
-          label, ": a lower title band (低聘): a post below ", pr.his,
-          " title band is filled only in the county allocation, once no seat "
-          "of ",
-          pr.his, " own band that ", pr.he, " qualifies for is left");
+      say(absl::StrCat(
+              "a lower title band (低聘): a post below ", pr.his,
+              " title band is filled only in the county allocation, once no "
+              "seat of ",
+              pr.his, " own band that ", pr.he, " qualifies for is left"),
+          absl::StrCat("低于", zh, "职称等级的岗位（低聘）：只在县内调剂中、",
+                       zh, "本等级可任岗位全部满员后才安排"));
     } else if (e.fit == BandFit::kUp) {
       c.verdict = Verdict::kNotReached;
-      c.sentence = absl::StrCat(
-          label,
-          ": a higher title band (低职高聘): up-hiring fills only seats "
+      say("a higher title band (低职高聘): up-hiring fills only seats "
           "left after every other teacher was placed or found no seat, in the "
-          "county allocation");
+          "county allocation",
+          "高于职称等级的岗位（低职高聘）：只在县内调剂中、其他教师均已安排或"
+          "确无岗位后，才用剩余岗位低职高聘");
     } else if (lost >= 0 && i > lost) {
       c.verdict = Verdict::kNotReached;
-      c.sentence =
-          absl::StrCat(label, ": not reached: the competition placed ", pr.him,
-                       " at ", pr.his, " choice ", lost + 1, ", which ", pr.he,
-                       " ranks higher (then ", lost_text, ")");
+      say(absl::StrCat("not reached: the competition placed ", pr.him, " at ",
+                       pr.his, " choice ", lost + 1, ", which ", pr.he,
+                       " ranks higher (then ", lost_text.en, ")"),
+          absl::StrCat("未轮到：竞聘已将", zh, "安排在排序更靠前的第 ",
+                       lost + 1, " 志愿（随后", lost_text.zh, "）"));
     } else if (s.via == Via::kStage1 && i < got && !Own(t, e.post)) {
       c.verdict = Verdict::kNotReached;
-      c.sentence =
-          absl::StrCat(label, ": sequential stages: ", pr.he, " was hired at ",
-                       pr.his, " own school in stage 1, so ", pr.he,
-                       " could not compete for it in stage 2");
+      say(absl::StrCat("sequential stages: ", pr.he, " was hired at ", pr.his,
+                       " own school in stage 1, so ", pr.he,
+                       " could not compete for it in stage 2"),
+          absl::StrCat("分阶段竞聘：", zh,
+                       "已在第一阶段（校内竞聘）被本校聘用，",
+                       "不能再参加第二阶段跨校竞聘"));
     } else if (got >= 0 && i > got) {
       c.verdict = Verdict::kBetterChoiceHeld;
-      c.sentence = absl::StrCat(label, ": ", pr.he, " was hired at choice ",
-                                got + 1, ", which ", pr.he, " ranks higher");
+      say(absl::StrCat(pr.he, " was hired at choice ", got + 1, ", which ",
+                       pr.he, " ranks higher"),
+          absl::StrCat(zh, "已被排序更靠前的第 ", got + 1, " 志愿聘用"));
     } else {
       c.verdict = Verdict::kFull;
       const auto [lowest, lowest_stage1] = lowest_admitted_[e.post];
       if (lowest < 0) {
-        c.sentence =
-            p.p->count == 0
-                ? absl::StrCat(label, ": the post has no seats (count 0)")
-                : absl::StrCat(label, ": full: its ", p.p->count,
-                               " seat(s) are held by exempt teachers or "
-                               "locked/overridden placements");
+        if (p.p->count == 0) {
+          say("the post has no seats (count 0)", "该岗位职数为 0");
+        } else {
+          say(absl::StrCat("full: its ", p.p->count,
+                           " seat(s) are held by exempt teachers or "
+                           "locked/overridden placements"),
+              absl::StrCat("已满：", p.p->count,
+                           " 个岗位已由免于竞聘的教师或人工锁定、调整的人员"
+                           "占用"));
+        }
       } else {
         const TeacherState& o = ts_[lowest];
         c.competitor = o.t->id;
         c.competitor_points = o.points.total;
-        std::string how;
+        Text how;
         if (p.established && o.established && !s.established) {
-          how =
+          how = {
               "is established staff: at a 编制 post established teachers "
-              "rank above 编外 staff (编制 precedence)";
+              "rank above 编外 staff (编制 precedence)",
+              "是编内人员：编制岗位上编内人员排在编外人员之前（编内优先）"};
         } else if (sequential && lowest_stage1 && !Own(t, e.post)) {
           c.competitor_by_tenure = true;
-          how =
+          how = {
               "was hired there in stage 1 (in-school competition), before "
-              "outsiders could apply";
+              "outsiders could apply",
+              "已在第一阶段（校内竞聘）被该校聘用，外校教师尚不能报名"};
         } else if (!sequential && Own(lowest, e.post) && !Own(t, e.post)) {
           c.competitor_by_tenure = true;
-          how = "teaches at that school (in-school precedence)";
+          how = {"teaches at that school (in-school precedence)",
+                 "是该校教师（本校教师优先）"};
         } else if (o.points.total != s.points.total) {
-          how = absl::StrFormat("has more points (%.2f vs %s %.2f)",
-                                o.points.total / 100.0, pr.his,
-                                s.points.total / 100.0);
+          how = {absl::StrFormat("has more points (%.2f vs %s %.2f)",
+                                 o.points.total / 100.0, pr.his,
+                                 s.points.total / 100.0),
+                 absl::StrCat("积分更高（", PointsText(o.points.total), " 对",
+                              zh, "的 ", PointsText(s.points.total), "）")};
         } else if (o.tie != s.tie) {
-          how = absl::StrCat("has equal points and ranks above ", pr.him,
-                             " on the tie chain");
+          how = {absl::StrCat("has equal points and ranks above ", pr.him,
+                              " on the tie chain"),
+                 absl::StrCat("积分相同，按同分排序规则排在", zh, "之前")};
         } else {
-          how =
+          how = {
               "has equal points and tie chain values and a better lottery "
-              "draw";
+              "draw",
+              "积分和同分排序条件均相同，抽签在前"};
         }
-        c.sentence = absl::StrCat(label, ": full: ", p.occupants.size(), " of ",
-                                  p.p->count, " seat(s) taken; ", Sv(o.t->id),
-                                  ", the lowest-ranked holder, ", how);
+        say(absl::StrCat("full: ", p.occupants.size(), " of ", p.p->count,
+                         " seat(s) taken; ", Sv(o.t->id),
+                         ", the lowest-ranked holder, ", how.en),
+            absl::StrCat("已满：", p.p->count, " 个岗位已聘 ",
+                         p.occupants.size(), " 人；排序最后的受聘者 ",
+                         Sv(o.t->id), " ", how.zh));
       }
     }
     ex->choices.push_back(std::move(c));
@@ -204,96 +251,134 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
   const std::string home = absl::StrCat(pr.his, " school ", Sv(s.t->school));
   if (s.fix == Fix::kExempt) {
     *code = Reason::kExempt;
-    *reason = absl::StrCat("exempt (", Sv(s.exemption), "): keeps ", pr.his,
-                           " post and takes no part");
+    *reason = {absl::StrCat("exempt (", Sv(s.exemption), "): keeps ", pr.his,
+                            " post and takes no part"),
+               absl::StrCat("免于竞聘（", Sv(s.exemption_zh), "）：", zh,
+                            "保留原岗位，不参加竞聘")};
     return;
   }
   if (s.fix != Fix::kNone) {
     *code = Reason::kPinned;
-    *reason = absl::StrCat(
-        "placement fixed by ", s.fix == Fix::kLock ? "a lock" : "an override",
-        ": ", Sv(s.fix_reason),
-        s.final_post < 0
-            ? " (no post: 待岗)"
-            : absl::StrCat(" (post ", PostLabel(s.final_post), ")"));
+    *reason = {
+        absl::StrCat(
+            "placement fixed by ",
+            s.fix == Fix::kLock ? "a lock" : "an override", ": ",
+            Sv(s.fix_reason),
+            s.final_post < 0
+                ? " (no post: 待岗)"
+                : absl::StrCat(" (post ", PostLabel(s.final_post), ")")),
+        absl::StrCat(
+            "去向已由", s.fix == Fix::kLock ? "人工锁定" : "人工调整", "确定：",
+            Sv(s.fix_reason),
+            s.final_post < 0
+                ? "（无岗位：待岗）"
+                : absl::StrCat("（岗位 ", PostLabelZh(s.final_post), "）"))};
     return;
   }
   if (s.final_post >= 0) {
     const std::string& where = PostLabel(s.final_post);
+    const std::string& where_zh = PostLabelZh(s.final_post);
     const bool down = Down(t, s.final_post) && s.final_post != s.own_post;
     const bool up = Up(t, s.final_post) && s.final_post != s.own_post;
+    const Title post_band = ps_[s.final_post].p->title_band;
+    const Title own_band = HiringBand(s.t->title);
     const std::string bands =
-        absl::StrCat(Sv(TitleName(ps_[s.final_post].p->title_band)), " post, ",
-                     pr.his, " title ", Sv(TitleName(HiringBand(s.t->title))));
-    std::string down_text;
+        absl::StrCat(Sv(TitleName(post_band)), " post, ", pr.his, " title ",
+                     Sv(TitleName(own_band)));
+    const std::string bands_zh =
+        absl::StrCat(Sv(internal::TitleZh(post_band)), "岗位，", zh, "的职称为",
+                     Sv(internal::TitleZh(own_band)));
+    Text down_text;
     if (down) {
-      down_text = absl::StrCat(" in a lower title band (低聘: ", bands,
-                               "; no seat of ", pr.his, " own band that ",
-                               pr.he, " qualifies for was left in the county)");
+      down_text = {
+          absl::StrCat(" in a lower title band (低聘: ", bands, "; no seat of ",
+                       pr.his, " own band that ", pr.he,
+                       " qualifies for was left in the county)"),
+          absl::StrCat("（低聘：", bands_zh, "；全县已无", zh,
+                       "本等级可任的空岗）")};
     } else if (up) {
-      down_text = absl::StrCat(
-          " in a higher title band (低职高聘: ", bands, "; no seat of ", pr.his,
-          " band or below was left for ", pr.him,
-          ", no teacher of the post's band who qualifies for it was left "
-          "without a post, and ",
-          pr.he, " meets the up-hiring conditions",
-          hp_.up_hiring_requires_latest_excellent
-              ? ": latest evaluation excellent"
-              : "",
-          hp_.up_hiring_competent_years > 0
-              ? absl::StrCat(
-                    hp_.up_hiring_requires_latest_excellent ? ", " : ": ",
-                    "at least competent in each of the last ",
-                    hp_.up_hiring_competent_years, " year(s)")
-              : "",
-          ")");
+      const bool excellent = hp_.up_hiring_requires_latest_excellent;
+      const int32_t competent = hp_.up_hiring_competent_years;
+      down_text = {
+          absl::StrCat(
+              " in a higher title band (低职高聘: ", bands, "; no seat of ",
+              pr.his, " band or below was left for ", pr.him,
+              ", no teacher of the post's band who qualifies for it was left "
+              "without a post, and ",
+              pr.he, " meets the up-hiring conditions",
+              excellent ? ": latest evaluation excellent" : "",
+              competent > 0
+                  ? absl::StrCat(excellent ? ", " : ": ",
+                                 "at least competent in each of the last ",
+                                 competent, " year(s)")
+                  : "",
+              ")"),
+          absl::StrCat(
+              "（低职高聘：", bands_zh, "；本等级及以下已无岗位可安排", zh,
+              "，该岗位等级也没有符合条件而无岗位的教师，且", zh,
+              "符合低职高聘条件", excellent ? "：最近一次考核优秀" : "",
+              competent > 0 ? absl::StrCat(excellent ? "，" : "：", "近 ",
+                                           competent, " 年考核均为合格及以上")
+                            : "",
+              "）")};
     }
     *code = s.via == Via::kAllocation
                 ? (s.lost_post >= 0 ? Reason::kLostToEstablished
                                     : Reason::kAllocated)
                 : Reason::kHiredInCompetition;
+    const bool keeps = s.final_post == s.own_post;
+    const Text hired{
+        keeps ? absl::StrCat("keeps ", pr.his, " post ")
+              : std::string("hired at post "),
+        keeps ? std::string("保留原岗位 ") : std::string("聘用到岗位 ")};
+    const Text which =
+        got < 0 ? Text{}
+        : s.entries[got].implicit
+            ? Text{"an implicit own-school choice", "本校岗位（默认参加）"}
+            : Text{absl::StrCat(pr.his, " choice ", got + 1),
+                   absl::StrCat("第 ", got + 1, " 志愿")};
     switch (s.via) {
       case Via::kSimultaneous:
-        *reason = absl::StrCat(s.final_post == s.own_post
-                                   ? absl::StrCat("keeps ", pr.his, " post ")
-                                   : std::string("hired at post "),
-                               where, down_text, ", ",
-                               s.entries[got].implicit
-                                   ? "an implicit own-school choice"
-                                   : absl::StrCat(pr.his, " choice ", got + 1),
-                               ", in the simultaneous competition (DA*)");
+        *reason = {absl::StrCat(hired.en, where, down_text.en, ", ", which.en,
+                                ", in the simultaneous competition (DA*)"),
+                   absl::StrCat(hired.zh, where_zh, down_text.zh, "，",
+                                which.zh, "，校内校外同时竞聘")};
         break;
       case Via::kStage1:
-        *reason = absl::StrCat(s.final_post == s.own_post
-                                   ? absl::StrCat("keeps ", pr.his, " post ")
-                                   : std::string("hired at post "),
-                               where, down_text,
-                               " in stage 1 (in-school competition by points)");
+        *reason = {absl::StrCat(hired.en, where, down_text.en,
+                                " in stage 1 (in-school competition by "
+                                "points)"),
+                   absl::StrCat(hired.zh, where_zh, down_text.zh,
+                                "，第一阶段校内竞聘（按积分）")};
         break;
       case Via::kStage2:
-        *reason = absl::StrCat(s.final_post == s.own_post
-                                   ? absl::StrCat("keeps ", pr.his, " post ")
-                                   : std::string("hired at post "),
-                               where, down_text, ", ",
-                               s.entries[got].implicit
-                                   ? "an implicit own-school choice"
-                                   : absl::StrCat(pr.his, " choice ", got + 1),
-                               ", in stage 2 (cross-school competition)");
+        *reason = {absl::StrCat(hired.en, where, down_text.en, ", ", which.en,
+                                ", in stage 2 (cross-school competition)"),
+                   absl::StrCat(hired.zh, where_zh, down_text.zh, "，",
+                                which.zh, "，第二阶段跨校竞聘")};
         break;
       default: {
         const int64_t metres =
             SchoolDistanceMetres(*s.school, *ps_[s.final_post].school);
-        *reason = absl::StrFormat(
-            "county allocation (调剂): %s; placed at post %s%s, %.1f km from "
-            "%s (cost %d)",
-            s.lost_post >= 0 ? lost_text
-                             : absl::StrCat("none of ", pr.his,
-                                            " choices could take ", pr.him),
-            where, down_text, metres / 1000.0, home, s.allocation_cost);
+        *reason = {
+            absl::StrFormat(
+                "county allocation (调剂): %s; placed at post %s%s, %.1f km "
+                "from %s (cost %d)",
+                s.lost_post >= 0 ? lost_text.en
+                                 : absl::StrCat("none of ", pr.his,
+                                                " choices could take ", pr.him),
+                where, down_text.en, metres / 1000.0, home, s.allocation_cost),
+            absl::StrFormat(
+                "县内调剂：%s；安排到岗位 %s%s，距%s所在学校 %s %.1f 公里"
+                "（调剂代价 %d）",
+                s.lost_post >= 0 ? lost_text.zh
+                                 : absl::StrCat(zh, "的志愿均未被录取"),
+                where_zh, down_text.zh, zh, Sv(s.t->school), metres / 1000.0,
+                s.allocation_cost)};
         break;
       }
     }
-    if (s.lost_post >= 0) ex->notes.push_back(lost_text);
+    if (s.lost_post >= 0) AddNote(ex, lost_text);
     return;
   }
   // 待岗: why no post in the county could take her.
@@ -308,38 +393,61 @@ void HiringRun::Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
       if (first.size() > 5) first.pop_back();
     }
   });
-  std::vector<std::string> full;
+  std::vector<std::string> full, full_zh;
   for (int32_t p : first) {
     full.push_back(absl::StrCat("\"", Sv(ps_[p].p->id), "\""));
+    full_zh.push_back(absl::StrCat("“", Sv(ps_[p].p->id), "”"));
   }
   if (qualified == 0) {
     *code = Reason::kNoFittingPost;
-    *reason = absl::StrCat(
-        "待岗 (unplaced): no post in the county fits ", pr.him, " (subjects ",
-        absl::StrJoin(s.t->subjects, ", "), ", title ",
-        Sv(TitleName(HiringBand(s.t->title))),
-        hp_.allow_down_hiring ? absl::StrCat(", down-hiring at most ",
-                                             hp_.max_bands_down, " band(s)")
-                              : ", no down-hiring",
-        !hp_.allow_up_hiring ? ""
-        : s.up_ok
-            ? absl::StrCat(", up-hiring at most ", hp_.max_bands_up, " band(s)")
-            : absl::StrCat(", no up-hiring: ", Sv(s.up_problem)),
-        "); training, then reassignment");
+    const Title own_band = HiringBand(s.t->title);
+    *reason = {
+        absl::StrCat(
+            "待岗 (unplaced): no post in the county fits ", pr.him,
+            " (subjects ", absl::StrJoin(s.t->subjects, ", "), ", title ",
+            Sv(TitleName(own_band)),
+            hp_.allow_down_hiring ? absl::StrCat(", down-hiring at most ",
+                                                 hp_.max_bands_down, " band(s)")
+                                  : ", no down-hiring",
+            !hp_.allow_up_hiring ? ""
+            : s.up_ok ? absl::StrCat(", up-hiring at most ", hp_.max_bands_up,
+                                     " band(s)")
+                      : absl::StrCat(", no up-hiring: ", Sv(s.up_problem)),
+            "); training, then reassignment"),
+        absl::StrCat(
+            "待岗：全县没有适合", zh, "的岗位（任教学科 ",
+            absl::StrJoin(s.t->subjects, "、"), "，职称",
+            Sv(internal::TitleZh(own_band)),
+            hp_.allow_down_hiring
+                ? absl::StrCat("，最多可低聘 ", hp_.max_bands_down, " 个等级")
+                : "，不允许低聘",
+            !hp_.allow_up_hiring ? ""
+            : s.up_ok
+                ? absl::StrCat("，最多可低职高聘 ", hp_.max_bands_up, " 个等级")
+                : absl::StrCat("，不能低职高聘：", Sv(s.up_problem_zh)),
+            "）；先参加培训，再另行安排")};
   } else {
     *code =
         s.lost_post >= 0 ? Reason::kLostThenAllFull : Reason::kAllQualifiedFull;
-    *reason = absl::StrCat(
-        "待岗 (unplaced): ",
-        s.lost_post >= 0
-            ? absl::StrCat(lost_text, "; then ")
-            : absl::StrCat("none of ", pr.his, " choices could take ", pr.him,
-                           " and "),
-        "all ", qualified, " post(s) ", pr.he, " qualifies for are full (",
-        absl::StrJoin(full, ", "), qualified > 5 ? ", ..." : "",
-        "); training, then reassignment");
+    const std::string more = qualified > 5 ? ", ..." : "";
+    *reason = {
+        absl::StrCat(
+            "待岗 (unplaced): ",
+            s.lost_post >= 0
+                ? absl::StrCat(lost_text.en, "; then ")
+                : absl::StrCat("none of ", pr.his, " choices could take ",
+                               pr.him, " and "),
+            "all ", qualified, " post(s) ", pr.he, " qualifies for are full (",
+            absl::StrJoin(full, ", "), more, "); training, then reassignment"),
+        absl::StrCat("待岗：",
+                     s.lost_post >= 0
+                         ? absl::StrCat(lost_text.zh, "；随后")
+                         : absl::StrCat(zh, "的志愿均未被录取，且"),
+                     zh, "符合条件的 ", qualified, " 个岗位均已满员（",
+                     absl::StrJoin(full_zh, "、"), qualified > 5 ? "等" : "",
+                     "）；先参加培训，再另行安排")};
   }
-  ex->notes.push_back(*reason);
+  AddNote(ex, *reason);
 }
 
 RoundOutcome HiringRun::Assemble() {
@@ -436,7 +544,10 @@ RoundOutcome HiringRun::Assemble() {
     TeacherExplanation ex;
     ex.teacher = s.t->id;
     ex.points_breakdown = s.points.components;
-    Explain(t, &ex, &pl.reason, &pl.reason_code);
+    Text why;
+    Explain(t, &ex, &why, &pl.reason_code);
+    pl.reason = std::move(why.en);
+    pl.reason_zh = std::move(why.zh);
     out.placements.push_back(std::move(pl));
     if (explanations_) out.explanations.push_back(std::move(ex));
 
@@ -463,6 +574,14 @@ RoundOutcome HiringRun::Assemble() {
                   s.established ? ""
                                 : "; 编外 (non-established): at 编制 posts "
                                   "after established staff");
+    el.reason_zh =
+        el.exempt
+            ? absl::StrCat("免于竞聘（", Sv(s.exemption_zh), "）：保留原岗位")
+            : absl::StrCat(s.applied ? "按所填志愿参加竞聘"
+                                     : "未填报志愿，参加本校岗位竞聘",
+                           s.established
+                               ? ""
+                               : "；编外人员：编制岗位上排在编内人员之后");
     out.eligibility.push_back(std::move(el));
   }
   int64_t vacant = 0, vacant_posts = 0;
@@ -473,34 +592,58 @@ RoundOutcome HiringRun::Assemble() {
     }
   }
   if (mode_ == StageMode::kSequential) {
-    out.notes.push_back(absl::StrCat(
-        "sequential stages (the three-stage practice) were used: stage 1 "
-        "in-school competition by points, stage 2 cross-school competition by "
-        "preference lists, stage 3 county allocation (min-cost). This is "
-        "weaker than the default simultaneous DA* (Dur and Kesten 2019): a "
-        "teacher hired at home in stage 1 cannot take a post ",
-        legacy_pronouns_ ? "she prefers" : "they prefer",
-        " elsewhere, so seats can stay empty while others are 待岗, and "
-        "whether to compete at home is a strategic choice. In this run ",
-        home_first,
-        " teacher(s) were hired at home in stage 1 although they listed a "
-        "post at another school first"));
+    AddNote(
+        &out,
+        {absl::StrCat(
+             "sequential stages (the three-stage practice) were used: stage 1 "
+             "in-school competition by points, stage 2 cross-school "
+             "competition by "
+             "preference lists, stage 3 county allocation (min-cost). This is "
+             "weaker than the default simultaneous DA* (Dur and Kesten 2019): "
+             "a "
+             "teacher hired at home in stage 1 cannot take a post ",
+             legacy_pronouns_ ? "she prefers" : "they prefer",
+             " elsewhere, so seats can stay empty while others are 待岗, and "
+             "whether to compete at home is a strategic choice. In this run ",
+             home_first,
+             " teacher(s) were hired at home in stage 1 although they listed a "
+             "post at another school first"),
+         absl::StrCat("本轮采用分阶段竞聘（三段式做法）：第一阶段按积分校内"
+                      "竞聘，第二阶段按志愿跨校竞聘，第三阶段县内调剂（按"
+                      "路程和学科匹配统筹）。这种做法不如默认的校内校外同时"
+                      "竞聘：第一阶段被本校聘用的教师不能再竞聘外校更想去的"
+                      "岗位，可能出现有空岗而有人待岗的情况，是否参加本校"
+                      "竞聘也成了需要权衡的选择。本轮有 ",
+                      home_first,
+                      " 名教师第一志愿填报外校岗位，却在第一阶段被本校"
+                      "聘用")});
   } else {
-    out.notes.push_back(absl::StrCat(
-        "simultaneous: in-school and cross-school competition as one DA* "
-        "(at ",
-        legacy_pronouns_ ? "her" : "their",
-        " own school's posts a teacher ranks above outsiders; then "
-        "points, tie chain, lottery), then county allocation (min-cost: "
-        "distance, subject fit) for the rest"));
+    AddNote(
+        &out,
+        {absl::StrCat(
+             "simultaneous: in-school and cross-school competition as one DA* "
+             "(at ",
+             legacy_pronouns_ ? "her" : "their",
+             " own school's posts a teacher ranks above outsiders; then "
+             "points, tie chain, lottery), then county allocation (min-cost: "
+             "distance, subject fit) for the rest"),
+         "校内校外同时竞聘：校内竞聘与跨校竞聘一并进行（本校岗位上本校"
+         "教师优先，其次按积分、同分排序规则、抽签），未聘人员再由县内"
+         "调剂（按路程和学科匹配统筹）"});
   }
-  out.notes.push_back(absl::StrCat(
-      vacant, " seat(s) in ", vacant_posts, " post(s) left vacant; ", unplaced,
-      " teacher(s) 待岗; ", down_hired, " down-hired (低聘); ", up_hired,
-      " up-hired (低职高聘); ", lost_posts,
-      " 编外 teacher(s) gave up a 编制 post to established staff (编制 "
-      "precedence)"));
-  for (std::string& n : notes_) out.notes.push_back(std::move(n));
+  AddNote(
+      &out,
+      {absl::StrCat(
+           vacant, " seat(s) in ", vacant_posts, " post(s) left vacant; ",
+           unplaced, " teacher(s) 待岗; ", down_hired, " down-hired (低聘); ",
+           up_hired, " up-hired (低职高聘); ", lost_posts,
+           " 编外 teacher(s) gave up a 编制 post to established staff (编制 "
+           "precedence)"),
+       absl::StrCat(vacant_posts, " 个岗位共空缺 ", vacant, " 个；待岗 ",
+                    unplaced, " 人；低聘 ", down_hired, " 人；低职高聘 ",
+                    up_hired, " 人；", lost_posts,
+                    " 名编外教师按编内优先让出编制岗位")});
+  for (Text& n : notes_) AddNote(&out, std::move(n));
   FinishOutcome(in_, &out);
   return out;
 }

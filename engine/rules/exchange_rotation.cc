@@ -168,94 +168,137 @@ void Run::Prepare() {
   // Eligibility.
   for (int t = 0; t < nt; ++t) {
     const Teacher& x = *teachers_[t];
-    std::vector<std::string> exemptions;
+    std::vector<std::string> exemptions, exemptions_zh;
     for (const Exemption& e : x.exemptions) {
       if (e.ActiveOn(eff)) {
         exemptions.push_back(absl::StrCat(Sv(ExemptionName(e.kind)),
                                           e.note.empty() ? "" : " (", e.note,
                                           e.note.empty() ? "" : ")"));
+        exemptions_zh.push_back(absl::StrCat(Sv(internal::ExemptionZh(e.kind)),
+                                             e.note.empty() ? "" : "（", e.note,
+                                             e.note.empty() ? "" : "）"));
       }
     }
     std::sort(exemptions.begin(), exemptions.end());
+    std::sort(exemptions_zh.begin(), exemptions_zh.end());
     const bool principal =
         x.role == Role::kPrincipal || x.role == Role::kVicePrincipal;
     const std::string role = x.role == Role::kPrincipal       ? "principal"
                              : x.role == Role::kVicePrincipal ? "vice-principal"
                                                               : "teacher";
+    const std::string role_zh = x.role == Role::kPrincipal       ? "校长"
+                                : x.role == Role::kVicePrincipal ? "副校长"
+                                                                 : "教师";
     const std::string years =
         principal ? absl::StrCat(years_at_[t], " years in office at ", x.school,
                                  " (since ", FormatDate(office_start_[t]),
                                  "); retires ", FormatDate(retire_[t]))
                   : absl::StrCat(years_at_[t], " years at ", x.school,
                                  "; retires ", FormatDate(retire_[t]));
+    const std::string years_zh =
+        principal ? absl::StrCat("在 ", x.school, " 任职 ", years_at_[t],
+                                 " 年（自 ", FormatDate(office_start_[t]),
+                                 " 起）；", FormatDate(retire_[t]), " 退休")
+                  : absl::StrCat("在 ", x.school, " 任教 ", years_at_[t],
+                                 " 年；", FormatDate(retire_[t]), " 退休");
+    const char* he_zh = P(t).zh;
     if (!exemptions.empty()) {
       status_[t] = Status::kExempt;
       status_code_[t] = Reason::kExempt;
-      status_reason_[t] =
+      status_reason_[t] = {
           absl::StrCat("exempt (", absl::StrJoin(exemptions, ", "),
-                       "): never moved; ", years);
+                       "): never moved; ", years),
+          absl::StrCat("依规免于交流（", absl::StrJoin(exemptions_zh, "、"),
+                       "）：不作调动；", years_zh)};
       continue;
     }
     if (!takes_part[t]) {
       status_code_[t] = Reason::kNonEstablished;
-      status_reason_[t] = absl::StrCat(
-          "not eligible: non-established (编外) teachers are not rotation "
-          "movers (policy rotate_non_established is off); ",
-          P(t).he, " stays and any application is not considered");
+      status_reason_[t] = {
+          absl::StrCat(
+              "not eligible: non-established (编外) teachers are not rotation "
+              "movers (policy rotate_non_established is off); ",
+              P(t).he, " stays and any application is not considered"),
+          absl::StrCat("不符合交流条件：编外人员不参加交流轮岗（本县政策未将"
+                       "编外人员纳入交流）；",
+                       he_zh, "留任原校，所报志愿不予考虑")};
       continue;
     }
     if (!in_scope_[orig_[t]]) {
-      std::vector<std::string> stages;
+      std::vector<std::string> stages, stages_zh;
       for (Stage st : schools_[orig_[t]]->stages) {
         stages.push_back(std::string(StageName(st)));
+        stages_zh.push_back(std::string(internal::StageZh(st)));
       }
       status_code_[t] = Reason::kOutOfStageScope;
-      status_reason_[t] = absl::StrCat(
-          "not eligible: ", x.school, " (", absl::StrJoin(stages, ", "),
-          ") is outside the rotation's stage scope (policy stage_scope); ",
-          P(t).he, " stays and any application is not considered");
+      status_reason_[t] = {
+          absl::StrCat(
+              "not eligible: ", x.school, " (", absl::StrJoin(stages, ", "),
+              ") is outside the rotation's stage scope (policy stage_scope); ",
+              P(t).he, " stays and any application is not considered"),
+          absl::StrCat("不符合交流条件：", x.school, "（",
+                       absl::StrJoin(stages_zh, "、"),
+                       "）不在本轮交流的学段范围内；", he_zh,
+                       "留任原校，所报志愿不予考虑")};
       continue;
     }
     if (principal) {
       if (years_at_[t] < ep_.principal_min_years) {
         status_code_[t] = Reason::kLeaderNotDue;
-        status_reason_[t] =
+        status_reason_[t] = {
             absl::StrCat("not due to rotate: ", role, " with ", years_at_[t],
                          " years in office at the school (since ",
                          FormatDate(office_start_[t]), "), fewer than ",
-                         ep_.principal_min_years);
+                         ep_.principal_min_years),
+            absl::StrCat("未到交流年限：", role_zh, "在本校任职 ", years_at_[t],
+                         " 年（自 ", FormatDate(office_start_[t]),
+                         " 起），不满 ", ep_.principal_min_years, " 年")};
       } else if (retire_[t] >
                  AddYears(eff, ep_.principal_min_years_to_retirement)) {
         status_[t] = Status::kPrincipalRotate;
         status_code_[t] = Reason::kLeaderMustRotate;
-        status_reason_[t] =
+        status_reason_[t] = {
             absl::StrCat(role, " must rotate: ", years, " (more than ",
-                         ep_.principal_min_years_to_retirement, " years away)");
+                         ep_.principal_min_years_to_retirement, " years away)"),
+            absl::StrCat(role_zh, "任职期满须交流：", years_zh, "（距退休超过 ",
+                         ep_.principal_min_years_to_retirement, " 年）")};
       } else {
         status_[t] = Status::kInspector;
         status_code_[t] = Reason::kLeaderInspector;
-        status_reason_[t] = absl::StrCat(
-            role, " within ", ep_.principal_min_years_to_retirement,
-            " years of retirement: flagged for the full-time inspector role "
-            "(专职督学) instead of rotating; ",
-            years);
+        status_reason_[t] = {
+            absl::StrCat(
+                role, " within ", ep_.principal_min_years_to_retirement,
+                " years of retirement: flagged for the full-time inspector "
+                "role (专职督学) instead of rotating; ",
+                years),
+            absl::StrCat(role_zh, "距退休不足 ",
+                         ep_.principal_min_years_to_retirement,
+                         " 年：不再交流，改任专职督学；", years_zh)};
       }
       continue;
     }
     if (years_at_[t] < ep_.min_years_at_school) {
       status_code_[t] = Reason::kTooFewYears;
-      status_reason_[t] = absl::StrCat("not eligible: ", years_at_[t],
-                                       " years at the school, fewer than ",
-                                       ep_.min_years_at_school);
+      status_reason_[t] = {
+          absl::StrCat("not eligible: ", years_at_[t],
+                       " years at the school, fewer than ",
+                       ep_.min_years_at_school),
+          absl::StrCat("不符合交流条件：在本校任教 ", years_at_[t],
+                       " 年，不满 ", ep_.min_years_at_school, " 年")};
     } else if (retire_[t] <= AddYears(eff, ep_.min_years_to_retirement)) {
       status_code_[t] = Reason::kNearRetirement;
-      status_reason_[t] = absl::StrCat(
-          "not eligible: retires ", FormatDate(retire_[t]), ", not more than ",
-          ep_.min_years_to_retirement, " years after the effective date");
+      status_reason_[t] = {
+          absl::StrCat("not eligible: retires ", FormatDate(retire_[t]),
+                       ", not more than ", ep_.min_years_to_retirement,
+                       " years after the effective date"),
+          absl::StrCat("不符合交流条件：", FormatDate(retire_[t]),
+                       " 退休，距生效日期不超过 ", ep_.min_years_to_retirement,
+                       " 年")};
     } else {
       status_[t] = Status::kEligible;
       status_code_[t] = Reason::kEligible;
-      status_reason_[t] = absl::StrCat("eligible: ", years);
+      status_reason_[t] = {absl::StrCat("eligible: ", years),
+                           absl::StrCat("符合交流条件：", years_zh)};
     }
   }
 
@@ -290,10 +333,14 @@ void Run::PrepareReturns() {
     status_[t] = Status::kNotEligible;
     status_code_[t] = Reason::kTermReturn;
     const Pronouns pr = P(t);
-    status_reason_[t] = absl::StrCat(
-        "returns to ", pr.his, " home school ", x.home_school, ": ", pr.his,
-        " term exchange ended on ", FormatDate(*x.term_end_day), " and ",
-        pr.his, " personnel relation stayed there; not a rotation move");
+    status_reason_[t] = {
+        absl::StrCat("returns to ", pr.his, " home school ", x.home_school,
+                     ": ", pr.his, " term exchange ended on ",
+                     FormatDate(*x.term_end_day), " and ", pr.his,
+                     " personnel relation stayed there; not a rotation move"),
+        absl::StrCat("返回原单位 ", x.home_school, "：", pr.zh,
+                     "的期限交流已于 ", FormatDate(*x.term_end_day),
+                     " 期满，人事关系一直保留在原单位；不属于交流轮岗")};
     pin_target_[t] = h;
   }
   // Her personnel relation never left: the home school's staff before the
@@ -326,20 +373,25 @@ int Run::Qualification(int t, int s) const {
   return 0;
 }
 
-std::string Run::TargetProblem(int t, int s) const {
+Text Run::TargetProblem(int t, int s) const {
   if (!in_scope_[s]) {
-    return absl::StrCat(Name(s),
-                        " is outside the rotation's stage scope (policy "
-                        "stage_scope): it receives no movers");
+    return {absl::StrCat(Name(s),
+                         " is outside the rotation's stage scope (policy "
+                         "stage_scope): it receives no movers"),
+            absl::StrCat(Name(s), " 不在本轮交流的学段范围内，不接收交流教师")};
   }
   if (obligation_[t].has_value() && !school_serves_obligation_[s]) {
-    return absl::StrCat(
-        ObligationSentence(*obligation_[t]), ": until it is served ", P(t).he,
-        " may only move to a rural school or teaching point, "
-        "and ",
-        Name(s), " is ", Sv(LocalityName(schools_[s]->locality)));
+    return {
+        absl::StrCat(ObligationSentence(*obligation_[t]),
+                     ": until it is served ", P(t).he,
+                     " may only move to a rural school or teaching point, "
+                     "and ",
+                     Name(s), " is ", Sv(LocalityName(schools_[s]->locality))),
+        absl::StrCat(ObligationSentenceZh(*obligation_[t]), "：服务期满前",
+                     P(t).zh, "只能调往乡村学校或教学点，而 ", Name(s), " 属于",
+                     Sv(internal::LocalityZh(schools_[s]->locality)))};
   }
-  return "";
+  return {};
 }
 
 bool Run::MandatoryAllowed(int t, int s) const {
@@ -460,7 +512,7 @@ absl::Status Run::ApplyPins() {
     if (s == kNone || s == orig_[t] || s == home_[t]) continue;
     if (status_[t] == Status::kExempt) {
       return error(t, "exemption",
-                   absl::StrCat(P(t).he, " is ", status_reason_[t],
+                   absl::StrCat(P(t).he, " is ", status_reason_[t].en,
                                 "; exempt teachers never move"));
     }
     if (leader_[t]) continue;  // leadership seats: RotateLeaders

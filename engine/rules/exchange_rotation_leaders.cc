@@ -23,6 +23,7 @@ namespace {
 
 constexpr std::string_view kRoleName[2] = {"principal", "vice-principal"};
 constexpr std::string_view kRolePlural[2] = {"principals", "vice-principals"};
+constexpr std::string_view kRoleZh[2] = {"校长", "副校长"};
 
 }  // namespace
 
@@ -249,66 +250,108 @@ absl::Status Run::RotateLeaders() {
   return absl::OkStatus();
 }
 
-std::string Run::LeaderSentence(int t, Reason* code) const {
+Text Run::LeaderSentence(int t, Reason* code) const {
   *code = Reason::kNone;
-  if (status_[t] != Status::kPrincipalRotate) return "";
+  if (status_[t] != Status::kPrincipalRotate) return {};
   if (pin_target_[t] != kNone) {
     *code = Reason::kPinned;
-    return "placement fixed by a lock or override";
+    return {"placement fixed by a lock or override", "去向已由人工锁定或调整"};
   }
   const int r = LeaderRole(t);
   const std::string cap = absl::StrCat(
       "the annual cap of ", leader_cap_[r], " ", Sv(kRolePlural[r]), " (",
       ep_.leader_rotation_cap_percent, "% of ", leader_total_[r], ")");
+  const std::string cap_zh = absl::StrCat(
+      "年度", Sv(kRoleZh[r]), "交流上限 ", leader_cap_[r], " 人（",
+      leader_total_[r], " 人的 ", ep_.leader_rotation_cap_percent, "%）");
+  const char* zh = P(t).zh;
   if (leader_partners_[t] == 0) {
     *code = Reason::kLeaderNoVacatableSeat;
-    return absl::StrCat(
-        "must rotate under the principal rule; not counted against ", cap,
-        ": no seat of ", P(t).his, " role can be vacated for ", P(t).him);
+    return {
+        absl::StrCat(
+            "must rotate under the principal rule; not counted against ", cap,
+            ": no seat of ", P(t).his, " role can be vacated for ", P(t).him),
+        absl::StrCat("按校级领导任职期满规定须交流；不计入", cap_zh,
+                     "：没有同职务的岗位能为", zh, "腾出")};
   }
   if (leader_capped_[t]) {
     *code = Reason::kLeaderBeyondCap;
-    return absl::StrCat(
-        "must rotate under the principal rule but not selected: ", cap,
-        " is taken by locks, overrides and ", Sv(kRolePlural[r]),
-        " picked before ", P(t).him, " (selection order then lottery)");
+    return {absl::StrCat(
+                "must rotate under the principal rule but not selected: ", cap,
+                " is taken by locks, overrides and ", Sv(kRolePlural[r]),
+                " picked before ", P(t).him, " (selection order then lottery)"),
+            absl::StrCat("按校级领导任职期满规定须交流，但未被确定：", cap_zh,
+                         "已由人工锁定、调整及排在", zh, "之前的",
+                         Sv(kRoleZh[r]), "占满（先按遴选顺序，再抽签）")};
   }
   *code = Reason::kLeaderWithinCap;
-  return absl::StrCat("must rotate under the principal rule; selected within ",
-                      cap, " (selection order then lottery)");
+  return {absl::StrCat("must rotate under the principal rule; selected within ",
+                       cap, " (selection order then lottery)"),
+          absl::StrCat("按校级领导任职期满规定须交流；在", cap_zh,
+                       "内被确定（先按遴选顺序，再抽签）")};
 }
 
-std::string Run::LeaderStayReason(int t, Reason* code) const {
+Text Run::LeaderStayReason(int t, Reason* code) const {
   const int r = LeaderRole(t);
   const std::string role(kRoleName[r]);
+  const std::string_view role_zh = kRoleZh[r];
   const std::string where =
       absl::StrCat("at a school in an allowed leader direction (",
                    LeaderDirectionsText(", "), ") teaching a stage ", P(t).his,
                    " certificate covers");
+  const std::string where_zh =
+      absl::StrCat("符合领导交流方向（", LeaderDirectionsZh(), "）且开设",
+                   P(t).zh, "资格证所含学段的学校");
+  const std::string stays_zh =
+      absl::StrCat("须交流但留任 ", teachers_[t]->school, "：");
   if (leader_partners_[t] <= 0) {
     *code = Reason::kLeaderNoPartner;
-    return absl::StrCat(
-        "must rotate but stays at ", teachers_[t]->school, ": no other ", role,
-        " who must rotate this year (or is moved by a lock or "
-        "override) is ",
-        where, ", so no ", role, " seat can be vacated for ", P(t).him, "; a ",
-        role, " moves only into the seat of a ", role, " who leaves");
+    return {
+        absl::StrCat("must rotate but stays at ", teachers_[t]->school,
+                     ": no other ", role,
+                     " who must rotate this year (or is moved by a lock or "
+                     "override) is ",
+                     where, ", so no ", role, " seat can be vacated for ",
+                     P(t).him, "; a ", role, " moves only into the seat of a ",
+                     role, " who leaves"),
+        absl::StrCat(stays_zh,
+                     "本年度没有其他须交流（或经人工锁定、调整而调动）的",
+                     Sv(role_zh), "在", where_zh, "任职，无法为", P(t).zh,
+                     "腾出", Sv(role_zh), "岗位；", Sv(role_zh), "只能调入离任",
+                     Sv(role_zh), "空出的岗位")};
   }
   if (leader_options_[t] <= 0) {
     *code = Reason::kLeaderNoSeatVacated;
-    return absl::StrCat("must rotate but stays at ", teachers_[t]->school,
-                        ": no ", role, " seat vacated in this run is ", where,
-                        "; the ", leader_partners_[t], " ", Sv(kRolePlural[r]),
-                        " who could make room for ", P(t).him,
-                        " are beyond the annual cap or have no seat they may "
-                        "take themselves");
+    return {absl::StrCat("must rotate but stays at ", teachers_[t]->school,
+                         ": no ", role, " seat vacated in this run is ", where,
+                         "; the ", leader_partners_[t], " ", Sv(kRolePlural[r]),
+                         " who could make room for ", P(t).him,
+                         " are beyond the annual cap or have no seat they may "
+                         "take themselves"),
+            absl::StrCat(stays_zh, "本轮空出的", Sv(role_zh), "岗位都不在",
+                         where_zh, "；可为", P(t).zh, "腾出岗位的 ",
+                         leader_partners_[t], " 名", Sv(role_zh),
+                         "超出年度上限，或自身无岗位可去")};
   }
   *code = Reason::kLeaderNoCycle;
-  return absl::StrCat(
-      "must rotate but stays at ", teachers_[t]->school, ": ",
-      leader_options_[t], " ", role, " seats vacated in this run would suit ",
-      P(t).him, ", but the exchange of leadership seats that moves the most ",
-      Sv(kRolePlural[r]), " has no swap or cycle through ", P(t).him);
+  return {absl::StrCat(
+              "must rotate but stays at ", teachers_[t]->school, ": ",
+              leader_options_[t], " ", role,
+              " seats vacated in this run would suit ", P(t).him,
+              ", but the exchange of leadership seats that moves the most ",
+              Sv(kRolePlural[r]), " has no swap or cycle through ", P(t).him),
+          absl::StrCat(stays_zh, "本轮空出的 ", leader_options_[t], " 个",
+                       Sv(role_zh), "岗位适合", P(t).zh, "，但使交流",
+                       Sv(role_zh), "人数最多的岗位对调方案中，没有包含",
+                       P(t).zh, "的互换或循环对调")};
+}
+
+std::string Run::LeaderDirectionsZh() const {
+  std::vector<std::string> dirs;
+  for (LeaderDirection d : ep_.leader_directions) {
+    dirs.push_back(std::string(internal::LeaderDirectionZh(d)));
+  }
+  return absl::StrJoin(dirs, "或");
 }
 
 std::string Run::LeaderDirectionsText(std::string_view separator) const {
@@ -323,21 +366,28 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
   Reason unused;
   const int r = LeaderRole(t);
   const std::string role(kRoleName[r]);
-  auto set = [&](Verdict v, std::string sentence) {
+  const std::string_view role_zh = kRoleZh[r];
+  const char* zh = P(t).zh;
+  auto set = [&](Verdict v, Text sentence) {
     c->verdict = v;
-    c->sentence = std::move(sentence);
+    c->sentence = std::move(sentence.en);
+    c->sentence_zh = std::move(sentence.zh);
   };
   if (status_[t] != Status::kPrincipalRotate) {
     set(Verdict::kQuota,
-        absl::StrCat("leadership seats change hands only under the principal "
-                     "rule, and ",
-                     P(t).he, " is ", status_reason_[t]));
+        {absl::StrCat("leadership seats change hands only under the principal "
+                      "rule, and ",
+                      P(t).he, " is ", status_reason_[t].en),
+         absl::StrCat("校级领导岗位只按任职期满交流规定调整，而", zh,
+                      "的情况是：", status_reason_[t].zh)});
     return;
   }
   if (s == orig_[t]) {
-    set(Verdict::kQuota, absl::StrCat(P(t).he, " must rotate, so ", P(t).his,
-                                      " own seat is not a choice; ",
-                                      LeaderStayReason(t, &unused)));
+    const Text stay = LeaderStayReason(t, &unused);
+    set(Verdict::kQuota,
+        {absl::StrCat(P(t).he, " must rotate, so ", P(t).his,
+                      " own seat is not a choice; ", stay.en),
+         absl::StrCat(zh, "须交流，不能选择本校原岗位；", stay.zh)});
     return;
   }
   if (leader_capped_[t]) {
@@ -346,19 +396,26 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
   }
   const School& sc = *schools_[s];
   if (!LeaderQualified(t, s)) {
-    set(Verdict::kNotQualified, absl::StrCat(c->choice, " teaches no stage ",
-                                             P(t).his, " certificate covers"));
+    set(Verdict::kNotQualified,
+        {absl::StrCat(c->choice, " teaches no stage ", P(t).his,
+                      " certificate covers"),
+         absl::StrCat(c->choice, " 没有", zh, "资格证所含的学段")});
     return;
   }
   if (!LeaderDirectionAllows(school_class_[orig_[t]], school_class_[s])) {
     const School& own = *schools_[orig_[t]];
     set(Verdict::kDirection,
-        absl::StrCat("a ", role, " rotates only by ",
-                     LeaderDirectionsText(" or "), " (leader_directions); ",
-                     c->choice, " is ", Sv(LocalityName(sc.locality)),
-                     sc.weak ? " (weak)" : "", " and ", P(t).his, " school is ",
-                     Sv(LocalityName(own.locality)),
-                     own.weak ? " (weak)" : ""));
+        {absl::StrCat("a ", role, " rotates only by ",
+                      LeaderDirectionsText(" or "), " (leader_directions); ",
+                      c->choice, " is ", Sv(LocalityName(sc.locality)),
+                      sc.weak ? " (weak)" : "", " and ", P(t).his,
+                      " school is ", Sv(LocalityName(own.locality)),
+                      own.weak ? " (weak)" : ""),
+         absl::StrCat(Sv(role_zh), "只能按", LeaderDirectionsZh(), "交流；",
+                      c->choice, " 属于", Sv(internal::LocalityZh(sc.locality)),
+                      internal::WeakZh(sc.weak), "，", zh, "所在学校属于",
+                      Sv(internal::LocalityZh(own.locality)),
+                      internal::WeakZh(own.weak))});
     return;
   }
   // Leaders of her role move in swaps and cycles: a seat at s was vacated
@@ -373,20 +430,29 @@ void Run::ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const {
     c->competitor = TeacherId(arrived);
     c->competitor_points = points_[arrived].total;
     set(Verdict::kFull,
-        absl::StrCat(
-            "the ", role, " seat vacated at ", c->choice, " went to ",
-            c->competitor, ": the exchange of leadership seats moves the most ",
-            Sv(kRolePlural[r]), ", then follows preferences, then distance"));
+        {absl::StrCat("the ", role, " seat vacated at ", c->choice, " went to ",
+                      c->competitor,
+                      ": the exchange of leadership seats moves the most ",
+                      Sv(kRolePlural[r]),
+                      ", then follows preferences, then distance"),
+         absl::StrCat(
+             c->choice, " 空出的", Sv(role_zh), "岗位由 ", c->competitor,
+             " 调入：领导岗位对调先使交流人数最多，再按志愿，再按路程")});
   } else if (stayed != kNone) {
     c->competitor = TeacherId(stayed);
     c->competitor_points = points_[stayed].total;
     c->competitor_by_tenure = true;
-    set(Verdict::kFull, absl::StrCat("no ", role, " seat at ", c->choice,
-                                     " is vacated in this run: its ", role, " ",
-                                     c->competitor, " stays"));
+    set(Verdict::kFull,
+        {absl::StrCat("no ", role, " seat at ", c->choice,
+                      " is vacated in this run: its ", role, " ", c->competitor,
+                      " stays"),
+         absl::StrCat(c->choice, " 本轮没有空出", Sv(role_zh), "岗位：该校",
+                      Sv(role_zh), " ", c->competitor, " 留任")});
   } else {
     set(Verdict::kNotReached,
-        absl::StrCat(c->choice, " has no ", role, ", so no ", role, " seat"));
+        {absl::StrCat(c->choice, " has no ", role, ", so no ", role, " seat"),
+         absl::StrCat(c->choice, " 没有", Sv(role_zh), "，因而没有",
+                      Sv(role_zh), "岗位")});
   }
 }
 
@@ -415,6 +481,10 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
       "annual cap ", ep_.leader_rotation_cap_percent, "%: ", leader_cap_[0],
       " of ", leader_total_[0], " principals, ", leader_cap_[1], " of ",
       leader_total_[1], " vice-principals");
+  const std::string caps_zh =
+      absl::StrCat("年度交流上限 ", ep_.leader_rotation_cap_percent, "%：校长 ",
+                   leader_total_[0], " 人中 ", leader_cap_[0], " 人，副校长 ",
+                   leader_total_[1], " 人中 ", leader_cap_[1], " 人");
   if (due > 0) {
     QuotaLine q;
     q.scope = "county";
@@ -424,44 +494,63 @@ void Run::AddLeaderQuota(RoundOutcome* out) const {
     q.achieved = moved;
     q.holds = moved == due;
     if (!q.holds) {
-      std::vector<std::string> parts;
+      std::vector<std::string> parts, parts_zh;
       if (!capped.empty()) {
         parts.push_back(
             absl::StrCat("beyond the ", caps, ": ", ListHead(capped)));
+        parts_zh.push_back(
+            absl::StrCat("超出", caps_zh, "：", ListHead(capped)));
       }
       if (!no_partner.empty()) {
         parts.push_back(absl::StrCat(
             "no other leader of their role who must rotate is at a school in "
             "an allowed leader direction teaching their stages: ",
             ListHead(no_partner)));
+        parts_zh.push_back(
+            absl::StrCat("符合领导交流方向且开设其学段的学校中，没有其他须交流"
+                         "的同职务领导：",
+                         ListHead(no_partner)));
       }
       if (!no_seat.empty()) {
         parts.push_back(absl::StrCat(
             "the leaders who could make room for them are beyond the cap or "
             "cannot move themselves: ",
             ListHead(no_seat)));
+        parts_zh.push_back(absl::StrCat(
+            "可为其腾出岗位的领导超出上限或自身无法调动：", ListHead(no_seat)));
       }
       if (!no_cycle.empty()) {
         parts.push_back(absl::StrCat(
             "in no swap or cycle of the exchange that moves the most "
             "leaders: ",
             ListHead(no_cycle)));
+        parts_zh.push_back(absl::StrCat("未进入交流人数最多的岗位对调方案：",
+                                        ListHead(no_cycle)));
       }
       if (!pinned.empty()) {
         parts.push_back(
             absl::StrCat("kept by lock/override: ", ListHead(pinned)));
+        parts_zh.push_back(
+            absl::StrCat("经人工锁定或调整留任：", ListHead(pinned)));
       }
       q.reason =
           absl::StrCat(due - moved, " not moved; ", absl::StrJoin(parts, "; "));
+      q.reason_zh = absl::StrCat(due - moved, " 人未交流；",
+                                 absl::StrJoin(parts_zh, "；"));
     }
     out->quotas.push_back(std::move(q));
   }
-  out->notes.push_back(absl::StrCat(
-      "leaders: a principal or vice-principal moves only into a seat of ",
-      legacy_pronouns_ ? "her" : "their",
-      " role vacated in this run (swaps and cycles; every school keeps its "
-      "leadership), by ",
-      LeaderDirectionsText(" or "), "; ", caps));
+  AddNote(out,
+          {absl::StrCat(
+               "leaders: a principal or vice-principal moves only into a seat "
+               "of ",
+               legacy_pronouns_ ? "her" : "their",
+               " role vacated in this run (swaps and cycles; every school "
+               "keeps its leadership), by ",
+               LeaderDirectionsText(" or "), "; ", caps),
+           absl::StrCat("校级领导：校长、副校长只能调入本轮同职务领导离任空出的"
+                        "岗位（互换或循环对调，各校领导职数不变），按",
+                        LeaderDirectionsZh(), "；", caps_zh)});
 }
 
 }  // namespace rota::engine::rules::exchange_internal

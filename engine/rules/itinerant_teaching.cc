@@ -17,8 +17,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "engine/rules/internal/bilingual.h"
 #include "engine/rules/internal/itinerant_network.h"
 #include "engine/rules/internal/itinerant_run.h"
+#include "engine/rules/internal/pronouns.h"
 #include "engine/rules/internal/strings.h"
 
 namespace rota::engine::rules::internal {
@@ -377,33 +379,52 @@ void ItinerantRun::Finish(RoundOutcome* out) {
       TeacherExplanation e;
       e.teacher = t.id;
       if (options_.explanations) {
-        std::vector<std::string> parts;
+        const char* zh = ZhPronoun(t.gender);
+        std::vector<std::string> parts, parts_zh;
         for (const auto& [school, x] : visits) {
           Trip trip = TripOf(c, school);
           parts.push_back(absl::StrCat(
               x, x == 1 ? " period" : " periods", " at ", SchoolName(school),
               ", ", trip.metres, " m and ", trip.minutes, " minutes away"));
+          parts_zh.push_back(absl::StrCat("在 ", SchoolName(school), " 上 ", x,
+                                          " 节课（相距 ", trip.metres,
+                                          " 米，约 ", trip.minutes, " 分钟）"));
         }
         p.reason =
             absl::StrCat(Name(t), " teaches ", absl::StrJoin(parts, "; "),
                          " each week by itinerant teaching (走教).");
-        e.notes.push_back(p.reason);
-        e.notes.push_back(absl::StrCat(
-            "Why ", Object(t), ": ",
-            c.volunteer ? absl::StrCat(Pronoun(t), " volunteered; ") : "",
-            Pronoun(t), " teaches ", t.weekly_load, " periods at ",
-            SchoolName(t.school), " and had ", c.spare,
-            " to spare below the cap of ", pol_.max_weekly_periods,
-            " periods a week; ", Pronoun(t),
-            " is qualified for these classes and lives within ",
-            pol_.max_trip_minutes,
-            " minutes of them. The assignment first covers as many required "
-            "periods as it can, then prefers volunteers, then the least "
-            "travel, then the most even loads."));
+        p.reason_zh = absl::StrCat(Name(t), " 每周走教：",
+                                   absl::StrJoin(parts_zh, "；"), "。");
+        AddNote(&e, {p.reason, p.reason_zh});
+        AddNote(
+            &e,
+            {absl::StrCat(
+                 "Why ", Object(t), ": ",
+                 c.volunteer ? absl::StrCat(Pronoun(t), " volunteered; ") : "",
+                 Pronoun(t), " teaches ", t.weekly_load, " periods at ",
+                 SchoolName(t.school), " and had ", c.spare,
+                 " to spare below the cap of ", pol_.max_weekly_periods,
+                 " periods a week; ", Pronoun(t),
+                 " is qualified for these classes and lives within ",
+                 pol_.max_trip_minutes,
+                 " minutes of them. The assignment first covers as many "
+                 "required periods as it can, then prefers volunteers, then "
+                 "the least travel, then the most even loads."),
+             absl::StrCat(
+                 "安排", zh, "走教的原因：", c.volunteer ? "本人自愿；" : "",
+                 zh, "在 ", SchoolName(t.school), " 每周上 ", t.weekly_load,
+                 " 节课，距每周 ", pol_.max_weekly_periods, " 节的上限还有 ",
+                 c.spare, " 节余量；", zh, "具备这些课程的任教资格，路程在 ",
+                 pol_.max_trip_minutes,
+                 " 分钟以内。安排时先尽量开齐开足规定课时，再优先自愿者，"
+                 "再尽量减少路程，最后使各人课时均衡。")});
         if (plan.own_extra_periods > 0) {
-          e.notes.push_back(absl::StrCat(
-              Capital(Pronoun(t)), " also teaches ", plan.own_extra_periods,
-              " extra period(s) at ", SchoolName(t.school), "."));
+          AddNote(&e,
+                  {absl::StrCat(Capital(Pronoun(t)), " also teaches ",
+                                plan.own_extra_periods, " extra period(s) at ",
+                                SchoolName(t.school), "."),
+                   absl::StrCat(zh, "还在 ", SchoolName(t.school), " 多上 ",
+                                plan.own_extra_periods, " 节课。")});
         }
       }
       out->placements.push_back(std::move(p));
@@ -418,12 +439,17 @@ void ItinerantRun::Finish(RoundOutcome* out) {
             });
   int64_t uncovered = 0;
   for (const CoverageLine& c : res.coverage) uncovered += c.uncovered;
-  out->notes.push_back(
-      absl::StrCat("itinerant teaching (走教): ", res.coverage.size(),
-                   " required subject lines, ", uncovered,
-                   " period(s) a week left uncovered, ", out->placements.size(),
-                   " teacher(s) teach at other schools, ", res.replans,
-                   " visit(s) re-planned to fit the caps"));
+  AddNote(out,
+          {absl::StrCat("itinerant teaching (走教): ", res.coverage.size(),
+                        " required subject lines, ", uncovered,
+                        " period(s) a week left uncovered, ",
+                        out->placements.size(),
+                        " teacher(s) teach at other schools, ", res.replans,
+                        " visit(s) re-planned to fit the caps"),
+           absl::StrCat("走教：需开设的学科课程共 ", res.coverage.size(),
+                        " 项，每周仍有 ", uncovered, " 节课未能安排，",
+                        out->placements.size(), " 名教师到其他学校走教，",
+                        res.replans, " 次走教安排为符合上限而调整")});
 }
 
 absl::StatusOr<RoundOutcome> ItinerantRun::Go() {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/internal/words_zh.h"
 #include "engine/rules/points.h"
 
 namespace rota::engine::rules {
@@ -59,8 +60,17 @@ std::string ObligationSentence(const BindingObligation& o) {
       "): ", o.served_years, " of ", o.required_years, " rural years served");
 }
 
+std::string ObligationSentenceZh(const BindingObligation& o) {
+  return absl::StrCat("服务期（",
+                      internal::Sv(internal::ObligationKindZh(o.kind)),
+                      "）：乡村任教已满 ", o.served_years, " 年，共需 ",
+                      o.required_years, " 年");
+}
+
 std::string ObligationProblem(const Teacher& t, const School* current_school,
-                              const School& to, int32_t day) {
+                              const School& to, int32_t day,
+                              std::string* problem_zh) {
+  if (problem_zh != nullptr) problem_zh->clear();
   if (to.id == t.school || ServesObligation(to.locality) ||
       t.obligations.empty()) {
     return "";
@@ -68,6 +78,11 @@ std::string ObligationProblem(const Teacher& t, const School* current_school,
   std::optional<BindingObligation> o =
       FindBindingObligation(t, current_school, day);
   if (!o.has_value()) return "";
+  if (problem_zh != nullptr) {
+    *problem_zh = absl::StrCat(ObligationSentenceZh(*o), "；", to.id, " 属于",
+                               internal::Sv(internal::LocalityZh(to.locality)),
+                               "，不是乡村学校或教学点");
+  }
   return absl::StrCat(ObligationSentence(*o), "; ", to.id, " is ",
                       internal::Sv(LocalityName(to.locality)),
                       ", not a rural school or teaching point");

@@ -43,12 +43,15 @@ std::optional<BindingObligation> FindBindingObligation(
 
 // "service obligation (public-funded graduate): 3 of 6 rural years served".
 std::string ObligationSentence(const BindingObligation& obligation);
+// The same in Chinese: "服务期（公费师范生）：乡村任教已满 3 年，共需 6 年".
+std::string ObligationSentenceZh(const BindingObligation& obligation);
 
 // The rule: "" if `teacher` may be placed at school `to` on `day` (it is
 // her own school, it serves obligations, or none binds), else why not
-// (ObligationSentence and the target's locality).
+// (ObligationSentence and the target's locality); in Chinese too into
+// `problem_zh` if it is not null.
 std::string ObligationProblem(const Teacher& teacher,
                               const School* current_school, const School& to,
-                              int32_t day);
+                              int32_t day, std::string* problem_zh = nullptr);
 
 }  // namespace rota::engine::rules

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/internal/words_zh.h"
 
 namespace rota::engine::rules {
 
@@ -145,14 +146,18 @@ PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
                               int32_t effective_day) {
   const PointsPolicy& pp = policy.points;
   PointsBreakdown b;
-  auto add = [&b](std::string name, int64_t cp) {
+  // Each component is named in both languages at once.
+  auto add = [&b](std::string name, std::string name_zh, int64_t cp) {
     if (cp == 0) return;
     b.total += cp;
-    b.components.push_back({std::move(name), cp});
+    b.components.push_back({.component = std::move(name),
+                            .component_zh = std::move(name_zh),
+                            .centipoints = cp});
   };
 
   b.service_years = FullYearsBetween(t.career_start_day, effective_day);
   add(absl::StrCat("service years (", b.service_years, ")"),
+      absl::StrCat("教龄（", b.service_years, " 年）"),
       b.service_years * pp.per_service_year);
 
   b.rural_years = RuralServiceYears(
@@ -161,11 +166,14 @@ PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
       SpellYears(t, current_school, std::numeric_limits<int32_t>::min(),
                  effective_day, [](Locality, bool weak) { return weak; });
   add(absl::StrCat("rural years (", b.rural_years, ")"),
+      absl::StrCat("乡村任教年限（", b.rural_years, " 年）"),
       b.rural_years * pp.per_rural_year);
   add(absl::StrCat("weak-school years (", b.weak_school_years, ")"),
+      absl::StrCat("薄弱学校任教年限（", b.weak_school_years, " 年）"),
       b.weak_school_years * pp.per_weak_school_year);
   b.itinerant_years = ItinerantServiceYears(t, effective_day);
   add(absl::StrCat("itinerant teaching years (", b.itinerant_years, ")"),
+      absl::StrCat("走教年限（", b.itinerant_years, " 年）"),
       b.itinerant_years * policy.itinerant_teaching.points_per_year);
 
   for (const Evaluation& e :
@@ -187,31 +195,34 @@ PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
       case EvaluationGrade::kUnspecified:
         break;
     }
-    add(absl::StrCat("evaluation ", e.year, ": ", Sv(GradeName(e.grade))), cp);
+    add(absl::StrCat("evaluation ", e.year, ": ", Sv(GradeName(e.grade))),
+        absl::StrCat(e.year, " 年度考核：",
+                     Sv(internal::EvaluationZh(e.grade))),
+        cp);
   }
 
   switch (t.backbone) {
     case BackboneLevel::kCounty:
-      add("backbone: county", pp.backbone_county);
+      add("backbone: county", "县级骨干教师", pp.backbone_county);
       break;
     case BackboneLevel::kCity:
-      add("backbone: city", pp.backbone_city);
+      add("backbone: city", "市级骨干教师", pp.backbone_city);
       break;
     case BackboneLevel::kProvince:
-      add("backbone: province", pp.backbone_province);
+      add("backbone: province", "省级骨干教师", pp.backbone_province);
       break;
     default:
       break;
   }
   switch (t.title) {
     case Title::kJunior:
-      add("title: junior", pp.title_junior);
+      add("title: junior", "职称：初级", pp.title_junior);
       break;
     case Title::kIntermediate:
-      add("title: intermediate", pp.title_intermediate);
+      add("title: intermediate", "职称：中级", pp.title_intermediate);
       break;
     case Title::kSenior:
-      add("title: senior", pp.title_senior);
+      add("title: senior", "职称：高级", pp.title_senior);
       break;
     default:
       break;
@@ -234,7 +245,8 @@ PointsBreakdown ComputePoints(const Teacher& t, const School* current_school,
       case HardshipKind::kUnspecified:
         break;
     }
-    add(absl::StrCat("hardship: ", Sv(HardshipName(h.kind))), cp);
+    add(absl::StrCat("hardship: ", Sv(HardshipName(h.kind))),
+        absl::StrCat("困难情形：", Sv(internal::HardshipZh(h.kind))), cp);
   }
   return b;
 }

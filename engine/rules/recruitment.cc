@@ -18,7 +18,10 @@
 #include "engine/match_result.h"
 #include "engine/model.h"
 #include "engine/rules/hard_rule.h"
+#include "engine/rules/internal/bilingual.h"
+#include "engine/rules/internal/pronouns.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/internal/words_zh.h"
 namespace rota::engine::rules {
 
 using internal::Sv;
@@ -70,6 +73,8 @@ std::string Score(int64_t centi) {
 
 const char* He(Gender g) { return g == Gender::kMale ? "he" : "she"; }
 const char* His(Gender g) { return g == Gender::kMale ? "his" : "her"; }
+// 他 / 她 (该教师 without a recorded gender).
+const char* Zh(Gender g) { return internal::ZhPronoun(g); }
 
 std::string ChannelGroup(Channel c) {
   return absl::StrCat("channel:", static_cast<int>(c));
@@ -122,6 +127,13 @@ class Run {
     return absl::StrCat("post ", p.p->id, " (",
                         name.empty() ? p.school->id : name, ", ", p.p->subject,
                         ")");
+  }
+  // The same in Chinese: "岗位 p1（城关小学，math）".
+  std::string WhereZh(const PostInfo& p) const {
+    const std::string& name = p.school->display_name;
+    return absl::StrCat("岗位 ", p.p->id, "（",
+                        name.empty() ? p.school->id : name, "，", p.p->subject,
+                        "）");
   }
   absl::Status Prepare();
   void SetReserves();
@@ -587,16 +599,26 @@ RoundOutcome Run::Build(bool explanations) {
         int32_t reserved = sex == 0 ? r.reserved_female : r.reserved_male;
         if (hired >= reserved) continue;
         const char* who = sex == 0 ? "women" : "men";
+        const int32_t struck_n = sex == 0 ? struck_f : struck_m;
         absl::StrAppend(
             &q.reason, q.reason.empty() ? "" : "; ", who, ": ", hired,
             " hired of ", reserved,
             " reserved seats: no other qualified applicant of that sex who "
             "passed the interview and reached the minimum score listed the "
             "post without being hired at a post ranked higher",
-            (sex == 0 ? struck_f : struck_m) > 0
-                ? absl::StrCat(" (", sex == 0 ? struck_f : struck_m,
+            struck_n > 0
+                ? absl::StrCat(" (", struck_n,
                                " more were too far below the open cutoff)")
                 : std::string());
+        absl::StrAppend(
+            &q.reason_zh, q.reason_zh.empty() ? "" : "；",
+            sex == 0 ? "女性" : "男性", "：预留 ", reserved, " 个岗位，录用 ",
+            hired,
+            " 人：没有其他同性别、符合条件、通过面试且达到最低分的考生填报该"
+            "岗位而未被排序更靠前的岗位录用",
+            struck_n > 0 ? absl::StrCat("（另有 ", struck_n,
+                                        " 人低于普通岗位录取线过多）")
+                         : std::string());
       }
       out.quotas.push_back(std::move(q));
     }
@@ -614,7 +636,10 @@ RoundOutcome Run::Build(bool explanations) {
     pl.points = a.written_score;
     TeacherExplanation ex;
     ex.teacher = a.id;
-    ex.points_breakdown.push_back({"written score", a.written_score});
+    ex.points_breakdown.push_back({.component = "written score",
+                                   .component_zh = "笔试成绩",
+                                   .centipoints = a.written_score});
+    const char* zh = Zh(a.gender);
     auto pin = pins_.find(a.id);
     const int32_t j = post_of_[i];
     const Gate gate = GateOf(a);
@@ -653,63 +678,97 @@ RoundOutcome Run::Build(bool explanations) {
       // and competitors are always needed).
       const std::string label =
           explanations ? absl::StrCat("choice ", k + 1, ", ", Where(p)) : "";
+      const std::string label_zh =
+          explanations ? absl::StrCat("第 ", k + 1, " 志愿 ", WhereZh(p)) : "";
+      // The sentence after the label, in both languages.
+      auto say = [&](std::string en, std::string zh_text) {
+        c.sentence = absl::StrCat(label, ": ", en);
+        c.sentence_zh = absl::StrCat(label_zh, "：", zh_text);
+      };
       if (q == j) {
         c.verdict = Verdict::kGot;
-        if (explanations)
-          c.sentence =
-              pin != pins_.end()
-                  ? absl::StrCat(label, ": placed there by ", pl.via, " (",
-                                 pin->second.reason, ")")
-                  : absl::StrCat(label, ": hired on a seat ",
-                                 seat_[i] == SeatType::kOpen
-                                     ? std::string("open to all, on ") +
-                                           std::string(His(a.gender)) + " score"
-                                 : seat_[i] == SeatType::kReservedChannel
-                                     ? absl::StrCat("reserved for the ",
-                                                    Sv(ChannelName(a.channel)),
-                                                    " channel")
-                                     : std::string(SeatTypeName(seat_[i])));
+        if (explanations) {
+          if (pin != pins_.end()) {
+            say(absl::StrCat("placed there by ", pl.via, " (",
+                             pin->second.reason, ")"),
+                absl::StrCat("经", Sv(internal::RouteZh(pl.route)),
+                             "安排到此（", pin->second.reason, "）"));
+          } else {
+            say(absl::StrCat(
+                    "hired on a seat ",
+                    seat_[i] == SeatType::kOpen
+                        ? std::string("open to all, on ") +
+                              std::string(His(a.gender)) + " score"
+                    : seat_[i] == SeatType::kReservedChannel
+                        ? absl::StrCat("reserved for the ",
+                                       Sv(ChannelName(a.channel)), " channel")
+                        : std::string(SeatTypeName(seat_[i]))),
+                absl::StrCat(
+                    "录用，",
+                    seat_[i] == SeatType::kOpen
+                        ? absl::StrCat("按", zh, "的成绩录入普通岗位")
+                    : seat_[i] == SeatType::kReservedChannel
+                        ? absl::StrCat("录入",
+                                       Sv(internal::ChannelZh(a.channel)),
+                                       "渠道预留岗位")
+                        : absl::StrCat("录入",
+                                       Sv(internal::SeatTypeZh(seat_[i])))));
+          }
+        }
       } else if (pin != pins_.end()) {
         c.verdict = Verdict::kNotReached;
         if (explanations)
-          c.sentence =
-              absl::StrCat(label, ": ", He(a.gender), " was placed by ", pl.via,
-                           " (", pin->second.reason, ")");
+          say(absl::StrCat(He(a.gender), " was placed by ", pl.via, " (",
+                           pin->second.reason, ")"),
+              absl::StrCat(zh, "已经", Sv(internal::RouteZh(pl.route)),
+                           "另行安排（", pin->second.reason, "）"));
       } else if (!Qualified(a, p)) {
         c.verdict = Verdict::kNotQualified;
         if (explanations)
-          c.sentence = absl::StrCat(label, ": qualification: the post needs ",
-                                    p.p->subject, " and a ",
-                                    Sv(StageName(p.stage)), " certificate");
+          say(absl::StrCat("qualification: the post needs ", p.p->subject,
+                           " and a ", Sv(StageName(p.stage)), " certificate"),
+              absl::StrCat("资格不符：该岗位要求任教 ", p.p->subject,
+                           "，并持有", Sv(internal::StageZh(p.stage)),
+                           "教师资格证"));
       } else if (gate == Gate::kInterview) {
         c.verdict = Verdict::kNotReached;
         if (explanations)
-          c.sentence = absl::StrCat(label, ": interview gate: ", He(a.gender),
-                                    " did not pass the interview");
+          say(absl::StrCat("interview gate: ", He(a.gender),
+                           " did not pass the interview"),
+              absl::StrCat("面试关：", zh, "未通过面试"));
       } else if (gate == Gate::kBelowFloor) {
         c.verdict = Verdict::kNotReached;
         if (explanations)
-          c.sentence = absl::StrCat(label, ": minimum score: ", His(a.gender),
-                                    " written score ", Score(a.written_score),
-                                    " is below ", Score(rp_.min_score));
+          say(absl::StrCat("minimum score: ", His(a.gender), " written score ",
+                           Score(a.written_score), " is below ",
+                           Score(rp_.min_score)),
+              absl::StrCat("最低分：", zh, "的笔试成绩 ",
+                           Score(a.written_score), " 低于 ",
+                           Score(rp_.min_score)));
       } else if (j >= 0 &&
                  std::find(a.preferences.begin(), a.preferences.end(),
                            posts_[j].p->id) <
                      a.preferences.begin() + static_cast<int64_t>(k)) {
         c.verdict = Verdict::kBetterChoiceHeld;
         if (explanations)
-          c.sentence =
-              absl::StrCat(label, ": ", He(a.gender), " was hired at a post ",
-                           He(a.gender), " ranks higher");
+          say(absl::StrCat(He(a.gender), " was hired at a post ", He(a.gender),
+                           " ranks higher"),
+              absl::StrCat(zh, "已被排序更靠前的志愿岗位录用"));
       } else if (struck_.count({i, q})) {
         c.verdict = Verdict::kNotReached;
         if (explanations)
-          c.sentence = absl::StrCat(
-              label, ": relative floor: ", His(a.gender), " score ",
-              Score(a.written_score), " is more than ",
-              Score(rp_.min_score_within_of_open_cutoff),
-              " points below the lowest score on an open seat there (",
-              Score(rr.posts[q].open_cutoff), "), so no reserved seat");
+          say(absl::StrCat(
+                  "relative floor: ", His(a.gender), " score ",
+                  Score(a.written_score), " is more than ",
+                  Score(rp_.min_score_within_of_open_cutoff),
+                  " points below the lowest score on an open seat there (",
+                  Score(rr.posts[q].open_cutoff), "), so no reserved seat"),
+              absl::StrCat("预留岗位分数线：", zh, "的成绩 ",
+                           Score(a.written_score),
+                           " 比该岗位普通岗位最低录取分（",
+                           Score(rr.posts[q].open_cutoff), "）低 ",
+                           Score(rp_.min_score_within_of_open_cutoff),
+                           " 分以上，不能录入预留岗位"));
       } else {
         // Lost on score or to a reserve. The lowest-ranked holder who
         // outranks her; else the holder she outranks (a reserved seat).
@@ -728,35 +787,49 @@ RoundOutcome Run::Build(bool explanations) {
           c.competitor = b.id;
           c.competitor_points = b.written_score;
           if (explanations)
-            c.sentence = absl::StrCat(
-                label, ": the seat ", He(a.gender), " would take is ",
-                seat_[below] == SeatType::kReservedChannel
-                    ? absl::StrCat("reserved for the ",
-                                   Sv(ChannelName(b.channel)), " channel")
-                    : std::string(SeatTypeName(seat_[below])),
-                ": it went to ", Who(b), " with ", Score(b.written_score),
-                " against ", His(a.gender), " ", Score(a.written_score));
+            say(absl::StrCat(
+                    "the seat ", He(a.gender), " would take is ",
+                    seat_[below] == SeatType::kReservedChannel
+                        ? absl::StrCat("reserved for the ",
+                                       Sv(ChannelName(b.channel)), " channel")
+                        : std::string(SeatTypeName(seat_[below])),
+                    ": it went to ", Who(b), " with ", Score(b.written_score),
+                    " against ", His(a.gender), " ", Score(a.written_score)),
+                absl::StrCat(
+                    zh, "可录的岗位是",
+                    seat_[below] == SeatType::kReservedChannel
+                        ? absl::StrCat(Sv(internal::ChannelZh(b.channel)),
+                                       "渠道预留岗位")
+                        : std::string(internal::SeatTypeZh(seat_[below])),
+                    "：由 ", Who(b), " 录用，成绩 ", Score(b.written_score),
+                    "，", zh, "的成绩 ", Score(a.written_score)));
         } else if (above >= 0) {
           const Applicant& b = *apps_[above];
           c.verdict = Verdict::kFull;
           c.competitor = b.id;
           c.competitor_points = b.written_score;
           if (explanations)
-            c.sentence = absl::StrCat(
-                label, ": all ", holders[q].size(),
-                " seats went to applicants ranked above ", His(a.gender),
-                "; the last of them is ", Who(b), " with ",
-                Score(b.written_score), " against ", His(a.gender), " ",
-                Score(a.written_score),
-                b.written_score == a.written_score
-                    ? " (equal score: the tie chain, then the lottery)"
-                    : "");
+            say(absl::StrCat(
+                    "all ", holders[q].size(),
+                    " seats went to applicants ranked above ", His(a.gender),
+                    "; the last of them is ", Who(b), " with ",
+                    Score(b.written_score), " against ", His(a.gender), " ",
+                    Score(a.written_score),
+                    b.written_score == a.written_score
+                        ? " (equal score: the tie chain, then the lottery)"
+                        : ""),
+                absl::StrCat("全部 ", holders[q].size(), " 个岗位均由排在", zh,
+                             "之前的考生录用；其中最后一名为 ", Who(b),
+                             "，成绩 ", Score(b.written_score), "，", zh,
+                             "的成绩 ", Score(a.written_score),
+                             b.written_score == a.written_score
+                                 ? "（同分：按同分排序规则，再抽签）"
+                                 : ""));
         } else {
           c.verdict = Verdict::kFull;
           if (explanations)
-            c.sentence = absl::StrCat(label,
-                                      ": its seats were placed by locks "
-                                      "or overrides");
+            say("its seats were placed by locks or overrides",
+                "该岗位已全部经人工锁定或调整安排");
         }
         if (!c.competitor.empty()) {
           ar.beaten.push_back({p.p->id, c.competitor, c.competitor_points});
@@ -778,35 +851,53 @@ RoundOutcome Run::Build(bool explanations) {
                                  ? std::string("open to all")
                                  : std::string(SeatTypeName(seat_[i]))),
           ", written score ", Score(a.written_score));
+      pl.reason_zh = absl::StrCat(
+          Who(a), " 录用到", WhereZh(p),
+          pin != pins_.end()
+              ? absl::StrCat("，经", Sv(internal::RouteZh(pl.route)))
+              : absl::StrCat("，第 ", pl.choice, " 志愿，",
+                             Sv(internal::SeatTypeZh(seat_[i]))),
+          "，笔试成绩 ", Score(a.written_score));
       if (!p.p->bundled_rural_school.empty()) {
         int32_t years = p.p->bundled_term_years > 0
                             ? p.p->bundled_term_years
                             : rp_.default_bundled_term_years;
         const School* rs = schools_.at(p.p->bundled_rural_school);
+        const std::string& rural =
+            rs->display_name.empty() ? rs->id : rs->display_name;
         absl::StrAppend(&pl.reason, "; bundled post: ", He(a.gender),
-                        " serves the first ", years, " years at ",
-                        rs->display_name.empty() ? rs->id : rs->display_name,
-                        " (", rs->id, ")");
+                        " serves the first ", years, " years at ", rural, " (",
+                        rs->id, ")");
+        absl::StrAppend(&pl.reason_zh, "；捆绑聘用：", zh, "前 ", years,
+                        " 年在 ", rural, "（", rs->id, "）任教");
       }
     } else if (pin != pins_.end()) {
       pl.reason_code = Reason::kPinned;
       pl.reason = absl::StrCat(Who(a), " is not hired: ", pl.via, " (",
                                pin->second.reason, ")");
+      pl.reason_zh =
+          absl::StrCat(Who(a), " 未录用：", Sv(internal::RouteZh(pl.route)),
+                       "（", pin->second.reason, "）");
     } else if (gate == Gate::kInterview) {
       pl.reason_code = Reason::kInterviewFailed;
       pl.reason =
           absl::StrCat(Who(a), " is not hired: interview gate: ", He(a.gender),
                        " did not pass the interview");
+      pl.reason_zh = absl::StrCat(Who(a), " 未录用：", zh, "未通过面试");
     } else if (gate == Gate::kBelowFloor) {
       pl.reason_code = Reason::kBelowMinScore;
       pl.reason =
           absl::StrCat(Who(a), " is not hired: minimum score: ", His(a.gender),
                        " written score ", Score(a.written_score), " is below ",
                        Score(rp_.min_score));
+      pl.reason_zh = absl::StrCat(Who(a), " 未录用：", zh, "的笔试成绩 ",
+                                  Score(a.written_score), " 低于最低分 ",
+                                  Score(rp_.min_score));
     } else if (a.preferences.empty()) {
       pl.reason_code = Reason::kListedNoPost;
       pl.reason = absl::StrCat(Who(a), " is not hired: ", He(a.gender),
                                " listed no post");
+      pl.reason_zh = absl::StrCat(Who(a), " 未录用：", zh, "未填报岗位");
     } else {
       pl.reason_code = Reason::kNoListedPostTookHer;
       pl.reason =
@@ -814,20 +905,33 @@ RoundOutcome Run::Build(bool explanations) {
                        " listed was filled by applicants ranked above ",
                        His(a.gender), ", held by reserves, or did not take ",
                        His(a.gender), " qualification (see each choice)");
+      pl.reason_zh = absl::StrCat(Who(a), " 未录用：", zh, "所报岗位均已由排在",
+                                  zh, "之前的考生录满、为预留对象保留，或", zh,
+                                  "的资格不符（见各志愿说明）");
     }
     out.placements.push_back(std::move(pl));
     out.explanations.push_back(std::move(ex));
     rr.applicants.push_back(std::move(ar));
   }
-  out.notes.push_back(absl::StrCat(
-      "gender rule: ", Sv(GenderModeName(rp_.gender_mode)), "; minimum score ",
-      Score(rp_.min_score),
-      rp_.min_score_within_of_open_cutoff > 0
-          ? absl::StrCat(", and reserved seats within ",
-                         Score(rp_.min_score_within_of_open_cutoff),
-                         " points of the post's open cutoff")
-          : std::string(),
-      rp_.interview_gate ? "; the interview must be passed" : ""));
+  internal::AddNote(
+      &out, {absl::StrCat(
+                 "gender rule: ", Sv(GenderModeName(rp_.gender_mode)),
+                 "; minimum score ", Score(rp_.min_score),
+                 rp_.min_score_within_of_open_cutoff > 0
+                     ? absl::StrCat(", and reserved seats within ",
+                                    Score(rp_.min_score_within_of_open_cutoff),
+                                    " points of the post's open cutoff")
+                     : std::string(),
+                 rp_.interview_gate ? "; the interview must be passed" : ""),
+             absl::StrCat(
+                 "性别规则：", Sv(internal::GenderModeZh(rp_.gender_mode)),
+                 "；最低分 ", Score(rp_.min_score),
+                 rp_.min_score_within_of_open_cutoff > 0
+                     ? absl::StrCat(
+                           "，预留岗位录取分与该岗位普通岗位录取线相差不超过 ",
+                           Score(rp_.min_score_within_of_open_cutoff), " 分")
+                     : std::string(),
+                 rp_.interview_gate ? "；须通过面试" : "")});
   FinishOutcome(in_, &out);
   return out;
 }

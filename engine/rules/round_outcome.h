@@ -227,11 +227,16 @@ struct Placement {
   int64_t points = 0;                 // centipoints
   Reason reason_code = Reason::kNone;
   std::string reason;  // one sentence, written from reason_code
+  // The same sentence in Chinese, written beside `reason` from the same
+  // facts; not encoded (the hash keeps the English of version 1 only).
+  std::string reason_zh;
 };
 
 struct PointsComponent {
   std::string
       component;  // e.g. "service years (12)", "evaluation 2024: excellent"
+  std::string
+      component_zh;  // the same in Chinese ("教龄 (12 年)"); not encoded
   int64_t centipoints = 0;
 };
 
@@ -254,6 +259,7 @@ struct ChoiceExplanation {
   int32_t rank = 0;    // 1-based
   Verdict verdict = Verdict::kNotReached;
   std::string sentence;
+  std::string sentence_zh;  // the same in Chinese; not encoded
   // kFull: the lowest-priority teacher who holds a seat there at the end of
   // the run and outranks her, and how (tenure or priority).
   std::string competitor;
@@ -268,6 +274,9 @@ struct TeacherExplanation {
   std::vector<PointsComponent> points_breakdown;
   std::vector<ChoiceExplanation> choices;  // in her list order
   std::vector<std::string> notes;          // eligibility and selection reasons
+  // notes[i] in Chinese ("" where a sentence has no Chinese twin); may be
+  // shorter than `notes`. Not encoded.
+  std::vector<std::string> notes_zh;
 };
 
 struct EligibilityEntry {
@@ -281,6 +290,7 @@ struct EligibilityEntry {
   Reason reason_code = Reason::kNone;     // eligibility (kEligible, ...)
   Reason selection_code = Reason::kNone;  // exchange: selection, if any
   std::string reason;                     // the sentence of both
+  std::string reason_zh;                  // the same in Chinese; not encoded
 };
 
 struct QuotaLine {
@@ -293,7 +303,8 @@ struct QuotaLine {
   int64_t required = 0;
   int64_t achieved = 0;
   bool holds = true;
-  std::string reason;  // when !holds: why, exactly
+  std::string reason;     // when !holds: why, exactly
+  std::string reason_zh;  // the same in Chinese; not encoded
 };
 
 struct CountLine {
@@ -329,7 +340,9 @@ struct RoundOutcome {
   std::vector<EligibilityEntry> eligibility;     // teacher id order
   std::vector<QuotaLine> quotas;
   std::vector<std::string> notes;  // mode notes for the report
-  ItinerantResult itinerant;       // kItinerantTeaching only
+  // notes[i] in Chinese, as TeacherExplanation::notes_zh. Not encoded.
+  std::vector<std::string> notes_zh;
+  ItinerantResult itinerant;  // kItinerantTeaching only
   ReportCounts counts;
   // kRecruitment only: the per-post gender table and seat records.
   RecruitmentResult recruitment;

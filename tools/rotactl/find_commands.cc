@@ -191,10 +191,11 @@ int Eligibility(Context* ctx, const FindOpts& o) {
           {Labeled(e.teacher_name(), e.teacher()),
            Labeled(school_name, e.school()), yes(e.eligible()),
            yes(e.mandatory()), yes(e.voluntary()), yes(e.exempt()), points,
-           e.reason()},
+           Pick(e.reason(), e.reason_zh(), lang)},
           {teacher, e.teacher_name(), std::string(IdOf(e.school())),
            school_name, tf(e.eligible()), tf(e.mandatory()), tf(e.voluntary()),
-           tf(e.exempt()), std::to_string(e.points()), e.reason()});
+           tf(e.exempt()), std::to_string(e.points()),
+           Pick(e.reason(), e.reason_zh(), lang)});
     }
     next = page.next_page_token();
     if (next.empty() || !o.all) break;

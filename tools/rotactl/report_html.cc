@@ -201,6 +201,12 @@ class Renderer {
     return p.reason();
   }
 
+  // The engine's own sentence for the teacher's notice; the words of the
+  // code for runs recorded before the Chinese twins.
+  static std::string ReasonSentenceZh(const v1::Placement& p) {
+    return p.reason_zh().empty() ? ReasonZh(p) : p.reason_zh();
+  }
+
   static std::string ChoiceZh(const v1::Placement& p) {
     return p.choice() > 0 ? absl::StrCat("第", p.choice(), "志愿") : "—";
   }
@@ -335,12 +341,13 @@ class Renderer {
         "class=\"num\">实际</th><th>是否达标</th>"
         "<th>未达标原因</th></tr>\n";
     for (const v1::QuotaLine& q : d_.report.quotas()) {
-      absl::StrAppend(&out_, "<tr><td>", ScopeZh(q.scope()), "</td><td>",
-                      HtmlEscape(QuotaZh(q.quota())), "</td><td class=\"num\">",
-                      q.required(), "</td><td class=\"num\">", q.achieved(),
-                      "</td><td>",
-                      q.holds() ? "达标" : "<span class=\"no\">未达标</span>",
-                      "</td><td>", HtmlEscape(q.reason()), "</td></tr>\n");
+      absl::StrAppend(
+          &out_, "<tr><td>", ScopeZh(q.scope()), "</td><td>",
+          HtmlEscape(QuotaZh(q.quota())), "</td><td class=\"num\">",
+          q.required(), "</td><td class=\"num\">", q.achieved(), "</td><td>",
+          q.holds() ? "达标" : "<span class=\"no\">未达标</span>", "</td><td>",
+          HtmlEscape(Pick(q.reason(), q.reason_zh(), Lang::kZh)),
+          "</td></tr>\n");
     }
     out_ += "</table>\n";
   }
@@ -450,7 +457,8 @@ class Renderer {
     CoverageTable();
     if (!d_.report.notes().empty()) {
       out_ += "<h3>说明</h3>\n<ul>\n";
-      for (const std::string& n : d_.report.notes())
+      for (const std::string& n :
+           PickNotes(d_.report.notes(), d_.report.notes_zh(), Lang::kZh))
         absl::StrAppend(&out_, "<li>", HtmlEscape(n), "</li>\n");
       out_ += "</ul>\n";
     }
@@ -609,7 +617,7 @@ class Renderer {
                     "<th>志愿</th></tr>\n<tr><td>",
                     OutcomeWords(p.outcome(), Lang::kZh), "</td><td>",
                     HtmlEscape(RouteZh(p)), "</td><td>",
-                    HtmlEscape(ReasonZh(p)), "</td><td>",
+                    HtmlEscape(ReasonSentenceZh(p)), "</td><td>",
                     p.outcome() == v1::ITINERANT ? "—" : Points(p.points()),
                     "</td><td>", ChoiceZh(p), "</td></tr></table>\n");
     if (p.outcome() == v1::ITINERANT) {
@@ -639,9 +647,11 @@ class Renderer {
             "<h3>积分构成</h3>\n<table><tr><th>项目</th><th "
             "class=\"num\">分值</th></tr>\n";
         for (const v1::PointsComponent& c : x.points_breakdown())
-          absl::StrAppend(&out_, "<tr><td>", HtmlEscape(c.component()),
-                          "</td><td class=\"num\">", Points(c.centipoints()),
-                          "</td></tr>\n");
+          absl::StrAppend(
+              &out_, "<tr><td>",
+              HtmlEscape(Pick(c.component(), c.component_zh(), Lang::kZh)),
+              "</td><td class=\"num\">", Points(c.centipoints()),
+              "</td></tr>\n");
         out_ += "</table>\n";
       }
       if (!x.choices().empty()) {
@@ -649,7 +659,8 @@ class Renderer {
             "<h3>志愿情况</h3>\n<table><tr><th>志愿</th><th>学校/岗位</th>"
             "<th>结果</th><th>说明</th></tr>\n";
         for (const v1::ChoiceExplanation& c : x.choices()) {
-          std::string why = HtmlEscape(c.sentence());
+          std::string why =
+              HtmlEscape(Pick(c.sentence(), c.sentence_zh(), Lang::kZh));
           if (!c.competitor().empty())
             absl::StrAppend(&why, "（最后录取者 ", PersonCell(c.competitor()),
                             " ", Points(c.competitor_points()), "分，本人 ",
@@ -664,7 +675,8 @@ class Renderer {
       }
       if (!x.notes().empty()) {
         out_ += "<h3>依据</h3>\n<ul>\n";
-        for (const std::string& n : x.notes())
+        for (const std::string& n :
+             PickNotes(x.notes(), x.notes_zh(), Lang::kZh))
           absl::StrAppend(&out_, "<li>", HtmlEscape(n), "</li>\n");
         out_ += "</ul>\n";
       }

@@ -485,8 +485,12 @@ int Results(Context* ctx, const RoundOpts& o) {
         notes.push_back(Say("returns", lang) + " " + p.return_date());
       if (std::string seat = RecruitmentSeatWords(p, lang); !seat.empty())
         notes.push_back(seat);
-      // The engine's sentence is English: in Chinese, WHY says it.
-      if (!p.reason().empty() && lang == Lang::kEn) notes.push_back(p.reason());
+      // In Chinese the engine's sentence only if the run has its twin (WHY
+      // says it in words from the code either way).
+      if (std::string reason =
+              Pick(p.reason(), p.reason_zh(), lang, Fallback::kNone);
+          !reason.empty())
+        notes.push_back(reason);
       const std::string teacher(IdOf(p.teacher()));
       // Runs recorded before routes existed have only the via sentence.
       const std::string route =
@@ -512,7 +516,7 @@ int Results(Context* ctx, const RoundOpts& o) {
            std::string(IdOf(p.to_post())), outcome, std::to_string(p.choice()),
            p.via(), route, yes_no(p.mandatory()), yes_no(p.locked()),
            yes_no(p.overridden()), p.return_date(), Points(p.points()),
-           p.reason(), why});
+           Pick(p.reason(), p.reason_zh(), lang), why});
     }
     next = page.next_page_token();
     if (next.empty() || !o.all) break;
@@ -555,13 +559,18 @@ int Explain(Context* ctx, const RoundOpts& o) {
   const bool zh = lang == Lang::kZh;
   const v1::Placement& p = out.placement();
   PrintPlacementLine(p, lang);
-  // The engine's sentences are English: shown in English only.
-  if (!zh && !p.reason().empty())
-    std::printf("  reason: %s\n", p.reason().c_str());
+  // Runs recorded before the Chinese twins show no engine sentence in
+  // Chinese (the placement line says why in words from the codes).
+  if (std::string reason =
+          Pick(p.reason(), p.reason_zh(), lang, Fallback::kNone);
+      !reason.empty())
+    std::printf(zh ? "  %s：%s\n" : "  %s: %s\n", Say("reason", lang).c_str(),
+                reason.c_str());
   std::printf("%s %s:\n", Say("points", lang).c_str(),
               Points(p.points()).c_str());
   for (const v1::PointsComponent& c : out.points_breakdown())
-    std::printf("  %-28s %8s\n", c.component().c_str(),
+    std::printf("  %-28s %8s\n",
+                Pick(c.component(), c.component_zh(), lang).c_str(),
                 Points(c.centipoints()).c_str());
   if (out.choices_size() > 0)
     std::printf("%s:\n", Say("choices", lang).c_str());
@@ -569,8 +578,10 @@ int Explain(Context* ctx, const RoundOpts& o) {
     std::printf("  %d. %s: %s", c.rank(),
                 Labeled(c.choice_name(), c.choice()).c_str(),
                 VerdictWords(c.verdict(), lang).c_str());
-    if (!zh && !c.sentence().empty())
-      std::printf(" - %s", c.sentence().c_str());
+    if (std::string sentence =
+            Pick(c.sentence(), c.sentence_zh(), lang, Fallback::kNone);
+        !sentence.empty())
+      std::printf(zh ? "：%s" : " - %s", sentence.c_str());
     if (!c.competitor().empty()) {
       const std::string rival = Labeled(c.competitor_name(), c.competitor());
       if (zh) {
@@ -585,8 +596,9 @@ int Explain(Context* ctx, const RoundOpts& o) {
     }
     std::printf("\n");
   }
-  for (const std::string& n : out.notes())
-    std::printf("%s: %s\n", Say("note", lang).c_str(), n.c_str());
+  for (const std::string& n : PickNotes(out.notes(), out.notes_zh(), lang))
+    std::printf(zh ? "%s：%s\n" : "%s: %s\n", Say("note", lang).c_str(),
+                n.c_str());
   return kExitOk;
 }
 
@@ -643,6 +655,14 @@ void PrintCounts(
              rows);
 }
 
+// Why an unplaced teacher is unplaced: the engine's sentence in `lang`, or
+// words from its code for runs without one (without the Chinese twin).
+std::string UnplacedWhy(const v1::Placement& p, Lang lang) {
+  const std::string sentence =
+      Pick(p.reason(), p.reason_zh(), lang, Fallback::kNone);
+  return sentence.empty() ? ReasonWords(p.reason_code(), lang) : sentence;
+}
+
 // The report as one CSV: a row per count, quota line and unplaced teacher,
 // its section first.
 void PrintReportCsv(const v1::RoundReport& out, Lang lang) {
@@ -666,15 +686,13 @@ void PrintReportCsv(const v1::RoundReport& out, Lang lang) {
         {Say("quotas", lang),
          Labeled(q.scope_name(), q.scope()) + " " + QuotaWords(q.quota(), lang),
          "", std::to_string(q.required()), std::to_string(q.achieved()),
-         Say(q.holds() ? "yes" : "no", lang), q.reason()});
+         Say(q.holds() ? "yes" : "no", lang),
+         Pick(q.reason(), q.reason_zh(), lang)});
   counts("rank distribution (choice obtained)", out.rank_distribution());
   for (const v1::Placement& p : out.unplaced())
     csv.Add(p, {},
             {Say("unplaced", lang), Labeled(p.teacher_name(), p.teacher()), "",
-             "", "", "",
-             lang == Lang::kZh || p.reason().empty()
-                 ? ReasonWords(p.reason_code(), lang)
-                 : p.reason()});
+             "", "", "", UnplacedWhy(p, lang)});
   csv.Finish();
 }
 
@@ -721,7 +739,8 @@ int Report(Context* ctx, const RoundOpts& o) {
       rows.push_back({"  " + Labeled(q.scope_name(), q.scope()),
                       QuotaWords(q.quota(), lang), std::to_string(q.required()),
                       std::to_string(q.achieved()),
-                      Say(q.holds() ? "yes" : "NO", lang), q.reason()});
+                      Say(q.holds() ? "yes" : "NO", lang),
+                      Pick(q.reason(), q.reason_zh(), lang)});
     std::vector<std::string> headers =
         Headers({"scope", "quota", "required", "achieved", "holds", "reason"},
                 lang, HeaderStyle::kTable);
@@ -733,9 +752,7 @@ int Report(Context* ctx, const RoundOpts& o) {
   std::printf("\n%s (%d)\n", Say("unplaced", lang).c_str(),
               out.unplaced_size());
   for (const v1::Placement& p : out.unplaced()) {
-    const std::string why = lang == Lang::kZh || p.reason().empty()
-                                ? ReasonWords(p.reason_code(), lang)
-                                : p.reason();
+    const std::string why = UnplacedWhy(p, lang);
     std::printf(
         "  %s, %s: %s\n", Labeled(p.teacher_name(), p.teacher()).c_str(),
         PlaceLabel(p.from_school_name(), p.from_school(), p.from_post())
@@ -743,7 +760,8 @@ int Report(Context* ctx, const RoundOpts& o) {
         why.empty() ? Say("(no reason given)", lang).c_str() : why.c_str());
   }
   if (!out.notes().empty()) std::printf("\n%s\n", Say("notes", lang).c_str());
-  for (const std::string& n : out.notes()) std::printf("  %s\n", n.c_str());
+  for (const std::string& n : PickNotes(out.notes(), out.notes_zh(), lang))
+    std::printf("  %s\n", n.c_str());
   return kExitOk;
 }
 

@@ -151,10 +151,11 @@ void PrintRecruitmentReport(OutputFormat format, const v1::RoundReport& r,
                                 : "where the gender rule does not hold");
     heading = true;
     std::printf("  %s: %s\n", QuotaWords(q.quota(), lang).c_str(),
-                q.reason().c_str());
+                Pick(q.reason(), q.reason_zh(), lang).c_str());
   }
   if (!r.notes().empty()) std::printf("\n%s\n", Say("notes", lang).c_str());
-  for (const std::string& n : r.notes()) std::printf("  %s\n", n.c_str());
+  for (const std::string& n : PickNotes(r.notes(), r.notes_zh(), lang))
+    std::printf("  %s\n", n.c_str());
 }
 
 }  // namespace rota::rotactl

@@ -424,6 +424,25 @@ const CodeEntry* FindCode(const CodeEntry (&table)[N], std::string_view code) {
 
 }  // namespace
 
+std::string Pick(const std::string& en, const std::string& zh, Lang lang,
+                 Fallback fallback) {
+  if (lang != Lang::kZh) return en;
+  if (!zh.empty()) return zh;
+  return fallback == Fallback::kEnglish ? en : std::string();
+}
+
+std::vector<std::string> PickNotes(
+    const google::protobuf::RepeatedPtrField<std::string>& notes,
+    const google::protobuf::RepeatedPtrField<std::string>& notes_zh,
+    Lang lang) {
+  std::vector<std::string> out;
+  out.reserve(notes.size());
+  for (int i = 0; i < notes.size(); ++i) {
+    out.push_back(Pick(notes[i], i < notes_zh.size() ? notes_zh[i] : "", lang));
+  }
+  return out;
+}
+
 Lang LangFromLocale(const char* lc_all, const char* lc_messages,
                     const char* lang) {
   for (const char* v : {lc_all, lc_messages, lang}) {

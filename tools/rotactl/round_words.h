@@ -43,6 +43,19 @@ inline const char* Pick(const Words& w, Lang lang) {
   return lang == Lang::kZh ? w.zh : w.en;
 }
 
+// An engine sentence (reason, note, choice sentence, points component) in
+// `lang`: its Chinese twin `zh` when Chinese is asked and the run recorded
+// one; otherwise `en`, or "" with Fallback::kNone (places whose Chinese
+// output says the same in words from the codes instead).
+enum class Fallback { kEnglish, kNone };
+std::string Pick(const std::string& en, const std::string& zh, Lang lang,
+                 Fallback fallback = Fallback::kEnglish);
+// Each of `notes` through Pick beside its twin in `notes_zh` (one per note,
+// or none at all for runs recorded before the twins).
+std::vector<std::string> PickNotes(
+    const google::protobuf::RepeatedPtrField<std::string>& notes,
+    const google::protobuf::RepeatedPtrField<std::string>& notes_zh, Lang lang);
+
 // Each returns the words for a value, or for a number this rotactl does not
 // know "route N" / "路径 N" (and so on): never the enum name. The zero value
 // ("unspecified") reads "-" except where noted.

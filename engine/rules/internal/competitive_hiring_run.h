@@ -17,16 +17,22 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "engine/rules/competitive_hiring.h"
+#include "engine/rules/internal/bilingual.h"
 #include "engine/rules/internal/pronouns.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/internal/words_zh.h"
 #include "engine/rules/obligations.h"
 #include "engine/rules/points.h"
 
 namespace rota::engine::rules::hiring_internal {
 
+using internal::AddNote;
+using internal::Append;
+using internal::PointsText;
 using internal::Pronouns;
 using internal::PronounsOf;
 using internal::Sv;
+using internal::Text;
 
 inline int BandLevel(Title t) { return static_cast<int>(HiringBand(t)); }
 
@@ -39,8 +45,9 @@ enum class Via { kNone, kSimultaneous, kStage1, kStage2, kAllocation, kFixed };
 
 struct Entry {
   int32_t post = -1;
-  bool implicit = false;      // appended own-school post, not from her list
-  std::string not_qualified;  // "" = qualified
+  bool implicit = false;         // appended own-school post, not from her list
+  std::string not_qualified;     // "" = qualified
+  std::string not_qualified_zh;  // the same in Chinese
   // kOwn entries (and her own post) enter the competition; a lower or
   // higher band only the county allocation (the band rules).
   BandFit fit = BandFit::kOwn;
@@ -50,7 +57,8 @@ struct TeacherState {
   const Teacher* t = nullptr;
   const School* school = nullptr;
   int32_t own_post = -1;
-  std::string exemption;  // "" = not exempt
+  std::string exemption;     // "" = not exempt
+  std::string exemption_zh;  // the same in Chinese
   PointsBreakdown points;
   std::vector<int64_t> tie;
   uint64_t draw = 0;
@@ -70,6 +78,7 @@ struct TeacherState {
   // (up_problem, from UpHiringProblem, is then "").
   bool up_ok = false;
   std::string up_problem;
+  std::string up_problem_zh;  // the same in Chinese
   // 编制 precedence: the 编制 post she won in the competition and lost to
   // established teacher `lost_to` in the county allocation; -1 = none.
   int32_t lost_post = -1;
@@ -167,20 +176,24 @@ class HiringRun {
   }
   // "\"id\" (school, subject, band)", built once per post in Index.
   const std::string& PostLabel(int32_t p) const { return post_labels_[p]; }
+  // The same in Chinese: "“id”（school，subject，中级岗位）".
+  const std::string& PostLabelZh(int32_t p) const { return post_labels_zh_[p]; }
   // Subject, stage and band (HiringFitProblem), then a binding service
   // obligation (obligations.h): "" if she may hold post p.
-  std::string Fit(int32_t t, int32_t p, BandFit* fit) const {
+  // The Chinese twin into `*zh` if it is not null.
+  std::string Fit(int32_t t, int32_t p, BandFit* fit,
+                  std::string* zh = nullptr) const {
     std::string problem =
         HiringFitProblem(*ts_[t].t, *ps_[p].p, ps_[p].stage, hp_,
-                         in_.effective_day, fit, legacy_pronouns_);
+                         in_.effective_day, fit, legacy_pronouns_, zh);
     return problem.empty()
                ? ObligationProblem(*ts_[t].t, ts_[t].school, *ps_[p].school,
-                                   in_.effective_day)
+                                   in_.effective_day, zh)
                : problem;
   }
   // Her choices' verdicts (with explanations), the placement reason and its
   // code.
-  void Explain(int32_t t, TeacherExplanation* ex, std::string* reason,
+  void Explain(int32_t t, TeacherExplanation* ex, Text* reason,
                Reason* code) const;
   // (lowest-priority teacher admitted at `post` by the competition or -1,
   // whether she was hired in sequential stage 1); see Explain.
@@ -294,8 +307,9 @@ class HiringRun {
   std::vector<TeacherState> ts_;  // id order
   std::vector<PostState> ps_;     // id order
   int64_t boost_ = 1;             // in-school precedence offset (points)
-  std::vector<std::string> notes_;
+  std::vector<Text> notes_;
   std::vector<std::string> post_labels_;                   // see PostLabel
+  std::vector<std::string> post_labels_zh_;                // see PostLabelZh
   std::vector<std::pair<int32_t, bool>> lowest_admitted_;  // LowestAdmitted
   std::vector<int32_t> final_free_;  // ps_[p].free after the run
 };

@@ -26,18 +26,24 @@
 #include "engine/min_cost_flow.h"
 #include "engine/model.h"
 #include "engine/rules/exchange_rotation.h"
+#include "engine/rules/internal/bilingual.h"
 #include "engine/rules/internal/priced_assignment.h"
 #include "engine/rules/internal/pronouns.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/internal/words_zh.h"
 #include "engine/rules/obligations.h"
 #include "engine/rules/points.h"
 #include "engine/solve.h"
 
 namespace rota::engine::rules::exchange_internal {
 
+using internal::AddNote;
+using internal::Append;
+using internal::PointsText;
 using internal::Pronouns;
 using internal::PronounsOf;
 using internal::Sv;
+using internal::Text;
 
 constexpr int kNone = -1;
 
@@ -167,7 +173,7 @@ class Run {
            (!obligation_[t].has_value() || school_serves_obligation_[s]);
   }
   // Why !TargetOpen(t, s), in words naming the rule.
-  std::string TargetProblem(int t, int s) const;
+  Text TargetProblem(int t, int s) const;
   // Schools with MandatoryAllowed(t, s) and Qualification(t, s) > 0.
   int64_t CountAllowedTargets(int t) const;
   bool Outranks(int c, int t, int s) const;
@@ -184,7 +190,7 @@ class Run {
   Route RouteOf(int t) const;    // the phase that placed her, as a Route
   std::string Via(int t) const;  // RouteSentence(RouteOf(t))
   // The selection sentence of teacher t ("" if none); *code gets its Reason.
-  std::string SelectionSentence(int t, Reason* code) const;
+  Text SelectionSentence(int t, Reason* code) const;
   // Selection order keys of teacher t (policy selection_order), smallest
   // first; leaders' time at the school counts from office_start_.
   std::vector<int64_t> SelectionKey(int t) const;
@@ -200,11 +206,12 @@ class Run {
   // Verdict of a school a leader listed (not where she ended).
   void ExplainLeaderChoice(int t, int s, ChoiceExplanation* c) const;
   // SelectionSentence of a leader; *code gets its Reason.
-  std::string LeaderSentence(int t, Reason* code) const;
+  Text LeaderSentence(int t, Reason* code) const;
   // Placement reason of a leader who must rotate but stays; *code likewise.
-  std::string LeaderStayReason(int t, Reason* code) const;
+  Text LeaderStayReason(int t, Reason* code) const;
   // The policy's leader directions, named, joined by `separator`.
   std::string LeaderDirectionsText(std::string_view separator) const;
+  std::string LeaderDirectionsZh() const;        // the same in Chinese, "或"
   void AddLeaderQuota(RoundOutcome* out) const;  // "principal rotation"
 
   const CountyInputs& in_;
@@ -261,7 +268,7 @@ class Run {
   std::vector<int32_t> retire_;
   std::vector<int32_t> years_at_;
   std::vector<Status> status_;
-  std::vector<std::string> status_reason_;
+  std::vector<Text> status_reason_;
   std::vector<Reason> status_code_;  // the code of status_reason_
   // Her binding service obligation on the effective day, if any.
   std::vector<std::optional<BindingObligation>> obligation_;
@@ -310,7 +317,7 @@ class Run {
   // Filled by Finish: staff per school at the end, occupants best first.
   std::vector<int64_t> final_count_;
   std::vector<std::vector<int>> occupants_;
-  std::vector<std::string> selection_;  // SelectionSentence, per teacher
+  std::vector<Text> selection_;         // SelectionSentence, per teacher
   std::vector<Reason> selection_code_;  // its code
 };
 
