@@ -71,8 +71,10 @@ void AddHelpExamples(CLI::App* app) {
   for (const auto& [noun, text] : *examples) {
     CLI::App* target = app;
     if (!noun.empty()) {
+      // A copy: clang 14 cannot capture a structured binding.
+      const std::string name = noun;
       const auto found = app->get_subcommands(
-          [&](const CLI::App* sub) { return sub->get_name() == noun; });
+          [&name](const CLI::App* sub) { return sub->get_name() == name; });
       if (found.empty()) continue;
       target = app->get_subcommand(noun);
     }
