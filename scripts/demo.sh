@@ -42,6 +42,9 @@ COUNTY=demo
 SEED=2024
 
 step() { printf '\n== %s\n' "$*"; }
+# The etag `round run` printed, in English ("run etag X") or Chinese
+# ("运行标识 X", with a zh_CN locale).
+run_etag() { awk '($1 == "run" && $2 == "etag") { print $3 } $1 == "运行标识" { print $2 }' "$1"; }
 
 for bin in "$ROTAD" "$ROTACTL" "$ROTA_GEN"; do
   [ -x "$bin" ] || { echo "demo: $bin is missing; run scripts/build.sh" >&2; exit 1; }
@@ -129,7 +132,7 @@ else
   "$ROTACTL" round apply "$ch" "$DEMO_DIR/hiring_applications.csv" --no-progress
   "$ROTACTL" round freeze "$ch" --seed "$SEED"
   "$ROTACTL" round run "$ch" | tee "$DEMO_DIR/run-ch.txt"
-  ch_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-ch.txt")
+  ch_etag=$(run_etag "$DEMO_DIR/run-ch.txt")
   step "rotactl round report $ch"
   "$ROTACTL" round report "$ch"
   "$ROTACTL" round report "$ch" --html "$DEMO_DIR/report-$ch.html"
@@ -146,7 +149,7 @@ else
   "$ROTACTL" round apply "$er" "$DEMO_DIR/applications.csv" --no-progress
   "$ROTACTL" round freeze "$er" --seed "$SEED"
   "$ROTACTL" round run "$er" | tee "$DEMO_DIR/run-er.txt"
-  er_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-er.txt")
+  er_etag=$(run_etag "$DEMO_DIR/run-er.txt")
   step "rotactl round report $er"
   "$ROTACTL" round report "$er"
   step "rotactl round report $er --html $DEMO_DIR/report-$er.html --pdf $DEMO_DIR/report-$er.pdf"
@@ -173,7 +176,7 @@ else
   echo "round $it"
   "$ROTACTL" round freeze "$it" --seed "$SEED"
   "$ROTACTL" round run "$it" | tee "$DEMO_DIR/run-it.txt"
-  it_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-it.txt")
+  it_etag=$(run_etag "$DEMO_DIR/run-it.txt")
   who=$("$ROTACTL" -o csv round results "$it" --outcome ITINERANT --all |
         awk -F, 'NR == 2 { print $1 }')
   if [ -n "$who" ]; then
@@ -199,11 +202,11 @@ else
   echo "round $rr"
   "$ROTACTL" round freeze "$rr" --seed "$SEED"
   "$ROTACTL" round run "$rr" | tee "$DEMO_DIR/run-rr.txt"
-  rr_etag=$(awk '$1 == "run" && $2 == "etag" { print $3 }' "$DEMO_DIR/run-rr.txt")
+  rr_etag=$(run_etag "$DEMO_DIR/run-rr.txt")
   step "rotactl round report $rr (the per-post gender table, first rows)"
   # awk reads to the end: an early exit would kill rotactl with SIGPIPE.
   "$ROTACTL" round report "$rr" | awk 'NR <= 16'
-  who=$("$ROTACTL" -o csv round results "$rr" --outcome NOT_RECRUITED --all |
+  who=$("$ROTACTL" --lang en -o csv round results "$rr" --outcome NOT_RECRUITED --all |
         awk -F, 'NR > 1 && /ranked above/ && !found { print $1; found = 1 }')
   if [ -n "$who" ]; then
     step "rotactl round explain $rr $who"

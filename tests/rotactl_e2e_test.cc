@@ -137,6 +137,15 @@ TEST_F(RotactlTest, ImportGeneratedCountyListSummaryAndVerify) {
   ASSERT_EQ(summary.exit_code, 0) << summary.err;
   EXPECT_CONTAINS(summary.out, "永安市");
   EXPECT_CONTAINS(summary.out, "600");
+  // Plain words, never enum names; in Chinese with --lang zh.
+  EXPECT_EQ(summary.out.find("FEMALE"), std::string::npos) << summary.out;
+  EXPECT_CONTAINS(summary.out, "female ");
+  const CliResult summary_zh =
+      Rotactl({"--county", "yongan", "--lang", "zh", "summary"});
+  ASSERT_EQ(summary_zh.exit_code, 0) << summary_zh.err;
+  EXPECT_CONTAINS(summary_zh.out, "按性别");
+  EXPECT_CONTAINS(summary_zh.out, "女 ");
+  EXPECT_EQ(summary_zh.out.find("female"), std::string::npos);
   const CliResult summary_json =
       Rotactl({"--county", "yongan", "summary", "-o", "json"});
   ASSERT_EQ(summary_json.exit_code, 0);

@@ -391,6 +391,16 @@ std::string EnumWordOf(CsvEnum e, int value) {
   return value == 0 ? "" : absl::StrCat(value);
 }
 
+std::string EnumChineseWord(CsvEnum e, int value) {
+  if (value == 0 && e != CsvEnum::kBoolean) return "";
+  for (const EnumWord& w : EnumWords(e)) {
+    if (w.value != value) continue;
+    std::vector<std::string_view> zh = ZhWords(w.zh);
+    if (!zh.empty()) return std::string(zh.front());
+  }
+  return "";
+}
+
 std::string EnumWordsText(CsvEnum e, int value) {
   std::vector<std::string> en, zh;
   for (const EnumWord& w : EnumWords(e)) {

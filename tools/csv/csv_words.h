@@ -62,6 +62,8 @@ const char* EnumLabel(CsvEnum e);
 absl::StatusOr<int> ParseEnumWord(CsvEnum e, std::string_view text);
 // The canonical English name of `value` ("" for 0, the number when unknown).
 std::string EnumWordOf(CsvEnum e, int value);
+// The first Chinese word of `value` ("女", "乡村"); "" for 0 or none.
+std::string EnumChineseWord(CsvEnum e, int value);
 // The accepted words of `value` for a person: "female/f/女".
 std::string EnumWordsText(CsvEnum e, int value);
 

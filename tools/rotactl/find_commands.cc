@@ -186,16 +186,15 @@ int Eligibility(Context* ctx, const FindOpts& o) {
       char points[32];
       std::snprintf(points, sizeof(points), "%.2f",
                     static_cast<double>(e.points()) / 100.0);
-      out.Add(
-          e,
-          {Labeled(e.teacher_name(), e.teacher()),
-           Labeled(school_name, e.school()), yes(e.eligible()),
-           yes(e.mandatory()), yes(e.voluntary()), yes(e.exempt()), points,
-           Pick(e.reason(), e.reason_zh(), lang)},
-          {teacher, e.teacher_name(), std::string(IdOf(e.school())),
-           school_name, tf(e.eligible()), tf(e.mandatory()), tf(e.voluntary()),
-           tf(e.exempt()), std::to_string(e.points()),
-           Pick(e.reason(), e.reason_zh(), lang)});
+      out.Add(e,
+              {Labeled(e.teacher_name(), e.teacher()),
+               Labeled(school_name, e.school()), yes(e.eligible()),
+               yes(e.mandatory()), yes(e.voluntary()), yes(e.exempt()), points,
+               Pick(e.reason(), e.reason_zh(), lang)},
+              {teacher, e.teacher_name(), std::string(IdOf(e.school())),
+               school_name, tf(e.eligible()), tf(e.mandatory()),
+               tf(e.voluntary()), tf(e.exempt()), std::to_string(e.points()),
+               Pick(e.reason(), e.reason_zh(), lang)});
     }
     next = page.next_page_token();
     if (next.empty() || !o.all) break;

@@ -1,12 +1,17 @@
 // rotactl post create|get|list|update|delete.
+#include "absl/strings/str_join.h"
+#include "tools/csv/csv_words.h"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/resource_commands.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
 
 namespace v1 = ::rota::v1;
+using rota::tools::CsvEnum;
 using rota::tools::CsvTable;
+using rota::tools::EnumChineseWord;
 
 struct PostTraits {
   using Resource = v1::Post;
@@ -28,11 +33,23 @@ struct PostTraits {
             {"stage", "stage", "stage",
              "Stage taught (default: the school's first)"}};
   }
-  static std::vector<std::string> TableHeaders() {
+  static std::vector<std::string> TableHeaders(Lang lang) {
+    if (lang == Lang::kZh)
+      return {"编号", "学校", "学科", "岗位等级", "名额", "学段", "编外"};
     return {"ID", "SCHOOL", "SUBJECT", "BAND", "COUNT", "STAGE"};
   }
-  static std::vector<std::string> TableRow(const v1::Post& p) {
-    return rota::tools::PostToCsv(p);
+  static std::vector<std::string> TableRow(const v1::Post& p, Lang lang) {
+    std::vector<std::string> c = rota::tools::PostToCsv(p);
+    if (lang == Lang::kZh) {
+      return {c[0],
+              c[1],
+              SubjectWords(p.subject(), lang),
+              EnumChineseWord(CsvEnum::kTitle, p.title_band()),
+              c[4],
+              EnumChineseWord(CsvEnum::kStage, p.stage()),
+              p.non_established() ? "是" : ""};
+    }
+    return c;
   }
   static std::string Name(const std::string& parent, const std::string& id) {
     return parent + "/posts/" + id;

@@ -168,7 +168,7 @@ void AddResourceCommands(CLI::App* app, Context* ctx) {
     cmd->callback([ctx, o] {
       const std::string parent = ctx->CountyName();
       if (parent.empty()) return;
-      ListPrinter printer(ctx->format(), Traits::TableHeaders(),
+      ListPrinter printer(ctx->format(), Traits::TableHeaders(ctx->lang),
                           rota::tools::CsvColumns(Traits::kTable));
       std::string token = o->page_token;
       const int page_size = o->all && o->page_size == 0 ? 1000 : o->page_size;
@@ -185,7 +185,7 @@ void AddResourceCommands(CLI::App* app, Context* ctx) {
           return;
         }
         for (const Resource& r : items)
-          printer.Add(r, Traits::TableRow(r), Traits::ToCsv(r));
+          printer.Add(r, Traits::TableRow(r, ctx->lang), Traits::ToCsv(r));
         if (next.empty()) break;
         if (!o->all) {
           printer.Finish();

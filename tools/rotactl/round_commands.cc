@@ -137,38 +137,53 @@ void PrintRound(Context* ctx, const v1::Round& r) {
   PrintResource(ctx->format(), r, fields, values);
 }
 
-void PrintRunSummary(const v1::RunSummary& s) {
+// A quota line's scope: the county ("county", 全县) or "城关小学 (s3)".
+std::string ScopeWords(const v1::QuotaLine& q, Lang lang) {
+  if (q.scope() == "county") return Say("county", lang);
+  return Labeled(q.scope_name(), q.scope());
+}
+
+void PrintRunSummary(const v1::RunSummary& s, Lang lang) {
+  const bool zh = lang == Lang::kZh;
+  const auto n = [](int64_t v) { return static_cast<long long>(v); };
   if (s.recruited() > 0 || s.seats_unfilled() > 0) {
     std::printf(
-        "run %d: %lld applicants, %lld recruited, %lld not recruited, %lld "
-        "seats unfilled, %lld posts where the gender rule does not hold\n"
-        "result hash %s\n",
-        s.run(), static_cast<long long>(s.teachers()),
-        static_cast<long long>(s.recruited()),
-        static_cast<long long>(s.unplaced()),
-        static_cast<long long>(s.seats_unfilled()),
-        static_cast<long long>(s.quota_violations()), s.result_hash().c_str());
+        zh ? "第 %d 次运行：考生 %lld 人，录用 %lld 人，未录用 %lld "
+             "人，空缺名额 "
+             "%lld 个，%lld 个岗位不符合性别比例规则\n"
+           : "run %d: %lld applicants, %lld recruited, %lld not recruited, "
+             "%lld seats unfilled, %lld posts where the gender rule does not "
+             "hold\n",
+        s.run(), n(s.teachers()), n(s.recruited()), n(s.unplaced()),
+        n(s.seats_unfilled()), n(s.quota_violations()));
+  } else if (s.itinerant_teachers() > 0 || s.uncovered_periods() > 0) {
+    std::printf(zh ? "第 %d 次运行：走教教师 %lld 人，每周未覆盖 %lld 节\n"
+                   : "run %d: %lld itinerant teachers, %lld periods a week "
+                     "uncovered\n",
+                s.run(), n(s.itinerant_teachers()), n(s.uncovered_periods()));
   } else {
+    std::string how = s.parameters().voluntary_mechanism();
+    if (how.empty()) how = zh ? "政策规定的机制" : "policy mechanism";
+    if (!s.parameters().stage_mode().empty())
+      absl::StrAppend(&how, zh ? "，" : ", ", s.parameters().stage_mode());
     std::printf(
-        "run %d (%s%s%s): %lld teachers, %lld moved, %lld stayed, %lld "
-        "unplaced, %lld quota violations\nresult hash %s\n",
-        s.run(),
-        s.parameters().voluntary_mechanism().empty()
-            ? "policy mechanism"
-            : s.parameters().voluntary_mechanism().c_str(),
-        s.parameters().stage_mode().empty() ? "" : ", ",
-        s.parameters().stage_mode().c_str(),
-        static_cast<long long>(s.teachers()), static_cast<long long>(s.moved()),
-        static_cast<long long>(s.stayed()),
-        static_cast<long long>(s.unplaced()),
-        static_cast<long long>(s.quota_violations()), s.result_hash().c_str());
+        zh ? "第 %d 次运行（%s）：教师 %lld 人，调动 %lld 人，留任 %lld "
+             "人，待岗 "
+             "%lld 人，%lld 项比例要求未达到\n"
+           : "run %d (%s): %lld teachers, %lld moved, %lld stayed, %lld "
+             "unplaced, %lld quota violations\n",
+        s.run(), how.c_str(), n(s.teachers()), n(s.moved()), n(s.stayed()),
+        n(s.unplaced()), n(s.quota_violations()));
   }
+  std::printf("%s %s\n", Say("result hash", lang).c_str(),
+              s.result_hash().c_str());
   // Every kind: the encoding and the etag `round commit --run-etag` takes.
   if (!s.engine_version().empty()) {
-    std::printf("outcome encoding %d, %s\n", s.outcome_encoding(),
-                s.engine_version().c_str());
+    std::printf(zh ? "结果编码 %d，%s\n" : "outcome encoding %d, %s\n",
+                s.outcome_encoding(), s.engine_version().c_str());
   }
-  if (!s.etag().empty()) std::printf("run etag %s\n", s.etag().c_str());
+  if (!s.etag().empty())
+    std::printf("%s %s\n", Say("run etag", lang).c_str(), s.etag().c_str());
 }
 
 // The summary of run `run` (0 = the latest) of the round `name`; nullopt
@@ -379,15 +394,27 @@ int Freeze(Context* ctx, const RoundOpts& o, bool seed_given) {
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(out).c_str());
   } else {
-    std::printf(
-        "frozen %s at event %lld: seed %llu (%s), policy version %lld, %lld "
-        "eligible teachers, %lld applications\n",
-        out.name().c_str(), static_cast<long long>(out.frozen_sequence()),
-        static_cast<unsigned long long>(out.seed()),
-        out.seed_drawn() ? "drawn" : "given",
-        static_cast<long long>(out.policy_version()),
-        static_cast<long long>(out.eligible_teachers()),
-        static_cast<long long>(out.applications()));
+    const bool recruitment = out.kind() == v1::RECRUITMENT;
+    const long long sequence = out.frozen_sequence();
+    const unsigned long long seed = out.seed();
+    const long long policy = out.policy_version();
+    const long long eligible = out.eligible_teachers();
+    const long long applications = out.applications();
+    if (ctx->lang == Lang::kZh) {
+      std::printf(
+          "已冻结 %s（事件 %lld）：随机种子 %llu（%s），政策版本 %lld，符合条件"
+          "的%s %lld 人，志愿 %lld 份\n",
+          out.name().c_str(), sequence, seed,
+          out.seed_drawn() ? "抽取" : "给定", policy,
+          recruitment ? "考生" : "教师", eligible, applications);
+    } else {
+      std::printf(
+          "frozen %s at event %lld: seed %llu (%s), policy version %lld, %lld "
+          "eligible %s, %lld applications\n",
+          out.name().c_str(), sequence, seed,
+          out.seed_drawn() ? "drawn" : "given", policy, eligible,
+          recruitment ? "applicants" : "teachers", applications);
+    }
   }
   if (out.kind() == v1::COMPETITIVE_HIRING && out.applications() == 0) {
     std::fprintf(
@@ -436,7 +463,7 @@ int Run(Context* ctx, const RoundOpts& o) {
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(summary).c_str());
   } else {
-    PrintRunSummary(summary);
+    PrintRunSummary(summary, ctx->lang);
   }
   return kExitOk;
 }
@@ -681,13 +708,12 @@ void PrintReportCsv(const v1::RoundReport& out, Lang lang) {
   counts("movers by direction", out.movers_by_direction());
   counts("movers by locality", out.movers_by_locality());
   for (const v1::QuotaLine& q : out.quotas())
-    csv.Add(
-        q, {},
-        {Say("quotas", lang),
-         Labeled(q.scope_name(), q.scope()) + " " + QuotaWords(q.quota(), lang),
-         "", std::to_string(q.required()), std::to_string(q.achieved()),
-         Say(q.holds() ? "yes" : "no", lang),
-         Pick(q.reason(), q.reason_zh(), lang)});
+    csv.Add(q, {},
+            {Say("quotas", lang),
+             ScopeWords(q, lang) + " " + QuotaWords(q.quota(), lang), "",
+             std::to_string(q.required()), std::to_string(q.achieved()),
+             Say(q.holds() ? "yes" : "no", lang),
+             Pick(q.reason(), q.reason_zh(), lang)});
   counts("rank distribution (choice obtained)", out.rank_distribution());
   for (const v1::Placement& p : out.unplaced())
     csv.Add(p, {},
@@ -736,8 +762,8 @@ int Report(Context* ctx, const RoundOpts& o) {
   } else {
     std::vector<std::vector<std::string>> rows;
     for (const v1::QuotaLine& q : out.quotas())
-      rows.push_back({"  " + Labeled(q.scope_name(), q.scope()),
-                      QuotaWords(q.quota(), lang), std::to_string(q.required()),
+      rows.push_back({"  " + ScopeWords(q, lang), QuotaWords(q.quota(), lang),
+                      std::to_string(q.required()),
                       std::to_string(q.achieved()),
                       Say(q.holds() ? "yes" : "NO", lang),
                       Pick(q.reason(), q.reason_zh(), lang)});
@@ -779,7 +805,8 @@ int Cancel(Context* ctx, const RoundOpts& o) {
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(out).c_str());
   } else {
-    std::printf("cancelled %s\n", out.name().c_str());
+    std::printf(ctx->lang == Lang::kZh ? "已取消 %s\n" : "cancelled %s\n",
+                out.name().c_str());
   }
   return kExitOk;
 }

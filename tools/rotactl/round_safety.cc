@@ -525,8 +525,9 @@ int Commit(Context* ctx, const SafetyOpts& o) {
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(out).c_str());
   } else {
-    std::printf("committed %s: result hash %s\n", out.name().c_str(),
-                out.committed_result_hash().c_str());
+    std::printf(ctx->lang == Lang::kZh ? "已提交 %s：结果哈希 %s\n"
+                                       : "committed %s: result hash %s\n",
+                out.name().c_str(), out.committed_result_hash().c_str());
   }
   return kExitOk;
 }

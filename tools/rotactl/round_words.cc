@@ -397,6 +397,7 @@ const CodeEntry kPhrases[] = {
     {"weak", {"weak", "薄弱学校"}},
     {"term exchange", {"term exchange", "期限交流"}},
     {"spell", {"spell", "任职段"}},
+    {"county", {"county", "全县"}},
     {"post", {"post", "岗位"}},
     {"itinerant teaching (走教)", {"itinerant teaching (走教)", "走教"}},
     {"(more teachers: add --all)",

@@ -1,12 +1,17 @@
 // rotactl school create|get|list|update|delete.
+#include "absl/strings/str_join.h"
+#include "tools/csv/csv_words.h"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/resource_commands.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
 
 namespace v1 = ::rota::v1;
+using rota::tools::CsvEnum;
 using rota::tools::CsvTable;
+using rota::tools::EnumChineseWord;
 
 struct SchoolTraits {
   using Resource = v1::School;
@@ -32,11 +37,25 @@ struct SchoolTraits {
             {"headcount", "headcount", "headcount",
              "Established headcount (编制数)"}};
   }
-  static std::vector<std::string> TableHeaders() {
+  static std::vector<std::string> TableHeaders(Lang lang) {
+    if (lang == Lang::kZh)
+      return {"编号", "校名", "学段", "城乡", "薄弱学校", "学区", "编制数"};
     return {"ID", "NAME", "STAGES", "LOCALITY", "WEAK", "ZONE", "HEADCOUNT"};
   }
-  static std::vector<std::string> TableRow(const v1::School& s) {
+  static std::vector<std::string> TableRow(const v1::School& s, Lang lang) {
     std::vector<std::string> c = rota::tools::SchoolToCsv(s);
+    if (lang == Lang::kZh) {
+      std::vector<std::string> stages;
+      for (int st : s.stages())
+        stages.push_back(EnumChineseWord(CsvEnum::kStage, st));
+      return {c[0],
+              c[1],
+              absl::StrJoin(stages, "、"),
+              EnumChineseWord(CsvEnum::kLocality, s.locality()),
+              s.weak() ? "薄弱" : "",
+              c[5],
+              c[8]};
+    }
     return {c[0], c[1], c[2], c[3], s.weak() ? "weak" : "", c[5], c[8]};
   }
   static std::string Name(const std::string& parent, const std::string& id) {

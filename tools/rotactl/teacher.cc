@@ -1,13 +1,18 @@
 // rotactl teacher create|get|list|update|delete.
+#include "absl/strings/str_join.h"
+#include "tools/csv/csv_words.h"
 #include "tools/rotactl/commands.h"
 #include "tools/rotactl/find_commands.h"
 #include "tools/rotactl/resource_commands.h"
+#include "tools/rotactl/round_words.h"
 
 namespace rota::rotactl {
 namespace {
 
 namespace v1 = ::rota::v1;
+using rota::tools::CsvEnum;
 using rota::tools::CsvTable;
+using rota::tools::EnumChineseWord;
 
 struct TeacherTraits {
   using Resource = v1::Teacher;
@@ -58,12 +63,31 @@ struct TeacherTraits {
         {"term-end", "term_end_date", "term_end_date",
          "Term exchange: YYYY-MM-DD her term ends"}};
   }
-  static std::vector<std::string> TableHeaders() {
+  static std::vector<std::string> TableHeaders(Lang lang) {
+    if (lang == Lang::kZh)
+      return {"工号", "姓名", "性别", "出生日期", "学校", "调入本校",
+              "学科", "职称", "职务", "骨干等级", "编制"};
     return {"ID",       "NAME",  "GENDER", "BORN",     "SCHOOL",    "SINCE",
             "SUBJECTS", "TITLE", "ROLE",   "BACKBONE", "EMPLOYMENT"};
   }
-  static std::vector<std::string> TableRow(const v1::Teacher& t) {
+  static std::vector<std::string> TableRow(const v1::Teacher& t, Lang lang) {
     const std::vector<std::string> c = rota::tools::TeacherToCsv(t);
+    if (lang == Lang::kZh) {
+      std::vector<std::string> subjects;
+      for (const std::string& code : t.subjects())
+        subjects.push_back(SubjectWords(code, lang));
+      return {c[0],
+              c[1],
+              EnumChineseWord(CsvEnum::kGender, t.gender()),
+              c[3],
+              c[5],
+              c[6],
+              absl::StrJoin(subjects, "、"),
+              EnumChineseWord(CsvEnum::kTitle, t.title()),
+              EnumChineseWord(CsvEnum::kRole, t.role()),
+              EnumChineseWord(CsvEnum::kBackbone, t.backbone_level()),
+              EnumChineseWord(CsvEnum::kEmployment, t.employment())};
+    }
     return {c[0], c[1],  c[2],  c[3],  c[5], c[6],
             c[8], c[10], c[11], c[13], c[14]};
   }
