@@ -190,7 +190,7 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
     e.set_teacher_name(named.Person(teacher));
     e.set_school_name(named.School(school));
   };
-  if (frozen.kind != rota::v1::EXCHANGE_ROTATION) {
+  if (frozen.kind == rota::v1::COMPETITIVE_HIRING) {
     // Competitive hiring: every teacher takes part; nobody is "selected".
     std::map<std::string, const rules::Teacher*> teachers;
     for (const auto& t : in.teachers) teachers[t.id] = &t;
@@ -211,8 +211,12 @@ absl::StatusOr<std::vector<rota::v1::EligibilityEntry>> ComputeEligibility(
     }
     return out;
   }
+  // Exchange rotation: who may be made to rotate; 走教: the teachers of
+  // shortage subjects and whether they can teach elsewhere.
   ROTA_ASSIGN_OR_RETURN(std::vector<rules::EligibilityEntry> entries,
-                        rules::ComputeEligibility(in, policy));
+                        frozen.kind == rota::v1::ITINERANT_TEACHING
+                            ? rules::ComputeItinerantEligibility(in, policy)
+                            : rules::ComputeEligibility(in, policy));
   for (const auto& x : entries) {
     rota::v1::EligibilityEntry e;
     e.set_teacher(Name(county, "teachers", x.teacher));

@@ -22,6 +22,7 @@
 #include "engine/rules/internal/itinerant_run.h"
 #include "engine/rules/internal/pronouns.h"
 #include "engine/rules/internal/strings.h"
+#include "engine/rules/subjects.h"
 
 namespace rota::engine::rules::internal {
 namespace {
@@ -515,6 +516,73 @@ int64_t SubsidyFor(const ItinerantTeachingPolicy& policy, int64_t metres) {
   return policy.subsidy_tiers.empty()
              ? 0
              : policy.subsidy_tiers.back().yuan_per_month;
+}
+
+absl::StatusOr<std::vector<EligibilityEntry>> ComputeItinerantEligibility(
+    const CountyInputs& inputs, const RoundPolicy& policy) {
+  ROTA_RETURN_IF_ERROR(ValidatePolicy(policy));
+  ROTA_RETURN_IF_ERROR(
+      ValidateCountyInputs(inputs, RoundKind::kItinerantTeaching));
+  const ItinerantTeachingPolicy& pol = policy.itinerant_teaching;
+  std::vector<const Teacher*> teachers;
+  for (const Teacher& t : inputs.teachers) teachers.push_back(&t);
+  std::sort(teachers.begin(), teachers.end(),
+            [](const Teacher* a, const Teacher* b) { return a->id < b->id; });
+  std::vector<EligibilityEntry> out;
+  for (const Teacher* t : teachers) {
+    std::vector<std::string> en, zh;
+    for (const std::string& subject : t->subjects) {
+      if (std::find(pol.shortage_subjects.begin(), pol.shortage_subjects.end(),
+                    subject) == pol.shortage_subjects.end())
+        continue;
+      en.push_back(subject);
+      zh.emplace_back(SubjectZh(subject));
+    }
+    if (en.empty()) continue;
+    const internal::Pronouns p = internal::PronounsOf(t->gender, false);
+    const int32_t spare = std::max(0, pol.max_weekly_periods - t->weekly_load);
+    EligibilityEntry e;
+    e.teacher = t->id;
+    e.school = t->school;
+    e.voluntary = t->itinerant_volunteer;
+    internal::Text why;
+    if (internal::ExemptOn(*t, inputs.effective_day)) {
+      e.exempt = true;
+      e.reason_code = Reason::kExempt;
+      why = {absl::StrCat("exempt: an exemption is in force on the effective "
+                          "date, so ",
+                          p.he, " teaches at no other school"),
+             absl::StrCat("免于走教：生效日", p.zh, "有免于交流的情形")};
+    } else if (spare == 0) {
+      why = {
+          absl::StrCat("no spare periods: ", p.he, " teaches ", t->weekly_load,
+                       " periods a week at ", p.his, " own school, the cap is ",
+                       pol.max_weekly_periods),
+          absl::StrCat("无余力走教：", p.zh, "在本校每周任教 ", t->weekly_load,
+                       " 节，已达每周 ", pol.max_weekly_periods, " 节上限")};
+    } else {
+      e.eligible = true;
+      e.reason_code = Reason::kEligible;
+      why = {
+          absl::StrCat(
+              "may teach at other schools: ", p.he, " teaches ",
+              absl::StrJoin(en, ", "),
+              en.size() == 1 ? " (a shortage subject)" : " (shortage subjects)",
+              " and has ", spare, " spare periods a week below the cap of ",
+              pol.max_weekly_periods),
+          absl::StrCat("可参加走教：", p.zh, "任教", absl::StrJoin(zh, "、"),
+                       "（紧缺学科），每周还可承担 ", spare, " 节（上限 ",
+                       pol.max_weekly_periods, " 节）")};
+    }
+    if (e.voluntary) {
+      internal::Append(
+          &why, {absl::StrCat("; ", p.he, " volunteers"), "；本人自愿走教"});
+    }
+    e.reason = std::move(why.en);
+    e.reason_zh = std::move(why.zh);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 absl::StatusOr<RoundOutcome> RunItinerantTeaching(

@@ -96,6 +96,15 @@ absl::StatusOr<RoundOutcome> RunItinerantTeaching(
     const CountyInputs& inputs, const RoundPolicy& policy,
     const RunParameters& parameters = {}, const OutcomeOptions& options = {});
 
+// Who may teach 走教 in a round, listed at freeze (as exchange rotation's
+// ComputeEligibility): every teacher of a policy shortage subject, in id
+// order; eligible when she has spare periods below max_weekly_periods and no
+// exemption in force on the effective date; voluntary when she volunteers.
+// Teachers of no shortage subject are not listed. Sentences in both
+// languages. InvalidArgument as RunItinerantTeaching.
+absl::StatusOr<std::vector<EligibilityEntry>> ComputeItinerantEligibility(
+    const CountyInputs& inputs, const RoundPolicy& policy);
+
 // Travel between two schools as the mechanism uses it (the county's road
 // row, else the straight-line fallback of the policy).
 struct Trip {

@@ -162,6 +162,50 @@ TEST(ItinerantTeachingTest, LockWithoutSchoolExcludes) {
   EXPECT_EQ(Line(*out, "s2")->reason, UncoveredReason::kExcluded);
 }
 
+// Eligibility at freeze: the shortage-subject teachers only, with spare
+// periods, exemptions and volunteering in both languages.
+TEST(ItinerantTeachingTest, EligibilityListsShortageSubjectTeachers) {
+  CountyInputs in = SmallZone();
+  Teacher maths =
+      MakeTeacher("T3", "s2", Gender::kFemale, 12, kAllHalfDays, false);
+  maths.subjects = {"math"};
+  in.teachers.push_back(maths);
+  Teacher full =
+      MakeTeacher("T4", "s2", Gender::kMale, 18, kAllHalfDays, false);
+  in.teachers.push_back(full);
+  Teacher exempt =
+      MakeTeacher("T5", "s2", Gender::kFemale, 8, kAllHalfDays, true);
+  exempt.exemptions.push_back({ExemptionKind::kSeriousIllness, "",
+                               DaysFromCivil(2026, 1, 1), std::nullopt});
+  in.teachers.push_back(exempt);
+  auto entries = ComputeItinerantEligibility(in, RoundPolicy{});
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 4u);  // not T3 (math)
+  const EligibilityEntry& alice = (*entries)[0];
+  EXPECT_EQ(alice.teacher, "T1");
+  EXPECT_TRUE(alice.eligible);
+  EXPECT_TRUE(alice.voluntary);
+  EXPECT_NE(alice.reason.find("8 spare periods"), std::string::npos)
+      << alice.reason;
+  EXPECT_NE(alice.reason_zh.find("她任教音乐"), std::string::npos)
+      << alice.reason_zh;
+  EXPECT_NE(alice.reason_zh.find("本人自愿走教"), std::string::npos);
+  const EligibilityEntry& bob = (*entries)[1];
+  EXPECT_EQ(bob.teacher, "T2");
+  EXPECT_TRUE(bob.eligible);
+  EXPECT_NE(bob.reason.find("he teaches music"), std::string::npos)
+      << bob.reason;
+  const EligibilityEntry& at_cap = (*entries)[2];
+  EXPECT_EQ(at_cap.teacher, "T4");
+  EXPECT_FALSE(at_cap.eligible);
+  EXPECT_NE(at_cap.reason_zh.find("已达每周 18 节上限"), std::string::npos)
+      << at_cap.reason_zh;
+  const EligibilityEntry& ill = (*entries)[3];
+  EXPECT_EQ(ill.teacher, "T5");
+  EXPECT_FALSE(ill.eligible);
+  EXPECT_TRUE(ill.exempt);
+}
+
 // ---------------------------------------------------------------- property
 
 CountyInputs SeededCounty(uint64_t seed) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/rules/county.h"
+#include "engine/rules/subjects.h"
 #include "rota/v1/resources.pb.h"
 #include "tools/csv/csv_format.h"
 
@@ -238,38 +239,6 @@ std::string HeaderKey(std::string_view s) {
   }
   return out;
 }
-
-// Subjects: the codes the engine, the policy defaults (the shortage list of
-// 走教) and rota-gen use, and the Chinese names a school's timetable gives
-// them. A subject outside this list is kept as written.
-struct SubjectWordsRow {
-  const char* code;
-  const char* zh;  // '/'-separated; the first is the name printed
-};
-constexpr SubjectWordsRow kSubjects[] = {
-    {"chinese", "语文"},
-    {"math", "数学"},
-    {"english", "英语"},
-    {"science", "科学"},
-    {"physics", "物理"},
-    {"chemistry", "化学"},
-    {"biology", "生物/生物学"},
-    {"history", "历史"},
-    {"geography", "地理"},
-    {"politics", "思想政治/政治"},
-    {"morality", "道德与法治/思政/品德与社会"},
-    {"music", "音乐"},
-    {"pe", "体育/体育与健康"},
-    {"art", "美术"},
-    {"labour", "劳动"},
-    {"it", "信息科技/信息技术"},
-    {"mental_health", "心理健康"},
-    {"preschool", "学前教育"},
-    {"accounting", "会计"},
-    {"mechanics", "机械"},
-    {"nursing", "护理"},
-    {"tourism", "旅游"},
-};
 
 }  // namespace
 
@@ -515,7 +484,8 @@ absl::StatusOr<std::string> NormalizeCsvDate(std::string_view text) {
 std::string CanonicalSubject(std::string_view text) {
   text = TrimCell(text);
   const std::string lower = absl::AsciiStrToLower(std::string(text));
-  for (const SubjectWordsRow& row : kSubjects) {
+  for (const rota::engine::rules::SubjectName& row :
+       rota::engine::rules::KnownSubjects()) {
     if (lower == row.code) return row.code;
     for (std::string_view zh : ZhWords(row.zh)) {
       if (text == zh) return row.code;
@@ -525,15 +495,14 @@ std::string CanonicalSubject(std::string_view text) {
 }
 
 std::string SubjectChineseName(std::string_view code) {
-  for (const SubjectWordsRow& row : kSubjects) {
-    if (code == row.code) return std::string(ZhWords(row.zh).front());
-  }
-  return "";
+  const std::string_view zh = rota::engine::rules::SubjectZh(code);
+  return zh == code ? "" : std::string(zh);
 }
 
 std::string SubjectDocLine() {
   std::vector<std::string> items;
-  for (const SubjectWordsRow& row : kSubjects)
+  for (const rota::engine::rules::SubjectName& row :
+       rota::engine::rules::KnownSubjects())
     items.push_back(absl::StrCat("`", row.code, "` ", row.zh));
   return absl::StrCat("| subject | ", absl::StrJoin(items, ", "), " |");
 }

@@ -280,8 +280,10 @@ void AddEligibilityCommand(CLI::App* round, Context* ctx) {
   auto o = std::make_shared<FindOpts>();
   CLI::App* elig = round->add_subcommand(
       "eligibility",
-      "Who may be made to rotate in ROUND (computed at freeze): eligible, "
-      "mandatory, voluntary, exempt, points and why");
+      "Who takes part in ROUND (computed at freeze), with why: exchange "
+      "rotation: who may be made to rotate (eligible, mandatory, voluntary, "
+      "exempt, points); 走教: the teachers of shortage subjects and whether "
+      "they can teach at other schools");
   elig->fallthrough();
   elig->add_option("ROUND", o->round, "Round id or full name")->required();
   elig->add_option("--school", o->school,
