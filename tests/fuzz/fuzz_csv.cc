@@ -102,7 +102,8 @@ void CheckResourceRoundTrip(CsvTable table, const Message& message,
   CheckRecordRoundTrip(record);
   Message back;
   std::string field;
-  absl::Status s = from_csv(*canonical, record, kCounty, &back, &field);
+  absl::Status s = from_csv(*canonical, record, kCounty, &back, &field,
+                            /*all=*/nullptr);
   if (!s.ok()) {
     Fail("an exported " + std::string(Message::descriptor()->name()) +
          " does not import: " + field + ": " + std::string(s.message()) + "\n" +
@@ -123,7 +124,8 @@ void ParseRow(CsvTable table, const CsvHeader& header,
               ToCsv to_csv) {
   Message message;
   std::string field;
-  if (from_csv(header, record, kCounty, &message, &field).ok()) {
+  if (from_csv(header, record, kCounty, &message, &field, /*all=*/nullptr)
+          .ok()) {
     CheckResourceRoundTrip(table, message, to_csv, from_csv);
   }
 }

@@ -140,7 +140,7 @@ CountyData GenerateData() {
         [&list, parse](const t::CsvHeader& h, const std::vector<std::string>& r,
                        std::string* field) {
           typename std::decay_t<decltype(list)>::value_type m;
-          absl::Status s = parse(h, r, kCounty, &m, field);
+          absl::Status s = parse(h, r, kCounty, &m, field, /*all=*/nullptr);
           if (s.ok()) list.push_back(std::move(m));
           return s;
         };
