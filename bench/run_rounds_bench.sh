@@ -19,8 +19,8 @@ for kind in exchange hiring itinerant; do
   echo "== county: 2,000 teachers, 50 schools, $kind"
   ./build/bench/rounds_bench --teachers 2000 --schools 50 --kind "$kind" --repeat 5
 done
-echo "== county: 1,000 teachers, 50 schools, itinerant, all seven shortage subjects"
-./build/bench/rounds_bench --teachers 1000 --schools 50 --kind itinerant --repeat 5 \
+echo "== county: 800 teachers, 50 schools, itinerant, all seven shortage subjects (> 200 demands)"
+./build/bench/rounds_bench --teachers 800 --schools 50 --kind itinerant --repeat 5 \
   --all-shortage-subjects
 echo "== recruitment: 20,000 applicants, ~2,000 recruitment posts (20,000 teachers, 600 schools)"
 for rep in 1 2 3; do
