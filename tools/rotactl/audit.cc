@@ -47,9 +47,16 @@ int Replay(Context* ctx, const AuditOpts& o) {
   if (ctx->format() == OutputFormat::kJson) {
     std::printf("%s\n", ToJson(out).c_str());
   } else if (out.match()) {
-    std::printf("replay MATCH %s\n", out.replay_hash().c_str());
+    // "replay MATCH" stays first in both languages: scripts look for it.
+    std::printf(ctx->lang == Lang::kZh
+                    ? "replay MATCH %s（重算结果与记录一致）\n"
+                    : "replay MATCH %s\n",
+                out.replay_hash().c_str());
   } else {
-    std::printf("replay MISMATCH recorded %s, replayed %s\n",
+    std::printf(ctx->lang == Lang::kZh
+                    ? "replay MISMATCH（重算结果与记录不一致）recorded %s, "
+                      "replayed %s\n"
+                    : "replay MISMATCH recorded %s, replayed %s\n",
                 out.recorded_hash().c_str(), out.replay_hash().c_str());
     if (!out.first_difference().empty())
       std::printf("first difference: %s\n", out.first_difference().c_str());
@@ -295,11 +302,15 @@ void AddAuditCommands(CLI::App* app, Context* ctx) {
     if (ctx->format() == OutputFormat::kJson) {
       std::printf("%s\n", ToJson(out).c_str());
     } else if (out.ok()) {
-      std::printf("chain OK: %lld events, head %s\n",
+      std::printf(ctx->lang == Lang::kZh
+                      ? "chain OK（哈希链完整）: %lld events, head %s\n"
+                      : "chain OK: %lld events, head %s\n",
                   static_cast<long long>(out.events()),
                   out.head_hash().c_str());
     } else {
-      std::printf("chain BROKEN at event %lld: %s\n",
+      std::printf(ctx->lang == Lang::kZh
+                      ? "chain BROKEN（哈希链断裂）at event %lld: %s\n"
+                      : "chain BROKEN at event %lld: %s\n",
                   static_cast<long long>(out.first_broken_sequence()),
                   out.problem().c_str());
     }

@@ -359,8 +359,12 @@ int Apply(Context* ctx, const RoundOpts& o) {
                   e.reason().c_str(),
                   ProblemZh(rota::tools::CsvTable::kApplications, e).c_str());
     std::printf(
-        "applied %s to %s: %lld rows, %lld applied, %lld rejected (%lld "
-        "chunks, apply id %s)\n",
+        ctx->lang == Lang::kZh
+            ? "已提交志愿 %s 到 %s：共 %lld 行，成功 %lld 行，拒绝 %lld "
+              "行（%lld "
+              "批，提交编号 %s）\n"
+            : "applied %s to %s: %lld rows, %lld applied, %lld rejected (%lld "
+              "chunks, apply id %s)\n",
         o.upload.file.c_str(), round.c_str(),
         static_cast<long long>(result.rows),
         static_cast<long long>(result.response.rows_applied()),
