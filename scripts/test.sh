@@ -39,7 +39,8 @@ fi
 if [ "$sanitize" -eq 1 ]; then
   bash scripts/setup.sh --clang
   build=$(bash scripts/configure_asan.sh)
-  ninja -C "$build" -j "$(nproc)"
+  # Relative paths in ccache's hash, as scripts/build.sh: clones share it.
+  CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" ninja -C "$build" -j "$(nproc)"
   export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
   # Leaks of a system library at exit, named there (scripts/lsan.supp).
