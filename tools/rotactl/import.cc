@@ -214,21 +214,15 @@ int RunImport(Context* ctx, CsvTable table, const UploadOptions& o) {
           o.file.c_str(), parent.c_str(), static_cast<long long>(result.rows),
           static_cast<long long>(response.rows_created()),
           static_cast<long long>(updated), static_cast<long long>(rejected));
-    } else if (ctx->lang == Lang::kZh) {
-      std::printf(
-          "已导入 %s 到 %s：共 %lld 行，成功 %lld 行，拒绝 %lld 行（新建 %lld，"
-          "更新 %lld；%lld 批，%.1f 秒，导入编号 %s）\n",
-          o.file.c_str(), parent.c_str(), static_cast<long long>(result.rows),
-          static_cast<long long>(response.rows_applied()),
-          static_cast<long long>(rejected),
-          static_cast<long long>(response.rows_created()),
-          static_cast<long long>(updated),
-          static_cast<long long>(result.chunks), result.seconds,
-          result.upload_id.c_str());
     } else {
+      // The same numbers in the same order in both languages.
       std::printf(
-          "imported %s into %s: %lld rows, %lld applied, %lld rejected (%lld "
-          "created, %lld updated; %lld chunks, %.1f s, import id %s)\n",
+          ctx->lang == Lang::kZh
+              ? "已导入 %s 到 %s：共 %lld 行，成功 %lld 行，拒绝 %lld 行（新建 "
+                "%lld，更新 %lld；%lld 批，%.1f 秒，导入编号 %s）\n"
+              : "imported %s into %s: %lld rows, %lld applied, %lld rejected "
+                "(%lld created, %lld updated; %lld chunks, %.1f s, import id "
+                "%s)\n",
           o.file.c_str(), parent.c_str(), static_cast<long long>(result.rows),
           static_cast<long long>(response.rows_applied()),
           static_cast<long long>(rejected),
