@@ -325,7 +325,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
               ? Unavailable()
               : registry->ImportBatches(
                     call_,
-                    [this](std::vector<rota::v1::BulkImportRequest>* chunks) {
+                    [this](Registry::ImportBatch* chunks) {
                       return NextBatch(chunks);
                     },
                     [this](std::vector<rota::v1::BulkImportResponse> applied) {
@@ -356,8 +356,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
   // The next batch of queued chunks (up to kMaxBatchChunks), parsed; false
   // if none is queued. Reading resumes if the full queue had paused it.
-  absl::StatusOr<bool> NextBatch(
-      std::vector<rota::v1::BulkImportRequest>* chunks) {
+  absl::StatusOr<bool> NextBatch(Registry::ImportBatch* chunks) {
     std::vector<std::string> batch;
     bool resume_reading = false;
     {
@@ -373,9 +372,8 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     }
     if (resume_reading) StartRead(&buffer_);
     if (batch.empty()) return false;
-    chunks->resize(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      rota::v1::BulkImportRequest& chunk = (*chunks)[i];
+      rota::v1::BulkImportRequest& chunk = *chunks->Add();
       // A chunk refused here is refused after the caller's access to the
       // county it names (ImportBatches checks that before the rest).
       auto refuse = [&](absl::Status status) -> absl::Status {

@@ -252,19 +252,53 @@ std::vector<ProjectionWrite> OverlaySnapshot::TakePending() {
   return out;
 }
 
+absl::StatusOr<const std::optional<std::string>*> OverlaySnapshot::BaseRead(
+    const std::string& key) const {
+  static const std::optional<std::string> kAbsent;
+  if (base_ == nullptr) return &kAbsent;
+  // The base is an immutable snapshot, so its answers can be remembered: an
+  // import chunk asks for the same school hundreds of times and for each new
+  // row twice (validation, then the projector).
+  auto cached = base_reads_->find(key);
+  if (cached != base_reads_->end()) return &cached->second;
+  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> value, base_->Get(key));
+  return &base_reads_->emplace(key, std::move(value)).first->second;
+}
+
+void OverlaySnapshot::ForgetWrites(const std::vector<ProjectionWrite>& writes,
+                                   ReadCache& reads) {
+  if (reads.empty()) return;
+  for (const ProjectionWrite& w : writes) reads.erase(w.key);
+}
+
+std::vector<ProjectionWrite> OverlaySnapshot::CopyPending() const {
+  std::vector<ProjectionWrite> out;
+  out.reserve(pending_.size());
+  for (const auto& [key, value] : pending_) {
+    out.push_back(ProjectionWrite{key, value});
+  }
+  return out;
+}
+
+OverlaySnapshot::PendingMap OverlaySnapshot::TakePendingMap() {
+  PendingMap out = std::move(pending_);
+  pending_.clear();
+  return out;
+}
+
 absl::StatusOr<std::optional<std::string>> OverlaySnapshot::Get(
     const std::string& key) const {
   auto it = pending_.find(key);
   if (it != pending_.end()) return it->second;
-  if (base_ == nullptr) return std::optional<std::string>();
-  // The base is an immutable snapshot, so its answers can be remembered: an
-  // import chunk asks for the same school hundreds of times and for each new
-  // row twice (validation, then the projector).
-  auto cached = base_reads_.find(key);
-  if (cached != base_reads_.end()) return cached->second;
-  ROTA_ASSIGN_OR_RETURN(std::optional<std::string> value, base_->Get(key));
-  base_reads_.emplace(key, value);
-  return value;
+  ROTA_ASSIGN_OR_RETURN(const std::optional<std::string>* value, BaseRead(key));
+  return *value;
+}
+
+absl::StatusOr<bool> OverlaySnapshot::Contains(const std::string& key) const {
+  auto it = pending_.find(key);
+  if (it != pending_.end()) return it->second.has_value();
+  ROTA_ASSIGN_OR_RETURN(const std::optional<std::string>* value, BaseRead(key));
+  return value->has_value();
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>

@@ -140,9 +140,23 @@ storage::Projector RegistryProjector();
 // batch). Reads see the pending writes over the base.
 class OverlaySnapshot : public storage::Snapshot {
  public:
-  explicit OverlaySnapshot(const storage::Snapshot& base) : base_(&base) {}
+  // Point reads of a base, remembered (nullopt: the key is absent).
+  using ReadCache =
+      absl::flat_hash_map<std::string, std::optional<std::string>>;
+
+  explicit OverlaySnapshot(const storage::Snapshot& base)
+      : base_(&base), base_reads_(&own_reads_) {}
+  // Remembers the base's answers in `*reads` (which must outlive the
+  // overlay) and answers from it: a writer that holds its county's mutex
+  // across several snapshots may keep one cache for all of them, as long as
+  // it erases the keys it writes (ForgetWrites).
+  OverlaySnapshot(const storage::Snapshot& base, ReadCache* reads)
+      : base_(&base), base_reads_(reads) {}
   // An overlay over nothing: a purely in-memory state (used by rebuilds).
   OverlaySnapshot() = default;
+  // Not copyable: the read cache may point into the object itself.
+  OverlaySnapshot(const OverlaySnapshot&) = delete;
+  OverlaySnapshot& operator=(const OverlaySnapshot&) = delete;
 
   void Apply(const std::vector<storage::ProjectionWrite>& writes);
   // The same, moving the values in (no copy of large projections).
@@ -151,25 +165,40 @@ class OverlaySnapshot : public storage::Snapshot {
   // leaves none pending. Appending them gives the same state as appending
   // every staged write in order.
   std::vector<storage::ProjectionWrite> TakePending();
-  const std::map<std::string, std::optional<std::string>>& pending() const {
-    return pending_;
-  }
+  // The pending writes by key, and the same as TakePending's list, copied.
+  using PendingMap = std::map<std::string, std::optional<std::string>>;
+  std::vector<storage::ProjectionWrite> CopyPending() const;
+  // Moves the pending writes out (as a map: another overlay can adopt them
+  // without sorting them again), leaving none pending.
+  PendingMap TakePendingMap();
+  // Replaces the pending writes with `pending`.
+  void AdoptPending(PendingMap pending) { pending_ = std::move(pending); }
+  // Erases the keys of `writes` from `reads`: a cache of reads from before
+  // the writes.
+  static void ForgetWrites(const std::vector<storage::ProjectionWrite>& writes,
+                           ReadCache& reads);
 
   uint64_t head_sequence() const override {
     return base_ ? base_->head_sequence() : 0;
   }
   absl::StatusOr<std::optional<std::string>> Get(
       const std::string& key) const override;
+  absl::StatusOr<bool> Contains(const std::string& key) const override;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(
       const std::string& prefix, const std::string& start_after,
       size_t limit) const override;
 
  private:
   const storage::Snapshot* base_ = nullptr;
-  std::map<std::string, std::optional<std::string>> pending_;
-  // Point reads already answered by `base_` (which never changes).
-  mutable absl::flat_hash_map<std::string, std::optional<std::string>>
-      base_reads_;
+  // The value of `key` in the base, read once (the base never changes).
+  absl::StatusOr<const std::optional<std::string>*> BaseRead(
+      const std::string& key) const;
+
+  PendingMap pending_;
+  // Point reads already answered by `base_`: own_reads_ unless the caller
+  // keeps the cache.
+  mutable ReadCache own_reads_;
+  ReadCache* base_reads_ = &own_reads_;
 };
 
 }  // namespace rota::service

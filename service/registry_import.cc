@@ -32,14 +32,15 @@ using storage::ProjectionWrite;
 struct StagedBatch {
   uint64_t head = 0;  // the log's sequence before it
   std::vector<EventDraft> drafts;
-  std::vector<ProjectionWrite> writes;
+  std::vector<ProjectionWrite> writes;  // for the append
+  OverlaySnapshot::PendingMap written;  // the same, for the next batch
   std::vector<BulkImportResponse> responses;
 };
 
 // A batch being appended: what the next batch needs of it.
 struct InflightBatch {
   uint64_t head_after = 0;  // the log's sequence once it is appended
-  std::vector<ProjectionWrite> writes;
+  OverlaySnapshot::PendingMap written;  // its projection writes, by key
   std::vector<BulkImportResponse> responses;
   std::future<absl::Status> done;
 };
@@ -90,11 +91,11 @@ ROTA_IMPORT_ROW_ACCESS(ApplicantOf, applicant)
 // resources created earlier in the same chunk or batch).
 absl::StatusOr<std::vector<BulkImportResponse>> StageChunks(
     CountyWrite& ctx, const std::string& county,
-    std::vector<BulkImportRequest>& chunks,
+    const std::vector<BulkImportRequest*>& chunks,
     const std::vector<std::string>& digests) {
   std::vector<BulkImportResponse> responses(chunks.size());
   for (size_t i = 0; i < chunks.size(); ++i) {
-    BulkImportRequest& req = chunks[i];
+    BulkImportRequest& req = *chunks[i];
     BulkImportResponse& response = responses[i];
     // A dry run neither replays nor records a request.
     const std::string request_id = req.dry_run() ? "" : req.request_id();
@@ -149,7 +150,33 @@ absl::StatusOr<std::vector<BulkImportResponse>> StageChunks(
   return responses;
 }
 
+// Bytes of the arena's first block, kept from batch to batch: room for a
+// batch of 8 chunks of 500 teachers (~4 MB as messages) without more.
+constexpr size_t kImportArenaBlockBytes = 8 << 20;
+
+google::protobuf::ArenaOptions ImportArenaOptions(char* first_block) {
+  google::protobuf::ArenaOptions options;
+  options.initial_block = first_block;
+  options.initial_block_size = kImportArenaBlockBytes;
+  return options;
+}
+
 }  // namespace
+
+Registry::ImportBatch::ImportBatch()
+    : first_block_(new char[kImportArenaBlockBytes]),
+      arena_(ImportArenaOptions(first_block_.get())) {}
+
+BulkImportRequest* Registry::ImportBatch::Add() {
+  chunks_.push_back(
+      google::protobuf::Arena::CreateMessage<BulkImportRequest>(&arena_));
+  return chunks_.back();
+}
+
+void Registry::ImportBatch::Reset() {
+  chunks_.clear();
+  arena_.Reset();
+}
 
 absl::StatusOr<BulkImportResponse> Registry::ImportChunk(
     const CallContext& call, const BulkImportRequest& req) {
@@ -165,10 +192,10 @@ absl::StatusOr<std::vector<BulkImportResponse>> Registry::ImportChunks(
   bool given = false;
   ROTA_RETURN_IF_ERROR(ImportBatches(
       call,
-      [&](std::vector<BulkImportRequest>* batch) -> absl::StatusOr<bool> {
+      [&](ImportBatch* batch) -> absl::StatusOr<bool> {
         if (given) return false;
         given = true;
-        *batch = chunks;
+        for (const BulkImportRequest& chunk : chunks) *batch->Add() = chunk;
         return true;
       },
       [&](std::vector<BulkImportResponse> applied) {
@@ -198,19 +225,27 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     if (mu != nullptr) mu->Unlock();
   });
 
+  ImportBatch batch;  // reused from batch to batch
+  // The store's answers to the run's point reads (does this school exist?),
+  // kept from batch to batch: the county's writer mutex is held for the run,
+  // so only the run's own writes change them, and their keys are dropped
+  // here as each batch is staged.
+  OverlaySnapshot::ReadCache store_reads;
+  std::vector<BulkImportRequest*>& chunks = batch.chunks();
   for (int run = 0; run < kMaxBatchesPerRun; ++run) {
-    std::vector<BulkImportRequest> chunks;
-    ROTA_ASSIGN_OR_RETURN(bool more, next(&chunks));
+    batch.Reset();
+    ROTA_ASSIGN_OR_RETURN(bool more, next(&batch));
     if (!more || chunks.empty()) break;
     // Access to every county the chunks name comes before their validation.
-    for (const BulkImportRequest& chunk : chunks) {
+    for (const BulkImportRequest* chunk : chunks) {
       ROTA_RETURN_IF_ERROR(
-          CheckCountyAccessIfNamed(call, ParseCountyName(chunk.parent())));
+          CheckCountyAccessIfNamed(call, ParseCountyName(chunk->parent())));
     }
     Violations v;
-    std::optional<std::string> c = ParentCounty(chunks[0].parent(), v);
-    for (const BulkImportRequest& chunk : chunks) {
-      if (chunk.parent() != chunks[0].parent() ||
+    std::optional<std::string> c = ParentCounty(chunks[0]->parent(), v);
+    for (const BulkImportRequest* chunk_ptr : chunks) {
+      const BulkImportRequest& chunk = *chunk_ptr;
+      if (chunk.parent() != chunks[0]->parent() ||
           (county.has_value() && c.has_value() && *c != *county)) {
         v.Add("parent", "must be the same on every chunk of an import");
       }
@@ -227,8 +262,8 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     }
     std::vector<std::string> digests(chunks.size());
     for (size_t i = 0; i < chunks.size(); ++i) {
-      if (!chunks[i].request_id().empty() && !*dry_run)
-        digests[i] = RequestDigestInPlace(&chunks[i]);
+      if (!chunks[i]->request_id().empty() && !*dry_run)
+        digests[i] = RequestDigestInPlace(chunks[i]);
     }
     if (mu == nullptr) {
       mu = CountyMutex(*county);
@@ -240,10 +275,10 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     // batch's writes laid over it.
     ROTA_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot,
                           OpenCountySnapshot(*store_, *county));
-    OverlaySnapshot base(*snapshot);
+    OverlaySnapshot base(*snapshot, &store_reads);
     uint64_t head = snapshot->head_sequence();
     if (inflight.has_value()) {
-      base.Apply(std::move(inflight->writes));
+      base.AdoptPending(std::move(inflight->written));
       head = inflight->head_after;
     } else {
       ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
@@ -255,7 +290,9 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     StagedBatch staged;
     staged.head = head;
     staged.drafts = std::move(ctx.drafts());
-    staged.writes = ctx.TakeWrites();
+    staged.writes = ctx.CopyWrites();
+    staged.written = ctx.TakeWriteMap();
+    OverlaySnapshot::ForgetWrites(staged.writes, store_reads);
     staged.responses = std::move(responses);
 
     // The log takes batches in order: the previous one must be durable
@@ -269,11 +306,11 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
       applied(std::move(staged.responses));
       continue;
     }
-    // The next batch reads these writes while they are appended: the append
-    // gets its own copy.
+    // The next batch reads these writes (`written`) while they are appended
+    // (`writes`, a copy).
     inflight.emplace();
     inflight->head_after = staged.head + staged.drafts.size();
-    inflight->writes = staged.writes;
+    inflight->written = std::move(staged.written);
     inflight->responses = std::move(staged.responses);
     inflight->done = std::async(
         std::launch::async, [this, county = *county, head = staged.head,

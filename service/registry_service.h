@@ -27,6 +27,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/arena.h"
 #include "rota/v1/registry.pb.h"
 #include "service/access.h"
 #include "service/storage/event_store.h"
@@ -99,10 +100,31 @@ class Registry {
       const CallContext& call,
       const std::vector<rota::v1::BulkImportRequest>& chunks);
 
-  // Fills the next batch of an import stream's chunks (consumed: rows are
-  // moved out); false when there is none for now.
-  using ImportSource = absl::FunctionRef<absl::StatusOr<bool>(
-      std::vector<rota::v1::BulkImportRequest>*)>;
+  // A batch of an import stream's chunks. They live on an arena: a batch
+  // holds thousands of rows, and freeing them one message and string at a
+  // time cost as much as parsing them. Reset keeps the arena's first block,
+  // so a stream's batches reuse the same memory.
+  class ImportBatch {
+   public:
+    ImportBatch();
+    ImportBatch(const ImportBatch&) = delete;
+    ImportBatch& operator=(const ImportBatch&) = delete;
+
+    // A new empty chunk at the end of the batch.
+    rota::v1::BulkImportRequest* Add();
+    // Drops every chunk.
+    void Reset();
+    std::vector<rota::v1::BulkImportRequest*>& chunks() { return chunks_; }
+
+   private:
+    std::unique_ptr<char[]> first_block_;
+    google::protobuf::Arena arena_;
+    std::vector<rota::v1::BulkImportRequest*> chunks_;
+  };
+
+  // Fills the next batch of an import stream's chunks (*batch arrives
+  // empty); false when there is none for now.
+  using ImportSource = absl::FunctionRef<absl::StatusOr<bool>(ImportBatch*)>;
   // Receives the responses of a batch once it is durable, in stream order.
   using ImportSink =
       absl::FunctionRef<void(std::vector<rota::v1::BulkImportResponse>)>;

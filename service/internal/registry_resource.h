@@ -191,8 +191,7 @@ inline ExistsFn ExistsIn(const Snapshot& s) {
                       : collection == kTeachers   ? keys::Teacher(id)
                       : collection == kApplicants ? keys::Applicant(id)
                                                   : keys::RecruitmentPost(id);
-    ROTA_ASSIGN_OR_RETURN(std::optional<std::string> v, s.Get(key));
-    return v.has_value();
+    return s.Contains(key);
   };
 }
 

@@ -31,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/sha256.h"
+#include "common/status_macros.h"
 
 namespace rota::storage {
 
@@ -85,6 +86,11 @@ class Snapshot {
   // Projection value of `key` in this view, nullopt if absent.
   virtual absl::StatusOr<std::optional<std::string>> Get(
       const std::string& key) const = 0;
+  // Whether `key` has a value in this view (a Get that needs no copy).
+  virtual absl::StatusOr<bool> Contains(const std::string& key) const {
+    ROTA_ASSIGN_OR_RETURN(std::optional<std::string> value, Get(key));
+    return value.has_value();
+  }
   // Keys with `prefix`, strictly after `start_after` (empty: from the start),
   // in byte order, at most `limit` (0 returns nothing). `start_after` need not
   // exist, so a page token can be the last key of the previous page.

@@ -256,12 +256,22 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
     cf.write_buffer_size = options.write_buffer_bytes;
     // Keeps space amplification near 1.1 whatever the data size.
     cf.level_compaction_dynamic_level_bytes = true;
+    // Flushes write L0 uncompressed: an import flushes its memtables while it
+    // runs, and on two cores compressing them competed with the import (the
+    // next compaction compresses the data anyway).
+    cf.compression_per_level = {rocksdb::kNoCompression,
+                                rocksdb::kSnappyCompression};
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = cache;
     if (bloom) {
       table.filter_policy.reset(
           rocksdb::NewBloomFilterPolicy(options.projection_bloom_bits_per_key));
       table.whole_key_filtering = true;
+      // Memtables get a Bloom filter too: an import asks for every new
+      // teacher's key ("is this an update?"), absent, which otherwise walks
+      // the skip list.
+      cf.memtable_prefix_bloom_size_ratio = 0.02;
+      cf.memtable_whole_key_filtering = true;
       // Filters and index blocks compete for the cache instead of growing
       // without bound with the data.
       table.cache_index_and_filter_blocks = true;
