@@ -34,12 +34,12 @@
 //   overlay.Apply(writes);
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -166,7 +166,10 @@ class OverlaySnapshot : public storage::Snapshot {
   // every staged write in order.
   std::vector<storage::ProjectionWrite> TakePending();
   // The pending writes by key, and the same as TakePending's list, copied.
-  using PendingMap = std::map<std::string, std::optional<std::string>>;
+  // A B-tree: an import batch stages tens of thousands of keys, and a
+  // std::map's node per key made inserting and finding them a tenth of it.
+  using PendingMap =
+      absl::btree_map<std::string, std::optional<std::string>>;
   std::vector<storage::ProjectionWrite> CopyPending() const;
   // Moves the pending writes out (as a map: another overlay can adopt them
   // without sorting them again), leaving none pending.
