@@ -257,11 +257,13 @@ absl::StatusOr<const std::optional<std::string>*> OverlaySnapshot::BaseRead(
   static const std::optional<std::string> kAbsent;
   if (base_ == nullptr) return &kAbsent;
   // The base is an immutable snapshot, so its answers can be remembered: an
-  // import chunk asks for the same school hundreds of times and for each new
-  // row twice (validation, then the projector).
+  // import chunk asks for the same school hundreds of times. Absent keys are
+  // not kept: an import asks once for each of its new rows, and the store's
+  // Bloom filters answer that cheaply.
   auto cached = base_reads_->find(key);
   if (cached != base_reads_->end()) return &cached->second;
   ROTA_ASSIGN_OR_RETURN(std::optional<std::string> value, base_->Get(key));
+  if (!value.has_value()) return &kAbsent;
   return &base_reads_->emplace(key, std::move(value)).first->second;
 }
 

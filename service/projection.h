@@ -140,7 +140,7 @@ storage::Projector RegistryProjector();
 // batch). Reads see the pending writes over the base.
 class OverlaySnapshot : public storage::Snapshot {
  public:
-  // Point reads of a base, remembered (nullopt: the key is absent).
+  // Point reads of a base that found a value, remembered.
   using ReadCache =
       absl::flat_hash_map<std::string, std::optional<std::string>>;
 
