@@ -260,17 +260,34 @@ absl::StatusOr<const std::optional<std::string>*> OverlaySnapshot::BaseRead(
   // import chunk asks for the same school hundreds of times. Absent keys are
   // not kept: an import asks once for each of its new rows, and the store's
   // Bloom filters answer that cheaply.
-  auto cached = base_reads_->find(key);
-  if (cached != base_reads_->end()) return &cached->second;
+  auto cached = store_reads_->values_.find(key);
+  if (cached != store_reads_->values_.end()) return &cached->second;
+  if (store_reads_->KnownAbsent(key)) return &kAbsent;
   ROTA_ASSIGN_OR_RETURN(std::optional<std::string> value, base_->Get(key));
   if (!value.has_value()) return &kAbsent;
-  return &base_reads_->emplace(key, std::move(value)).first->second;
+  return &store_reads_->values_.emplace(key, std::move(value)).first->second;
 }
 
-void OverlaySnapshot::ForgetWrites(const std::vector<ProjectionWrite>& writes,
-                                   ReadCache& reads) {
-  if (reads.empty()) return;
-  for (const ProjectionWrite& w : writes) reads.erase(w.key);
+bool OverlaySnapshot::StoreReads::KnownAbsent(const std::string& key) const {
+  for (const std::string& prefix : empty_prefixes_) {
+    if (key.compare(0, prefix.size(), prefix) == 0) {
+      return !written_.contains(key);
+    }
+  }
+  return false;
+}
+
+void OverlaySnapshot::StoreReads::Forget(
+    const std::vector<ProjectionWrite>& writes) {
+  for (const ProjectionWrite& w : writes) {
+    if (!values_.empty()) values_.erase(w.key);
+    for (const std::string& prefix : empty_prefixes_) {
+      if (w.key.compare(0, prefix.size(), prefix) == 0) {
+        written_.insert(w.key);
+        break;
+      }
+    }
+  }
 }
 
 std::vector<ProjectionWrite> OverlaySnapshot::CopyPending() const {

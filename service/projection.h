@@ -41,6 +41,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -140,18 +141,39 @@ storage::Projector RegistryProjector();
 // batch). Reads see the pending writes over the base.
 class OverlaySnapshot : public storage::Snapshot {
  public:
-  // Point reads of a base that found a value, remembered.
-  using ReadCache =
-      absl::flat_hash_map<std::string, std::optional<std::string>>;
+  // What a writer that holds its county's mutex across several snapshots
+  // knows of the store: the keys it read that had a value, and the
+  // collections (key prefixes) that were empty when it began, so that a new
+  // row's key need not be looked up at all. Valid only while nothing but the
+  // writer changes the county, and only if the writer hands it every write
+  // it appends (Forget).
+  class StoreReads {
+   public:
+    // `prefix` had no key in the store when the writer began.
+    void AddEmptyPrefix(std::string prefix) {
+      empty_prefixes_.push_back(std::move(prefix));
+    }
+    // The keys of `writes` now hold what the writer wrote.
+    void Forget(const std::vector<storage::ProjectionWrite>& writes);
+
+   private:
+    friend class OverlaySnapshot;
+    // Absent from the store without asking it.
+    bool KnownAbsent(const std::string& key) const;
+
+    absl::flat_hash_map<std::string, std::optional<std::string>> values_;
+    std::vector<std::string> empty_prefixes_;
+    // Keys the writer wrote under an empty prefix.
+    absl::flat_hash_set<std::string> written_;
+  };
 
   explicit OverlaySnapshot(const storage::Snapshot& base)
-      : base_(&base), base_reads_(&own_reads_) {}
-  // Remembers the base's answers in `*reads` (which must outlive the
-  // overlay) and answers from it: a writer that holds its county's mutex
-  // across several snapshots may keep one cache for all of them, as long as
-  // it erases the keys it writes (ForgetWrites).
-  OverlaySnapshot(const storage::Snapshot& base, ReadCache* reads)
-      : base_(&base), base_reads_(reads) {}
+      : base_(&base), store_reads_(&own_reads_) {}
+  // Answers from and remembers in `*reads` (which must outlive the overlay)
+  // what the base says: a writer may keep one StoreReads for all its
+  // snapshots of the county.
+  OverlaySnapshot(const storage::Snapshot& base, StoreReads* reads)
+      : base_(&base), store_reads_(reads) {}
   // An overlay over nothing: a purely in-memory state (used by rebuilds).
   OverlaySnapshot() = default;
   // Not copyable: the read cache may point into the object itself.
@@ -168,18 +190,13 @@ class OverlaySnapshot : public storage::Snapshot {
   // The pending writes by key, and the same as TakePending's list, copied.
   // A B-tree: an import batch stages tens of thousands of keys, and a
   // std::map's node per key made inserting and finding them a tenth of it.
-  using PendingMap =
-      absl::btree_map<std::string, std::optional<std::string>>;
+  using PendingMap = absl::btree_map<std::string, std::optional<std::string>>;
   std::vector<storage::ProjectionWrite> CopyPending() const;
   // Moves the pending writes out (as a map: another overlay can adopt them
   // without sorting them again), leaving none pending.
   PendingMap TakePendingMap();
   // Replaces the pending writes with `pending`.
   void AdoptPending(PendingMap pending) { pending_ = std::move(pending); }
-  // Erases the keys of `writes` from `reads`: a cache of reads from before
-  // the writes.
-  static void ForgetWrites(const std::vector<storage::ProjectionWrite>& writes,
-                           ReadCache& reads);
 
   uint64_t head_sequence() const override {
     return base_ ? base_->head_sequence() : 0;
@@ -198,10 +215,9 @@ class OverlaySnapshot : public storage::Snapshot {
       const std::string& key) const;
 
   PendingMap pending_;
-  // Point reads already answered by `base_`: own_reads_ unless the caller
-  // keeps the cache.
-  mutable ReadCache own_reads_;
-  ReadCache* base_reads_ = &own_reads_;
+  // What `base_` answered: own_reads_ unless the caller keeps it.
+  mutable StoreReads own_reads_;
+  StoreReads* store_reads_ = &own_reads_;
 };
 
 }  // namespace rota::service

@@ -79,6 +79,46 @@ TEST_F(ProjectionTest, OverlayScanMergesPendingWritesOverTheStore) {
   EXPECT_EQ(*overlay.Get("b/1").value(), "other prefix");
 }
 
+// A writer holding the county across several snapshots (an import run)
+// keeps one StoreReads: rows it read, and collections empty when it began.
+TEST_F(ProjectionTest, StoreReadsCarryAcrossSnapshotsOfOneWriter) {
+  ASSERT_TRUE(store_
+                  ->Append("c", 0, {{"t", "", "x", ""}},
+                           {ProjectionWrite::Put("s/1", "school")})
+                  .ok());
+  OverlaySnapshot::StoreReads reads;
+  reads.AddEmptyPrefix("t/");
+  {
+    auto snapshot = store_->GetSnapshot("c");
+    ASSERT_TRUE(snapshot.ok());
+    OverlaySnapshot overlay(**snapshot, &reads);
+    EXPECT_EQ(*overlay.Get("s/1").value(), "school");
+    EXPECT_FALSE(overlay.Get("t/1").value().has_value());
+  }
+  // The writer appends t/1 and changes s/1, and hands both writes over.
+  std::vector<ProjectionWrite> batch = {ProjectionWrite::Put("s/1", "renamed"),
+                                        ProjectionWrite::Put("t/1", "teacher")};
+  ASSERT_TRUE(store_->Append("c", 1, {{"t", "", "x", ""}}, batch).ok());
+  reads.Forget(batch);
+  // A key under the empty prefix that the writer did not write is answered
+  // without the store: t/9, appended behind the writer's back, stays absent.
+  ASSERT_TRUE(store_
+                  ->Append("c", 2, {{"t", "", "x", ""}},
+                           {ProjectionWrite::Put("t/9", "not told")})
+                  .ok());
+  auto snapshot = store_->GetSnapshot("c");
+  ASSERT_TRUE(snapshot.ok());
+  OverlaySnapshot overlay(**snapshot, &reads);
+  EXPECT_EQ(*overlay.Get("s/1").value(), "renamed");
+  EXPECT_EQ(*overlay.Get("t/1").value(), "teacher");
+  EXPECT_TRUE(overlay.Contains("t/1").value());
+  EXPECT_FALSE(overlay.Contains("t/2").value());
+  EXPECT_FALSE(overlay.Get("t/9").value().has_value());
+  // An overlay with its own reads asks the store.
+  OverlaySnapshot fresh(**snapshot);
+  EXPECT_EQ(*fresh.Get("t/9").value(), "not told");
+}
+
 // Random overlays over random stored keys agree with a std::map model.
 TEST_F(ProjectionTest, OverlayScanMatchesAModelOnRandomInstances) {
   for (uint32_t seed = 1; seed <= 20; ++seed) {

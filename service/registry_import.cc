@@ -150,6 +150,13 @@ absl::StatusOr<std::vector<BulkImportResponse>> StageChunks(
   return responses;
 }
 
+// Key prefixes of the rows an import creates.
+constexpr const char* kImportedRowPrefixes[] = {
+    keys::kSchoolPrefix,         keys::kPostPrefix,
+    keys::kTeacherPrefix,        keys::kPeriodRequirementPrefix,
+    keys::kRoadDistancePrefix,   keys::kApplicantPrefix,
+    keys::kRecruitmentPostPrefix};
+
 // Bytes of the arena's first block, kept from batch to batch: room for a
 // batch of 8 chunks of 500 teachers (~4 MB as messages) without more.
 constexpr size_t kImportArenaBlockBytes = 8 << 20;
@@ -226,11 +233,11 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
   });
 
   ImportBatch batch;  // reused from batch to batch
-  // The store's answers to the run's point reads (does this school exist?),
-  // kept from batch to batch: the county's writer mutex is held for the run,
-  // so only the run's own writes change them, and their keys are dropped
-  // here as each batch is staged.
-  OverlaySnapshot::ReadCache store_reads;
+  // The store's answers to the run's point reads (does this school exist?
+  // is this teacher new?), kept from batch to batch: the county's writer
+  // mutex is held for the run, so only the run's own writes change them, and
+  // each batch's writes are handed over as it is staged.
+  OverlaySnapshot::StoreReads store_reads;
   std::vector<BulkImportRequest*>& chunks = batch.chunks();
   for (int run = 0; run < kMaxBatchesPerRun; ++run) {
     batch.Reset();
@@ -275,6 +282,14 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     // batch's writes laid over it.
     ROTA_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot,
                           OpenCountySnapshot(*store_, *county));
+    if (run == 0) {
+      // A collection the county has no row of yet (its first import of
+      // teachers, say): no new row's key need be looked up in the store.
+      for (const char* prefix : kImportedRowPrefixes) {
+        ROTA_ASSIGN_OR_RETURN(auto first, snapshot->Scan(prefix, "", 1));
+        if (first.empty()) store_reads.AddEmptyPrefix(prefix);
+      }
+    }
     OverlaySnapshot base(*snapshot, &store_reads);
     uint64_t head = snapshot->head_sequence();
     if (inflight.has_value()) {
@@ -292,7 +307,7 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     staged.drafts = std::move(ctx.drafts());
     staged.writes = ctx.CopyWrites();
     staged.written = ctx.TakeWriteMap();
-    OverlaySnapshot::ForgetWrites(staged.writes, store_reads);
+    store_reads.Forget(staged.writes);
     staged.responses = std::move(responses);
 
     // The log takes batches in order: the previous one must be durable
