@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/rules/county.h"
@@ -117,6 +116,19 @@ std::vector<std::string_view> ZhWords(const char* zh) {
     rest.remove_prefix(slash + 1);
   }
   return out;
+}
+
+// True if `word` is one of ZhWords(zh), without building the list: a
+// lookup runs for every enum and subject cell of a file.
+bool HasZhWord(const char* zh, std::string_view word) {
+  std::string_view rest(zh);
+  if (rest.empty()) return false;
+  while (true) {
+    const size_t slash = rest.find('/');
+    if (rest.substr(0, slash) == word) return true;
+    if (slash == std::string_view::npos) return false;
+    rest.remove_prefix(slash + 1);
+  }
 }
 
 // One table's Chinese header names: column -> names separated by '/'.
@@ -330,11 +342,8 @@ absl::StatusOr<int> ParseEnumWord(CsvEnum e, std::string_view text) {
   if (text.empty()) return 0;
   for (const EnumWord& w : EnumWords(e)) {
     if ((*w.csv != '\0' && IEquals(text, w.csv)) ||
-        (*w.proto != '\0' && IEquals(text, w.proto))) {
+        (*w.proto != '\0' && IEquals(text, w.proto)) || HasZhWord(w.zh, text)) {
       return w.value;
-    }
-    for (std::string_view zh : ZhWords(w.zh)) {
-      if (text == zh) return w.value;
     }
   }
   std::vector<std::string> names;
@@ -471,6 +480,11 @@ const std::vector<std::string>& ErrorFileColumns() {
 absl::StatusOr<std::string> NormalizeCsvDate(std::string_view text) {
   text = TrimCell(text);
   if (text.empty()) return std::string();
+  // A valid YYYY-MM-DD is its own normal form.
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+      rota::engine::rules::ParseDate(text).ok()) {
+    return std::string(text);
+  }
   absl::StatusOr<int32_t> days = rota::engine::rules::ParseDateLenient(text);
   if (!days.ok()) {
     return absl::InvalidArgumentError(
@@ -483,13 +497,10 @@ absl::StatusOr<std::string> NormalizeCsvDate(std::string_view text) {
 
 std::string CanonicalSubject(std::string_view text) {
   text = TrimCell(text);
-  const std::string lower = absl::AsciiStrToLower(std::string(text));
   for (const rota::engine::rules::SubjectName& row :
        rota::engine::rules::KnownSubjects()) {
-    if (lower == row.code) return row.code;
-    for (std::string_view zh : ZhWords(row.zh)) {
-      if (text == zh) return row.code;
-    }
+    // The codes are lower case.
+    if (IEquals(text, row.code) || HasZhWord(row.zh, text)) return row.code;
   }
   return std::string(text);
 }
