@@ -119,7 +119,7 @@ std::vector<std::string_view> ZhWords(const char* zh) {
 }
 
 // True if `word` is one of ZhWords(zh), without building the list: a
-// lookup runs for every enum and subject cell of a file.
+// lookup runs for every subject of a file.
 bool HasZhWord(const char* zh, std::string_view word) {
   std::string_view rest(zh);
   if (rest.empty()) return false;
@@ -129,6 +129,33 @@ bool HasZhWord(const char* zh, std::string_view word) {
     if (slash == std::string_view::npos) return false;
     rest.remove_prefix(slash + 1);
   }
+}
+
+// One accepted spelling of an enum value.
+struct Spelling {
+  std::string_view text;
+  bool any_case;  // English (case-insensitive), not Chinese (exact)
+  int value;
+};
+
+// Every spelling of `e` in EnumWords order (each row's English name, proto
+// name, then Chinese words), built once: ParseEnumWord runs for every enum
+// cell of a file and compares lengths first.
+std::span<const Spelling> SpellingsOf(CsvEnum e) {
+  static const auto* kSpellings = [] {
+    auto* all = new std::vector<std::vector<Spelling>>(std::size(kAllEnums));
+    for (CsvEnum each : kAllEnums) {
+      std::vector<Spelling>& list = (*all)[static_cast<size_t>(each)];
+      for (const EnumWord& w : EnumWords(each)) {
+        if (*w.csv != '\0') list.push_back({w.csv, true, w.value});
+        if (*w.proto != '\0') list.push_back({w.proto, true, w.value});
+        for (std::string_view zh : ZhWords(w.zh))
+          list.push_back({zh, false, w.value});
+      }
+    }
+    return all;
+  }();
+  return (*kSpellings)[static_cast<size_t>(e)];
 }
 
 // One table's Chinese header names: column -> names separated by '/'.
@@ -256,6 +283,14 @@ std::string HeaderKey(std::string_view s) {
 
 std::string_view TrimCell(std::string_view s) {
   constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
+  // Most cells have nothing to trim: neither end is a space, a tab or the
+  // first (0xE3) / last (0x80) byte of U+3000.
+  if (s.empty()) return s;
+  const unsigned char first = s.front(), last = s.back();
+  if (first != ' ' && first != '\t' && first != 0xE3 && last != ' ' &&
+      last != '\t' && last != 0x80) {
+    return s;
+  }
   while (true) {
     if (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
       s.remove_prefix(1);
@@ -340,10 +375,10 @@ const char* EnumLabel(CsvEnum e) {
 absl::StatusOr<int> ParseEnumWord(CsvEnum e, std::string_view text) {
   text = TrimCell(text);
   if (text.empty()) return 0;
-  for (const EnumWord& w : EnumWords(e)) {
-    if ((*w.csv != '\0' && IEquals(text, w.csv)) ||
-        (*w.proto != '\0' && IEquals(text, w.proto)) || HasZhWord(w.zh, text)) {
-      return w.value;
+  for (const Spelling& s : SpellingsOf(e)) {
+    if (s.text.size() == text.size() &&
+        (s.any_case ? IEquals(text, s.text) : text == s.text)) {
+      return s.value;
     }
   }
   std::vector<std::string> names;
