@@ -1,6 +1,8 @@
 #include "tools/csv/csv.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -25,7 +27,32 @@ struct StopBytes {
 };
 constexpr StopBytes kStop;
 
-bool IsStop(char c) { return kStop.stop[static_cast<unsigned char>(c)]; }
+// The first stop byte of `text` at or after `pos`, or text.size(). Eight
+// bytes are passed over at a time while none of them can be one.
+size_t SkipText(std::string_view text, size_t pos) {
+  const char* data = text.data();
+  const size_t n = text.size();
+  constexpr uint64_t kOnes = 0x0101010101010101u;
+  constexpr uint64_t kHighs = 0x8080808080808080u;
+  // Nonzero if a byte of `w` is below `b` (b <= 0x80) / equal to `b`.
+  auto any_below = [](uint64_t w, uint64_t b) {
+    return (w - kOnes * b) & ~w & kHighs;
+  };
+  auto any_equal = [&](uint64_t w, uint64_t b) {
+    return any_below(w ^ (kOnes * b), 1);
+  };
+  while (n - pos >= 8) {
+    uint64_t w;
+    std::memcpy(&w, data + pos, sizeof(w));
+    if (any_below(w, 0x20) | any_equal(w, ',') | any_equal(w, '"') |
+        any_equal(w, 0x7F) | any_equal(w, 0xC2)) {
+      break;
+    }
+    pos += 8;
+  }
+  while (pos < n && !kStop.stop[static_cast<unsigned char>(data[pos])]) ++pos;
+  return pos;
+}
 
 // True if the two bytes at `p` encode a C1 control character (U+0080-U+009F).
 bool IsC1(std::string_view text, size_t p) {
@@ -91,7 +118,7 @@ absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {
       ++pos_;
       size_t run = pos_;  // start of the text not yet appended to `field`
       while (true) {
-        while (pos_ < n && !IsStop(text_[pos_])) ++pos_;
+        pos_ = SkipText(text_, pos_);
         if (pos_ >= n) {
           return error_at(open_line, open_column,
                           "quoted field is not terminated");
@@ -126,7 +153,7 @@ absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {
     } else {
       const size_t start = pos_;
       while (pos_ < n) {
-        while (pos_ < n && !IsStop(text_[pos_])) ++pos_;
+        pos_ = SkipText(text_, pos_);
         if (pos_ >= n) break;
         const char c = text_[pos_];
         if (c == ',' || c == '\n') break;

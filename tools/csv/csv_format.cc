@@ -1,12 +1,13 @@
 #include "tools/csv/csv_format.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <span>
 
-#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -119,30 +120,81 @@ absl::StatusOr<int32_t> ParseScore(std::string_view text) {
   return value * 100 + cents;
 }
 
-// A list cell's items; most lists fit without a heap allocation.
-using Items = absl::InlinedVector<std::string_view, 8>;
+// The items of a list cell split on unescaped `sep`, walked in place (a
+// list costs no allocation): trimmed views of `text` that keep their escapes
+// for a later Unescape. Empty items are skipped only at the list level
+// (drop_empty).
+//
+//   for (std::string_view item : SplitEscaped(cell, ';', true)) ...
+class SplitEscaped {
+ public:
+  SplitEscaped(std::string_view text, char sep, bool drop_empty)
+      : text_(text), sep_(sep), drop_empty_(drop_empty) {}
 
-// Splits on unescaped `sep`. Items are trimmed views of `text` that keep
-// their escapes for a later Unescape; empty items are dropped only at the
-// list level (drop_empty).
-Items SplitEscaped(std::string_view text, char sep, bool drop_empty) {
-  Items out;
-  auto add = [&](size_t begin, size_t end) {
-    const std::string_view item = Trim(text.substr(begin, end - begin));
-    if (!item.empty() || !drop_empty) out.push_back(item);
+  class Iterator {
+   public:
+    explicit Iterator(const SplitEscaped* list) : list_(list) { Advance(); }
+    std::string_view operator*() const { return item_; }
+    Iterator& operator++() {
+      Advance();
+      return *this;
+    }
+    bool operator!=(std::default_sentinel_t) const { return !done_; }
+
+   private:
+    void Advance() {
+      const std::string_view text = list_->text_;
+      while (true) {
+        // Past the last item (text.size() + 1 after it).
+        if (next_ > text.size()) {
+          done_ = true;
+          return;
+        }
+        size_t end = next_;
+        while (end < text.size() && text[end] != list_->sep_) {
+          if (text[end] == '\\' && end + 1 < text.size()) ++end;
+          ++end;
+        }
+        item_ = Trim(text.substr(next_, end - next_));
+        next_ = end + 1;
+        if (!item_.empty() || !list_->drop_empty_) return;
+      }
+    }
+
+    const SplitEscaped* list_;
+    size_t next_ = 0;  // where the next item starts
+    std::string_view item_;
+    bool done_ = false;
   };
-  size_t begin = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\\' && i + 1 < text.size()) {
-      ++i;  // the escaped character is text
-    } else if (text[i] == sep) {
-      add(begin, i);
-      begin = i + 1;
+
+  Iterator begin() const { return Iterator(this); }
+  std::default_sentinel_t end() const { return {}; }
+
+ private:
+  std::string_view text_;
+  char sep_;
+  bool drop_empty_;
+};
+
+// The parts of a list item ("s1|2019-09-01|..."), split as SplitEscaped does
+// without dropping empty ones: the first kMax, then "" for missing ones;
+// size() counts up to kMax + 1, so that too many parts show.
+template <size_t kMax>
+class Parts {
+ public:
+  Parts(std::string_view item, char sep) {
+    for (std::string_view part : SplitEscaped(item, sep, false)) {
+      parts_[size_++] = part;
+      if (size_ == parts_.size()) break;
     }
   }
-  add(begin, text.size());
-  return out;
-}
+  size_t size() const { return size_; }
+  std::string_view operator[](size_t i) const { return parts_[i]; }
+
+ private:
+  std::array<std::string_view, kMax + 1> parts_{};
+  size_t size_ = 0;
+};
 
 std::string Unescape(std::string_view text) {
   if (text.find('\\') == std::string_view::npos) return std::string(text);
@@ -547,7 +599,7 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     auto path = [n = i++](const char* leaf = "") {
       return absl::StrCat("teacher.evaluations[", n, "]", leaf);
     };
-    Items parts = SplitEscaped(item, ':', false);
+    const Parts<2> parts(item, ':');
     if (parts.size() != 2) {
       ROTA_CSV_SKIP(path(), absl::InvalidArgumentError(absl::StrCat(
                                 "\"", std::string(item),
@@ -568,14 +620,13 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     auto path = [n = i++](const char* leaf = "") {
       return absl::StrCat("teacher.service_history[", n, "]", leaf);
     };
-    Items p = SplitEscaped(item, '|', false);
+    const Parts<6> p(item, '|');
     if (p.size() < 2 || p.size() > 6) {
       ROTA_CSV_SKIP(path(),
                     absl::InvalidArgumentError(absl::StrCat(
                         "\"", std::string(item),
                         "\" is not school|start|end|locality|weak|term")));
     }
-    p.resize(6);
     v1::ServiceSpell* spell = out->add_service_history();
     spell->set_school(ResourceName(county, "schools", Unescape(p[0])));
     ROTA_CSV_DATE(spell->set_start_date, p[1], path(".start_date"));
@@ -597,13 +648,12 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     auto path = [n = i++](const char* leaf = "") {
       return absl::StrCat("teacher.exemptions[", n, "]", leaf);
     };
-    Items p = SplitEscaped(item, '|', false);
+    const Parts<4> p(item, '|');
     if (p.size() > 4) {
       ROTA_CSV_SKIP(path(), absl::InvalidArgumentError(
                                 absl::StrCat("\"", std::string(item),
                                              "\" is not kind|start|end|note")));
     }
-    p.resize(4);
     v1::Exemption* ex = out->add_exemptions();
     ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kExemption, p[0]), path(".kind"));
     ex->set_kind(static_cast<v1::ExemptionKind>(e));
@@ -617,13 +667,12 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     auto path = [n = i++](const char* leaf = "") {
       return absl::StrCat("teacher.hardships[", n, "]", leaf);
     };
-    Items p = SplitEscaped(item, '|', false);
+    const Parts<2> p(item, '|');
     if (p.size() > 2) {
       ROTA_CSV_SKIP(path(),
                     absl::InvalidArgumentError(absl::StrCat(
                         "\"", std::string(item), "\" is not kind|note")));
     }
-    p.resize(2);
     v1::Hardship* hs = out->add_hardships();
     ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kHardship, p[0]), path(".kind"));
     hs->set_kind(static_cast<v1::HardshipKind>(e));
@@ -635,13 +684,12 @@ absl::Status TeacherFromCsv(const CsvHeader& h,
     auto path = [n = i++](const char* leaf = "") {
       return absl::StrCat("teacher.obligations[", n, "]", leaf);
     };
-    Items p = SplitEscaped(item, '|', false);
+    const Parts<3> p(item, '|');
     if (p.size() > 3) {
       ROTA_CSV_SKIP(path(), absl::InvalidArgumentError(absl::StrCat(
                                 "\"", std::string(item),
                                 "\" is not kind|required_rural_years|start")));
     }
-    p.resize(3);
     v1::ServiceObligation* ob = out->add_obligations();
     ROTA_CSV_ASSIGN(e, ParseEnumWord(CsvEnum::kObligation, p[0]),
                     path(".kind"));

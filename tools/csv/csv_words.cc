@@ -281,16 +281,8 @@ std::string HeaderKey(std::string_view s) {
 
 }  // namespace
 
-std::string_view TrimCell(std::string_view s) {
+std::string_view csv_internal::TrimCellEnds(std::string_view s) {
   constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  // Most cells have nothing to trim: neither end is a space, a tab or the
-  // first (0xE3) / last (0x80) byte of U+3000.
-  if (s.empty()) return s;
-  const unsigned char first = s.front(), last = s.back();
-  if (first != ' ' && first != '\t' && first != 0xE3 && last != ' ' &&
-      last != '\t' && last != 0x80) {
-    return s;
-  }
   while (true) {
     if (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
       s.remove_prefix(1);
