@@ -1,6 +1,7 @@
 #include "tools/csv/csv.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -28,27 +29,36 @@ struct StopBytes {
 constexpr StopBytes kStop;
 
 // The first stop byte of `text` at or after `pos`, or text.size(). Eight
-// bytes are passed over at a time while none of them can be one.
+// bytes are looked at a time: a mask flags each byte that may stop (below
+// 0x20, ',', '"', DEL, 0xC2); its lowest flag is exact, so the first
+// candidate is found without a loop over bytes (only a tab is let through).
 size_t SkipText(std::string_view text, size_t pos) {
   const char* data = text.data();
   const size_t n = text.size();
-  constexpr uint64_t kOnes = 0x0101010101010101u;
-  constexpr uint64_t kHighs = 0x8080808080808080u;
-  // Nonzero if a byte of `w` is below `b` (b <= 0x80) / equal to `b`.
-  auto any_below = [](uint64_t w, uint64_t b) {
-    return (w - kOnes * b) & ~w & kHighs;
-  };
-  auto any_equal = [&](uint64_t w, uint64_t b) {
-    return any_below(w ^ (kOnes * b), 1);
-  };
-  while (n - pos >= 8) {
-    uint64_t w;
-    std::memcpy(&w, data + pos, sizeof(w));
-    if (any_below(w, 0x20) | any_equal(w, ',') | any_equal(w, '"') |
-        any_equal(w, 0x7F) | any_equal(w, 0xC2)) {
-      break;
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kOnes = 0x0101010101010101u;
+    constexpr uint64_t kHighs = 0x8080808080808080u;
+    // High bit of each byte of `w` below `b` (b <= 0x80) / equal to `b`;
+    // bits above the lowest may be spurious.
+    auto below = [](uint64_t w, uint64_t b) {
+      return (w - kOnes * b) & ~w & kHighs;
+    };
+    auto equal = [&](uint64_t w, uint64_t b) {
+      return below(w ^ (kOnes * b), 1);
+    };
+    while (n - pos >= 8) {
+      uint64_t w;
+      std::memcpy(&w, data + pos, sizeof(w));
+      const uint64_t mask = below(w, 0x20) | equal(w, ',') | equal(w, '"') |
+                            equal(w, 0x7F) | equal(w, 0xC2);
+      if (mask == 0) {
+        pos += 8;
+        continue;
+      }
+      pos += static_cast<size_t>(std::countr_zero(mask)) / 8;
+      if (kStop.stop[static_cast<unsigned char>(data[pos])]) return pos;
+      ++pos;  // a tab
     }
-    pos += 8;
   }
   while (pos < n && !kStop.stop[static_cast<unsigned char>(data[pos])]) ++pos;
   return pos;
@@ -62,12 +72,18 @@ bool IsC1(std::string_view text, size_t p) {
 
 }  // namespace
 
-CsvReader::CsvReader(std::string_view text) : text_(text) {
-  if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+CsvReader::CsvReader(std::string_view text) : CsvReader(OfUtf8(text)) {
   const size_t valid = pos_ + rota::Utf8ValidPrefix(text_.substr(pos_));
   if (valid < text_.size()) {
     bad_utf8_line_ = 1 + std::count(text_.begin(), text_.begin() + valid, '\n');
   }
+}
+
+CsvReader CsvReader::OfUtf8(std::string_view text) {
+  CsvReader reader;
+  reader.text_ = text;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") reader.pos_ = 3;
+  return reader;
 }
 
 absl::StatusOr<bool> CsvReader::Next(std::vector<std::string>* fields) {

@@ -22,16 +22,19 @@ bool BlankRecord(const std::vector<std::string>& fields) {
 
 namespace {
 
-// The whole stream, in a string sized up front when the size is known (a
-// regular file, not a pipe), so a large file is not copied as it grows.
+// The whole stream. A regular file is read straight into a string of its
+// size (a large file is neither regrown nor copied); a pipe, or what was
+// appended meanwhile, through a buffer.
 std::string ReadAll(std::ifstream& in) {
   std::string bytes;
   in.seekg(0, std::ios::end);
   if (const std::streamoff size = in.tellg(); size > 0) {
-    bytes.reserve(static_cast<size_t>(size));
     in.seekg(0, std::ios::beg);
+    bytes.resize(static_cast<size_t>(size));
+    in.read(bytes.data(), size);
+    bytes.resize(static_cast<size_t>(in.gcount()));
   }
-  in.clear();  // a pipe cannot seek
+  in.clear();  // a pipe cannot seek; a short read sets eof
   char buffer[1 << 16];
   while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
     bytes.append(buffer, static_cast<size_t>(in.gcount()));
@@ -71,7 +74,8 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
   std::vector<std::string> fields;
   absl::StatusOr<rota::tools::CsvHeader> header =
       absl::InvalidArgumentError("empty file (a header row is required)");
-  rota::tools::CsvReader reader(out->text);
+  // DecodeCsvText checked (or made) the text UTF-8.
+  rota::tools::CsvReader reader = rota::tools::CsvReader::OfUtf8(out->text);
   absl::StatusOr<bool> more = reader.Next(&fields);
   if (!more.ok()) header = more.status();
   if (more.ok() && *more) header = rota::tools::CsvHeader::Parse(table, fields);

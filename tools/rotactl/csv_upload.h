@@ -172,7 +172,8 @@ int UploadCsv(Context* ctx, const UploadOptions& o, rota::tools::CsvTable table,
     chunk = google::protobuf::Arena::CreateMessage<Request>(&arena);
     chunk_bytes = 0;
   };
-  rota::tools::CsvReader reader(file.text);
+  // UTF-8, checked in pass 1.
+  rota::tools::CsvReader reader = rota::tools::CsvReader::OfUtf8(file.text);
   std::vector<std::string> fields;
   (void)reader.Next(&fields);  // the header, checked in pass 1
   while (!broken) {
