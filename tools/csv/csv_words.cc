@@ -368,8 +368,9 @@ absl::StatusOr<int> ParseEnumWord(CsvEnum e, std::string_view text) {
   text = TrimCell(text);
   if (text.empty()) return 0;
   for (const Spelling& s : SpellingsOf(e)) {
+    // Most cells spell the word as the table does: compare bytes first.
     if (s.text.size() == text.size() &&
-        (s.any_case ? IEquals(text, s.text) : text == s.text)) {
+        (text == s.text || (s.any_case && IEquals(text, s.text)))) {
       return s.value;
     }
   }
