@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -61,11 +62,11 @@ bool AllChineseText(std::string_view utf8) {
 
 }  // namespace
 
-absl::StatusOr<DecodedCsv> DecodeCsvText(std::string_view bytes) {
+absl::StatusOr<DecodedCsv> DecodeCsvText(std::string bytes) {
   DecodedCsv out;
   const size_t valid = rota::Utf8ValidPrefix(bytes);
   if (valid == bytes.size()) {
-    out.text = std::string(bytes);
+    out.text = std::move(bytes);
     return out;
   }
   if (std::optional<std::string> text = FromGb18030(bytes);

@@ -28,6 +28,6 @@ struct DecodedCsv {
 // `bytes` unchanged when it is UTF-8 (with or without a byte-order mark);
 // converted when it is GB18030/GBK Chinese text; otherwise INVALID_ARGUMENT
 // naming the first line that is not UTF-8 and asking to save as UTF-8.
-absl::StatusOr<DecodedCsv> DecodeCsvText(std::string_view bytes);
+absl::StatusOr<DecodedCsv> DecodeCsvText(std::string bytes);
 
 }  // namespace rota::tools

@@ -69,6 +69,15 @@ class CsvHeader {
   std::string_view Get(const std::vector<std::string>& record,
                        std::string_view column) const;
 
+  // The cell of the `column`th entry of CsvColumns(table()) in `record`, or
+  // "" when the file has no such column: Get without the name lookup.
+  std::string_view Cell(const std::vector<std::string>& record,
+                        size_t column) const {
+    const int i = index_[column];
+    if (i < 0 || static_cast<size_t>(i) >= record.size()) return {};
+    return record[static_cast<size_t>(i)];
+  }
+
   // True if the file has `column` (a canonical name).
   bool Has(std::string_view column) const;
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/rules/county.h"
@@ -117,6 +116,46 @@ std::vector<std::string_view> ZhWords(const char* zh) {
     rest.remove_prefix(slash + 1);
   }
   return out;
+}
+
+// True if `word` is one of ZhWords(zh), without building the list: a
+// lookup runs for every subject of a file.
+bool HasZhWord(const char* zh, std::string_view word) {
+  std::string_view rest(zh);
+  if (rest.empty()) return false;
+  while (true) {
+    const size_t slash = rest.find('/');
+    if (rest.substr(0, slash) == word) return true;
+    if (slash == std::string_view::npos) return false;
+    rest.remove_prefix(slash + 1);
+  }
+}
+
+// One accepted spelling of an enum value.
+struct Spelling {
+  std::string_view text;
+  bool any_case;  // English (case-insensitive), not Chinese (exact)
+  int value;
+};
+
+// Every spelling of `e` in EnumWords order (each row's English name, proto
+// name, then Chinese words), built once: ParseEnumWord runs for every enum
+// cell of a file and compares lengths first.
+std::span<const Spelling> SpellingsOf(CsvEnum e) {
+  static const auto* kSpellings = [] {
+    auto* all = new std::vector<std::vector<Spelling>>(std::size(kAllEnums));
+    for (CsvEnum each : kAllEnums) {
+      std::vector<Spelling>& list = (*all)[static_cast<size_t>(each)];
+      for (const EnumWord& w : EnumWords(each)) {
+        if (*w.csv != '\0') list.push_back({w.csv, true, w.value});
+        if (*w.proto != '\0') list.push_back({w.proto, true, w.value});
+        for (std::string_view zh : ZhWords(w.zh))
+          list.push_back({zh, false, w.value});
+      }
+    }
+    return all;
+  }();
+  return (*kSpellings)[static_cast<size_t>(e)];
 }
 
 // One table's Chinese header names: column -> names separated by '/'.
@@ -242,7 +281,7 @@ std::string HeaderKey(std::string_view s) {
 
 }  // namespace
 
-std::string_view TrimCell(std::string_view s) {
+std::string_view csv_internal::TrimCellEnds(std::string_view s) {
   constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
   while (true) {
     if (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -328,13 +367,11 @@ const char* EnumLabel(CsvEnum e) {
 absl::StatusOr<int> ParseEnumWord(CsvEnum e, std::string_view text) {
   text = TrimCell(text);
   if (text.empty()) return 0;
-  for (const EnumWord& w : EnumWords(e)) {
-    if ((*w.csv != '\0' && IEquals(text, w.csv)) ||
-        (*w.proto != '\0' && IEquals(text, w.proto))) {
-      return w.value;
-    }
-    for (std::string_view zh : ZhWords(w.zh)) {
-      if (text == zh) return w.value;
+  for (const Spelling& s : SpellingsOf(e)) {
+    // Most cells spell the word as the table does: compare bytes first.
+    if (s.text.size() == text.size() &&
+        (text == s.text || (s.any_case && IEquals(text, s.text)))) {
+      return s.value;
     }
   }
   std::vector<std::string> names;
@@ -471,6 +508,11 @@ const std::vector<std::string>& ErrorFileColumns() {
 absl::StatusOr<std::string> NormalizeCsvDate(std::string_view text) {
   text = TrimCell(text);
   if (text.empty()) return std::string();
+  // A valid YYYY-MM-DD is its own normal form.
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+      rota::engine::rules::ParseDate(text).ok()) {
+    return std::string(text);
+  }
   absl::StatusOr<int32_t> days = rota::engine::rules::ParseDateLenient(text);
   if (!days.ok()) {
     return absl::InvalidArgumentError(
@@ -483,13 +525,10 @@ absl::StatusOr<std::string> NormalizeCsvDate(std::string_view text) {
 
 std::string CanonicalSubject(std::string_view text) {
   text = TrimCell(text);
-  const std::string lower = absl::AsciiStrToLower(std::string(text));
   for (const rota::engine::rules::SubjectName& row :
        rota::engine::rules::KnownSubjects()) {
-    if (lower == row.code) return row.code;
-    for (std::string_view zh : ZhWords(row.zh)) {
-      if (text == zh) return row.code;
-    }
+    // The codes are lower case.
+    if (IEquals(text, row.code) || HasZhWord(row.zh, text)) return row.code;
   }
   return std::string(text);
 }

@@ -106,7 +106,21 @@ std::string SubjectDocLine();
 // Empty stays empty; anything else is INVALID_ARGUMENT.
 absl::StatusOr<std::string> NormalizeCsvDate(std::string_view text);
 
-// Trims ASCII spaces, tabs and the full-width space U+3000.
-std::string_view TrimCell(std::string_view s);
+namespace csv_internal {
+std::string_view TrimCellEnds(std::string_view s);
+}  // namespace csv_internal
+
+// Trims ASCII spaces, tabs and the full-width space U+3000. Inline, as it
+// runs for every cell: most cells have nothing to trim, neither end being a
+// space, a tab or the first (0xE3) / last (0x80) byte of U+3000.
+inline std::string_view TrimCell(std::string_view s) {
+  if (s.empty()) return s;
+  const unsigned char first = s.front(), last = s.back();
+  if (first != ' ' && first != '\t' && first != 0xE3 && last != ' ' &&
+      last != '\t' && last != 0x80) {
+    return s;
+  }
+  return csv_internal::TrimCellEnds(s);
+}
 
 }  // namespace rota::tools

@@ -4,10 +4,9 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
-#include <map>
-#include <sstream>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_join.h"
 #include "tools/csv/csv.h"
@@ -21,6 +20,29 @@ bool BlankRecord(const std::vector<std::string>& fields) {
                      [](const std::string& f) { return f.empty(); });
 }
 
+namespace {
+
+// The whole stream. A regular file is read straight into a string of its
+// size (a large file is neither regrown nor copied); a pipe, or what was
+// appended meanwhile, through a buffer.
+std::string ReadAll(std::ifstream& in) {
+  std::string bytes;
+  in.seekg(0, std::ios::end);
+  if (const std::streamoff size = in.tellg(); size > 0) {
+    in.seekg(0, std::ios::beg);
+    bytes.resize(static_cast<size_t>(size));
+    in.read(bytes.data(), size);
+    bytes.resize(static_cast<size_t>(in.gcount()));
+  }
+  in.clear();  // a pipe cannot seek; a short read sets eof
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
+    bytes.append(buffer, static_cast<size_t>(in.gcount()));
+  return bytes;
+}
+
+}  // namespace
+
 int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
                    bool count_blank_records, std::string_view nothing_done,
                    CheckedCsvFile* out) {
@@ -29,12 +51,10 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
     std::fprintf(stderr, "rotactl: cannot read %s\n", path.c_str());
     return kExitUsage;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
   out->header.reset();
   out->records = 0;
   absl::StatusOr<rota::tools::DecodedCsv> decoded =
-      rota::tools::DecodeCsvText(buffer.str());
+      rota::tools::DecodeCsvText(ReadAll(in));
   if (!decoded.ok()) {
     std::fprintf(stderr, "rotactl: %s: %s (%s)\n", path.c_str(),
                  std::string(decoded.status().message()).c_str(),
@@ -54,7 +74,8 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
   std::vector<std::string> fields;
   absl::StatusOr<rota::tools::CsvHeader> header =
       absl::InvalidArgumentError("empty file (a header row is required)");
-  rota::tools::CsvReader reader(out->text);
+  // DecodeCsvText checked (or made) the text UTF-8.
+  rota::tools::CsvReader reader = rota::tools::CsvReader::OfUtf8(out->text);
   absl::StatusOr<bool> more = reader.Next(&fields);
   if (!more.ok()) header = more.status();
   if (more.ok() && *more) header = rota::tools::CsvHeader::Parse(table, fields);
@@ -78,7 +99,7 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
   // row with the same id would silently overwrite the first.
   const std::string_view key_column =
       table == rota::tools::CsvTable::kApplications ? "teacher" : "id";
-  std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> seen;
+  absl::flat_hash_map<std::string, std::pair<int64_t, int64_t>> seen;
   while (true) {
     more = reader.Next(&fields);
     if (!more.ok()) {

@@ -39,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "google/protobuf/arena.h"
 #include "grpcpp/grpcpp.h"
 #include "rota/v1/registry.pb.h"
 #include "tools/csv/csv.h"
@@ -146,28 +147,33 @@ int UploadCsv(Context* ctx, const UploadOptions& o, rota::tools::CsvTable table,
   std::unique_ptr<grpc::ClientWriter<Request>> writer;
   int64_t rows_sent = 0, local_rejected = 0;
   bool broken = false;
-  Request chunk;
+  // The chunk lives on an arena dropped after each send: building and
+  // discarding hundreds of rows' messages then costs few allocations.
+  google::protobuf::Arena arena;
+  Request* chunk = google::protobuf::Arena::CreateMessage<Request>(&arena);
   size_t chunk_bytes = 0;
   auto send = [&] {
-    if (stream.rows(chunk) == 0 || broken) return;
+    if (stream.rows(*chunk) == 0 || broken) return;
     if (writer == nullptr) {
       call = ctx->NewCall(1.0 + static_cast<double>(max_chunks) / 10.0);
       writer = stream.open(call.get(), &result->response);
     }
-    stream.address(&chunk, o.dry_run ? std::string()
-                                     : prefix + std::to_string(result->chunks));
-    if (!writer->Write(chunk)) {  // the server ended the stream early
+    stream.address(chunk, o.dry_run ? std::string()
+                                    : prefix + std::to_string(result->chunks));
+    if (!writer->Write(*chunk)) {  // the server ended the stream early
       broken = true;
       return;
     }
     ++result->chunks;
-    rows_sent += stream.rows(chunk);
+    rows_sent += stream.rows(*chunk);
     if (progress)
       Progress(stream.request_kind, rows_sent + local_rejected, result->rows);
-    chunk.Clear();
+    arena.Reset();
+    chunk = google::protobuf::Arena::CreateMessage<Request>(&arena);
     chunk_bytes = 0;
   };
-  rota::tools::CsvReader reader(file.text);
+  // UTF-8, checked in pass 1.
+  rota::tools::CsvReader reader = rota::tools::CsvReader::OfUtf8(file.text);
   std::vector<std::string> fields;
   (void)reader.Next(&fields);  // the header, checked in pass 1
   while (!broken) {
@@ -175,8 +181,7 @@ int UploadCsv(Context* ctx, const UploadOptions& o, rota::tools::CsvTable table,
     if (!more.ok() || !*more) break;
     if (BlankRecord(fields)) continue;
     std::vector<rota::tools::CsvFieldError> problems;
-    if (!stream.add_row(*file.header, fields, reader.row(), &chunk,
-                        &problems)) {
+    if (!stream.add_row(*file.header, fields, reader.row(), chunk, &problems)) {
       for (const rota::tools::CsvFieldError& p : problems) {
         rota::v1::RowError e;
         e.set_row(reader.row());
@@ -187,8 +192,8 @@ int UploadCsv(Context* ctx, const UploadOptions& o, rota::tools::CsvTable table,
       ++local_rejected;
       continue;
     }
-    chunk_bytes += stream.last_row_bytes(chunk);
-    if (stream.rows(chunk) == chunk_size || chunk_bytes >= kMaxChunkBytes)
+    chunk_bytes += stream.last_row_bytes(*chunk);
+    if (stream.rows(*chunk) == chunk_size || chunk_bytes >= kMaxChunkBytes)
       send();
   }
   send();
