@@ -82,6 +82,16 @@ inline size_t Utf8ValidPrefix(std::string_view s) {
   return pos;
 }
 
+// The longest prefix of `s` of at most `max` bytes that does not split a
+// UTF-8 sequence: for quoting a user's text in a message, which must stay
+// valid UTF-8 (protobuf refuses to serialize a string field that is not).
+inline std::string_view TruncateUtf8(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
 // Number of characters if `s` is valid UTF-8, else nullopt.
 inline std::optional<size_t> Utf8Length(std::string_view s) {
   size_t pos = 0, count = 0;

@@ -5,6 +5,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 
 namespace rota::service {
 namespace {
@@ -16,13 +17,11 @@ constexpr char kPreconditionUrl[] =
 // Longest field path or description attached to a status.
 constexpr size_t kMaxViolationText = 200;
 
-// The longest prefix of `s` of at most `max` bytes that does not split a
-// UTF-8 sequence.
+// rota::TruncateUtf8 (common/utf8.h) over Abseil's string_view.
 absl::string_view TruncateUtf8(absl::string_view s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return s.substr(0, end);
+  std::string_view t =
+      rota::TruncateUtf8(std::string_view(s.data(), s.size()), max);
+  return absl::string_view(t.data(), t.size());
 }
 
 void SetReasonPayload(absl::Status& status, absl::string_view reason) {

@@ -364,8 +364,9 @@ void ValidateItinerantFields(const Teacher& t, absl::string_view prefix,
     std::optional<int> bit = ParseHalfDay(t.free_half_days(i));
     if (!bit.has_value()) {
       v.Add(Fi(prefix, "free_half_days", i),
-            absl::StrCat("\"", t.free_half_days(i).substr(0, 20),
-                         "\" is not a half-day: mon-am, mon-pm, ..., fri-pm"));
+            absl::StrCat(
+                "\"", std::string(rota::TruncateUtf8(t.free_half_days(i), 20)),
+                "\" is not a half-day: mon-am, mon-pm, ..., fri-pm"));
     } else if (seen & (1u << *bit)) {
       v.Add(Fi(prefix, "free_half_days", i), "is listed twice");
     } else {

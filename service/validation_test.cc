@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/utf8.h"
 #include "rota/v1/registry.pb.h"
 
 namespace rota::service {
@@ -75,6 +76,21 @@ TEST(ValidationTest, SchoolOfAnotherCounty) {
   Violations v = Check(t);
   EXPECT_EQ(Fields(v), std::set<std::string>{"teacher.school"});
   EXPECT_EQ(v.reason(), kReasonCrossCounty);
+}
+
+// A message quoting a cell cuts it at a character, never inside one: the
+// violation goes into a protobuf string, which must be valid UTF-8 (a cut
+// inside 配 made the server's response fail to serialize).
+TEST(ValidationTest, QuotedCellIsCutAtACharacter) {
+  Teacher t = ValidTeacher();
+  t.add_free_half_days("spouse_separation|配偶在外县工作");
+  Violations v = Check(t);
+  ASSERT_EQ(Fields(v), std::set<std::string>{"teacher.free_half_days[0]"});
+  const std::string& description =
+      v.bad_request().field_violations(0).description();
+  EXPECT_TRUE(rota::Utf8Length(description).has_value()) << description;
+  EXPECT_NE(description.find("\"spouse_separation|\""), std::string::npos)
+      << description;
 }
 
 TEST(ValidationTest, BirthDateRules) {

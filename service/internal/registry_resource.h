@@ -23,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/cancellation.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "rota/v1/registry.pb.h"
 #include "service/access.h"
@@ -224,8 +225,8 @@ inline void ValidateMask(const google::protobuf::FieldMask& mask,
     if (IsOutputOnly(path)) continue;
     if (!FieldMaskUtil::GetFieldDescriptors(descriptor, path, nullptr)) {
       v.Add(absl::StrCat("update_mask.paths[", i, "]"),
-            absl::StrCat("\"", path.substr(0, 100), "\" is not a field of ",
-                         descriptor->name()));
+            absl::StrCat("\"", std::string(rota::TruncateUtf8(path, 100)),
+                         "\" is not a field of ", descriptor->name()));
     }
   }
 }
