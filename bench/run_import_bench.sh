@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Durable teacher import the way an administrator runs it: `rotactl import
 # teachers` of a rota-gen county (full rows: evaluations, service history)
-# into the real rotad, one stream and two counties in parallel, each printed
+# into the real rotad, one stream and two counties in parallel, and a county
+# imported again (updates) into the store holding them all, each printed
 # beside a raw synced RocksDB WriteBatch of the same rows (500 per batch)
 # measured in the same run by bench/import_reference. Also prints the CPU
 # seconds rotad and rotactl spent per 100,000 teachers (from /proc: load-
@@ -76,16 +77,21 @@ for r in $(seq "$REPEATS"); do
   ctl_cpu+=("$(awk -v n="$TEACHERS" '{ printf "%.2f", ($1 + $2) * 100000 / n }' "$WORK/time-one$r")")
   two+=("$(import_teachers "a$r" "b$r")")
 done
+# A county imported again (every row an update, read before it is written)
+# into the store that now holds all the counties above.
+again=()
+for r in $(seq "$REPEATS"); do again+=("$(import_teachers "one$r")"); done
 ref1=() ref2=()
 for r in $(seq "$REPEATS"); do
   ref1+=("$("$B/bench/import_reference" --csv "$WORK/county/teachers.csv" --dir "$WORK/raw1-$r" --writers 1)")
   ref2+=("$("$B/bench/import_reference" --csv "$WORK/county/teachers.csv" --dir "$WORK/raw2-$r" --writers 2)")
 done
 
-echo "== runs (teachers/s): 1 stream ${one[*]}; 2 counties ${two[*]}; raw 1 writer ${ref1[*]}; raw 2 writers ${ref2[*]}"
+echo "== runs (teachers/s): 1 stream ${one[*]}; 2 counties ${two[*]}; re-import (updates) ${again[*]}; raw 1 writer ${ref1[*]}; raw 2 writers ${ref2[*]}"
 echo "== CPU-s per 100,000 teachers (1 stream): rotad ${rotad_cpu[*]}; rotactl ${ctl_cpu[*]}"
 echo "== load after: $(uptime)"
 printf '\n| durable import, best of %d | rotactl -> rotad | raw synced RocksDB WriteBatch, same rows, same run |\n' "$REPEATS"
 printf '|---|---:|---:|\n'
 printf '| 1 county, 1 stream | %s teachers/s | %s rows/s (1 writer) |\n' "$(echo "${one[*]}" | best)" "$(echo "${ref1[*]}" | best)"
 printf '| 2 counties in parallel | %s teachers/s | %s rows/s (2 writers) |\n' "$(echo "${two[*]}" | best)" "$(echo "${ref2[*]}" | best)"
+printf '| 1 county again (updates), %d counties stored | %s teachers/s | |\n' "$((REPEATS * 3))" "$(echo "${again[*]}" | best)"
