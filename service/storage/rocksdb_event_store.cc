@@ -254,8 +254,8 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
   // file's whole filter again and verified it. Re-importing a county of
   // 100,000 teachers into a store of 20 such counties ran at 700 teachers/s
   // with the default, 46,000 with this (docs/perf-import.md).
-  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(
-      options.block_cache_bytes, /*num_shard_bits=*/2);
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(options.block_cache_bytes, /*num_shard_bits=*/2);
 
   auto make_cf_options = [&](bool bloom) {
     rocksdb::ColumnFamilyOptions cf;
