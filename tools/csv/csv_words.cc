@@ -94,41 +94,33 @@ constexpr CsvEnum kAllEnums[] = {
     CsvEnum::kHardship,   CsvEnum::kObligation, CsvEnum::kChannel,
     CsvEnum::kBoolean};
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
+// Calls `found` on each of the '/'-separated Chinese words of `zh` until it
+// returns true; true if it did.
+template <typename Found>
+bool AnyZhWord(const char* zh, Found found) {
+  std::string_view rest(zh);
+  if (rest.empty()) return false;
+  while (true) {
+    const size_t slash = rest.find('/');
+    if (found(rest.substr(0, slash))) return true;
+    if (slash == std::string_view::npos) return false;
+    rest.remove_prefix(slash + 1);
   }
-  return true;
 }
 
 std::vector<std::string_view> ZhWords(const char* zh) {
   std::vector<std::string_view> out;
-  if (*zh == '\0') return out;
-  std::string_view rest(zh);
-  while (true) {
-    const size_t slash = rest.find('/');
-    out.push_back(rest.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    rest.remove_prefix(slash + 1);
-  }
+  AnyZhWord(zh, [&](std::string_view w) {
+    out.push_back(w);
+    return false;
+  });
   return out;
 }
 
 // True if `word` is one of ZhWords(zh), without building the list: a
 // lookup runs for every subject of a file.
 bool HasZhWord(const char* zh, std::string_view word) {
-  std::string_view rest(zh);
-  if (rest.empty()) return false;
-  while (true) {
-    const size_t slash = rest.find('/');
-    if (rest.substr(0, slash) == word) return true;
-    if (slash == std::string_view::npos) return false;
-    rest.remove_prefix(slash + 1);
-  }
+  return AnyZhWord(zh, [&](std::string_view w) { return w == word; });
 }
 
 // One accepted spelling of an enum value.
@@ -280,6 +272,17 @@ std::string HeaderKey(std::string_view s) {
 }
 
 }  // namespace
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
 
 std::string_view csv_internal::TrimCellEnds(std::string_view s) {
   constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";

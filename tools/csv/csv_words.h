@@ -106,6 +106,9 @@ std::string SubjectDocLine();
 // Empty stays empty; anything else is INVALID_ARGUMENT.
 absl::StatusOr<std::string> NormalizeCsvDate(std::string_view text);
 
+// ASCII case-insensitive equality (English spellings in CSV cells).
+bool IEquals(std::string_view a, std::string_view b);
+
 namespace csv_internal {
 std::string_view TrimCellEnds(std::string_view s);
 }  // namespace csv_internal
