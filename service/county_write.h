@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/status_macros.h"
@@ -83,17 +84,17 @@ class CountyWrite {
       : overlay_(snapshot),
         head_(snapshot.head_sequence()),
         actor_(call.actor),
-        request_id_(std::move(request_id)),
-        now_(FormatRfc3339(absl::Now())) {}
+        request_id_(std::move(request_id)) {
+    SetNow(absl::Now());
+  }
   // Over a state that already holds writes of events not yet appended (an
   // import batch whose predecessor is still being synced): `head` is the
   // sequence the log will be at when this write is appended.
   CountyWrite(const storage::Snapshot& snapshot, const CallContext& call,
               uint64_t head)
-      : overlay_(snapshot),
-        head_(head),
-        actor_(call.actor),
-        now_(FormatRfc3339(absl::Now())) {}
+      : overlay_(snapshot), head_(head), actor_(call.actor) {
+    SetNow(absl::Now());
+  }
 
   // The county as of the snapshot plus the events staged so far.
   const storage::Snapshot& state() const { return overlay_; }
@@ -101,6 +102,8 @@ class CountyWrite {
   // Sequence the next staged event will get.
   uint64_t next_sequence() const { return head_ + drafts_.size() + 1; }
   const std::string& now() const { return now_; }
+  // The UTC date of now(): the reference for "not in the future".
+  absl::CivilDay today() const { return today_; }
 
   // Stages an event and its projection writes.
   absl::Status AddEvent(const char* type, std::string payload);
@@ -124,21 +127,24 @@ class CountyWrite {
   std::vector<storage::ProjectionWrite> TakeWrites() {
     return overlay_.TakePending();
   }
-  // The same writes, copied, and then moved out by key (for the overlay of
-  // a next batch that reads them while they are appended).
-  std::vector<storage::ProjectionWrite> CopyWrites() const {
-    return overlay_.CopyPending();
-  }
+  // The same writes moved out by key (for the overlay of a next batch that
+  // reads them while they are appended).
   OverlaySnapshot::PendingMap TakeWriteMap() {
     return overlay_.TakePendingMap();
   }
 
  private:
+  void SetNow(absl::Time now) {
+    now_ = FormatRfc3339(now);
+    today_ = absl::ToCivilDay(now, absl::UTCTimeZone());
+  }
+
   OverlaySnapshot overlay_;
   uint64_t head_;
   std::string actor_;
   std::string request_id_;
   std::string now_;
+  absl::CivilDay today_;
   std::vector<storage::EventDraft> drafts_;
 };
 

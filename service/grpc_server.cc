@@ -288,14 +288,19 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   void OnReadDone(bool ok) override {
     bool read_more = false;
     bool start_worker = false;
+    // Parsed here, on gRPC's thread, while the worker stages earlier chunks.
+    ReadImportChunk chunk;
+    if (ok) {
+      chunk = ReadChunk(buffer_);
+      buffer_.Clear();
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (finished_) return;
       if (!ok) {
         input_done_ = true;  // half-close (or cancellation)
       } else {
-        queue_.push_back(Flatten(buffer_));
-        buffer_.Clear();
+        queue_.push_back(std::move(chunk));
         if (queue_.size() < kMaxQueuedChunks) {
           read_more = true;
         } else {
@@ -357,7 +362,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   // The next batch of queued chunks (up to kMaxBatchChunks), parsed; false
   // if none is queued. Reading resumes if the full queue had paused it.
   absl::StatusOr<bool> NextBatch(Registry::ImportBatch* chunks) {
-    std::vector<std::string> batch;
+    std::vector<ReadImportChunk> batch;
     bool resume_reading = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -372,22 +377,25 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     }
     if (resume_reading) StartRead(&buffer_);
     if (batch.empty()) return false;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      rota::v1::BulkImportRequest& chunk = *chunks->Add();
+    for (ReadImportChunk& read : batch) {
+      rota::v1::BulkImportRequest& chunk = *read.request;
       // A chunk refused here is refused after the caller's access to the
       // county it names (ImportBatches checks that before the rest).
       auto refuse = [&](absl::Status status) -> absl::Status {
+        const std::string bytes =
+            read.parsed ? chunk.SerializeAsString() : read.bytes;
         ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(
-            call_, CountyOfRequest(chunk.GetDescriptor(), batch[i])));
+            call_, CountyOfRequest(chunk.GetDescriptor(), bytes)));
         return status;
       };
-      if (!chunk.ParseFromString(batch[i])) {
-        chunk.Clear();
+      if (!read.parsed) {  // the generated parser rejected it
         rota::v1::BulkImportResponse rejected;
-        absl::Status lenient = ParseChunkLeniently(batch[i], &chunk, &rejected);
+        absl::Status lenient =
+            ParseChunkLeniently(read.bytes, &chunk, &rejected);
         if (!lenient.ok()) return refuse(lenient);
         Accumulate(rejected, &total_);
       }
+      chunks->Adopt(std::move(read.arena), &chunk, std::move(read.digest));
       if (parent_.empty()) parent_ = chunk.parent();
       if (chunk.parent() != parent_) {
         return refuse(InvalidField(
@@ -402,9 +410,9 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   grpc::ByteBuffer* response_;
   grpc::ByteBuffer buffer_;  // the chunk being read (one read at a time)
   std::mutex mu_;
-  std::deque<std::string> queue_;  // read, not yet applied
-  bool input_done_ = false;        // the client half-closed
-  bool read_paused_ = false;       // queue full: no read outstanding
+  std::deque<ReadImportChunk> queue_;  // read, not yet applied
+  bool input_done_ = false;            // the client half-closed
+  bool read_paused_ = false;           // queue full: no read outstanding
   bool worker_running_ = false;
   bool finished_ = false;
   // Touched only by the (single) running worker.

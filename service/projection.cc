@@ -1,6 +1,6 @@
 #include "service/projection.h"
 
-#include <set>
+#include <algorithm>
 #include <type_traits>
 #include <utility>
 
@@ -53,34 +53,45 @@ std::string Request(absl::string_view request_id) {
 
 namespace {
 
-std::string IdOf(absl::string_view name) {
+absl::string_view IdOf(absl::string_view name) {
   size_t slash = name.rfind('/');
-  return std::string(slash == absl::string_view::npos ? name
-                                                      : name.substr(slash + 1));
+  return slash == absl::string_view::npos ? name : name.substr(slash + 1);
 }
 
-std::set<std::string> TeacherIndexKeys(const rota::v1::Teacher& t) {
-  std::string id = IdOf(t.name());
-  std::set<std::string> out;
-  out.insert(keys::TeachersBySchoolPrefix(IdOf(t.school())) + id);
-  for (const auto& subject : t.subjects())
-    out.insert(keys::TeachersBySubjectPrefix(subject) + id);
+// A row's index keys, sorted, each once. (A vector: a teacher has two or
+// three, and an import computes them for every row.)
+using IndexKeys = std::vector<std::string>;
+
+IndexKeys TeacherIndexKeys(const rota::v1::Teacher& t) {
+  const absl::string_view id = IdOf(t.name());
+  IndexKeys out;
+  out.reserve(1 + t.subjects_size());
+  out.push_back(keys::TeachersBySchoolPrefix(IdOf(t.school())));
+  out.back().append(id.data(), id.size());
+  for (const auto& subject : t.subjects()) {
+    out.push_back(keys::TeachersBySubjectPrefix(subject));
+    out.back().append(id.data(), id.size());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
-std::set<std::string> PostIndexKeys(const rota::v1::Post& p) {
-  return {keys::PostsBySchoolPrefix(IdOf(p.school())) + IdOf(p.name())};
+IndexKeys PostIndexKeys(const rota::v1::Post& p) {
+  return {absl::StrCat(keys::PostsBySchoolPrefix(IdOf(p.school())),
+                       IdOf(p.name()))};
 }
 
 // Index maintenance: delete keys that disappear, put keys that appear.
-void DiffIndex(const std::set<std::string>& before,
-               const std::set<std::string>& after,
+void DiffIndex(const IndexKeys& before, const IndexKeys& after,
                std::vector<ProjectionWrite>& out) {
   for (const auto& k : before) {
-    if (!after.count(k)) out.push_back(ProjectionWrite::Delete(k));
+    if (!std::binary_search(after.begin(), after.end(), k))
+      out.push_back(ProjectionWrite::Delete(k));
   }
   for (const auto& k : after) {
-    if (!before.count(k)) out.push_back(ProjectionWrite::Put(k, ""));
+    if (!std::binary_search(before.begin(), before.end(), k))
+      out.push_back(ProjectionWrite::Put(k, ""));
   }
 }
 
@@ -193,8 +204,7 @@ std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::Post& r,
                                            const std::string& payload,
                                            const rota::v1::Post* old) {
   std::vector<ProjectionWrite> out;
-  DiffIndex(old ? PostIndexKeys(*old) : std::set<std::string>{},
-            PostIndexKeys(r), out);
+  DiffIndex(old ? PostIndexKeys(*old) : IndexKeys{}, PostIndexKeys(r), out);
   out.push_back(ProjectionWrite::Put(RowKey(r), payload));
   return out;
 }
@@ -202,8 +212,8 @@ std::vector<ProjectionWrite> ProjectUpsert(const rota::v1::Teacher& r,
                                            const std::string& payload,
                                            const rota::v1::Teacher* old) {
   std::vector<ProjectionWrite> out;
-  DiffIndex(old ? TeacherIndexKeys(*old) : std::set<std::string>{},
-            TeacherIndexKeys(r), out);
+  DiffIndex(old ? TeacherIndexKeys(*old) : IndexKeys{}, TeacherIndexKeys(r),
+            out);
   out.push_back(ProjectionWrite::Put(RowKey(r), payload));
   return out;
 }
@@ -277,23 +287,30 @@ bool OverlaySnapshot::StoreReads::KnownAbsent(const std::string& key) const {
   return false;
 }
 
-void OverlaySnapshot::StoreReads::Forget(
-    const std::vector<ProjectionWrite>& writes) {
-  for (const ProjectionWrite& w : writes) {
-    if (!values_.empty()) values_.erase(w.key);
-    for (const std::string& prefix : empty_prefixes_) {
-      if (w.key.compare(0, prefix.size(), prefix) == 0) {
-        written_.insert(w.key);
-        break;
-      }
+void OverlaySnapshot::StoreReads::ForgetKey(const std::string& key) {
+  if (!values_.empty()) values_.erase(key);
+  for (const std::string& prefix : empty_prefixes_) {
+    if (key.compare(0, prefix.size(), prefix) == 0) {
+      written_.insert(key);
+      break;
     }
   }
 }
 
-std::vector<ProjectionWrite> OverlaySnapshot::CopyPending() const {
+void OverlaySnapshot::StoreReads::Forget(
+    const std::vector<ProjectionWrite>& writes) {
+  for (const ProjectionWrite& w : writes) ForgetKey(w.key);
+}
+
+void OverlaySnapshot::StoreReads::Forget(const PendingMap& writes) {
+  for (const auto& [key, value] : writes) ForgetKey(key);
+}
+
+std::vector<ProjectionWrite> OverlaySnapshot::CopyWrites(
+    const PendingMap& pending) {
   std::vector<ProjectionWrite> out;
-  out.reserve(pending_.size());
-  for (const auto& [key, value] : pending_) {
+  out.reserve(pending.size());
+  for (const auto& [key, value] : pending) {
     out.push_back(ProjectionWrite{key, value});
   }
   return out;
@@ -307,15 +324,17 @@ OverlaySnapshot::PendingMap OverlaySnapshot::TakePendingMap() {
 
 absl::StatusOr<std::optional<std::string>> OverlaySnapshot::Get(
     const std::string& key) const {
-  auto it = pending_.find(key);
-  if (it != pending_.end()) return it->second;
+  const PendingMap& pending = this->pending();
+  auto it = pending.find(key);
+  if (it != pending.end()) return it->second;
   ROTA_ASSIGN_OR_RETURN(const std::optional<std::string>* value, BaseRead(key));
   return *value;
 }
 
 absl::StatusOr<bool> OverlaySnapshot::Contains(const std::string& key) const {
-  auto it = pending_.find(key);
-  if (it != pending_.end()) return it->second.has_value();
+  const PendingMap& pending = this->pending();
+  auto it = pending.find(key);
+  if (it != pending.end()) return it->second.has_value();
   ROTA_ASSIGN_OR_RETURN(const std::optional<std::string>* value, BaseRead(key));
   return value->has_value();
 }
@@ -323,6 +342,7 @@ absl::StatusOr<bool> OverlaySnapshot::Contains(const std::string& key) const {
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 OverlaySnapshot::Scan(const std::string& prefix, const std::string& start_after,
                       size_t limit) const {
+  const PendingMap& pending = this->pending();
   std::vector<std::pair<std::string, std::string>> out;
   std::string cursor = start_after;
   // Merge base and pending in key order; fetch base in batches because
@@ -337,14 +357,14 @@ OverlaySnapshot::Scan(const std::string& prefix, const std::string& start_after,
     }
     // Pending keys in (cursor, upper] where upper is the last base key read
     // (or unbounded if the base is exhausted).
-    auto it = cursor.empty() ? pending_.lower_bound(prefix)
-                             : pending_.upper_bound(cursor);
+    auto it = cursor.empty() ? pending.lower_bound(prefix)
+                             : pending.upper_bound(cursor);
     // (The base rows are moved out as they are merged: keep the bound.)
     const std::string upper = base_done ? "" : base_rows.back().first;
     size_t b = 0;
     std::string last;
     while (out.size() < limit) {
-      bool have_p = it != pending_.end() &&
+      bool have_p = it != pending.end() &&
                     it->first.compare(0, prefix.size(), prefix) == 0 &&
                     (base_done || it->first <= upper);
       bool have_b = b < base_rows.size();

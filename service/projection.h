@@ -141,6 +141,10 @@ storage::Projector RegistryProjector();
 // batch). Reads see the pending writes over the base.
 class OverlaySnapshot : public storage::Snapshot {
  public:
+  // The pending writes by key. A B-tree: an import batch stages tens of
+  // thousands of keys, and std::map spent an allocation and a cache miss on
+  // each.
+  using PendingMap = absl::btree_map<std::string, std::optional<std::string>>;
   // What a writer that holds its county's mutex across several snapshots
   // knows of the store: the keys it read that had a value, and the
   // collections (key prefixes) that were empty when it began, so that a new
@@ -155,11 +159,13 @@ class OverlaySnapshot : public storage::Snapshot {
     }
     // The keys of `writes` now hold what the writer wrote.
     void Forget(const std::vector<storage::ProjectionWrite>& writes);
+    void Forget(const PendingMap& writes);
 
    private:
     friend class OverlaySnapshot;
     // Absent from the store without asking it.
     bool KnownAbsent(const std::string& key) const;
+    void ForgetKey(const std::string& key);
 
     absl::flat_hash_map<std::string, std::optional<std::string>> values_;
     std::vector<std::string> empty_prefixes_;
@@ -187,17 +193,19 @@ class OverlaySnapshot : public storage::Snapshot {
   // leaves none pending. Appending them gives the same state as appending
   // every staged write in order.
   std::vector<storage::ProjectionWrite> TakePending();
-  // The pending writes by key. A B-tree: an import batch stages tens of
-  // thousands of keys, and std::map spent an allocation and a cache miss on
-  // each.
-  using PendingMap = absl::btree_map<std::string, std::optional<std::string>>;
-  // TakePending's list, copied, leaving the writes pending.
-  std::vector<storage::ProjectionWrite> CopyPending() const;
-  // Moves the pending writes out (as a map: another overlay can adopt them
+  // `pending`'s writes, copied, in key order (what TakePending would give).
+  static std::vector<storage::ProjectionWrite> CopyWrites(
+      const PendingMap& pending);
+  // Moves the pending writes out (as a map: another overlay can share them
   // without sorting them again), leaving none pending.
   PendingMap TakePendingMap();
-  // Replaces the pending writes with `pending`.
-  void AdoptPending(PendingMap pending) { pending_ = std::move(pending); }
+  // Reads see `staged` (writes staged over the same base by an earlier
+  // writer, not yet in it) as this overlay's pending writes, shared and
+  // read-only: the overlay then stages none of its own. An import batch
+  // reads its predecessor's writes this way while they are appended.
+  void ShareStaged(std::shared_ptr<const PendingMap> staged) {
+    shared_pending_ = std::move(staged);
+  }
 
   uint64_t head_sequence() const override {
     return base_ ? base_->head_sequence() : 0;
@@ -215,7 +223,13 @@ class OverlaySnapshot : public storage::Snapshot {
   absl::StatusOr<const std::optional<std::string>*> BaseRead(
       const std::string& key) const;
 
+  // The pending writes reads see: shared_pending_ if set, else pending_.
+  const PendingMap& pending() const {
+    return shared_pending_ != nullptr ? *shared_pending_ : pending_;
+  }
+
   PendingMap pending_;
+  std::shared_ptr<const PendingMap> shared_pending_;
   // What `base_` answered: own_reads_ unless the caller keeps it.
   mutable StoreReads own_reads_;
   StoreReads* store_reads_ = &own_reads_;

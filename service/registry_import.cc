@@ -20,6 +20,7 @@ namespace rota::service {
 namespace {
 
 using registry_internal::CountyExists;
+using registry_internal::ExistingRows;
 using registry_internal::ImportRow;
 using registry_internal::ParentCounty;
 using registry_internal::RejectDuplicateRows;
@@ -28,21 +29,33 @@ using rota::v1::BulkImportResponse;
 using storage::EventDraft;
 using storage::ProjectionWrite;
 
+using SharedWrites = std::shared_ptr<const OverlaySnapshot::PendingMap>;
+
 // A batch validated and staged, not yet appended.
 struct StagedBatch {
   uint64_t head = 0;  // the log's sequence before it
   std::vector<EventDraft> drafts;
-  std::vector<ProjectionWrite> writes;  // for the append
-  OverlaySnapshot::PendingMap written;  // the same, for the next batch
+  // Its projection writes by key: appended, and read by the next batch
+  // while they are.
+  SharedWrites written;
   std::vector<BulkImportResponse> responses;
 };
 
 // A batch being appended: what the next batch needs of it.
 struct InflightBatch {
   uint64_t head_after = 0;  // the log's sequence once it is appended
-  OverlaySnapshot::PendingMap written;  // its projection writes, by key
+  SharedWrites written;
   std::vector<BulkImportResponse> responses;
   std::future<absl::Status> done;
+};
+
+// What staging a batch leaves to free: its chunks (on their arenas) and its
+// predecessor's writes. Freed by the appending thread: the staging thread
+// is the import's bottleneck, and freeing tens of thousands of strings
+// costs it as much as staging a chunk.
+struct Leftovers {
+  std::vector<std::unique_ptr<google::protobuf::Arena>> arenas;
+  SharedWrites writes;
 };
 
 // Rows of a chunk's repeated field `rows` (resource at `get`), validated and
@@ -50,15 +63,16 @@ struct InflightBatch {
 template <typename Row, typename Get>
 absl::Status ImportRows(CountyWrite& ctx, const std::string& county,
                         google::protobuf::RepeatedPtrField<Row>* rows, Get get,
-                        absl::string_view field, BulkImportResponse& response) {
+                        absl::string_view field, ExistingRows* existing,
+                        BulkImportResponse& response) {
   const std::vector<bool> skip = RejectDuplicateRows(
       *rows, [&](const Row& r) -> const auto& { return get(r); }, field,
       response);
   for (int k = 0; k < rows->size(); ++k) {
     if (skip[k]) continue;
     Row& r = *rows->Mutable(k);
-    ROTA_RETURN_IF_ERROR(
-        ImportRow(ctx, county, r.row(), *get.mutable_resource(&r), response));
+    ROTA_RETURN_IF_ERROR(ImportRow(
+        ctx, county, r.row(), *get.mutable_resource(&r), existing, response));
   }
   return absl::OkStatus();
 }
@@ -92,7 +106,7 @@ ROTA_IMPORT_ROW_ACCESS(ApplicantOf, applicant)
 absl::StatusOr<std::vector<BulkImportResponse>> StageChunks(
     CountyWrite& ctx, const std::string& county,
     const std::vector<BulkImportRequest*>& chunks,
-    const std::vector<std::string>& digests) {
+    const std::vector<std::string>& digests, ExistingRows* existing) {
   std::vector<BulkImportResponse> responses(chunks.size());
   for (size_t i = 0; i < chunks.size(); ++i) {
     BulkImportRequest& req = *chunks[i];
@@ -126,22 +140,25 @@ absl::StatusOr<std::vector<BulkImportResponse>> StageChunks(
         req.period_requirements_size() + req.road_distances_size() +
         req.applicants_size() + req.recruitment_posts_size());
     ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_schools(),
-                                    SchoolOf(), "school.name", response));
+                                    SchoolOf(), "school.name", existing,
+                                    response));
     ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_posts(), PostOf(),
-                                    "post.name", response));
+                                    "post.name", existing, response));
     ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_teachers(),
-                                    TeacherOf(), "teacher.name", response));
-    ROTA_RETURN_IF_ERROR(
-        ImportRows(ctx, county, req.mutable_period_requirements(),
-                   PeriodRequirementOf(), "period_requirement.name", response));
+                                    TeacherOf(), "teacher.name", existing,
+                                    response));
+    ROTA_RETURN_IF_ERROR(ImportRows(
+        ctx, county, req.mutable_period_requirements(), PeriodRequirementOf(),
+        "period_requirement.name", existing, response));
     ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_road_distances(),
                                     RoadDistanceOf(), "road_distance.name",
-                                    response));
-    ROTA_RETURN_IF_ERROR(
-        ImportRows(ctx, county, req.mutable_recruitment_posts(),
-                   RecruitmentPostOf(), "recruitment_post.name", response));
+                                    existing, response));
+    ROTA_RETURN_IF_ERROR(ImportRows(
+        ctx, county, req.mutable_recruitment_posts(), RecruitmentPostOf(),
+        "recruitment_post.name", existing, response));
     ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_applicants(),
-                                    ApplicantOf(), "applicant.name", response));
+                                    ApplicantOf(), "applicant.name", existing,
+                                    response));
     if (!request_id.empty() && ctx.drafts().size() > drafts_before) {
       ctx.AddRecord(keys::Request(request_id),
                     digests[i] + SerializeDeterministic(response));
@@ -177,11 +194,27 @@ Registry::ImportBatch::ImportBatch()
 BulkImportRequest* Registry::ImportBatch::Add() {
   chunks_.push_back(
       google::protobuf::Arena::CreateMessage<BulkImportRequest>(&arena_));
+  digests_.emplace_back();
   return chunks_.back();
+}
+
+void Registry::ImportBatch::Adopt(
+    std::unique_ptr<google::protobuf::Arena> arena, BulkImportRequest* chunk,
+    std::string digest) {
+  adopted_arenas_.push_back(std::move(arena));
+  chunks_.push_back(chunk);
+  digests_.push_back(std::move(digest));
+}
+
+std::vector<std::unique_ptr<google::protobuf::Arena>>
+Registry::ImportBatch::TakeAdoptedArenas() {
+  return std::move(adopted_arenas_);
 }
 
 void Registry::ImportBatch::Reset() {
   chunks_.clear();
+  digests_.clear();
+  adopted_arenas_.clear();
   arena_.Reset();
 }
 
@@ -238,6 +271,7 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
   // mutex is held for the run, so only the run's own writes change them, and
   // each batch's writes are handed over as it is staged.
   OverlaySnapshot::StoreReads store_reads;
+  ExistingRows existing;
   std::vector<BulkImportRequest*>& chunks = batch.chunks();
   for (int run = 0; run < kMaxBatchesPerRun; ++run) {
     batch.Reset();
@@ -267,9 +301,10 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
       ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *c));
       county = *c;
     }
-    std::vector<std::string> digests(chunks.size());
+    // Chunks read off a stream come with their digests (ReadChunk).
+    std::vector<std::string>& digests = batch.digests();
     for (size_t i = 0; i < chunks.size(); ++i) {
-      if (!chunks[i]->request_id().empty() && !*dry_run)
+      if (digests[i].empty() && !chunks[i]->request_id().empty() && !*dry_run)
         digests[i] = RequestDigestInPlace(chunks[i]);
     }
     if (mu == nullptr) {
@@ -290,25 +325,31 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
         if (first.empty()) store_reads.AddEmptyPrefix(prefix);
       }
     }
-    OverlaySnapshot base(*snapshot, &store_reads);
     uint64_t head = snapshot->head_sequence();
+    Leftovers leftovers;
     if (inflight.has_value()) {
-      base.AdoptPending(std::move(inflight->written));
+      leftovers.writes = inflight->written;
       head = inflight->head_after;
     } else {
       ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
       if (!exists) return CountyMissing(*county);
     }
-    CountyWrite ctx(base, call, head);
-    ROTA_ASSIGN_OR_RETURN(std::vector<BulkImportResponse> responses,
-                          StageChunks(ctx, *county, chunks, digests));
     StagedBatch staged;
-    staged.head = head;
-    staged.drafts = std::move(ctx.drafts());
-    staged.writes = ctx.CopyWrites();
-    staged.written = ctx.TakeWriteMap();
-    store_reads.Forget(staged.writes);
-    staged.responses = std::move(responses);
+    {
+      OverlaySnapshot base(*snapshot, &store_reads);
+      if (leftovers.writes != nullptr) base.ShareStaged(leftovers.writes);
+      CountyWrite ctx(base, call, head);
+      // A dry run's batches each start from the store.
+      if (*dry_run) existing.clear();
+      ROTA_ASSIGN_OR_RETURN(staged.responses, StageChunks(ctx, *county, chunks,
+                                                          digests, &existing));
+      staged.head = head;
+      staged.drafts = std::move(ctx.drafts());
+      staged.written = std::make_shared<const OverlaySnapshot::PendingMap>(
+          ctx.TakeWriteMap());
+    }
+    store_reads.Forget(*staged.written);
+    leftovers.arenas = batch.TakeAdoptedArenas();
 
     // The log takes batches in order: the previous one must be durable
     // before this one is appended after it.
@@ -321,19 +362,24 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
       applied(std::move(staged.responses));
       continue;
     }
-    // The next batch reads these writes (`written`) while they are appended
-    // (`writes`, a copy).
+    // The next batch reads these writes while they are appended.
     inflight.emplace();
     inflight->head_after = staged.head + staged.drafts.size();
-    inflight->written = std::move(staged.written);
+    inflight->written = staged.written;
     inflight->responses = std::move(staged.responses);
     inflight->done = std::async(
-        std::launch::async, [this, county = *county, head = staged.head,
-                             drafts = std::move(staged.drafts),
-                             writes = std::move(staged.writes)]() mutable {
-          return store_
-              ->Append(county, head, std::move(drafts), std::move(writes))
-              .status();
+        std::launch::async,
+        [this, county = *county, head = staged.head,
+         drafts = std::move(staged.drafts), written = std::move(staged.written),
+         leftovers = std::move(leftovers)]() mutable {
+          absl::Status status =
+              store_
+                  ->Append(county, head, std::move(drafts),
+                           OverlaySnapshot::CopyWrites(*written))
+                  .status();
+          written.reset();
+          leftovers = Leftovers();
+          return status;
         });
   }
   return finish_inflight();

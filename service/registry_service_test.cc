@@ -531,6 +531,44 @@ TEST_F(RegistryServiceTest, BulkImportAppliesValidRowsAndReportsBadOnes) {
   EXPECT_EQ(summary.head_hash().size(), 64u);
 }
 
+// Rows of one chunk naming the same teacher are all rejected, each error
+// listing every row of its group, in row order; the other rows apply.
+TEST_F(RegistryServiceTest, BulkImportRejectsEveryRowOfARepeatedName) {
+  CreateCounty("a");
+  ASSERT_TRUE(CreateSchool("a", "s0").ok());
+  grpc::ClientContext ctx;
+  v1::BulkImportResponse resp;
+  auto writer = stub_->BulkImport(&ctx, &resp);
+  v1::BulkImportRequest chunk;
+  chunk.set_parent("counties/a");
+  // Rows 2..7 name teachers x, y, x, z, x, y.
+  for (const char* id : {"x", "y", "x", "z", "x", "y"}) {
+    auto* row = chunk.add_teachers();
+    row->set_row(chunk.teachers_size() + 1);
+    *row->mutable_teacher() = Teacher("a", "s0", "math");
+    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/", id));
+  }
+  ASSERT_TRUE(writer->Write(chunk));
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.rows_applied(), 1);
+  EXPECT_EQ(resp.rows_rejected(), 5);
+  ASSERT_EQ(resp.errors_size(), 5);
+  const std::pair<int64_t, const char*> expected[] = {
+      {2, "rows 2, 4, 6 of this chunk all name counties/a/teachers/x"},
+      {3, "rows 3, 7 of this chunk all name counties/a/teachers/y"},
+      {4, "rows 2, 4, 6 of this chunk all name counties/a/teachers/x"},
+      {6, "rows 2, 4, 6 of this chunk all name counties/a/teachers/x"},
+      {7, "rows 3, 7 of this chunk all name counties/a/teachers/y"}};
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(resp.errors(i).row(), expected[i].first);
+    EXPECT_EQ(resp.errors(i).field(), "teacher.name");
+    EXPECT_EQ(resp.errors(i).reason(),
+              absl::StrCat(expected[i].second, "; each may appear once"));
+  }
+}
+
 // A stream long enough for several pipelined batches (a batch is validated
 // while the one before it syncs): rows that re-upsert teachers of an earlier
 // batch see them (create_time kept, subject index moved), the log holds the

@@ -5,6 +5,8 @@
 #include "common/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "service/county_write.h"
 #include "service/grpc_status.h"
 #include "service/validation.h"
 
@@ -130,6 +132,26 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     }
   }
   return InvalidField("request", "is not a well-formed BulkImportRequest");
+}
+
+ReadImportChunk ReadChunk(const grpc::ByteBuffer& buffer) {
+  ReadImportChunk chunk;
+  chunk.arena = std::make_unique<google::protobuf::Arena>();
+  chunk.request =
+      google::protobuf::Arena::CreateMessage<rota::v1::BulkImportRequest>(
+          chunk.arena.get());
+  // Parsed from gRPC's slices in place: no flattened copy of the chunk.
+  grpc::ByteBuffer shared(buffer);  // the reader takes a mutable buffer
+  grpc::ProtoBufferReader reader(&shared);
+  if (!chunk.request->ParseFromZeroCopyStream(&reader)) {
+    chunk.request->Clear();
+    chunk.parsed = false;
+    chunk.bytes = Flatten(buffer);
+    return chunk;
+  }
+  if (!chunk.request->request_id().empty() && !chunk.request->dry_run())
+    chunk.digest = RequestDigestInPlace(chunk.request);
+  return chunk;
 }
 
 }  // namespace rota::service

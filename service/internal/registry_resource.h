@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
@@ -175,11 +176,19 @@ struct Traits<RecruitmentPost> {
   }
 };
 
+// The rows an import run has seen exist. An import only creates and
+// updates rows, so what exists stays so for the run: the hundreds of rows
+// that name one school or post need not look it up again through the
+// batches staged over the store. (Not for a dry run, whose batches each
+// start again from the store.)
+using ExistingRows = absl::flat_hash_set<std::string>;
+
 // Existence of a county's resources for validation, plus the pseudo
-// collection kRuralSchools (a school that is rural or a teaching point).
-inline ExistsFn ExistsIn(const Snapshot& s) {
-  return [&s](absl::string_view collection,
-              absl::string_view id) -> absl::StatusOr<bool> {
+// collection kRuralSchools (a school that is rural or a teaching point);
+// with `existing`, remembered there.
+inline ExistsFn ExistsIn(const Snapshot& s, ExistingRows* existing = nullptr) {
+  return [&s, existing](absl::string_view collection,
+                        absl::string_view id) -> absl::StatusOr<bool> {
     if (collection == kRuralSchools) {
       ROTA_ASSIGN_OR_RETURN(std::optional<School> school,
                             LoadProto<School>(s, keys::School(id)));
@@ -192,7 +201,11 @@ inline ExistsFn ExistsIn(const Snapshot& s) {
                       : collection == kTeachers   ? keys::Teacher(id)
                       : collection == kApplicants ? keys::Applicant(id)
                                                   : keys::RecruitmentPost(id);
-    return s.Contains(key);
+    if (existing == nullptr) return s.Contains(key);
+    if (existing->contains(key)) return true;
+    ROTA_ASSIGN_OR_RETURN(bool exists, s.Contains(key));
+    if (exists) existing->insert(std::move(key));
+    return exists;
   };
 }
 
@@ -280,9 +293,9 @@ absl::StatusOr<R> CreateChild(storage::EventStore& store, absl::Mutex& mu,
         Violations v;
         if (!IsValidId(id))
           v.Add(id_field, "is required: [a-z0-9][a-z0-9_-]{0,62}");
-        ROTA_RETURN_IF_ERROR(T::Validate(resource, county,
-                                         absl::StrCat(T::kField, "."), Today(),
-                                         ExistsIn(ctx.state()), v));
+        ROTA_RETURN_IF_ERROR(
+            T::Validate(resource, county, absl::StrCat(T::kField, "."),
+                        ctx.today(), ExistsIn(ctx.state()), v));
         ROTA_RETURN_IF_ERROR(v.ToStatus());
         std::string name = ChildResourceName(county, T::kCollection, id);
         ROTA_ASSIGN_OR_RETURN(std::optional<std::string> existing,
@@ -353,9 +366,9 @@ absl::StatusOr<R> UpdateChildImpl(storage::EventStore& store, LockFn lock,
         }
         R merged = Merge(*current, update, mask);
         Violations mv;
-        ROTA_RETURN_IF_ERROR(T::Validate(merged, county,
-                                         absl::StrCat(T::kField, "."), Today(),
-                                         ExistsIn(ctx.state()), mv));
+        ROTA_RETURN_IF_ERROR(
+            T::Validate(merged, county, absl::StrCat(T::kField, "."),
+                        ctx.today(), ExistsIn(ctx.state()), mv));
         ROTA_RETURN_IF_ERROR(mv.ToStatus());
         Upsert(ctx, merged, &*current);
         return merged;
@@ -525,7 +538,8 @@ inline void KeepOnImport(const rota::v1::Teacher& existing,
 // chunk is the caller's to consume). Violations become row errors.
 template <typename R>
 absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
-                       R& resource, rota::v1::BulkImportResponse& response) {
+                       R& resource, ExistingRows* existing_rows,
+                       rota::v1::BulkImportResponse& response) {
   using T = Traits<R>;
   Violations v;
   std::string prefix = absl::StrCat(T::kField, ".");
@@ -539,8 +553,8 @@ absl::Status ImportRow(CountyWrite& ctx, const std::string& county, int64_t row,
           absl::StrCat("belongs to another county than the import's parent"),
           kReasonCrossCounty);
   }
-  ROTA_RETURN_IF_ERROR(
-      T::Validate(resource, county, prefix, Today(), ExistsIn(ctx.state()), v));
+  ROTA_RETURN_IF_ERROR(T::Validate(resource, county, prefix, ctx.today(),
+                                   ExistsIn(ctx.state(), existing_rows), v));
   if (!v.empty()) {
     response.set_rows_rejected(response.rows_rejected() + 1);
     for (const auto& fv : v.bad_request().field_violations()) {
@@ -568,23 +582,46 @@ template <typename Row, typename Get>
 std::vector<bool> RejectDuplicateRows(
     const google::protobuf::RepeatedPtrField<Row>& rows, Get resource_of,
     absl::string_view field, rota::v1::BulkImportResponse& response) {
-  std::map<std::string, std::vector<int64_t>> rows_by_name;
-  for (const Row& r : rows) {
-    const std::string& name = resource_of(r).name();
-    if (!name.empty()) rows_by_name[name].push_back(r.row());
-  }
-  std::vector<bool> skip(rows.size(), false);
+  // Row indexes by name (then position): a chunk's rows sorted once, no map
+  // of strings (this runs on every chunk, and duplicates are rare).
+  std::vector<int> by_name;
+  by_name.reserve(rows.size());
   for (int i = 0; i < rows.size(); ++i) {
-    const Row& r = rows[i];
-    auto it = rows_by_name.find(resource_of(r).name());
-    if (it == rows_by_name.end() || it->second.size() < 2) continue;
-    skip[i] = true;
+    if (!resource_of(rows[i]).name().empty()) by_name.push_back(i);
+  }
+  auto name_of = [&](int i) -> const std::string& {
+    return resource_of(rows[i]).name();
+  };
+  std::sort(by_name.begin(), by_name.end(), [&](int a, int b) {
+    const int c = name_of(a).compare(name_of(b));
+    return c != 0 ? c < 0 : a < b;
+  });
+  std::vector<bool> skip(rows.size(), false);
+  // For each duplicated row: its group [first, last) in by_name.
+  std::vector<std::pair<size_t, size_t>> group(rows.size());
+  for (size_t first = 0, last = 0; first < by_name.size(); first = last) {
+    last = first + 1;
+    while (last < by_name.size() &&
+           name_of(by_name[last]) == name_of(by_name[first]))
+      ++last;
+    if (last - first < 2) continue;
+    for (size_t k = first; k < last; ++k) {
+      skip[by_name[k]] = true;
+      group[by_name[k]] = {first, last};
+    }
+  }
+  for (int i = 0; i < rows.size(); ++i) {
+    if (!skip[i]) continue;
+    const auto [first, last] = group[i];
+    std::vector<int64_t> numbers;
+    for (size_t k = first; k < last; ++k)
+      numbers.push_back(rows[by_name[k]].row());
     response.set_rows_rejected(response.rows_rejected() + 1);
     auto* e = response.add_errors();
-    e->set_row(r.row());
+    e->set_row(rows[i].row());
     e->set_field(std::string(field));
-    e->set_reason(absl::StrCat("rows ", absl::StrJoin(it->second, ", "),
-                               " of this chunk all name ", it->first,
+    e->set_reason(absl::StrCat("rows ", absl::StrJoin(numbers, ", "),
+                               " of this chunk all name ", name_of(i),
                                "; each may appear once"));
   }
   return skip;
