@@ -278,8 +278,16 @@ absl::StatusOr<const std::optional<std::string>*> OverlaySnapshot::BaseRead(
   return &store_reads_->values_.emplace(key, std::move(value)).first->second;
 }
 
+void OverlaySnapshot::StoreReads::AddCompletePrefix(
+    std::string prefix, std::vector<std::pair<std::string, std::string>> rows) {
+  for (auto& [key, value] : rows) values_.emplace(key, std::move(value));
+  complete_prefixes_.push_back(std::move(prefix));
+}
+
 bool OverlaySnapshot::StoreReads::KnownAbsent(const std::string& key) const {
-  for (const std::string& prefix : empty_prefixes_) {
+  // (A key under a complete prefix that has a value is in values_, looked up
+  // first.)
+  for (const std::string& prefix : complete_prefixes_) {
     if (key.compare(0, prefix.size(), prefix) == 0) {
       return !written_.contains(key);
     }
@@ -289,7 +297,7 @@ bool OverlaySnapshot::StoreReads::KnownAbsent(const std::string& key) const {
 
 void OverlaySnapshot::StoreReads::ForgetKey(const std::string& key) {
   if (!values_.empty()) values_.erase(key);
-  for (const std::string& prefix : empty_prefixes_) {
+  for (const std::string& prefix : complete_prefixes_) {
     if (key.compare(0, prefix.size(), prefix) == 0) {
       written_.insert(key);
       break;

@@ -147,16 +147,18 @@ class OverlaySnapshot : public storage::Snapshot {
   using PendingMap = absl::btree_map<std::string, std::optional<std::string>>;
   // What a writer that holds its county's mutex across several snapshots
   // knows of the store: the keys it read that had a value, and the
-  // collections (key prefixes) that were empty when it began, so that a new
-  // row's key need not be looked up at all. Valid only while nothing but the
-  // writer changes the county, and only if the writer hands it every write
-  // it appends (Forget).
+  // collections (key prefixes) whose every row it read when it began (or
+  // that were empty), so that a key under them it has not seen need not be
+  // looked up at all. Valid only while nothing but the writer changes the
+  // county, and only if the writer hands it every write it appends
+  // (Forget).
   class StoreReads {
    public:
-    // `prefix` had no key in the store when the writer began.
-    void AddEmptyPrefix(std::string prefix) {
-      empty_prefixes_.push_back(std::move(prefix));
-    }
+    // `rows` are every key under `prefix` in the store, with their values,
+    // when the writer began (none: the collection was empty).
+    void AddCompletePrefix(
+        std::string prefix,
+        std::vector<std::pair<std::string, std::string>> rows = {});
     // The keys of `writes` now hold what the writer wrote.
     void Forget(const std::vector<storage::ProjectionWrite>& writes);
     void Forget(const PendingMap& writes);
@@ -168,8 +170,8 @@ class OverlaySnapshot : public storage::Snapshot {
     void ForgetKey(const std::string& key);
 
     absl::flat_hash_map<std::string, std::optional<std::string>> values_;
-    std::vector<std::string> empty_prefixes_;
-    // Keys the writer wrote under an empty prefix.
+    std::vector<std::string> complete_prefixes_;
+    // Keys the writer wrote under a complete prefix.
     absl::flat_hash_set<std::string> written_;
   };
 

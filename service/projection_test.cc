@@ -87,7 +87,7 @@ TEST_F(ProjectionTest, StoreReadsCarryAcrossSnapshotsOfOneWriter) {
                            {ProjectionWrite::Put("s/1", "school")})
                   .ok());
   OverlaySnapshot::StoreReads reads;
-  reads.AddEmptyPrefix("t/");
+  reads.AddCompletePrefix("t/");
   {
     auto snapshot = store_->GetSnapshot("c");
     ASSERT_TRUE(snapshot.ok());

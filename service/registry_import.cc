@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/cleanup/cleanup.h"
 #include "common/status_macros.h"
 #include "service/county_write.h"
@@ -57,6 +58,13 @@ struct Leftovers {
   std::vector<std::unique_ptr<google::protobuf::Arena>> arenas;
   SharedWrites writes;
 };
+
+// Rows of every kind in a chunk.
+int RowsOf(const BulkImportRequest& r) {
+  return r.schools_size() + r.posts_size() + r.teachers_size() +
+         r.period_requirements_size() + r.road_distances_size() +
+         r.applicants_size() + r.recruitment_posts_size();
+}
 
 // Rows of a chunk's repeated field `rows` (resource at `get`), validated and
 // staged in order, skipping the duplicates RejectDuplicateRows found.
@@ -135,10 +143,7 @@ absl::StatusOr<std::vector<BulkImportResponse>> StageChunks(
     ctx.set_request_id(request_id);
     const size_t drafts_before = ctx.drafts().size();
     response.set_chunks(1);
-    response.set_rows_received(
-        req.schools_size() + req.posts_size() + req.teachers_size() +
-        req.period_requirements_size() + req.road_distances_size() +
-        req.applicants_size() + req.recruitment_posts_size());
+    response.set_rows_received(RowsOf(req));
     ROTA_RETURN_IF_ERROR(ImportRows(ctx, county, req.mutable_schools(),
                                     SchoolOf(), "school.name", existing,
                                     response));
@@ -173,6 +178,15 @@ constexpr const char* kImportedRowPrefixes[] = {
     keys::kTeacherPrefix,        keys::kPeriodRequirementPrefix,
     keys::kRoadDistancePrefix,   keys::kApplicantPrefix,
     keys::kRecruitmentPostPrefix};
+
+// Rows name schools and posts: a large import reads these collections
+// whole when it begins (one scan of a county's 25,000 posts costs what a
+// few thousand point reads do) when they have at most this many rows.
+constexpr const char* kReferencedRowPrefixes[] = {keys::kSchoolPrefix,
+                                                  keys::kPostPrefix};
+constexpr size_t kMaxPrefetchedRows = 100000;
+// A run "large" enough for that: rows in its first batch.
+constexpr int kPrefetchFromBatchRows = 2000;
 
 // Bytes of the arena's first block, kept from batch to batch: room for a
 // batch of 8 chunks of 500 teachers (~4 MB as messages) without more.
@@ -318,11 +332,19 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     ROTA_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot,
                           OpenCountySnapshot(*store_, *county));
     if (run == 0) {
-      // A collection the county has no row of yet (its first import of
-      // teachers, say): no new row's key need be looked up in the store.
+      int rows = 0;
+      for (const BulkImportRequest* chunk : chunks) rows += RowsOf(*chunk);
       for (const char* prefix : kImportedRowPrefixes) {
-        ROTA_ASSIGN_OR_RETURN(auto first, snapshot->Scan(prefix, "", 1));
-        if (first.empty()) store_reads.AddEmptyPrefix(prefix);
+        const bool referenced =
+            rows >= kPrefetchFromBatchRows &&
+            absl::c_linear_search(kReferencedRowPrefixes, prefix);
+        // A collection the county has no row of yet (its first import of
+        // teachers, say): no new row's key need be looked up in the store.
+        ROTA_ASSIGN_OR_RETURN(
+            auto first,
+            snapshot->Scan(prefix, "", referenced ? kMaxPrefetchedRows + 1 : 1));
+        if (first.empty() || (referenced && first.size() <= kMaxPrefetchedRows))
+          store_reads.AddCompletePrefix(prefix, std::move(first));
       }
     }
     uint64_t head = snapshot->head_sequence();

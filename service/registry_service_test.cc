@@ -569,6 +569,69 @@ TEST_F(RegistryServiceTest, BulkImportRejectsEveryRowOfARepeatedName) {
   }
 }
 
+// A large import reads the county's schools and posts whole when it
+// begins; a school it did not find then is still missing, unless the import
+// itself creates it (in the same chunk or an earlier one), and a school it
+// changes is read back changed.
+TEST_F(RegistryServiceTest, LargeImportSeesStoredAndImportedSchoolsOnly) {
+  CreateCounty("a");
+  for (const char* id : {"s0", "s1", "s2"})
+    ASSERT_TRUE(CreateSchool("a", id).ok());
+  grpc::ClientContext ctx;
+  v1::BulkImportResponse resp;
+  auto writer = stub_->BulkImport(&ctx, &resp);
+  v1::BulkImportRequest chunk;
+  chunk.set_parent("counties/a");
+  // The first chunk alone is "large": 2,100 teachers, in s0-s2, in zz
+  // (missing) every 100th, and in s9, which the chunk creates.
+  auto* s9 = chunk.add_schools();
+  s9->set_row(1);
+  *s9->mutable_school() = School("S9");
+  s9->mutable_school()->set_name("counties/a/schools/s9");
+  for (int i = 0; i < 2100; ++i) {
+    auto* row = chunk.add_teachers();
+    row->set_row(i + 2);
+    const std::string school = i % 100 == 7  ? "zz"
+                               : i % 50 == 3 ? "s9"
+                                             : absl::StrCat("s", i % 3);
+    *row->mutable_teacher() = Teacher("a", school, "math");
+    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/t", i));
+  }
+  ASSERT_TRUE(writer->Write(chunk));
+  // A later chunk: s1 changed, then teachers in s1, s9 and zz.
+  v1::BulkImportRequest later;
+  later.set_parent("counties/a");
+  auto* s1 = later.add_schools();
+  s1->set_row(5000);
+  *s1->mutable_school() = School("S1 renamed");
+  s1->mutable_school()->set_name("counties/a/schools/s1");
+  int row_number = 5001;
+  for (const char* school : {"s1", "s9", "zz"}) {
+    auto* row = later.add_teachers();
+    row->set_row(row_number);
+    *row->mutable_teacher() = Teacher("a", school, "math");
+    row->mutable_teacher()->set_name(
+        absl::StrCat("counties/a/teachers/late", row_number++));
+  }
+  ASSERT_TRUE(writer->Write(later));
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // Rejected: the 21 teachers in zz of the first chunk and the last one.
+  EXPECT_EQ(resp.rows_rejected(), 22);
+  EXPECT_EQ(resp.rows_applied(), 2 + 2100 - 21 + 2);
+  for (const auto& e : resp.errors()) {
+    EXPECT_EQ(e.field(), "teacher.school") << e.reason();
+    EXPECT_TRUE(e.row() == 5003 || (e.row() - 2) % 100 == 7) << e.row();
+  }
+  grpc::ClientContext get_ctx;
+  v1::GetSchoolRequest get;
+  get.set_name("counties/a/schools/s1");
+  v1::School s1_now;
+  ASSERT_TRUE(stub_->GetSchool(&get_ctx, get, &s1_now).ok());
+  EXPECT_EQ(s1_now.display_name(), "S1 renamed");
+}
+
 // A stream long enough for several pipelined batches (a batch is validated
 // while the one before it syncs): rows that re-upsert teachers of an earlier
 // batch see them (create_time kept, subject index moved), the log holds the
