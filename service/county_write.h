@@ -127,8 +127,11 @@ class CountyWrite {
   std::vector<storage::ProjectionWrite> TakeWrites() {
     return overlay_.TakePending();
   }
-  // The same writes moved out by key (for the overlay of a next batch that
-  // reads them while they are appended).
+  // The same writes, copied, and then moved out by key (for the overlay of
+  // a next batch that reads them while they are appended).
+  std::vector<storage::ProjectionWrite> CopyWrites() const {
+    return overlay_.CopyPending();
+  }
   OverlaySnapshot::PendingMap TakeWriteMap() {
     return overlay_.TakePendingMap();
   }

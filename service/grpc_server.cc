@@ -288,19 +288,14 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   void OnReadDone(bool ok) override {
     bool read_more = false;
     bool start_worker = false;
-    // Parsed here, on gRPC's thread, while the worker stages earlier chunks.
-    ReadImportChunk chunk;
-    if (ok) {
-      chunk = ReadChunk(buffer_);
-      buffer_.Clear();
-    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (finished_) return;
       if (!ok) {
         input_done_ = true;  // half-close (or cancellation)
       } else {
-        queue_.push_back(std::move(chunk));
+        queue_.emplace_back();
+        queue_.back().Swap(&buffer_);
         if (queue_.size() < kMaxQueuedChunks) {
           read_more = true;
         } else {
@@ -362,7 +357,7 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   // The next batch of queued chunks (up to kMaxBatchChunks), parsed; false
   // if none is queued. Reading resumes if the full queue had paused it.
   absl::StatusOr<bool> NextBatch(Registry::ImportBatch* chunks) {
-    std::vector<ReadImportChunk> batch;
+    std::vector<grpc::ByteBuffer> batch;
     bool resume_reading = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -377,25 +372,23 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     }
     if (resume_reading) StartRead(&buffer_);
     if (batch.empty()) return false;
-    for (ReadImportChunk& read : batch) {
-      rota::v1::BulkImportRequest& chunk = *read.request;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      rota::v1::BulkImportRequest& chunk = *chunks->Add();
       // A chunk refused here is refused after the caller's access to the
       // county it names (ImportBatches checks that before the rest).
       auto refuse = [&](absl::Status status) -> absl::Status {
-        const std::string bytes =
-            read.parsed ? chunk.SerializeAsString() : read.bytes;
         ROTA_RETURN_IF_ERROR(CheckCountyAccessIfNamed(
-            call_, CountyOfRequest(chunk.GetDescriptor(), bytes)));
+            call_, CountyOfRequest(chunk.GetDescriptor(), Flatten(batch[i]))));
         return status;
       };
-      if (!read.parsed) {  // the generated parser rejected it
+      if (!ParseFromBuffer(&batch[i], &chunk)) {
+        chunk.Clear();
         rota::v1::BulkImportResponse rejected;
         absl::Status lenient =
-            ParseChunkLeniently(read.bytes, &chunk, &rejected);
+            ParseChunkLeniently(Flatten(batch[i]), &chunk, &rejected);
         if (!lenient.ok()) return refuse(lenient);
         Accumulate(rejected, &total_);
       }
-      chunks->Adopt(std::move(read.arena), &chunk, std::move(read.digest));
       if (parent_.empty()) parent_ = chunk.parent();
       if (chunk.parent() != parent_) {
         return refuse(InvalidField(
@@ -410,9 +403,9 @@ class ImportReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   grpc::ByteBuffer* response_;
   grpc::ByteBuffer buffer_;  // the chunk being read (one read at a time)
   std::mutex mu_;
-  std::deque<ReadImportChunk> queue_;  // read, not yet applied
-  bool input_done_ = false;            // the client half-closed
-  bool read_paused_ = false;           // queue full: no read outstanding
+  std::deque<grpc::ByteBuffer> queue_;  // read, not yet applied
+  bool input_done_ = false;             // the client half-closed
+  bool read_paused_ = false;            // queue full: no read outstanding
   bool worker_running_ = false;
   bool finished_ = false;
   // Touched only by the (single) running worker.

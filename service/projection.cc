@@ -314,11 +314,10 @@ void OverlaySnapshot::StoreReads::Forget(const PendingMap& writes) {
   for (const auto& [key, value] : writes) ForgetKey(key);
 }
 
-std::vector<ProjectionWrite> OverlaySnapshot::CopyWrites(
-    const PendingMap& pending) {
+std::vector<ProjectionWrite> OverlaySnapshot::CopyPending() const {
   std::vector<ProjectionWrite> out;
-  out.reserve(pending.size());
-  for (const auto& [key, value] : pending) {
+  out.reserve(pending_.size());
+  for (const auto& [key, value] : pending_) {
     out.push_back(ProjectionWrite{key, value});
   }
   return out;
@@ -332,17 +331,15 @@ OverlaySnapshot::PendingMap OverlaySnapshot::TakePendingMap() {
 
 absl::StatusOr<std::optional<std::string>> OverlaySnapshot::Get(
     const std::string& key) const {
-  const PendingMap& pending = this->pending();
-  auto it = pending.find(key);
-  if (it != pending.end()) return it->second;
+  auto it = pending_.find(key);
+  if (it != pending_.end()) return it->second;
   ROTA_ASSIGN_OR_RETURN(const std::optional<std::string>* value, BaseRead(key));
   return *value;
 }
 
 absl::StatusOr<bool> OverlaySnapshot::Contains(const std::string& key) const {
-  const PendingMap& pending = this->pending();
-  auto it = pending.find(key);
-  if (it != pending.end()) return it->second.has_value();
+  auto it = pending_.find(key);
+  if (it != pending_.end()) return it->second.has_value();
   ROTA_ASSIGN_OR_RETURN(const std::optional<std::string>* value, BaseRead(key));
   return value->has_value();
 }
@@ -350,7 +347,6 @@ absl::StatusOr<bool> OverlaySnapshot::Contains(const std::string& key) const {
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 OverlaySnapshot::Scan(const std::string& prefix, const std::string& start_after,
                       size_t limit) const {
-  const PendingMap& pending = this->pending();
   std::vector<std::pair<std::string, std::string>> out;
   std::string cursor = start_after;
   // Merge base and pending in key order; fetch base in batches because
@@ -365,14 +361,14 @@ OverlaySnapshot::Scan(const std::string& prefix, const std::string& start_after,
     }
     // Pending keys in (cursor, upper] where upper is the last base key read
     // (or unbounded if the base is exhausted).
-    auto it = cursor.empty() ? pending.lower_bound(prefix)
-                             : pending.upper_bound(cursor);
+    auto it = cursor.empty() ? pending_.lower_bound(prefix)
+                             : pending_.upper_bound(cursor);
     // (The base rows are moved out as they are merged: keep the bound.)
     const std::string upper = base_done ? "" : base_rows.back().first;
     size_t b = 0;
     std::string last;
     while (out.size() < limit) {
-      bool have_p = it != pending.end() &&
+      bool have_p = it != pending_.end() &&
                     it->first.compare(0, prefix.size(), prefix) == 0 &&
                     (base_done || it->first <= upper);
       bool have_b = b < base_rows.size();

@@ -195,19 +195,13 @@ class OverlaySnapshot : public storage::Snapshot {
   // leaves none pending. Appending them gives the same state as appending
   // every staged write in order.
   std::vector<storage::ProjectionWrite> TakePending();
-  // `pending`'s writes, copied, in key order (what TakePending would give).
-  static std::vector<storage::ProjectionWrite> CopyWrites(
-      const PendingMap& pending);
-  // Moves the pending writes out (as a map: another overlay can share them
+  // TakePending's list, copied, leaving the writes pending.
+  std::vector<storage::ProjectionWrite> CopyPending() const;
+  // Moves the pending writes out (as a map: another overlay can adopt them
   // without sorting them again), leaving none pending.
   PendingMap TakePendingMap();
-  // Reads see `staged` (writes staged over the same base by an earlier
-  // writer, not yet in it) as this overlay's pending writes, shared and
-  // read-only: the overlay then stages none of its own. An import batch
-  // reads its predecessor's writes this way while they are appended.
-  void ShareStaged(std::shared_ptr<const PendingMap> staged) {
-    shared_pending_ = std::move(staged);
-  }
+  // Replaces the pending writes with `pending`.
+  void AdoptPending(PendingMap pending) { pending_ = std::move(pending); }
 
   uint64_t head_sequence() const override {
     return base_ ? base_->head_sequence() : 0;
@@ -225,13 +219,7 @@ class OverlaySnapshot : public storage::Snapshot {
   absl::StatusOr<const std::optional<std::string>*> BaseRead(
       const std::string& key) const;
 
-  // The pending writes reads see: shared_pending_ if set, else pending_.
-  const PendingMap& pending() const {
-    return shared_pending_ != nullptr ? *shared_pending_ : pending_;
-  }
-
   PendingMap pending_;
-  std::shared_ptr<const PendingMap> shared_pending_;
   // What `base_` answered: own_reads_ unless the caller keeps it.
   mutable StoreReads own_reads_;
   StoreReads* store_reads_ = &own_reads_;

@@ -30,33 +30,21 @@ using rota::v1::BulkImportResponse;
 using storage::EventDraft;
 using storage::ProjectionWrite;
 
-using SharedWrites = std::shared_ptr<const OverlaySnapshot::PendingMap>;
-
 // A batch validated and staged, not yet appended.
 struct StagedBatch {
   uint64_t head = 0;  // the log's sequence before it
   std::vector<EventDraft> drafts;
-  // Its projection writes by key: appended, and read by the next batch
-  // while they are.
-  SharedWrites written;
+  std::vector<ProjectionWrite> writes;  // for the append
+  OverlaySnapshot::PendingMap written;  // the same, for the next batch
   std::vector<BulkImportResponse> responses;
 };
 
 // A batch being appended: what the next batch needs of it.
 struct InflightBatch {
   uint64_t head_after = 0;  // the log's sequence once it is appended
-  SharedWrites written;
+  OverlaySnapshot::PendingMap written;  // its projection writes, by key
   std::vector<BulkImportResponse> responses;
   std::future<absl::Status> done;
-};
-
-// What staging a batch leaves to free: its chunks (on their arenas) and its
-// predecessor's writes. Freed by the appending thread: the staging thread
-// is the import's bottleneck, and freeing tens of thousands of strings
-// costs it as much as staging a chunk.
-struct Leftovers {
-  std::vector<std::unique_ptr<google::protobuf::Arena>> arenas;
-  SharedWrites writes;
 };
 
 // Rows of every kind in a chunk.
@@ -179,14 +167,14 @@ constexpr const char* kImportedRowPrefixes[] = {
     keys::kRoadDistancePrefix,   keys::kApplicantPrefix,
     keys::kRecruitmentPostPrefix};
 
-// Rows name schools and posts: a large import reads these collections
-// whole when it begins (one scan of a county's 25,000 posts costs what a
-// few thousand point reads do) when they have at most this many rows.
+// Rows name schools and posts: once a run has taken this many rows, it
+// reads these collections whole (one scan of a county's 25,000 posts costs
+// what a few thousand point reads do), when they have at most
+// kMaxPrefetchedRows rows.
 constexpr const char* kReferencedRowPrefixes[] = {keys::kSchoolPrefix,
                                                   keys::kPostPrefix};
+constexpr int kPrefetchAfterRows = 2000;
 constexpr size_t kMaxPrefetchedRows = 100000;
-// A run "large" enough for that: rows in its first batch.
-constexpr int kPrefetchFromBatchRows = 2000;
 
 // Bytes of the arena's first block, kept from batch to batch: room for a
 // batch of 8 chunks of 500 teachers (~4 MB as messages) without more.
@@ -208,27 +196,11 @@ Registry::ImportBatch::ImportBatch()
 BulkImportRequest* Registry::ImportBatch::Add() {
   chunks_.push_back(
       google::protobuf::Arena::CreateMessage<BulkImportRequest>(&arena_));
-  digests_.emplace_back();
   return chunks_.back();
-}
-
-void Registry::ImportBatch::Adopt(
-    std::unique_ptr<google::protobuf::Arena> arena, BulkImportRequest* chunk,
-    std::string digest) {
-  adopted_arenas_.push_back(std::move(arena));
-  chunks_.push_back(chunk);
-  digests_.push_back(std::move(digest));
-}
-
-std::vector<std::unique_ptr<google::protobuf::Arena>>
-Registry::ImportBatch::TakeAdoptedArenas() {
-  return std::move(adopted_arenas_);
 }
 
 void Registry::ImportBatch::Reset() {
   chunks_.clear();
-  digests_.clear();
-  adopted_arenas_.clear();
   arena_.Reset();
 }
 
@@ -286,6 +258,9 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
   // each batch's writes are handed over as it is staged.
   OverlaySnapshot::StoreReads store_reads;
   ExistingRows existing;
+  int run_rows = 0;         // rows taken so far
+  bool prefetched = false;  // kReferencedRowPrefixes read whole (or too big)
+  std::vector<const char*> empty_at_start;  // collections, when it began
   std::vector<BulkImportRequest*>& chunks = batch.chunks();
   for (int run = 0; run < kMaxBatchesPerRun; ++run) {
     batch.Reset();
@@ -315,10 +290,9 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
       ROTA_RETURN_IF_ERROR(CheckCountyAccess(call, *c));
       county = *c;
     }
-    // Chunks read off a stream come with their digests (ReadChunk).
-    std::vector<std::string>& digests = batch.digests();
+    std::vector<std::string> digests(chunks.size());
     for (size_t i = 0; i < chunks.size(); ++i) {
-      if (digests[i].empty() && !chunks[i]->request_id().empty() && !*dry_run)
+      if (!chunks[i]->request_id().empty() && !*dry_run)
         digests[i] = RequestDigestInPlace(chunks[i]);
     }
     if (mu == nullptr) {
@@ -332,46 +306,51 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
     ROTA_ASSIGN_OR_RETURN(std::unique_ptr<storage::Snapshot> snapshot,
                           OpenCountySnapshot(*store_, *county));
     if (run == 0) {
-      int rows = 0;
-      for (const BulkImportRequest* chunk : chunks) rows += RowsOf(*chunk);
+      // A collection the county has no row of yet (its first import of
+      // teachers, say): no new row's key need be looked up in the store.
       for (const char* prefix : kImportedRowPrefixes) {
-        const bool referenced =
-            rows >= kPrefetchFromBatchRows &&
-            absl::c_linear_search(kReferencedRowPrefixes, prefix);
-        // A collection the county has no row of yet (its first import of
-        // teachers, say): no new row's key need be looked up in the store.
-        ROTA_ASSIGN_OR_RETURN(
-            auto first,
-            snapshot->Scan(prefix, "", referenced ? kMaxPrefetchedRows + 1 : 1));
-        if (first.empty() || (referenced && first.size() <= kMaxPrefetchedRows))
-          store_reads.AddCompletePrefix(prefix, std::move(first));
+        ROTA_ASSIGN_OR_RETURN(auto first, snapshot->Scan(prefix, "", 1));
+        if (first.empty()) {
+          store_reads.AddCompletePrefix(prefix);
+          empty_at_start.push_back(prefix);
+        }
       }
     }
+    for (const BulkImportRequest* chunk : chunks) run_rows += RowsOf(*chunk);
+    if (run_rows >= kPrefetchAfterRows && !prefetched) {
+      prefetched = true;
+      for (const char* prefix : kReferencedRowPrefixes) {
+        if (absl::c_linear_search(empty_at_start, prefix)) continue;
+        ROTA_ASSIGN_OR_RETURN(
+            auto rows, snapshot->Scan(prefix, "", kMaxPrefetchedRows + 1));
+        if (rows.empty() || rows.size() > kMaxPrefetchedRows) continue;
+        store_reads.AddCompletePrefix(prefix, std::move(rows));
+      }
+      // The batch being appended may be missing from the snapshot.
+      if (inflight.has_value()) store_reads.Forget(inflight->written);
+    }
+    OverlaySnapshot base(*snapshot, &store_reads);
     uint64_t head = snapshot->head_sequence();
-    Leftovers leftovers;
     if (inflight.has_value()) {
-      leftovers.writes = inflight->written;
+      base.AdoptPending(std::move(inflight->written));
       head = inflight->head_after;
     } else {
       ROTA_ASSIGN_OR_RETURN(bool exists, CountyExists(*snapshot));
       if (!exists) return CountyMissing(*county);
     }
+    CountyWrite ctx(base, call, head);
+    // A dry run's batches each start from the store.
+    if (*dry_run) existing.clear();
+    ROTA_ASSIGN_OR_RETURN(
+        std::vector<BulkImportResponse> responses,
+        StageChunks(ctx, *county, chunks, digests, &existing));
     StagedBatch staged;
-    {
-      OverlaySnapshot base(*snapshot, &store_reads);
-      if (leftovers.writes != nullptr) base.ShareStaged(leftovers.writes);
-      CountyWrite ctx(base, call, head);
-      // A dry run's batches each start from the store.
-      if (*dry_run) existing.clear();
-      ROTA_ASSIGN_OR_RETURN(staged.responses, StageChunks(ctx, *county, chunks,
-                                                          digests, &existing));
-      staged.head = head;
-      staged.drafts = std::move(ctx.drafts());
-      staged.written = std::make_shared<const OverlaySnapshot::PendingMap>(
-          ctx.TakeWriteMap());
-    }
-    store_reads.Forget(*staged.written);
-    leftovers.arenas = batch.TakeAdoptedArenas();
+    staged.head = head;
+    staged.drafts = std::move(ctx.drafts());
+    staged.writes = ctx.CopyWrites();
+    staged.written = ctx.TakeWriteMap();
+    store_reads.Forget(staged.writes);
+    staged.responses = std::move(responses);
 
     // The log takes batches in order: the previous one must be durable
     // before this one is appended after it.
@@ -384,24 +363,19 @@ absl::Status Registry::ImportBatches(const CallContext& call, ImportSource next,
       applied(std::move(staged.responses));
       continue;
     }
-    // The next batch reads these writes while they are appended.
+    // The next batch reads these writes (`written`) while they are appended
+    // (`writes`, a copy).
     inflight.emplace();
     inflight->head_after = staged.head + staged.drafts.size();
-    inflight->written = staged.written;
+    inflight->written = std::move(staged.written);
     inflight->responses = std::move(staged.responses);
     inflight->done = std::async(
-        std::launch::async,
-        [this, county = *county, head = staged.head,
-         drafts = std::move(staged.drafts), written = std::move(staged.written),
-         leftovers = std::move(leftovers)]() mutable {
-          absl::Status status =
-              store_
-                  ->Append(county, head, std::move(drafts),
-                           OverlaySnapshot::CopyWrites(*written))
-                  .status();
-          written.reset();
-          leftovers = Leftovers();
-          return status;
+        std::launch::async, [this, county = *county, head = staged.head,
+                             drafts = std::move(staged.drafts),
+                             writes = std::move(staged.writes)]() mutable {
+          return store_
+              ->Append(county, head, std::move(drafts), std::move(writes))
+              .status();
         });
   }
   return finish_inflight();

@@ -112,25 +112,14 @@ class Registry {
 
     // A new empty chunk at the end of the batch.
     rota::v1::BulkImportRequest* Add();
-    // A chunk parsed elsewhere (on its own arena, which the batch keeps
-    // until Reset), with its request digest if already taken ("" if not).
-    void Adopt(std::unique_ptr<google::protobuf::Arena> arena,
-               rota::v1::BulkImportRequest* chunk, std::string digest);
-    // The arenas of the adopted chunks, for the caller to free once done
-    // with the chunks (which Reset then drops).
-    std::vector<std::unique_ptr<google::protobuf::Arena>> TakeAdoptedArenas();
     // Drops every chunk.
     void Reset();
     std::vector<rota::v1::BulkImportRequest*>& chunks() { return chunks_; }
-    // Per chunk: its request digest, "" until taken.
-    std::vector<std::string>& digests() { return digests_; }
 
    private:
     std::unique_ptr<char[]> first_block_;
     google::protobuf::Arena arena_;
-    std::vector<std::unique_ptr<google::protobuf::Arena>> adopted_arenas_;
     std::vector<rota::v1::BulkImportRequest*> chunks_;
-    std::vector<std::string> digests_;
   };
 
   // Fills the next batch of an import stream's chunks (*batch arrives

@@ -1,5 +1,7 @@
 // In-process tests of the real RotaServer on a temporary RocksDB directory
 // and port 0, called over gRPC with the generated stubs.
+#include "service/registry_service.h"
+
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -630,6 +632,120 @@ TEST_F(RegistryServiceTest, LargeImportSeesStoredAndImportedSchoolsOnly) {
   v1::School s1_now;
   ASSERT_TRUE(stub_->GetSchool(&get_ctx, get, &s1_now).ok());
   EXPECT_EQ(s1_now.display_name(), "S1 renamed");
+}
+
+// A store whose appends take a while: what a reader sees while an append is
+// still on its way.
+class SlowAppendStore final : public storage::EventStore {
+ public:
+  explicit SlowAppendStore(storage::EventStore* base) : base_(base) {}
+  absl::StatusOr<std::vector<storage::Event>> Append(
+      const std::string& county, uint64_t expected_sequence,
+      std::vector<storage::EventDraft> drafts,
+      std::vector<storage::ProjectionWrite> writes) override {
+    absl::SleepFor(absl::Milliseconds(300));
+    return base_->Append(county, expected_sequence, std::move(drafts),
+                         std::move(writes));
+  }
+  absl::StatusOr<std::vector<storage::Event>> ReadRange(
+      const std::string& county, uint64_t from, size_t limit) const override {
+    return base_->ReadRange(county, from, limit);
+  }
+  absl::StatusOr<uint64_t> HeadSequence(
+      const std::string& county) const override {
+    return base_->HeadSequence(county);
+  }
+  absl::StatusOr<std::optional<std::string>> ReadProjection(
+      const std::string& county, const std::string& key) const override {
+    return base_->ReadProjection(county, key);
+  }
+  absl::StatusOr<std::unique_ptr<storage::Snapshot>> GetSnapshot(
+      const std::string& county) const override {
+    return base_->GetSnapshot(county);
+  }
+  absl::StatusOr<std::vector<std::string>> ListCounties() const override {
+    return base_->ListCounties();
+  }
+  absl::StatusOr<storage::ChainReport> VerifyChain(
+      const std::string& county) const override {
+    return base_->VerifyChain(county);
+  }
+
+ private:
+  storage::EventStore* base_;
+};
+
+// The same when the run reads the schools whole in its second batch while
+// the first, which created a school, is still being appended (so missing
+// from the second batch's snapshot), and a third batch updates that school:
+// driven batch by batch through Registry::ImportBatches.
+TEST_F(RegistryServiceTest,
+       SchoolsReadWholeMidRunIncludeTheBatchBeingAppended) {
+  CreateCounty("a");
+  ASSERT_TRUE(CreateSchool("a", "s0").ok());
+  StopServer();
+  auto store = storage::RocksDbEventStore::Open({.path = dir_.string()});
+  ASSERT_TRUE(store.ok()) << store.status();
+  SlowAppendStore slow(store->get());
+  Registry registry(&slow);
+  std::vector<std::vector<v1::BulkImportRequest>> batches(2);
+  // Batch 1 (10 rows): school s9, teachers in s0 and s9.
+  v1::BulkImportRequest first;
+  first.set_parent("counties/a");
+  auto* s9 = first.add_schools();
+  s9->set_row(1);
+  *s9->mutable_school() = School("S9");
+  s9->mutable_school()->set_name("counties/a/schools/s9");
+  for (int i = 0; i < 9; ++i) {
+    auto* row = first.add_teachers();
+    row->set_row(i + 2);
+    *row->mutable_teacher() = Teacher("a", i % 2 ? "s9" : "s0", "math");
+    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/f", i));
+  }
+  batches[0].push_back(first);
+  // Batch 2 (2,000 rows, so the run now reads schools whole): teachers in
+  // s0, s9 and zz (missing, every 100th).
+  v1::BulkImportRequest second;
+  second.set_parent("counties/a");
+  for (int i = 0; i < 2000; ++i) {
+    auto* row = second.add_teachers();
+    row->set_row(i + 100);
+    const char* school = i % 100 == 7 ? "zz" : i % 2 ? "s9" : "s0";
+    *row->mutable_teacher() = Teacher("a", school, "math");
+    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/t", i));
+  }
+  batches[1].push_back(second);
+  // Batch 3: s9 again (an update, not a creation) and a teacher in it.
+  v1::BulkImportRequest third;
+  third.set_parent("counties/a");
+  *third.add_schools() = first.schools(0);
+  *third.add_teachers() = first.teachers(1);
+  batches.push_back({third});
+  size_t next = 0;
+  v1::BulkImportResponse total;
+  absl::Status s = registry.ImportBatches(
+      CallContext{},
+      [&](Registry::ImportBatch* batch) -> absl::StatusOr<bool> {
+        if (next == batches.size()) return false;
+        for (const auto& chunk : batches[next++]) *batch->Add() = chunk;
+        return true;
+      },
+      [&](std::vector<v1::BulkImportResponse> applied) {
+        for (const auto& r : applied) {
+          total.set_rows_created(total.rows_created() + r.rows_created());
+          total.set_rows_applied(total.rows_applied() + r.rows_applied());
+          total.set_rows_rejected(total.rows_rejected() + r.rows_rejected());
+          for (const auto& e : r.errors()) *total.add_errors() = e;
+        }
+      });
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(total.rows_applied(), 10 + 2000 - 20 + 2);
+  EXPECT_EQ(total.rows_created(), 10 + 2000 - 20);
+  EXPECT_EQ(total.rows_rejected(), 20);
+  for (const auto& e : total.errors()) {
+    EXPECT_EQ(e.field(), "teacher.school");
+    EXPECT_EQ((e.row() - 100) % 100, 7) << e.reason();
+  }
 }
 
 // A stream long enough for several pipelined batches (a batch is validated

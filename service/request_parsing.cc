@@ -6,7 +6,6 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "grpcpp/support/proto_buffer_reader.h"
-#include "service/county_write.h"
 #include "service/grpc_status.h"
 #include "service/validation.h"
 
@@ -46,6 +45,12 @@ std::string Flatten(const grpc::ByteBuffer& buffer) {
   for (const auto& s : slices)
     out.append(reinterpret_cast<const char*>(s.begin()), s.size());
   return out;
+}
+
+bool ParseFromBuffer(grpc::ByteBuffer* buffer,
+                     google::protobuf::MessageLite* message) {
+  grpc::ProtoBufferReader reader(buffer);
+  return message->ParseFromZeroCopyStream(&reader);
 }
 
 absl::Status ParseRequest(const grpc::ByteBuffer& in, const CallContext& call,
@@ -132,26 +137,6 @@ absl::Status ParseChunkLeniently(absl::string_view bytes,
     }
   }
   return InvalidField("request", "is not a well-formed BulkImportRequest");
-}
-
-ReadImportChunk ReadChunk(const grpc::ByteBuffer& buffer) {
-  ReadImportChunk chunk;
-  chunk.arena = std::make_unique<google::protobuf::Arena>();
-  chunk.request =
-      google::protobuf::Arena::CreateMessage<rota::v1::BulkImportRequest>(
-          chunk.arena.get());
-  // Parsed from gRPC's slices in place: no flattened copy of the chunk.
-  grpc::ByteBuffer shared(buffer);  // the reader takes a mutable buffer
-  grpc::ProtoBufferReader reader(&shared);
-  if (!chunk.request->ParseFromZeroCopyStream(&reader)) {
-    chunk.request->Clear();
-    chunk.parsed = false;
-    chunk.bytes = Flatten(buffer);
-    return chunk;
-  }
-  if (!chunk.request->request_id().empty() && !chunk.request->dry_run())
-    chunk.digest = RequestDigestInPlace(chunk.request);
-  return chunk;
 }
 
 }  // namespace rota::service

@@ -10,12 +10,10 @@
 
 #include <grpcpp/support/byte_buffer.h>
 
-#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "google/protobuf/arena.h"
 #include "google/protobuf/message.h"
 #include "rota/v1/registry.pb.h"
 #include "service/access.h"
@@ -24,6 +22,10 @@ namespace rota::service {
 
 // The bytes of `buffer` in one string.
 std::string Flatten(const grpc::ByteBuffer& buffer);
+// Parses `buffer` into `message` from its slices, without flattening them
+// first; false if it does not parse.
+bool ParseFromBuffer(grpc::ByteBuffer* buffer,
+                     google::protobuf::MessageLite* message);
 
 // Parses a request; text that is not valid UTF-8 or holds a control
 // character becomes INVALID_ARGUMENT naming the field, unless the request
@@ -39,21 +41,5 @@ absl::Status ParseRequest(const grpc::ByteBuffer& in, const CallContext& call,
 absl::Status ParseChunkLeniently(absl::string_view bytes,
                                  rota::v1::BulkImportRequest* chunk,
                                  rota::v1::BulkImportResponse* rejected);
-
-// A BulkImport chunk as it arrives, parsed onto its own arena with its
-// request digest taken (RequestDigestInPlace, when it has a request id and
-// is no dry run): done on gRPC's thread as each chunk is read, so the
-// thread that validates and stages the import, the stream's bottleneck,
-// does neither.
-struct ReadImportChunk {
-  std::unique_ptr<google::protobuf::Arena> arena;
-  rota::v1::BulkImportRequest* request = nullptr;  // on `arena`
-  // false when the generated parser rejected the chunk: `bytes` holds it,
-  // for ParseChunkLeniently (`request` is then empty, `digest` too).
-  bool parsed = true;
-  std::string bytes;
-  std::string digest;
-};
-ReadImportChunk ReadChunk(const grpc::ByteBuffer& buffer);
 
 }  // namespace rota::service
