@@ -29,7 +29,11 @@ bool FileText::Read(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    return false;
+  }
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
     void* mapped = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
                         MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (mapped != MAP_FAILED) {
@@ -40,8 +44,8 @@ bool FileText::Read(const std::string& path) {
       return true;
     }
   }
-  // A pipe, an empty or unmappable file: read to the end (a read error, as
-  // on a directory, ends the text there).
+  // A pipe, an empty or unmappable file: read to the end (a read error ends
+  // the text there).
   char buffer[1 << 16];
   while (true) {
     const ssize_t n = read(fd, buffer, sizeof(buffer));

@@ -28,7 +28,7 @@ class FileText {
   FileText& operator=(const FileText&) = delete;
   ~FileText() { Clear(); }
 
-  // False when `path` cannot be opened.
+  // False when `path` cannot be opened or is a directory.
   bool Read(const std::string& path);
   // Holds `text` (the file's converted text) instead of the file's bytes.
   void Replace(std::string text);
