@@ -101,15 +101,19 @@ struct UploadStream {
 
 // Pass 2 on its own thread: converts the records of `text` (UTF-8, its
 // header row `header`) into chunks through `stream` while the caller's
-// thread still checks the same text, and hands them over in order. At most
-// kQueued chunks wait; their arenas are recycled rather than allocated per
-// chunk. A syntax error ends the conversion (pass 1 reports it).
+// thread still checks the same text, and hands them over in order. Until
+// the first is taken up to kQueuedWhileChecking chunks wait, then (rotad
+// being slower) up to kQueuedWhileSending: a chunk built just before it is
+// sent is still in the cache when it is serialized and freed. Their arenas
+// are recycled rather than allocated per chunk. A syntax error ends the
+// conversion (pass 1 reports it).
 //
 // Thread-safety: Next, Recycle and Stop are called from one thread.
 template <typename Request, typename Response>
 class ChunkConverter {
  public:
-  static constexpr size_t kQueued = 32;
+  static constexpr size_t kQueuedWhileChecking = 32;
+  static constexpr size_t kQueuedWhileSending = 4;
 
   struct Chunk {
     std::unique_ptr<google::protobuf::Arena> arena;
@@ -135,6 +139,7 @@ class ChunkConverter {
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return !queue_.empty() || done_; });
     if (queue_.empty()) return false;
+    queued_ = kQueuedWhileSending;
     *chunk = std::move(queue_.front());
     queue_.pop_front();
     changed_.notify_all();
@@ -143,7 +148,6 @@ class ChunkConverter {
 
   // Returns a sent chunk's arena for a later chunk.
   void Recycle(Chunk chunk) {
-    chunk.arena->Reset();
     std::lock_guard lock(mu_);
     free_arenas_.push_back(std::move(chunk.arena));
   }
@@ -168,7 +172,11 @@ class ChunkConverter {
         free_arenas_.pop_back();
       }
     }
-    if (chunk.arena == nullptr)
+    // Reset here, where its blocks were allocated: glibc frees a block
+    // faster on the thread that allocated it.
+    if (chunk.arena != nullptr)
+      chunk.arena->Reset();
+    else
       chunk.arena = std::make_unique<google::protobuf::Arena>();
     chunk.request =
         google::protobuf::Arena::CreateMessage<Request>(chunk.arena.get());
@@ -178,7 +186,7 @@ class ChunkConverter {
   // Queues `chunk` once there is room; false when stopped.
   bool Hand(Chunk chunk) {
     std::unique_lock lock(mu_);
-    changed_.wait(lock, [&] { return queue_.size() < kQueued || stopped_; });
+    changed_.wait(lock, [&] { return queue_.size() < queued_ || stopped_; });
     if (stopped_) return false;
     queue_.push_back(std::move(chunk));
     changed_.notify_all();
@@ -234,7 +242,8 @@ class ChunkConverter {
   const int chunk_size_;
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<Chunk> queue_;  // guarded by mu_, as are the two below
+  std::deque<Chunk> queue_;  // guarded by mu_, as are the three below
+  size_t queued_ = kQueuedWhileChecking;  // at most
   std::vector<std::unique_ptr<google::protobuf::Arena>> free_arenas_;
   bool done_ = false;
   // Set under mu_ (for the waits); read without it between records.
