@@ -101,10 +101,11 @@ struct UploadStream {
 
 // Pass 2 on its own thread: converts the records of `text` (UTF-8, its
 // header row `header`) into chunks through `stream` while the caller's
-// thread still checks the same text, and hands them over in order. Until
-// the first is taken up to kQueuedWhileChecking chunks wait, then (rotad
-// being slower) up to kQueuedWhileSending: a chunk built just before it is
-// sent is still in the cache when it is serialized and freed. Their arenas
+// thread still checks the same text, and hands them over in order. At most
+// kQueued chunks wait: a few are enough to send on at once when the check
+// passes, and on two cores converting further ahead only takes time from the
+// check and the digest (the first chunk's path), later from rotad, and lets
+// the chunks go cold in the cache before they are serialized. Their arenas
 // are recycled rather than allocated per chunk. A syntax error ends the
 // conversion (pass 1 reports it).
 //
@@ -112,8 +113,7 @@ struct UploadStream {
 template <typename Request, typename Response>
 class ChunkConverter {
  public:
-  static constexpr size_t kQueuedWhileChecking = 32;
-  static constexpr size_t kQueuedWhileSending = 4;
+  static constexpr size_t kQueued = 4;
 
   struct Chunk {
     std::unique_ptr<google::protobuf::Arena> arena;
@@ -139,7 +139,6 @@ class ChunkConverter {
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return !queue_.empty() || done_; });
     if (queue_.empty()) return false;
-    queued_ = kQueuedWhileSending;
     *chunk = std::move(queue_.front());
     queue_.pop_front();
     changed_.notify_all();
@@ -186,7 +185,7 @@ class ChunkConverter {
   // Queues `chunk` once there is room; false when stopped.
   bool Hand(Chunk chunk) {
     std::unique_lock lock(mu_);
-    changed_.wait(lock, [&] { return queue_.size() < queued_ || stopped_; });
+    changed_.wait(lock, [&] { return queue_.size() < kQueued || stopped_; });
     if (stopped_) return false;
     queue_.push_back(std::move(chunk));
     changed_.notify_all();
@@ -242,8 +241,7 @@ class ChunkConverter {
   const int chunk_size_;
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<Chunk> queue_;  // guarded by mu_, as are the three below
-  size_t queued_ = kQueuedWhileChecking;  // at most
+  std::deque<Chunk> queue_;  // guarded by mu_, as are the two below
   std::vector<std::unique_ptr<google::protobuf::Arena>> free_arenas_;
   bool done_ = false;
   // Set under mu_ (for the waits); read without it between records.
