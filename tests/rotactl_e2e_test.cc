@@ -249,6 +249,53 @@ TEST_F(RotactlTest, CsvSyntaxErrorIsReportedAndNothingIsSent) {
   EXPECT_CONTAINS(r.out, "rejected row 2, field school.locality");
 }
 
+// Chunks are converted while the file is still checked; a problem found
+// late, after many chunks waited to be sent, still sends none of them.
+TEST_F(RotactlTest, ProblemLateInTheFileSendsNoChunk) {
+  CreateCounty("c1");
+  const CliResult before = Rotactl({"--county", "c1", "audit", "verify"});
+  ASSERT_EQ(before.exit_code, 0);
+  std::string rows;
+  for (int i = 1; i <= 2000; ++i)
+    absl::StrAppend(&rows, "s", i, ",学校", i, ",primary,urban,false,z00,10\n");
+  const std::string header =
+      "id,display_name,stages,locality,weak,zone,"
+      "headcount\n";
+  WriteFile(dir_ + "/syntax.csv",
+            header + rows + "s9,\"unterminated,primary,urban\n");
+  CliResult r = Rotactl({"--county", "c1", "import", "schools",
+                         dir_ + "/syntax.csv", "--chunk-size", "1"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_CONTAINS(r.err,
+                  "row 2002 (line 2002), column 4: quoted field is "
+                  "not terminated (nothing was imported)");
+  EXPECT_EQ(r.out, "");
+  WriteFile(dir_ + "/dup.csv", header + rows +
+                                   "s7,again,primary,urban,false,"
+                                   "z00,10\n");
+  r = Rotactl({"--county", "c1", "import", "schools", dir_ + "/dup.csv",
+               "--chunk-size", "1", "--errors", dir_ + "/errors.csv"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_CONTAINS(r.err,
+                  "rows 8 and 2002 (lines 8 and 2002) both have id "
+                  "\"s7\"");
+  EXPECT_CONTAINS(r.err, "1 duplicate id (nothing was imported)");
+  EXPECT_CONTAINS(ReadFile(dir_ + "/errors.csv"), "学校7");
+  // Nothing reached the server: same log.
+  EXPECT_EQ(Rotactl({"--county", "c1", "audit", "verify"}).out, before.out);
+  // A directory is not read as an (empty) file.
+  r = Rotactl({"--county", "c1", "import", "schools", dir_});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_CONTAINS(r.err, "cannot read " + dir_);
+  // The whole file, once fixed, in 2000 chunks.
+  WriteFile(dir_ + "/ok.csv", header + rows);
+  r = Rotactl({"--county", "c1", "import", "schools", dir_ + "/ok.csv",
+               "--chunk-size", "1"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "2000 rows, 2000 applied, 0 rejected");
+  EXPECT_CONTAINS(r.out, "2000 chunks");
+}
+
 TEST_F(RotactlTest, CrudAndExitCodes) {
   CreateCounty("c1");
   CliResult r = Rotactl({"county", "create", "c1", "--name", "again"});

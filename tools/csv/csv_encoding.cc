@@ -62,16 +62,13 @@ bool AllChineseText(std::string_view utf8) {
 
 }  // namespace
 
-absl::StatusOr<DecodedCsv> DecodeCsvText(std::string bytes) {
+absl::StatusOr<DecodedCsv> DecodeCsvText(std::string_view bytes) {
   DecodedCsv out;
   const size_t valid = rota::Utf8ValidPrefix(bytes);
-  if (valid == bytes.size()) {
-    out.text = std::move(bytes);
-    return out;
-  }
+  if (valid == bytes.size()) return out;
   if (std::optional<std::string> text = FromGb18030(bytes);
       text.has_value() && AllChineseText(*text)) {
-    out.text = *std::move(text);
+    out.converted = *std::move(text);
     out.converted_from = "GB18030";
     return out;
   }

@@ -7,8 +7,8 @@
 //
 //   absl::StatusOr<DecodedCsv> d = DecodeCsvText(bytes);
 //   if (!d.ok()) ... "line 3: the file is not UTF-8 ..." ...
-//   if (d->converted_from != nullptr) ... tell the user ...
-//   CsvReader reader(d->text);
+//   if (d->converted_from != nullptr) ... tell the user, use d->converted ...
+//   CsvReader reader(d->converted_from != nullptr ? d->converted : bytes);
 //
 // Thread-safety: stateless.
 #pragma once
@@ -21,13 +21,16 @@
 namespace rota::tools {
 
 struct DecodedCsv {
-  std::string text;                      // UTF-8
+  // The UTF-8 text when converted; empty when `bytes` are UTF-8 already,
+  // so a large file is not copied.
+  std::string converted;
   const char* converted_from = nullptr;  // "GB18030" when converted
 };
 
-// `bytes` unchanged when it is UTF-8 (with or without a byte-order mark);
-// converted when it is GB18030/GBK Chinese text; otherwise INVALID_ARGUMENT
-// naming the first line that is not UTF-8 and asking to save as UTF-8.
-absl::StatusOr<DecodedCsv> DecodeCsvText(std::string bytes);
+// Nothing to convert when `bytes` are UTF-8 (with or without a byte-order
+// mark); converted when they are GB18030/GBK Chinese text; otherwise
+// INVALID_ARGUMENT naming the first line that is not UTF-8 and asking to save
+// as UTF-8.
+absl::StatusOr<DecodedCsv> DecodeCsvText(std::string_view bytes);
 
 }  // namespace rota::tools

@@ -148,10 +148,11 @@ TEST(CsvWordsTest, GbkIsConvertedAndOtherEncodingsRefused) {
   absl::StatusOr<DecodedCsv> d = DecodeCsvText(gbk);
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_STREQ(d->converted_from, "GB18030");
-  EXPECT_EQ(d->text, "姓名,性别,出生日期\n王芳,女,2019年9月1日\n");
+  EXPECT_EQ(d->converted, "姓名,性别,出生日期\n王芳,女,2019年9月1日\n");
   d = DecodeCsvText("id,name\ns1,王芳\n");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->converted_from, nullptr);
+  EXPECT_EQ(d->converted, "");  // UTF-8 already: nothing copied
   // Latin-1 "café " and UTF-16 are neither.
   absl::StatusOr<DecodedCsv> latin = DecodeCsvText("id,name\ns1,caf\xE9 x\n");
   ASSERT_FALSE(latin.ok());

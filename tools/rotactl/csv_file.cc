@@ -1,9 +1,13 @@
 #include "tools/rotactl/csv_file.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
-#include <functional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -20,49 +24,74 @@ bool BlankRecord(const std::vector<std::string>& fields) {
                      [](const std::string& f) { return f.empty(); });
 }
 
-namespace {
-
-// The whole stream. A regular file is read straight into a string of its
-// size (a large file is neither regrown nor copied); a pipe, or what was
-// appended meanwhile, through a buffer.
-std::string ReadAll(std::ifstream& in) {
-  std::string bytes;
-  in.seekg(0, std::ios::end);
-  if (const std::streamoff size = in.tellg(); size > 0) {
-    in.seekg(0, std::ios::beg);
-    bytes.resize(static_cast<size_t>(size));
-    in.read(bytes.data(), size);
-    bytes.resize(static_cast<size_t>(in.gcount()));
+bool FileText::Read(const std::string& path) {
+  Clear();
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    return false;
   }
-  in.clear();  // a pipe cannot seek; a short read sets eof
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* mapped = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                        MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (mapped != MAP_FAILED) {
+      close(fd);
+      mapped_ = mapped;
+      mapped_size_ = static_cast<size_t>(st.st_size);
+      view_ = std::string_view(static_cast<const char*>(mapped), mapped_size_);
+      return true;
+    }
+  }
+  // A pipe, an empty or unmappable file: read to the end (a read error ends
+  // the text there).
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
-    bytes.append(buffer, static_cast<size_t>(in.gcount()));
-  return bytes;
+  while (true) {
+    const ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    owned_.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  view_ = owned_;
+  return true;
 }
 
-}  // namespace
+void FileText::Replace(std::string text) {
+  Clear();
+  owned_ = std::move(text);
+  view_ = owned_;
+}
+
+void FileText::Clear() {
+  if (mapped_ != nullptr) munmap(mapped_, mapped_size_);
+  mapped_ = nullptr;
+  mapped_size_ = 0;
+  owned_.clear();
+  view_ = {};
+}
 
 int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
                    bool count_blank_records, std::string_view nothing_done,
-                   CheckedCsvFile* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+                   CheckedCsvFile* out,
+                   const std::function<void()>& on_header) {
+  if (!out->text.Read(path)) {
     std::fprintf(stderr, "rotactl: cannot read %s\n", path.c_str());
     return kExitUsage;
   }
   out->header.reset();
   out->records = 0;
   absl::StatusOr<rota::tools::DecodedCsv> decoded =
-      rota::tools::DecodeCsvText(ReadAll(in));
+      rota::tools::DecodeCsvText(out->text.view());
   if (!decoded.ok()) {
     std::fprintf(stderr, "rotactl: %s: %s (%s)\n", path.c_str(),
                  std::string(decoded.status().message()).c_str(),
                  std::string(nothing_done).c_str());
     return kExitFailed;
   }
-  out->text = std::move(decoded->text);
   if (decoded->converted_from != nullptr) {
+    out->text.Replace(std::move(decoded->converted));
     std::fprintf(stderr,
                  "rotactl: %s: read as Chinese GBK/%s text (what Excel on a "
                  "Chinese Windows saves as CSV) and converted to UTF-8 "
@@ -75,7 +104,8 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
   absl::StatusOr<rota::tools::CsvHeader> header =
       absl::InvalidArgumentError("empty file (a header row is required)");
   // DecodeCsvText checked (or made) the text UTF-8.
-  rota::tools::CsvReader reader = rota::tools::CsvReader::OfUtf8(out->text);
+  rota::tools::CsvReader reader =
+      rota::tools::CsvReader::OfUtf8(out->text.view());
   absl::StatusOr<bool> more = reader.Next(&fields);
   if (!more.ok()) header = more.status();
   if (more.ok() && *more) header = rota::tools::CsvHeader::Parse(table, fields);
@@ -84,9 +114,11 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
                  std::string(header.status().message()).c_str());
     return kExitFailed;
   }
-  if (!header->unknown_columns().empty()) {
+  out->header = *std::move(header);
+  if (on_header) on_header();
+  if (!out->header->unknown_columns().empty()) {
     std::vector<std::string> quoted;
-    for (const std::string& name : header->unknown_columns())
+    for (const std::string& name : out->header->unknown_columns())
       quoted.push_back("\"" + name + "\"");
     std::fprintf(stderr,
                  "rotactl: %s: warning: ignoring %zu unknown column%s %s: "
@@ -114,7 +146,7 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
       continue;
     }
     ++out->records;
-    std::string_view key = header->Get(fields, key_column);
+    std::string_view key = out->header->Get(fields, key_column);
     while (!key.empty() && (key.front() == ' ' || key.front() == '\t'))
       key.remove_prefix(1);
     while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
@@ -142,7 +174,6 @@ int ReadCheckedCsv(const std::string& path, rota::tools::CsvTable table,
                  duplicates == 1 ? "" : "s", std::string(nothing_done).c_str());
     return kExitFailed;
   }
-  out->header = *std::move(header);
   return kExitOk;
 }
 

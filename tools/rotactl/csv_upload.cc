@@ -53,9 +53,10 @@ std::string RequestIdPrefix(std::string_view kind, std::string_view target,
 }
 
 int CheckUploadFile(const UploadOptions& o, rota::tools::CsvTable table,
-                    std::string_view nothing_done, CheckedCsvFile* file) {
+                    std::string_view nothing_done, CheckedCsvFile* file,
+                    const std::function<void()>& on_header) {
   const int rc = ReadCheckedCsv(o.file, table, /*count_blank_records=*/false,
-                                nothing_done, file);
+                                nothing_done, file, on_header);
   if (rc == kExitOk || file->duplicates.empty() || o.errors_file.empty())
     return rc;
   // Rows sharing an id: both rows of each pair go to the error file, so
@@ -74,7 +75,7 @@ int CheckUploadFile(const UploadOptions& o, rota::tools::CsvTable table,
     }
   }
   SortAndCountRejected(&errors);
-  if (!WriteErrorFile(o.errors_file, file->text, table, errors))
+  if (!WriteErrorFile(o.errors_file, file->text.view(), table, errors))
     return kExitUsage;
   std::fprintf(stderr,
                "rotactl: wrote the %zu rows sharing an id to %s "

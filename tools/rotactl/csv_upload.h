@@ -7,7 +7,10 @@
 // to the error file). Pass 2: each record is converted by the caller's
 // `add_row`; a record whose cells cannot be represented is rejected here
 // with every problem; the rest are streamed in chunks of `chunk_size` rows
-// (fewer once a chunk passes kMaxChunkBytes). Each chunk's request id is
+// (fewer once a chunk passes kMaxChunkBytes). rotad idles until the first
+// chunk arrives, so pass 2 (ChunkConverter) and the digest below run on
+// their own threads while pass 1 checks the file; the chunks leave once it
+// passed. Each chunk's request id is
 // "<kind>-<digest>-<upload id>/<chunk>": the digest is the SHA-256 of the
 // target and the file's bytes, the upload id is drawn afresh by every
 // invocation and printed, and `--request-id UPLOAD_ID` reuses an earlier
@@ -30,13 +33,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "google/protobuf/arena.h"
@@ -88,6 +99,156 @@ struct UploadStream {
   std::function<void(Request* chunk, const std::string& request_id)> address;
 };
 
+// Pass 2 on its own thread: converts the records of `text` (UTF-8, its
+// header row `header`) into chunks through `stream` while the caller's
+// thread still checks the same text, and hands them over in order. At most
+// kQueued chunks wait: a few are enough to send on at once when the check
+// passes, and on two cores converting further ahead only takes time from the
+// check and the digest (the first chunk's path), later from rotad, and lets
+// the chunks go cold in the cache before they are serialized. Their arenas
+// are recycled rather than allocated per chunk. A syntax error ends the
+// conversion (pass 1 reports it).
+//
+// Thread-safety: Next, Recycle and Stop are called from one thread.
+template <typename Request, typename Response>
+class ChunkConverter {
+ public:
+  static constexpr size_t kQueued = 4;
+
+  struct Chunk {
+    std::unique_ptr<google::protobuf::Arena> arena;
+    Request* request = nullptr;  // on `arena`
+    // The problems of the rows rejected since the previous chunk, and the
+    // count of rows rejected so far.
+    std::vector<rota::v1::RowError> errors;
+    int64_t rejected = 0;
+  };
+
+  ChunkConverter(std::string_view text, const rota::tools::CsvHeader& header,
+                 const UploadStream<Request, Response>& stream, int chunk_size)
+      : text_(text), header_(header), stream_(stream), chunk_size_(chunk_size) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ChunkConverter(const ChunkConverter&) = delete;
+  ChunkConverter& operator=(const ChunkConverter&) = delete;
+  ~ChunkConverter() { Stop(); }
+
+  // The next chunk in file order (the last one may have no rows but still
+  // errors); false once all were handed over or Stop was called.
+  bool Next(Chunk* chunk) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) return false;
+    *chunk = std::move(queue_.front());
+    queue_.pop_front();
+    changed_.notify_all();
+    return true;
+  }
+
+  // Returns a sent chunk's arena for a later chunk.
+  void Recycle(Chunk chunk) {
+    std::lock_guard lock(mu_);
+    free_arenas_.push_back(std::move(chunk.arena));
+  }
+
+  // Ends the conversion (after the record at hand) and waits for it.
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopped_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  Chunk NewChunk() {
+    Chunk chunk;
+    {
+      std::lock_guard lock(mu_);
+      if (!free_arenas_.empty()) {
+        chunk.arena = std::move(free_arenas_.back());
+        free_arenas_.pop_back();
+      }
+    }
+    // Reset here, where its blocks were allocated: glibc frees a block
+    // faster on the thread that allocated it.
+    if (chunk.arena != nullptr)
+      chunk.arena->Reset();
+    else
+      chunk.arena = std::make_unique<google::protobuf::Arena>();
+    chunk.request =
+        google::protobuf::Arena::CreateMessage<Request>(chunk.arena.get());
+    return chunk;
+  }
+
+  // Queues `chunk` once there is room; false when stopped.
+  bool Hand(Chunk chunk) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return queue_.size() < kQueued || stopped_; });
+    if (stopped_) return false;
+    queue_.push_back(std::move(chunk));
+    changed_.notify_all();
+    return true;
+  }
+
+  void Run() {
+    rota::tools::CsvReader reader = rota::tools::CsvReader::OfUtf8(text_);
+    std::vector<std::string> fields;
+    (void)reader.Next(&fields);  // the header
+    Chunk chunk = NewChunk();
+    size_t chunk_bytes = 0;
+    int64_t rejected = 0;
+    bool handed = true;
+    while (!stopped_.load(std::memory_order_relaxed)) {
+      absl::StatusOr<bool> more = reader.Next(&fields);
+      if (!more.ok() || !*more) break;
+      if (BlankRecord(fields)) continue;
+      std::vector<rota::tools::CsvFieldError> problems;
+      if (!stream_.add_row(header_, fields, reader.row(), chunk.request,
+                           &problems)) {
+        for (const rota::tools::CsvFieldError& p : problems) {
+          rota::v1::RowError e;
+          e.set_row(reader.row());
+          e.set_field(p.field);
+          e.set_reason(p.reason);
+          chunk.errors.push_back(std::move(e));
+        }
+        ++rejected;
+        continue;
+      }
+      chunk_bytes += stream_.last_row_bytes(*chunk.request);
+      if (stream_.rows(*chunk.request) == chunk_size_ ||
+          chunk_bytes >= kMaxChunkBytes) {
+        chunk.rejected = rejected;
+        if (!(handed = Hand(std::move(chunk)))) break;
+        chunk = NewChunk();
+        chunk_bytes = 0;
+      }
+    }
+    if (handed) {
+      chunk.rejected = rejected;
+      Hand(std::move(chunk));
+    }
+    std::lock_guard lock(mu_);
+    done_ = true;
+    changed_.notify_all();
+  }
+
+  const std::string_view text_;
+  const rota::tools::CsvHeader& header_;
+  const UploadStream<Request, Response>& stream_;
+  const int chunk_size_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<Chunk> queue_;  // guarded by mu_, as are the two below
+  std::vector<std::unique_ptr<google::protobuf::Arena>> free_arenas_;
+  bool done_ = false;
+  // Set under mu_ (for the waits); read without it between records.
+  std::atomic<bool> stopped_ = false;
+  std::thread thread_;  // last: starts once the rest is set up
+};
+
 // What an upload did. `errors`: every rejected row's problems (local and
 // the server's), by row; `rejected` counts rows.
 template <typename Response>
@@ -108,10 +269,12 @@ std::string UploadIdFor(const UploadOptions& o);
 // "<kind>-<first 32 hex of SHA-256(target \n text)>-<upload id>/".
 std::string RequestIdPrefix(std::string_view kind, std::string_view target,
                             std::string_view text, std::string_view upload_id);
-// Pass 1: ReadCheckedCsv, and on rows sharing an id the error file of both
-// rows of each pair (when --errors is given). kExitOk or the exit code.
+// Pass 1: ReadCheckedCsv (`on_header` as there), and on rows sharing an id
+// the error file of both rows of each pair (when --errors is given). kExitOk
+// or the exit code.
 int CheckUploadFile(const UploadOptions& o, rota::tools::CsvTable table,
-                    std::string_view nothing_done, CheckedCsvFile* file);
+                    std::string_view nothing_done, CheckedCsvFile* file,
+                    const std::function<void()>& on_header);
 // Sorts `errors` by row (stable) and counts the rows among them.
 int64_t SortAndCountRejected(std::vector<rota::v1::RowError>* errors);
 // After a broken stream: the RPC error, and how to finish.
@@ -130,73 +293,60 @@ int UploadCsv(Context* ctx, const UploadOptions& o, rota::tools::CsvTable table,
   const auto started = std::chrono::steady_clock::now();
   result->upload_id = UploadIdFor(o);
   if (result->upload_id.empty()) return kExitUsage;
+  const int chunk_size = std::max(1, o.chunk_size);
   CheckedCsvFile file;
-  if (int rc = CheckUploadFile(o, table, stream.nothing_done, &file);
+  // Started once the header is parsed; both stop (or finish) before `file`
+  // goes. On a pass-1 problem nothing is sent.
+  std::future<std::string> prefix_digest;
+  std::optional<ChunkConverter<Request, Response>> converter;
+  if (int rc = CheckUploadFile(
+          o, table, stream.nothing_done, &file,
+          [&] {
+            prefix_digest = std::async(std::launch::async, [&] {
+              return RequestIdPrefix(stream.request_kind, target,
+                                     file.text.view(), result->upload_id);
+            });
+            converter.emplace(file.text.view(), *file.header, stream,
+                              chunk_size);
+          });
       rc != kExitOk)
     return rc;
   result->rows = file.records;
-  const std::string prefix = RequestIdPrefix(stream.request_kind, target,
-                                             file.text, result->upload_id);
+  const std::string prefix = prefix_digest.get();
   const std::string_view what = stream.what;
-  const int chunk_size = std::max(1, o.chunk_size);
   const int64_t max_chunks = (result->rows + chunk_size - 1) / chunk_size;
   const bool progress =
       !o.no_progress && isatty(STDERR_FILENO) && result->rows > 0;
 
   std::unique_ptr<grpc::ClientContext> call;
   std::unique_ptr<grpc::ClientWriter<Request>> writer;
-  int64_t rows_sent = 0, local_rejected = 0;
+  int64_t rows_sent = 0;
   bool broken = false;
-  // The chunk lives on an arena dropped after each send: building and
-  // discarding hundreds of rows' messages then costs few allocations.
-  google::protobuf::Arena arena;
-  Request* chunk = google::protobuf::Arena::CreateMessage<Request>(&arena);
-  size_t chunk_bytes = 0;
-  auto send = [&] {
-    if (stream.rows(*chunk) == 0 || broken) return;
-    if (writer == nullptr) {
-      call = ctx->NewCall(1.0 + static_cast<double>(max_chunks) / 10.0);
-      writer = stream.open(call.get(), &result->response);
-    }
-    stream.address(chunk, o.dry_run ? std::string()
-                                    : prefix + std::to_string(result->chunks));
-    if (!writer->Write(*chunk)) {  // the server ended the stream early
-      broken = true;
-      return;
-    }
-    ++result->chunks;
-    rows_sent += stream.rows(*chunk);
-    if (progress)
-      Progress(stream.request_kind, rows_sent + local_rejected, result->rows);
-    arena.Reset();
-    chunk = google::protobuf::Arena::CreateMessage<Request>(&arena);
-    chunk_bytes = 0;
-  };
-  // UTF-8, checked in pass 1.
-  rota::tools::CsvReader reader = rota::tools::CsvReader::OfUtf8(file.text);
-  std::vector<std::string> fields;
-  (void)reader.Next(&fields);  // the header, checked in pass 1
-  while (!broken) {
-    absl::StatusOr<bool> more = reader.Next(&fields);
-    if (!more.ok() || !*more) break;
-    if (BlankRecord(fields)) continue;
-    std::vector<rota::tools::CsvFieldError> problems;
-    if (!stream.add_row(*file.header, fields, reader.row(), chunk, &problems)) {
-      for (const rota::tools::CsvFieldError& p : problems) {
-        rota::v1::RowError e;
-        e.set_row(reader.row());
-        e.set_field(p.field);
-        e.set_reason(p.reason);
-        result->errors.push_back(std::move(e));
+  typename ChunkConverter<Request, Response>::Chunk chunk;
+  while (!broken && converter->Next(&chunk)) {
+    for (rota::v1::RowError& e : chunk.errors)
+      result->errors.push_back(std::move(e));
+    if (stream.rows(*chunk.request) > 0) {
+      if (writer == nullptr) {
+        call = ctx->NewCall(1.0 + static_cast<double>(max_chunks) / 10.0);
+        writer = stream.open(call.get(), &result->response);
       }
-      ++local_rejected;
-      continue;
+      stream.address(
+          chunk.request,
+          o.dry_run ? std::string() : prefix + std::to_string(result->chunks));
+      if (writer->Write(*chunk.request)) {
+        ++result->chunks;
+        rows_sent += stream.rows(*chunk.request);
+        if (progress)
+          Progress(stream.request_kind, rows_sent + chunk.rejected,
+                   result->rows);
+      } else {
+        broken = true;  // the server ended the stream early
+      }
     }
-    chunk_bytes += stream.last_row_bytes(*chunk);
-    if (stream.rows(*chunk) == chunk_size || chunk_bytes >= kMaxChunkBytes)
-      send();
+    converter->Recycle(std::move(chunk));
   }
-  send();
+  converter->Stop();
   if (writer != nullptr) {
     writer->WritesDone();
     const grpc::Status s = writer->Finish();
@@ -211,7 +361,7 @@ int UploadCsv(Context* ctx, const UploadOptions& o, rota::tools::CsvTable table,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
   if (!o.errors_file.empty() &&
-      !WriteErrorFile(o.errors_file, file.text, table, result->errors))
+      !WriteErrorFile(o.errors_file, file.text.view(), table, result->errors))
     return kExitUsage;
   return kExitOk;
 }
