@@ -30,6 +30,37 @@ std::string SerializeDeterministic(const google::protobuf::Message& m) {
 
 namespace {
 
+// A protobuf output stream that hashes what is written to it, through one
+// small buffer: an import chunk's digest without its 300 KB serialization.
+class HashingOutputStream final
+    : public google::protobuf::io::ZeroCopyOutputStream {
+ public:
+  explicit HashingOutputStream(Sha256Hasher* hasher) : hasher_(hasher) {}
+  ~HashingOutputStream() override { Flush(); }
+
+  bool Next(void** data, int* size) override {
+    Flush();
+    *data = buffer_;
+    *size = sizeof(buffer_);
+    used_ = sizeof(buffer_);
+    return true;
+  }
+  void BackUp(int count) override { used_ -= count; }
+  int64_t ByteCount() const override { return flushed_ + used_; }
+
+ private:
+  void Flush() {
+    hasher_->Update(std::string_view(buffer_, used_));
+    flushed_ += used_;
+    used_ = 0;
+  }
+
+  Sha256Hasher* hasher_;
+  char buffer_[16 << 10];
+  int used_ = 0;
+  int64_t flushed_ = 0;
+};
+
 // The digest of `request`, whose request_id is already cleared.
 std::string DigestOfCleared(const google::protobuf::Message& request) {
   // The message type is part of the digest: two methods whose requests
@@ -38,7 +69,14 @@ std::string DigestOfCleared(const google::protobuf::Message& request) {
   Sha256Hasher hasher;
   hasher.Update(request.GetDescriptor()->full_name());
   hasher.Update(std::string_view("\0", 1));
-  hasher.Update(SerializeDeterministic(request));
+  {
+    // The bytes SerializeDeterministic would give, hashed as they come.
+    (void)request.ByteSizeLong();  // caches the sizes serializing needs
+    HashingOutputStream stream(&hasher);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeWithCachedSizes(&coded);
+  }
   Sha256Digest d = hasher.Finish();
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }

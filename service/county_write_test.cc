@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "common/sha256.h"
+#include "rota/v1/registry.pb.h"
 #include "rota/v1/round_events.pb.h"
 #include "rota/v1/rounds.pb.h"
 #include "service/round_projection.h"
@@ -79,6 +81,39 @@ TEST(RequestDigestTest, BindsTheMethodAndIgnoresTheRequestId) {
   rota::v1::FreezeRoundRequest retry = freeze;
   retry.set_request_id("another-id");
   EXPECT_EQ(RequestDigestOf(freeze), RequestDigestOf(retry));
+}
+
+// The digest is SHA-256 of the type name, a NUL and the deterministic
+// serialization of the request without its request id (stored idempotency
+// records hold it, so it must not change), also for a chunk far larger than
+// the hashing buffer, and RequestDigestInPlace leaves the request as it was.
+TEST(RequestDigestTest, IsTheHashOfTheTypeAndTheDeterministicBytes) {
+  rota::v1::BulkImportRequest chunk;
+  chunk.set_parent("counties/yongan");
+  chunk.set_request_id("import-teachers-abc/7");
+  for (int i = 0; i < 2000; ++i) {
+    auto* row = chunk.add_teachers();
+    row->set_row(i + 2);
+    row->mutable_teacher()->set_name(
+        absl::StrCat("counties/yongan/teachers/t", i));
+    row->mutable_teacher()->set_display_name("王芳");
+    row->mutable_teacher()->add_subjects("math");
+  }
+  rota::v1::BulkImportRequest cleared = chunk;
+  cleared.clear_request_id();
+  const std::string bytes = SerializeDeterministic(cleared);
+  ASSERT_GT(bytes.size(), 64u << 10);
+  Sha256Hasher hasher;
+  hasher.Update("rota.v1.BulkImportRequest");
+  hasher.Update(std::string_view("\0", 1));
+  hasher.Update(bytes);
+  const Sha256Digest expected = hasher.Finish();
+  const std::string want(reinterpret_cast<const char*>(expected.data()),
+                         expected.size());
+  EXPECT_EQ(RequestDigestOf(chunk), want);
+  const std::string before = chunk.SerializeAsString();
+  EXPECT_EQ(RequestDigestInPlace(&chunk), want);
+  EXPECT_EQ(chunk.SerializeAsString(), before);
 }
 
 TEST(ParseSkippingFieldsTest, RejectsMalformedBytes) {

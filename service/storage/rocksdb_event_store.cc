@@ -269,6 +269,10 @@ absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(
                                 rocksdb::kSnappyCompression};
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = cache;
+    // Block checksums in XXH3, not CRC32C: Debian's RocksDB is built without
+    // SSE 4.2, so CRC32C is computed a byte at a time, and every flush,
+    // compaction and block read checksums all it touches.
+    table.checksum = rocksdb::kXXH3;
     if (bloom) {
       table.filter_policy.reset(
           rocksdb::NewBloomFilterPolicy(options.projection_bloom_bits_per_key));
