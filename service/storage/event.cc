@@ -85,19 +85,35 @@ uint64_t ReadBigEndian64(std::string_view bytes) {
   return v;
 }
 
+CanonicalEventPieces CanonicalPiecesOf(const Event& event) {
+  CanonicalEventPieces pieces;
+  std::string& head = pieces.head;
+  head.reserve(1 + 8 + 8 + 16 + event.actor.size() + event.request_id.size() +
+               event.type.size());
+  head.push_back(static_cast<char>(kEventEncodingVersion));
+  AppendBigEndian64(head, event.sequence);
+  AppendBigEndian64(head, static_cast<uint64_t>(event.time_micros));
+  AppendField(head, event.actor);
+  AppendField(head, event.request_id);
+  AppendField(head, event.type);
+  ROTA_CHECK(event.payload.size() <= kMaxEventFieldBytes)
+      << "event field too large";
+  AppendBigEndian32(head, static_cast<uint32_t>(event.payload.size()));
+  pieces.payload = event.payload;
+  pieces.previous_hash = std::string_view(
+      reinterpret_cast<const char*>(event.previous_hash.data()),
+      event.previous_hash.size());
+  return pieces;
+}
+
 std::string EncodeCanonicalEvent(const Event& event) {
+  const CanonicalEventPieces pieces = CanonicalPiecesOf(event);
   std::string out;
-  out.reserve(1 + 8 + 8 + 16 + event.actor.size() + event.request_id.size() +
-              event.type.size() + event.payload.size() + 32 + 32);
-  out.push_back(static_cast<char>(kEventEncodingVersion));
-  AppendBigEndian64(out, event.sequence);
-  AppendBigEndian64(out, static_cast<uint64_t>(event.time_micros));
-  AppendField(out, event.actor);
-  AppendField(out, event.request_id);
-  AppendField(out, event.type);
-  AppendField(out, event.payload);
-  out.append(reinterpret_cast<const char*>(event.previous_hash.data()),
-             event.previous_hash.size());
+  out.reserve(pieces.head.size() + pieces.payload.size() +
+              pieces.previous_hash.size() + 32);
+  out.append(pieces.head);
+  out.append(pieces.payload);
+  out.append(pieces.previous_hash);
   return out;
 }
 

@@ -52,6 +52,17 @@ inline constexpr size_t kMaxEventFieldBytes = 0xFFFFFFFFu;
 // above). REQUIRES: each string field is shorter than 4 GiB.
 std::string EncodeCanonicalEvent(const Event& event);
 
+// The canonical encoding in three pieces, for a backend that hashes and
+// stores a record without first copying the payload into one string:
+// `head` (version to the payload's length), then event.payload, then
+// event.previous_hash. Views into `event`.
+struct CanonicalEventPieces {
+  std::string head;
+  std::string_view payload;
+  std::string_view previous_hash;
+};
+CanonicalEventPieces CanonicalPiecesOf(const Event& event);
+
 // SHA-256 of EncodeCanonicalEvent(event); ignores event.hash.
 Sha256Digest ComputeEventHash(const Event& event);
 

@@ -483,14 +483,28 @@ absl::StatusOr<std::vector<Event>> RocksDbEventStore::Append(
     e.payload = std::move(draft.payload);
     e.previous_hash = new_head.hash;
     // The record is the canonical encoding followed by its hash
-    // (EncodeEventRecord), encoded once.
-    std::string record = EncodeCanonicalEvent(e);
-    e.hash = Sha256(record);
-    record.append(reinterpret_cast<const char*>(e.hash.data()), e.hash.size());
+    // (EncodeEventRecord), hashed and put piece by piece: the payload is
+    // copied once, into the batch.
+    const CanonicalEventPieces pieces = CanonicalPiecesOf(e);
+    Sha256Hasher hasher;
+    hasher.Update(pieces.head);
+    hasher.Update(pieces.payload);
+    hasher.Update(pieces.previous_hash);
+    e.hash = hasher.Finish();
     new_head.hash = e.hash;
+    const std::string key = keys::EventKey(county, e.sequence);
+    const rocksdb::Slice key_slice(key);
+    const rocksdb::Slice record[] = {
+        pieces.head,
+        rocksdb::Slice(pieces.payload.data(), pieces.payload.size()),
+        rocksdb::Slice(pieces.previous_hash.data(),
+                       pieces.previous_hash.size()),
+        rocksdb::Slice(reinterpret_cast<const char*>(e.hash.data()),
+                       e.hash.size())};
     ROTA_RETURN_IF_ERROR(
         FromRocksDb(batch.Put(handles_[keys::kEventsIndex],
-                              keys::EventKey(county, e.sequence), record),
+                              rocksdb::SliceParts(&key_slice, 1),
+                              rocksdb::SliceParts(record, 4)),
                     "build batch"));
     events.push_back(std::move(e));
   }
