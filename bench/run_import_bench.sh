@@ -39,9 +39,13 @@ echo "== county: $TEACHERS teachers, $SCHOOLS schools (rota-gen --seed 9), teach
 # CPU seconds (user + system) of a process so far.
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
 
-# Starts rotad on the fresh data directory $1 (stopping the one before).
+# Starts rotad on the fresh data directory $1, stopping the one before and
+# deleting its store.
+DATA_DIR=
 start_rotad() {
   if [[ -n "$ROTAD_PID" ]]; then kill "$ROTAD_PID"; wait "$ROTAD_PID" 2>/dev/null || true; fi
+  if [[ -n "$DATA_DIR" ]]; then rm -rf "$DATA_DIR"; fi
+  DATA_DIR=$1
   sync  # the previous store's writeback stays out of the next timings
   "$B/service/rotad" --data-dir "$1" --listen 127.0.0.1:0 >"$WORK/rotad.log" 2>&1 &
   ROTAD_PID=$!
