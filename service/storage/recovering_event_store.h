@@ -53,8 +53,9 @@ struct RecoveringEventStoreOptions {
   // How often to try to recover while writes are refused.
   absl::Duration retry_interval = absl::Seconds(2);
   // After a "no space" error: free bytes the data directory's file system
-  // must have before a recovery is tried (a flush and a new log need room).
-  uint64_t min_free_bytes = 64 << 20;
+  // must have before a recovery is tried (a flush and a new log need room:
+  // the events' and the projections' memtables, 128 MB each at most).
+  uint64_t min_free_bytes = 256 << 20;
   // Free bytes at the data directory; null = statvfs(2).
   std::function<absl::StatusOr<uint64_t>()> free_bytes = nullptr;
 };
