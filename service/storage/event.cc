@@ -15,9 +15,14 @@ void AppendBigEndian32(std::string& out, uint32_t value) {
   }
 }
 
+// A field's u32 length.
+void AppendFieldLength(std::string& out, size_t size) {
+  ROTA_CHECK(size <= kMaxEventFieldBytes) << "event field too large";
+  AppendBigEndian32(out, static_cast<uint32_t>(size));
+}
+
 void AppendField(std::string& out, const std::string& field) {
-  ROTA_CHECK(field.size() <= kMaxEventFieldBytes) << "event field too large";
-  AppendBigEndian32(out, static_cast<uint32_t>(field.size()));
+  AppendFieldLength(out, field.size());
   out.append(field);
 }
 
@@ -96,9 +101,7 @@ CanonicalEventPieces CanonicalPiecesOf(const Event& event) {
   AppendField(head, event.actor);
   AppendField(head, event.request_id);
   AppendField(head, event.type);
-  ROTA_CHECK(event.payload.size() <= kMaxEventFieldBytes)
-      << "event field too large";
-  AppendBigEndian32(head, static_cast<uint32_t>(event.payload.size()));
+  AppendFieldLength(head, event.payload.size());
   pieces.payload = event.payload;
   pieces.previous_hash = std::string_view(
       reinterpret_cast<const char*>(event.previous_hash.data()),
