@@ -12,6 +12,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "rota/v1/audit.grpc.pb.h"
@@ -138,6 +139,29 @@ class RegistryServiceTest : public ::testing::Test {
     t.set_school_join_date("2010-09-01");
     t.add_subjects(subject);
     return t;
+  }
+
+  // Append data row `row` to an import chunk: school `id` (display name
+  // `display_name`), or teacher `id` at `school` teaching `subject`, in the
+  // chunk's county.
+  static void AddSchoolRow(v1::BulkImportRequest& chunk, int64_t row,
+                           const std::string& id,
+                           const std::string& display_name) {
+    auto* r = chunk.add_schools();
+    r->set_row(row);
+    *r->mutable_school() = School(display_name);
+    r->mutable_school()->set_name(
+        absl::StrCat(chunk.parent(), "/schools/", id));
+  }
+  static void AddTeacherRow(v1::BulkImportRequest& chunk, int64_t row,
+                            const std::string& id, const std::string& school,
+                            const std::string& subject = "math") {
+    auto* r = chunk.add_teachers();
+    r->set_row(row);
+    const std::string county(absl::StripPrefix(chunk.parent(), "counties/"));
+    *r->mutable_teacher() = Teacher(county, school, subject);
+    r->mutable_teacher()->set_name(
+        absl::StrCat(chunk.parent(), "/teachers/", id));
   }
 
   grpc::Status CreateTeacher(const std::string& county, const std::string& id,
@@ -484,28 +508,17 @@ TEST_F(RegistryServiceTest, BulkImportAppliesValidRowsAndReportsBadOnes) {
   v1::BulkImportRequest chunk;
   chunk.set_parent("counties/a");
   chunk.set_request_id("file/0");
-  for (int i = 0; i < 3; ++i) {
-    auto* row = chunk.add_schools();
-    row->set_row(i + 2);
-    *row->mutable_school() = School(absl::StrCat("S", i));
-    row->mutable_school()->set_name(absl::StrCat("counties/a/schools/s", i));
-  }
-  for (int i = 0; i < 10; ++i) {
-    auto* row = chunk.add_teachers();
-    row->set_row(i + 2);
-    *row->mutable_teacher() = Teacher("a", absl::StrCat("s", i % 3), "math");
-    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/t", i));
-  }
+  for (int i = 0; i < 3; ++i)
+    AddSchoolRow(chunk, i + 2, absl::StrCat("s", i), absl::StrCat("S", i));
+  for (int i = 0; i < 10; ++i)
+    AddTeacherRow(chunk, i + 2, absl::StrCat("t", i), absl::StrCat("s", i % 3));
   chunk.mutable_teachers(4)->mutable_teacher()->set_birth_date("1980-13-01");
   chunk.mutable_teachers(7)->mutable_teacher()->set_school(
       "counties/a/schools/zz");
   ASSERT_TRUE(writer->Write(chunk));
   v1::BulkImportRequest chunk2;
   chunk2.set_parent("counties/a");
-  auto* row = chunk2.add_teachers();
-  row->set_row(100);
-  *row->mutable_teacher() = Teacher("a", "s0", "music");
-  row->mutable_teacher()->set_name("counties/a/teachers/t0");  // upsert
+  AddTeacherRow(chunk2, 100, "t0", "s0", "music");  // upsert
   ASSERT_TRUE(writer->Write(chunk2));
   writer->WritesDone();
   grpc::Status s = writer->Finish();
@@ -544,12 +557,8 @@ TEST_F(RegistryServiceTest, BulkImportRejectsEveryRowOfARepeatedName) {
   v1::BulkImportRequest chunk;
   chunk.set_parent("counties/a");
   // Rows 2..7 name teachers x, y, x, z, x, y.
-  for (const char* id : {"x", "y", "x", "z", "x", "y"}) {
-    auto* row = chunk.add_teachers();
-    row->set_row(chunk.teachers_size() + 1);
-    *row->mutable_teacher() = Teacher("a", "s0", "math");
-    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/", id));
-  }
+  for (const char* id : {"x", "y", "x", "z", "x", "y"})
+    AddTeacherRow(chunk, chunk.teachers_size() + 2, id, "s0");
   ASSERT_TRUE(writer->Write(chunk));
   writer->WritesDone();
   grpc::Status s = writer->Finish();
@@ -586,34 +595,22 @@ TEST_F(RegistryServiceTest, LargeImportSeesStoredAndImportedSchoolsOnly) {
   chunk.set_parent("counties/a");
   // The first chunk alone is "large": 2,100 teachers, in s0-s2, in zz
   // (missing) every 100th, and in s9, which the chunk creates.
-  auto* s9 = chunk.add_schools();
-  s9->set_row(1);
-  *s9->mutable_school() = School("S9");
-  s9->mutable_school()->set_name("counties/a/schools/s9");
+  AddSchoolRow(chunk, 1, "s9", "S9");
   for (int i = 0; i < 2100; ++i) {
-    auto* row = chunk.add_teachers();
-    row->set_row(i + 2);
     const std::string school = i % 100 == 7  ? "zz"
                                : i % 50 == 3 ? "s9"
                                              : absl::StrCat("s", i % 3);
-    *row->mutable_teacher() = Teacher("a", school, "math");
-    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/t", i));
+    AddTeacherRow(chunk, i + 2, absl::StrCat("t", i), school);
   }
   ASSERT_TRUE(writer->Write(chunk));
   // A later chunk: s1 changed, then teachers in s1, s9 and zz.
   v1::BulkImportRequest later;
   later.set_parent("counties/a");
-  auto* s1 = later.add_schools();
-  s1->set_row(5000);
-  *s1->mutable_school() = School("S1 renamed");
-  s1->mutable_school()->set_name("counties/a/schools/s1");
+  AddSchoolRow(later, 5000, "s1", "S1 renamed");
   int row_number = 5001;
   for (const char* school : {"s1", "s9", "zz"}) {
-    auto* row = later.add_teachers();
-    row->set_row(row_number);
-    *row->mutable_teacher() = Teacher("a", school, "math");
-    row->mutable_teacher()->set_name(
-        absl::StrCat("counties/a/teachers/late", row_number++));
+    AddTeacherRow(later, row_number, absl::StrCat("late", row_number), school);
+    ++row_number;
   }
   ASSERT_TRUE(writer->Write(later));
   writer->WritesDone();
@@ -692,27 +689,17 @@ TEST_F(RegistryServiceTest,
   // Batch 1 (10 rows): school s9, teachers in s0 and s9.
   v1::BulkImportRequest first;
   first.set_parent("counties/a");
-  auto* s9 = first.add_schools();
-  s9->set_row(1);
-  *s9->mutable_school() = School("S9");
-  s9->mutable_school()->set_name("counties/a/schools/s9");
-  for (int i = 0; i < 9; ++i) {
-    auto* row = first.add_teachers();
-    row->set_row(i + 2);
-    *row->mutable_teacher() = Teacher("a", i % 2 ? "s9" : "s0", "math");
-    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/f", i));
-  }
+  AddSchoolRow(first, 1, "s9", "S9");
+  for (int i = 0; i < 9; ++i)
+    AddTeacherRow(first, i + 2, absl::StrCat("f", i), i % 2 ? "s9" : "s0");
   batches[0].push_back(first);
   // Batch 2 (2,000 rows, so the run now reads schools whole): teachers in
   // s0, s9 and zz (missing, every 100th).
   v1::BulkImportRequest second;
   second.set_parent("counties/a");
   for (int i = 0; i < 2000; ++i) {
-    auto* row = second.add_teachers();
-    row->set_row(i + 100);
     const char* school = i % 100 == 7 ? "zz" : i % 2 ? "s9" : "s0";
-    *row->mutable_teacher() = Teacher("a", school, "math");
-    row->mutable_teacher()->set_name(absl::StrCat("counties/a/teachers/t", i));
+    AddTeacherRow(second, i + 100, absl::StrCat("t", i), school);
   }
   batches[1].push_back(second);
   // Batch 3: s9 again (an update, not a creation) and a teacher in it.
@@ -769,11 +756,8 @@ TEST_F(RegistryServiceTest, PipelinedBulkImportKeepsStreamOrderAndChain) {
       // back: often the batch still being synced) with another subject.
       const int id =
           c >= 20 && c - 9 < 20 ? (c - 9) * kRows + r : c * kRows + r;
-      auto* row = chunk.add_teachers();
-      row->set_row(c * kRows + r + 2);
-      *row->mutable_teacher() = Teacher("a", "s0", c < 20 ? "math" : "music");
-      row->mutable_teacher()->set_name(
-          absl::StrCat("counties/a/teachers/t", id));
+      AddTeacherRow(chunk, c * kRows + r + 2, absl::StrCat("t", id), "s0",
+                    c < 20 ? "math" : "music");
     }
     chunks.push_back(std::move(chunk));
   }

@@ -210,10 +210,6 @@ std::string ChildResourceName(absl::string_view county,
   return absl::StrCat("counties/", county, "/", collection, "/", id);
 }
 
-absl::CivilDay Today() {
-  return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-}
-
 std::optional<absl::CivilDay> ParseDate(absl::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   int parts[3] = {0, 0, 0};

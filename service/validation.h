@@ -13,7 +13,7 @@
 // Example:
 //   Violations v;
 //   ROTA_RETURN_IF_ERROR(ValidateTeacher(req.teacher(), "yongan", "teacher.",
-//                                        Today(), exists, v));
+//                                        ctx.today(), exists, v));
 //   ROTA_RETURN_IF_ERROR(v.ToStatus());
 #pragma once
 
@@ -105,9 +105,6 @@ std::string CountyName(absl::string_view county);
 std::string ChildResourceName(absl::string_view county,
                               absl::string_view collection,
                               absl::string_view id);
-
-// Today's date in UTC (the reference for "not in the future").
-absl::CivilDay Today();
 
 // Parses a real calendar date "YYYY-MM-DD".
 std::optional<absl::CivilDay> ParseDate(absl::string_view s);
